@@ -2,6 +2,7 @@ package asm
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/sparkgo/spark/internal/cpu"
 )
@@ -89,6 +90,42 @@ func stride(l, n, size int) int {
 		return 64 * size
 	}
 	return 0
+}
+
+// reciprocal is a streamed kernel's divisor q as its raw kernel takes it
+// (see reciprocalOf): 1/q[0] when q is one block (64 values, stride 0) of
+// the one value q[0] and reciprocalOf(q[0]) is not 0, else 0. A divisor
+// of one value per unit is not scanned: it costs a pass over its values,
+// and one value for every unit comes as a block.
+func reciprocal(q []float32) float32 {
+	if len(q) != 64 {
+		return 0
+	}
+	b := math.Float32bits(q[0])
+	for _, x := range q[1:] {
+		if math.Float32bits(x) != b {
+			return 0
+		}
+	}
+	return reciprocalOf(q[0])
+}
+
+// reciprocalOf is a uniform divisor q as its raw kernel takes it: 1/q
+// where q is ±2^k and 1/q is normal too, so that x·(1/q) rounds the same
+// real number as x/q, once, and gives its bits; else 0, and the kernel
+// divides.
+func reciprocalOf(q float32) float32 {
+	b := math.Float32bits(q)
+	if b&0x7fffff != 0 { // a fraction: not a power of two (NaN among them)
+		return 0
+	}
+	// The biased exponent in [1, 253]: q and 1/q normal. (0 and ±Inf are
+	// out; 2^127, whose reciprocal is subnormal, would give the same bits,
+	// but a subnormal operand can take the core's slow path.)
+	if e := b >> 23 & 0xff; e-1 > 252 {
+		return 0
+	}
+	return 1 / q
 }
 
 // checkIndices: a scatter's indices increase strictly and lie in [0, n):

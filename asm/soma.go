@@ -576,6 +576,10 @@ func AdaptiveLeakyUniformAVX2(v []float32, r []uint16, theta, cur []float32, c u
 // unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the
 // results equal the scalar loop bit for bit.
 //
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -600,7 +604,7 @@ func ExponentialAVX512(v, cur, k, delta, rh, res, thr, reset []float32, spikes [
 	raceRead(thr)
 	raceRead(reset)
 	raceWrite(spikes)
-	exponentialAVX512(unsafe.SliceData(v), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+	exponentialAVX512(unsafe.SliceData(v), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // ExponentialAVX2 runs Exponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -614,6 +618,10 @@ func ExponentialAVX512(v, cur, k, delta, rh, res, thr, reset []float32, spikes [
 // uniform value repeated 64 times). The spikes are one word per block: bit j of word k for
 // unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the
 // results equal the scalar loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -638,7 +646,7 @@ func ExponentialAVX2(v, cur, k, delta, rh, res, thr, reset []float32, spikes []u
 	raceRead(thr)
 	raceRead(reset)
 	raceWrite(spikes)
-	exponentialAVX2(unsafe.SliceData(v), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+	exponentialAVX2(unsafe.SliceData(v), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // ExponentialUniformAVX512 runs Exponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -650,6 +658,9 @@ func ExponentialAVX2(v, cur, k, delta, rh, res, thr, reset []float32, spikes []u
 // cur holds one value per unit, as v does. Each parameter is one value for every unit. The
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
 // their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -663,7 +674,7 @@ func ExponentialUniformAVX512(v, cur []float32, k, delta, rh, res, thr, reset fl
 	raceWrite(v)
 	raceRead(cur)
 	raceWrite(spikes)
-	exponentialUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, unsafe.SliceData(spikes), n/64)
+	exponentialUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // ExponentialUniformAVX2 runs Exponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -676,6 +687,9 @@ func ExponentialUniformAVX512(v, cur []float32, k, delta, rh, res, thr, reset fl
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
 // their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
 func ExponentialUniformAVX2(v, cur []float32, k, delta, rh, res, thr, reset float32, spikes []uint64) {
@@ -687,7 +701,7 @@ func ExponentialUniformAVX2(v, cur []float32, k, delta, rh, res, thr, reset floa
 	raceWrite(v)
 	raceRead(cur)
 	raceWrite(spikes)
-	exponentialUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, unsafe.SliceData(spikes), n/64)
+	exponentialUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // RefractoryExponentialAVX512 runs RefractoryExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -703,6 +717,10 @@ func ExponentialUniformAVX2(v, cur []float32, k, delta, rh, res, thr, reset floa
 // then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
 // of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -732,7 +750,7 @@ func RefractoryExponentialAVX512(v []float32, r []uint16, cur []float32, c []uin
 	raceRead(thr)
 	raceRead(reset)
 	raceWrite(spikes)
-	refractoryExponentialAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+	refractoryExponentialAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // RefractoryExponentialAVX2 runs RefractoryExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -748,6 +766,10 @@ func RefractoryExponentialAVX512(v []float32, r []uint16, cur []float32, c []uin
 // then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
 // of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -776,7 +798,7 @@ func RefractoryExponentialAVX2(v []float32, r []uint16, cur []float32, c []uint1
 	raceRead(thr)
 	raceRead(reset)
 	raceWrite(spikes)
-	refractoryExponentialAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+	refractoryExponentialAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // RefractoryExponentialUniformAVX512 runs RefractoryExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -792,6 +814,9 @@ func RefractoryExponentialAVX2(v []float32, r []uint16, cur []float32, c []uint1
 // rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
 // bit for bit.
 //
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
 // HasAVX512).
@@ -806,7 +831,7 @@ func RefractoryExponentialUniformAVX512(v []float32, r []uint16, cur []float32, 
 	raceWrite(r)
 	raceRead(cur)
 	raceWrite(spikes)
-	refractoryExponentialUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, unsafe.SliceData(spikes), n/64)
+	refractoryExponentialUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // RefractoryExponentialUniformAVX2 runs RefractoryExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -822,6 +847,9 @@ func RefractoryExponentialUniformAVX512(v []float32, r []uint16, cur []float32, 
 // rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
 // bit for bit.
 //
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
 func RefractoryExponentialUniformAVX2(v []float32, r []uint16, cur []float32, c uint16, k, delta, rh, res, thr, reset float32, spikes []uint64) {
@@ -835,7 +863,7 @@ func RefractoryExponentialUniformAVX2(v []float32, r []uint16, cur []float32, c 
 	raceWrite(r)
 	raceRead(cur)
 	raceWrite(spikes)
-	refractoryExponentialUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, unsafe.SliceData(spikes), n/64)
+	refractoryExponentialUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // AdaptiveExponentialAVX512 runs AdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -850,6 +878,10 @@ func RefractoryExponentialUniformAVX2(v []float32, r []uint16, cur []float32, c 
 // block then reads (a uniform value repeated 64 times). The spikes are one word per block:
 // bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -883,7 +915,7 @@ func AdaptiveExponentialAVX512(v, w, cur, k, delta, rh, res, thr, reset, kw, a, 
 	raceRead(a)
 	raceRead(b)
 	raceWrite(spikes)
-	adaptiveExponentialAVX512(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(kw), unsafe.SliceData(a), unsafe.SliceData(b), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(kw), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), unsafe.SliceData(spikes), n/64)
+	adaptiveExponentialAVX512(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(kw), unsafe.SliceData(a), unsafe.SliceData(b), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(kw), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // AdaptiveExponentialAVX2 runs AdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -898,6 +930,10 @@ func AdaptiveExponentialAVX512(v, w, cur, k, delta, rh, res, thr, reset, kw, a, 
 // block then reads (a uniform value repeated 64 times). The spikes are one word per block:
 // bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -930,7 +966,7 @@ func AdaptiveExponentialAVX2(v, w, cur, k, delta, rh, res, thr, reset, kw, a, b 
 	raceRead(a)
 	raceRead(b)
 	raceWrite(spikes)
-	adaptiveExponentialAVX2(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(kw), unsafe.SliceData(a), unsafe.SliceData(b), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(kw), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), unsafe.SliceData(spikes), n/64)
+	adaptiveExponentialAVX2(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(kw), unsafe.SliceData(a), unsafe.SliceData(b), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(kw), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // AdaptiveExponentialUniformAVX512 runs AdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -944,6 +980,9 @@ func AdaptiveExponentialAVX2(v, w, cur, k, delta, rh, res, thr, reset, kw, a, b 
 // unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
 // rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
 // bit for bit.
+//
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -959,7 +998,7 @@ func AdaptiveExponentialUniformAVX512(v, w, cur []float32, k, delta, rh, res, th
 	raceWrite(w)
 	raceRead(cur)
 	raceWrite(spikes)
-	adaptiveExponentialUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, kw, a, b, unsafe.SliceData(spikes), n/64)
+	adaptiveExponentialUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, kw, a, b, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // AdaptiveExponentialUniformAVX2 runs AdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -974,6 +1013,9 @@ func AdaptiveExponentialUniformAVX512(v, w, cur []float32, k, delta, rh, res, th
 // rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
 // bit for bit.
 //
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
 func AdaptiveExponentialUniformAVX2(v, w, cur []float32, k, delta, rh, res, thr, reset, kw, a, b float32, spikes []uint64) {
@@ -987,7 +1029,7 @@ func AdaptiveExponentialUniformAVX2(v, w, cur []float32, k, delta, rh, res, thr,
 	raceWrite(w)
 	raceRead(cur)
 	raceWrite(spikes)
-	adaptiveExponentialUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, kw, a, b, unsafe.SliceData(spikes), n/64)
+	adaptiveExponentialUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, kw, a, b, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // SimplifiedAdaptiveExponentialAVX512 runs SimplifiedAdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -1004,6 +1046,10 @@ func AdaptiveExponentialUniformAVX2(v, w, cur []float32, k, delta, rh, res, thr,
 // block, which every block then reads (a uniform value repeated 64 times). The spikes are
 // one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
 // (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -1039,7 +1085,7 @@ func SimplifiedAdaptiveExponentialAVX512(v []float32, r []uint16, theta, cur []f
 	raceRead(ltheta)
 	raceRead(dtheta)
 	raceWrite(spikes)
-	simplifiedAdaptiveExponentialAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), unsafe.SliceData(spikes), n/64)
+	simplifiedAdaptiveExponentialAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // SimplifiedAdaptiveExponentialAVX2 runs SimplifiedAdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -1056,6 +1102,10 @@ func SimplifiedAdaptiveExponentialAVX512(v []float32, r []uint16, theta, cur []f
 // block, which every block then reads (a uniform value repeated 64 times). The spikes are
 // one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
 // (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -1090,7 +1140,7 @@ func SimplifiedAdaptiveExponentialAVX2(v []float32, r []uint16, theta, cur []flo
 	raceRead(ltheta)
 	raceRead(dtheta)
 	raceWrite(spikes)
-	simplifiedAdaptiveExponentialAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), unsafe.SliceData(spikes), n/64)
+	simplifiedAdaptiveExponentialAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // SimplifiedAdaptiveExponentialUniformAVX512 runs SimplifiedAdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -1106,6 +1156,9 @@ func SimplifiedAdaptiveExponentialAVX2(v []float32, r []uint16, theta, cur []flo
 // every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
+//
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -1123,7 +1176,7 @@ func SimplifiedAdaptiveExponentialUniformAVX512(v []float32, r []uint16, theta, 
 	raceWrite(theta)
 	raceRead(cur)
 	raceWrite(spikes)
-	simplifiedAdaptiveExponentialUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, ltheta, dtheta, unsafe.SliceData(spikes), n/64)
+	simplifiedAdaptiveExponentialUniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, ltheta, dtheta, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // SimplifiedAdaptiveExponentialUniformAVX2 runs SimplifiedAdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -1140,6 +1193,9 @@ func SimplifiedAdaptiveExponentialUniformAVX512(v []float32, r []uint16, theta, 
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
 //
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
 func SimplifiedAdaptiveExponentialUniformAVX2(v []float32, r []uint16, theta, cur []float32, c uint16, k, delta, rh, res, thr, reset, ltheta, dtheta float32, spikes []uint64) {
@@ -1155,7 +1211,7 @@ func SimplifiedAdaptiveExponentialUniformAVX2(v []float32, r []uint16, theta, cu
 	raceWrite(theta)
 	raceRead(cur)
 	raceWrite(spikes)
-	simplifiedAdaptiveExponentialUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, ltheta, dtheta, unsafe.SliceData(spikes), n/64)
+	simplifiedAdaptiveExponentialUniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, ltheta, dtheta, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // IzhikevichAVX512 runs Izhikevich's update on the len(v) units of v, a whole number of blocks of 64:
@@ -3071,6 +3127,10 @@ func AdaptiveLeakyTraced2UniformAVX2(v []float32, r []uint16, theta, t1, x1, t2,
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
 // their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
+//
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
 // makes each of those stores slow, even one with no lane to store: write it once (clear)
@@ -3118,7 +3178,7 @@ func ExponentialTraced2AVX512(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, 
 	raceRead(cT2)
 	raceRead(bT2)
 	raceWrite(spikes)
-	exponentialTraced2AVX512(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+	exponentialTraced2AVX512(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // ExponentialTraced2AVX2 runs ExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -3135,6 +3195,10 @@ func ExponentialTraced2AVX512(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, 
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
 // their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -3177,7 +3241,7 @@ func ExponentialTraced2AVX2(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, lT
 	raceRead(cT2)
 	raceRead(bT2)
 	raceWrite(spikes)
-	exponentialTraced2AVX2(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+	exponentialTraced2AVX2(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // ExponentialTraced2UniformAVX512 runs ExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -3193,6 +3257,9 @@ func ExponentialTraced2AVX2(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, lT
 // every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
+//
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
 //
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
@@ -3217,7 +3284,7 @@ func ExponentialTraced2UniformAVX512(v, t1, x1, t2, x2 []float32, k, delta, rh, 
 	raceWrite(t2)
 	raceWrite(x2)
 	raceWrite(spikes)
-	exponentialTraced2UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+	exponentialTraced2UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // ExponentialTraced2UniformAVX2 runs ExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -3233,6 +3300,9 @@ func ExponentialTraced2UniformAVX512(v, t1, x1, t2, x2 []float32, k, delta, rh, 
 // every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
+//
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -3251,7 +3321,7 @@ func ExponentialTraced2UniformAVX2(v, t1, x1, t2, x2 []float32, k, delta, rh, re
 	raceWrite(t2)
 	raceWrite(x2)
 	raceWrite(spikes)
-	exponentialTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+	exponentialTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // RefractoryExponentialTraced2AVX512 runs RefractoryExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -3270,6 +3340,10 @@ func ExponentialTraced2UniformAVX2(v, t1, x1, t2, x2 []float32, k, delta, rh, re
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
 // their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
@@ -3322,7 +3396,7 @@ func RefractoryExponentialTraced2AVX512(v []float32, r []uint16, t1, x1, t2, x2 
 	raceRead(cT2)
 	raceRead(bT2)
 	raceWrite(spikes)
-	refractoryExponentialTraced2AVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+	refractoryExponentialTraced2AVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // RefractoryExponentialTraced2AVX2 runs RefractoryExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -3341,6 +3415,10 @@ func RefractoryExponentialTraced2AVX512(v []float32, r []uint16, t1, x1, t2, x2 
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
 // their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -3387,7 +3465,7 @@ func RefractoryExponentialTraced2AVX2(v []float32, r []uint16, t1, x1, t2, x2 []
 	raceRead(cT2)
 	raceRead(bT2)
 	raceWrite(spikes)
-	refractoryExponentialTraced2AVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+	refractoryExponentialTraced2AVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // RefractoryExponentialTraced2UniformAVX512 runs RefractoryExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -3405,6 +3483,9 @@ func RefractoryExponentialTraced2AVX2(v []float32, r []uint16, t1, x1, t2, x2 []
 // for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
+//
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
 //
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
@@ -3431,7 +3512,7 @@ func RefractoryExponentialTraced2UniformAVX512(v []float32, r []uint16, t1, x1, 
 	raceWrite(t2)
 	raceWrite(x2)
 	raceWrite(spikes)
-	refractoryExponentialTraced2UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+	refractoryExponentialTraced2UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // RefractoryExponentialTraced2UniformAVX2 runs RefractoryExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -3449,6 +3530,9 @@ func RefractoryExponentialTraced2UniformAVX512(v []float32, r []uint16, t1, x1, 
 // for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
+//
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -3469,7 +3553,7 @@ func RefractoryExponentialTraced2UniformAVX2(v []float32, r []uint16, t1, x1, t2
 	raceWrite(t2)
 	raceWrite(x2)
 	raceWrite(spikes)
-	refractoryExponentialTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+	refractoryExponentialTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // AdaptiveExponentialTraced2AVX512 runs AdaptiveExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -3488,6 +3572,10 @@ func RefractoryExponentialTraced2UniformAVX2(v []float32, r []uint16, t1, x1, t2
 // times). The spikes are one word per block: bit j of word k for unit 64·k + j. Products
 // are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
 // loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
@@ -3544,7 +3632,7 @@ func AdaptiveExponentialTraced2AVX512(v, w, t1, x1, t2, x2, k, delta, rh, res, t
 	raceRead(cT2)
 	raceRead(bT2)
 	raceWrite(spikes)
-	adaptiveExponentialTraced2AVX512(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(kw), unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(kw), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+	adaptiveExponentialTraced2AVX512(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(kw), unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(kw), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // AdaptiveExponentialTraced2AVX2 runs AdaptiveExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -3563,6 +3651,10 @@ func AdaptiveExponentialTraced2AVX512(v, w, t1, x1, t2, x2, k, delta, rh, res, t
 // times). The spikes are one word per block: bit j of word k for unit 64·k + j. Products
 // are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
 // loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -3613,7 +3705,7 @@ func AdaptiveExponentialTraced2AVX2(v, w, t1, x1, t2, x2, k, delta, rh, res, thr
 	raceRead(cT2)
 	raceRead(bT2)
 	raceWrite(spikes)
-	adaptiveExponentialTraced2AVX2(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(kw), unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(kw), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+	adaptiveExponentialTraced2AVX2(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(kw), unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(kw), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // AdaptiveExponentialTraced2UniformAVX512 runs AdaptiveExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -3630,6 +3722,9 @@ func AdaptiveExponentialTraced2AVX2(v, w, t1, x1, t2, x2, k, delta, rh, res, thr
 // for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
+//
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
 //
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
@@ -3656,7 +3751,7 @@ func AdaptiveExponentialTraced2UniformAVX512(v, w, t1, x1, t2, x2 []float32, k, 
 	raceWrite(t2)
 	raceWrite(x2)
 	raceWrite(spikes)
-	adaptiveExponentialTraced2UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), k, delta, rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+	adaptiveExponentialTraced2UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), k, delta, rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2, bT2, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // AdaptiveExponentialTraced2UniformAVX2 runs AdaptiveExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -3673,6 +3768,9 @@ func AdaptiveExponentialTraced2UniformAVX512(v, w, t1, x1, t2, x2 []float32, k, 
 // for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
+//
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -3693,7 +3791,7 @@ func AdaptiveExponentialTraced2UniformAVX2(v, w, t1, x1, t2, x2 []float32, k, de
 	raceWrite(t2)
 	raceWrite(x2)
 	raceWrite(spikes)
-	adaptiveExponentialTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), k, delta, rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+	adaptiveExponentialTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), k, delta, rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2, bT2, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // SimplifiedAdaptiveExponentialTraced2AVX512 runs SimplifiedAdaptiveExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -3714,6 +3812,10 @@ func AdaptiveExponentialTraced2UniformAVX2(v, w, t1, x1, t2, x2 []float32, k, de
 // value repeated 64 times). The spikes are one word per block: bit j of word k for unit
 // 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
 // equal the scalar loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
@@ -3772,7 +3874,7 @@ func SimplifiedAdaptiveExponentialTraced2AVX512(v []float32, r []uint16, theta, 
 	raceRead(cT2)
 	raceRead(bT2)
 	raceWrite(spikes)
-	simplifiedAdaptiveExponentialTraced2AVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+	simplifiedAdaptiveExponentialTraced2AVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // SimplifiedAdaptiveExponentialTraced2AVX2 runs SimplifiedAdaptiveExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -3793,6 +3895,10 @@ func SimplifiedAdaptiveExponentialTraced2AVX512(v []float32, r []uint16, theta, 
 // value repeated 64 times). The spikes are one word per block: bit j of word k for unit
 // 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
 // equal the scalar loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -3845,7 +3951,7 @@ func SimplifiedAdaptiveExponentialTraced2AVX2(v []float32, r []uint16, theta, t1
 	raceRead(cT2)
 	raceRead(bT2)
 	raceWrite(spikes)
-	simplifiedAdaptiveExponentialTraced2AVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+	simplifiedAdaptiveExponentialTraced2AVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // SimplifiedAdaptiveExponentialTraced2UniformAVX512 runs SimplifiedAdaptiveExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -3864,6 +3970,9 @@ func SimplifiedAdaptiveExponentialTraced2AVX2(v []float32, r []uint16, theta, t1
 // value for every unit. The spikes are one word per block: bit j of word k for unit 64·k +
 // j. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
 // the scalar loop bit for bit.
+//
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
 //
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
@@ -3892,7 +4001,7 @@ func SimplifiedAdaptiveExponentialTraced2UniformAVX512(v []float32, r []uint16, 
 	raceWrite(t2)
 	raceWrite(x2)
 	raceWrite(spikes)
-	simplifiedAdaptiveExponentialTraced2UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, k, delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+	simplifiedAdaptiveExponentialTraced2UniformAVX512(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, k, delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // SimplifiedAdaptiveExponentialTraced2UniformAVX2 runs SimplifiedAdaptiveExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -3911,6 +4020,9 @@ func SimplifiedAdaptiveExponentialTraced2UniformAVX512(v []float32, r []uint16, 
 // value for every unit. The spikes are one word per block: bit j of word k for unit 64·k +
 // j. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
 // the scalar loop bit for bit.
+//
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -3933,7 +4045,7 @@ func SimplifiedAdaptiveExponentialTraced2UniformAVX2(v []float32, r []uint16, th
 	raceWrite(t2)
 	raceWrite(x2)
 	raceWrite(spikes)
-	simplifiedAdaptiveExponentialTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, k, delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+	simplifiedAdaptiveExponentialTraced2UniformAVX2(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, k, delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2, bT2, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // IzhikevichTraced2AVX512 runs IzhikevichTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -6954,6 +7066,10 @@ func AdaptiveLeakyUniformNEON(v []float32, r []uint16, theta, cur []float32, c u
 // unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the
 // results equal the scalar loop bit for bit.
 //
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
 func ExponentialNEON(v, cur, k, delta, rh, res, thr, reset []float32, spikes []uint64) {
@@ -6977,7 +7093,7 @@ func ExponentialNEON(v, cur, k, delta, rh, res, thr, reset []float32, spikes []u
 	raceRead(thr)
 	raceRead(reset)
 	raceWrite(spikes)
-	exponentialNEON(unsafe.SliceData(v), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+	exponentialNEON(unsafe.SliceData(v), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // ExponentialUniformNEON runs Exponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -6990,6 +7106,9 @@ func ExponentialNEON(v, cur, k, delta, rh, res, thr, reset []float32, spikes []u
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
 // their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
 func ExponentialUniformNEON(v, cur []float32, k, delta, rh, res, thr, reset float32, spikes []uint64) {
@@ -7001,7 +7120,7 @@ func ExponentialUniformNEON(v, cur []float32, k, delta, rh, res, thr, reset floa
 	raceWrite(v)
 	raceRead(cur)
 	raceWrite(spikes)
-	exponentialUniformNEON(unsafe.SliceData(v), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, unsafe.SliceData(spikes), n/64)
+	exponentialUniformNEON(unsafe.SliceData(v), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // RefractoryExponentialNEON runs RefractoryExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -7017,6 +7136,10 @@ func ExponentialUniformNEON(v, cur []float32, k, delta, rh, res, thr, reset floa
 // then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
 // of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7045,7 +7168,7 @@ func RefractoryExponentialNEON(v []float32, r []uint16, cur []float32, c []uint1
 	raceRead(thr)
 	raceRead(reset)
 	raceWrite(spikes)
-	refractoryExponentialNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), unsafe.SliceData(spikes), n/64)
+	refractoryExponentialNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // RefractoryExponentialUniformNEON runs RefractoryExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -7061,6 +7184,9 @@ func RefractoryExponentialNEON(v []float32, r []uint16, cur []float32, c []uint1
 // rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
 // bit for bit.
 //
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
 func RefractoryExponentialUniformNEON(v []float32, r []uint16, cur []float32, c uint16, k, delta, rh, res, thr, reset float32, spikes []uint64) {
@@ -7074,7 +7200,7 @@ func RefractoryExponentialUniformNEON(v []float32, r []uint16, cur []float32, c 
 	raceWrite(r)
 	raceRead(cur)
 	raceWrite(spikes)
-	refractoryExponentialUniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, unsafe.SliceData(spikes), n/64)
+	refractoryExponentialUniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // AdaptiveExponentialNEON runs AdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -7089,6 +7215,10 @@ func RefractoryExponentialUniformNEON(v []float32, r []uint16, cur []float32, c 
 // block then reads (a uniform value repeated 64 times). The spikes are one word per block:
 // bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7121,7 +7251,7 @@ func AdaptiveExponentialNEON(v, w, cur, k, delta, rh, res, thr, reset, kw, a, b 
 	raceRead(a)
 	raceRead(b)
 	raceWrite(spikes)
-	adaptiveExponentialNEON(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(kw), unsafe.SliceData(a), unsafe.SliceData(b), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(kw), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), unsafe.SliceData(spikes), n/64)
+	adaptiveExponentialNEON(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(kw), unsafe.SliceData(a), unsafe.SliceData(b), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(kw), n, 4), stride(len(a), n, 4), stride(len(b), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // AdaptiveExponentialUniformNEON runs AdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -7136,6 +7266,9 @@ func AdaptiveExponentialNEON(v, w, cur, k, delta, rh, res, thr, reset, kw, a, b 
 // rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
 // bit for bit.
 //
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
 func AdaptiveExponentialUniformNEON(v, w, cur []float32, k, delta, rh, res, thr, reset, kw, a, b float32, spikes []uint64) {
@@ -7149,7 +7282,7 @@ func AdaptiveExponentialUniformNEON(v, w, cur []float32, k, delta, rh, res, thr,
 	raceWrite(w)
 	raceRead(cur)
 	raceWrite(spikes)
-	adaptiveExponentialUniformNEON(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, kw, a, b, unsafe.SliceData(spikes), n/64)
+	adaptiveExponentialUniformNEON(unsafe.SliceData(v), unsafe.SliceData(w), unsafe.SliceData(cur), k, delta, rh, res, thr, reset, kw, a, b, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // SimplifiedAdaptiveExponentialNEON runs SimplifiedAdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -7166,6 +7299,10 @@ func AdaptiveExponentialUniformNEON(v, w, cur []float32, k, delta, rh, res, thr,
 // block, which every block then reads (a uniform value repeated 64 times). The spikes are
 // one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
 // (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7200,7 +7337,7 @@ func SimplifiedAdaptiveExponentialNEON(v []float32, r []uint16, theta, cur []flo
 	raceRead(ltheta)
 	raceRead(dtheta)
 	raceWrite(spikes)
-	simplifiedAdaptiveExponentialNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), unsafe.SliceData(spikes), n/64)
+	simplifiedAdaptiveExponentialNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(ltheta), unsafe.SliceData(dtheta), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(ltheta), n, 4), stride(len(dtheta), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // SimplifiedAdaptiveExponentialUniformNEON runs SimplifiedAdaptiveExponential's update on the len(v) units of v, a whole number of blocks of 64:
@@ -7217,6 +7354,9 @@ func SimplifiedAdaptiveExponentialNEON(v []float32, r []uint16, theta, cur []flo
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
 //
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
 func SimplifiedAdaptiveExponentialUniformNEON(v []float32, r []uint16, theta, cur []float32, c uint16, k, delta, rh, res, thr, reset, ltheta, dtheta float32, spikes []uint64) {
@@ -7232,7 +7372,7 @@ func SimplifiedAdaptiveExponentialUniformNEON(v []float32, r []uint16, theta, cu
 	raceWrite(theta)
 	raceRead(cur)
 	raceWrite(spikes)
-	simplifiedAdaptiveExponentialUniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, ltheta, dtheta, unsafe.SliceData(spikes), n/64)
+	simplifiedAdaptiveExponentialUniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(theta), unsafe.SliceData(cur), c, k, delta, rh, res, thr, reset, ltheta, dtheta, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // IzhikevichNEON runs Izhikevich's update on the len(v) units of v, a whole number of blocks of 64:
@@ -8144,6 +8284,10 @@ func AdaptiveLeakyTraced2UniformNEON(v []float32, r []uint16, theta, t1, x1, t2,
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
 // their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
+//
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
 func ExponentialTraced2NEON(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2 []float32, spikes []uint64) {
@@ -8185,7 +8329,7 @@ func ExponentialTraced2NEON(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, lT
 	raceRead(cT2)
 	raceRead(bT2)
 	raceWrite(spikes)
-	exponentialTraced2NEON(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+	exponentialTraced2NEON(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // ExponentialTraced2UniformNEON runs ExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -8201,6 +8345,9 @@ func ExponentialTraced2NEON(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, lT
 // every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
+//
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8219,7 +8366,7 @@ func ExponentialTraced2UniformNEON(v, t1, x1, t2, x2 []float32, k, delta, rh, re
 	raceWrite(t2)
 	raceWrite(x2)
 	raceWrite(spikes)
-	exponentialTraced2UniformNEON(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+	exponentialTraced2UniformNEON(unsafe.SliceData(v), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // RefractoryExponentialTraced2NEON runs RefractoryExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -8238,6 +8385,10 @@ func ExponentialTraced2UniformNEON(v, t1, x1, t2, x2 []float32, k, delta, rh, re
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
 // their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+//
+// Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
+// reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
+// faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8284,7 +8435,7 @@ func RefractoryExponentialTraced2NEON(v []float32, r []uint16, t1, x1, t2, x2 []
 	raceRead(cT2)
 	raceRead(bT2)
 	raceWrite(spikes)
-	refractoryExponentialTraced2NEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), unsafe.SliceData(spikes), n/64)
+	refractoryExponentialTraced2NEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), unsafe.SliceData(c), unsafe.SliceData(k), unsafe.SliceData(delta), unsafe.SliceData(rh), unsafe.SliceData(res), unsafe.SliceData(thr), unsafe.SliceData(reset), unsafe.SliceData(lT1), unsafe.SliceData(cT1), unsafe.SliceData(bT1), unsafe.SliceData(lT2), unsafe.SliceData(cT2), unsafe.SliceData(bT2), stride(len(c), n, 2), stride(len(k), n, 4), stride(len(delta), n, 4), stride(len(rh), n, 4), stride(len(res), n, 4), stride(len(thr), n, 4), stride(len(reset), n, 4), stride(len(lT1), n, 4), stride(len(cT1), n, 4), stride(len(bT1), n, 4), stride(len(lT2), n, 4), stride(len(cT2), n, 4), stride(len(bT2), n, 4), reciprocal(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // RefractoryExponentialTraced2UniformNEON runs RefractoryExponentialTraced2's update on the len(v) units of v, a whole number of blocks of 64:
@@ -8302,6 +8453,9 @@ func RefractoryExponentialTraced2NEON(v []float32, r []uint16, t1, x1, t2, x2 []
 // for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
 // Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
 // scalar loop bit for bit.
+//
+// Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
+// instead of dividing: the same bits, faster.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8322,7 +8476,7 @@ func RefractoryExponentialTraced2UniformNEON(v []float32, r []uint16, t1, x1, t2
 	raceWrite(t2)
 	raceWrite(x2)
 	raceWrite(spikes)
-	refractoryExponentialTraced2UniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, unsafe.SliceData(spikes), n/64)
+	refractoryExponentialTraced2UniformNEON(unsafe.SliceData(v), unsafe.SliceData(r), unsafe.SliceData(t1), unsafe.SliceData(x1), unsafe.SliceData(t2), unsafe.SliceData(x2), c, k, delta, rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2, bT2, reciprocalOf(delta), unsafe.SliceData(spikes), n/64)
 }
 
 // IzhikevichTraced2NEON runs IzhikevichTraced2's update on the len(v) units of v, a whole number of blocks of 64:

@@ -2597,9 +2597,9 @@ AdaptiveLeakyUniformAVX2_done:
 	VZEROUPPER
 	RET
 
-// func exponentialAVX512(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+// func exponentialAVX512(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F
-TEXT ·exponentialAVX512(SB), NOSPLIT, $0-128
+TEXT ·exponentialAVX512(SB), NOSPLIT, $0-136
 	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
@@ -2616,10 +2616,17 @@ TEXT ·exponentialAVX512(SB), NOSPLIT, $0-128
 	MOVQ         res+40(FP), DI
 	MOVQ         thr+48(FP), R8
 	MOVQ         reset+56(FP), R9
-	MOVQ         spikes+112(FP), R10
-	MOVQ         blocks+120(FP), R11
+	MOVQ         spikes+120(FP), R10
+	MOVQ         blocks+128(FP), R11
 	TESTQ        R11, R11
 	JZ           ExponentialAVX512_done
+
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+112(FP), R12
+	TESTL R12, R12
+	JZ    ExponentialAVX512_block
+	JMP   ExponentialAVX512_reciprocal_block
 
 ExponentialAVX512_block:
 	XORQ        R12, R12
@@ -2794,6 +2801,181 @@ ExponentialAVX512_block:
 	ADDQ        resetStride+104(FP), R9
 	DECQ        R11
 	JNZ         ExponentialAVX512_block
+	JMP         ExponentialAVX512_done
+
+ExponentialAVX512_reciprocal_block:
+	XORQ        R12, R12
+	VMOVUPS     (AX), Z4
+	VMOVUPS     64(AX), Z5
+	VMOVUPS     128(AX), Z6
+	VMOVUPS     192(AX), Z7
+	VSUBPS      (SI), Z4, Z8
+	VSUBPS      64(SI), Z5, Z9
+	VSUBPS      128(SI), Z6, Z10
+	VSUBPS      192(SI), Z7, Z11
+	VMULPS.BCST deltaReciprocal+112(FP), Z8, Z8
+	VMULPS.BCST deltaReciprocal+112(FP), Z9, Z9
+	VMULPS.BCST deltaReciprocal+112(FP), Z10, Z10
+	VMULPS.BCST deltaReciprocal+112(FP), Z11, Z11
+	VMAXPS      Z8, Z0, Z8
+	VMINPS      Z8, Z1, Z8
+	VMAXPS      Z9, Z0, Z9
+	VMINPS      Z9, Z1, Z9
+	VMAXPS      Z10, Z0, Z10
+	VMINPS      Z10, Z1, Z10
+	VMAXPS      Z11, Z0, Z11
+	VMINPS      Z11, Z1, Z11
+	VMULPS      Z2, Z8, Z12
+	VMULPS      Z2, Z9, Z13
+	VMULPS      Z2, Z10, Z14
+	VMULPS      Z2, Z11, Z15
+	VRNDSCALEPS $0x00, Z12, Z12
+	VRNDSCALEPS $0x00, Z13, Z13
+	VRNDSCALEPS $0x00, Z14, Z14
+	VRNDSCALEPS $0x00, Z15, Z15
+	VMULPS      Z3, Z12, Z16
+	VMULPS      Z3, Z13, Z17
+	VMULPS      Z3, Z14, Z18
+	VMULPS      Z3, Z15, Z19
+	VSUBPS      Z16, Z8, Z8
+	VSUBPS      Z17, Z9, Z9
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VMULPS.BCST constb95e8083<>+0(SB), Z12, Z16
+	VMULPS.BCST constb95e8083<>+0(SB), Z13, Z17
+	VMULPS.BCST constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST constb95e8083<>+0(SB), Z15, Z19
+	VSUBPS      Z16, Z8, Z8
+	VSUBPS      Z17, Z9, Z9
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VMULPS.BCST const39500d01<>+0(SB), Z8, Z16
+	VMULPS.BCST const39500d01<>+0(SB), Z9, Z17
+	VMULPS.BCST const39500d01<>+0(SB), Z10, Z18
+	VMULPS.BCST const39500d01<>+0(SB), Z11, Z19
+	VADDPS.BCST const3ab60b61<>+0(SB), Z16, Z16
+	VADDPS.BCST const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST const3ab60b61<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3c088889<>+0(SB), Z16, Z16
+	VADDPS.BCST const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST const3c088889<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3f000000<>+0(SB), Z16, Z16
+	VADDPS.BCST const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST const3f000000<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z8, Z20
+	VMULPS      Z9, Z9, Z21
+	VMULPS      Z10, Z10, Z22
+	VMULPS      Z11, Z11, Z23
+	VMULPS      Z16, Z20, Z16
+	VMULPS      Z17, Z21, Z17
+	VMULPS      Z18, Z22, Z18
+	VMULPS      Z19, Z23, Z19
+	VADDPS      Z8, Z16, Z8
+	VADDPS      Z9, Z17, Z9
+	VADDPS      Z10, Z18, Z10
+	VADDPS      Z11, Z19, Z11
+	VADDPS.BCST const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST const3f800000<>+0(SB), Z9, Z9
+	VADDPS.BCST const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
+	VSCALEFPS   Z12, Z8, Z8
+	VSCALEFPS   Z13, Z9, Z9
+	VSCALEFPS   Z14, Z10, Z10
+	VSCALEFPS   Z15, Z11, Z11
+	VMULPS      (BX), Z8, Z8
+	VMULPS      64(BX), Z9, Z9
+	VMULPS      128(BX), Z10, Z10
+	VMULPS      192(BX), Z11, Z11
+	VSUBPS      Z4, Z8, Z8
+	VSUBPS      Z5, Z9, Z9
+	VSUBPS      Z6, Z10, Z10
+	VSUBPS      Z7, Z11, Z11
+	VMOVUPS     (CX), Z12
+	VMOVUPS     64(CX), Z13
+	VMOVUPS     128(CX), Z14
+	VMOVUPS     192(CX), Z15
+	VMULPS      (DI), Z12, Z12
+	VMULPS      64(DI), Z13, Z13
+	VMULPS      128(DI), Z14, Z14
+	VMULPS      192(DI), Z15, Z15
+	VADDPS      Z12, Z8, Z8
+	VADDPS      Z13, Z9, Z9
+	VADDPS      Z14, Z10, Z10
+	VADDPS      Z15, Z11, Z11
+	VMULPS      (DX), Z8, Z8
+	VMULPS      64(DX), Z9, Z9
+	VMULPS      128(DX), Z10, Z10
+	VMULPS      192(DX), Z11, Z11
+	VADDPS      Z8, Z4, Z4
+	VADDPS      Z9, Z5, Z5
+	VADDPS      Z10, Z6, Z6
+	VADDPS      Z11, Z7, Z7
+	VCMPPS      $0x1e, (R8), Z4, K1
+	VCMPPS      $0x1e, 64(R8), Z5, K2
+	VCMPPS      $0x1e, 128(R8), Z6, K3
+	VCMPPS      $0x1e, 192(R8), Z7, K4
+	VXORPS      Z8, Z8, Z8
+	VBLENDMPS   (R9), Z4, K1, Z8
+	VXORPS      Z4, Z4, Z4
+	VBLENDMPS   64(R9), Z5, K2, Z4
+	VXORPS      Z5, Z5, Z5
+	VBLENDMPS   128(R9), Z6, K3, Z5
+	VXORPS      Z6, Z6, Z6
+	VBLENDMPS   192(R9), Z7, K4, Z6
+	VMOVUPS     Z8, (AX)
+	VMOVUPS     Z4, 64(AX)
+	VMOVUPS     Z5, 128(AX)
+	VMOVUPS     Z6, 192(AX)
+	KMOVW       K1, R13
+	ORQ         R13, R12
+	KMOVW       K2, R13
+	SHLQ        $0x10, R13
+	ORQ         R13, R12
+	KMOVW       K3, R13
+	SHLQ        $0x20, R13
+	ORQ         R13, R12
+	KMOVW       K4, R13
+	SHLQ        $0x30, R13
+	ORQ         R13, R12
+	MOVQ        R12, (R10)
+	ADDQ        $0x08, R10
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000100, CX
+	ADDQ        kStride+64(FP), DX
+	ADDQ        deltaStride+72(FP), BX
+	ADDQ        rhStride+80(FP), SI
+	ADDQ        resStride+88(FP), DI
+	ADDQ        thrStride+96(FP), R8
+	ADDQ        resetStride+104(FP), R9
+	DECQ        R11
+	JNZ         ExponentialAVX512_reciprocal_block
 
 ExponentialAVX512_done:
 	VZEROUPPER
@@ -2835,27 +3017,36 @@ GLOBL const3f000000<>(SB), RODATA|NOPTR, $4
 DATA const3f800000<>+0(SB)/4, $0x3f800000
 GLOBL const3f800000<>(SB), RODATA|NOPTR, $4
 
-// func exponentialAVX2(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+// func exponentialAVX2(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·exponentialAVX2(SB), NOSPLIT, $320-128
+TEXT ·exponentialAVX2(SB), $352-136
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
-	LEAQ     (SP), AX
-	ADDQ     $0x3f, AX
-	ANDQ     $-64, AX
-	VPCMPEQD Y0, Y0, Y0
-	VPSRLW   $0x0f, Y0, Y0
-	MOVQ     v+0(FP), CX
-	MOVQ     cur+8(FP), DX
-	MOVQ     k+16(FP), BX
-	MOVQ     delta+24(FP), SI
-	MOVQ     rh+32(FP), DI
-	MOVQ     res+40(FP), R8
-	MOVQ     thr+48(FP), R9
-	MOVQ     reset+56(FP), R10
-	MOVQ     spikes+112(FP), R11
-	MOVQ     blocks+120(FP), R12
-	TESTQ    R12, R12
-	JZ       ExponentialAVX2_done
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS deltaReciprocal+112(FP), Y0
+	VMOVUPS      Y0, (AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         cur+8(FP), DX
+	MOVQ         k+16(FP), BX
+	MOVQ         delta+24(FP), SI
+	MOVQ         rh+32(FP), DI
+	MOVQ         res+40(FP), R8
+	MOVQ         thr+48(FP), R9
+	MOVQ         reset+56(FP), R10
+	MOVQ         spikes+120(FP), R11
+	MOVQ         blocks+128(FP), R12
+	TESTQ        R12, R12
+	JZ           ExponentialAVX2_done
+
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+112(FP), R13
+	TESTL R13, R13
+	JZ    ExponentialAVX2_block
+	JMP   ExponentialAVX2_reciprocal_block
 
 ExponentialAVX2_block:
 	XORQ      R13, R13
@@ -2901,19 +3092,19 @@ ExponentialAVX2_block:
 	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y9
 	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, (AX)
+	VMOVUPS   Y5, 32(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y6, Y6
 	VSUBPS    vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS   Y6, 32(AX)
+	VMOVUPS   Y6, 64(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS    vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS   Y7, 64(AX)
+	VMOVUPS   Y7, 96(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS    vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS   Y8, 96(AX)
+	VMOVUPS   Y8, 128(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS    vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS   Y9, 128(AX)
+	VMOVUPS   Y9, 160(AX)
 	VMULPS    vconst3f318000<>+0(SB), Y5, Y10
 	VMULPS    vconst3f318000<>+0(SB), Y6, Y11
 	VMULPS    vconst3f318000<>+0(SB), Y7, Y12
@@ -3005,31 +3196,31 @@ ExponentialAVX2_block:
 	VADDPS    vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS    vconst3f800000<>+0(SB), Y4, Y4
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    (AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y0, Y0
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
 	VADDPS    32(AX), Y5, Y5
 	VPSRAD    $0x01, Y5, Y6
 	VPSUBD    Y6, Y5, Y5
 	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y1, Y1
+	VMULPS    Y5, Y0, Y0
 	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y1, Y1
+	VMULPS    Y5, Y0, Y0
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
 	VADDPS    64(AX), Y5, Y5
 	VPSRAD    $0x01, Y5, Y6
 	VPSUBD    Y6, Y5, Y5
 	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y1, Y1
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    96(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
 	VMULPS    Y5, Y2, Y2
 	VPSLLD    $0x17, Y6, Y5
 	VMULPS    Y5, Y2, Y2
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    96(AX), Y5, Y5
+	VADDPS    128(AX), Y5, Y5
 	VPSRAD    $0x01, Y5, Y6
 	VPSUBD    Y6, Y5, Y5
 	VPSLLD    $0x17, Y5, Y5
@@ -3037,7 +3228,7 @@ ExponentialAVX2_block:
 	VPSLLD    $0x17, Y6, Y5
 	VMULPS    Y5, Y3, Y3
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    128(AX), Y5, Y5
+	VADDPS    160(AX), Y5, Y5
 	VPSRAD    $0x01, Y5, Y6
 	VPSUBD    Y6, Y5, Y5
 	VPSLLD    $0x17, Y5, Y5
@@ -3134,13 +3325,13 @@ ExponentialAVX2_block:
 	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
 	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
 	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 160(AX)
+	VMOVUPS   Y3, 192(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
 	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS   Y4, 192(AX)
+	VMOVUPS   Y4, 224(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 224(AX)
+	VMOVUPS   Y5, 256(AX)
 	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
 	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
@@ -3196,23 +3387,23 @@ ExponentialAVX2_block:
 	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    160(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y0, Y0
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
 	VADDPS    192(AX), Y3, Y3
 	VPSRAD    $0x01, Y3, Y4
 	VPSUBD    Y4, Y3, Y3
 	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    224(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
 	VMULPS    Y3, Y1, Y1
 	VPSLLD    $0x17, Y4, Y3
 	VMULPS    Y3, Y1, Y1
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    224(AX), Y3, Y3
+	VADDPS    256(AX), Y3, Y3
 	VPSRAD    $0x01, Y3, Y4
 	VPSUBD    Y4, Y3, Y3
 	VPSLLD    $0x17, Y3, Y3
@@ -3270,6 +3461,421 @@ ExponentialAVX2_block:
 	ADDQ      resetStride+104(FP), R10
 	DECQ      R12
 	JNZ       ExponentialAVX2_block
+	JMP       ExponentialAVX2_done
+
+ExponentialAVX2_reciprocal_block:
+	XORQ      R13, R13
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VMOVUPS   96(CX), Y3
+	VMOVUPS   128(CX), Y4
+	VSUBPS    (DI), Y0, Y0
+	VSUBPS    32(DI), Y1, Y1
+	VSUBPS    64(DI), Y2, Y2
+	VSUBPS    96(DI), Y3, Y3
+	VSUBPS    128(DI), Y4, Y4
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VMULPS    (AX), Y3, Y3
+	VMULPS    (AX), Y4, Y4
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y0, Y5, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y0, Y5, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y1, Y5, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y1, Y5, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y2, Y5, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y2, Y5, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y3, Y5, Y3
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y3, Y5, Y3
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y4, Y5, Y4
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y4, Y5, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y5
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y6
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y7
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y3, Y8
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y9
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 32(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS    vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS   Y6, 64(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS    vconst4b400000<>+0(SB), Y7, Y7
+	VMOVUPS   Y7, 96(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS    vconst4b400000<>+0(SB), Y8, Y8
+	VMOVUPS   Y8, 128(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS    vconst4b400000<>+0(SB), Y9, Y9
+	VMOVUPS   Y9, 160(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y10
+	VMULPS    vconst3f318000<>+0(SB), Y6, Y11
+	VMULPS    vconst3f318000<>+0(SB), Y7, Y12
+	VMULPS    vconst3f318000<>+0(SB), Y8, Y13
+	VMULPS    vconst3f318000<>+0(SB), Y9, Y14
+	VSUBPS    Y10, Y0, Y0
+	VSUBPS    Y11, Y1, Y1
+	VSUBPS    Y12, Y2, Y2
+	VSUBPS    Y13, Y3, Y3
+	VSUBPS    Y14, Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS    vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS    vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS    vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS    vconstb95e8083<>+0(SB), Y9, Y9
+	VSUBPS    Y5, Y0, Y0
+	VSUBPS    Y6, Y1, Y1
+	VSUBPS    Y7, Y2, Y2
+	VSUBPS    Y8, Y3, Y3
+	VSUBPS    Y9, Y4, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y5
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y6
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y7
+	VMULPS    vconst39500d01<>+0(SB), Y3, Y8
+	VMULPS    vconst39500d01<>+0(SB), Y4, Y9
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS    vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS    vconst3ab60b61<>+0(SB), Y8, Y8
+	VADDPS    vconst3ab60b61<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS    vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS    vconst3c088889<>+0(SB), Y8, Y8
+	VADDPS    vconst3c088889<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS    vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3d2aaaab<>+0(SB), Y8, Y8
+	VADDPS    vconst3d2aaaab<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS    vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3e2aaaab<>+0(SB), Y8, Y8
+	VADDPS    vconst3e2aaaab<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS    vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS    vconst3f000000<>+0(SB), Y8, Y8
+	VADDPS    vconst3f000000<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y0, Y10
+	VMULPS    Y1, Y1, Y11
+	VMULPS    Y2, Y2, Y12
+	VMULPS    Y3, Y3, Y13
+	VMULPS    Y4, Y4, Y14
+	VMULPS    Y5, Y10, Y5
+	VMULPS    Y6, Y11, Y6
+	VMULPS    Y7, Y12, Y7
+	VMULPS    Y8, Y13, Y8
+	VMULPS    Y9, Y14, Y9
+	VADDPS    Y0, Y5, Y0
+	VADDPS    Y1, Y6, Y1
+	VADDPS    Y2, Y7, Y2
+	VADDPS    Y3, Y8, Y3
+	VADDPS    Y4, Y9, Y4
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f800000<>+0(SB), Y4, Y4
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    32(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y0, Y0
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    64(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y1, Y1
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    96(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y2, Y2
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    128(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y3, Y3
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y3, Y3
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    160(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y4, Y4
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y4, Y4
+	VMULPS    (SI), Y0, Y0
+	VMULPS    32(SI), Y1, Y1
+	VMULPS    64(SI), Y2, Y2
+	VMULPS    96(SI), Y3, Y3
+	VMULPS    128(SI), Y4, Y4
+	VSUBPS    (CX), Y0, Y0
+	VSUBPS    32(CX), Y1, Y1
+	VSUBPS    64(CX), Y2, Y2
+	VSUBPS    96(CX), Y3, Y3
+	VSUBPS    128(CX), Y4, Y4
+	VMOVUPS   (DX), Y5
+	VMOVUPS   32(DX), Y6
+	VMOVUPS   64(DX), Y7
+	VMOVUPS   96(DX), Y8
+	VMOVUPS   128(DX), Y9
+	VMULPS    (R8), Y5, Y5
+	VMULPS    32(R8), Y6, Y6
+	VMULPS    64(R8), Y7, Y7
+	VMULPS    96(R8), Y8, Y8
+	VMULPS    128(R8), Y9, Y9
+	VADDPS    Y5, Y0, Y0
+	VADDPS    Y6, Y1, Y1
+	VADDPS    Y7, Y2, Y2
+	VADDPS    Y8, Y3, Y3
+	VADDPS    Y9, Y4, Y4
+	VMULPS    (BX), Y0, Y0
+	VMULPS    32(BX), Y1, Y1
+	VMULPS    64(BX), Y2, Y2
+	VMULPS    96(BX), Y3, Y3
+	VMULPS    128(BX), Y4, Y4
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	VADDPS    96(CX), Y3, Y3
+	VADDPS    128(CX), Y4, Y4
+	VCMPPS    $0x1e, (R9), Y0, Y5
+	VCMPPS    $0x1e, 32(R9), Y1, Y6
+	VCMPPS    $0x1e, 64(R9), Y2, Y7
+	VCMPPS    $0x1e, 96(R9), Y3, Y8
+	VCMPPS    $0x1e, 128(R9), Y4, Y9
+	VBLENDVPS Y5, (R10), Y0, Y0
+	VBLENDVPS Y6, 32(R10), Y1, Y1
+	VBLENDVPS Y7, 64(R10), Y2, Y2
+	VBLENDVPS Y8, 96(R10), Y3, Y3
+	VBLENDVPS Y9, 128(R10), Y4, Y4
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VMOVUPS   Y3, 96(CX)
+	VMOVUPS   Y4, 128(CX)
+	VMOVMSKPS Y5, R14
+	ORQ       R14, R13
+	VMOVMSKPS Y6, R14
+	SHLQ      $0x08, R14
+	ORQ       R14, R13
+	VMOVMSKPS Y7, R14
+	SHLQ      $0x10, R14
+	ORQ       R14, R13
+	VMOVMSKPS Y8, R14
+	SHLQ      $0x18, R14
+	ORQ       R14, R13
+	VMOVMSKPS Y9, R14
+	SHLQ      $0x20, R14
+	ORQ       R14, R13
+	VMOVUPS   160(CX), Y0
+	VMOVUPS   192(CX), Y1
+	VMOVUPS   224(CX), Y2
+	VSUBPS    160(DI), Y0, Y0
+	VSUBPS    192(DI), Y1, Y1
+	VSUBPS    224(DI), Y2, Y2
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 192(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 224(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 256(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    192(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    224(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    256(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    160(SI), Y0, Y0
+	VMULPS    192(SI), Y1, Y1
+	VMULPS    224(SI), Y2, Y2
+	VSUBPS    160(CX), Y0, Y0
+	VSUBPS    192(CX), Y1, Y1
+	VSUBPS    224(CX), Y2, Y2
+	VMOVUPS   160(DX), Y3
+	VMOVUPS   192(DX), Y4
+	VMOVUPS   224(DX), Y5
+	VMULPS    160(R8), Y3, Y3
+	VMULPS    192(R8), Y4, Y4
+	VMULPS    224(R8), Y5, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMULPS    160(BX), Y0, Y0
+	VMULPS    192(BX), Y1, Y1
+	VMULPS    224(BX), Y2, Y2
+	VADDPS    160(CX), Y0, Y0
+	VADDPS    192(CX), Y1, Y1
+	VADDPS    224(CX), Y2, Y2
+	VCMPPS    $0x1e, 160(R9), Y0, Y3
+	VCMPPS    $0x1e, 192(R9), Y1, Y4
+	VCMPPS    $0x1e, 224(R9), Y2, Y5
+	VBLENDVPS Y3, 160(R10), Y0, Y0
+	VBLENDVPS Y4, 192(R10), Y1, Y1
+	VBLENDVPS Y5, 224(R10), Y2, Y2
+	VMOVUPS   Y0, 160(CX)
+	VMOVUPS   Y1, 192(CX)
+	VMOVUPS   Y2, 224(CX)
+	VMOVMSKPS Y3, R14
+	SHLQ      $0x28, R14
+	ORQ       R14, R13
+	VMOVMSKPS Y4, R14
+	SHLQ      $0x30, R14
+	ORQ       R14, R13
+	VMOVMSKPS Y5, R14
+	SHLQ      $0x38, R14
+	ORQ       R14, R13
+	MOVQ      R13, (R11)
+	ADDQ      $0x08, R11
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      kStride+64(FP), BX
+	ADDQ      deltaStride+72(FP), SI
+	ADDQ      rhStride+80(FP), DI
+	ADDQ      resStride+88(FP), R8
+	ADDQ      thrStride+96(FP), R9
+	ADDQ      resetStride+104(FP), R10
+	DECQ      R12
+	JNZ       ExponentialAVX2_reciprocal_block
 
 ExponentialAVX2_done:
 	VZEROUPPER
@@ -3415,14 +4021,11 @@ DATA vconst4b4000fe<>+24(SB)/4, $0x4b4000fe
 DATA vconst4b4000fe<>+28(SB)/4, $0x4b4000fe
 GLOBL vconst4b4000fe<>(SB), RODATA|NOPTR, $32
 
-// func exponentialUniformAVX512(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
+// func exponentialUniformAVX512(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F
-TEXT ·exponentialUniformAVX512(SB), $584-56
+TEXT ·exponentialUniformAVX512(SB), $576-64
 	// 5 scalars held in registers, 13 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
-	VMOVSS       const3f800000<>+0(SB), X0
-	VDIVSS       delta+20(FP), X0, X0
-	VMOVSS       X0, (SP)
-	LEAQ         8(SP), AX
+	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQW     Y0, Y0, Y0
@@ -3435,21 +4038,16 @@ TEXT ·exponentialUniformAVX512(SB), $584-56
 	VBROADCASTSS const42b20000<>+0(SB), Z4
 	MOVQ         v+0(FP), CX
 	MOVQ         cur+8(FP), DX
-	MOVQ         spikes+40(FP), BX
-	MOVQ         blocks+48(FP), SI
+	MOVQ         spikes+48(FP), BX
+	MOVQ         blocks+56(FP), SI
 	TESTQ        SI, SI
 	JZ           ExponentialUniformAVX512_done
 
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+20(FP), DI
-	TESTL $0x007fffff, DI
-	JNZ   ExponentialUniformAVX512_block
-	SHRL  $0x17, DI
-	ANDL  $0x000000ff, DI
-	DECL  DI
-	CMPL  DI, $0x000000fc
-	JA    ExponentialUniformAVX512_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+40(FP), DI
+	TESTL DI, DI
+	JZ    ExponentialUniformAVX512_block
 	JMP   ExponentialUniformAVX512_reciprocal_block
 
 ExponentialUniformAVX512_block:
@@ -4015,14 +4613,14 @@ ExponentialUniformAVX512_reciprocal_block_pair:
 	VSUBPS       Z2, Z10, Z10
 	VSUBPS       Z2, Z11, Z11
 	VSUBPS       Z2, Z12, Z12
-	VMULPS.BCST  (SP), Z5, Z5
-	VMULPS.BCST  (SP), Z6, Z6
-	VMULPS.BCST  (SP), Z7, Z7
-	VMULPS.BCST  (SP), Z8, Z8
-	VMULPS.BCST  (SP), Z9, Z9
-	VMULPS.BCST  (SP), Z10, Z10
-	VMULPS.BCST  (SP), Z11, Z11
-	VMULPS.BCST  (SP), Z12, Z12
+	VMULPS.BCST  deltaReciprocal+40(FP), Z5, Z5
+	VMULPS.BCST  deltaReciprocal+40(FP), Z6, Z6
+	VMULPS.BCST  deltaReciprocal+40(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+40(FP), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+40(FP), Z9, Z9
+	VMULPS.BCST  deltaReciprocal+40(FP), Z10, Z10
+	VMULPS.BCST  deltaReciprocal+40(FP), Z11, Z11
+	VMULPS.BCST  deltaReciprocal+40(FP), Z12, Z12
 	VMAXPS       Z5, Z3, Z5
 	VMINPS       Z5, Z4, Z5
 	VMAXPS       Z6, Z3, Z6
@@ -4361,10 +4959,10 @@ ExponentialUniformAVX512_reciprocal_block_last:
 	VSUBPS       Z2, Z6, Z6
 	VSUBPS       Z2, Z7, Z7
 	VSUBPS       Z2, Z8, Z2
-	VMULPS.BCST  (SP), Z5, Z5
-	VMULPS.BCST  (SP), Z6, Z6
-	VMULPS.BCST  (SP), Z7, Z7
-	VMULPS.BCST  (SP), Z2, Z2
+	VMULPS.BCST  deltaReciprocal+40(FP), Z5, Z5
+	VMULPS.BCST  deltaReciprocal+40(FP), Z6, Z6
+	VMULPS.BCST  deltaReciprocal+40(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+40(FP), Z2, Z2
 	VMAXPS       Z5, Z3, Z5
 	VMINPS       Z5, Z4, Z5
 	VMAXPS       Z6, Z3, Z6
@@ -4534,19 +5132,16 @@ ExponentialUniformAVX512_done:
 	VZEROUPPER
 	RET
 
-// func exponentialUniformAVX2(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
+// func exponentialUniformAVX2(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·exponentialUniformAVX2(SB), $776-56
+TEXT ·exponentialUniformAVX2(SB), $768-64
 	// 1 scalars held in registers, 17 read from memory where used; vectors interleaved 7 at a time, the groups walking across the blocks; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
-	VMOVSS       const3f800000<>+0(SB), X0
-	VDIVSS       delta+20(FP), X0, X0
-	VMOVSS       X0, (SP)
-	LEAQ         8(SP), AX
+	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
-	VBROADCASTSS (SP), Y0
+	VBROADCASTSS deltaReciprocal+40(FP), Y0
 	VMOVUPS      Y0, (AX)
 	VBROADCASTSS delta+20(FP), Y0
 	VBROADCASTSS k+16(FP), Y1
@@ -4561,22 +5156,17 @@ TEXT ·exponentialUniformAVX2(SB), $776-56
 	VMOVUPS      Y1, 160(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         cur+8(FP), DX
-	MOVQ         spikes+40(FP), BX
-	MOVQ         blocks+48(FP), SI
+	MOVQ         spikes+48(FP), BX
+	MOVQ         blocks+56(FP), SI
 	SHLQ         $0x03, SI
 	TESTQ        SI, SI
 	JZ           ExponentialUniformAVX2_done
 
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+20(FP), DI
-	TESTL $0x007fffff, DI
-	JNZ   ExponentialUniformAVX2_block
-	SHRL  $0x17, DI
-	ANDL  $0x000000ff, DI
-	DECL  DI
-	CMPL  DI, $0x000000fc
-	JA    ExponentialUniformAVX2_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+40(FP), DI
+	TESTL DI, DI
+	JZ    ExponentialUniformAVX2_block
 	JMP   ExponentialUniformAVX2_reciprocal_block
 
 ExponentialUniformAVX2_block:
@@ -5447,9 +6037,9 @@ ExponentialUniformAVX2_done:
 	VZEROUPPER
 	RET
 
-// func refractoryExponentialAVX512(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+// func refractoryExponentialAVX512(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
-TEXT ·refractoryExponentialAVX512(SB), NOSPLIT, $0-152
+TEXT ·refractoryExponentialAVX512(SB), NOSPLIT, $0-160
 	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
@@ -5468,10 +6058,17 @@ TEXT ·refractoryExponentialAVX512(SB), NOSPLIT, $0-152
 	MOVQ         res+56(FP), R9
 	MOVQ         thr+64(FP), R10
 	MOVQ         reset+72(FP), R11
-	MOVQ         spikes+136(FP), R12
-	MOVQ         blocks+144(FP), R13
+	MOVQ         spikes+144(FP), R12
+	MOVQ         blocks+152(FP), R13
 	TESTQ        R13, R13
 	JZ           RefractoryExponentialAVX512_done
+
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+136(FP), R14
+	TESTL R14, R14
+	JZ    RefractoryExponentialAVX512_block
+	JMP   RefractoryExponentialAVX512_reciprocal_block
 
 RefractoryExponentialAVX512_block:
 	XORQ        R14, R14
@@ -5676,14 +6273,219 @@ RefractoryExponentialAVX512_block:
 	ADDQ        resetStride+128(FP), R11
 	DECQ        R13
 	JNZ         RefractoryExponentialAVX512_block
+	JMP         RefractoryExponentialAVX512_done
+
+RefractoryExponentialAVX512_reciprocal_block:
+	XORQ        R14, R14
+	VMOVUPS     (AX), Z6
+	VMOVUPS     64(AX), Z7
+	VMOVUPS     128(AX), Z8
+	VMOVUPS     192(AX), Z9
+	VSUBPS      (R8), Z6, Z10
+	VSUBPS      64(R8), Z7, Z11
+	VSUBPS      128(R8), Z8, Z12
+	VSUBPS      192(R8), Z9, Z13
+	VMULPS.BCST deltaReciprocal+136(FP), Z10, Z10
+	VMULPS.BCST deltaReciprocal+136(FP), Z11, Z11
+	VMULPS.BCST deltaReciprocal+136(FP), Z12, Z12
+	VMULPS.BCST deltaReciprocal+136(FP), Z13, Z13
+	VMAXPS      Z10, Z2, Z10
+	VMINPS      Z10, Z3, Z10
+	VMAXPS      Z11, Z2, Z11
+	VMINPS      Z11, Z3, Z11
+	VMAXPS      Z12, Z2, Z12
+	VMINPS      Z12, Z3, Z12
+	VMAXPS      Z13, Z2, Z13
+	VMINPS      Z13, Z3, Z13
+	VMULPS      Z4, Z10, Z14
+	VMULPS      Z4, Z11, Z15
+	VMULPS      Z4, Z12, Z16
+	VMULPS      Z4, Z13, Z17
+	VRNDSCALEPS $0x00, Z14, Z14
+	VRNDSCALEPS $0x00, Z15, Z15
+	VRNDSCALEPS $0x00, Z16, Z16
+	VRNDSCALEPS $0x00, Z17, Z17
+	VMULPS      Z5, Z14, Z18
+	VMULPS      Z5, Z15, Z19
+	VMULPS      Z5, Z16, Z20
+	VMULPS      Z5, Z17, Z21
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VSUBPS      Z20, Z12, Z12
+	VSUBPS      Z21, Z13, Z13
+	VMULPS.BCST constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST constb95e8083<>+0(SB), Z17, Z21
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VSUBPS      Z20, Z12, Z12
+	VSUBPS      Z21, Z13, Z13
+	VMULPS.BCST const39500d01<>+0(SB), Z10, Z18
+	VMULPS.BCST const39500d01<>+0(SB), Z11, Z19
+	VMULPS.BCST const39500d01<>+0(SB), Z12, Z20
+	VMULPS.BCST const39500d01<>+0(SB), Z13, Z21
+	VADDPS.BCST const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST const3ab60b61<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VADDPS.BCST const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST const3c088889<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VADDPS.BCST const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST const3f000000<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z10, Z22
+	VMULPS      Z11, Z11, Z23
+	VMULPS      Z12, Z12, Z24
+	VMULPS      Z13, Z13, Z25
+	VMULPS      Z18, Z22, Z18
+	VMULPS      Z19, Z23, Z19
+	VMULPS      Z20, Z24, Z20
+	VMULPS      Z21, Z25, Z21
+	VADDPS      Z10, Z18, Z10
+	VADDPS      Z11, Z19, Z11
+	VADDPS      Z12, Z20, Z12
+	VADDPS      Z13, Z21, Z13
+	VADDPS.BCST const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
+	VADDPS.BCST const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST const3f800000<>+0(SB), Z13, Z13
+	VSCALEFPS   Z14, Z10, Z10
+	VSCALEFPS   Z15, Z11, Z11
+	VSCALEFPS   Z16, Z12, Z12
+	VSCALEFPS   Z17, Z13, Z13
+	VMULPS      (DI), Z10, Z10
+	VMULPS      64(DI), Z11, Z11
+	VMULPS      128(DI), Z12, Z12
+	VMULPS      192(DI), Z13, Z13
+	VSUBPS      Z6, Z10, Z10
+	VSUBPS      Z7, Z11, Z11
+	VSUBPS      Z8, Z12, Z12
+	VSUBPS      Z9, Z13, Z13
+	VMOVDQU16   (CX), Y14
+	VMOVDQU16   32(CX), Y15
+	VMOVDQU16   64(CX), Y16
+	VMOVDQU16   96(CX), Y17
+	VMOVDQU16   (BX), Y18
+	VMOVDQU16   32(BX), Y19
+	VMOVDQU16   64(BX), Y20
+	VMOVDQU16   96(BX), Y21
+	VPCMPUW     $0x06, Y18, Y14, K1
+	VPCMPUW     $0x06, Y19, Y15, K2
+	VPCMPUW     $0x06, Y20, Y16, K3
+	VPCMPUW     $0x06, Y21, Y17, K4
+	VMOVUPS     (DX), Z18
+	VMOVUPS     64(DX), Z19
+	VMOVUPS     128(DX), Z20
+	VMOVUPS     192(DX), Z21
+	VMULPS      (R9), Z18, Z18
+	VMULPS      64(R9), Z19, Z19
+	VMULPS      128(R9), Z20, Z20
+	VMULPS      192(R9), Z21, Z21
+	VMOVUPS.Z   Z18, K1, Z18
+	VMOVUPS.Z   Z19, K2, Z19
+	VMOVUPS.Z   Z20, K3, Z20
+	VMOVUPS.Z   Z21, K4, Z21
+	VADDPS      Z18, Z10, Z10
+	VADDPS      Z19, Z11, Z11
+	VADDPS      Z20, Z12, Z12
+	VADDPS      Z21, Z13, Z13
+	VMULPS      (SI), Z10, Z10
+	VMULPS      64(SI), Z11, Z11
+	VMULPS      128(SI), Z12, Z12
+	VMULPS      192(SI), Z13, Z13
+	VADDPS      Z10, Z6, Z6
+	VADDPS      Z11, Z7, Z7
+	VADDPS      Z12, Z8, Z8
+	VADDPS      Z13, Z9, Z9
+	VCMPPS      $0x1e, (R10), Z6, K1, K1
+	VCMPPS      $0x1e, 64(R10), Z7, K2, K2
+	VCMPPS      $0x1e, 128(R10), Z8, K3, K3
+	VCMPPS      $0x1e, 192(R10), Z9, K4, K4
+	VXORPS      Z10, Z10, Z10
+	VBLENDMPS   (R11), Z6, K1, Z10
+	VXORPS      Z6, Z6, Z6
+	VBLENDMPS   64(R11), Z7, K2, Z6
+	VXORPS      Z7, Z7, Z7
+	VBLENDMPS   128(R11), Z8, K3, Z7
+	VXORPS      Z8, Z8, Z8
+	VBLENDMPS   192(R11), Z9, K4, Z8
+	VMOVUPS     Z10, (AX)
+	VMOVUPS     Z6, 64(AX)
+	VMOVUPS     Z7, 128(AX)
+	VMOVUPS     Z8, 192(AX)
+	VPADDUSW    Y0, Y14, Y6
+	VMOVDQU16   Y1, K1, Y6
+	VMOVDQU16   Y6, (CX)
+	VPADDUSW    Y0, Y15, Y6
+	VMOVDQU16   Y1, K2, Y6
+	VMOVDQU16   Y6, 32(CX)
+	VPADDUSW    Y0, Y16, Y6
+	VMOVDQU16   Y1, K3, Y6
+	VMOVDQU16   Y6, 64(CX)
+	VPADDUSW    Y0, Y17, Y6
+	VMOVDQU16   Y1, K4, Y6
+	VMOVDQU16   Y6, 96(CX)
+	KMOVW       K1, R15
+	ORQ         R15, R14
+	KMOVW       K2, R15
+	SHLQ        $0x10, R15
+	ORQ         R15, R14
+	KMOVW       K3, R15
+	SHLQ        $0x20, R15
+	ORQ         R15, R14
+	KMOVW       K4, R15
+	SHLQ        $0x30, R15
+	ORQ         R15, R14
+	MOVQ        R14, (R12)
+	ADDQ        $0x08, R12
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000080, CX
+	ADDQ        $0x00000100, DX
+	ADDQ        cStride+80(FP), BX
+	ADDQ        kStride+88(FP), SI
+	ADDQ        deltaStride+96(FP), DI
+	ADDQ        rhStride+104(FP), R8
+	ADDQ        resStride+112(FP), R9
+	ADDQ        thrStride+120(FP), R10
+	ADDQ        resetStride+128(FP), R11
+	DECQ        R13
+	JNZ         RefractoryExponentialAVX512_reciprocal_block
 
 RefractoryExponentialAVX512_done:
 	VZEROUPPER
 	RET
 
-// func refractoryExponentialAVX2(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
+// func refractoryExponentialAVX2(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·refractoryExponentialAVX2(SB), NOSPLIT, $320-152
+TEXT ·refractoryExponentialAVX2(SB), $352-160
 	// 2 scalars held in registers, 10 read from memory where used; vectors interleaved 4 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
@@ -5692,6 +6494,8 @@ TEXT ·refractoryExponentialAVX2(SB), NOSPLIT, $320-152
 	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS const42b20000<>+0(SB), Y1
 	VBROADCASTSS constc2d00000<>+0(SB), Y2
+	VBROADCASTSS deltaReciprocal+136(FP), Y3
+	VMOVUPS      Y3, (AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         cur+16(FP), BX
@@ -5702,10 +6506,17 @@ TEXT ·refractoryExponentialAVX2(SB), NOSPLIT, $320-152
 	MOVQ         res+56(FP), R10
 	MOVQ         thr+64(FP), R11
 	MOVQ         reset+72(FP), R12
-	MOVQ         spikes+136(FP), R13
-	MOVQ         blocks+144(FP), R14
+	MOVQ         spikes+144(FP), R13
+	MOVQ         blocks+152(FP), R14
 	TESTQ        R14, R14
 	JZ           RefractoryExponentialAVX2_done
+
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+136(FP), R15
+	TESTL R15, R15
+	JZ    RefractoryExponentialAVX2_block
+	JMP   RefractoryExponentialAVX2_reciprocal_block
 
 RefractoryExponentialAVX2_block:
 	XORQ         R15, R15
@@ -5735,16 +6546,16 @@ RefractoryExponentialAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, (AX)
+	VMOVUPS      Y7, 32(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 32(AX)
+	VMOVUPS      Y8, 64(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 64(AX)
+	VMOVUPS      Y9, 96(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
 	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
-	VMOVUPS      Y10, 96(AX)
+	VMOVUPS      Y10, 128(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
@@ -5818,31 +6629,31 @@ RefractoryExponentialAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
 	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
 	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
-	VADDPS       (AX), Y7, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VPSLLD       $0x17, Y8, Y7
-	VMULPS       Y7, Y3, Y3
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
 	VADDPS       32(AX), Y7, Y7
 	VPSRAD       $0x01, Y7, Y8
 	VPSUBD       Y8, Y7, Y7
 	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
+	VMULPS       Y7, Y3, Y3
 	VPSLLD       $0x17, Y8, Y7
-	VMULPS       Y7, Y4, Y4
+	VMULPS       Y7, Y3, Y3
 	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
 	VADDPS       64(AX), Y7, Y7
 	VPSRAD       $0x01, Y7, Y8
 	VPSUBD       Y8, Y7, Y7
 	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       96(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y5, Y5
 	VPSLLD       $0x17, Y8, Y7
 	VMULPS       Y7, Y5, Y5
 	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
-	VADDPS       96(AX), Y7, Y7
+	VADDPS       128(AX), Y7, Y7
 	VPSRAD       $0x01, Y7, Y8
 	VPSUBD       Y8, Y7, Y7
 	VPSLLD       $0x17, Y7, Y7
@@ -5970,16 +6781,16 @@ RefractoryExponentialAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 128(AX)
+	VMOVUPS      Y7, 160(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 160(AX)
+	VMOVUPS      Y8, 192(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 192(AX)
+	VMOVUPS      Y9, 224(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
 	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
-	VMOVUPS      Y10, 224(AX)
+	VMOVUPS      Y10, 256(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
@@ -6053,31 +6864,31 @@ RefractoryExponentialAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
 	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
 	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
-	VADDPS       128(AX), Y7, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VPSLLD       $0x17, Y8, Y7
-	VMULPS       Y7, Y3, Y3
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
 	VADDPS       160(AX), Y7, Y7
 	VPSRAD       $0x01, Y7, Y8
 	VPSUBD       Y8, Y7, Y7
 	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
+	VMULPS       Y7, Y3, Y3
 	VPSLLD       $0x17, Y8, Y7
-	VMULPS       Y7, Y4, Y4
+	VMULPS       Y7, Y3, Y3
 	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
 	VADDPS       192(AX), Y7, Y7
 	VPSRAD       $0x01, Y7, Y8
 	VPSUBD       Y8, Y7, Y7
 	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       224(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y5, Y5
 	VPSLLD       $0x17, Y8, Y7
 	VMULPS       Y7, Y5, Y5
 	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
-	VADDPS       224(AX), Y7, Y7
+	VADDPS       256(AX), Y7, Y7
 	VPSRAD       $0x01, Y7, Y8
 	VPSUBD       Y8, Y7, Y7
 	VPSLLD       $0x17, Y7, Y7
@@ -6194,19 +7005,505 @@ RefractoryExponentialAVX2_block:
 	ADDQ         resetStride+128(FP), R12
 	DECQ         R14
 	JNZ          RefractoryExponentialAVX2_block
+	JMP          RefractoryExponentialAVX2_done
+
+RefractoryExponentialAVX2_reciprocal_block:
+	XORQ         R15, R15
+	VMOVUPS      (CX), Y3
+	VMOVUPS      32(CX), Y4
+	VMOVUPS      64(CX), Y5
+	VMOVUPS      96(CX), Y6
+	VSUBPS       (R9), Y3, Y3
+	VSUBPS       32(R9), Y4, Y4
+	VSUBPS       64(R9), Y5, Y5
+	VSUBPS       96(R9), Y6, Y6
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMULPS       (AX), Y5, Y5
+	VMULPS       (AX), Y6, Y6
+	VMAXPS       Y3, Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMINPS       Y4, Y1, Y4
+	VMAXPS       Y5, Y2, Y5
+	VMINPS       Y5, Y1, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMINPS       Y6, Y1, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
+	VMOVUPS      Y7, 32(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
+	VMOVUPS      Y8, 64(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
+	VMOVUPS      Y9, 96(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
+	VMOVUPS      Y10, 128(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y11, Y3, Y3
+	VSUBPS       Y12, Y4, Y4
+	VSUBPS       Y13, Y5, Y5
+	VSUBPS       Y14, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y3, Y11
+	VMULPS       Y4, Y4, Y12
+	VMULPS       Y5, Y5, Y13
+	VMULPS       Y6, Y6, Y14
+	VMULPS       Y7, Y11, Y7
+	VMULPS       Y8, Y12, Y8
+	VMULPS       Y9, Y13, Y9
+	VMULPS       Y10, Y14, Y10
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       32(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       64(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       96(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y5, Y5
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       128(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       (R8), Y3, Y3
+	VMULPS       32(R8), Y4, Y4
+	VMULPS       64(R8), Y5, Y5
+	VMULPS       96(R8), Y6, Y6
+	VSUBPS       (CX), Y3, Y3
+	VSUBPS       32(CX), Y4, Y4
+	VSUBPS       64(CX), Y5, Y5
+	VSUBPS       96(CX), Y6, Y6
+	VPMOVZXWD    (DX), Y7
+	VPMOVZXWD    16(DX), Y8
+	VPMOVZXWD    32(DX), Y9
+	VPMOVZXWD    48(DX), Y10
+	VPMOVZXWD    (SI), Y11
+	VPMOVZXWD    16(SI), Y12
+	VPMOVZXWD    32(SI), Y13
+	VPMOVZXWD    48(SI), Y14
+	VPCMPGTD     Y11, Y7, Y7
+	VPCMPGTD     Y12, Y8, Y8
+	VPCMPGTD     Y13, Y9, Y9
+	VPCMPGTD     Y14, Y10, Y10
+	VMOVUPS      (BX), Y11
+	VMOVUPS      32(BX), Y12
+	VMOVUPS      64(BX), Y13
+	VMOVUPS      96(BX), Y14
+	VMULPS       (R10), Y11, Y11
+	VMULPS       32(R10), Y12, Y12
+	VMULPS       64(R10), Y13, Y13
+	VMULPS       96(R10), Y14, Y14
+	VANDPS       Y7, Y11, Y11
+	VANDPS       Y8, Y12, Y12
+	VANDPS       Y9, Y13, Y13
+	VANDPS       Y10, Y14, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
+	VMULPS       (DI), Y3, Y3
+	VMULPS       32(DI), Y4, Y4
+	VMULPS       64(DI), Y5, Y5
+	VMULPS       96(DI), Y6, Y6
+	VADDPS       (CX), Y3, Y3
+	VADDPS       32(CX), Y4, Y4
+	VADDPS       64(CX), Y5, Y5
+	VADDPS       96(CX), Y6, Y6
+	VCMPPS       $0x1e, (R11), Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, 32(R11), Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VCMPPS       $0x1e, 64(R11), Y5, Y11
+	VANDPS       Y11, Y9, Y9
+	VCMPPS       $0x1e, 96(R11), Y6, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y7, (R12), Y3, Y3
+	VBLENDVPS    Y8, 32(R12), Y4, Y4
+	VBLENDVPS    Y9, 64(R12), Y5, Y5
+	VBLENDVPS    Y10, 96(R12), Y6, Y6
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VMOVUPS      Y5, 64(CX)
+	VMOVUPS      Y6, 96(CX)
+	VPMOVZXWD    (DX), Y3
+	VPADDUSW     (DX), X0, X3
+	VEXTRACTI128 $0x01, Y7, X4
+	VPACKSSDW    X4, X7, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, (DX)
+	VPMOVZXWD    16(DX), Y3
+	VPADDUSW     16(DX), X0, X3
+	VEXTRACTI128 $0x01, Y8, X4
+	VPACKSSDW    X4, X8, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 16(DX)
+	VPMOVZXWD    32(DX), Y3
+	VPADDUSW     32(DX), X0, X3
+	VEXTRACTI128 $0x01, Y9, X4
+	VPACKSSDW    X4, X9, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 32(DX)
+	VPMOVZXWD    48(DX), Y3
+	VPADDUSW     48(DX), X0, X3
+	VEXTRACTI128 $0x01, Y10, X4
+	VPACKSSDW    X4, X10, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 48(DX)
+	VMOVMSKPS    Y7, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y10, BP
+	SHLQ         $0x18, BP
+	ORQ          BP, R15
+	VMOVUPS      128(CX), Y3
+	VMOVUPS      160(CX), Y4
+	VMOVUPS      192(CX), Y5
+	VMOVUPS      224(CX), Y6
+	VSUBPS       128(R9), Y3, Y3
+	VSUBPS       160(R9), Y4, Y4
+	VSUBPS       192(R9), Y5, Y5
+	VSUBPS       224(R9), Y6, Y6
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMULPS       (AX), Y5, Y5
+	VMULPS       (AX), Y6, Y6
+	VMAXPS       Y3, Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMINPS       Y4, Y1, Y4
+	VMAXPS       Y5, Y2, Y5
+	VMINPS       Y5, Y1, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMINPS       Y6, Y1, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
+	VMOVUPS      Y7, 160(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
+	VMOVUPS      Y8, 192(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
+	VMOVUPS      Y9, 224(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
+	VMOVUPS      Y10, 256(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y11, Y3, Y3
+	VSUBPS       Y12, Y4, Y4
+	VSUBPS       Y13, Y5, Y5
+	VSUBPS       Y14, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y3, Y11
+	VMULPS       Y4, Y4, Y12
+	VMULPS       Y5, Y5, Y13
+	VMULPS       Y6, Y6, Y14
+	VMULPS       Y7, Y11, Y7
+	VMULPS       Y8, Y12, Y8
+	VMULPS       Y9, Y13, Y9
+	VMULPS       Y10, Y14, Y10
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       160(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       192(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       224(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y5, Y5
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       256(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       128(R8), Y3, Y3
+	VMULPS       160(R8), Y4, Y4
+	VMULPS       192(R8), Y5, Y5
+	VMULPS       224(R8), Y6, Y6
+	VSUBPS       128(CX), Y3, Y3
+	VSUBPS       160(CX), Y4, Y4
+	VSUBPS       192(CX), Y5, Y5
+	VSUBPS       224(CX), Y6, Y6
+	VPMOVZXWD    64(DX), Y7
+	VPMOVZXWD    80(DX), Y8
+	VPMOVZXWD    96(DX), Y9
+	VPMOVZXWD    112(DX), Y10
+	VPMOVZXWD    64(SI), Y11
+	VPMOVZXWD    80(SI), Y12
+	VPMOVZXWD    96(SI), Y13
+	VPMOVZXWD    112(SI), Y14
+	VPCMPGTD     Y11, Y7, Y7
+	VPCMPGTD     Y12, Y8, Y8
+	VPCMPGTD     Y13, Y9, Y9
+	VPCMPGTD     Y14, Y10, Y10
+	VMOVUPS      128(BX), Y11
+	VMOVUPS      160(BX), Y12
+	VMOVUPS      192(BX), Y13
+	VMOVUPS      224(BX), Y14
+	VMULPS       128(R10), Y11, Y11
+	VMULPS       160(R10), Y12, Y12
+	VMULPS       192(R10), Y13, Y13
+	VMULPS       224(R10), Y14, Y14
+	VANDPS       Y7, Y11, Y11
+	VANDPS       Y8, Y12, Y12
+	VANDPS       Y9, Y13, Y13
+	VANDPS       Y10, Y14, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
+	VMULPS       128(DI), Y3, Y3
+	VMULPS       160(DI), Y4, Y4
+	VMULPS       192(DI), Y5, Y5
+	VMULPS       224(DI), Y6, Y6
+	VADDPS       128(CX), Y3, Y3
+	VADDPS       160(CX), Y4, Y4
+	VADDPS       192(CX), Y5, Y5
+	VADDPS       224(CX), Y6, Y6
+	VCMPPS       $0x1e, 128(R11), Y3, Y11
+	VANDPS       Y11, Y7, Y7
+	VCMPPS       $0x1e, 160(R11), Y4, Y11
+	VANDPS       Y11, Y8, Y8
+	VCMPPS       $0x1e, 192(R11), Y5, Y11
+	VANDPS       Y11, Y9, Y9
+	VCMPPS       $0x1e, 224(R11), Y6, Y11
+	VANDPS       Y11, Y10, Y10
+	VBLENDVPS    Y7, 128(R12), Y3, Y3
+	VBLENDVPS    Y8, 160(R12), Y4, Y4
+	VBLENDVPS    Y9, 192(R12), Y5, Y5
+	VBLENDVPS    Y10, 224(R12), Y6, Y6
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VMOVUPS      Y5, 192(CX)
+	VMOVUPS      Y6, 224(CX)
+	VPMOVZXWD    64(DX), Y3
+	VPADDUSW     64(DX), X0, X3
+	VEXTRACTI128 $0x01, Y7, X4
+	VPACKSSDW    X4, X7, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 64(DX)
+	VPMOVZXWD    80(DX), Y3
+	VPADDUSW     80(DX), X0, X3
+	VEXTRACTI128 $0x01, Y8, X4
+	VPACKSSDW    X4, X8, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 80(DX)
+	VPMOVZXWD    96(DX), Y3
+	VPADDUSW     96(DX), X0, X3
+	VEXTRACTI128 $0x01, Y9, X4
+	VPACKSSDW    X4, X9, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 96(DX)
+	VPMOVZXWD    112(DX), Y3
+	VPADDUSW     112(DX), X0, X3
+	VEXTRACTI128 $0x01, Y10, X4
+	VPACKSSDW    X4, X10, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 112(DX)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x28, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y10, BP
+	SHLQ         $0x38, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         cStride+80(FP), SI
+	ADDQ         kStride+88(FP), DI
+	ADDQ         deltaStride+96(FP), R8
+	ADDQ         rhStride+104(FP), R9
+	ADDQ         resStride+112(FP), R10
+	ADDQ         thrStride+120(FP), R11
+	ADDQ         resetStride+128(FP), R12
+	DECQ         R14
+	JNZ          RefractoryExponentialAVX2_reciprocal_block
 
 RefractoryExponentialAVX2_done:
 	VZEROUPPER
 	RET
 
-// func refractoryExponentialUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
+// func refractoryExponentialUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
-TEXT ·refractoryExponentialUniformAVX512(SB), $584-72
+TEXT ·refractoryExponentialUniformAVX512(SB), $576-72
 	// 5 scalars held in registers, 14 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
-	VMOVSS       const3f800000<>+0(SB), X0
-	VDIVSS       delta+32(FP), X0, X0
-	VMOVSS       X0, (SP)
-	LEAQ         8(SP), AX
+	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQW     Y0, Y0, Y0
@@ -6225,16 +7522,11 @@ TEXT ·refractoryExponentialUniformAVX512(SB), $584-72
 	TESTQ        DI, DI
 	JZ           RefractoryExponentialUniformAVX512_done
 
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+32(FP), R8
-	TESTL $0x007fffff, R8
-	JNZ   RefractoryExponentialUniformAVX512_block
-	SHRL  $0x17, R8
-	ANDL  $0x000000ff, R8
-	DECL  R8
-	CMPL  R8, $0x000000fc
-	JA    RefractoryExponentialUniformAVX512_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+52(FP), R8
+	TESTL R8, R8
+	JZ    RefractoryExponentialUniformAVX512_block
 	JMP   RefractoryExponentialUniformAVX512_reciprocal_block
 
 RefractoryExponentialUniformAVX512_block:
@@ -6886,14 +8178,14 @@ RefractoryExponentialUniformAVX512_reciprocal_block_pair:
 	VSUBPS       Z3, Z12, Z12
 	VSUBPS       Z3, Z13, Z13
 	VSUBPS       Z3, Z14, Z14
-	VMULPS.BCST  (SP), Z7, Z7
-	VMULPS.BCST  (SP), Z8, Z8
-	VMULPS.BCST  (SP), Z9, Z9
-	VMULPS.BCST  (SP), Z10, Z10
-	VMULPS.BCST  (SP), Z11, Z11
-	VMULPS.BCST  (SP), Z12, Z12
-	VMULPS.BCST  (SP), Z13, Z13
-	VMULPS.BCST  (SP), Z14, Z14
+	VMULPS.BCST  deltaReciprocal+52(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+52(FP), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+52(FP), Z9, Z9
+	VMULPS.BCST  deltaReciprocal+52(FP), Z10, Z10
+	VMULPS.BCST  deltaReciprocal+52(FP), Z11, Z11
+	VMULPS.BCST  deltaReciprocal+52(FP), Z12, Z12
+	VMULPS.BCST  deltaReciprocal+52(FP), Z13, Z13
+	VMULPS.BCST  deltaReciprocal+52(FP), Z14, Z14
 	VMAXPS       Z7, Z4, Z7
 	VMINPS       Z7, Z5, Z7
 	VMAXPS       Z8, Z4, Z8
@@ -7289,10 +8581,10 @@ RefractoryExponentialUniformAVX512_reciprocal_block_last:
 	VSUBPS       Z3, Z8, Z8
 	VSUBPS       Z3, Z9, Z9
 	VSUBPS       Z3, Z10, Z3
-	VMULPS.BCST  (SP), Z7, Z7
-	VMULPS.BCST  (SP), Z8, Z8
-	VMULPS.BCST  (SP), Z9, Z9
-	VMULPS.BCST  (SP), Z3, Z3
+	VMULPS.BCST  deltaReciprocal+52(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+52(FP), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+52(FP), Z9, Z9
+	VMULPS.BCST  deltaReciprocal+52(FP), Z3, Z3
 	VMAXPS       Z7, Z4, Z7
 	VMINPS       Z7, Z5, Z7
 	VMAXPS       Z8, Z4, Z8
@@ -7491,19 +8783,16 @@ RefractoryExponentialUniformAVX512_done:
 	VZEROUPPER
 	RET
 
-// func refractoryExponentialUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
+// func refractoryExponentialUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·refractoryExponentialUniformAVX2(SB), $1096-72
+TEXT ·refractoryExponentialUniformAVX2(SB), $1088-72
 	// 0 scalars held in registers, 19 read from memory where used; vectors interleaved 7 at a time, the groups walking across the blocks; between distant reads, 2 values reloaded from their streams, 3 kept on the stack.
-	VMOVSS       const3f800000<>+0(SB), X0
-	VDIVSS       delta+32(FP), X0, X0
-	VMOVSS       X0, (SP)
-	LEAQ         8(SP), AX
+	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
-	VBROADCASTSS (SP), Y1
+	VBROADCASTSS deltaReciprocal+52(FP), Y1
 	VMOVUPS      Y1, (AX)
 	VPBROADCASTW c+24(FP), X1
 	VPMOVZXWD    X1, Y1
@@ -7529,16 +8818,11 @@ TEXT ·refractoryExponentialUniformAVX2(SB), $1096-72
 	TESTQ        DI, DI
 	JZ           RefractoryExponentialUniformAVX2_done
 
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+32(FP), R8
-	TESTL $0x007fffff, R8
-	JNZ   RefractoryExponentialUniformAVX2_block
-	SHRL  $0x17, R8
-	ANDL  $0x000000ff, R8
-	DECL  R8
-	CMPL  R8, $0x000000fc
-	JA    RefractoryExponentialUniformAVX2_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+52(FP), R8
+	TESTL R8, R8
+	JZ    RefractoryExponentialUniformAVX2_block
 	JMP   RefractoryExponentialUniformAVX2_reciprocal_block
 
 RefractoryExponentialUniformAVX2_block:
@@ -8589,9 +9873,9 @@ RefractoryExponentialUniformAVX2_done:
 	VZEROUPPER
 	RET
 
-// func adaptiveExponentialAVX512(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, spikes *uint64, blocks int)
+// func adaptiveExponentialAVX512(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F
-TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $8-184
+TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $8-192
 	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
@@ -8611,10 +9895,17 @@ TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $8-184
 	MOVQ         reset+64(FP), R10
 	MOVQ         kw+72(FP), R11
 	MOVQ         a+80(FP), R12
-	MOVQ         spikes+168(FP), R13
-	MOVQ         blocks+176(FP), R14
+	MOVQ         spikes+176(FP), R13
+	MOVQ         blocks+184(FP), R14
 	TESTQ        R14, R14
 	JZ           AdaptiveExponentialAVX512_done
+
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+168(FP), R15
+	TESTL R15, R15
+	JZ    AdaptiveExponentialAVX512_block
+	JMP   AdaptiveExponentialAVX512_reciprocal_block
 
 AdaptiveExponentialAVX512_block:
 	XORQ        R15, R15
@@ -8838,34 +10129,267 @@ AdaptiveExponentialAVX512_block:
 	ADDQ        R15, b+88(FP)
 	DECQ        R14
 	JNZ         AdaptiveExponentialAVX512_block
+	JMP         AdaptiveExponentialAVX512_done
+
+AdaptiveExponentialAVX512_reciprocal_block:
+	XORQ        R15, R15
+	VMOVUPS     (AX), Z4
+	VMOVUPS     64(AX), Z5
+	VMOVUPS     128(AX), Z6
+	VMOVUPS     192(AX), Z7
+	VSUBPS      (DI), Z4, Z8
+	VSUBPS      64(DI), Z5, Z9
+	VSUBPS      128(DI), Z6, Z10
+	VSUBPS      192(DI), Z7, Z11
+	VMULPS.BCST deltaReciprocal+168(FP), Z8, Z8
+	VMULPS.BCST deltaReciprocal+168(FP), Z9, Z9
+	VMULPS.BCST deltaReciprocal+168(FP), Z10, Z10
+	VMULPS.BCST deltaReciprocal+168(FP), Z11, Z11
+	VMAXPS      Z8, Z0, Z8
+	VMINPS      Z8, Z1, Z8
+	VMAXPS      Z9, Z0, Z9
+	VMINPS      Z9, Z1, Z9
+	VMAXPS      Z10, Z0, Z10
+	VMINPS      Z10, Z1, Z10
+	VMAXPS      Z11, Z0, Z11
+	VMINPS      Z11, Z1, Z11
+	VMULPS      Z2, Z8, Z12
+	VMULPS      Z2, Z9, Z13
+	VMULPS      Z2, Z10, Z14
+	VMULPS      Z2, Z11, Z15
+	VRNDSCALEPS $0x00, Z12, Z12
+	VRNDSCALEPS $0x00, Z13, Z13
+	VRNDSCALEPS $0x00, Z14, Z14
+	VRNDSCALEPS $0x00, Z15, Z15
+	VMULPS      Z3, Z12, Z16
+	VMULPS      Z3, Z13, Z17
+	VMULPS      Z3, Z14, Z18
+	VMULPS      Z3, Z15, Z19
+	VSUBPS      Z16, Z8, Z8
+	VSUBPS      Z17, Z9, Z9
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VMULPS.BCST constb95e8083<>+0(SB), Z12, Z16
+	VMULPS.BCST constb95e8083<>+0(SB), Z13, Z17
+	VMULPS.BCST constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST constb95e8083<>+0(SB), Z15, Z19
+	VSUBPS      Z16, Z8, Z8
+	VSUBPS      Z17, Z9, Z9
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VMULPS.BCST const39500d01<>+0(SB), Z8, Z16
+	VMULPS.BCST const39500d01<>+0(SB), Z9, Z17
+	VMULPS.BCST const39500d01<>+0(SB), Z10, Z18
+	VMULPS.BCST const39500d01<>+0(SB), Z11, Z19
+	VADDPS.BCST const3ab60b61<>+0(SB), Z16, Z16
+	VADDPS.BCST const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST const3ab60b61<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3c088889<>+0(SB), Z16, Z16
+	VADDPS.BCST const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST const3c088889<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z16, Z16
+	VMULPS      Z9, Z17, Z17
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VADDPS.BCST const3f000000<>+0(SB), Z16, Z16
+	VADDPS.BCST const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST const3f000000<>+0(SB), Z19, Z19
+	VMULPS      Z8, Z8, Z20
+	VMULPS      Z9, Z9, Z21
+	VMULPS      Z10, Z10, Z22
+	VMULPS      Z11, Z11, Z23
+	VMULPS      Z16, Z20, Z16
+	VMULPS      Z17, Z21, Z17
+	VMULPS      Z18, Z22, Z18
+	VMULPS      Z19, Z23, Z19
+	VADDPS      Z8, Z16, Z8
+	VADDPS      Z9, Z17, Z9
+	VADDPS      Z10, Z18, Z10
+	VADDPS      Z11, Z19, Z11
+	VADDPS.BCST const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST const3f800000<>+0(SB), Z9, Z9
+	VADDPS.BCST const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
+	VSCALEFPS   Z12, Z8, Z8
+	VSCALEFPS   Z13, Z9, Z9
+	VSCALEFPS   Z14, Z10, Z10
+	VSCALEFPS   Z15, Z11, Z11
+	VMULPS      (SI), Z8, Z8
+	VMULPS      64(SI), Z9, Z9
+	VMULPS      128(SI), Z10, Z10
+	VMULPS      192(SI), Z11, Z11
+	VSUBPS      Z4, Z8, Z8
+	VSUBPS      Z5, Z9, Z9
+	VSUBPS      Z6, Z10, Z10
+	VSUBPS      Z7, Z11, Z11
+	VMOVUPS     (CX), Z12
+	VMOVUPS     64(CX), Z13
+	VMOVUPS     128(CX), Z14
+	VMOVUPS     192(CX), Z15
+	VMULPS      (R8), Z12, Z16
+	VMULPS      64(R8), Z13, Z17
+	VMULPS      128(R8), Z14, Z18
+	VMULPS      192(R8), Z15, Z19
+	VSUBPS      Z16, Z8, Z8
+	VSUBPS      Z17, Z9, Z9
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VMOVUPS     (DX), Z16
+	VMOVUPS     64(DX), Z17
+	VMOVUPS     128(DX), Z18
+	VMOVUPS     192(DX), Z19
+	VMULPS      (R8), Z16, Z16
+	VMULPS      64(R8), Z17, Z17
+	VMULPS      128(R8), Z18, Z18
+	VMULPS      192(R8), Z19, Z19
+	VADDPS      Z16, Z8, Z8
+	VADDPS      Z17, Z9, Z9
+	VADDPS      Z18, Z10, Z10
+	VADDPS      Z19, Z11, Z11
+	VMULPS      (BX), Z8, Z8
+	VMULPS      64(BX), Z9, Z9
+	VMULPS      128(BX), Z10, Z10
+	VMULPS      192(BX), Z11, Z11
+	VADDPS      Z8, Z4, Z4
+	VADDPS      Z9, Z5, Z5
+	VADDPS      Z10, Z6, Z6
+	VADDPS      Z11, Z7, Z7
+	VCMPPS      $0x1e, (R9), Z4, K1
+	VCMPPS      $0x1e, 64(R9), Z5, K2
+	VCMPPS      $0x1e, 128(R9), Z6, K3
+	VCMPPS      $0x1e, 192(R9), Z7, K4
+	VXORPS      Z8, Z8, Z8
+	VBLENDMPS   (R10), Z4, K1, Z8
+	VXORPS      Z4, Z4, Z4
+	VBLENDMPS   64(R10), Z5, K2, Z4
+	VXORPS      Z5, Z5, Z5
+	VBLENDMPS   128(R10), Z6, K3, Z5
+	VXORPS      Z6, Z6, Z6
+	VBLENDMPS   192(R10), Z7, K4, Z6
+	VMOVUPS     Z8, (AX)
+	VMOVUPS     Z4, 64(AX)
+	VMOVUPS     Z5, 128(AX)
+	VMOVUPS     Z6, 192(AX)
+	VMULPS      (R12), Z8, Z7
+	VMULPS      64(R12), Z4, Z4
+	VMULPS      128(R12), Z5, Z5
+	VMULPS      192(R12), Z6, Z6
+	VSUBPS      Z12, Z7, Z7
+	VSUBPS      Z13, Z4, Z4
+	VSUBPS      Z14, Z5, Z5
+	VSUBPS      Z15, Z6, Z6
+	VMULPS      (R11), Z7, Z7
+	VMULPS      64(R11), Z4, Z4
+	VMULPS      128(R11), Z5, Z5
+	VMULPS      192(R11), Z6, Z6
+	VADDPS      Z7, Z12, Z7
+	VADDPS      Z4, Z13, Z4
+	VADDPS      Z5, Z14, Z5
+	VADDPS      Z6, Z15, Z6
+	MOVQ        b+88(FP), BP
+	VMOVUPS.Z   (BP), K1, Z8
+	MOVQ        b+88(FP), BP
+	VMOVUPS.Z   64(BP), K2, Z9
+	MOVQ        b+88(FP), BP
+	VMOVUPS.Z   128(BP), K3, Z10
+	MOVQ        b+88(FP), BP
+	VMOVUPS.Z   192(BP), K4, Z11
+	VADDPS      Z8, Z7, Z7
+	VADDPS      Z9, Z4, Z4
+	VADDPS      Z10, Z5, Z5
+	VADDPS      Z11, Z6, Z6
+	VMOVUPS     Z7, (CX)
+	VMOVUPS     Z4, 64(CX)
+	VMOVUPS     Z5, 128(CX)
+	VMOVUPS     Z6, 192(CX)
+	KMOVW       K1, BP
+	ORQ         BP, R15
+	KMOVW       K2, BP
+	SHLQ        $0x10, BP
+	ORQ         BP, R15
+	KMOVW       K3, BP
+	SHLQ        $0x20, BP
+	ORQ         BP, R15
+	KMOVW       K4, BP
+	SHLQ        $0x30, BP
+	ORQ         BP, R15
+	MOVQ        R15, (R13)
+	ADDQ        $0x08, R13
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000100, CX
+	ADDQ        $0x00000100, DX
+	ADDQ        kStride+96(FP), BX
+	ADDQ        deltaStride+104(FP), SI
+	ADDQ        rhStride+112(FP), DI
+	ADDQ        resStride+120(FP), R8
+	ADDQ        thrStride+128(FP), R9
+	ADDQ        resetStride+136(FP), R10
+	ADDQ        kwStride+144(FP), R11
+	ADDQ        aStride+152(FP), R12
+	MOVQ        bStride+160(FP), R15
+	ADDQ        R15, b+88(FP)
+	DECQ        R14
+	JNZ         AdaptiveExponentialAVX512_reciprocal_block
 
 AdaptiveExponentialAVX512_done:
 	VZEROUPPER
 	RET
 
-// func adaptiveExponentialAVX2(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, spikes *uint64, blocks int)
+// func adaptiveExponentialAVX2(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·adaptiveExponentialAVX2(SB), NOSPLIT, $320-184
+TEXT ·adaptiveExponentialAVX2(SB), $352-192
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
-	LEAQ     (SP), AX
-	ADDQ     $0x3f, AX
-	ANDQ     $-64, AX
-	VPCMPEQD Y0, Y0, Y0
-	VPSRLW   $0x0f, Y0, Y0
-	MOVQ     v+0(FP), CX
-	MOVQ     w+8(FP), DX
-	MOVQ     cur+16(FP), BX
-	MOVQ     k+24(FP), SI
-	MOVQ     delta+32(FP), DI
-	MOVQ     rh+40(FP), R8
-	MOVQ     res+48(FP), R9
-	MOVQ     thr+56(FP), R10
-	MOVQ     reset+64(FP), R11
-	MOVQ     kw+72(FP), R12
-	MOVQ     spikes+168(FP), R13
-	MOVQ     blocks+176(FP), R14
-	TESTQ    R14, R14
-	JZ       AdaptiveExponentialAVX2_done
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS deltaReciprocal+168(FP), Y0
+	VMOVUPS      Y0, (AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         w+8(FP), DX
+	MOVQ         cur+16(FP), BX
+	MOVQ         k+24(FP), SI
+	MOVQ         delta+32(FP), DI
+	MOVQ         rh+40(FP), R8
+	MOVQ         res+48(FP), R9
+	MOVQ         thr+56(FP), R10
+	MOVQ         reset+64(FP), R11
+	MOVQ         kw+72(FP), R12
+	MOVQ         spikes+176(FP), R13
+	MOVQ         blocks+184(FP), R14
+	TESTQ        R14, R14
+	JZ           AdaptiveExponentialAVX2_done
+
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+168(FP), R15
+	TESTL R15, R15
+	JZ    AdaptiveExponentialAVX2_block
+	JMP   AdaptiveExponentialAVX2_reciprocal_block
 
 AdaptiveExponentialAVX2_block:
 	XORQ      R15, R15
@@ -8911,19 +10435,19 @@ AdaptiveExponentialAVX2_block:
 	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y9
 	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, (AX)
+	VMOVUPS   Y5, 32(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y6, Y6
 	VSUBPS    vconst4b400000<>+0(SB), Y6, Y6
-	VMOVUPS   Y6, 32(AX)
+	VMOVUPS   Y6, 64(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS    vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS   Y7, 64(AX)
+	VMOVUPS   Y7, 96(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS    vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS   Y8, 96(AX)
+	VMOVUPS   Y8, 128(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS    vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS   Y9, 128(AX)
+	VMOVUPS   Y9, 160(AX)
 	VMULPS    vconst3f318000<>+0(SB), Y5, Y10
 	VMULPS    vconst3f318000<>+0(SB), Y6, Y11
 	VMULPS    vconst3f318000<>+0(SB), Y7, Y12
@@ -9015,31 +10539,31 @@ AdaptiveExponentialAVX2_block:
 	VADDPS    vconst3f800000<>+0(SB), Y3, Y3
 	VADDPS    vconst3f800000<>+0(SB), Y4, Y4
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    (AX), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y0, Y0
-	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
 	VADDPS    32(AX), Y5, Y5
 	VPSRAD    $0x01, Y5, Y6
 	VPSUBD    Y6, Y5, Y5
 	VPSLLD    $0x17, Y5, Y5
-	VMULPS    Y5, Y1, Y1
+	VMULPS    Y5, Y0, Y0
 	VPSLLD    $0x17, Y6, Y5
-	VMULPS    Y5, Y1, Y1
+	VMULPS    Y5, Y0, Y0
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
 	VADDPS    64(AX), Y5, Y5
 	VPSRAD    $0x01, Y5, Y6
 	VPSUBD    Y6, Y5, Y5
 	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y1, Y1
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    96(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
 	VMULPS    Y5, Y2, Y2
 	VPSLLD    $0x17, Y6, Y5
 	VMULPS    Y5, Y2, Y2
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    96(AX), Y5, Y5
+	VADDPS    128(AX), Y5, Y5
 	VPSRAD    $0x01, Y5, Y6
 	VPSUBD    Y6, Y5, Y5
 	VPSLLD    $0x17, Y5, Y5
@@ -9047,7 +10571,7 @@ AdaptiveExponentialAVX2_block:
 	VPSLLD    $0x17, Y6, Y5
 	VMULPS    Y5, Y3, Y3
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
-	VADDPS    128(AX), Y5, Y5
+	VADDPS    160(AX), Y5, Y5
 	VPSRAD    $0x01, Y5, Y6
 	VPSUBD    Y6, Y5, Y5
 	VPSLLD    $0x17, Y5, Y5
@@ -9214,13 +10738,13 @@ AdaptiveExponentialAVX2_block:
 	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
 	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
 	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 160(AX)
+	VMOVUPS   Y3, 192(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
 	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS   Y4, 192(AX)
+	VMOVUPS   Y4, 224(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 224(AX)
+	VMOVUPS   Y5, 256(AX)
 	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
 	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
@@ -9276,23 +10800,23 @@ AdaptiveExponentialAVX2_block:
 	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    160(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y0, Y0
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
 	VADDPS    192(AX), Y3, Y3
 	VPSRAD    $0x01, Y3, Y4
 	VPSUBD    Y4, Y3, Y3
 	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    224(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
 	VMULPS    Y3, Y1, Y1
 	VPSLLD    $0x17, Y4, Y3
 	VMULPS    Y3, Y1, Y1
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    224(AX), Y3, Y3
+	VADDPS    256(AX), Y3, Y3
 	VPSRAD    $0x01, Y3, Y4
 	VPSUBD    Y4, Y3, Y3
 	VPSLLD    $0x17, Y3, Y3
@@ -9398,19 +10922,549 @@ AdaptiveExponentialAVX2_block:
 	ADDQ      R15, b+88(FP)
 	DECQ      R14
 	JNZ       AdaptiveExponentialAVX2_block
+	JMP       AdaptiveExponentialAVX2_done
+
+AdaptiveExponentialAVX2_reciprocal_block:
+	XORQ      R15, R15
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VMOVUPS   96(CX), Y3
+	VMOVUPS   128(CX), Y4
+	VSUBPS    (R8), Y0, Y0
+	VSUBPS    32(R8), Y1, Y1
+	VSUBPS    64(R8), Y2, Y2
+	VSUBPS    96(R8), Y3, Y3
+	VSUBPS    128(R8), Y4, Y4
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VMULPS    (AX), Y3, Y3
+	VMULPS    (AX), Y4, Y4
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y0, Y5, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y0, Y5, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y1, Y5, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y1, Y5, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y2, Y5, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y2, Y5, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y3, Y5, Y3
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y3, Y5, Y3
+	VMOVUPS   vconstc2d00000<>+0(SB), Y5
+	VMAXPS    Y4, Y5, Y4
+	VMOVUPS   vconst42b20000<>+0(SB), Y5
+	VMINPS    Y4, Y5, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y5
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y6
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y7
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y3, Y8
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y4, Y9
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 32(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS    vconst4b400000<>+0(SB), Y6, Y6
+	VMOVUPS   Y6, 64(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS    vconst4b400000<>+0(SB), Y7, Y7
+	VMOVUPS   Y7, 96(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS    vconst4b400000<>+0(SB), Y8, Y8
+	VMOVUPS   Y8, 128(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS    vconst4b400000<>+0(SB), Y9, Y9
+	VMOVUPS   Y9, 160(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y10
+	VMULPS    vconst3f318000<>+0(SB), Y6, Y11
+	VMULPS    vconst3f318000<>+0(SB), Y7, Y12
+	VMULPS    vconst3f318000<>+0(SB), Y8, Y13
+	VMULPS    vconst3f318000<>+0(SB), Y9, Y14
+	VSUBPS    Y10, Y0, Y0
+	VSUBPS    Y11, Y1, Y1
+	VSUBPS    Y12, Y2, Y2
+	VSUBPS    Y13, Y3, Y3
+	VSUBPS    Y14, Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VMULPS    vconstb95e8083<>+0(SB), Y6, Y6
+	VMULPS    vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS    vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS    vconstb95e8083<>+0(SB), Y9, Y9
+	VSUBPS    Y5, Y0, Y0
+	VSUBPS    Y6, Y1, Y1
+	VSUBPS    Y7, Y2, Y2
+	VSUBPS    Y8, Y3, Y3
+	VSUBPS    Y9, Y4, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y5
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y6
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y7
+	VMULPS    vconst39500d01<>+0(SB), Y3, Y8
+	VMULPS    vconst39500d01<>+0(SB), Y4, Y9
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y6, Y6
+	VADDPS    vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS    vconst3ab60b61<>+0(SB), Y8, Y8
+	VADDPS    vconst3ab60b61<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y6, Y6
+	VADDPS    vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS    vconst3c088889<>+0(SB), Y8, Y8
+	VADDPS    vconst3c088889<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y6, Y6
+	VADDPS    vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3d2aaaab<>+0(SB), Y8, Y8
+	VADDPS    vconst3d2aaaab<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y6, Y6
+	VADDPS    vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS    vconst3e2aaaab<>+0(SB), Y8, Y8
+	VADDPS    vconst3e2aaaab<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y5, Y5
+	VMULPS    Y1, Y6, Y6
+	VMULPS    Y2, Y7, Y7
+	VMULPS    Y3, Y8, Y8
+	VMULPS    Y4, Y9, Y9
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y6, Y6
+	VADDPS    vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS    vconst3f000000<>+0(SB), Y8, Y8
+	VADDPS    vconst3f000000<>+0(SB), Y9, Y9
+	VMULPS    Y0, Y0, Y10
+	VMULPS    Y1, Y1, Y11
+	VMULPS    Y2, Y2, Y12
+	VMULPS    Y3, Y3, Y13
+	VMULPS    Y4, Y4, Y14
+	VMULPS    Y5, Y10, Y5
+	VMULPS    Y6, Y11, Y6
+	VMULPS    Y7, Y12, Y7
+	VMULPS    Y8, Y13, Y8
+	VMULPS    Y9, Y14, Y9
+	VADDPS    Y0, Y5, Y0
+	VADDPS    Y1, Y6, Y1
+	VADDPS    Y2, Y7, Y2
+	VADDPS    Y3, Y8, Y3
+	VADDPS    Y4, Y9, Y4
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f800000<>+0(SB), Y4, Y4
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    32(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y0, Y0
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    64(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y1, Y1
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    96(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y2, Y2
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    128(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y3, Y3
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y3, Y3
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y5
+	VADDPS    160(AX), Y5, Y5
+	VPSRAD    $0x01, Y5, Y6
+	VPSUBD    Y6, Y5, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    Y5, Y4, Y4
+	VPSLLD    $0x17, Y6, Y5
+	VMULPS    Y5, Y4, Y4
+	VMULPS    (DI), Y0, Y0
+	VMULPS    32(DI), Y1, Y1
+	VMULPS    64(DI), Y2, Y2
+	VMULPS    96(DI), Y3, Y3
+	VMULPS    128(DI), Y4, Y4
+	VSUBPS    (CX), Y0, Y0
+	VSUBPS    32(CX), Y1, Y1
+	VSUBPS    64(CX), Y2, Y2
+	VSUBPS    96(CX), Y3, Y3
+	VSUBPS    128(CX), Y4, Y4
+	VMOVUPS   (DX), Y5
+	VMOVUPS   32(DX), Y6
+	VMOVUPS   64(DX), Y7
+	VMOVUPS   96(DX), Y8
+	VMOVUPS   128(DX), Y9
+	VMULPS    (R9), Y5, Y10
+	VMULPS    32(R9), Y6, Y11
+	VMULPS    64(R9), Y7, Y12
+	VMULPS    96(R9), Y8, Y13
+	VMULPS    128(R9), Y9, Y14
+	VSUBPS    Y10, Y0, Y0
+	VSUBPS    Y11, Y1, Y1
+	VSUBPS    Y12, Y2, Y2
+	VSUBPS    Y13, Y3, Y3
+	VSUBPS    Y14, Y4, Y4
+	VMOVUPS   (BX), Y10
+	VMOVUPS   32(BX), Y11
+	VMOVUPS   64(BX), Y12
+	VMOVUPS   96(BX), Y13
+	VMOVUPS   128(BX), Y14
+	VMULPS    (R9), Y10, Y10
+	VMULPS    32(R9), Y11, Y11
+	VMULPS    64(R9), Y12, Y12
+	VMULPS    96(R9), Y13, Y13
+	VMULPS    128(R9), Y14, Y14
+	VADDPS    Y10, Y0, Y0
+	VADDPS    Y11, Y1, Y1
+	VADDPS    Y12, Y2, Y2
+	VADDPS    Y13, Y3, Y3
+	VADDPS    Y14, Y4, Y4
+	VMULPS    (SI), Y0, Y0
+	VMULPS    32(SI), Y1, Y1
+	VMULPS    64(SI), Y2, Y2
+	VMULPS    96(SI), Y3, Y3
+	VMULPS    128(SI), Y4, Y4
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	VADDPS    96(CX), Y3, Y3
+	VADDPS    128(CX), Y4, Y4
+	VCMPPS    $0x1e, (R10), Y0, Y10
+	VCMPPS    $0x1e, 32(R10), Y1, Y11
+	VCMPPS    $0x1e, 64(R10), Y2, Y12
+	VCMPPS    $0x1e, 96(R10), Y3, Y13
+	VCMPPS    $0x1e, 128(R10), Y4, Y14
+	VBLENDVPS Y10, (R11), Y0, Y0
+	VBLENDVPS Y11, 32(R11), Y1, Y1
+	VBLENDVPS Y12, 64(R11), Y2, Y2
+	VBLENDVPS Y13, 96(R11), Y3, Y3
+	VBLENDVPS Y14, 128(R11), Y4, Y4
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VMOVUPS   Y3, 96(CX)
+	VMOVUPS   Y4, 128(CX)
+	MOVQ      a+80(FP), BP
+	MOVQ      a+80(FP), BP
+	VMULPS    (BP), Y0, Y0
+	MOVQ      a+80(FP), BP
+	MOVQ      a+80(FP), BP
+	VMULPS    32(BP), Y1, Y1
+	MOVQ      a+80(FP), BP
+	MOVQ      a+80(FP), BP
+	VMULPS    64(BP), Y2, Y2
+	MOVQ      a+80(FP), BP
+	MOVQ      a+80(FP), BP
+	VMULPS    96(BP), Y3, Y3
+	MOVQ      a+80(FP), BP
+	MOVQ      a+80(FP), BP
+	VMULPS    128(BP), Y4, Y4
+	VSUBPS    Y5, Y0, Y0
+	VSUBPS    Y6, Y1, Y1
+	VSUBPS    Y7, Y2, Y2
+	VSUBPS    Y8, Y3, Y3
+	VSUBPS    Y9, Y4, Y4
+	VMULPS    (R12), Y0, Y0
+	VMULPS    32(R12), Y1, Y1
+	VMULPS    64(R12), Y2, Y2
+	VMULPS    96(R12), Y3, Y3
+	VMULPS    128(R12), Y4, Y4
+	VADDPS    Y0, Y5, Y0
+	VADDPS    Y1, Y6, Y1
+	VADDPS    Y2, Y7, Y2
+	VADDPS    Y3, Y8, Y3
+	VADDPS    Y4, Y9, Y4
+	MOVQ      b+88(FP), BP
+	MOVQ      b+88(FP), BP
+	VANDPS    (BP), Y10, Y5
+	MOVQ      b+88(FP), BP
+	MOVQ      b+88(FP), BP
+	VANDPS    32(BP), Y11, Y6
+	MOVQ      b+88(FP), BP
+	MOVQ      b+88(FP), BP
+	VANDPS    64(BP), Y12, Y7
+	MOVQ      b+88(FP), BP
+	MOVQ      b+88(FP), BP
+	VANDPS    96(BP), Y13, Y8
+	MOVQ      b+88(FP), BP
+	MOVQ      b+88(FP), BP
+	VANDPS    128(BP), Y14, Y9
+	VADDPS    Y5, Y0, Y0
+	VADDPS    Y6, Y1, Y1
+	VADDPS    Y7, Y2, Y2
+	VADDPS    Y8, Y3, Y3
+	VADDPS    Y9, Y4, Y4
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y1, 32(DX)
+	VMOVUPS   Y2, 64(DX)
+	VMOVUPS   Y3, 96(DX)
+	VMOVUPS   Y4, 128(DX)
+	VMOVMSKPS Y10, BP
+	ORQ       BP, R15
+	VMOVMSKPS Y11, BP
+	SHLQ      $0x08, BP
+	ORQ       BP, R15
+	VMOVMSKPS Y12, BP
+	SHLQ      $0x10, BP
+	ORQ       BP, R15
+	VMOVMSKPS Y13, BP
+	SHLQ      $0x18, BP
+	ORQ       BP, R15
+	VMOVMSKPS Y14, BP
+	SHLQ      $0x20, BP
+	ORQ       BP, R15
+	VMOVUPS   160(CX), Y0
+	VMOVUPS   192(CX), Y1
+	VMOVUPS   224(CX), Y2
+	VSUBPS    160(R8), Y0, Y0
+	VSUBPS    192(R8), Y1, Y1
+	VSUBPS    224(R8), Y2, Y2
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 192(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 224(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 256(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    192(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    224(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    256(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    160(DI), Y0, Y0
+	VMULPS    192(DI), Y1, Y1
+	VMULPS    224(DI), Y2, Y2
+	VSUBPS    160(CX), Y0, Y0
+	VSUBPS    192(CX), Y1, Y1
+	VSUBPS    224(CX), Y2, Y2
+	VMOVUPS   160(DX), Y3
+	VMOVUPS   192(DX), Y4
+	VMOVUPS   224(DX), Y5
+	VMULPS    160(R9), Y3, Y6
+	VMULPS    192(R9), Y4, Y7
+	VMULPS    224(R9), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMOVUPS   160(BX), Y6
+	VMOVUPS   192(BX), Y7
+	VMOVUPS   224(BX), Y8
+	VMULPS    160(R9), Y6, Y6
+	VMULPS    192(R9), Y7, Y7
+	VMULPS    224(R9), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VMULPS    160(SI), Y0, Y0
+	VMULPS    192(SI), Y1, Y1
+	VMULPS    224(SI), Y2, Y2
+	VADDPS    160(CX), Y0, Y0
+	VADDPS    192(CX), Y1, Y1
+	VADDPS    224(CX), Y2, Y2
+	VCMPPS    $0x1e, 160(R10), Y0, Y6
+	VCMPPS    $0x1e, 192(R10), Y1, Y7
+	VCMPPS    $0x1e, 224(R10), Y2, Y8
+	VBLENDVPS Y6, 160(R11), Y0, Y0
+	VBLENDVPS Y7, 192(R11), Y1, Y1
+	VBLENDVPS Y8, 224(R11), Y2, Y2
+	VMOVUPS   Y0, 160(CX)
+	VMOVUPS   Y1, 192(CX)
+	VMOVUPS   Y2, 224(CX)
+	MOVQ      a+80(FP), BP
+	MOVQ      a+80(FP), BP
+	VMULPS    160(BP), Y0, Y0
+	MOVQ      a+80(FP), BP
+	MOVQ      a+80(FP), BP
+	VMULPS    192(BP), Y1, Y1
+	MOVQ      a+80(FP), BP
+	MOVQ      a+80(FP), BP
+	VMULPS    224(BP), Y2, Y2
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    160(R12), Y0, Y0
+	VMULPS    192(R12), Y1, Y1
+	VMULPS    224(R12), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	MOVQ      b+88(FP), BP
+	MOVQ      b+88(FP), BP
+	VANDPS    160(BP), Y6, Y3
+	MOVQ      b+88(FP), BP
+	MOVQ      b+88(FP), BP
+	VANDPS    192(BP), Y7, Y4
+	MOVQ      b+88(FP), BP
+	MOVQ      b+88(FP), BP
+	VANDPS    224(BP), Y8, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMOVUPS   Y0, 160(DX)
+	VMOVUPS   Y1, 192(DX)
+	VMOVUPS   Y2, 224(DX)
+	VMOVMSKPS Y6, BP
+	SHLQ      $0x28, BP
+	ORQ       BP, R15
+	VMOVMSKPS Y7, BP
+	SHLQ      $0x30, BP
+	ORQ       BP, R15
+	VMOVMSKPS Y8, BP
+	SHLQ      $0x38, BP
+	ORQ       BP, R15
+	MOVQ      R15, (R13)
+	ADDQ      $0x08, R13
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      kStride+96(FP), SI
+	ADDQ      deltaStride+104(FP), DI
+	ADDQ      rhStride+112(FP), R8
+	ADDQ      resStride+120(FP), R9
+	ADDQ      thrStride+128(FP), R10
+	ADDQ      resetStride+136(FP), R11
+	ADDQ      kwStride+144(FP), R12
+	MOVQ      aStride+152(FP), R15
+	ADDQ      R15, a+80(FP)
+	MOVQ      bStride+160(FP), R15
+	ADDQ      R15, b+88(FP)
+	DECQ      R14
+	JNZ       AdaptiveExponentialAVX2_reciprocal_block
 
 AdaptiveExponentialAVX2_done:
 	VZEROUPPER
 	RET
 
-// func adaptiveExponentialUniformAVX512(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
+// func adaptiveExponentialUniformAVX512(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F
-TEXT ·adaptiveExponentialUniformAVX512(SB), $584-80
+TEXT ·adaptiveExponentialUniformAVX512(SB), $576-80
 	// 5 scalars held in registers, 16 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
-	VMOVSS       const3f800000<>+0(SB), X0
-	VDIVSS       delta+28(FP), X0, X0
-	VMOVSS       X0, (SP)
-	LEAQ         8(SP), AX
+	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQW     Y0, Y0, Y0
@@ -9429,16 +11483,11 @@ TEXT ·adaptiveExponentialUniformAVX512(SB), $584-80
 	TESTQ        DI, DI
 	JZ           AdaptiveExponentialUniformAVX512_done
 
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+28(FP), R8
-	TESTL $0x007fffff, R8
-	JNZ   AdaptiveExponentialUniformAVX512_block
-	SHRL  $0x17, R8
-	ANDL  $0x000000ff, R8
-	DECL  R8
-	CMPL  R8, $0x000000fc
-	JA    AdaptiveExponentialUniformAVX512_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+60(FP), R8
+	TESTL R8, R8
+	JZ    AdaptiveExponentialUniformAVX512_block
 	JMP   AdaptiveExponentialUniformAVX512_reciprocal_block
 
 AdaptiveExponentialUniformAVX512_block:
@@ -10138,14 +12187,14 @@ AdaptiveExponentialUniformAVX512_reciprocal_block_pair:
 	VSUBPS       Z2, Z10, Z10
 	VSUBPS       Z2, Z11, Z11
 	VSUBPS       Z2, Z12, Z12
-	VMULPS.BCST  (SP), Z5, Z5
-	VMULPS.BCST  (SP), Z6, Z6
-	VMULPS.BCST  (SP), Z7, Z7
-	VMULPS.BCST  (SP), Z8, Z8
-	VMULPS.BCST  (SP), Z9, Z9
-	VMULPS.BCST  (SP), Z10, Z10
-	VMULPS.BCST  (SP), Z11, Z11
-	VMULPS.BCST  (SP), Z12, Z12
+	VMULPS.BCST  deltaReciprocal+60(FP), Z5, Z5
+	VMULPS.BCST  deltaReciprocal+60(FP), Z6, Z6
+	VMULPS.BCST  deltaReciprocal+60(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+60(FP), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+60(FP), Z9, Z9
+	VMULPS.BCST  deltaReciprocal+60(FP), Z10, Z10
+	VMULPS.BCST  deltaReciprocal+60(FP), Z11, Z11
+	VMULPS.BCST  deltaReciprocal+60(FP), Z12, Z12
 	VMAXPS       Z5, Z3, Z5
 	VMINPS       Z5, Z4, Z5
 	VMAXPS       Z6, Z3, Z6
@@ -10573,10 +12622,10 @@ AdaptiveExponentialUniformAVX512_reciprocal_block_last:
 	VSUBPS       Z2, Z6, Z6
 	VSUBPS       Z2, Z7, Z7
 	VSUBPS       Z2, Z8, Z2
-	VMULPS.BCST  (SP), Z5, Z5
-	VMULPS.BCST  (SP), Z6, Z6
-	VMULPS.BCST  (SP), Z7, Z7
-	VMULPS.BCST  (SP), Z2, Z2
+	VMULPS.BCST  deltaReciprocal+60(FP), Z5, Z5
+	VMULPS.BCST  deltaReciprocal+60(FP), Z6, Z6
+	VMULPS.BCST  deltaReciprocal+60(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+60(FP), Z2, Z2
 	VMAXPS       Z5, Z3, Z5
 	VMINPS       Z5, Z4, Z5
 	VMAXPS       Z6, Z3, Z6
@@ -10791,19 +12840,16 @@ AdaptiveExponentialUniformAVX512_done:
 	VZEROUPPER
 	RET
 
-// func adaptiveExponentialUniformAVX2(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
+// func adaptiveExponentialUniformAVX2(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·adaptiveExponentialUniformAVX2(SB), $1128-80
+TEXT ·adaptiveExponentialUniformAVX2(SB), $1120-80
 	// 1 scalars held in registers, 20 read from memory where used; vectors interleaved 7 at a time, the groups walking across the blocks; between distant reads, 2 values reloaded from their streams, 3 kept on the stack.
-	VMOVSS       const3f800000<>+0(SB), X0
-	VDIVSS       delta+28(FP), X0, X0
-	VMOVSS       X0, (SP)
-	LEAQ         8(SP), AX
+	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
-	VBROADCASTSS (SP), Y0
+	VBROADCASTSS deltaReciprocal+60(FP), Y0
 	VMOVUPS      Y0, (AX)
 	VBROADCASTSS a+52(FP), Y0
 	VMOVUPS      Y0, 32(AX)
@@ -10831,16 +12877,11 @@ TEXT ·adaptiveExponentialUniformAVX2(SB), $1128-80
 	TESTQ        DI, DI
 	JZ           AdaptiveExponentialUniformAVX2_done
 
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+28(FP), R8
-	TESTL $0x007fffff, R8
-	JNZ   AdaptiveExponentialUniformAVX2_block
-	SHRL  $0x17, R8
-	ANDL  $0x000000ff, R8
-	DECL  R8
-	CMPL  R8, $0x000000fc
-	JA    AdaptiveExponentialUniformAVX2_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+60(FP), R8
+	TESTL R8, R8
+	JZ    AdaptiveExponentialUniformAVX2_block
 	JMP   AdaptiveExponentialUniformAVX2_reciprocal_block
 
 AdaptiveExponentialUniformAVX2_block:
@@ -11891,9 +13932,9 @@ AdaptiveExponentialUniformAVX2_done:
 	VZEROUPPER
 	RET
 
-// func simplifiedAdaptiveExponentialAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
+// func simplifiedAdaptiveExponentialAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
-TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $8-192
+TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $8-200
 	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
@@ -11913,10 +13954,17 @@ TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $8-192
 	MOVQ         res+64(FP), R10
 	MOVQ         thr+72(FP), R11
 	MOVQ         reset+80(FP), R12
-	MOVQ         spikes+176(FP), R13
-	MOVQ         blocks+184(FP), R14
+	MOVQ         spikes+184(FP), R13
+	MOVQ         blocks+192(FP), R14
 	TESTQ        R14, R14
 	JZ           SimplifiedAdaptiveExponentialAVX512_done
+
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+176(FP), R15
+	TESTL R15, R15
+	JZ    SimplifiedAdaptiveExponentialAVX512_block
+	JMP   SimplifiedAdaptiveExponentialAVX512_reciprocal_block
 
 SimplifiedAdaptiveExponentialAVX512_block:
 	XORQ        R15, R15
@@ -12166,14 +14214,264 @@ SimplifiedAdaptiveExponentialAVX512_block:
 	ADDQ        R15, dtheta+96(FP)
 	DECQ        R14
 	JNZ         SimplifiedAdaptiveExponentialAVX512_block
+	JMP         SimplifiedAdaptiveExponentialAVX512_done
+
+SimplifiedAdaptiveExponentialAVX512_reciprocal_block:
+	XORQ        R15, R15
+	VMOVUPS     (AX), Z6
+	VMOVUPS     64(AX), Z7
+	VMOVUPS     128(AX), Z8
+	VMOVUPS     192(AX), Z9
+	VSUBPS      (R9), Z6, Z10
+	VSUBPS      64(R9), Z7, Z11
+	VSUBPS      128(R9), Z8, Z12
+	VSUBPS      192(R9), Z9, Z13
+	VMULPS.BCST deltaReciprocal+176(FP), Z10, Z10
+	VMULPS.BCST deltaReciprocal+176(FP), Z11, Z11
+	VMULPS.BCST deltaReciprocal+176(FP), Z12, Z12
+	VMULPS.BCST deltaReciprocal+176(FP), Z13, Z13
+	VMAXPS      Z10, Z2, Z10
+	VMINPS      Z10, Z3, Z10
+	VMAXPS      Z11, Z2, Z11
+	VMINPS      Z11, Z3, Z11
+	VMAXPS      Z12, Z2, Z12
+	VMINPS      Z12, Z3, Z12
+	VMAXPS      Z13, Z2, Z13
+	VMINPS      Z13, Z3, Z13
+	VMULPS      Z4, Z10, Z14
+	VMULPS      Z4, Z11, Z15
+	VMULPS      Z4, Z12, Z16
+	VMULPS      Z4, Z13, Z17
+	VRNDSCALEPS $0x00, Z14, Z14
+	VRNDSCALEPS $0x00, Z15, Z15
+	VRNDSCALEPS $0x00, Z16, Z16
+	VRNDSCALEPS $0x00, Z17, Z17
+	VMULPS      Z5, Z14, Z18
+	VMULPS      Z5, Z15, Z19
+	VMULPS      Z5, Z16, Z20
+	VMULPS      Z5, Z17, Z21
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VSUBPS      Z20, Z12, Z12
+	VSUBPS      Z21, Z13, Z13
+	VMULPS.BCST constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST constb95e8083<>+0(SB), Z17, Z21
+	VSUBPS      Z18, Z10, Z10
+	VSUBPS      Z19, Z11, Z11
+	VSUBPS      Z20, Z12, Z12
+	VSUBPS      Z21, Z13, Z13
+	VMULPS.BCST const39500d01<>+0(SB), Z10, Z18
+	VMULPS.BCST const39500d01<>+0(SB), Z11, Z19
+	VMULPS.BCST const39500d01<>+0(SB), Z12, Z20
+	VMULPS.BCST const39500d01<>+0(SB), Z13, Z21
+	VADDPS.BCST const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST const3ab60b61<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VADDPS.BCST const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST const3c088889<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST const3d2aaaab<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST const3e2aaaab<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z18, Z18
+	VMULPS      Z11, Z19, Z19
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VADDPS.BCST const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST const3f000000<>+0(SB), Z21, Z21
+	VMULPS      Z10, Z10, Z22
+	VMULPS      Z11, Z11, Z23
+	VMULPS      Z12, Z12, Z24
+	VMULPS      Z13, Z13, Z25
+	VMULPS      Z18, Z22, Z18
+	VMULPS      Z19, Z23, Z19
+	VMULPS      Z20, Z24, Z20
+	VMULPS      Z21, Z25, Z21
+	VADDPS      Z10, Z18, Z10
+	VADDPS      Z11, Z19, Z11
+	VADDPS      Z12, Z20, Z12
+	VADDPS      Z13, Z21, Z13
+	VADDPS.BCST const3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST const3f800000<>+0(SB), Z11, Z11
+	VADDPS.BCST const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST const3f800000<>+0(SB), Z13, Z13
+	VSCALEFPS   Z14, Z10, Z10
+	VSCALEFPS   Z15, Z11, Z11
+	VSCALEFPS   Z16, Z12, Z12
+	VSCALEFPS   Z17, Z13, Z13
+	VMULPS      (R8), Z10, Z10
+	VMULPS      64(R8), Z11, Z11
+	VMULPS      128(R8), Z12, Z12
+	VMULPS      192(R8), Z13, Z13
+	VSUBPS      Z6, Z10, Z10
+	VSUBPS      Z7, Z11, Z11
+	VSUBPS      Z8, Z12, Z12
+	VSUBPS      Z9, Z13, Z13
+	VMOVDQU16   (CX), Y14
+	VMOVDQU16   32(CX), Y15
+	VMOVDQU16   64(CX), Y16
+	VMOVDQU16   96(CX), Y17
+	VMOVDQU16   (SI), Y18
+	VMOVDQU16   32(SI), Y19
+	VMOVDQU16   64(SI), Y20
+	VMOVDQU16   96(SI), Y21
+	VPCMPUW     $0x06, Y18, Y14, K1
+	VPCMPUW     $0x06, Y19, Y15, K2
+	VPCMPUW     $0x06, Y20, Y16, K3
+	VPCMPUW     $0x06, Y21, Y17, K4
+	VMOVUPS     (BX), Z18
+	VMOVUPS     64(BX), Z19
+	VMOVUPS     128(BX), Z20
+	VMOVUPS     192(BX), Z21
+	VMULPS      (R10), Z18, Z18
+	VMULPS      64(R10), Z19, Z19
+	VMULPS      128(R10), Z20, Z20
+	VMULPS      192(R10), Z21, Z21
+	VMOVUPS.Z   Z18, K1, Z18
+	VMOVUPS.Z   Z19, K2, Z19
+	VMOVUPS.Z   Z20, K3, Z20
+	VMOVUPS.Z   Z21, K4, Z21
+	VADDPS      Z18, Z10, Z10
+	VADDPS      Z19, Z11, Z11
+	VADDPS      Z20, Z12, Z12
+	VADDPS      Z21, Z13, Z13
+	VMULPS      (DI), Z10, Z10
+	VMULPS      64(DI), Z11, Z11
+	VMULPS      128(DI), Z12, Z12
+	VMULPS      192(DI), Z13, Z13
+	VADDPS      Z10, Z6, Z6
+	VADDPS      Z11, Z7, Z7
+	VADDPS      Z12, Z8, Z8
+	VADDPS      Z13, Z9, Z9
+	VMOVUPS     (DX), Z10
+	VMOVUPS     64(DX), Z11
+	VMOVUPS     128(DX), Z12
+	VMOVUPS     192(DX), Z13
+	VCMPPS      $0x1e, Z10, Z6, K1, K1
+	VCMPPS      $0x1e, Z11, Z7, K2, K2
+	VCMPPS      $0x1e, Z12, Z8, K3, K3
+	VCMPPS      $0x1e, Z13, Z9, K4, K4
+	VXORPS      Z18, Z18, Z18
+	VBLENDMPS   (R12), Z6, K1, Z18
+	VXORPS      Z6, Z6, Z6
+	VBLENDMPS   64(R12), Z7, K2, Z6
+	VXORPS      Z7, Z7, Z7
+	VBLENDMPS   128(R12), Z8, K3, Z7
+	VXORPS      Z8, Z8, Z8
+	VBLENDMPS   192(R12), Z9, K4, Z8
+	VMOVUPS     Z18, (AX)
+	VMOVUPS     Z6, 64(AX)
+	VMOVUPS     Z7, 128(AX)
+	VMOVUPS     Z8, 192(AX)
+	VPADDUSW    Y0, Y14, Y6
+	VMOVDQU16   Y1, K1, Y6
+	VMOVDQU16   Y6, (CX)
+	VPADDUSW    Y0, Y15, Y6
+	VMOVDQU16   Y1, K2, Y6
+	VMOVDQU16   Y6, 32(CX)
+	VPADDUSW    Y0, Y16, Y6
+	VMOVDQU16   Y1, K3, Y6
+	VMOVDQU16   Y6, 64(CX)
+	VPADDUSW    Y0, Y17, Y6
+	VMOVDQU16   Y1, K4, Y6
+	VMOVDQU16   Y6, 96(CX)
+	VMOVUPS     (R11), Z6
+	VSUBPS      Z10, Z6, Z6
+	VMOVUPS     64(R11), Z7
+	VSUBPS      Z11, Z7, Z7
+	VMOVUPS     128(R11), Z8
+	VSUBPS      Z12, Z8, Z8
+	VMOVUPS     192(R11), Z9
+	VSUBPS      Z13, Z9, Z9
+	MOVQ        ltheta+88(FP), BP
+	VMULPS      (BP), Z6, Z6
+	MOVQ        ltheta+88(FP), BP
+	VMULPS      64(BP), Z7, Z7
+	MOVQ        ltheta+88(FP), BP
+	VMULPS      128(BP), Z8, Z8
+	MOVQ        ltheta+88(FP), BP
+	VMULPS      192(BP), Z9, Z9
+	VADDPS      Z6, Z10, Z6
+	VADDPS      Z7, Z11, Z7
+	VADDPS      Z8, Z12, Z8
+	VADDPS      Z9, Z13, Z9
+	MOVQ        dtheta+96(FP), BP
+	VMOVUPS.Z   (BP), K1, Z10
+	MOVQ        dtheta+96(FP), BP
+	VMOVUPS.Z   64(BP), K2, Z11
+	MOVQ        dtheta+96(FP), BP
+	VMOVUPS.Z   128(BP), K3, Z12
+	MOVQ        dtheta+96(FP), BP
+	VMOVUPS.Z   192(BP), K4, Z13
+	VADDPS      Z10, Z6, Z6
+	VADDPS      Z11, Z7, Z7
+	VADDPS      Z12, Z8, Z8
+	VADDPS      Z13, Z9, Z9
+	VMOVUPS     Z6, (DX)
+	VMOVUPS     Z7, 64(DX)
+	VMOVUPS     Z8, 128(DX)
+	VMOVUPS     Z9, 192(DX)
+	KMOVW       K1, BP
+	ORQ         BP, R15
+	KMOVW       K2, BP
+	SHLQ        $0x10, BP
+	ORQ         BP, R15
+	KMOVW       K3, BP
+	SHLQ        $0x20, BP
+	ORQ         BP, R15
+	KMOVW       K4, BP
+	SHLQ        $0x30, BP
+	ORQ         BP, R15
+	MOVQ        R15, (R13)
+	ADDQ        $0x08, R13
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000080, CX
+	ADDQ        $0x00000100, DX
+	ADDQ        $0x00000100, BX
+	ADDQ        cStride+104(FP), SI
+	ADDQ        kStride+112(FP), DI
+	ADDQ        deltaStride+120(FP), R8
+	ADDQ        rhStride+128(FP), R9
+	ADDQ        resStride+136(FP), R10
+	ADDQ        thrStride+144(FP), R11
+	ADDQ        resetStride+152(FP), R12
+	MOVQ        lthetaStride+160(FP), R15
+	ADDQ        R15, ltheta+88(FP)
+	MOVQ        dthetaStride+168(FP), R15
+	ADDQ        R15, dtheta+96(FP)
+	DECQ        R14
+	JNZ         SimplifiedAdaptiveExponentialAVX512_reciprocal_block
 
 SimplifiedAdaptiveExponentialAVX512_done:
 	VZEROUPPER
 	RET
 
-// func simplifiedAdaptiveExponentialAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
+// func simplifiedAdaptiveExponentialAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·simplifiedAdaptiveExponentialAVX2(SB), NOSPLIT, $320-192
+TEXT ·simplifiedAdaptiveExponentialAVX2(SB), $352-200
 	// 2 scalars held in registers, 10 read from memory where used; vectors interleaved 4 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
@@ -12182,6 +14480,8 @@ TEXT ·simplifiedAdaptiveExponentialAVX2(SB), NOSPLIT, $320-192
 	VPSRLW       $0x0f, Y0, Y0
 	VBROADCASTSS const42b20000<>+0(SB), Y1
 	VBROADCASTSS constc2d00000<>+0(SB), Y2
+	VBROADCASTSS deltaReciprocal+176(FP), Y3
+	VMOVUPS      Y3, (AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         theta+16(FP), BX
@@ -12192,10 +14492,17 @@ TEXT ·simplifiedAdaptiveExponentialAVX2(SB), NOSPLIT, $320-192
 	MOVQ         rh+56(FP), R10
 	MOVQ         res+64(FP), R11
 	MOVQ         thr+72(FP), R12
-	MOVQ         spikes+176(FP), R13
-	MOVQ         blocks+184(FP), R14
+	MOVQ         spikes+184(FP), R13
+	MOVQ         blocks+192(FP), R14
 	TESTQ        R14, R14
 	JZ           SimplifiedAdaptiveExponentialAVX2_done
+
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+176(FP), R15
+	TESTL R15, R15
+	JZ    SimplifiedAdaptiveExponentialAVX2_block
+	JMP   SimplifiedAdaptiveExponentialAVX2_reciprocal_block
 
 SimplifiedAdaptiveExponentialAVX2_block:
 	XORQ         R15, R15
@@ -12225,16 +14532,16 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, (AX)
+	VMOVUPS      Y7, 32(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 32(AX)
+	VMOVUPS      Y8, 64(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 64(AX)
+	VMOVUPS      Y9, 96(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
 	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
-	VMOVUPS      Y10, 96(AX)
+	VMOVUPS      Y10, 128(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
@@ -12308,31 +14615,31 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
 	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
 	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
-	VADDPS       (AX), Y7, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VPSLLD       $0x17, Y8, Y7
-	VMULPS       Y7, Y3, Y3
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
 	VADDPS       32(AX), Y7, Y7
 	VPSRAD       $0x01, Y7, Y8
 	VPSUBD       Y8, Y7, Y7
 	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
+	VMULPS       Y7, Y3, Y3
 	VPSLLD       $0x17, Y8, Y7
-	VMULPS       Y7, Y4, Y4
+	VMULPS       Y7, Y3, Y3
 	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
 	VADDPS       64(AX), Y7, Y7
 	VPSRAD       $0x01, Y7, Y8
 	VPSUBD       Y8, Y7, Y7
 	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       96(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y5, Y5
 	VPSLLD       $0x17, Y8, Y7
 	VMULPS       Y7, Y5, Y5
 	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
-	VADDPS       96(AX), Y7, Y7
+	VADDPS       128(AX), Y7, Y7
 	VPSRAD       $0x01, Y7, Y8
 	VPSUBD       Y8, Y7, Y7
 	VPSLLD       $0x17, Y7, Y7
@@ -12512,16 +14819,16 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
 	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
 	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
-	VMOVUPS      Y7, 128(AX)
+	VMOVUPS      Y7, 160(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
 	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
-	VMOVUPS      Y8, 160(AX)
+	VMOVUPS      Y8, 192(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
 	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
-	VMOVUPS      Y9, 192(AX)
+	VMOVUPS      Y9, 224(AX)
 	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
 	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
-	VMOVUPS      Y10, 224(AX)
+	VMOVUPS      Y10, 256(AX)
 	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
 	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
 	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
@@ -12595,31 +14902,31 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
 	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
 	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
-	VADDPS       128(AX), Y7, Y7
-	VPSRAD       $0x01, Y7, Y8
-	VPSUBD       Y8, Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y3, Y3
-	VPSLLD       $0x17, Y8, Y7
-	VMULPS       Y7, Y3, Y3
-	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
 	VADDPS       160(AX), Y7, Y7
 	VPSRAD       $0x01, Y7, Y8
 	VPSUBD       Y8, Y7, Y7
 	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y7, Y4, Y4
+	VMULPS       Y7, Y3, Y3
 	VPSLLD       $0x17, Y8, Y7
-	VMULPS       Y7, Y4, Y4
+	VMULPS       Y7, Y3, Y3
 	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
 	VADDPS       192(AX), Y7, Y7
 	VPSRAD       $0x01, Y7, Y8
 	VPSUBD       Y8, Y7, Y7
 	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       224(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
 	VMULPS       Y7, Y5, Y5
 	VPSLLD       $0x17, Y8, Y7
 	VMULPS       Y7, Y5, Y5
 	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
-	VADDPS       224(AX), Y7, Y7
+	VADDPS       256(AX), Y7, Y7
 	VPSRAD       $0x01, Y7, Y8
 	VPSUBD       Y8, Y7, Y7
 	VPSLLD       $0x17, Y7, Y7
@@ -12794,19 +15101,615 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	ADDQ         R15, dtheta+96(FP)
 	DECQ         R14
 	JNZ          SimplifiedAdaptiveExponentialAVX2_block
+	JMP          SimplifiedAdaptiveExponentialAVX2_done
+
+SimplifiedAdaptiveExponentialAVX2_reciprocal_block:
+	XORQ         R15, R15
+	VMOVUPS      (CX), Y3
+	VMOVUPS      32(CX), Y4
+	VMOVUPS      64(CX), Y5
+	VMOVUPS      96(CX), Y6
+	VSUBPS       (R10), Y3, Y3
+	VSUBPS       32(R10), Y4, Y4
+	VSUBPS       64(R10), Y5, Y5
+	VSUBPS       96(R10), Y6, Y6
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMULPS       (AX), Y5, Y5
+	VMULPS       (AX), Y6, Y6
+	VMAXPS       Y3, Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMINPS       Y4, Y1, Y4
+	VMAXPS       Y5, Y2, Y5
+	VMINPS       Y5, Y1, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMINPS       Y6, Y1, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
+	VMOVUPS      Y7, 32(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
+	VMOVUPS      Y8, 64(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
+	VMOVUPS      Y9, 96(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
+	VMOVUPS      Y10, 128(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y11, Y3, Y3
+	VSUBPS       Y12, Y4, Y4
+	VSUBPS       Y13, Y5, Y5
+	VSUBPS       Y14, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y3, Y11
+	VMULPS       Y4, Y4, Y12
+	VMULPS       Y5, Y5, Y13
+	VMULPS       Y6, Y6, Y14
+	VMULPS       Y7, Y11, Y7
+	VMULPS       Y8, Y12, Y8
+	VMULPS       Y9, Y13, Y9
+	VMULPS       Y10, Y14, Y10
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       32(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       64(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       96(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y5, Y5
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       128(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       (R9), Y3, Y3
+	VMULPS       32(R9), Y4, Y4
+	VMULPS       64(R9), Y5, Y5
+	VMULPS       96(R9), Y6, Y6
+	VSUBPS       (CX), Y3, Y3
+	VSUBPS       32(CX), Y4, Y4
+	VSUBPS       64(CX), Y5, Y5
+	VSUBPS       96(CX), Y6, Y6
+	VPMOVZXWD    (DX), Y7
+	VPMOVZXWD    16(DX), Y8
+	VPMOVZXWD    32(DX), Y9
+	VPMOVZXWD    48(DX), Y10
+	VPMOVZXWD    (DI), Y11
+	VPMOVZXWD    16(DI), Y12
+	VPMOVZXWD    32(DI), Y13
+	VPMOVZXWD    48(DI), Y14
+	VPCMPGTD     Y11, Y7, Y7
+	VPCMPGTD     Y12, Y8, Y8
+	VPCMPGTD     Y13, Y9, Y9
+	VPCMPGTD     Y14, Y10, Y10
+	VMOVUPS      (SI), Y11
+	VMOVUPS      32(SI), Y12
+	VMOVUPS      64(SI), Y13
+	VMOVUPS      96(SI), Y14
+	VMULPS       (R11), Y11, Y11
+	VMULPS       32(R11), Y12, Y12
+	VMULPS       64(R11), Y13, Y13
+	VMULPS       96(R11), Y14, Y14
+	VANDPS       Y7, Y11, Y11
+	VANDPS       Y8, Y12, Y12
+	VANDPS       Y9, Y13, Y13
+	VANDPS       Y10, Y14, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
+	VMULPS       (R8), Y3, Y3
+	VMULPS       32(R8), Y4, Y4
+	VMULPS       64(R8), Y5, Y5
+	VMULPS       96(R8), Y6, Y6
+	VADDPS       (CX), Y3, Y3
+	VADDPS       32(CX), Y4, Y4
+	VADDPS       64(CX), Y5, Y5
+	VADDPS       96(CX), Y6, Y6
+	VMOVUPS      (BX), Y11
+	VMOVUPS      32(BX), Y12
+	VMOVUPS      64(BX), Y13
+	VMOVUPS      96(BX), Y14
+	VCMPPS       $0x1e, Y11, Y3, Y15
+	VANDPS       Y15, Y7, Y7
+	VCMPPS       $0x1e, Y12, Y4, Y15
+	VANDPS       Y15, Y8, Y8
+	VCMPPS       $0x1e, Y13, Y5, Y15
+	VANDPS       Y15, Y9, Y9
+	VCMPPS       $0x1e, Y14, Y6, Y15
+	VANDPS       Y15, Y10, Y10
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y7, (BP), Y3, Y3
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y8, 32(BP), Y4, Y4
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y9, 64(BP), Y5, Y5
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y10, 96(BP), Y6, Y6
+	VMOVUPS      Y3, (CX)
+	VMOVUPS      Y4, 32(CX)
+	VMOVUPS      Y5, 64(CX)
+	VMOVUPS      Y6, 96(CX)
+	VPMOVZXWD    (DX), Y3
+	VPADDUSW     (DX), X0, X3
+	VEXTRACTI128 $0x01, Y7, X4
+	VPACKSSDW    X4, X7, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, (DX)
+	VPMOVZXWD    16(DX), Y3
+	VPADDUSW     16(DX), X0, X3
+	VEXTRACTI128 $0x01, Y8, X4
+	VPACKSSDW    X4, X8, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 16(DX)
+	VPMOVZXWD    32(DX), Y3
+	VPADDUSW     32(DX), X0, X3
+	VEXTRACTI128 $0x01, Y9, X4
+	VPACKSSDW    X4, X9, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 32(DX)
+	VPMOVZXWD    48(DX), Y3
+	VPADDUSW     48(DX), X0, X3
+	VEXTRACTI128 $0x01, Y10, X4
+	VPACKSSDW    X4, X10, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 48(DX)
+	VMOVUPS      (R12), Y3
+	VSUBPS       Y11, Y3, Y3
+	VMOVUPS      32(R12), Y4
+	VSUBPS       Y12, Y4, Y4
+	VMOVUPS      64(R12), Y5
+	VSUBPS       Y13, Y5, Y5
+	VMOVUPS      96(R12), Y6
+	VSUBPS       Y14, Y6, Y6
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       (BP), Y3, Y3
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       32(BP), Y4, Y4
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       64(BP), Y5, Y5
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       96(BP), Y6, Y6
+	VADDPS       Y3, Y11, Y3
+	VADDPS       Y4, Y12, Y4
+	VADDPS       Y5, Y13, Y5
+	VADDPS       Y6, Y14, Y6
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       (BP), Y7, Y11
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       32(BP), Y8, Y12
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       64(BP), Y9, Y13
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       96(BP), Y10, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
+	VMOVUPS      Y3, (BX)
+	VMOVUPS      Y4, 32(BX)
+	VMOVUPS      Y5, 64(BX)
+	VMOVUPS      Y6, 96(BX)
+	VMOVMSKPS    Y7, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y10, BP
+	SHLQ         $0x18, BP
+	ORQ          BP, R15
+	VMOVUPS      128(CX), Y3
+	VMOVUPS      160(CX), Y4
+	VMOVUPS      192(CX), Y5
+	VMOVUPS      224(CX), Y6
+	VSUBPS       128(R10), Y3, Y3
+	VSUBPS       160(R10), Y4, Y4
+	VSUBPS       192(R10), Y5, Y5
+	VSUBPS       224(R10), Y6, Y6
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMULPS       (AX), Y5, Y5
+	VMULPS       (AX), Y6, Y6
+	VMAXPS       Y3, Y2, Y3
+	VMINPS       Y3, Y1, Y3
+	VMAXPS       Y4, Y2, Y4
+	VMINPS       Y4, Y1, Y4
+	VMAXPS       Y5, Y2, Y5
+	VMINPS       Y5, Y1, Y5
+	VMAXPS       Y6, Y2, Y6
+	VMINPS       Y6, Y1, Y6
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y7
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y8
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y5, Y9
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y6, Y10
+	VADDPS       vconst4b400000<>+0(SB), Y7, Y7
+	VSUBPS       vconst4b400000<>+0(SB), Y7, Y7
+	VMOVUPS      Y7, 160(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y8, Y8
+	VSUBPS       vconst4b400000<>+0(SB), Y8, Y8
+	VMOVUPS      Y8, 192(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y9, Y9
+	VSUBPS       vconst4b400000<>+0(SB), Y9, Y9
+	VMOVUPS      Y9, 224(AX)
+	VADDPS       vconst4b400000<>+0(SB), Y10, Y10
+	VSUBPS       vconst4b400000<>+0(SB), Y10, Y10
+	VMOVUPS      Y10, 256(AX)
+	VMULPS       vconst3f318000<>+0(SB), Y7, Y11
+	VMULPS       vconst3f318000<>+0(SB), Y8, Y12
+	VMULPS       vconst3f318000<>+0(SB), Y9, Y13
+	VMULPS       vconst3f318000<>+0(SB), Y10, Y14
+	VSUBPS       Y11, Y3, Y3
+	VSUBPS       Y12, Y4, Y4
+	VSUBPS       Y13, Y5, Y5
+	VSUBPS       Y14, Y6, Y6
+	VMULPS       vconstb95e8083<>+0(SB), Y7, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y8, Y8
+	VMULPS       vconstb95e8083<>+0(SB), Y9, Y9
+	VMULPS       vconstb95e8083<>+0(SB), Y10, Y10
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VSUBPS       Y9, Y5, Y5
+	VSUBPS       Y10, Y6, Y6
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VMULPS       vconst39500d01<>+0(SB), Y5, Y9
+	VMULPS       vconst39500d01<>+0(SB), Y6, Y10
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y9, Y9
+	VADDPS       vconst3ab60b61<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y9, Y9
+	VADDPS       vconst3c088889<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3d2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y9, Y9
+	VADDPS       vconst3e2aaaab<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VMULPS       Y5, Y9, Y9
+	VMULPS       Y6, Y10, Y10
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y9, Y9
+	VADDPS       vconst3f000000<>+0(SB), Y10, Y10
+	VMULPS       Y3, Y3, Y11
+	VMULPS       Y4, Y4, Y12
+	VMULPS       Y5, Y5, Y13
+	VMULPS       Y6, Y6, Y14
+	VMULPS       Y7, Y11, Y7
+	VMULPS       Y8, Y12, Y8
+	VMULPS       Y9, Y13, Y9
+	VMULPS       Y10, Y14, Y10
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       Y5, Y9, Y5
+	VADDPS       Y6, Y10, Y6
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y5, Y5
+	VADDPS       vconst3f800000<>+0(SB), Y6, Y6
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       160(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y3, Y3
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y3, Y3
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       192(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y4, Y4
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       224(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y5, Y5
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y5, Y5
+	VMOVUPS      vconst4b4000fe<>+0(SB), Y7
+	VADDPS       256(AX), Y7, Y7
+	VPSRAD       $0x01, Y7, Y8
+	VPSUBD       Y8, Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VPSLLD       $0x17, Y8, Y7
+	VMULPS       Y7, Y6, Y6
+	VMULPS       128(R9), Y3, Y3
+	VMULPS       160(R9), Y4, Y4
+	VMULPS       192(R9), Y5, Y5
+	VMULPS       224(R9), Y6, Y6
+	VSUBPS       128(CX), Y3, Y3
+	VSUBPS       160(CX), Y4, Y4
+	VSUBPS       192(CX), Y5, Y5
+	VSUBPS       224(CX), Y6, Y6
+	VPMOVZXWD    64(DX), Y7
+	VPMOVZXWD    80(DX), Y8
+	VPMOVZXWD    96(DX), Y9
+	VPMOVZXWD    112(DX), Y10
+	VPMOVZXWD    64(DI), Y11
+	VPMOVZXWD    80(DI), Y12
+	VPMOVZXWD    96(DI), Y13
+	VPMOVZXWD    112(DI), Y14
+	VPCMPGTD     Y11, Y7, Y7
+	VPCMPGTD     Y12, Y8, Y8
+	VPCMPGTD     Y13, Y9, Y9
+	VPCMPGTD     Y14, Y10, Y10
+	VMOVUPS      128(SI), Y11
+	VMOVUPS      160(SI), Y12
+	VMOVUPS      192(SI), Y13
+	VMOVUPS      224(SI), Y14
+	VMULPS       128(R11), Y11, Y11
+	VMULPS       160(R11), Y12, Y12
+	VMULPS       192(R11), Y13, Y13
+	VMULPS       224(R11), Y14, Y14
+	VANDPS       Y7, Y11, Y11
+	VANDPS       Y8, Y12, Y12
+	VANDPS       Y9, Y13, Y13
+	VANDPS       Y10, Y14, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
+	VMULPS       128(R8), Y3, Y3
+	VMULPS       160(R8), Y4, Y4
+	VMULPS       192(R8), Y5, Y5
+	VMULPS       224(R8), Y6, Y6
+	VADDPS       128(CX), Y3, Y3
+	VADDPS       160(CX), Y4, Y4
+	VADDPS       192(CX), Y5, Y5
+	VADDPS       224(CX), Y6, Y6
+	VMOVUPS      128(BX), Y11
+	VMOVUPS      160(BX), Y12
+	VMOVUPS      192(BX), Y13
+	VMOVUPS      224(BX), Y14
+	VCMPPS       $0x1e, Y11, Y3, Y15
+	VANDPS       Y15, Y7, Y7
+	VCMPPS       $0x1e, Y12, Y4, Y15
+	VANDPS       Y15, Y8, Y8
+	VCMPPS       $0x1e, Y13, Y5, Y15
+	VANDPS       Y15, Y9, Y9
+	VCMPPS       $0x1e, Y14, Y6, Y15
+	VANDPS       Y15, Y10, Y10
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y7, 128(BP), Y3, Y3
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y8, 160(BP), Y4, Y4
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y9, 192(BP), Y5, Y5
+	MOVQ         reset+80(FP), BP
+	VBLENDVPS    Y10, 224(BP), Y6, Y6
+	VMOVUPS      Y3, 128(CX)
+	VMOVUPS      Y4, 160(CX)
+	VMOVUPS      Y5, 192(CX)
+	VMOVUPS      Y6, 224(CX)
+	VPMOVZXWD    64(DX), Y3
+	VPADDUSW     64(DX), X0, X3
+	VEXTRACTI128 $0x01, Y7, X4
+	VPACKSSDW    X4, X7, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 64(DX)
+	VPMOVZXWD    80(DX), Y3
+	VPADDUSW     80(DX), X0, X3
+	VEXTRACTI128 $0x01, Y8, X4
+	VPACKSSDW    X4, X8, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 80(DX)
+	VPMOVZXWD    96(DX), Y3
+	VPADDUSW     96(DX), X0, X3
+	VEXTRACTI128 $0x01, Y9, X4
+	VPACKSSDW    X4, X9, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 96(DX)
+	VPMOVZXWD    112(DX), Y3
+	VPADDUSW     112(DX), X0, X3
+	VEXTRACTI128 $0x01, Y10, X4
+	VPACKSSDW    X4, X10, X4
+	VPANDN       X3, X4, X3
+	VMOVDQU      X3, 112(DX)
+	VMOVUPS      128(R12), Y3
+	VSUBPS       Y11, Y3, Y3
+	VMOVUPS      160(R12), Y4
+	VSUBPS       Y12, Y4, Y4
+	VMOVUPS      192(R12), Y5
+	VSUBPS       Y13, Y5, Y5
+	VMOVUPS      224(R12), Y6
+	VSUBPS       Y14, Y6, Y6
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       128(BP), Y3, Y3
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       160(BP), Y4, Y4
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       192(BP), Y5, Y5
+	MOVQ         ltheta+88(FP), BP
+	MOVQ         ltheta+88(FP), BP
+	VMULPS       224(BP), Y6, Y6
+	VADDPS       Y3, Y11, Y3
+	VADDPS       Y4, Y12, Y4
+	VADDPS       Y5, Y13, Y5
+	VADDPS       Y6, Y14, Y6
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       128(BP), Y7, Y11
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       160(BP), Y8, Y12
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       192(BP), Y9, Y13
+	MOVQ         dtheta+96(FP), BP
+	MOVQ         dtheta+96(FP), BP
+	VANDPS       224(BP), Y10, Y14
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y14, Y6, Y6
+	VMOVUPS      Y3, 128(BX)
+	VMOVUPS      Y4, 160(BX)
+	VMOVUPS      Y5, 192(BX)
+	VMOVUPS      Y6, 224(BX)
+	VMOVMSKPS    Y7, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y8, BP
+	SHLQ         $0x28, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y9, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	VMOVMSKPS    Y10, BP
+	SHLQ         $0x38, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         cStride+104(FP), DI
+	ADDQ         kStride+112(FP), R8
+	ADDQ         deltaStride+120(FP), R9
+	ADDQ         rhStride+128(FP), R10
+	ADDQ         resStride+136(FP), R11
+	ADDQ         thrStride+144(FP), R12
+	MOVQ         resetStride+152(FP), R15
+	ADDQ         R15, reset+80(FP)
+	MOVQ         lthetaStride+160(FP), R15
+	ADDQ         R15, ltheta+88(FP)
+	MOVQ         dthetaStride+168(FP), R15
+	ADDQ         R15, dtheta+96(FP)
+	DECQ         R14
+	JNZ          SimplifiedAdaptiveExponentialAVX2_reciprocal_block
 
 SimplifiedAdaptiveExponentialAVX2_done:
 	VZEROUPPER
 	RET
 
-// func simplifiedAdaptiveExponentialUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
+// func simplifiedAdaptiveExponentialUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
-TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), $584-88
+TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), $576-88
 	// 5 scalars held in registers, 16 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
-	VMOVSS       const3f800000<>+0(SB), X0
-	VDIVSS       delta+40(FP), X0, X0
-	VMOVSS       X0, (SP)
-	LEAQ         8(SP), AX
+	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQW     Y0, Y0, Y0
@@ -12826,16 +15729,11 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), $584-88
 	TESTQ        R8, R8
 	JZ           SimplifiedAdaptiveExponentialUniformAVX512_done
 
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+40(FP), R9
-	TESTL $0x007fffff, R9
-	JNZ   SimplifiedAdaptiveExponentialUniformAVX512_block
-	SHRL  $0x17, R9
-	ANDL  $0x000000ff, R9
-	DECL  R9
-	CMPL  R9, $0x000000fc
-	JA    SimplifiedAdaptiveExponentialUniformAVX512_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+68(FP), R9
+	TESTL R9, R9
+	JZ    SimplifiedAdaptiveExponentialUniformAVX512_block
 	JMP   SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block
 
 SimplifiedAdaptiveExponentialUniformAVX512_block:
@@ -13585,14 +16483,14 @@ SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block_pair:
 	VSUBPS       Z3, Z12, Z12
 	VSUBPS       Z3, Z13, Z13
 	VSUBPS       Z3, Z14, Z14
-	VMULPS.BCST  (SP), Z7, Z7
-	VMULPS.BCST  (SP), Z8, Z8
-	VMULPS.BCST  (SP), Z9, Z9
-	VMULPS.BCST  (SP), Z10, Z10
-	VMULPS.BCST  (SP), Z11, Z11
-	VMULPS.BCST  (SP), Z12, Z12
-	VMULPS.BCST  (SP), Z13, Z13
-	VMULPS.BCST  (SP), Z14, Z14
+	VMULPS.BCST  deltaReciprocal+68(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+68(FP), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+68(FP), Z9, Z9
+	VMULPS.BCST  deltaReciprocal+68(FP), Z10, Z10
+	VMULPS.BCST  deltaReciprocal+68(FP), Z11, Z11
+	VMULPS.BCST  deltaReciprocal+68(FP), Z12, Z12
+	VMULPS.BCST  deltaReciprocal+68(FP), Z13, Z13
+	VMULPS.BCST  deltaReciprocal+68(FP), Z14, Z14
 	VMAXPS       Z7, Z4, Z7
 	VMINPS       Z7, Z5, Z7
 	VMAXPS       Z8, Z4, Z8
@@ -14053,10 +16951,10 @@ SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block_last:
 	VSUBPS       Z3, Z8, Z8
 	VSUBPS       Z3, Z9, Z9
 	VSUBPS       Z3, Z10, Z3
-	VMULPS.BCST  (SP), Z7, Z7
-	VMULPS.BCST  (SP), Z8, Z8
-	VMULPS.BCST  (SP), Z9, Z9
-	VMULPS.BCST  (SP), Z3, Z3
+	VMULPS.BCST  deltaReciprocal+68(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+68(FP), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+68(FP), Z9, Z9
+	VMULPS.BCST  deltaReciprocal+68(FP), Z3, Z3
 	VMAXPS       Z7, Z4, Z7
 	VMINPS       Z7, Z5, Z7
 	VMAXPS       Z8, Z4, Z8
@@ -14288,19 +17186,16 @@ SimplifiedAdaptiveExponentialUniformAVX512_done:
 	VZEROUPPER
 	RET
 
-// func simplifiedAdaptiveExponentialUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
+// func simplifiedAdaptiveExponentialUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $1672-88
+TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $1664-88
 	// 0 scalars held in registers, 21 read from memory where used; vectors interleaved 7 at a time, the groups walking across the blocks; between distant reads, 3 values reloaded from their streams, 5 kept on the stack.
-	VMOVSS       const3f800000<>+0(SB), X0
-	VDIVSS       delta+40(FP), X0, X0
-	VMOVSS       X0, (SP)
-	LEAQ         8(SP), AX
+	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
-	VBROADCASTSS (SP), Y1
+	VBROADCASTSS deltaReciprocal+68(FP), Y1
 	VMOVUPS      Y1, (AX)
 	VPBROADCASTW c+32(FP), X1
 	VPMOVZXWD    X1, Y1
@@ -14331,16 +17226,11 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $1672-88
 	TESTQ        R8, R8
 	JZ           SimplifiedAdaptiveExponentialUniformAVX2_done
 
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+40(FP), R9
-	TESTL $0x007fffff, R9
-	JNZ   SimplifiedAdaptiveExponentialUniformAVX2_block
-	SHRL  $0x17, R9
-	ANDL  $0x000000ff, R9
-	DECL  R9
-	CMPL  R9, $0x000000fc
-	JA    SimplifiedAdaptiveExponentialUniformAVX2_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+68(FP), R9
+	TESTL R9, R9
+	JZ    SimplifiedAdaptiveExponentialUniformAVX2_block
 	JMP   SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block
 
 SimplifiedAdaptiveExponentialUniformAVX2_block:
@@ -26901,9 +29791,9 @@ AdaptiveLeakyTraced2UniformAVX2_done:
 	VZEROUPPER
 	RET
 
-// func exponentialTraced2AVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// func exponentialTraced2AVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F
-TEXT ·exponentialTraced2AVX512(SB), NOSPLIT, $320-248
+TEXT ·exponentialTraced2AVX512(SB), NOSPLIT, $320-256
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ     (SP), AX
 	ADDQ     $0x3f, AX
@@ -26921,10 +29811,17 @@ TEXT ·exponentialTraced2AVX512(SB), NOSPLIT, $320-248
 	MOVQ     rh+56(FP), R10
 	MOVQ     res+64(FP), R11
 	MOVQ     thr+72(FP), R12
-	MOVQ     spikes+232(FP), R13
-	MOVQ     blocks+240(FP), R14
+	MOVQ     spikes+240(FP), R13
+	MOVQ     blocks+248(FP), R14
 	TESTQ    R14, R14
 	JZ       ExponentialTraced2AVX512_done
+
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+232(FP), R15
+	TESTL R15, R15
+	JZ    ExponentialTraced2AVX512_block
+	JMP   ExponentialTraced2AVX512_reciprocal_block
 
 ExponentialTraced2AVX512_block:
 	XORQ         R15, R15
@@ -27247,34 +30144,366 @@ ExponentialTraced2AVX512_block:
 	ADDQ         R15, bT2+128(FP)
 	DECQ         R14
 	JNZ          ExponentialTraced2AVX512_block
+	JMP          ExponentialTraced2AVX512_done
+
+ExponentialTraced2AVX512_reciprocal_block:
+	XORQ         R15, R15
+	VMOVUPS      (BX), Z0
+	VMOVUPS      64(BX), Z2
+	VMOVUPS      128(BX), Z3
+	VMOVUPS      192(BX), Z4
+	VMOVUPS      (DX), Z5
+	VMOVUPS      64(DX), Z6
+	VMOVUPS      128(DX), Z7
+	VMOVUPS      192(DX), Z8
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      (BP), Z9
+	VSUBPS       Z5, Z9, Z9
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      64(BP), Z10
+	VSUBPS       Z6, Z10, Z10
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      128(BP), Z11
+	VSUBPS       Z7, Z11, Z11
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      192(BP), Z12
+	VSUBPS       Z8, Z12, Z12
+	MOVQ         lT1+88(FP), BP
+	VMULPS       (BP), Z9, Z9
+	MOVQ         lT1+88(FP), BP
+	VMULPS       64(BP), Z10, Z10
+	MOVQ         lT1+88(FP), BP
+	VMULPS       128(BP), Z11, Z11
+	MOVQ         lT1+88(FP), BP
+	VMULPS       192(BP), Z12, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	MOVQ         cT1+96(FP), BP
+	VMULPS       (BP), Z0, Z9
+	MOVQ         cT1+96(FP), BP
+	VMULPS       64(BP), Z2, Z10
+	MOVQ         cT1+96(FP), BP
+	VMULPS       128(BP), Z3, Z11
+	MOVQ         cT1+96(FP), BP
+	VMULPS       192(BP), Z4, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMOVUPS      Z5, (DX)
+	VMOVUPS      Z6, 64(DX)
+	VMOVUPS      Z7, 128(DX)
+	VMOVUPS      Z8, 192(DX)
+	VMOVUPS      (DI), Z9
+	VMOVUPS      64(DI), Z10
+	VMOVUPS      128(DI), Z11
+	VMOVUPS      192(DI), Z12
+	VMOVUPS      (SI), Z13
+	VMOVUPS      64(SI), Z14
+	VMOVUPS      128(SI), Z15
+	VMOVUPS      192(SI), Z16
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      (BP), Z17
+	VSUBPS       Z13, Z17, Z17
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      64(BP), Z18
+	VSUBPS       Z14, Z18, Z18
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      128(BP), Z19
+	VSUBPS       Z15, Z19, Z19
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      192(BP), Z20
+	VSUBPS       Z16, Z20, Z20
+	MOVQ         lT2+112(FP), BP
+	VMULPS       (BP), Z17, Z17
+	MOVQ         lT2+112(FP), BP
+	VMULPS       64(BP), Z18, Z18
+	MOVQ         lT2+112(FP), BP
+	VMULPS       128(BP), Z19, Z19
+	MOVQ         lT2+112(FP), BP
+	VMULPS       192(BP), Z20, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	MOVQ         cT2+120(FP), BP
+	VMULPS       (BP), Z9, Z17
+	MOVQ         cT2+120(FP), BP
+	VMULPS       64(BP), Z10, Z18
+	MOVQ         cT2+120(FP), BP
+	VMULPS       128(BP), Z11, Z19
+	MOVQ         cT2+120(FP), BP
+	VMULPS       192(BP), Z12, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMOVUPS      Z13, (SI)
+	VMOVUPS      Z14, 64(SI)
+	VMOVUPS      Z15, 128(SI)
+	VMOVUPS      Z16, 192(SI)
+	VADDPS       Z13, Z5, Z5
+	VMOVUPS      Z5, (AX)
+	VADDPS       Z14, Z6, Z5
+	VMOVUPS      Z5, 64(AX)
+	VADDPS       Z15, Z7, Z5
+	VMOVUPS      Z5, 128(AX)
+	VADDPS       Z16, Z8, Z5
+	VMOVUPS      Z5, 192(AX)
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VSUBPS       (R10), Z5, Z5
+	VSUBPS       64(R10), Z6, Z6
+	VSUBPS       128(R10), Z7, Z7
+	VSUBPS       192(R10), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+232(FP), Z5, Z5
+	VMULPS.BCST  deltaReciprocal+232(FP), Z6, Z6
+	VMULPS.BCST  deltaReciprocal+232(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+232(FP), Z8, Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z5, Z13, Z5
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z5, Z13, Z5
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z6, Z13, Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z6, Z13, Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z7, Z13, Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z7, Z13, Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z8, Z13, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z8, Z13, Z8
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z5, Z13
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VRNDSCALEPS  $0x00, Z13, Z13
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMULPS.BCST  const3f318000<>+0(SB), Z13, Z17
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  constb95e8083<>+0(SB), Z13, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z5, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z17, Z21, Z17
+	VMULPS       Z18, Z22, Z18
+	VMULPS       Z19, Z23, Z19
+	VMULPS       Z20, Z24, Z20
+	VADDPS       Z5, Z17, Z5
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VSCALEFPS    Z13, Z5, Z5
+	VSCALEFPS    Z14, Z6, Z6
+	VSCALEFPS    Z15, Z7, Z7
+	VSCALEFPS    Z16, Z8, Z8
+	VMULPS       (R9), Z5, Z5
+	VMULPS       64(R9), Z6, Z6
+	VMULPS       128(R9), Z7, Z7
+	VMULPS       192(R9), Z8, Z8
+	VSUBPS       (CX), Z5, Z5
+	VSUBPS       64(CX), Z6, Z6
+	VSUBPS       128(CX), Z7, Z7
+	VSUBPS       192(CX), Z8, Z8
+	VMOVUPS      (R11), Z13
+	VMULPS       (AX), Z13, Z13
+	VMOVUPS      64(R11), Z14
+	VMULPS       64(AX), Z14, Z14
+	VMOVUPS      128(R11), Z15
+	VMULPS       128(AX), Z15, Z15
+	VMOVUPS      192(R11), Z16
+	VMULPS       192(AX), Z16, Z16
+	VADDPS       Z13, Z5, Z5
+	VADDPS       Z14, Z6, Z6
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z8, Z8
+	VMULPS       (R8), Z5, Z5
+	VMULPS       64(R8), Z6, Z6
+	VMULPS       128(R8), Z7, Z7
+	VMULPS       192(R8), Z8, Z8
+	VADDPS       (CX), Z5, Z5
+	VADDPS       64(CX), Z6, Z6
+	VADDPS       128(CX), Z7, Z7
+	VADDPS       192(CX), Z8, Z8
+	VCMPPS       $0x1e, (R12), Z5, K1
+	VCMPPS       $0x1e, 64(R12), Z6, K2
+	VCMPPS       $0x1e, 128(R12), Z7, K3
+	VCMPPS       $0x1e, 192(R12), Z8, K4
+	VXORPS       Z13, Z13, Z13
+	MOVQ         reset+80(FP), BP
+	VBLENDMPS    (BP), Z5, K1, Z13
+	VXORPS       Z5, Z5, Z5
+	MOVQ         reset+80(FP), BP
+	VBLENDMPS    64(BP), Z6, K2, Z5
+	VXORPS       Z6, Z6, Z6
+	MOVQ         reset+80(FP), BP
+	VBLENDMPS    128(BP), Z7, K3, Z6
+	VXORPS       Z7, Z7, Z7
+	MOVQ         reset+80(FP), BP
+	VBLENDMPS    192(BP), Z8, K4, Z7
+	VMOVUPS      Z13, (CX)
+	VMOVUPS      Z5, 64(CX)
+	VMOVUPS      Z6, 128(CX)
+	VMOVUPS      Z7, 192(CX)
+	VPTESTMD     Z0, Z0, K5
+	VMOVDQU32    Z1, K5, (BX)
+	VPTESTMD     Z9, Z9, K5
+	VMOVDQU32    Z1, K5, (DI)
+	KMOVW        K1, BP
+	ORQ          BP, R15
+	VPTESTMD     Z2, Z2, K1
+	VMOVDQU32    Z1, K1, 64(BX)
+	VPTESTMD     Z10, Z10, K1
+	VMOVDQU32    Z1, K1, 64(DI)
+	KMOVW        K2, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 128(BX)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 128(DI)
+	KMOVW        K3, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 192(BX)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 192(DI)
+	KMOVW        K4, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         kStride+136(FP), R8
+	ADDQ         deltaStride+144(FP), R9
+	ADDQ         rhStride+152(FP), R10
+	ADDQ         resStride+160(FP), R11
+	ADDQ         thrStride+168(FP), R12
+	MOVQ         resetStride+176(FP), R15
+	ADDQ         R15, reset+80(FP)
+	MOVQ         lT1Stride+184(FP), R15
+	ADDQ         R15, lT1+88(FP)
+	MOVQ         cT1Stride+192(FP), R15
+	ADDQ         R15, cT1+96(FP)
+	MOVQ         bT1Stride+200(FP), R15
+	ADDQ         R15, bT1+104(FP)
+	MOVQ         lT2Stride+208(FP), R15
+	ADDQ         R15, lT2+112(FP)
+	MOVQ         cT2Stride+216(FP), R15
+	ADDQ         R15, cT2+120(FP)
+	MOVQ         bT2Stride+224(FP), R15
+	ADDQ         R15, bT2+128(FP)
+	DECQ         R14
+	JNZ          ExponentialTraced2AVX512_reciprocal_block
 
 ExponentialTraced2AVX512_done:
 	VZEROUPPER
 	RET
 
-// func exponentialTraced2AVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// func exponentialTraced2AVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·exponentialTraced2AVX2(SB), $576-248
+TEXT ·exponentialTraced2AVX2(SB), $608-256
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
-	LEAQ     (SP), AX
-	ADDQ     $0x3f, AX
-	ANDQ     $-64, AX
-	VPCMPEQD Y0, Y0, Y0
-	VPSRLW   $0x0f, Y0, Y0
-	MOVQ     v+0(FP), CX
-	MOVQ     t1+8(FP), DX
-	MOVQ     x1+16(FP), BX
-	MOVQ     t2+24(FP), SI
-	MOVQ     x2+32(FP), DI
-	MOVQ     k+40(FP), R8
-	MOVQ     delta+48(FP), R9
-	MOVQ     rh+56(FP), R10
-	MOVQ     res+64(FP), R11
-	MOVQ     thr+72(FP), R12
-	MOVQ     spikes+232(FP), R13
-	MOVQ     blocks+240(FP), R14
-	TESTQ    R14, R14
-	JZ       ExponentialTraced2AVX2_done
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS deltaReciprocal+232(FP), Y0
+	VMOVUPS      Y0, (AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         t1+8(FP), DX
+	MOVQ         x1+16(FP), BX
+	MOVQ         t2+24(FP), SI
+	MOVQ         x2+32(FP), DI
+	MOVQ         k+40(FP), R8
+	MOVQ         delta+48(FP), R9
+	MOVQ         rh+56(FP), R10
+	MOVQ         res+64(FP), R11
+	MOVQ         thr+72(FP), R12
+	MOVQ         spikes+240(FP), R13
+	MOVQ         blocks+248(FP), R14
+	TESTQ        R14, R14
+	JZ           ExponentialTraced2AVX2_done
+
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+232(FP), R15
+	TESTL R15, R15
+	JZ    ExponentialTraced2AVX2_block
+	JMP   ExponentialTraced2AVX2_reciprocal_block
 
 ExponentialTraced2AVX2_block:
 	XORQ      R15, R15
@@ -27363,11 +30592,11 @@ ExponentialTraced2AVX2_block:
 	VMOVUPS   Y4, 32(SI)
 	VMOVUPS   Y5, 64(SI)
 	VADDPS    Y3, Y0, Y0
-	VMOVUPS   Y0, (AX)
-	VADDPS    Y4, Y1, Y0
 	VMOVUPS   Y0, 32(AX)
-	VADDPS    Y5, Y2, Y0
+	VADDPS    Y4, Y1, Y0
 	VMOVUPS   Y0, 64(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 96(AX)
 	VMOVUPS   (CX), Y0
 	VMOVUPS   32(CX), Y1
 	VMOVUPS   64(CX), Y2
@@ -27394,13 +30623,13 @@ ExponentialTraced2AVX2_block:
 	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
 	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
 	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 256(AX)
+	VMOVUPS   Y3, 288(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
 	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS   Y4, 288(AX)
+	VMOVUPS   Y4, 320(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 320(AX)
+	VMOVUPS   Y5, 352(AX)
 	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
 	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
@@ -27456,23 +30685,23 @@ ExponentialTraced2AVX2_block:
 	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    256(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y0, Y0
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
 	VADDPS    288(AX), Y3, Y3
 	VPSRAD    $0x01, Y3, Y4
 	VPSUBD    Y4, Y3, Y3
 	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    320(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
 	VMULPS    Y3, Y1, Y1
 	VPSLLD    $0x17, Y4, Y3
 	VMULPS    Y3, Y1, Y1
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    320(AX), Y3, Y3
+	VADDPS    352(AX), Y3, Y3
 	VPSRAD    $0x01, Y3, Y4
 	VPSUBD    Y4, Y3, Y3
 	VPSLLD    $0x17, Y3, Y3
@@ -27485,11 +30714,11 @@ ExponentialTraced2AVX2_block:
 	VSUBPS    (CX), Y0, Y0
 	VSUBPS    32(CX), Y1, Y1
 	VSUBPS    64(CX), Y2, Y2
-	VMOVUPS   (AX), Y3
+	VMOVUPS   32(AX), Y3
 	VMULPS    (R11), Y3, Y3
-	VMOVUPS   32(AX), Y4
+	VMOVUPS   64(AX), Y4
 	VMULPS    32(R11), Y4, Y4
-	VMOVUPS   64(AX), Y5
+	VMOVUPS   96(AX), Y5
 	VMULPS    64(R11), Y5, Y5
 	VADDPS    Y3, Y0, Y0
 	VADDPS    Y4, Y1, Y1
@@ -27617,11 +30846,11 @@ ExponentialTraced2AVX2_block:
 	VMOVUPS   Y4, 128(SI)
 	VMOVUPS   Y5, 160(SI)
 	VADDPS    Y3, Y0, Y0
-	VMOVUPS   Y0, 96(AX)
-	VADDPS    Y4, Y1, Y0
 	VMOVUPS   Y0, 128(AX)
-	VADDPS    Y5, Y2, Y0
+	VADDPS    Y4, Y1, Y0
 	VMOVUPS   Y0, 160(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 192(AX)
 	VMOVUPS   96(CX), Y0
 	VMOVUPS   128(CX), Y1
 	VMOVUPS   160(CX), Y2
@@ -27648,13 +30877,13 @@ ExponentialTraced2AVX2_block:
 	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
 	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
 	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 352(AX)
+	VMOVUPS   Y3, 384(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
 	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS   Y4, 384(AX)
+	VMOVUPS   Y4, 416(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 416(AX)
+	VMOVUPS   Y5, 448(AX)
 	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
 	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
@@ -27710,23 +30939,23 @@ ExponentialTraced2AVX2_block:
 	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    352(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y0, Y0
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
 	VADDPS    384(AX), Y3, Y3
 	VPSRAD    $0x01, Y3, Y4
 	VPSUBD    Y4, Y3, Y3
 	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    416(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
 	VMULPS    Y3, Y1, Y1
 	VPSLLD    $0x17, Y4, Y3
 	VMULPS    Y3, Y1, Y1
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    416(AX), Y3, Y3
+	VADDPS    448(AX), Y3, Y3
 	VPSRAD    $0x01, Y3, Y4
 	VPSUBD    Y4, Y3, Y3
 	VPSLLD    $0x17, Y3, Y3
@@ -27739,11 +30968,11 @@ ExponentialTraced2AVX2_block:
 	VSUBPS    96(CX), Y0, Y0
 	VSUBPS    128(CX), Y1, Y1
 	VSUBPS    160(CX), Y2, Y2
-	VMOVUPS   96(AX), Y3
+	VMOVUPS   128(AX), Y3
 	VMULPS    96(R11), Y3, Y3
-	VMOVUPS   128(AX), Y4
+	VMOVUPS   160(AX), Y4
 	VMULPS    128(R11), Y4, Y4
-	VMOVUPS   160(AX), Y5
+	VMOVUPS   192(AX), Y5
 	VMULPS    160(R11), Y5, Y5
 	VADDPS    Y3, Y0, Y0
 	VADDPS    Y4, Y1, Y1
@@ -27844,9 +31073,9 @@ ExponentialTraced2AVX2_block:
 	VMOVUPS   Y2, 192(SI)
 	VMOVUPS   Y3, 224(SI)
 	VADDPS    Y2, Y0, Y0
-	VMOVUPS   Y0, 192(AX)
-	VADDPS    Y3, Y1, Y0
 	VMOVUPS   Y0, 224(AX)
+	VADDPS    Y3, Y1, Y0
+	VMOVUPS   Y0, 256(AX)
 	VMOVUPS   192(CX), Y0
 	VMOVUPS   224(CX), Y1
 	VSUBPS    192(R10), Y0, Y0
@@ -27865,10 +31094,10 @@ ExponentialTraced2AVX2_block:
 	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y3
 	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
 	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
-	VMOVUPS   Y2, 448(AX)
+	VMOVUPS   Y2, 480(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
 	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 480(AX)
+	VMOVUPS   Y3, 512(AX)
 	VMULPS    vconst3f318000<>+0(SB), Y2, Y4
 	VMULPS    vconst3f318000<>+0(SB), Y3, Y5
 	VSUBPS    Y4, Y0, Y0
@@ -27906,7 +31135,7 @@ ExponentialTraced2AVX2_block:
 	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
 	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
-	VADDPS    448(AX), Y2, Y2
+	VADDPS    480(AX), Y2, Y2
 	VPSRAD    $0x01, Y2, Y3
 	VPSUBD    Y3, Y2, Y2
 	VPSLLD    $0x17, Y2, Y2
@@ -27914,7 +31143,7 @@ ExponentialTraced2AVX2_block:
 	VPSLLD    $0x17, Y3, Y2
 	VMULPS    Y2, Y0, Y0
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
-	VADDPS    480(AX), Y2, Y2
+	VADDPS    512(AX), Y2, Y2
 	VPSRAD    $0x01, Y2, Y3
 	VPSUBD    Y3, Y2, Y2
 	VPSLLD    $0x17, Y2, Y2
@@ -27925,9 +31154,9 @@ ExponentialTraced2AVX2_block:
 	VMULPS    224(R9), Y1, Y1
 	VSUBPS    192(CX), Y0, Y0
 	VSUBPS    224(CX), Y1, Y1
-	VMOVUPS   192(AX), Y2
+	VMOVUPS   224(AX), Y2
 	VMULPS    192(R11), Y2, Y2
-	VMOVUPS   224(AX), Y3
+	VMOVUPS   256(AX), Y3
 	VMULPS    224(R11), Y3, Y3
 	VADDPS    Y2, Y0, Y0
 	VADDPS    Y3, Y1, Y1
@@ -27985,19 +31214,727 @@ ExponentialTraced2AVX2_block:
 	ADDQ      R15, bT2+128(FP)
 	DECQ      R14
 	JNZ       ExponentialTraced2AVX2_block
+	JMP       ExponentialTraced2AVX2_done
+
+ExponentialTraced2AVX2_reciprocal_block:
+	XORQ      R15, R15
+	VMOVUPS   (BX), Y0
+	VMOVUPS   32(BX), Y1
+	VMOVUPS   64(BX), Y2
+	VMOVUPS   (DX), Y3
+	VMOVUPS   32(DX), Y4
+	VMOVUPS   64(DX), Y5
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   (BP), Y6
+	VSUBPS    Y3, Y6, Y6
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   32(BP), Y7
+	VSUBPS    Y4, Y7, Y7
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   64(BP), Y8
+	VSUBPS    Y5, Y8, Y8
+	MOVQ      lT1+88(FP), BP
+	MOVQ      lT1+88(FP), BP
+	VMULPS    (BP), Y6, Y6
+	MOVQ      lT1+88(FP), BP
+	MOVQ      lT1+88(FP), BP
+	VMULPS    32(BP), Y7, Y7
+	MOVQ      lT1+88(FP), BP
+	MOVQ      lT1+88(FP), BP
+	VMULPS    64(BP), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	MOVQ      cT1+96(FP), BP
+	MOVQ      cT1+96(FP), BP
+	VMULPS    (BP), Y0, Y0
+	MOVQ      cT1+96(FP), BP
+	MOVQ      cT1+96(FP), BP
+	VMULPS    32(BP), Y1, Y1
+	MOVQ      cT1+96(FP), BP
+	MOVQ      cT1+96(FP), BP
+	VMULPS    64(BP), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y1, 32(DX)
+	VMOVUPS   Y2, 64(DX)
+	VMOVUPS   (DI), Y3
+	VMOVUPS   32(DI), Y4
+	VMOVUPS   64(DI), Y5
+	VMOVUPS   (SI), Y6
+	VMOVUPS   32(SI), Y7
+	VMOVUPS   64(SI), Y8
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   (BP), Y9
+	VSUBPS    Y6, Y9, Y9
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   32(BP), Y10
+	VSUBPS    Y7, Y10, Y10
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   64(BP), Y11
+	VSUBPS    Y8, Y11, Y11
+	MOVQ      lT2+112(FP), BP
+	MOVQ      lT2+112(FP), BP
+	VMULPS    (BP), Y9, Y9
+	MOVQ      lT2+112(FP), BP
+	MOVQ      lT2+112(FP), BP
+	VMULPS    32(BP), Y10, Y10
+	MOVQ      lT2+112(FP), BP
+	MOVQ      lT2+112(FP), BP
+	VMULPS    64(BP), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	MOVQ      cT2+120(FP), BP
+	MOVQ      cT2+120(FP), BP
+	VMULPS    (BP), Y3, Y3
+	MOVQ      cT2+120(FP), BP
+	MOVQ      cT2+120(FP), BP
+	VMULPS    32(BP), Y4, Y4
+	MOVQ      cT2+120(FP), BP
+	MOVQ      cT2+120(FP), BP
+	VMULPS    64(BP), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, (SI)
+	VMOVUPS   Y4, 32(SI)
+	VMOVUPS   Y5, 64(SI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 32(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 64(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 96(AX)
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VSUBPS    (R10), Y0, Y0
+	VSUBPS    32(R10), Y1, Y1
+	VSUBPS    64(R10), Y2, Y2
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 288(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 320(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 352(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    288(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    320(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    352(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    (R9), Y0, Y0
+	VMULPS    32(R9), Y1, Y1
+	VMULPS    64(R9), Y2, Y2
+	VSUBPS    (CX), Y0, Y0
+	VSUBPS    32(CX), Y1, Y1
+	VSUBPS    64(CX), Y2, Y2
+	VMOVUPS   32(AX), Y3
+	VMULPS    (R11), Y3, Y3
+	VMOVUPS   64(AX), Y4
+	VMULPS    32(R11), Y4, Y4
+	VMOVUPS   96(AX), Y5
+	VMULPS    64(R11), Y5, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMULPS    (R8), Y0, Y0
+	VMULPS    32(R8), Y1, Y1
+	VMULPS    64(R8), Y2, Y2
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	VCMPPS    $0x1e, (R12), Y0, Y3
+	VCMPPS    $0x1e, 32(R12), Y1, Y4
+	VCMPPS    $0x1e, 64(R12), Y2, Y5
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y3, (BP), Y0, Y0
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y4, 32(BP), Y1, Y1
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y5, 64(BP), Y2, Y2
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (DI)
+	VMOVMSKPS Y3, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(DI)
+	VMOVMSKPS Y4, BP
+	SHLQ      $0x08, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(DI)
+	VMOVMSKPS Y5, BP
+	SHLQ      $0x10, BP
+	ORQ       BP, R15
+	VMOVUPS   96(BX), Y0
+	VMOVUPS   128(BX), Y1
+	VMOVUPS   160(BX), Y2
+	VMOVUPS   96(DX), Y3
+	VMOVUPS   128(DX), Y4
+	VMOVUPS   160(DX), Y5
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   96(BP), Y6
+	VSUBPS    Y3, Y6, Y6
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   128(BP), Y7
+	VSUBPS    Y4, Y7, Y7
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   160(BP), Y8
+	VSUBPS    Y5, Y8, Y8
+	MOVQ      lT1+88(FP), BP
+	MOVQ      lT1+88(FP), BP
+	VMULPS    96(BP), Y6, Y6
+	MOVQ      lT1+88(FP), BP
+	MOVQ      lT1+88(FP), BP
+	VMULPS    128(BP), Y7, Y7
+	MOVQ      lT1+88(FP), BP
+	MOVQ      lT1+88(FP), BP
+	VMULPS    160(BP), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	MOVQ      cT1+96(FP), BP
+	MOVQ      cT1+96(FP), BP
+	VMULPS    96(BP), Y0, Y0
+	MOVQ      cT1+96(FP), BP
+	MOVQ      cT1+96(FP), BP
+	VMULPS    128(BP), Y1, Y1
+	MOVQ      cT1+96(FP), BP
+	MOVQ      cT1+96(FP), BP
+	VMULPS    160(BP), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, 96(DX)
+	VMOVUPS   Y1, 128(DX)
+	VMOVUPS   Y2, 160(DX)
+	VMOVUPS   96(DI), Y3
+	VMOVUPS   128(DI), Y4
+	VMOVUPS   160(DI), Y5
+	VMOVUPS   96(SI), Y6
+	VMOVUPS   128(SI), Y7
+	VMOVUPS   160(SI), Y8
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   96(BP), Y9
+	VSUBPS    Y6, Y9, Y9
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   128(BP), Y10
+	VSUBPS    Y7, Y10, Y10
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   160(BP), Y11
+	VSUBPS    Y8, Y11, Y11
+	MOVQ      lT2+112(FP), BP
+	MOVQ      lT2+112(FP), BP
+	VMULPS    96(BP), Y9, Y9
+	MOVQ      lT2+112(FP), BP
+	MOVQ      lT2+112(FP), BP
+	VMULPS    128(BP), Y10, Y10
+	MOVQ      lT2+112(FP), BP
+	MOVQ      lT2+112(FP), BP
+	VMULPS    160(BP), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	MOVQ      cT2+120(FP), BP
+	MOVQ      cT2+120(FP), BP
+	VMULPS    96(BP), Y3, Y3
+	MOVQ      cT2+120(FP), BP
+	MOVQ      cT2+120(FP), BP
+	VMULPS    128(BP), Y4, Y4
+	MOVQ      cT2+120(FP), BP
+	MOVQ      cT2+120(FP), BP
+	VMULPS    160(BP), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, 96(SI)
+	VMOVUPS   Y4, 128(SI)
+	VMOVUPS   Y5, 160(SI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 128(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 160(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 192(AX)
+	VMOVUPS   96(CX), Y0
+	VMOVUPS   128(CX), Y1
+	VMOVUPS   160(CX), Y2
+	VSUBPS    96(R10), Y0, Y0
+	VSUBPS    128(R10), Y1, Y1
+	VSUBPS    160(R10), Y2, Y2
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 384(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 416(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 448(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    384(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    416(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    448(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    96(R9), Y0, Y0
+	VMULPS    128(R9), Y1, Y1
+	VMULPS    160(R9), Y2, Y2
+	VSUBPS    96(CX), Y0, Y0
+	VSUBPS    128(CX), Y1, Y1
+	VSUBPS    160(CX), Y2, Y2
+	VMOVUPS   128(AX), Y3
+	VMULPS    96(R11), Y3, Y3
+	VMOVUPS   160(AX), Y4
+	VMULPS    128(R11), Y4, Y4
+	VMOVUPS   192(AX), Y5
+	VMULPS    160(R11), Y5, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMULPS    96(R8), Y0, Y0
+	VMULPS    128(R8), Y1, Y1
+	VMULPS    160(R8), Y2, Y2
+	VADDPS    96(CX), Y0, Y0
+	VADDPS    128(CX), Y1, Y1
+	VADDPS    160(CX), Y2, Y2
+	VCMPPS    $0x1e, 96(R12), Y0, Y3
+	VCMPPS    $0x1e, 128(R12), Y1, Y4
+	VCMPPS    $0x1e, 160(R12), Y2, Y5
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y3, 96(BP), Y0, Y0
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y4, 128(BP), Y1, Y1
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y5, 160(BP), Y2, Y2
+	VMOVUPS   Y0, 96(CX)
+	VMOVUPS   Y1, 128(CX)
+	VMOVUPS   Y2, 160(CX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(DI)
+	VMOVMSKPS Y3, BP
+	SHLQ      $0x18, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(DI)
+	VMOVMSKPS Y4, BP
+	SHLQ      $0x20, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(DI)
+	VMOVMSKPS Y5, BP
+	SHLQ      $0x28, BP
+	ORQ       BP, R15
+	VMOVUPS   192(BX), Y0
+	VMOVUPS   224(BX), Y1
+	VMOVUPS   192(DX), Y2
+	VMOVUPS   224(DX), Y3
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   192(BP), Y4
+	VSUBPS    Y2, Y4, Y4
+	MOVQ      bT1+104(FP), BP
+	VMOVUPS   224(BP), Y5
+	VSUBPS    Y3, Y5, Y5
+	MOVQ      lT1+88(FP), BP
+	MOVQ      lT1+88(FP), BP
+	VMULPS    192(BP), Y4, Y4
+	MOVQ      lT1+88(FP), BP
+	MOVQ      lT1+88(FP), BP
+	VMULPS    224(BP), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	MOVQ      cT1+96(FP), BP
+	MOVQ      cT1+96(FP), BP
+	VMULPS    192(BP), Y0, Y0
+	MOVQ      cT1+96(FP), BP
+	MOVQ      cT1+96(FP), BP
+	VMULPS    224(BP), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VMOVUPS   Y0, 192(DX)
+	VMOVUPS   Y1, 224(DX)
+	VMOVUPS   192(DI), Y2
+	VMOVUPS   224(DI), Y3
+	VMOVUPS   192(SI), Y4
+	VMOVUPS   224(SI), Y5
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   192(BP), Y6
+	VSUBPS    Y4, Y6, Y6
+	MOVQ      bT2+128(FP), BP
+	VMOVUPS   224(BP), Y7
+	VSUBPS    Y5, Y7, Y7
+	MOVQ      lT2+112(FP), BP
+	MOVQ      lT2+112(FP), BP
+	VMULPS    192(BP), Y6, Y6
+	MOVQ      lT2+112(FP), BP
+	MOVQ      lT2+112(FP), BP
+	VMULPS    224(BP), Y7, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	MOVQ      cT2+120(FP), BP
+	MOVQ      cT2+120(FP), BP
+	VMULPS    192(BP), Y2, Y2
+	MOVQ      cT2+120(FP), BP
+	MOVQ      cT2+120(FP), BP
+	VMULPS    224(BP), Y3, Y3
+	VADDPS    Y2, Y4, Y2
+	VADDPS    Y3, Y5, Y3
+	VMOVUPS   Y2, 192(SI)
+	VMOVUPS   Y3, 224(SI)
+	VADDPS    Y2, Y0, Y0
+	VMOVUPS   Y0, 224(AX)
+	VADDPS    Y3, Y1, Y0
+	VMOVUPS   Y0, 256(AX)
+	VMOVUPS   192(CX), Y0
+	VMOVUPS   224(CX), Y1
+	VSUBPS    192(R10), Y0, Y0
+	VSUBPS    224(R10), Y1, Y1
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y0, Y2, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y0, Y2, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y1, Y2, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y1
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS   Y2, 480(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 512(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS    Y4, Y0, Y0
+	VSUBPS    Y5, Y1, Y1
+	VMULPS    vconstb95e8083<>+0(SB), Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VSUBPS    Y2, Y0, Y0
+	VSUBPS    Y3, Y1, Y1
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y2, Y2
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y2, Y2
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y2, Y2
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y2, Y2
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y2, Y2
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y0, Y4
+	VMULPS    Y1, Y1, Y5
+	VMULPS    Y2, Y4, Y2
+	VMULPS    Y3, Y5, Y3
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    480(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y0, Y0
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    512(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y1, Y1
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y1, Y1
+	VMULPS    192(R9), Y0, Y0
+	VMULPS    224(R9), Y1, Y1
+	VSUBPS    192(CX), Y0, Y0
+	VSUBPS    224(CX), Y1, Y1
+	VMOVUPS   224(AX), Y2
+	VMULPS    192(R11), Y2, Y2
+	VMOVUPS   256(AX), Y3
+	VMULPS    224(R11), Y3, Y3
+	VADDPS    Y2, Y0, Y0
+	VADDPS    Y3, Y1, Y1
+	VMULPS    192(R8), Y0, Y0
+	VMULPS    224(R8), Y1, Y1
+	VADDPS    192(CX), Y0, Y0
+	VADDPS    224(CX), Y1, Y1
+	VCMPPS    $0x1e, 192(R12), Y0, Y2
+	VCMPPS    $0x1e, 224(R12), Y1, Y3
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y2, 192(BP), Y0, Y0
+	MOVQ      reset+80(FP), BP
+	VBLENDVPS Y3, 224(BP), Y1, Y1
+	VMOVUPS   Y0, 192(CX)
+	VMOVUPS   Y1, 224(CX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(DI)
+	VMOVMSKPS Y2, BP
+	SHLQ      $0x30, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(BX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(DI)
+	VMOVMSKPS Y3, BP
+	SHLQ      $0x38, BP
+	ORQ       BP, R15
+	MOVQ      R15, (R13)
+	ADDQ      $0x08, R13
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	ADDQ      kStride+136(FP), R8
+	ADDQ      deltaStride+144(FP), R9
+	ADDQ      rhStride+152(FP), R10
+	ADDQ      resStride+160(FP), R11
+	ADDQ      thrStride+168(FP), R12
+	MOVQ      resetStride+176(FP), R15
+	ADDQ      R15, reset+80(FP)
+	MOVQ      lT1Stride+184(FP), R15
+	ADDQ      R15, lT1+88(FP)
+	MOVQ      cT1Stride+192(FP), R15
+	ADDQ      R15, cT1+96(FP)
+	MOVQ      bT1Stride+200(FP), R15
+	ADDQ      R15, bT1+104(FP)
+	MOVQ      lT2Stride+208(FP), R15
+	ADDQ      R15, lT2+112(FP)
+	MOVQ      cT2Stride+216(FP), R15
+	ADDQ      R15, cT2+120(FP)
+	MOVQ      bT2Stride+224(FP), R15
+	ADDQ      R15, bT2+128(FP)
+	DECQ      R14
+	JNZ       ExponentialTraced2AVX2_reciprocal_block
 
 ExponentialTraced2AVX2_done:
 	VZEROUPPER
 	RET
 
-// func exponentialTraced2UniformAVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// func exponentialTraced2UniformAVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F
-TEXT ·exponentialTraced2UniformAVX512(SB), NOSPLIT, $328-104
+TEXT ·exponentialTraced2UniformAVX512(SB), NOSPLIT, $320-112
 	// 0 scalars held in registers, 24 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
-	VMOVSS   const3f800000<>+0(SB), X0
-	VDIVSS   delta+44(FP), X0, X0
-	VMOVSS   X0, (SP)
-	LEAQ     8(SP), AX
+	LEAQ     (SP), AX
 	ADDQ     $0x3f, AX
 	ANDQ     $-64, AX
 	VPCMPEQW Y0, Y0, Y0
@@ -28008,21 +31945,16 @@ TEXT ·exponentialTraced2UniformAVX512(SB), NOSPLIT, $328-104
 	MOVQ     x1+16(FP), BX
 	MOVQ     t2+24(FP), SI
 	MOVQ     x2+32(FP), DI
-	MOVQ     spikes+88(FP), R8
-	MOVQ     blocks+96(FP), R9
+	MOVQ     spikes+96(FP), R8
+	MOVQ     blocks+104(FP), R9
 	TESTQ    R9, R9
 	JZ       ExponentialTraced2UniformAVX512_done
 
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+44(FP), R10
-	TESTL $0x007fffff, R10
-	JNZ   ExponentialTraced2UniformAVX512_block
-	SHRL  $0x17, R10
-	ANDL  $0x000000ff, R10
-	DECL  R10
-	CMPL  R10, $0x000000fc
-	JA    ExponentialTraced2UniformAVX512_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+88(FP), R10
+	TESTL R10, R10
+	JZ    ExponentialTraced2UniformAVX512_block
 	JMP   ExponentialTraced2UniformAVX512_reciprocal_block
 
 ExponentialTraced2UniformAVX512_block:
@@ -28399,10 +32331,10 @@ ExponentialTraced2UniformAVX512_reciprocal_block:
 	VSUBPS.BCST  rh+48(FP), Z6, Z6
 	VSUBPS.BCST  rh+48(FP), Z7, Z7
 	VSUBPS.BCST  rh+48(FP), Z8, Z8
-	VMULPS.BCST  (SP), Z5, Z5
-	VMULPS.BCST  (SP), Z6, Z6
-	VMULPS.BCST  (SP), Z7, Z7
-	VMULPS.BCST  (SP), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+88(FP), Z5, Z5
+	VMULPS.BCST  deltaReciprocal+88(FP), Z6, Z6
+	VMULPS.BCST  deltaReciprocal+88(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+88(FP), Z8, Z8
 	VBROADCASTSS constc2d00000<>+0(SB), Z13
 	VMAXPS       Z5, Z13, Z5
 	VBROADCASTSS const42b20000<>+0(SB), Z13
@@ -28596,19 +32528,16 @@ ExponentialTraced2UniformAVX512_done:
 	VZEROUPPER
 	RET
 
-// func exponentialTraced2UniformAVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// func exponentialTraced2UniformAVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·exponentialTraced2UniformAVX2(SB), $1000-104
+TEXT ·exponentialTraced2UniformAVX2(SB), $992-112
 	// 0 scalars held in registers, 24 read from memory where used; vectors interleaved 3 at a time, the groups walking across the blocks; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
-	VMOVSS       const3f800000<>+0(SB), X0
-	VDIVSS       delta+44(FP), X0, X0
-	VMOVSS       X0, (SP)
-	LEAQ         8(SP), AX
+	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
-	VBROADCASTSS (SP), Y0
+	VBROADCASTSS deltaReciprocal+88(FP), Y0
 	VMOVUPS      Y0, (AX)
 	VBROADCASTSS bT1+72(FP), Y0
 	VMOVUPS      Y0, 32(AX)
@@ -28639,22 +32568,17 @@ TEXT ·exponentialTraced2UniformAVX2(SB), $1000-104
 	MOVQ         x1+16(FP), BX
 	MOVQ         t2+24(FP), SI
 	MOVQ         x2+32(FP), DI
-	MOVQ         spikes+88(FP), R8
-	MOVQ         blocks+96(FP), R9
+	MOVQ         spikes+96(FP), R8
+	MOVQ         blocks+104(FP), R9
 	SHLQ         $0x03, R9
 	TESTQ        R9, R9
 	JZ           ExponentialTraced2UniformAVX2_done
 
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+44(FP), R10
-	TESTL $0x007fffff, R10
-	JNZ   ExponentialTraced2UniformAVX2_block
-	SHRL  $0x17, R10
-	ANDL  $0x000000ff, R10
-	DECL  R10
-	CMPL  R10, $0x000000fc
-	JA    ExponentialTraced2UniformAVX2_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+88(FP), R10
+	TESTL R10, R10
+	JZ    ExponentialTraced2UniformAVX2_block
 	JMP   ExponentialTraced2UniformAVX2_reciprocal_block
 
 ExponentialTraced2UniformAVX2_block:
@@ -29305,9 +33229,9 @@ ExponentialTraced2UniformAVX2_done:
 	VZEROUPPER
 	RET
 
-// func refractoryExponentialTraced2AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// func refractoryExponentialTraced2AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
-TEXT ·refractoryExponentialTraced2AVX512(SB), NOSPLIT, $320-272
+TEXT ·refractoryExponentialTraced2AVX512(SB), NOSPLIT, $320-280
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ     (SP), AX
 	ADDQ     $0x3f, AX
@@ -29325,10 +33249,17 @@ TEXT ·refractoryExponentialTraced2AVX512(SB), NOSPLIT, $320-272
 	MOVQ     k+56(FP), R10
 	MOVQ     delta+64(FP), R11
 	MOVQ     rh+72(FP), R12
-	MOVQ     spikes+256(FP), R13
-	MOVQ     blocks+264(FP), R14
+	MOVQ     spikes+264(FP), R13
+	MOVQ     blocks+272(FP), R14
 	TESTQ    R14, R14
 	JZ       RefractoryExponentialTraced2AVX512_done
+
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+256(FP), R15
+	TESTL R15, R15
+	JZ    RefractoryExponentialTraced2AVX512_block
+	JMP   RefractoryExponentialTraced2AVX512_reciprocal_block
 
 RefractoryExponentialTraced2AVX512_block:
 	XORQ         R15, R15
@@ -29691,34 +33622,406 @@ RefractoryExponentialTraced2AVX512_block:
 	ADDQ         R15, bT2+144(FP)
 	DECQ         R14
 	JNZ          RefractoryExponentialTraced2AVX512_block
+	JMP          RefractoryExponentialTraced2AVX512_done
+
+RefractoryExponentialTraced2AVX512_reciprocal_block:
+	XORQ         R15, R15
+	VMOVUPS      (SI), Z2
+	VMOVUPS      64(SI), Z3
+	VMOVUPS      128(SI), Z4
+	VMOVUPS      192(SI), Z5
+	VMOVUPS      (BX), Z6
+	VMOVUPS      64(BX), Z7
+	VMOVUPS      128(BX), Z8
+	VMOVUPS      192(BX), Z9
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      (BP), Z10
+	VSUBPS       Z6, Z10, Z10
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      64(BP), Z11
+	VSUBPS       Z7, Z11, Z11
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      128(BP), Z12
+	VSUBPS       Z8, Z12, Z12
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      192(BP), Z13
+	VSUBPS       Z9, Z13, Z13
+	MOVQ         lT1+104(FP), BP
+	VMULPS       (BP), Z10, Z10
+	MOVQ         lT1+104(FP), BP
+	VMULPS       64(BP), Z11, Z11
+	MOVQ         lT1+104(FP), BP
+	VMULPS       128(BP), Z12, Z12
+	MOVQ         lT1+104(FP), BP
+	VMULPS       192(BP), Z13, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	MOVQ         cT1+112(FP), BP
+	VMULPS       (BP), Z2, Z10
+	MOVQ         cT1+112(FP), BP
+	VMULPS       64(BP), Z3, Z11
+	MOVQ         cT1+112(FP), BP
+	VMULPS       128(BP), Z4, Z12
+	MOVQ         cT1+112(FP), BP
+	VMULPS       192(BP), Z5, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VMOVUPS      Z6, (BX)
+	VMOVUPS      Z7, 64(BX)
+	VMOVUPS      Z8, 128(BX)
+	VMOVUPS      Z9, 192(BX)
+	VMOVUPS      (R8), Z10
+	VMOVUPS      64(R8), Z11
+	VMOVUPS      128(R8), Z12
+	VMOVUPS      192(R8), Z13
+	VMOVUPS      (DI), Z14
+	VMOVUPS      64(DI), Z15
+	VMOVUPS      128(DI), Z16
+	VMOVUPS      192(DI), Z17
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      (BP), Z18
+	VSUBPS       Z14, Z18, Z18
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      64(BP), Z19
+	VSUBPS       Z15, Z19, Z19
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      128(BP), Z20
+	VSUBPS       Z16, Z20, Z20
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      192(BP), Z21
+	VSUBPS       Z17, Z21, Z21
+	MOVQ         lT2+128(FP), BP
+	VMULPS       (BP), Z18, Z18
+	MOVQ         lT2+128(FP), BP
+	VMULPS       64(BP), Z19, Z19
+	MOVQ         lT2+128(FP), BP
+	VMULPS       128(BP), Z20, Z20
+	MOVQ         lT2+128(FP), BP
+	VMULPS       192(BP), Z21, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	MOVQ         cT2+136(FP), BP
+	VMULPS       (BP), Z10, Z18
+	MOVQ         cT2+136(FP), BP
+	VMULPS       64(BP), Z11, Z19
+	MOVQ         cT2+136(FP), BP
+	VMULPS       128(BP), Z12, Z20
+	MOVQ         cT2+136(FP), BP
+	VMULPS       192(BP), Z13, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VMOVUPS      Z14, (DI)
+	VMOVUPS      Z15, 64(DI)
+	VMOVUPS      Z16, 128(DI)
+	VMOVUPS      Z17, 192(DI)
+	VADDPS       Z14, Z6, Z6
+	VMOVUPS      Z6, (AX)
+	VADDPS       Z15, Z7, Z6
+	VMOVUPS      Z6, 64(AX)
+	VADDPS       Z16, Z8, Z6
+	VMOVUPS      Z6, 128(AX)
+	VADDPS       Z17, Z9, Z6
+	VMOVUPS      Z6, 192(AX)
+	VMOVUPS      (CX), Z6
+	VMOVUPS      64(CX), Z7
+	VMOVUPS      128(CX), Z8
+	VMOVUPS      192(CX), Z9
+	VSUBPS       (R12), Z6, Z6
+	VSUBPS       64(R12), Z7, Z7
+	VSUBPS       128(R12), Z8, Z8
+	VSUBPS       192(R12), Z9, Z9
+	VMULPS.BCST  deltaReciprocal+256(FP), Z6, Z6
+	VMULPS.BCST  deltaReciprocal+256(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+256(FP), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+256(FP), Z9, Z9
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z6, Z14, Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z6, Z14, Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z7, Z14, Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z7, Z14, Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z8, Z14, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z8, Z14, Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z9, Z14, Z9
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z9, Z14, Z9
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z9, Z17
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z21
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z9, Z9, Z25
+	VMULPS       Z18, Z22, Z18
+	VMULPS       Z19, Z23, Z19
+	VMULPS       Z20, Z24, Z20
+	VMULPS       Z21, Z25, Z21
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS       Z9, Z21, Z9
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
+	VSCALEFPS    Z14, Z6, Z6
+	VSCALEFPS    Z15, Z7, Z7
+	VSCALEFPS    Z16, Z8, Z8
+	VSCALEFPS    Z17, Z9, Z9
+	VMULPS       (R11), Z6, Z6
+	VMULPS       64(R11), Z7, Z7
+	VMULPS       128(R11), Z8, Z8
+	VMULPS       192(R11), Z9, Z9
+	VSUBPS       (CX), Z6, Z6
+	VSUBPS       64(CX), Z7, Z7
+	VSUBPS       128(CX), Z8, Z8
+	VSUBPS       192(CX), Z9, Z9
+	VMOVDQU16    (DX), Y14
+	VMOVDQU16    32(DX), Y15
+	VMOVDQU16    64(DX), Y16
+	VMOVDQU16    96(DX), Y17
+	VMOVDQU16    (R9), Y18
+	VMOVDQU16    32(R9), Y19
+	VMOVDQU16    64(R9), Y20
+	VMOVDQU16    96(R9), Y21
+	VPCMPUW      $0x06, Y18, Y14, K1
+	VPCMPUW      $0x06, Y19, Y15, K2
+	VPCMPUW      $0x06, Y20, Y16, K3
+	VPCMPUW      $0x06, Y21, Y17, K4
+	MOVQ         res+80(FP), BP
+	VMOVUPS      (BP), Z18
+	VMULPS       (AX), Z18, Z18
+	MOVQ         res+80(FP), BP
+	VMOVUPS      64(BP), Z19
+	VMULPS       64(AX), Z19, Z19
+	MOVQ         res+80(FP), BP
+	VMOVUPS      128(BP), Z20
+	VMULPS       128(AX), Z20, Z20
+	MOVQ         res+80(FP), BP
+	VMOVUPS      192(BP), Z21
+	VMULPS       192(AX), Z21, Z21
+	VMOVUPS.Z    Z18, K1, Z18
+	VMOVUPS.Z    Z19, K2, Z19
+	VMOVUPS.Z    Z20, K3, Z20
+	VMOVUPS.Z    Z21, K4, Z21
+	VADDPS       Z18, Z6, Z6
+	VADDPS       Z19, Z7, Z7
+	VADDPS       Z20, Z8, Z8
+	VADDPS       Z21, Z9, Z9
+	VMULPS       (R10), Z6, Z6
+	VMULPS       64(R10), Z7, Z7
+	VMULPS       128(R10), Z8, Z8
+	VMULPS       192(R10), Z9, Z9
+	VADDPS       (CX), Z6, Z6
+	VADDPS       64(CX), Z7, Z7
+	VADDPS       128(CX), Z8, Z8
+	VADDPS       192(CX), Z9, Z9
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, (BP), Z6, K1, K1
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 64(BP), Z7, K2, K2
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 128(BP), Z8, K3, K3
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 192(BP), Z9, K4, K4
+	VXORPS       Z18, Z18, Z18
+	MOVQ         reset+96(FP), BP
+	VBLENDMPS    (BP), Z6, K1, Z18
+	VXORPS       Z6, Z6, Z6
+	MOVQ         reset+96(FP), BP
+	VBLENDMPS    64(BP), Z7, K2, Z6
+	VXORPS       Z7, Z7, Z7
+	MOVQ         reset+96(FP), BP
+	VBLENDMPS    128(BP), Z8, K3, Z7
+	VXORPS       Z8, Z8, Z8
+	MOVQ         reset+96(FP), BP
+	VBLENDMPS    192(BP), Z9, K4, Z8
+	VMOVUPS      Z18, (CX)
+	VMOVUPS      Z6, 64(CX)
+	VMOVUPS      Z7, 128(CX)
+	VMOVUPS      Z8, 192(CX)
+	VPADDUSW     Y0, Y14, Y6
+	VMOVDQU16    Y1, K1, Y6
+	VMOVDQU16    Y6, (DX)
+	VPADDUSW     Y0, Y15, Y6
+	VMOVDQU16    Y1, K2, Y6
+	VMOVDQU16    Y6, 32(DX)
+	VPADDUSW     Y0, Y16, Y6
+	VMOVDQU16    Y1, K3, Y6
+	VMOVDQU16    Y6, 64(DX)
+	VPADDUSW     Y0, Y17, Y6
+	VMOVDQU16    Y1, K4, Y6
+	VMOVDQU16    Y6, 96(DX)
+	VPTESTMD     Z2, Z2, K5
+	VMOVDQU32    Z1, K5, (SI)
+	VPTESTMD     Z10, Z10, K5
+	VMOVDQU32    Z1, K5, (R8)
+	KMOVW        K1, BP
+	ORQ          BP, R15
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 64(SI)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 64(R8)
+	KMOVW        K2, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 128(SI)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 128(R8)
+	KMOVW        K3, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VPTESTMD     Z5, Z5, K1
+	VMOVDQU32    Z1, K1, 192(SI)
+	VPTESTMD     Z13, Z13, K1
+	VMOVDQU32    Z1, K1, 192(R8)
+	KMOVW        K4, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	ADDQ         cStride+152(FP), R9
+	ADDQ         kStride+160(FP), R10
+	ADDQ         deltaStride+168(FP), R11
+	ADDQ         rhStride+176(FP), R12
+	MOVQ         resStride+184(FP), R15
+	ADDQ         R15, res+80(FP)
+	MOVQ         thrStride+192(FP), R15
+	ADDQ         R15, thr+88(FP)
+	MOVQ         resetStride+200(FP), R15
+	ADDQ         R15, reset+96(FP)
+	MOVQ         lT1Stride+208(FP), R15
+	ADDQ         R15, lT1+104(FP)
+	MOVQ         cT1Stride+216(FP), R15
+	ADDQ         R15, cT1+112(FP)
+	MOVQ         bT1Stride+224(FP), R15
+	ADDQ         R15, bT1+120(FP)
+	MOVQ         lT2Stride+232(FP), R15
+	ADDQ         R15, lT2+128(FP)
+	MOVQ         cT2Stride+240(FP), R15
+	ADDQ         R15, cT2+136(FP)
+	MOVQ         bT2Stride+248(FP), R15
+	ADDQ         R15, bT2+144(FP)
+	DECQ         R14
+	JNZ          RefractoryExponentialTraced2AVX512_reciprocal_block
 
 RefractoryExponentialTraced2AVX512_done:
 	VZEROUPPER
 	RET
 
-// func refractoryExponentialTraced2AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// func refractoryExponentialTraced2AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·refractoryExponentialTraced2AVX2(SB), NOSPLIT, $320-272
+TEXT ·refractoryExponentialTraced2AVX2(SB), $352-280
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 2 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
-	LEAQ     (SP), AX
-	ADDQ     $0x3f, AX
-	ANDQ     $-64, AX
-	VPCMPEQD Y0, Y0, Y0
-	VPSRLW   $0x0f, Y0, Y0
-	MOVQ     v+0(FP), CX
-	MOVQ     r+8(FP), DX
-	MOVQ     t1+16(FP), BX
-	MOVQ     x1+24(FP), SI
-	MOVQ     t2+32(FP), DI
-	MOVQ     x2+40(FP), R8
-	MOVQ     c+48(FP), R9
-	MOVQ     k+56(FP), R10
-	MOVQ     delta+64(FP), R11
-	MOVQ     rh+72(FP), R12
-	MOVQ     spikes+256(FP), R13
-	MOVQ     blocks+264(FP), R14
-	TESTQ    R14, R14
-	JZ       RefractoryExponentialTraced2AVX2_done
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS deltaReciprocal+256(FP), Y1
+	VMOVUPS      Y1, (AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         t1+16(FP), BX
+	MOVQ         x1+24(FP), SI
+	MOVQ         t2+32(FP), DI
+	MOVQ         x2+40(FP), R8
+	MOVQ         c+48(FP), R9
+	MOVQ         k+56(FP), R10
+	MOVQ         delta+64(FP), R11
+	MOVQ         rh+72(FP), R12
+	MOVQ         spikes+264(FP), R13
+	MOVQ         blocks+272(FP), R14
+	TESTQ        R14, R14
+	JZ           RefractoryExponentialTraced2AVX2_done
+
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+256(FP), R15
+	TESTL R15, R15
+	JZ    RefractoryExponentialTraced2AVX2_block
+	JMP   RefractoryExponentialTraced2AVX2_reciprocal_block
 
 RefractoryExponentialTraced2AVX2_block:
 	XORQ         R15, R15
@@ -29779,9 +34082,9 @@ RefractoryExponentialTraced2AVX2_block:
 	VMOVUPS      Y3, (DI)
 	VMOVUPS      Y4, 32(DI)
 	VADDPS       Y3, Y1, Y1
-	VMOVUPS      Y1, (AX)
-	VADDPS       Y4, Y2, Y1
 	VMOVUPS      Y1, 32(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 64(AX)
 	VMOVUPS      (CX), Y1
 	VMOVUPS      32(CX), Y2
 	VSUBPS       (R12), Y1, Y3
@@ -29864,11 +34167,11 @@ RefractoryExponentialTraced2AVX2_block:
 	VPCMPGTD     Y8, Y6, Y6
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      (AX), Y7
+	VMOVUPS      32(AX), Y7
 	VMULPS       (BP), Y7, Y7
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      32(AX), Y8
+	VMOVUPS      64(AX), Y8
 	VMULPS       32(BP), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
@@ -29970,9 +34273,9 @@ RefractoryExponentialTraced2AVX2_block:
 	VMOVUPS      Y3, 64(DI)
 	VMOVUPS      Y4, 96(DI)
 	VADDPS       Y3, Y1, Y1
-	VMOVUPS      Y1, 64(AX)
-	VADDPS       Y4, Y2, Y1
 	VMOVUPS      Y1, 96(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 128(AX)
 	VMOVUPS      64(CX), Y1
 	VMOVUPS      96(CX), Y2
 	VSUBPS       64(R12), Y1, Y3
@@ -30055,11 +34358,11 @@ RefractoryExponentialTraced2AVX2_block:
 	VPCMPGTD     Y8, Y6, Y6
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      64(AX), Y7
+	VMOVUPS      96(AX), Y7
 	VMULPS       64(BP), Y7, Y7
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      96(AX), Y8
+	VMOVUPS      128(AX), Y8
 	VMULPS       96(BP), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
@@ -30162,9 +34465,9 @@ RefractoryExponentialTraced2AVX2_block:
 	VMOVUPS      Y3, 128(DI)
 	VMOVUPS      Y4, 160(DI)
 	VADDPS       Y3, Y1, Y1
-	VMOVUPS      Y1, 128(AX)
-	VADDPS       Y4, Y2, Y1
 	VMOVUPS      Y1, 160(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 192(AX)
 	VMOVUPS      128(CX), Y1
 	VMOVUPS      160(CX), Y2
 	VSUBPS       128(R12), Y1, Y3
@@ -30247,11 +34550,11 @@ RefractoryExponentialTraced2AVX2_block:
 	VPCMPGTD     Y8, Y6, Y6
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      128(AX), Y7
+	VMOVUPS      160(AX), Y7
 	VMULPS       128(BP), Y7, Y7
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      160(AX), Y8
+	VMOVUPS      192(AX), Y8
 	VMULPS       160(BP), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
@@ -30354,9 +34657,9 @@ RefractoryExponentialTraced2AVX2_block:
 	VMOVUPS      Y3, 192(DI)
 	VMOVUPS      Y4, 224(DI)
 	VADDPS       Y3, Y1, Y1
-	VMOVUPS      Y1, 192(AX)
-	VADDPS       Y4, Y2, Y1
 	VMOVUPS      Y1, 224(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 256(AX)
 	VMOVUPS      192(CX), Y1
 	VMOVUPS      224(CX), Y2
 	VSUBPS       192(R12), Y1, Y3
@@ -30439,11 +34742,11 @@ RefractoryExponentialTraced2AVX2_block:
 	VPCMPGTD     Y8, Y6, Y6
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      192(AX), Y7
+	VMOVUPS      224(AX), Y7
 	VMULPS       192(BP), Y7, Y7
 	MOVQ         res+80(FP), BP
 	MOVQ         res+80(FP), BP
-	VMOVUPS      224(AX), Y8
+	VMOVUPS      256(AX), Y8
 	VMULPS       224(BP), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
@@ -30521,19 +34824,819 @@ RefractoryExponentialTraced2AVX2_block:
 	ADDQ         R15, bT2+144(FP)
 	DECQ         R14
 	JNZ          RefractoryExponentialTraced2AVX2_block
+	JMP          RefractoryExponentialTraced2AVX2_done
+
+RefractoryExponentialTraced2AVX2_reciprocal_block:
+	XORQ         R15, R15
+	VMOVUPS      (SI), Y1
+	VMOVUPS      32(SI), Y2
+	VMOVUPS      (BX), Y3
+	VMOVUPS      32(BX), Y4
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      (BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      32(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         lT1+104(FP), BP
+	MOVQ         lT1+104(FP), BP
+	VMULPS       (BP), Y5, Y5
+	MOVQ         lT1+104(FP), BP
+	MOVQ         lT1+104(FP), BP
+	VMULPS       32(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+112(FP), BP
+	MOVQ         cT1+112(FP), BP
+	VMULPS       (BP), Y1, Y1
+	MOVQ         cT1+112(FP), BP
+	MOVQ         cT1+112(FP), BP
+	VMULPS       32(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, (BX)
+	VMOVUPS      Y2, 32(BX)
+	VMOVUPS      (R8), Y3
+	VMOVUPS      32(R8), Y4
+	VMOVUPS      (DI), Y5
+	VMOVUPS      32(DI), Y6
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      (BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      32(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT2+128(FP), BP
+	MOVQ         lT2+128(FP), BP
+	VMULPS       (BP), Y7, Y7
+	MOVQ         lT2+128(FP), BP
+	MOVQ         lT2+128(FP), BP
+	VMULPS       32(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT2+136(FP), BP
+	MOVQ         cT2+136(FP), BP
+	VMULPS       (BP), Y3, Y3
+	MOVQ         cT2+136(FP), BP
+	MOVQ         cT2+136(FP), BP
+	VMULPS       32(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, (DI)
+	VMOVUPS      Y4, 32(DI)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 32(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 64(AX)
+	VMOVUPS      (CX), Y1
+	VMOVUPS      32(CX), Y2
+	VSUBPS       (R12), Y1, Y3
+	VSUBPS       32(R12), Y2, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       (R11), Y3, Y3
+	VMULPS       32(R11), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    (DX), Y5
+	VPMOVZXWD    16(DX), Y6
+	VPMOVZXWD    (R9), Y7
+	VPMOVZXWD    16(R9), Y8
+	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
+	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), BP
+	VMOVUPS      32(AX), Y7
+	VMULPS       (BP), Y7, Y7
+	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), BP
+	VMOVUPS      64(AX), Y8
+	VMULPS       32(BP), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       (R10), Y3, Y3
+	VMULPS       32(R10), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, (BP), Y1, Y3
+	VANDPS       Y3, Y5, Y3
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 32(BP), Y2, Y4
+	VANDPS       Y4, Y6, Y4
+	MOVQ         reset+96(FP), BP
+	VBLENDVPS    Y3, (BP), Y1, Y1
+	MOVQ         reset+96(FP), BP
+	VBLENDVPS    Y4, 32(BP), Y2, Y2
+	VMOVUPS      Y1, (CX)
+	VMOVUPS      Y2, 32(CX)
+	VPADDUSW     (DX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, (DX)
+	VPADDUSW     16(DX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 16(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (R8)
+	VMOVMSKPS    Y3, BP
+	ORQ          BP, R15
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(R8)
+	VMOVMSKPS    Y4, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VMOVUPS      64(SI), Y1
+	VMOVUPS      96(SI), Y2
+	VMOVUPS      64(BX), Y3
+	VMOVUPS      96(BX), Y4
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      64(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      96(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         lT1+104(FP), BP
+	MOVQ         lT1+104(FP), BP
+	VMULPS       64(BP), Y5, Y5
+	MOVQ         lT1+104(FP), BP
+	MOVQ         lT1+104(FP), BP
+	VMULPS       96(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+112(FP), BP
+	MOVQ         cT1+112(FP), BP
+	VMULPS       64(BP), Y1, Y1
+	MOVQ         cT1+112(FP), BP
+	MOVQ         cT1+112(FP), BP
+	VMULPS       96(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, 64(BX)
+	VMOVUPS      Y2, 96(BX)
+	VMOVUPS      64(R8), Y3
+	VMOVUPS      96(R8), Y4
+	VMOVUPS      64(DI), Y5
+	VMOVUPS      96(DI), Y6
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      64(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      96(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT2+128(FP), BP
+	MOVQ         lT2+128(FP), BP
+	VMULPS       64(BP), Y7, Y7
+	MOVQ         lT2+128(FP), BP
+	MOVQ         lT2+128(FP), BP
+	VMULPS       96(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT2+136(FP), BP
+	MOVQ         cT2+136(FP), BP
+	VMULPS       64(BP), Y3, Y3
+	MOVQ         cT2+136(FP), BP
+	MOVQ         cT2+136(FP), BP
+	VMULPS       96(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 64(DI)
+	VMOVUPS      Y4, 96(DI)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 96(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 128(AX)
+	VMOVUPS      64(CX), Y1
+	VMOVUPS      96(CX), Y2
+	VSUBPS       64(R12), Y1, Y3
+	VSUBPS       96(R12), Y2, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       64(R11), Y3, Y3
+	VMULPS       96(R11), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    32(DX), Y5
+	VPMOVZXWD    48(DX), Y6
+	VPMOVZXWD    32(R9), Y7
+	VPMOVZXWD    48(R9), Y8
+	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
+	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), BP
+	VMOVUPS      96(AX), Y7
+	VMULPS       64(BP), Y7, Y7
+	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), BP
+	VMOVUPS      128(AX), Y8
+	VMULPS       96(BP), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       64(R10), Y3, Y3
+	VMULPS       96(R10), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 64(BP), Y1, Y3
+	VANDPS       Y3, Y5, Y3
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 96(BP), Y2, Y4
+	VANDPS       Y4, Y6, Y4
+	MOVQ         reset+96(FP), BP
+	VBLENDVPS    Y3, 64(BP), Y1, Y1
+	MOVQ         reset+96(FP), BP
+	VBLENDVPS    Y4, 96(BP), Y2, Y2
+	VMOVUPS      Y1, 64(CX)
+	VMOVUPS      Y2, 96(CX)
+	VPADDUSW     32(DX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 32(DX)
+	VPADDUSW     48(DX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 48(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(R8)
+	VMOVMSKPS    Y3, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(R8)
+	VMOVMSKPS    Y4, BP
+	SHLQ         $0x18, BP
+	ORQ          BP, R15
+	VMOVUPS      128(SI), Y1
+	VMOVUPS      160(SI), Y2
+	VMOVUPS      128(BX), Y3
+	VMOVUPS      160(BX), Y4
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      128(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      160(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         lT1+104(FP), BP
+	MOVQ         lT1+104(FP), BP
+	VMULPS       128(BP), Y5, Y5
+	MOVQ         lT1+104(FP), BP
+	MOVQ         lT1+104(FP), BP
+	VMULPS       160(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+112(FP), BP
+	MOVQ         cT1+112(FP), BP
+	VMULPS       128(BP), Y1, Y1
+	MOVQ         cT1+112(FP), BP
+	MOVQ         cT1+112(FP), BP
+	VMULPS       160(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, 128(BX)
+	VMOVUPS      Y2, 160(BX)
+	VMOVUPS      128(R8), Y3
+	VMOVUPS      160(R8), Y4
+	VMOVUPS      128(DI), Y5
+	VMOVUPS      160(DI), Y6
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      128(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      160(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT2+128(FP), BP
+	MOVQ         lT2+128(FP), BP
+	VMULPS       128(BP), Y7, Y7
+	MOVQ         lT2+128(FP), BP
+	MOVQ         lT2+128(FP), BP
+	VMULPS       160(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT2+136(FP), BP
+	MOVQ         cT2+136(FP), BP
+	VMULPS       128(BP), Y3, Y3
+	MOVQ         cT2+136(FP), BP
+	MOVQ         cT2+136(FP), BP
+	VMULPS       160(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 128(DI)
+	VMOVUPS      Y4, 160(DI)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 160(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 192(AX)
+	VMOVUPS      128(CX), Y1
+	VMOVUPS      160(CX), Y2
+	VSUBPS       128(R12), Y1, Y3
+	VSUBPS       160(R12), Y2, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       128(R11), Y3, Y3
+	VMULPS       160(R11), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPMOVZXWD    64(R9), Y7
+	VPMOVZXWD    80(R9), Y8
+	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
+	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), BP
+	VMOVUPS      160(AX), Y7
+	VMULPS       128(BP), Y7, Y7
+	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), BP
+	VMOVUPS      192(AX), Y8
+	VMULPS       160(BP), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       128(R10), Y3, Y3
+	VMULPS       160(R10), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 128(BP), Y1, Y3
+	VANDPS       Y3, Y5, Y3
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 160(BP), Y2, Y4
+	VANDPS       Y4, Y6, Y4
+	MOVQ         reset+96(FP), BP
+	VBLENDVPS    Y3, 128(BP), Y1, Y1
+	MOVQ         reset+96(FP), BP
+	VBLENDVPS    Y4, 160(BP), Y2, Y2
+	VMOVUPS      Y1, 128(CX)
+	VMOVUPS      Y2, 160(CX)
+	VPADDUSW     64(DX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 64(DX)
+	VPADDUSW     80(DX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 80(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(R8)
+	VMOVMSKPS    Y3, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(R8)
+	VMOVMSKPS    Y4, BP
+	SHLQ         $0x28, BP
+	ORQ          BP, R15
+	VMOVUPS      192(SI), Y1
+	VMOVUPS      224(SI), Y2
+	VMOVUPS      192(BX), Y3
+	VMOVUPS      224(BX), Y4
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      192(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+120(FP), BP
+	VMOVUPS      224(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         lT1+104(FP), BP
+	MOVQ         lT1+104(FP), BP
+	VMULPS       192(BP), Y5, Y5
+	MOVQ         lT1+104(FP), BP
+	MOVQ         lT1+104(FP), BP
+	VMULPS       224(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+112(FP), BP
+	MOVQ         cT1+112(FP), BP
+	VMULPS       192(BP), Y1, Y1
+	MOVQ         cT1+112(FP), BP
+	MOVQ         cT1+112(FP), BP
+	VMULPS       224(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, 192(BX)
+	VMOVUPS      Y2, 224(BX)
+	VMOVUPS      192(R8), Y3
+	VMOVUPS      224(R8), Y4
+	VMOVUPS      192(DI), Y5
+	VMOVUPS      224(DI), Y6
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      192(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+144(FP), BP
+	VMOVUPS      224(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT2+128(FP), BP
+	MOVQ         lT2+128(FP), BP
+	VMULPS       192(BP), Y7, Y7
+	MOVQ         lT2+128(FP), BP
+	MOVQ         lT2+128(FP), BP
+	VMULPS       224(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT2+136(FP), BP
+	MOVQ         cT2+136(FP), BP
+	VMULPS       192(BP), Y3, Y3
+	MOVQ         cT2+136(FP), BP
+	MOVQ         cT2+136(FP), BP
+	VMULPS       224(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 192(DI)
+	VMOVUPS      Y4, 224(DI)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 224(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 256(AX)
+	VMOVUPS      192(CX), Y1
+	VMOVUPS      224(CX), Y2
+	VSUBPS       192(R12), Y1, Y3
+	VSUBPS       224(R12), Y2, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       192(R11), Y3, Y3
+	VMULPS       224(R11), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPMOVZXWD    96(R9), Y7
+	VPMOVZXWD    112(R9), Y8
+	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
+	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), BP
+	VMOVUPS      224(AX), Y7
+	VMULPS       192(BP), Y7, Y7
+	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), BP
+	VMOVUPS      256(AX), Y8
+	VMULPS       224(BP), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       192(R10), Y3, Y3
+	VMULPS       224(R10), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 192(BP), Y1, Y3
+	VANDPS       Y3, Y5, Y3
+	MOVQ         thr+88(FP), BP
+	VCMPPS       $0x1e, 224(BP), Y2, Y4
+	VANDPS       Y4, Y6, Y4
+	MOVQ         reset+96(FP), BP
+	VBLENDVPS    Y3, 192(BP), Y1, Y1
+	MOVQ         reset+96(FP), BP
+	VBLENDVPS    Y4, 224(BP), Y2, Y2
+	VMOVUPS      Y1, 192(CX)
+	VMOVUPS      Y2, 224(CX)
+	VPADDUSW     96(DX), X0, X1
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKSSDW    X2, X3, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 96(DX)
+	VPADDUSW     112(DX), X0, X1
+	VEXTRACTI128 $0x01, Y4, X2
+	VPACKSSDW    X2, X4, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 112(DX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(R8)
+	VMOVMSKPS    Y3, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(SI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(R8)
+	VMOVMSKPS    Y4, BP
+	SHLQ         $0x38, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	ADDQ         cStride+152(FP), R9
+	ADDQ         kStride+160(FP), R10
+	ADDQ         deltaStride+168(FP), R11
+	ADDQ         rhStride+176(FP), R12
+	MOVQ         resStride+184(FP), R15
+	ADDQ         R15, res+80(FP)
+	MOVQ         thrStride+192(FP), R15
+	ADDQ         R15, thr+88(FP)
+	MOVQ         resetStride+200(FP), R15
+	ADDQ         R15, reset+96(FP)
+	MOVQ         lT1Stride+208(FP), R15
+	ADDQ         R15, lT1+104(FP)
+	MOVQ         cT1Stride+216(FP), R15
+	ADDQ         R15, cT1+112(FP)
+	MOVQ         bT1Stride+224(FP), R15
+	ADDQ         R15, bT1+120(FP)
+	MOVQ         lT2Stride+232(FP), R15
+	ADDQ         R15, lT2+128(FP)
+	MOVQ         cT2Stride+240(FP), R15
+	ADDQ         R15, cT2+136(FP)
+	MOVQ         bT2Stride+248(FP), R15
+	ADDQ         R15, bT2+144(FP)
+	DECQ         R14
+	JNZ          RefractoryExponentialTraced2AVX2_reciprocal_block
 
 RefractoryExponentialTraced2AVX2_done:
 	VZEROUPPER
 	RET
 
-// func refractoryExponentialTraced2UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// func refractoryExponentialTraced2UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
-TEXT ·refractoryExponentialTraced2UniformAVX512(SB), NOSPLIT, $328-120
+TEXT ·refractoryExponentialTraced2UniformAVX512(SB), NOSPLIT, $320-120
 	// 0 scalars held in registers, 25 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
-	VMOVSS   const3f800000<>+0(SB), X0
-	VDIVSS   delta+56(FP), X0, X0
-	VMOVSS   X0, (SP)
-	LEAQ     8(SP), AX
+	LEAQ     (SP), AX
 	ADDQ     $0x3f, AX
 	ANDQ     $-64, AX
 	VPCMPEQW Y0, Y0, Y0
@@ -30550,16 +35653,11 @@ TEXT ·refractoryExponentialTraced2UniformAVX512(SB), NOSPLIT, $328-120
 	TESTQ    R10, R10
 	JZ       RefractoryExponentialTraced2UniformAVX512_done
 
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+56(FP), R11
-	TESTL $0x007fffff, R11
-	JNZ   RefractoryExponentialTraced2UniformAVX512_block
-	SHRL  $0x17, R11
-	ANDL  $0x000000ff, R11
-	DECL  R11
-	CMPL  R11, $0x000000fc
-	JA    RefractoryExponentialTraced2UniformAVX512_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+100(FP), R11
+	TESTL R11, R11
+	JZ    RefractoryExponentialTraced2UniformAVX512_block
 	JMP   RefractoryExponentialTraced2UniformAVX512_reciprocal_block
 
 RefractoryExponentialTraced2UniformAVX512_block:
@@ -30965,10 +36063,10 @@ RefractoryExponentialTraced2UniformAVX512_reciprocal_block:
 	VSUBPS.BCST  rh+60(FP), Z7, Z7
 	VSUBPS.BCST  rh+60(FP), Z8, Z8
 	VSUBPS.BCST  rh+60(FP), Z9, Z9
-	VMULPS.BCST  (SP), Z6, Z6
-	VMULPS.BCST  (SP), Z7, Z7
-	VMULPS.BCST  (SP), Z8, Z8
-	VMULPS.BCST  (SP), Z9, Z9
+	VMULPS.BCST  deltaReciprocal+100(FP), Z6, Z6
+	VMULPS.BCST  deltaReciprocal+100(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+100(FP), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+100(FP), Z9, Z9
 	VBROADCASTSS constc2d00000<>+0(SB), Z14
 	VMAXPS       Z6, Z14, Z6
 	VBROADCASTSS const42b20000<>+0(SB), Z14
@@ -31191,19 +36289,16 @@ RefractoryExponentialTraced2UniformAVX512_done:
 	VZEROUPPER
 	RET
 
-// func refractoryExponentialTraced2UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// func refractoryExponentialTraced2UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·refractoryExponentialTraced2UniformAVX2(SB), $776-120
+TEXT ·refractoryExponentialTraced2UniformAVX2(SB), $768-120
 	// 0 scalars held in registers, 25 read from memory where used; vectors interleaved 2 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
-	VMOVSS       const3f800000<>+0(SB), X0
-	VDIVSS       delta+56(FP), X0, X0
-	VMOVSS       X0, (SP)
-	LEAQ         8(SP), AX
+	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
-	VBROADCASTSS (SP), Y1
+	VBROADCASTSS deltaReciprocal+100(FP), Y1
 	VMOVUPS      Y1, (AX)
 	VBROADCASTSS bT1+84(FP), Y1
 	VMOVUPS      Y1, 32(AX)
@@ -31243,16 +36338,11 @@ TEXT ·refractoryExponentialTraced2UniformAVX2(SB), $776-120
 	TESTQ        R10, R10
 	JZ           RefractoryExponentialTraced2UniformAVX2_done
 
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+56(FP), R11
-	TESTL $0x007fffff, R11
-	JNZ   RefractoryExponentialTraced2UniformAVX2_block
-	SHRL  $0x17, R11
-	ANDL  $0x000000ff, R11
-	DECL  R11
-	CMPL  R11, $0x000000fc
-	JA    RefractoryExponentialTraced2UniformAVX2_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+100(FP), R11
+	TESTL R11, R11
+	JZ    RefractoryExponentialTraced2UniformAVX2_block
 	JMP   RefractoryExponentialTraced2UniformAVX2_reciprocal_block
 
 RefractoryExponentialTraced2UniformAVX2_block:
@@ -32580,9 +37670,9 @@ RefractoryExponentialTraced2UniformAVX2_done:
 	VZEROUPPER
 	RET
 
-// func adaptiveExponentialTraced2AVX512(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// func adaptiveExponentialTraced2AVX512(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F
-TEXT ·adaptiveExponentialTraced2AVX512(SB), NOSPLIT, $320-304
+TEXT ·adaptiveExponentialTraced2AVX512(SB), NOSPLIT, $320-312
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ     (SP), AX
 	ADDQ     $0x3f, AX
@@ -32600,10 +37690,17 @@ TEXT ·adaptiveExponentialTraced2AVX512(SB), NOSPLIT, $320-304
 	MOVQ     delta+56(FP), R10
 	MOVQ     rh+64(FP), R11
 	MOVQ     res+72(FP), R12
-	MOVQ     spikes+288(FP), R13
-	MOVQ     blocks+296(FP), R14
+	MOVQ     spikes+296(FP), R13
+	MOVQ     blocks+304(FP), R14
 	TESTQ    R14, R14
 	JZ       AdaptiveExponentialTraced2AVX512_done
+
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+288(FP), R15
+	TESTL R15, R15
+	JZ    AdaptiveExponentialTraced2AVX512_block
+	JMP   AdaptiveExponentialTraced2AVX512_reciprocal_block
 
 AdaptiveExponentialTraced2AVX512_block:
 	XORQ         R15, R15
@@ -32990,34 +38087,430 @@ AdaptiveExponentialTraced2AVX512_block:
 	ADDQ         R15, bT2+160(FP)
 	DECQ         R14
 	JNZ          AdaptiveExponentialTraced2AVX512_block
+	JMP          AdaptiveExponentialTraced2AVX512_done
+
+AdaptiveExponentialTraced2AVX512_reciprocal_block:
+	XORQ         R15, R15
+	VMOVUPS      (SI), Z0
+	VMOVUPS      64(SI), Z2
+	VMOVUPS      128(SI), Z3
+	VMOVUPS      192(SI), Z4
+	VMOVUPS      (BX), Z5
+	VMOVUPS      64(BX), Z6
+	VMOVUPS      128(BX), Z7
+	VMOVUPS      192(BX), Z8
+	MOVQ         bT1+136(FP), BP
+	VMOVUPS      (BP), Z9
+	VSUBPS       Z5, Z9, Z9
+	MOVQ         bT1+136(FP), BP
+	VMOVUPS      64(BP), Z10
+	VSUBPS       Z6, Z10, Z10
+	MOVQ         bT1+136(FP), BP
+	VMOVUPS      128(BP), Z11
+	VSUBPS       Z7, Z11, Z11
+	MOVQ         bT1+136(FP), BP
+	VMOVUPS      192(BP), Z12
+	VSUBPS       Z8, Z12, Z12
+	MOVQ         lT1+120(FP), BP
+	VMULPS       (BP), Z9, Z9
+	MOVQ         lT1+120(FP), BP
+	VMULPS       64(BP), Z10, Z10
+	MOVQ         lT1+120(FP), BP
+	VMULPS       128(BP), Z11, Z11
+	MOVQ         lT1+120(FP), BP
+	VMULPS       192(BP), Z12, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	MOVQ         cT1+128(FP), BP
+	VMULPS       (BP), Z0, Z9
+	MOVQ         cT1+128(FP), BP
+	VMULPS       64(BP), Z2, Z10
+	MOVQ         cT1+128(FP), BP
+	VMULPS       128(BP), Z3, Z11
+	MOVQ         cT1+128(FP), BP
+	VMULPS       192(BP), Z4, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMOVUPS      Z5, (BX)
+	VMOVUPS      Z6, 64(BX)
+	VMOVUPS      Z7, 128(BX)
+	VMOVUPS      Z8, 192(BX)
+	VMOVUPS      (R8), Z9
+	VMOVUPS      64(R8), Z10
+	VMOVUPS      128(R8), Z11
+	VMOVUPS      192(R8), Z12
+	VMOVUPS      (DI), Z13
+	VMOVUPS      64(DI), Z14
+	VMOVUPS      128(DI), Z15
+	VMOVUPS      192(DI), Z16
+	MOVQ         bT2+160(FP), BP
+	VMOVUPS      (BP), Z17
+	VSUBPS       Z13, Z17, Z17
+	MOVQ         bT2+160(FP), BP
+	VMOVUPS      64(BP), Z18
+	VSUBPS       Z14, Z18, Z18
+	MOVQ         bT2+160(FP), BP
+	VMOVUPS      128(BP), Z19
+	VSUBPS       Z15, Z19, Z19
+	MOVQ         bT2+160(FP), BP
+	VMOVUPS      192(BP), Z20
+	VSUBPS       Z16, Z20, Z20
+	MOVQ         lT2+144(FP), BP
+	VMULPS       (BP), Z17, Z17
+	MOVQ         lT2+144(FP), BP
+	VMULPS       64(BP), Z18, Z18
+	MOVQ         lT2+144(FP), BP
+	VMULPS       128(BP), Z19, Z19
+	MOVQ         lT2+144(FP), BP
+	VMULPS       192(BP), Z20, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	MOVQ         cT2+152(FP), BP
+	VMULPS       (BP), Z9, Z17
+	MOVQ         cT2+152(FP), BP
+	VMULPS       64(BP), Z10, Z18
+	MOVQ         cT2+152(FP), BP
+	VMULPS       128(BP), Z11, Z19
+	MOVQ         cT2+152(FP), BP
+	VMULPS       192(BP), Z12, Z20
+	VADDPS       Z17, Z13, Z13
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VMOVUPS      Z13, (DI)
+	VMOVUPS      Z14, 64(DI)
+	VMOVUPS      Z15, 128(DI)
+	VMOVUPS      Z16, 192(DI)
+	VADDPS       Z13, Z5, Z5
+	VMOVUPS      Z5, (AX)
+	VADDPS       Z14, Z6, Z5
+	VMOVUPS      Z5, 64(AX)
+	VADDPS       Z15, Z7, Z5
+	VMOVUPS      Z5, 128(AX)
+	VADDPS       Z16, Z8, Z5
+	VMOVUPS      Z5, 192(AX)
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VSUBPS       (R11), Z5, Z5
+	VSUBPS       64(R11), Z6, Z6
+	VSUBPS       128(R11), Z7, Z7
+	VSUBPS       192(R11), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+288(FP), Z5, Z5
+	VMULPS.BCST  deltaReciprocal+288(FP), Z6, Z6
+	VMULPS.BCST  deltaReciprocal+288(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+288(FP), Z8, Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z5, Z13, Z5
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z5, Z13, Z5
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z6, Z13, Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z6, Z13, Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z7, Z13, Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z7, Z13, Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z13
+	VMAXPS       Z8, Z13, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z13
+	VMINPS       Z8, Z13, Z8
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z5, Z13
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VRNDSCALEPS  $0x00, Z13, Z13
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMULPS.BCST  const3f318000<>+0(SB), Z13, Z17
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  constb95e8083<>+0(SB), Z13, Z17
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z17, Z17
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VMULPS       Z5, Z5, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z17, Z21, Z17
+	VMULPS       Z18, Z22, Z18
+	VMULPS       Z19, Z23, Z19
+	VMULPS       Z20, Z24, Z20
+	VADDPS       Z5, Z17, Z5
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VSCALEFPS    Z13, Z5, Z5
+	VSCALEFPS    Z14, Z6, Z6
+	VSCALEFPS    Z15, Z7, Z7
+	VSCALEFPS    Z16, Z8, Z8
+	VMULPS       (R10), Z5, Z5
+	VMULPS       64(R10), Z6, Z6
+	VMULPS       128(R10), Z7, Z7
+	VMULPS       192(R10), Z8, Z8
+	VSUBPS       (CX), Z5, Z5
+	VSUBPS       64(CX), Z6, Z6
+	VSUBPS       128(CX), Z7, Z7
+	VSUBPS       192(CX), Z8, Z8
+	VMOVUPS      (DX), Z13
+	VMOVUPS      64(DX), Z14
+	VMOVUPS      128(DX), Z15
+	VMOVUPS      192(DX), Z16
+	VMULPS       (R12), Z13, Z17
+	VMULPS       64(R12), Z14, Z18
+	VMULPS       128(R12), Z15, Z19
+	VMULPS       192(R12), Z16, Z20
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VMOVUPS      (R12), Z17
+	VMULPS       (AX), Z17, Z17
+	VMOVUPS      64(R12), Z18
+	VMULPS       64(AX), Z18, Z18
+	VMOVUPS      128(R12), Z19
+	VMULPS       128(AX), Z19, Z19
+	VMOVUPS      192(R12), Z20
+	VMULPS       192(AX), Z20, Z20
+	VADDPS       Z17, Z5, Z5
+	VADDPS       Z18, Z6, Z6
+	VADDPS       Z19, Z7, Z7
+	VADDPS       Z20, Z8, Z8
+	VMULPS       (R9), Z5, Z5
+	VMULPS       64(R9), Z6, Z6
+	VMULPS       128(R9), Z7, Z7
+	VMULPS       192(R9), Z8, Z8
+	VADDPS       (CX), Z5, Z5
+	VADDPS       64(CX), Z6, Z6
+	VADDPS       128(CX), Z7, Z7
+	VADDPS       192(CX), Z8, Z8
+	MOVQ         thr+80(FP), BP
+	VCMPPS       $0x1e, (BP), Z5, K1
+	MOVQ         thr+80(FP), BP
+	VCMPPS       $0x1e, 64(BP), Z6, K2
+	MOVQ         thr+80(FP), BP
+	VCMPPS       $0x1e, 128(BP), Z7, K3
+	MOVQ         thr+80(FP), BP
+	VCMPPS       $0x1e, 192(BP), Z8, K4
+	VXORPS       Z17, Z17, Z17
+	MOVQ         reset+88(FP), BP
+	VBLENDMPS    (BP), Z5, K1, Z17
+	VXORPS       Z5, Z5, Z5
+	MOVQ         reset+88(FP), BP
+	VBLENDMPS    64(BP), Z6, K2, Z5
+	VXORPS       Z6, Z6, Z6
+	MOVQ         reset+88(FP), BP
+	VBLENDMPS    128(BP), Z7, K3, Z6
+	VXORPS       Z7, Z7, Z7
+	MOVQ         reset+88(FP), BP
+	VBLENDMPS    192(BP), Z8, K4, Z7
+	VMOVUPS      Z17, (CX)
+	VMOVUPS      Z5, 64(CX)
+	VMOVUPS      Z6, 128(CX)
+	VMOVUPS      Z7, 192(CX)
+	MOVQ         a+104(FP), BP
+	VMULPS       (BP), Z17, Z8
+	MOVQ         a+104(FP), BP
+	VMULPS       64(BP), Z5, Z5
+	MOVQ         a+104(FP), BP
+	VMULPS       128(BP), Z6, Z6
+	MOVQ         a+104(FP), BP
+	VMULPS       192(BP), Z7, Z7
+	VSUBPS       Z13, Z8, Z8
+	VSUBPS       Z14, Z5, Z5
+	VSUBPS       Z15, Z6, Z6
+	VSUBPS       Z16, Z7, Z7
+	MOVQ         kw+96(FP), BP
+	VMULPS       (BP), Z8, Z8
+	MOVQ         kw+96(FP), BP
+	VMULPS       64(BP), Z5, Z5
+	MOVQ         kw+96(FP), BP
+	VMULPS       128(BP), Z6, Z6
+	MOVQ         kw+96(FP), BP
+	VMULPS       192(BP), Z7, Z7
+	VADDPS       Z8, Z13, Z8
+	VADDPS       Z5, Z14, Z5
+	VADDPS       Z6, Z15, Z6
+	VADDPS       Z7, Z16, Z7
+	MOVQ         b+112(FP), BP
+	VMOVUPS.Z    (BP), K1, Z13
+	MOVQ         b+112(FP), BP
+	VMOVUPS.Z    64(BP), K2, Z14
+	MOVQ         b+112(FP), BP
+	VMOVUPS.Z    128(BP), K3, Z15
+	MOVQ         b+112(FP), BP
+	VMOVUPS.Z    192(BP), K4, Z16
+	VADDPS       Z13, Z8, Z8
+	VADDPS       Z14, Z5, Z5
+	VADDPS       Z15, Z6, Z6
+	VADDPS       Z16, Z7, Z7
+	VMOVUPS      Z8, (DX)
+	VMOVUPS      Z5, 64(DX)
+	VMOVUPS      Z6, 128(DX)
+	VMOVUPS      Z7, 192(DX)
+	VPTESTMD     Z0, Z0, K5
+	VMOVDQU32    Z1, K5, (SI)
+	VPTESTMD     Z9, Z9, K5
+	VMOVDQU32    Z1, K5, (R8)
+	KMOVW        K1, BP
+	ORQ          BP, R15
+	VPTESTMD     Z2, Z2, K1
+	VMOVDQU32    Z1, K1, 64(SI)
+	VPTESTMD     Z10, Z10, K1
+	VMOVDQU32    Z1, K1, 64(R8)
+	KMOVW        K2, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 128(SI)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 128(R8)
+	KMOVW        K3, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 192(SI)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 192(R8)
+	KMOVW        K4, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	ADDQ         kStride+168(FP), R9
+	ADDQ         deltaStride+176(FP), R10
+	ADDQ         rhStride+184(FP), R11
+	ADDQ         resStride+192(FP), R12
+	MOVQ         thrStride+200(FP), R15
+	ADDQ         R15, thr+80(FP)
+	MOVQ         resetStride+208(FP), R15
+	ADDQ         R15, reset+88(FP)
+	MOVQ         kwStride+216(FP), R15
+	ADDQ         R15, kw+96(FP)
+	MOVQ         aStride+224(FP), R15
+	ADDQ         R15, a+104(FP)
+	MOVQ         bStride+232(FP), R15
+	ADDQ         R15, b+112(FP)
+	MOVQ         lT1Stride+240(FP), R15
+	ADDQ         R15, lT1+120(FP)
+	MOVQ         cT1Stride+248(FP), R15
+	ADDQ         R15, cT1+128(FP)
+	MOVQ         bT1Stride+256(FP), R15
+	ADDQ         R15, bT1+136(FP)
+	MOVQ         lT2Stride+264(FP), R15
+	ADDQ         R15, lT2+144(FP)
+	MOVQ         cT2Stride+272(FP), R15
+	ADDQ         R15, cT2+152(FP)
+	MOVQ         bT2Stride+280(FP), R15
+	ADDQ         R15, bT2+160(FP)
+	DECQ         R14
+	JNZ          AdaptiveExponentialTraced2AVX512_reciprocal_block
 
 AdaptiveExponentialTraced2AVX512_done:
 	VZEROUPPER
 	RET
 
-// func adaptiveExponentialTraced2AVX2(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// func adaptiveExponentialTraced2AVX2(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·adaptiveExponentialTraced2AVX2(SB), $576-304
+TEXT ·adaptiveExponentialTraced2AVX2(SB), $608-312
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
-	LEAQ     (SP), AX
-	ADDQ     $0x3f, AX
-	ANDQ     $-64, AX
-	VPCMPEQD Y0, Y0, Y0
-	VPSRLW   $0x0f, Y0, Y0
-	MOVQ     v+0(FP), CX
-	MOVQ     w+8(FP), DX
-	MOVQ     t1+16(FP), BX
-	MOVQ     x1+24(FP), SI
-	MOVQ     t2+32(FP), DI
-	MOVQ     x2+40(FP), R8
-	MOVQ     k+48(FP), R9
-	MOVQ     delta+56(FP), R10
-	MOVQ     rh+64(FP), R11
-	MOVQ     res+72(FP), R12
-	MOVQ     spikes+288(FP), R13
-	MOVQ     blocks+296(FP), R14
-	TESTQ    R14, R14
-	JZ       AdaptiveExponentialTraced2AVX2_done
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS deltaReciprocal+288(FP), Y0
+	VMOVUPS      Y0, (AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         w+8(FP), DX
+	MOVQ         t1+16(FP), BX
+	MOVQ         x1+24(FP), SI
+	MOVQ         t2+32(FP), DI
+	MOVQ         x2+40(FP), R8
+	MOVQ         k+48(FP), R9
+	MOVQ         delta+56(FP), R10
+	MOVQ         rh+64(FP), R11
+	MOVQ         res+72(FP), R12
+	MOVQ         spikes+296(FP), R13
+	MOVQ         blocks+304(FP), R14
+	TESTQ        R14, R14
+	JZ           AdaptiveExponentialTraced2AVX2_done
+
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+288(FP), R15
+	TESTL R15, R15
+	JZ    AdaptiveExponentialTraced2AVX2_block
+	JMP   AdaptiveExponentialTraced2AVX2_reciprocal_block
 
 AdaptiveExponentialTraced2AVX2_block:
 	XORQ      R15, R15
@@ -33106,11 +38599,11 @@ AdaptiveExponentialTraced2AVX2_block:
 	VMOVUPS   Y4, 32(DI)
 	VMOVUPS   Y5, 64(DI)
 	VADDPS    Y3, Y0, Y0
-	VMOVUPS   Y0, (AX)
-	VADDPS    Y4, Y1, Y0
 	VMOVUPS   Y0, 32(AX)
-	VADDPS    Y5, Y2, Y0
+	VADDPS    Y4, Y1, Y0
 	VMOVUPS   Y0, 64(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 96(AX)
 	VMOVUPS   (CX), Y0
 	VMOVUPS   32(CX), Y1
 	VMOVUPS   64(CX), Y2
@@ -33137,13 +38630,13 @@ AdaptiveExponentialTraced2AVX2_block:
 	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
 	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
 	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 256(AX)
+	VMOVUPS   Y3, 288(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
 	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS   Y4, 288(AX)
+	VMOVUPS   Y4, 320(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 320(AX)
+	VMOVUPS   Y5, 352(AX)
 	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
 	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
@@ -33199,23 +38692,23 @@ AdaptiveExponentialTraced2AVX2_block:
 	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    256(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y0, Y0
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
 	VADDPS    288(AX), Y3, Y3
 	VPSRAD    $0x01, Y3, Y4
 	VPSUBD    Y4, Y3, Y3
 	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    320(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
 	VMULPS    Y3, Y1, Y1
 	VPSLLD    $0x17, Y4, Y3
 	VMULPS    Y3, Y1, Y1
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    320(AX), Y3, Y3
+	VADDPS    352(AX), Y3, Y3
 	VPSRAD    $0x01, Y3, Y4
 	VPSUBD    Y4, Y3, Y3
 	VPSLLD    $0x17, Y3, Y3
@@ -33237,11 +38730,11 @@ AdaptiveExponentialTraced2AVX2_block:
 	VSUBPS    Y6, Y0, Y0
 	VSUBPS    Y7, Y1, Y1
 	VSUBPS    Y8, Y2, Y2
-	VMOVUPS   (AX), Y6
+	VMOVUPS   32(AX), Y6
 	VMULPS    (R12), Y6, Y6
-	VMOVUPS   32(AX), Y7
+	VMOVUPS   64(AX), Y7
 	VMULPS    32(R12), Y7, Y7
-	VMOVUPS   64(AX), Y8
+	VMOVUPS   96(AX), Y8
 	VMULPS    64(R12), Y8, Y8
 	VADDPS    Y6, Y0, Y0
 	VADDPS    Y7, Y1, Y1
@@ -33411,11 +38904,11 @@ AdaptiveExponentialTraced2AVX2_block:
 	VMOVUPS   Y4, 128(DI)
 	VMOVUPS   Y5, 160(DI)
 	VADDPS    Y3, Y0, Y0
-	VMOVUPS   Y0, 96(AX)
-	VADDPS    Y4, Y1, Y0
 	VMOVUPS   Y0, 128(AX)
-	VADDPS    Y5, Y2, Y0
+	VADDPS    Y4, Y1, Y0
 	VMOVUPS   Y0, 160(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 192(AX)
 	VMOVUPS   96(CX), Y0
 	VMOVUPS   128(CX), Y1
 	VMOVUPS   160(CX), Y2
@@ -33442,13 +38935,13 @@ AdaptiveExponentialTraced2AVX2_block:
 	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
 	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
 	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 352(AX)
+	VMOVUPS   Y3, 384(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
 	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
-	VMOVUPS   Y4, 384(AX)
+	VMOVUPS   Y4, 416(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
 	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
-	VMOVUPS   Y5, 416(AX)
+	VMOVUPS   Y5, 448(AX)
 	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
 	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
 	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
@@ -33504,23 +38997,23 @@ AdaptiveExponentialTraced2AVX2_block:
 	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
 	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    352(AX), Y3, Y3
-	VPSRAD    $0x01, Y3, Y4
-	VPSUBD    Y4, Y3, Y3
-	VPSLLD    $0x17, Y3, Y3
-	VMULPS    Y3, Y0, Y0
-	VPSLLD    $0x17, Y4, Y3
-	VMULPS    Y3, Y0, Y0
-	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
 	VADDPS    384(AX), Y3, Y3
 	VPSRAD    $0x01, Y3, Y4
 	VPSUBD    Y4, Y3, Y3
 	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    416(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
 	VMULPS    Y3, Y1, Y1
 	VPSLLD    $0x17, Y4, Y3
 	VMULPS    Y3, Y1, Y1
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
-	VADDPS    416(AX), Y3, Y3
+	VADDPS    448(AX), Y3, Y3
 	VPSRAD    $0x01, Y3, Y4
 	VPSUBD    Y4, Y3, Y3
 	VPSLLD    $0x17, Y3, Y3
@@ -33542,11 +39035,11 @@ AdaptiveExponentialTraced2AVX2_block:
 	VSUBPS    Y6, Y0, Y0
 	VSUBPS    Y7, Y1, Y1
 	VSUBPS    Y8, Y2, Y2
-	VMOVUPS   96(AX), Y6
+	VMOVUPS   128(AX), Y6
 	VMULPS    96(R12), Y6, Y6
-	VMOVUPS   128(AX), Y7
+	VMOVUPS   160(AX), Y7
 	VMULPS    128(R12), Y7, Y7
-	VMOVUPS   160(AX), Y8
+	VMOVUPS   192(AX), Y8
 	VMULPS    160(R12), Y8, Y8
 	VADDPS    Y6, Y0, Y0
 	VADDPS    Y7, Y1, Y1
@@ -33689,9 +39182,9 @@ AdaptiveExponentialTraced2AVX2_block:
 	VMOVUPS   Y2, 192(DI)
 	VMOVUPS   Y3, 224(DI)
 	VADDPS    Y2, Y0, Y0
-	VMOVUPS   Y0, 192(AX)
-	VADDPS    Y3, Y1, Y0
 	VMOVUPS   Y0, 224(AX)
+	VADDPS    Y3, Y1, Y0
+	VMOVUPS   Y0, 256(AX)
 	VMOVUPS   192(CX), Y0
 	VMOVUPS   224(CX), Y1
 	VSUBPS    192(R11), Y0, Y0
@@ -33710,10 +39203,10 @@ AdaptiveExponentialTraced2AVX2_block:
 	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y3
 	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
 	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
-	VMOVUPS   Y2, 448(AX)
+	VMOVUPS   Y2, 480(AX)
 	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
 	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
-	VMOVUPS   Y3, 480(AX)
+	VMOVUPS   Y3, 512(AX)
 	VMULPS    vconst3f318000<>+0(SB), Y2, Y4
 	VMULPS    vconst3f318000<>+0(SB), Y3, Y5
 	VSUBPS    Y4, Y0, Y0
@@ -33751,7 +39244,7 @@ AdaptiveExponentialTraced2AVX2_block:
 	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
 	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
-	VADDPS    448(AX), Y2, Y2
+	VADDPS    480(AX), Y2, Y2
 	VPSRAD    $0x01, Y2, Y3
 	VPSUBD    Y3, Y2, Y2
 	VPSLLD    $0x17, Y2, Y2
@@ -33759,7 +39252,7 @@ AdaptiveExponentialTraced2AVX2_block:
 	VPSLLD    $0x17, Y3, Y2
 	VMULPS    Y2, Y0, Y0
 	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
-	VADDPS    480(AX), Y2, Y2
+	VADDPS    512(AX), Y2, Y2
 	VPSRAD    $0x01, Y2, Y3
 	VPSUBD    Y3, Y2, Y2
 	VPSLLD    $0x17, Y2, Y2
@@ -33776,9 +39269,9 @@ AdaptiveExponentialTraced2AVX2_block:
 	VMULPS    224(R12), Y3, Y5
 	VSUBPS    Y4, Y0, Y0
 	VSUBPS    Y5, Y1, Y1
-	VMOVUPS   192(AX), Y4
+	VMOVUPS   224(AX), Y4
 	VMULPS    192(R12), Y4, Y4
-	VMOVUPS   224(AX), Y5
+	VMOVUPS   256(AX), Y5
 	VMULPS    224(R12), Y5, Y5
 	VADDPS    Y4, Y0, Y0
 	VADDPS    Y5, Y1, Y1
@@ -33872,19 +39365,871 @@ AdaptiveExponentialTraced2AVX2_block:
 	ADDQ      R15, bT2+160(FP)
 	DECQ      R14
 	JNZ       AdaptiveExponentialTraced2AVX2_block
+	JMP       AdaptiveExponentialTraced2AVX2_done
+
+AdaptiveExponentialTraced2AVX2_reciprocal_block:
+	XORQ      R15, R15
+	VMOVUPS   (SI), Y0
+	VMOVUPS   32(SI), Y1
+	VMOVUPS   64(SI), Y2
+	VMOVUPS   (BX), Y3
+	VMOVUPS   32(BX), Y4
+	VMOVUPS   64(BX), Y5
+	MOVQ      bT1+136(FP), BP
+	VMOVUPS   (BP), Y6
+	VSUBPS    Y3, Y6, Y6
+	MOVQ      bT1+136(FP), BP
+	VMOVUPS   32(BP), Y7
+	VSUBPS    Y4, Y7, Y7
+	MOVQ      bT1+136(FP), BP
+	VMOVUPS   64(BP), Y8
+	VSUBPS    Y5, Y8, Y8
+	MOVQ      lT1+120(FP), BP
+	MOVQ      lT1+120(FP), BP
+	VMULPS    (BP), Y6, Y6
+	MOVQ      lT1+120(FP), BP
+	MOVQ      lT1+120(FP), BP
+	VMULPS    32(BP), Y7, Y7
+	MOVQ      lT1+120(FP), BP
+	MOVQ      lT1+120(FP), BP
+	VMULPS    64(BP), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	MOVQ      cT1+128(FP), BP
+	MOVQ      cT1+128(FP), BP
+	VMULPS    (BP), Y0, Y0
+	MOVQ      cT1+128(FP), BP
+	MOVQ      cT1+128(FP), BP
+	VMULPS    32(BP), Y1, Y1
+	MOVQ      cT1+128(FP), BP
+	MOVQ      cT1+128(FP), BP
+	VMULPS    64(BP), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, (BX)
+	VMOVUPS   Y1, 32(BX)
+	VMOVUPS   Y2, 64(BX)
+	VMOVUPS   (R8), Y3
+	VMOVUPS   32(R8), Y4
+	VMOVUPS   64(R8), Y5
+	VMOVUPS   (DI), Y6
+	VMOVUPS   32(DI), Y7
+	VMOVUPS   64(DI), Y8
+	MOVQ      bT2+160(FP), BP
+	VMOVUPS   (BP), Y9
+	VSUBPS    Y6, Y9, Y9
+	MOVQ      bT2+160(FP), BP
+	VMOVUPS   32(BP), Y10
+	VSUBPS    Y7, Y10, Y10
+	MOVQ      bT2+160(FP), BP
+	VMOVUPS   64(BP), Y11
+	VSUBPS    Y8, Y11, Y11
+	MOVQ      lT2+144(FP), BP
+	MOVQ      lT2+144(FP), BP
+	VMULPS    (BP), Y9, Y9
+	MOVQ      lT2+144(FP), BP
+	MOVQ      lT2+144(FP), BP
+	VMULPS    32(BP), Y10, Y10
+	MOVQ      lT2+144(FP), BP
+	MOVQ      lT2+144(FP), BP
+	VMULPS    64(BP), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	MOVQ      cT2+152(FP), BP
+	MOVQ      cT2+152(FP), BP
+	VMULPS    (BP), Y3, Y3
+	MOVQ      cT2+152(FP), BP
+	MOVQ      cT2+152(FP), BP
+	VMULPS    32(BP), Y4, Y4
+	MOVQ      cT2+152(FP), BP
+	MOVQ      cT2+152(FP), BP
+	VMULPS    64(BP), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, (DI)
+	VMOVUPS   Y4, 32(DI)
+	VMOVUPS   Y5, 64(DI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 32(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 64(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 96(AX)
+	VMOVUPS   (CX), Y0
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   64(CX), Y2
+	VSUBPS    (R11), Y0, Y0
+	VSUBPS    32(R11), Y1, Y1
+	VSUBPS    64(R11), Y2, Y2
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 288(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 320(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 352(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    288(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    320(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    352(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    (R10), Y0, Y0
+	VMULPS    32(R10), Y1, Y1
+	VMULPS    64(R10), Y2, Y2
+	VSUBPS    (CX), Y0, Y0
+	VSUBPS    32(CX), Y1, Y1
+	VSUBPS    64(CX), Y2, Y2
+	VMOVUPS   (DX), Y3
+	VMOVUPS   32(DX), Y4
+	VMOVUPS   64(DX), Y5
+	VMULPS    (R12), Y3, Y6
+	VMULPS    32(R12), Y4, Y7
+	VMULPS    64(R12), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMOVUPS   32(AX), Y6
+	VMULPS    (R12), Y6, Y6
+	VMOVUPS   64(AX), Y7
+	VMULPS    32(R12), Y7, Y7
+	VMOVUPS   96(AX), Y8
+	VMULPS    64(R12), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VMULPS    (R9), Y0, Y0
+	VMULPS    32(R9), Y1, Y1
+	VMULPS    64(R9), Y2, Y2
+	VADDPS    (CX), Y0, Y0
+	VADDPS    32(CX), Y1, Y1
+	VADDPS    64(CX), Y2, Y2
+	MOVQ      thr+80(FP), BP
+	VCMPPS    $0x1e, (BP), Y0, Y6
+	MOVQ      thr+80(FP), BP
+	VCMPPS    $0x1e, 32(BP), Y1, Y7
+	MOVQ      thr+80(FP), BP
+	VCMPPS    $0x1e, 64(BP), Y2, Y8
+	MOVQ      reset+88(FP), BP
+	VBLENDVPS Y6, (BP), Y0, Y0
+	MOVQ      reset+88(FP), BP
+	VBLENDVPS Y7, 32(BP), Y1, Y1
+	MOVQ      reset+88(FP), BP
+	VBLENDVPS Y8, 64(BP), Y2, Y2
+	VMOVUPS   Y0, (CX)
+	VMOVUPS   Y1, 32(CX)
+	VMOVUPS   Y2, 64(CX)
+	MOVQ      a+104(FP), BP
+	MOVQ      a+104(FP), BP
+	VMULPS    (BP), Y0, Y0
+	MOVQ      a+104(FP), BP
+	MOVQ      a+104(FP), BP
+	VMULPS    32(BP), Y1, Y1
+	MOVQ      a+104(FP), BP
+	MOVQ      a+104(FP), BP
+	VMULPS    64(BP), Y2, Y2
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	MOVQ      kw+96(FP), BP
+	MOVQ      kw+96(FP), BP
+	VMULPS    (BP), Y0, Y0
+	MOVQ      kw+96(FP), BP
+	MOVQ      kw+96(FP), BP
+	VMULPS    32(BP), Y1, Y1
+	MOVQ      kw+96(FP), BP
+	MOVQ      kw+96(FP), BP
+	VMULPS    64(BP), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	MOVQ      b+112(FP), BP
+	MOVQ      b+112(FP), BP
+	VANDPS    (BP), Y6, Y3
+	MOVQ      b+112(FP), BP
+	MOVQ      b+112(FP), BP
+	VANDPS    32(BP), Y7, Y4
+	MOVQ      b+112(FP), BP
+	MOVQ      b+112(FP), BP
+	VANDPS    64(BP), Y8, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y1, 32(DX)
+	VMOVUPS   Y2, 64(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, (R8)
+	VMOVMSKPS Y6, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 32(R8)
+	VMOVMSKPS Y7, BP
+	SHLQ      $0x08, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 64(R8)
+	VMOVMSKPS Y8, BP
+	SHLQ      $0x10, BP
+	ORQ       BP, R15
+	VMOVUPS   96(SI), Y0
+	VMOVUPS   128(SI), Y1
+	VMOVUPS   160(SI), Y2
+	VMOVUPS   96(BX), Y3
+	VMOVUPS   128(BX), Y4
+	VMOVUPS   160(BX), Y5
+	MOVQ      bT1+136(FP), BP
+	VMOVUPS   96(BP), Y6
+	VSUBPS    Y3, Y6, Y6
+	MOVQ      bT1+136(FP), BP
+	VMOVUPS   128(BP), Y7
+	VSUBPS    Y4, Y7, Y7
+	MOVQ      bT1+136(FP), BP
+	VMOVUPS   160(BP), Y8
+	VSUBPS    Y5, Y8, Y8
+	MOVQ      lT1+120(FP), BP
+	MOVQ      lT1+120(FP), BP
+	VMULPS    96(BP), Y6, Y6
+	MOVQ      lT1+120(FP), BP
+	MOVQ      lT1+120(FP), BP
+	VMULPS    128(BP), Y7, Y7
+	MOVQ      lT1+120(FP), BP
+	MOVQ      lT1+120(FP), BP
+	VMULPS    160(BP), Y8, Y8
+	VADDPS    Y6, Y3, Y3
+	VADDPS    Y7, Y4, Y4
+	VADDPS    Y8, Y5, Y5
+	MOVQ      cT1+128(FP), BP
+	MOVQ      cT1+128(FP), BP
+	VMULPS    96(BP), Y0, Y0
+	MOVQ      cT1+128(FP), BP
+	MOVQ      cT1+128(FP), BP
+	VMULPS    128(BP), Y1, Y1
+	MOVQ      cT1+128(FP), BP
+	MOVQ      cT1+128(FP), BP
+	VMULPS    160(BP), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VMOVUPS   Y0, 96(BX)
+	VMOVUPS   Y1, 128(BX)
+	VMOVUPS   Y2, 160(BX)
+	VMOVUPS   96(R8), Y3
+	VMOVUPS   128(R8), Y4
+	VMOVUPS   160(R8), Y5
+	VMOVUPS   96(DI), Y6
+	VMOVUPS   128(DI), Y7
+	VMOVUPS   160(DI), Y8
+	MOVQ      bT2+160(FP), BP
+	VMOVUPS   96(BP), Y9
+	VSUBPS    Y6, Y9, Y9
+	MOVQ      bT2+160(FP), BP
+	VMOVUPS   128(BP), Y10
+	VSUBPS    Y7, Y10, Y10
+	MOVQ      bT2+160(FP), BP
+	VMOVUPS   160(BP), Y11
+	VSUBPS    Y8, Y11, Y11
+	MOVQ      lT2+144(FP), BP
+	MOVQ      lT2+144(FP), BP
+	VMULPS    96(BP), Y9, Y9
+	MOVQ      lT2+144(FP), BP
+	MOVQ      lT2+144(FP), BP
+	VMULPS    128(BP), Y10, Y10
+	MOVQ      lT2+144(FP), BP
+	MOVQ      lT2+144(FP), BP
+	VMULPS    160(BP), Y11, Y11
+	VADDPS    Y9, Y6, Y6
+	VADDPS    Y10, Y7, Y7
+	VADDPS    Y11, Y8, Y8
+	MOVQ      cT2+152(FP), BP
+	MOVQ      cT2+152(FP), BP
+	VMULPS    96(BP), Y3, Y3
+	MOVQ      cT2+152(FP), BP
+	MOVQ      cT2+152(FP), BP
+	VMULPS    128(BP), Y4, Y4
+	MOVQ      cT2+152(FP), BP
+	MOVQ      cT2+152(FP), BP
+	VMULPS    160(BP), Y5, Y5
+	VADDPS    Y3, Y6, Y3
+	VADDPS    Y4, Y7, Y4
+	VADDPS    Y5, Y8, Y5
+	VMOVUPS   Y3, 96(DI)
+	VMOVUPS   Y4, 128(DI)
+	VMOVUPS   Y5, 160(DI)
+	VADDPS    Y3, Y0, Y0
+	VMOVUPS   Y0, 128(AX)
+	VADDPS    Y4, Y1, Y0
+	VMOVUPS   Y0, 160(AX)
+	VADDPS    Y5, Y2, Y0
+	VMOVUPS   Y0, 192(AX)
+	VMOVUPS   96(CX), Y0
+	VMOVUPS   128(CX), Y1
+	VMOVUPS   160(CX), Y2
+	VSUBPS    96(R11), Y0, Y0
+	VSUBPS    128(R11), Y1, Y1
+	VSUBPS    160(R11), Y2, Y2
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMULPS    (AX), Y2, Y2
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y0, Y3, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y0, Y3, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y1, Y3, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y1, Y3, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y3
+	VMAXPS    Y2, Y3, Y2
+	VMOVUPS   vconst42b20000<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y3
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y4
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y2, Y5
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 384(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y4, Y4
+	VSUBPS    vconst4b400000<>+0(SB), Y4, Y4
+	VMOVUPS   Y4, 416(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS    vconst4b400000<>+0(SB), Y5, Y5
+	VMOVUPS   Y5, 448(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y6
+	VMULPS    vconst3f318000<>+0(SB), Y4, Y7
+	VMULPS    vconst3f318000<>+0(SB), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VMULPS    vconstb95e8083<>+0(SB), Y4, Y4
+	VMULPS    vconstb95e8083<>+0(SB), Y5, Y5
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y3
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y4
+	VMULPS    vconst39500d01<>+0(SB), Y2, Y5
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y4, Y4
+	VADDPS    vconst3ab60b61<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y4, Y4
+	VADDPS    vconst3c088889<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3d2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y4, Y4
+	VADDPS    vconst3e2aaaab<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y3, Y3
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y2, Y5, Y5
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y4, Y4
+	VADDPS    vconst3f000000<>+0(SB), Y5, Y5
+	VMULPS    Y0, Y0, Y6
+	VMULPS    Y1, Y1, Y7
+	VMULPS    Y2, Y2, Y8
+	VMULPS    Y3, Y6, Y3
+	VMULPS    Y4, Y7, Y4
+	VMULPS    Y5, Y8, Y5
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y2, Y2
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    384(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    416(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y1, Y1
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y3
+	VADDPS    448(AX), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y3, Y2, Y2
+	VPSLLD    $0x17, Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMULPS    96(R10), Y0, Y0
+	VMULPS    128(R10), Y1, Y1
+	VMULPS    160(R10), Y2, Y2
+	VSUBPS    96(CX), Y0, Y0
+	VSUBPS    128(CX), Y1, Y1
+	VSUBPS    160(CX), Y2, Y2
+	VMOVUPS   96(DX), Y3
+	VMOVUPS   128(DX), Y4
+	VMOVUPS   160(DX), Y5
+	VMULPS    96(R12), Y3, Y6
+	VMULPS    128(R12), Y4, Y7
+	VMULPS    160(R12), Y5, Y8
+	VSUBPS    Y6, Y0, Y0
+	VSUBPS    Y7, Y1, Y1
+	VSUBPS    Y8, Y2, Y2
+	VMOVUPS   128(AX), Y6
+	VMULPS    96(R12), Y6, Y6
+	VMOVUPS   160(AX), Y7
+	VMULPS    128(R12), Y7, Y7
+	VMOVUPS   192(AX), Y8
+	VMULPS    160(R12), Y8, Y8
+	VADDPS    Y6, Y0, Y0
+	VADDPS    Y7, Y1, Y1
+	VADDPS    Y8, Y2, Y2
+	VMULPS    96(R9), Y0, Y0
+	VMULPS    128(R9), Y1, Y1
+	VMULPS    160(R9), Y2, Y2
+	VADDPS    96(CX), Y0, Y0
+	VADDPS    128(CX), Y1, Y1
+	VADDPS    160(CX), Y2, Y2
+	MOVQ      thr+80(FP), BP
+	VCMPPS    $0x1e, 96(BP), Y0, Y6
+	MOVQ      thr+80(FP), BP
+	VCMPPS    $0x1e, 128(BP), Y1, Y7
+	MOVQ      thr+80(FP), BP
+	VCMPPS    $0x1e, 160(BP), Y2, Y8
+	MOVQ      reset+88(FP), BP
+	VBLENDVPS Y6, 96(BP), Y0, Y0
+	MOVQ      reset+88(FP), BP
+	VBLENDVPS Y7, 128(BP), Y1, Y1
+	MOVQ      reset+88(FP), BP
+	VBLENDVPS Y8, 160(BP), Y2, Y2
+	VMOVUPS   Y0, 96(CX)
+	VMOVUPS   Y1, 128(CX)
+	VMOVUPS   Y2, 160(CX)
+	MOVQ      a+104(FP), BP
+	MOVQ      a+104(FP), BP
+	VMULPS    96(BP), Y0, Y0
+	MOVQ      a+104(FP), BP
+	MOVQ      a+104(FP), BP
+	VMULPS    128(BP), Y1, Y1
+	MOVQ      a+104(FP), BP
+	MOVQ      a+104(FP), BP
+	VMULPS    160(BP), Y2, Y2
+	VSUBPS    Y3, Y0, Y0
+	VSUBPS    Y4, Y1, Y1
+	VSUBPS    Y5, Y2, Y2
+	MOVQ      kw+96(FP), BP
+	MOVQ      kw+96(FP), BP
+	VMULPS    96(BP), Y0, Y0
+	MOVQ      kw+96(FP), BP
+	MOVQ      kw+96(FP), BP
+	VMULPS    128(BP), Y1, Y1
+	MOVQ      kw+96(FP), BP
+	MOVQ      kw+96(FP), BP
+	VMULPS    160(BP), Y2, Y2
+	VADDPS    Y0, Y3, Y0
+	VADDPS    Y1, Y4, Y1
+	VADDPS    Y2, Y5, Y2
+	MOVQ      b+112(FP), BP
+	MOVQ      b+112(FP), BP
+	VANDPS    96(BP), Y6, Y3
+	MOVQ      b+112(FP), BP
+	MOVQ      b+112(FP), BP
+	VANDPS    128(BP), Y7, Y4
+	MOVQ      b+112(FP), BP
+	MOVQ      b+112(FP), BP
+	VANDPS    160(BP), Y8, Y5
+	VADDPS    Y3, Y0, Y0
+	VADDPS    Y4, Y1, Y1
+	VADDPS    Y5, Y2, Y2
+	VMOVUPS   Y0, 96(DX)
+	VMOVUPS   Y1, 128(DX)
+	VMOVUPS   Y2, 160(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 96(R8)
+	VMOVMSKPS Y6, BP
+	SHLQ      $0x18, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 128(R8)
+	VMOVMSKPS Y7, BP
+	SHLQ      $0x20, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 160(R8)
+	VMOVMSKPS Y8, BP
+	SHLQ      $0x28, BP
+	ORQ       BP, R15
+	VMOVUPS   192(SI), Y0
+	VMOVUPS   224(SI), Y1
+	VMOVUPS   192(BX), Y2
+	VMOVUPS   224(BX), Y3
+	MOVQ      bT1+136(FP), BP
+	VMOVUPS   192(BP), Y4
+	VSUBPS    Y2, Y4, Y4
+	MOVQ      bT1+136(FP), BP
+	VMOVUPS   224(BP), Y5
+	VSUBPS    Y3, Y5, Y5
+	MOVQ      lT1+120(FP), BP
+	MOVQ      lT1+120(FP), BP
+	VMULPS    192(BP), Y4, Y4
+	MOVQ      lT1+120(FP), BP
+	MOVQ      lT1+120(FP), BP
+	VMULPS    224(BP), Y5, Y5
+	VADDPS    Y4, Y2, Y2
+	VADDPS    Y5, Y3, Y3
+	MOVQ      cT1+128(FP), BP
+	MOVQ      cT1+128(FP), BP
+	VMULPS    192(BP), Y0, Y0
+	MOVQ      cT1+128(FP), BP
+	MOVQ      cT1+128(FP), BP
+	VMULPS    224(BP), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VMOVUPS   Y0, 192(BX)
+	VMOVUPS   Y1, 224(BX)
+	VMOVUPS   192(R8), Y2
+	VMOVUPS   224(R8), Y3
+	VMOVUPS   192(DI), Y4
+	VMOVUPS   224(DI), Y5
+	MOVQ      bT2+160(FP), BP
+	VMOVUPS   192(BP), Y6
+	VSUBPS    Y4, Y6, Y6
+	MOVQ      bT2+160(FP), BP
+	VMOVUPS   224(BP), Y7
+	VSUBPS    Y5, Y7, Y7
+	MOVQ      lT2+144(FP), BP
+	MOVQ      lT2+144(FP), BP
+	VMULPS    192(BP), Y6, Y6
+	MOVQ      lT2+144(FP), BP
+	MOVQ      lT2+144(FP), BP
+	VMULPS    224(BP), Y7, Y7
+	VADDPS    Y6, Y4, Y4
+	VADDPS    Y7, Y5, Y5
+	MOVQ      cT2+152(FP), BP
+	MOVQ      cT2+152(FP), BP
+	VMULPS    192(BP), Y2, Y2
+	MOVQ      cT2+152(FP), BP
+	MOVQ      cT2+152(FP), BP
+	VMULPS    224(BP), Y3, Y3
+	VADDPS    Y2, Y4, Y2
+	VADDPS    Y3, Y5, Y3
+	VMOVUPS   Y2, 192(DI)
+	VMOVUPS   Y3, 224(DI)
+	VADDPS    Y2, Y0, Y0
+	VMOVUPS   Y0, 224(AX)
+	VADDPS    Y3, Y1, Y0
+	VMOVUPS   Y0, 256(AX)
+	VMOVUPS   192(CX), Y0
+	VMOVUPS   224(CX), Y1
+	VSUBPS    192(R11), Y0, Y0
+	VSUBPS    224(R11), Y1, Y1
+	VMULPS    (AX), Y0, Y0
+	VMULPS    (AX), Y1, Y1
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y0, Y2, Y0
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y0, Y2, Y0
+	VMOVUPS   vconstc2d00000<>+0(SB), Y2
+	VMAXPS    Y1, Y2, Y1
+	VMOVUPS   vconst42b20000<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y1
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y0, Y2
+	VMULPS    vconst3fb8aa3b<>+0(SB), Y1, Y3
+	VADDPS    vconst4b400000<>+0(SB), Y2, Y2
+	VSUBPS    vconst4b400000<>+0(SB), Y2, Y2
+	VMOVUPS   Y2, 480(AX)
+	VADDPS    vconst4b400000<>+0(SB), Y3, Y3
+	VSUBPS    vconst4b400000<>+0(SB), Y3, Y3
+	VMOVUPS   Y3, 512(AX)
+	VMULPS    vconst3f318000<>+0(SB), Y2, Y4
+	VMULPS    vconst3f318000<>+0(SB), Y3, Y5
+	VSUBPS    Y4, Y0, Y0
+	VSUBPS    Y5, Y1, Y1
+	VMULPS    vconstb95e8083<>+0(SB), Y2, Y2
+	VMULPS    vconstb95e8083<>+0(SB), Y3, Y3
+	VSUBPS    Y2, Y0, Y0
+	VSUBPS    Y3, Y1, Y1
+	VMULPS    vconst39500d01<>+0(SB), Y0, Y2
+	VMULPS    vconst39500d01<>+0(SB), Y1, Y3
+	VADDPS    vconst3ab60b61<>+0(SB), Y2, Y2
+	VADDPS    vconst3ab60b61<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3c088889<>+0(SB), Y2, Y2
+	VADDPS    vconst3c088889<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3d2aaaab<>+0(SB), Y2, Y2
+	VADDPS    vconst3d2aaaab<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3e2aaaab<>+0(SB), Y2, Y2
+	VADDPS    vconst3e2aaaab<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y1, Y3, Y3
+	VADDPS    vconst3f000000<>+0(SB), Y2, Y2
+	VADDPS    vconst3f000000<>+0(SB), Y3, Y3
+	VMULPS    Y0, Y0, Y4
+	VMULPS    Y1, Y1, Y5
+	VMULPS    Y2, Y4, Y2
+	VMULPS    Y3, Y5, Y3
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	VADDPS    vconst3f800000<>+0(SB), Y0, Y0
+	VADDPS    vconst3f800000<>+0(SB), Y1, Y1
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    480(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y0, Y0
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y0, Y0
+	VMOVUPS   vconst4b4000fe<>+0(SB), Y2
+	VADDPS    512(AX), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y2, Y1, Y1
+	VPSLLD    $0x17, Y3, Y2
+	VMULPS    Y2, Y1, Y1
+	VMULPS    192(R10), Y0, Y0
+	VMULPS    224(R10), Y1, Y1
+	VSUBPS    192(CX), Y0, Y0
+	VSUBPS    224(CX), Y1, Y1
+	VMOVUPS   192(DX), Y2
+	VMOVUPS   224(DX), Y3
+	VMULPS    192(R12), Y2, Y4
+	VMULPS    224(R12), Y3, Y5
+	VSUBPS    Y4, Y0, Y0
+	VSUBPS    Y5, Y1, Y1
+	VMOVUPS   224(AX), Y4
+	VMULPS    192(R12), Y4, Y4
+	VMOVUPS   256(AX), Y5
+	VMULPS    224(R12), Y5, Y5
+	VADDPS    Y4, Y0, Y0
+	VADDPS    Y5, Y1, Y1
+	VMULPS    192(R9), Y0, Y0
+	VMULPS    224(R9), Y1, Y1
+	VADDPS    192(CX), Y0, Y0
+	VADDPS    224(CX), Y1, Y1
+	MOVQ      thr+80(FP), BP
+	VCMPPS    $0x1e, 192(BP), Y0, Y4
+	MOVQ      thr+80(FP), BP
+	VCMPPS    $0x1e, 224(BP), Y1, Y5
+	MOVQ      reset+88(FP), BP
+	VBLENDVPS Y4, 192(BP), Y0, Y0
+	MOVQ      reset+88(FP), BP
+	VBLENDVPS Y5, 224(BP), Y1, Y1
+	VMOVUPS   Y0, 192(CX)
+	VMOVUPS   Y1, 224(CX)
+	MOVQ      a+104(FP), BP
+	MOVQ      a+104(FP), BP
+	VMULPS    192(BP), Y0, Y0
+	MOVQ      a+104(FP), BP
+	MOVQ      a+104(FP), BP
+	VMULPS    224(BP), Y1, Y1
+	VSUBPS    Y2, Y0, Y0
+	VSUBPS    Y3, Y1, Y1
+	MOVQ      kw+96(FP), BP
+	MOVQ      kw+96(FP), BP
+	VMULPS    192(BP), Y0, Y0
+	MOVQ      kw+96(FP), BP
+	MOVQ      kw+96(FP), BP
+	VMULPS    224(BP), Y1, Y1
+	VADDPS    Y0, Y2, Y0
+	VADDPS    Y1, Y3, Y1
+	MOVQ      b+112(FP), BP
+	MOVQ      b+112(FP), BP
+	VANDPS    192(BP), Y4, Y2
+	MOVQ      b+112(FP), BP
+	MOVQ      b+112(FP), BP
+	VANDPS    224(BP), Y5, Y3
+	VADDPS    Y2, Y0, Y0
+	VADDPS    Y3, Y1, Y1
+	VMOVUPS   Y0, 192(DX)
+	VMOVUPS   Y1, 224(DX)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 192(R8)
+	VMOVMSKPS Y4, BP
+	SHLQ      $0x30, BP
+	ORQ       BP, R15
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(SI)
+	VXORPS    Y0, Y0, Y0
+	VMOVUPS   Y0, 224(R8)
+	VMOVMSKPS Y5, BP
+	SHLQ      $0x38, BP
+	ORQ       BP, R15
+	MOVQ      R15, (R13)
+	ADDQ      $0x08, R13
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, SI
+	ADDQ      $0x00000100, DI
+	ADDQ      $0x00000100, R8
+	ADDQ      kStride+168(FP), R9
+	ADDQ      deltaStride+176(FP), R10
+	ADDQ      rhStride+184(FP), R11
+	ADDQ      resStride+192(FP), R12
+	MOVQ      thrStride+200(FP), R15
+	ADDQ      R15, thr+80(FP)
+	MOVQ      resetStride+208(FP), R15
+	ADDQ      R15, reset+88(FP)
+	MOVQ      kwStride+216(FP), R15
+	ADDQ      R15, kw+96(FP)
+	MOVQ      aStride+224(FP), R15
+	ADDQ      R15, a+104(FP)
+	MOVQ      bStride+232(FP), R15
+	ADDQ      R15, b+112(FP)
+	MOVQ      lT1Stride+240(FP), R15
+	ADDQ      R15, lT1+120(FP)
+	MOVQ      cT1Stride+248(FP), R15
+	ADDQ      R15, cT1+128(FP)
+	MOVQ      bT1Stride+256(FP), R15
+	ADDQ      R15, bT1+136(FP)
+	MOVQ      lT2Stride+264(FP), R15
+	ADDQ      R15, lT2+144(FP)
+	MOVQ      cT2Stride+272(FP), R15
+	ADDQ      R15, cT2+152(FP)
+	MOVQ      bT2Stride+280(FP), R15
+	ADDQ      R15, bT2+160(FP)
+	DECQ      R14
+	JNZ       AdaptiveExponentialTraced2AVX2_reciprocal_block
 
 AdaptiveExponentialTraced2AVX2_done:
 	VZEROUPPER
 	RET
 
-// func adaptiveExponentialTraced2UniformAVX512(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// func adaptiveExponentialTraced2UniformAVX512(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F
-TEXT ·adaptiveExponentialTraced2UniformAVX512(SB), NOSPLIT, $328-128
+TEXT ·adaptiveExponentialTraced2UniformAVX512(SB), NOSPLIT, $320-128
 	// 0 scalars held in registers, 27 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
-	VMOVSS   const3f800000<>+0(SB), X0
-	VDIVSS   delta+52(FP), X0, X0
-	VMOVSS   X0, (SP)
-	LEAQ     8(SP), AX
+	LEAQ     (SP), AX
 	ADDQ     $0x3f, AX
 	ANDQ     $-64, AX
 	VPCMPEQW Y0, Y0, Y0
@@ -33901,16 +40246,11 @@ TEXT ·adaptiveExponentialTraced2UniformAVX512(SB), NOSPLIT, $328-128
 	TESTQ    R10, R10
 	JZ       AdaptiveExponentialTraced2UniformAVX512_done
 
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+52(FP), R11
-	TESTL $0x007fffff, R11
-	JNZ   AdaptiveExponentialTraced2UniformAVX512_block
-	SHRL  $0x17, R11
-	ANDL  $0x000000ff, R11
-	DECL  R11
-	CMPL  R11, $0x000000fc
-	JA    AdaptiveExponentialTraced2UniformAVX512_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+108(FP), R11
+	TESTL R11, R11
+	JZ    AdaptiveExponentialTraced2UniformAVX512_block
 	JMP   AdaptiveExponentialTraced2UniformAVX512_reciprocal_block
 
 AdaptiveExponentialTraced2UniformAVX512_block:
@@ -34332,10 +40672,10 @@ AdaptiveExponentialTraced2UniformAVX512_reciprocal_block:
 	VSUBPS.BCST  rh+56(FP), Z6, Z6
 	VSUBPS.BCST  rh+56(FP), Z7, Z7
 	VSUBPS.BCST  rh+56(FP), Z8, Z8
-	VMULPS.BCST  (SP), Z5, Z5
-	VMULPS.BCST  (SP), Z6, Z6
-	VMULPS.BCST  (SP), Z7, Z7
-	VMULPS.BCST  (SP), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+108(FP), Z5, Z5
+	VMULPS.BCST  deltaReciprocal+108(FP), Z6, Z6
+	VMULPS.BCST  deltaReciprocal+108(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+108(FP), Z8, Z8
 	VBROADCASTSS constc2d00000<>+0(SB), Z13
 	VMAXPS       Z5, Z13, Z5
 	VBROADCASTSS const42b20000<>+0(SB), Z13
@@ -34574,19 +40914,16 @@ AdaptiveExponentialTraced2UniformAVX512_done:
 	VZEROUPPER
 	RET
 
-// func adaptiveExponentialTraced2UniformAVX2(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// func adaptiveExponentialTraced2UniformAVX2(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·adaptiveExponentialTraced2UniformAVX2(SB), $1096-128
+TEXT ·adaptiveExponentialTraced2UniformAVX2(SB), $1088-128
 	// 0 scalars held in registers, 27 read from memory where used; vectors interleaved 3 at a time, the groups walking across the blocks; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
-	VMOVSS       const3f800000<>+0(SB), X0
-	VDIVSS       delta+52(FP), X0, X0
-	VMOVSS       X0, (SP)
-	LEAQ         8(SP), AX
+	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
-	VBROADCASTSS (SP), Y0
+	VBROADCASTSS deltaReciprocal+108(FP), Y0
 	VMOVUPS      Y0, (AX)
 	VBROADCASTSS a+76(FP), Y0
 	VMOVUPS      Y0, 32(AX)
@@ -34630,16 +40967,11 @@ TEXT ·adaptiveExponentialTraced2UniformAVX2(SB), $1096-128
 	TESTQ        R10, R10
 	JZ           AdaptiveExponentialTraced2UniformAVX2_done
 
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+52(FP), R11
-	TESTL $0x007fffff, R11
-	JNZ   AdaptiveExponentialTraced2UniformAVX2_block
-	SHRL  $0x17, R11
-	ANDL  $0x000000ff, R11
-	DECL  R11
-	CMPL  R11, $0x000000fc
-	JA    AdaptiveExponentialTraced2UniformAVX2_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+108(FP), R11
+	TESTL R11, R11
+	JZ    AdaptiveExponentialTraced2UniformAVX2_block
 	JMP   AdaptiveExponentialTraced2UniformAVX2_reciprocal_block
 
 AdaptiveExponentialTraced2UniformAVX2_block:
@@ -35374,9 +41706,9 @@ AdaptiveExponentialTraced2UniformAVX2_done:
 	VZEROUPPER
 	RET
 
-// func simplifiedAdaptiveExponentialTraced2AVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// func simplifiedAdaptiveExponentialTraced2AVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
-TEXT ·simplifiedAdaptiveExponentialTraced2AVX512(SB), NOSPLIT, $320-312
+TEXT ·simplifiedAdaptiveExponentialTraced2AVX512(SB), NOSPLIT, $320-320
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ     (SP), AX
 	ADDQ     $0x3f, AX
@@ -35394,10 +41726,17 @@ TEXT ·simplifiedAdaptiveExponentialTraced2AVX512(SB), NOSPLIT, $320-312
 	MOVQ     c+56(FP), R10
 	MOVQ     k+64(FP), R11
 	MOVQ     delta+72(FP), R12
-	MOVQ     spikes+296(FP), R13
-	MOVQ     blocks+304(FP), R14
+	MOVQ     spikes+304(FP), R13
+	MOVQ     blocks+312(FP), R14
 	TESTQ    R14, R14
 	JZ       SimplifiedAdaptiveExponentialTraced2AVX512_done
+
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+296(FP), R15
+	TESTL R15, R15
+	JZ    SimplifiedAdaptiveExponentialTraced2AVX512_block
+	JMP   SimplifiedAdaptiveExponentialTraced2AVX512_reciprocal_block
 
 SimplifiedAdaptiveExponentialTraced2AVX512_block:
 	XORQ         R15, R15
@@ -35810,34 +42149,456 @@ SimplifiedAdaptiveExponentialTraced2AVX512_block:
 	ADDQ         R15, bT2+168(FP)
 	DECQ         R14
 	JNZ          SimplifiedAdaptiveExponentialTraced2AVX512_block
+	JMP          SimplifiedAdaptiveExponentialTraced2AVX512_done
+
+SimplifiedAdaptiveExponentialTraced2AVX512_reciprocal_block:
+	XORQ         R15, R15
+	VMOVUPS      (DI), Z2
+	VMOVUPS      64(DI), Z3
+	VMOVUPS      128(DI), Z4
+	VMOVUPS      192(DI), Z5
+	VMOVUPS      (SI), Z6
+	VMOVUPS      64(SI), Z7
+	VMOVUPS      128(SI), Z8
+	VMOVUPS      192(SI), Z9
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      (BP), Z10
+	VSUBPS       Z6, Z10, Z10
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      64(BP), Z11
+	VSUBPS       Z7, Z11, Z11
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      128(BP), Z12
+	VSUBPS       Z8, Z12, Z12
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      192(BP), Z13
+	VSUBPS       Z9, Z13, Z13
+	MOVQ         lT1+128(FP), BP
+	VMULPS       (BP), Z10, Z10
+	MOVQ         lT1+128(FP), BP
+	VMULPS       64(BP), Z11, Z11
+	MOVQ         lT1+128(FP), BP
+	VMULPS       128(BP), Z12, Z12
+	MOVQ         lT1+128(FP), BP
+	VMULPS       192(BP), Z13, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	MOVQ         cT1+136(FP), BP
+	VMULPS       (BP), Z2, Z10
+	MOVQ         cT1+136(FP), BP
+	VMULPS       64(BP), Z3, Z11
+	MOVQ         cT1+136(FP), BP
+	VMULPS       128(BP), Z4, Z12
+	MOVQ         cT1+136(FP), BP
+	VMULPS       192(BP), Z5, Z13
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z9, Z9
+	VMOVUPS      Z6, (SI)
+	VMOVUPS      Z7, 64(SI)
+	VMOVUPS      Z8, 128(SI)
+	VMOVUPS      Z9, 192(SI)
+	VMOVUPS      (R9), Z10
+	VMOVUPS      64(R9), Z11
+	VMOVUPS      128(R9), Z12
+	VMOVUPS      192(R9), Z13
+	VMOVUPS      (R8), Z14
+	VMOVUPS      64(R8), Z15
+	VMOVUPS      128(R8), Z16
+	VMOVUPS      192(R8), Z17
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      (BP), Z18
+	VSUBPS       Z14, Z18, Z18
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      64(BP), Z19
+	VSUBPS       Z15, Z19, Z19
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      128(BP), Z20
+	VSUBPS       Z16, Z20, Z20
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      192(BP), Z21
+	VSUBPS       Z17, Z21, Z21
+	MOVQ         lT2+152(FP), BP
+	VMULPS       (BP), Z18, Z18
+	MOVQ         lT2+152(FP), BP
+	VMULPS       64(BP), Z19, Z19
+	MOVQ         lT2+152(FP), BP
+	VMULPS       128(BP), Z20, Z20
+	MOVQ         lT2+152(FP), BP
+	VMULPS       192(BP), Z21, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	MOVQ         cT2+160(FP), BP
+	VMULPS       (BP), Z10, Z18
+	MOVQ         cT2+160(FP), BP
+	VMULPS       64(BP), Z11, Z19
+	MOVQ         cT2+160(FP), BP
+	VMULPS       128(BP), Z12, Z20
+	MOVQ         cT2+160(FP), BP
+	VMULPS       192(BP), Z13, Z21
+	VADDPS       Z18, Z14, Z14
+	VADDPS       Z19, Z15, Z15
+	VADDPS       Z20, Z16, Z16
+	VADDPS       Z21, Z17, Z17
+	VMOVUPS      Z14, (R8)
+	VMOVUPS      Z15, 64(R8)
+	VMOVUPS      Z16, 128(R8)
+	VMOVUPS      Z17, 192(R8)
+	VADDPS       Z14, Z6, Z6
+	VMOVUPS      Z6, (AX)
+	VADDPS       Z15, Z7, Z6
+	VMOVUPS      Z6, 64(AX)
+	VADDPS       Z16, Z8, Z6
+	VMOVUPS      Z6, 128(AX)
+	VADDPS       Z17, Z9, Z6
+	VMOVUPS      Z6, 192(AX)
+	VMOVUPS      (CX), Z6
+	VMOVUPS      64(CX), Z7
+	VMOVUPS      128(CX), Z8
+	VMOVUPS      192(CX), Z9
+	MOVQ         rh+80(FP), BP
+	VSUBPS       (BP), Z6, Z6
+	MOVQ         rh+80(FP), BP
+	VSUBPS       64(BP), Z7, Z7
+	MOVQ         rh+80(FP), BP
+	VSUBPS       128(BP), Z8, Z8
+	MOVQ         rh+80(FP), BP
+	VSUBPS       192(BP), Z9, Z9
+	VMULPS.BCST  deltaReciprocal+296(FP), Z6, Z6
+	VMULPS.BCST  deltaReciprocal+296(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+296(FP), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+296(FP), Z9, Z9
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z6, Z14, Z6
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z6, Z14, Z6
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z7, Z14, Z7
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z7, Z14, Z7
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z8, Z14, Z8
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z8, Z14, Z8
+	VBROADCASTSS constc2d00000<>+0(SB), Z14
+	VMAXPS       Z9, Z14, Z9
+	VBROADCASTSS const42b20000<>+0(SB), Z14
+	VMINPS       Z9, Z14, Z9
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z6, Z14
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z7, Z15
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z8, Z16
+	VMULPS.BCST  const3fb8aa3b<>+0(SB), Z9, Z17
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VRNDSCALEPS  $0x00, Z15, Z15
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMULPS.BCST  const3f318000<>+0(SB), Z14, Z18
+	VMULPS.BCST  const3f318000<>+0(SB), Z15, Z19
+	VMULPS.BCST  const3f318000<>+0(SB), Z16, Z20
+	VMULPS.BCST  const3f318000<>+0(SB), Z17, Z21
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
+	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
+	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
+	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z21, Z9, Z9
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z18
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z20
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z21
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z7, Z19, Z19
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z9, Z21, Z21
+	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
+	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
+	VMULPS       Z6, Z6, Z22
+	VMULPS       Z7, Z7, Z23
+	VMULPS       Z8, Z8, Z24
+	VMULPS       Z9, Z9, Z25
+	VMULPS       Z18, Z22, Z18
+	VMULPS       Z19, Z23, Z19
+	VMULPS       Z20, Z24, Z20
+	VMULPS       Z21, Z25, Z21
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS       Z9, Z21, Z9
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
+	VSCALEFPS    Z14, Z6, Z6
+	VSCALEFPS    Z15, Z7, Z7
+	VSCALEFPS    Z16, Z8, Z8
+	VSCALEFPS    Z17, Z9, Z9
+	VMULPS       (R12), Z6, Z6
+	VMULPS       64(R12), Z7, Z7
+	VMULPS       128(R12), Z8, Z8
+	VMULPS       192(R12), Z9, Z9
+	VSUBPS       (CX), Z6, Z6
+	VSUBPS       64(CX), Z7, Z7
+	VSUBPS       128(CX), Z8, Z8
+	VSUBPS       192(CX), Z9, Z9
+	VMOVDQU16    (DX), Y14
+	VMOVDQU16    32(DX), Y15
+	VMOVDQU16    64(DX), Y16
+	VMOVDQU16    96(DX), Y17
+	VMOVDQU16    (R10), Y18
+	VMOVDQU16    32(R10), Y19
+	VMOVDQU16    64(R10), Y20
+	VMOVDQU16    96(R10), Y21
+	VPCMPUW      $0x06, Y18, Y14, K1
+	VPCMPUW      $0x06, Y19, Y15, K2
+	VPCMPUW      $0x06, Y20, Y16, K3
+	VPCMPUW      $0x06, Y21, Y17, K4
+	MOVQ         res+88(FP), BP
+	VMOVUPS      (BP), Z18
+	VMULPS       (AX), Z18, Z18
+	MOVQ         res+88(FP), BP
+	VMOVUPS      64(BP), Z19
+	VMULPS       64(AX), Z19, Z19
+	MOVQ         res+88(FP), BP
+	VMOVUPS      128(BP), Z20
+	VMULPS       128(AX), Z20, Z20
+	MOVQ         res+88(FP), BP
+	VMOVUPS      192(BP), Z21
+	VMULPS       192(AX), Z21, Z21
+	VMOVUPS.Z    Z18, K1, Z18
+	VMOVUPS.Z    Z19, K2, Z19
+	VMOVUPS.Z    Z20, K3, Z20
+	VMOVUPS.Z    Z21, K4, Z21
+	VADDPS       Z18, Z6, Z6
+	VADDPS       Z19, Z7, Z7
+	VADDPS       Z20, Z8, Z8
+	VADDPS       Z21, Z9, Z9
+	VMULPS       (R11), Z6, Z6
+	VMULPS       64(R11), Z7, Z7
+	VMULPS       128(R11), Z8, Z8
+	VMULPS       192(R11), Z9, Z9
+	VADDPS       (CX), Z6, Z6
+	VADDPS       64(CX), Z7, Z7
+	VADDPS       128(CX), Z8, Z8
+	VADDPS       192(CX), Z9, Z9
+	VMOVUPS      (BX), Z18
+	VMOVUPS      64(BX), Z19
+	VMOVUPS      128(BX), Z20
+	VMOVUPS      192(BX), Z21
+	VCMPPS       $0x1e, Z18, Z6, K1, K1
+	VCMPPS       $0x1e, Z19, Z7, K2, K2
+	VCMPPS       $0x1e, Z20, Z8, K3, K3
+	VCMPPS       $0x1e, Z21, Z9, K4, K4
+	VXORPS       Z22, Z22, Z22
+	MOVQ         reset+104(FP), BP
+	VBLENDMPS    (BP), Z6, K1, Z22
+	VXORPS       Z6, Z6, Z6
+	MOVQ         reset+104(FP), BP
+	VBLENDMPS    64(BP), Z7, K2, Z6
+	VXORPS       Z7, Z7, Z7
+	MOVQ         reset+104(FP), BP
+	VBLENDMPS    128(BP), Z8, K3, Z7
+	VXORPS       Z8, Z8, Z8
+	MOVQ         reset+104(FP), BP
+	VBLENDMPS    192(BP), Z9, K4, Z8
+	VMOVUPS      Z22, (CX)
+	VMOVUPS      Z6, 64(CX)
+	VMOVUPS      Z7, 128(CX)
+	VMOVUPS      Z8, 192(CX)
+	VPADDUSW     Y0, Y14, Y6
+	VMOVDQU16    Y1, K1, Y6
+	VMOVDQU16    Y6, (DX)
+	VPADDUSW     Y0, Y15, Y6
+	VMOVDQU16    Y1, K2, Y6
+	VMOVDQU16    Y6, 32(DX)
+	VPADDUSW     Y0, Y16, Y6
+	VMOVDQU16    Y1, K3, Y6
+	VMOVDQU16    Y6, 64(DX)
+	VPADDUSW     Y0, Y17, Y6
+	VMOVDQU16    Y1, K4, Y6
+	VMOVDQU16    Y6, 96(DX)
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      (BP), Z6
+	VSUBPS       Z18, Z6, Z6
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      64(BP), Z7
+	VSUBPS       Z19, Z7, Z7
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      128(BP), Z8
+	VSUBPS       Z20, Z8, Z8
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      192(BP), Z9
+	VSUBPS       Z21, Z9, Z9
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       (BP), Z6, Z6
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       64(BP), Z7, Z7
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       128(BP), Z8, Z8
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       192(BP), Z9, Z9
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	VADDPS       Z9, Z21, Z9
+	MOVQ         dtheta+120(FP), BP
+	VMOVUPS.Z    (BP), K1, Z14
+	MOVQ         dtheta+120(FP), BP
+	VMOVUPS.Z    64(BP), K2, Z15
+	MOVQ         dtheta+120(FP), BP
+	VMOVUPS.Z    128(BP), K3, Z16
+	MOVQ         dtheta+120(FP), BP
+	VMOVUPS.Z    192(BP), K4, Z17
+	VADDPS       Z14, Z6, Z6
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z8, Z8
+	VADDPS       Z17, Z9, Z9
+	VMOVUPS      Z6, (BX)
+	VMOVUPS      Z7, 64(BX)
+	VMOVUPS      Z8, 128(BX)
+	VMOVUPS      Z9, 192(BX)
+	VPTESTMD     Z2, Z2, K5
+	VMOVDQU32    Z1, K5, (DI)
+	VPTESTMD     Z10, Z10, K5
+	VMOVDQU32    Z1, K5, (R9)
+	KMOVW        K1, BP
+	ORQ          BP, R15
+	VPTESTMD     Z3, Z3, K1
+	VMOVDQU32    Z1, K1, 64(DI)
+	VPTESTMD     Z11, Z11, K1
+	VMOVDQU32    Z1, K1, 64(R9)
+	KMOVW        K2, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VPTESTMD     Z4, Z4, K1
+	VMOVDQU32    Z1, K1, 128(DI)
+	VPTESTMD     Z12, Z12, K1
+	VMOVDQU32    Z1, K1, 128(R9)
+	KMOVW        K3, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VPTESTMD     Z5, Z5, K1
+	VMOVDQU32    Z1, K1, 192(DI)
+	VPTESTMD     Z13, Z13, K1
+	VMOVDQU32    Z1, K1, 192(R9)
+	KMOVW        K4, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	ADDQ         $0x00000100, R9
+	ADDQ         cStride+176(FP), R10
+	ADDQ         kStride+184(FP), R11
+	ADDQ         deltaStride+192(FP), R12
+	MOVQ         rhStride+200(FP), R15
+	ADDQ         R15, rh+80(FP)
+	MOVQ         resStride+208(FP), R15
+	ADDQ         R15, res+88(FP)
+	MOVQ         thrStride+216(FP), R15
+	ADDQ         R15, thr+96(FP)
+	MOVQ         resetStride+224(FP), R15
+	ADDQ         R15, reset+104(FP)
+	MOVQ         lthetaStride+232(FP), R15
+	ADDQ         R15, ltheta+112(FP)
+	MOVQ         dthetaStride+240(FP), R15
+	ADDQ         R15, dtheta+120(FP)
+	MOVQ         lT1Stride+248(FP), R15
+	ADDQ         R15, lT1+128(FP)
+	MOVQ         cT1Stride+256(FP), R15
+	ADDQ         R15, cT1+136(FP)
+	MOVQ         bT1Stride+264(FP), R15
+	ADDQ         R15, bT1+144(FP)
+	MOVQ         lT2Stride+272(FP), R15
+	ADDQ         R15, lT2+152(FP)
+	MOVQ         cT2Stride+280(FP), R15
+	ADDQ         R15, cT2+160(FP)
+	MOVQ         bT2Stride+288(FP), R15
+	ADDQ         R15, bT2+168(FP)
+	DECQ         R14
+	JNZ          SimplifiedAdaptiveExponentialTraced2AVX512_reciprocal_block
 
 SimplifiedAdaptiveExponentialTraced2AVX512_done:
 	VZEROUPPER
 	RET
 
-// func simplifiedAdaptiveExponentialTraced2AVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
+// func simplifiedAdaptiveExponentialTraced2AVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·simplifiedAdaptiveExponentialTraced2AVX2(SB), NOSPLIT, $320-312
+TEXT ·simplifiedAdaptiveExponentialTraced2AVX2(SB), $352-320
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 2 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
-	LEAQ     (SP), AX
-	ADDQ     $0x3f, AX
-	ANDQ     $-64, AX
-	VPCMPEQD Y0, Y0, Y0
-	VPSRLW   $0x0f, Y0, Y0
-	MOVQ     v+0(FP), CX
-	MOVQ     r+8(FP), DX
-	MOVQ     theta+16(FP), BX
-	MOVQ     t1+24(FP), SI
-	MOVQ     x1+32(FP), DI
-	MOVQ     t2+40(FP), R8
-	MOVQ     x2+48(FP), R9
-	MOVQ     c+56(FP), R10
-	MOVQ     k+64(FP), R11
-	MOVQ     delta+72(FP), R12
-	MOVQ     spikes+296(FP), R13
-	MOVQ     blocks+304(FP), R14
-	TESTQ    R14, R14
-	JZ       SimplifiedAdaptiveExponentialTraced2AVX2_done
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
+	VPCMPEQD     Y0, Y0, Y0
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS deltaReciprocal+296(FP), Y1
+	VMOVUPS      Y1, (AX)
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         theta+16(FP), BX
+	MOVQ         t1+24(FP), SI
+	MOVQ         x1+32(FP), DI
+	MOVQ         t2+40(FP), R8
+	MOVQ         x2+48(FP), R9
+	MOVQ         c+56(FP), R10
+	MOVQ         k+64(FP), R11
+	MOVQ         delta+72(FP), R12
+	MOVQ         spikes+304(FP), R13
+	MOVQ         blocks+312(FP), R14
+	TESTQ        R14, R14
+	JZ           SimplifiedAdaptiveExponentialTraced2AVX2_done
+
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+296(FP), R15
+	TESTL R15, R15
+	JZ    SimplifiedAdaptiveExponentialTraced2AVX2_block
+	JMP   SimplifiedAdaptiveExponentialTraced2AVX2_reciprocal_block
 
 SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	XORQ         R15, R15
@@ -35898,9 +42659,9 @@ SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	VMOVUPS      Y3, (R8)
 	VMOVUPS      Y4, 32(R8)
 	VADDPS       Y3, Y1, Y1
-	VMOVUPS      Y1, (AX)
-	VADDPS       Y4, Y2, Y1
 	VMOVUPS      Y1, 32(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 64(AX)
 	VMOVUPS      (CX), Y1
 	VMOVUPS      32(CX), Y2
 	MOVQ         rh+80(FP), BP
@@ -35985,11 +42746,11 @@ SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	VPCMPGTD     Y8, Y6, Y6
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      (AX), Y7
+	VMOVUPS      32(AX), Y7
 	VMULPS       (BP), Y7, Y7
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      32(AX), Y8
+	VMOVUPS      64(AX), Y8
 	VMULPS       32(BP), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
@@ -36115,9 +42876,9 @@ SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	VMOVUPS      Y3, 64(R8)
 	VMOVUPS      Y4, 96(R8)
 	VADDPS       Y3, Y1, Y1
-	VMOVUPS      Y1, 64(AX)
-	VADDPS       Y4, Y2, Y1
 	VMOVUPS      Y1, 96(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 128(AX)
 	VMOVUPS      64(CX), Y1
 	VMOVUPS      96(CX), Y2
 	MOVQ         rh+80(FP), BP
@@ -36202,11 +42963,11 @@ SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	VPCMPGTD     Y8, Y6, Y6
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      64(AX), Y7
+	VMOVUPS      96(AX), Y7
 	VMULPS       64(BP), Y7, Y7
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      96(AX), Y8
+	VMOVUPS      128(AX), Y8
 	VMULPS       96(BP), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
@@ -36333,9 +43094,9 @@ SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	VMOVUPS      Y3, 128(R8)
 	VMOVUPS      Y4, 160(R8)
 	VADDPS       Y3, Y1, Y1
-	VMOVUPS      Y1, 128(AX)
-	VADDPS       Y4, Y2, Y1
 	VMOVUPS      Y1, 160(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 192(AX)
 	VMOVUPS      128(CX), Y1
 	VMOVUPS      160(CX), Y2
 	MOVQ         rh+80(FP), BP
@@ -36420,11 +43181,11 @@ SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	VPCMPGTD     Y8, Y6, Y6
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      128(AX), Y7
+	VMOVUPS      160(AX), Y7
 	VMULPS       128(BP), Y7, Y7
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      160(AX), Y8
+	VMOVUPS      192(AX), Y8
 	VMULPS       160(BP), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
@@ -36551,9 +43312,9 @@ SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	VMOVUPS      Y3, 192(R8)
 	VMOVUPS      Y4, 224(R8)
 	VADDPS       Y3, Y1, Y1
-	VMOVUPS      Y1, 192(AX)
-	VADDPS       Y4, Y2, Y1
 	VMOVUPS      Y1, 224(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 256(AX)
 	VMOVUPS      192(CX), Y1
 	VMOVUPS      224(CX), Y2
 	MOVQ         rh+80(FP), BP
@@ -36638,11 +43399,11 @@ SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	VPCMPGTD     Y8, Y6, Y6
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      192(AX), Y7
+	VMOVUPS      224(AX), Y7
 	VMULPS       192(BP), Y7, Y7
 	MOVQ         res+88(FP), BP
 	MOVQ         res+88(FP), BP
-	VMOVUPS      224(AX), Y8
+	VMOVUPS      256(AX), Y8
 	VMULPS       224(BP), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
@@ -36750,19 +43511,929 @@ SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	ADDQ         R15, bT2+168(FP)
 	DECQ         R14
 	JNZ          SimplifiedAdaptiveExponentialTraced2AVX2_block
+	JMP          SimplifiedAdaptiveExponentialTraced2AVX2_done
+
+SimplifiedAdaptiveExponentialTraced2AVX2_reciprocal_block:
+	XORQ         R15, R15
+	VMOVUPS      (DI), Y1
+	VMOVUPS      32(DI), Y2
+	VMOVUPS      (SI), Y3
+	VMOVUPS      32(SI), Y4
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      (BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      32(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         lT1+128(FP), BP
+	MOVQ         lT1+128(FP), BP
+	VMULPS       (BP), Y5, Y5
+	MOVQ         lT1+128(FP), BP
+	MOVQ         lT1+128(FP), BP
+	VMULPS       32(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+136(FP), BP
+	MOVQ         cT1+136(FP), BP
+	VMULPS       (BP), Y1, Y1
+	MOVQ         cT1+136(FP), BP
+	MOVQ         cT1+136(FP), BP
+	VMULPS       32(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, (SI)
+	VMOVUPS      Y2, 32(SI)
+	VMOVUPS      (R9), Y3
+	VMOVUPS      32(R9), Y4
+	VMOVUPS      (R8), Y5
+	VMOVUPS      32(R8), Y6
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      (BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      32(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT2+152(FP), BP
+	MOVQ         lT2+152(FP), BP
+	VMULPS       (BP), Y7, Y7
+	MOVQ         lT2+152(FP), BP
+	MOVQ         lT2+152(FP), BP
+	VMULPS       32(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT2+160(FP), BP
+	MOVQ         cT2+160(FP), BP
+	VMULPS       (BP), Y3, Y3
+	MOVQ         cT2+160(FP), BP
+	MOVQ         cT2+160(FP), BP
+	VMULPS       32(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, (R8)
+	VMOVUPS      Y4, 32(R8)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 32(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 64(AX)
+	VMOVUPS      (CX), Y1
+	VMOVUPS      32(CX), Y2
+	MOVQ         rh+80(FP), BP
+	VSUBPS       (BP), Y1, Y3
+	MOVQ         rh+80(FP), BP
+	VSUBPS       32(BP), Y2, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       (R12), Y3, Y3
+	VMULPS       32(R12), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    (DX), Y5
+	VPMOVZXWD    16(DX), Y6
+	VPMOVZXWD    (R10), Y7
+	VPMOVZXWD    16(R10), Y8
+	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
+	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), BP
+	VMOVUPS      32(AX), Y7
+	VMULPS       (BP), Y7, Y7
+	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), BP
+	VMOVUPS      64(AX), Y8
+	VMULPS       32(BP), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       (R11), Y3, Y3
+	VMULPS       32(R11), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      (BX), Y3
+	VMOVUPS      32(BX), Y4
+	VCMPPS       $0x1e, Y3, Y1, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, Y4, Y2, Y7
+	VANDPS       Y7, Y6, Y6
+	MOVQ         reset+104(FP), BP
+	VBLENDVPS    Y5, (BP), Y1, Y1
+	MOVQ         reset+104(FP), BP
+	VBLENDVPS    Y6, 32(BP), Y2, Y2
+	VMOVUPS      Y1, (CX)
+	VMOVUPS      Y2, 32(CX)
+	VPADDUSW     (DX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, (DX)
+	VPADDUSW     16(DX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 16(DX)
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      (BP), Y1
+	VSUBPS       Y3, Y1, Y1
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      32(BP), Y2
+	VSUBPS       Y4, Y2, Y2
+	MOVQ         ltheta+112(FP), BP
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       (BP), Y1, Y1
+	MOVQ         ltheta+112(FP), BP
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       32(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	MOVQ         dtheta+120(FP), BP
+	MOVQ         dtheta+120(FP), BP
+	VANDPS       (BP), Y5, Y3
+	MOVQ         dtheta+120(FP), BP
+	MOVQ         dtheta+120(FP), BP
+	VANDPS       32(BP), Y6, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y1, (BX)
+	VMOVUPS      Y2, 32(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (R9)
+	VMOVMSKPS    Y5, BP
+	ORQ          BP, R15
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(R9)
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x08, BP
+	ORQ          BP, R15
+	VMOVUPS      64(DI), Y1
+	VMOVUPS      96(DI), Y2
+	VMOVUPS      64(SI), Y3
+	VMOVUPS      96(SI), Y4
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      64(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      96(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         lT1+128(FP), BP
+	MOVQ         lT1+128(FP), BP
+	VMULPS       64(BP), Y5, Y5
+	MOVQ         lT1+128(FP), BP
+	MOVQ         lT1+128(FP), BP
+	VMULPS       96(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+136(FP), BP
+	MOVQ         cT1+136(FP), BP
+	VMULPS       64(BP), Y1, Y1
+	MOVQ         cT1+136(FP), BP
+	MOVQ         cT1+136(FP), BP
+	VMULPS       96(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, 64(SI)
+	VMOVUPS      Y2, 96(SI)
+	VMOVUPS      64(R9), Y3
+	VMOVUPS      96(R9), Y4
+	VMOVUPS      64(R8), Y5
+	VMOVUPS      96(R8), Y6
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      64(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      96(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT2+152(FP), BP
+	MOVQ         lT2+152(FP), BP
+	VMULPS       64(BP), Y7, Y7
+	MOVQ         lT2+152(FP), BP
+	MOVQ         lT2+152(FP), BP
+	VMULPS       96(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT2+160(FP), BP
+	MOVQ         cT2+160(FP), BP
+	VMULPS       64(BP), Y3, Y3
+	MOVQ         cT2+160(FP), BP
+	MOVQ         cT2+160(FP), BP
+	VMULPS       96(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 64(R8)
+	VMOVUPS      Y4, 96(R8)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 96(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 128(AX)
+	VMOVUPS      64(CX), Y1
+	VMOVUPS      96(CX), Y2
+	MOVQ         rh+80(FP), BP
+	VSUBPS       64(BP), Y1, Y3
+	MOVQ         rh+80(FP), BP
+	VSUBPS       96(BP), Y2, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       64(R12), Y3, Y3
+	VMULPS       96(R12), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    32(DX), Y5
+	VPMOVZXWD    48(DX), Y6
+	VPMOVZXWD    32(R10), Y7
+	VPMOVZXWD    48(R10), Y8
+	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
+	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), BP
+	VMOVUPS      96(AX), Y7
+	VMULPS       64(BP), Y7, Y7
+	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), BP
+	VMOVUPS      128(AX), Y8
+	VMULPS       96(BP), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       64(R11), Y3, Y3
+	VMULPS       96(R11), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      64(BX), Y3
+	VMOVUPS      96(BX), Y4
+	VCMPPS       $0x1e, Y3, Y1, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, Y4, Y2, Y7
+	VANDPS       Y7, Y6, Y6
+	MOVQ         reset+104(FP), BP
+	VBLENDVPS    Y5, 64(BP), Y1, Y1
+	MOVQ         reset+104(FP), BP
+	VBLENDVPS    Y6, 96(BP), Y2, Y2
+	VMOVUPS      Y1, 64(CX)
+	VMOVUPS      Y2, 96(CX)
+	VPADDUSW     32(DX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 32(DX)
+	VPADDUSW     48(DX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 48(DX)
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      64(BP), Y1
+	VSUBPS       Y3, Y1, Y1
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      96(BP), Y2
+	VSUBPS       Y4, Y2, Y2
+	MOVQ         ltheta+112(FP), BP
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       64(BP), Y1, Y1
+	MOVQ         ltheta+112(FP), BP
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       96(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	MOVQ         dtheta+120(FP), BP
+	MOVQ         dtheta+120(FP), BP
+	VANDPS       64(BP), Y5, Y3
+	MOVQ         dtheta+120(FP), BP
+	MOVQ         dtheta+120(FP), BP
+	VANDPS       96(BP), Y6, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y1, 64(BX)
+	VMOVUPS      Y2, 96(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(R9)
+	VMOVMSKPS    Y5, BP
+	SHLQ         $0x10, BP
+	ORQ          BP, R15
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(R9)
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x18, BP
+	ORQ          BP, R15
+	VMOVUPS      128(DI), Y1
+	VMOVUPS      160(DI), Y2
+	VMOVUPS      128(SI), Y3
+	VMOVUPS      160(SI), Y4
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      128(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      160(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         lT1+128(FP), BP
+	MOVQ         lT1+128(FP), BP
+	VMULPS       128(BP), Y5, Y5
+	MOVQ         lT1+128(FP), BP
+	MOVQ         lT1+128(FP), BP
+	VMULPS       160(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+136(FP), BP
+	MOVQ         cT1+136(FP), BP
+	VMULPS       128(BP), Y1, Y1
+	MOVQ         cT1+136(FP), BP
+	MOVQ         cT1+136(FP), BP
+	VMULPS       160(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, 128(SI)
+	VMOVUPS      Y2, 160(SI)
+	VMOVUPS      128(R9), Y3
+	VMOVUPS      160(R9), Y4
+	VMOVUPS      128(R8), Y5
+	VMOVUPS      160(R8), Y6
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      128(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      160(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT2+152(FP), BP
+	MOVQ         lT2+152(FP), BP
+	VMULPS       128(BP), Y7, Y7
+	MOVQ         lT2+152(FP), BP
+	MOVQ         lT2+152(FP), BP
+	VMULPS       160(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT2+160(FP), BP
+	MOVQ         cT2+160(FP), BP
+	VMULPS       128(BP), Y3, Y3
+	MOVQ         cT2+160(FP), BP
+	MOVQ         cT2+160(FP), BP
+	VMULPS       160(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 128(R8)
+	VMOVUPS      Y4, 160(R8)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 160(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 192(AX)
+	VMOVUPS      128(CX), Y1
+	VMOVUPS      160(CX), Y2
+	MOVQ         rh+80(FP), BP
+	VSUBPS       128(BP), Y1, Y3
+	MOVQ         rh+80(FP), BP
+	VSUBPS       160(BP), Y2, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       128(R12), Y3, Y3
+	VMULPS       160(R12), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    64(DX), Y5
+	VPMOVZXWD    80(DX), Y6
+	VPMOVZXWD    64(R10), Y7
+	VPMOVZXWD    80(R10), Y8
+	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
+	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), BP
+	VMOVUPS      160(AX), Y7
+	VMULPS       128(BP), Y7, Y7
+	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), BP
+	VMOVUPS      192(AX), Y8
+	VMULPS       160(BP), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       128(R11), Y3, Y3
+	VMULPS       160(R11), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      128(BX), Y3
+	VMOVUPS      160(BX), Y4
+	VCMPPS       $0x1e, Y3, Y1, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, Y4, Y2, Y7
+	VANDPS       Y7, Y6, Y6
+	MOVQ         reset+104(FP), BP
+	VBLENDVPS    Y5, 128(BP), Y1, Y1
+	MOVQ         reset+104(FP), BP
+	VBLENDVPS    Y6, 160(BP), Y2, Y2
+	VMOVUPS      Y1, 128(CX)
+	VMOVUPS      Y2, 160(CX)
+	VPADDUSW     64(DX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 64(DX)
+	VPADDUSW     80(DX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 80(DX)
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      128(BP), Y1
+	VSUBPS       Y3, Y1, Y1
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      160(BP), Y2
+	VSUBPS       Y4, Y2, Y2
+	MOVQ         ltheta+112(FP), BP
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       128(BP), Y1, Y1
+	MOVQ         ltheta+112(FP), BP
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       160(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	MOVQ         dtheta+120(FP), BP
+	MOVQ         dtheta+120(FP), BP
+	VANDPS       128(BP), Y5, Y3
+	MOVQ         dtheta+120(FP), BP
+	MOVQ         dtheta+120(FP), BP
+	VANDPS       160(BP), Y6, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y1, 128(BX)
+	VMOVUPS      Y2, 160(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(R9)
+	VMOVMSKPS    Y5, BP
+	SHLQ         $0x20, BP
+	ORQ          BP, R15
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(R9)
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x28, BP
+	ORQ          BP, R15
+	VMOVUPS      192(DI), Y1
+	VMOVUPS      224(DI), Y2
+	VMOVUPS      192(SI), Y3
+	VMOVUPS      224(SI), Y4
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      192(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+144(FP), BP
+	VMOVUPS      224(BP), Y6
+	VSUBPS       Y4, Y6, Y6
+	MOVQ         lT1+128(FP), BP
+	MOVQ         lT1+128(FP), BP
+	VMULPS       192(BP), Y5, Y5
+	MOVQ         lT1+128(FP), BP
+	MOVQ         lT1+128(FP), BP
+	VMULPS       224(BP), Y6, Y6
+	VADDPS       Y5, Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+136(FP), BP
+	MOVQ         cT1+136(FP), BP
+	VMULPS       192(BP), Y1, Y1
+	MOVQ         cT1+136(FP), BP
+	MOVQ         cT1+136(FP), BP
+	VMULPS       224(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, 192(SI)
+	VMOVUPS      Y2, 224(SI)
+	VMOVUPS      192(R9), Y3
+	VMOVUPS      224(R9), Y4
+	VMOVUPS      192(R8), Y5
+	VMOVUPS      224(R8), Y6
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      192(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+168(FP), BP
+	VMOVUPS      224(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT2+152(FP), BP
+	MOVQ         lT2+152(FP), BP
+	VMULPS       192(BP), Y7, Y7
+	MOVQ         lT2+152(FP), BP
+	MOVQ         lT2+152(FP), BP
+	VMULPS       224(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT2+160(FP), BP
+	MOVQ         cT2+160(FP), BP
+	VMULPS       192(BP), Y3, Y3
+	MOVQ         cT2+160(FP), BP
+	MOVQ         cT2+160(FP), BP
+	VMULPS       224(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 192(R8)
+	VMOVUPS      Y4, 224(R8)
+	VADDPS       Y3, Y1, Y1
+	VMOVUPS      Y1, 224(AX)
+	VADDPS       Y4, Y2, Y1
+	VMOVUPS      Y1, 256(AX)
+	VMOVUPS      192(CX), Y1
+	VMOVUPS      224(CX), Y2
+	MOVQ         rh+80(FP), BP
+	VSUBPS       192(BP), Y1, Y3
+	MOVQ         rh+80(FP), BP
+	VSUBPS       224(BP), Y2, Y4
+	VMULPS       (AX), Y3, Y3
+	VMULPS       (AX), Y4, Y4
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      vconstc2d00000<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      vconst42b20000<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y3, Y5
+	VMULPS       vconst3fb8aa3b<>+0(SB), Y4, Y6
+	VADDPS       vconst4b400000<>+0(SB), Y5, Y5
+	VSUBPS       vconst4b400000<>+0(SB), Y5, Y5
+	VADDPS       vconst4b400000<>+0(SB), Y6, Y6
+	VSUBPS       vconst4b400000<>+0(SB), Y6, Y6
+	VMULPS       vconst3f318000<>+0(SB), Y5, Y7
+	VMULPS       vconst3f318000<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconstb95e8083<>+0(SB), Y5, Y7
+	VMULPS       vconstb95e8083<>+0(SB), Y6, Y8
+	VSUBPS       Y7, Y3, Y3
+	VSUBPS       Y8, Y4, Y4
+	VMULPS       vconst39500d01<>+0(SB), Y3, Y7
+	VMULPS       vconst39500d01<>+0(SB), Y4, Y8
+	VADDPS       vconst3ab60b61<>+0(SB), Y7, Y7
+	VADDPS       vconst3ab60b61<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3c088889<>+0(SB), Y7, Y7
+	VADDPS       vconst3c088889<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3d2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3d2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3e2aaaab<>+0(SB), Y7, Y7
+	VADDPS       vconst3e2aaaab<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y7, Y7
+	VMULPS       Y4, Y8, Y8
+	VADDPS       vconst3f000000<>+0(SB), Y7, Y7
+	VADDPS       vconst3f000000<>+0(SB), Y8, Y8
+	VMULPS       Y3, Y3, Y9
+	VMULPS       Y4, Y4, Y10
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y8, Y10, Y8
+	VADDPS       Y3, Y7, Y3
+	VADDPS       Y4, Y8, Y4
+	VADDPS       vconst3f800000<>+0(SB), Y3, Y3
+	VADDPS       vconst3f800000<>+0(SB), Y4, Y4
+	VADDPS       vconst4b4000fe<>+0(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y3
+	VPSLLD       $0x17, Y7, Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       vconst4b4000fe<>+0(SB), Y6, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y4, Y4
+	VPSLLD       $0x17, Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VMULPS       192(R12), Y3, Y3
+	VMULPS       224(R12), Y4, Y4
+	VSUBPS       Y1, Y3, Y3
+	VSUBPS       Y2, Y4, Y4
+	VPMOVZXWD    96(DX), Y5
+	VPMOVZXWD    112(DX), Y6
+	VPMOVZXWD    96(R10), Y7
+	VPMOVZXWD    112(R10), Y8
+	VPCMPGTD     Y7, Y5, Y5
+	VPCMPGTD     Y8, Y6, Y6
+	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), BP
+	VMOVUPS      224(AX), Y7
+	VMULPS       192(BP), Y7, Y7
+	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), BP
+	VMOVUPS      256(AX), Y8
+	VMULPS       224(BP), Y8, Y8
+	VANDPS       Y5, Y7, Y7
+	VANDPS       Y6, Y8, Y8
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y8, Y4, Y4
+	VMULPS       192(R11), Y3, Y3
+	VMULPS       224(R11), Y4, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      192(BX), Y3
+	VMOVUPS      224(BX), Y4
+	VCMPPS       $0x1e, Y3, Y1, Y7
+	VANDPS       Y7, Y5, Y5
+	VCMPPS       $0x1e, Y4, Y2, Y7
+	VANDPS       Y7, Y6, Y6
+	MOVQ         reset+104(FP), BP
+	VBLENDVPS    Y5, 192(BP), Y1, Y1
+	MOVQ         reset+104(FP), BP
+	VBLENDVPS    Y6, 224(BP), Y2, Y2
+	VMOVUPS      Y1, 192(CX)
+	VMOVUPS      Y2, 224(CX)
+	VPADDUSW     96(DX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 96(DX)
+	VPADDUSW     112(DX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 112(DX)
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      192(BP), Y1
+	VSUBPS       Y3, Y1, Y1
+	MOVQ         thr+96(FP), BP
+	VMOVUPS      224(BP), Y2
+	VSUBPS       Y4, Y2, Y2
+	MOVQ         ltheta+112(FP), BP
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       192(BP), Y1, Y1
+	MOVQ         ltheta+112(FP), BP
+	MOVQ         ltheta+112(FP), BP
+	VMULPS       224(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	MOVQ         dtheta+120(FP), BP
+	MOVQ         dtheta+120(FP), BP
+	VANDPS       192(BP), Y5, Y3
+	MOVQ         dtheta+120(FP), BP
+	MOVQ         dtheta+120(FP), BP
+	VANDPS       224(BP), Y6, Y4
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      Y1, 192(BX)
+	VMOVUPS      Y2, 224(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(R9)
+	VMOVMSKPS    Y5, BP
+	SHLQ         $0x30, BP
+	ORQ          BP, R15
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(DI)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(R9)
+	VMOVMSKPS    Y6, BP
+	SHLQ         $0x38, BP
+	ORQ          BP, R15
+	MOVQ         R15, (R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x00000100, DI
+	ADDQ         $0x00000100, R8
+	ADDQ         $0x00000100, R9
+	ADDQ         cStride+176(FP), R10
+	ADDQ         kStride+184(FP), R11
+	ADDQ         deltaStride+192(FP), R12
+	MOVQ         rhStride+200(FP), R15
+	ADDQ         R15, rh+80(FP)
+	MOVQ         resStride+208(FP), R15
+	ADDQ         R15, res+88(FP)
+	MOVQ         thrStride+216(FP), R15
+	ADDQ         R15, thr+96(FP)
+	MOVQ         resetStride+224(FP), R15
+	ADDQ         R15, reset+104(FP)
+	MOVQ         lthetaStride+232(FP), R15
+	ADDQ         R15, ltheta+112(FP)
+	MOVQ         dthetaStride+240(FP), R15
+	ADDQ         R15, dtheta+120(FP)
+	MOVQ         lT1Stride+248(FP), R15
+	ADDQ         R15, lT1+128(FP)
+	MOVQ         cT1Stride+256(FP), R15
+	ADDQ         R15, cT1+136(FP)
+	MOVQ         bT1Stride+264(FP), R15
+	ADDQ         R15, bT1+144(FP)
+	MOVQ         lT2Stride+272(FP), R15
+	ADDQ         R15, lT2+152(FP)
+	MOVQ         cT2Stride+280(FP), R15
+	ADDQ         R15, cT2+160(FP)
+	MOVQ         bT2Stride+288(FP), R15
+	ADDQ         R15, bT2+168(FP)
+	DECQ         R14
+	JNZ          SimplifiedAdaptiveExponentialTraced2AVX2_reciprocal_block
 
 SimplifiedAdaptiveExponentialTraced2AVX2_done:
 	VZEROUPPER
 	RET
 
-// func simplifiedAdaptiveExponentialTraced2UniformAVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// func simplifiedAdaptiveExponentialTraced2UniformAVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
-TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX512(SB), NOSPLIT, $328-136
+TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX512(SB), NOSPLIT, $320-136
 	// 0 scalars held in registers, 27 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
-	VMOVSS   const3f800000<>+0(SB), X0
-	VDIVSS   delta+64(FP), X0, X0
-	VMOVSS   X0, (SP)
-	LEAQ     8(SP), AX
+	LEAQ     (SP), AX
 	ADDQ     $0x3f, AX
 	ANDQ     $-64, AX
 	VPCMPEQW Y0, Y0, Y0
@@ -36780,16 +44451,11 @@ TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX512(SB), NOSPLIT, $328-136
 	TESTQ    R11, R11
 	JZ       SimplifiedAdaptiveExponentialTraced2UniformAVX512_done
 
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+64(FP), R12
-	TESTL $0x007fffff, R12
-	JNZ   SimplifiedAdaptiveExponentialTraced2UniformAVX512_block
-	SHRL  $0x17, R12
-	ANDL  $0x000000ff, R12
-	DECL  R12
-	CMPL  R12, $0x000000fc
-	JA    SimplifiedAdaptiveExponentialTraced2UniformAVX512_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+116(FP), R12
+	TESTL R12, R12
+	JZ    SimplifiedAdaptiveExponentialTraced2UniformAVX512_block
 	JMP   SimplifiedAdaptiveExponentialTraced2UniformAVX512_reciprocal_block
 
 SimplifiedAdaptiveExponentialTraced2UniformAVX512_block:
@@ -37228,10 +44894,10 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX512_reciprocal_block:
 	VSUBPS.BCST  rh+68(FP), Z7, Z7
 	VSUBPS.BCST  rh+68(FP), Z8, Z8
 	VSUBPS.BCST  rh+68(FP), Z9, Z9
-	VMULPS.BCST  (SP), Z6, Z6
-	VMULPS.BCST  (SP), Z7, Z7
-	VMULPS.BCST  (SP), Z8, Z8
-	VMULPS.BCST  (SP), Z9, Z9
+	VMULPS.BCST  deltaReciprocal+116(FP), Z6, Z6
+	VMULPS.BCST  deltaReciprocal+116(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+116(FP), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+116(FP), Z9, Z9
 	VBROADCASTSS constc2d00000<>+0(SB), Z14
 	VMAXPS       Z6, Z14, Z6
 	VBROADCASTSS const42b20000<>+0(SB), Z14
@@ -37487,19 +45153,16 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX512_done:
 	VZEROUPPER
 	RET
 
-// func simplifiedAdaptiveExponentialTraced2UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// func simplifiedAdaptiveExponentialTraced2UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2
-TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX2(SB), $840-136
+TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX2(SB), $832-136
 	// 0 scalars held in registers, 27 read from memory where used; vectors interleaved 2 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
-	VMOVSS       const3f800000<>+0(SB), X0
-	VDIVSS       delta+64(FP), X0, X0
-	VMOVSS       X0, (SP)
-	LEAQ         8(SP), AX
+	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
-	VBROADCASTSS (SP), Y1
+	VBROADCASTSS deltaReciprocal+116(FP), Y1
 	VMOVUPS      Y1, (AX)
 	VBROADCASTSS bT1+100(FP), Y1
 	VMOVUPS      Y1, 32(AX)
@@ -37544,16 +45207,11 @@ TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX2(SB), $840-136
 	TESTQ        R11, R11
 	JZ           SimplifiedAdaptiveExponentialTraced2UniformAVX2_done
 
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVL  delta+64(FP), R12
-	TESTL $0x007fffff, R12
-	JNZ   SimplifiedAdaptiveExponentialTraced2UniformAVX2_block
-	SHRL  $0x17, R12
-	ANDL  $0x000000ff, R12
-	DECL  R12
-	CMPL  R12, $0x000000fc
-	JA    SimplifiedAdaptiveExponentialTraced2UniformAVX2_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVL  deltaReciprocal+116(FP), R12
+	TESTL R12, R12
+	JZ    SimplifiedAdaptiveExponentialTraced2UniformAVX2_block
 	JMP   SimplifiedAdaptiveExponentialTraced2UniformAVX2_reciprocal_block
 
 SimplifiedAdaptiveExponentialTraced2UniformAVX2_block:

@@ -65,56 +65,56 @@ func adaptiveLeakyUniformNEON(v *float32, r *uint16, theta *float32, cur *float3
 // uniform kernel's parameters) that ExponentialNEON checks its slices hold.
 //
 //go:noescape
-func exponentialNEON(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, spikes *uint64, blocks int)
+func exponentialNEON(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 
 // exponentialUniformNEON is the kernel of ExponentialUniformNEON on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that ExponentialUniformNEON checks its slices hold.
 //
 //go:noescape
-func exponentialUniformNEON(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
+func exponentialUniformNEON(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int)
 
 // refractoryExponentialNEON is the kernel of RefractoryExponentialNEON on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that RefractoryExponentialNEON checks its slices hold.
 //
 //go:noescape
-func refractoryExponentialNEON(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, spikes *uint64, blocks int)
+func refractoryExponentialNEON(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 
 // refractoryExponentialUniformNEON is the kernel of RefractoryExponentialUniformNEON on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that RefractoryExponentialUniformNEON checks its slices hold.
 //
 //go:noescape
-func refractoryExponentialUniformNEON(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
+func refractoryExponentialUniformNEON(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int)
 
 // adaptiveExponentialNEON is the kernel of AdaptiveExponentialNEON on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that AdaptiveExponentialNEON checks its slices hold.
 //
 //go:noescape
-func adaptiveExponentialNEON(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride int, spikes *uint64, blocks int)
+func adaptiveExponentialNEON(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 
 // adaptiveExponentialUniformNEON is the kernel of AdaptiveExponentialUniformNEON on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that AdaptiveExponentialUniformNEON checks its slices hold.
 //
 //go:noescape
-func adaptiveExponentialUniformNEON(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
+func adaptiveExponentialUniformNEON(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, deltaReciprocal float32, spikes *uint64, blocks int)
 
 // simplifiedAdaptiveExponentialNEON is the kernel of SimplifiedAdaptiveExponentialNEON on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that SimplifiedAdaptiveExponentialNEON checks its slices hold.
 //
 //go:noescape
-func simplifiedAdaptiveExponentialNEON(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride int, spikes *uint64, blocks int)
+func simplifiedAdaptiveExponentialNEON(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 
 // simplifiedAdaptiveExponentialUniformNEON is the kernel of SimplifiedAdaptiveExponentialUniformNEON on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that SimplifiedAdaptiveExponentialUniformNEON checks its slices hold.
 //
 //go:noescape
-func simplifiedAdaptiveExponentialUniformNEON(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
+func simplifiedAdaptiveExponentialUniformNEON(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, deltaReciprocal float32, spikes *uint64, blocks int)
 
 // izhikevichNEON is the kernel of IzhikevichNEON on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
@@ -261,28 +261,28 @@ func adaptiveLeakyTraced2UniformNEON(v *float32, r *uint16, theta *float32, t1 *
 // uniform kernel's parameters) that ExponentialTraced2NEON checks its slices hold.
 //
 //go:noescape
-func exponentialTraced2NEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
+func exponentialTraced2NEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
 
 // exponentialTraced2UniformNEON is the kernel of ExponentialTraced2UniformNEON on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that ExponentialTraced2UniformNEON checks its slices hold.
 //
 //go:noescape
-func exponentialTraced2UniformNEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+func exponentialTraced2UniformNEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
 
 // refractoryExponentialTraced2NEON is the kernel of RefractoryExponentialTraced2NEON on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that RefractoryExponentialTraced2NEON checks its slices hold.
 //
 //go:noescape
-func refractoryExponentialTraced2NEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
+func refractoryExponentialTraced2NEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
 
 // refractoryExponentialTraced2UniformNEON is the kernel of RefractoryExponentialTraced2UniformNEON on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a
 // uniform kernel's parameters) that RefractoryExponentialTraced2UniformNEON checks its slices hold.
 //
 //go:noescape
-func refractoryExponentialTraced2UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+func refractoryExponentialTraced2UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
 
 // izhikevichTraced2NEON is the kernel of IzhikevichTraced2NEON on blocks·64 units, unchecked: every pointer must
 // address the blocks·64 values (64 per block for a parameter of stride 0, one for a

@@ -3219,8 +3219,8 @@ AdaptiveLeakyUniformNEON_block:
 AdaptiveLeakyUniformNEON_done:
 	RET
 
-// func exponentialNEON(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, spikes *uint64, blocks int)
-TEXT ·exponentialNEON(SB), 0, $464-128
+// func exponentialNEON(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int)
+TEXT ·exponentialNEON(SB), 0, $480-136
 	// 1 scalars held in registers, 11 loaded from the stack where used; vectors interleaved 8 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	VMOVI $0, V0.B16
 	MOVD $0x8040201008040201, R0
@@ -3263,6 +3263,9 @@ TEXT ·exponentialNEON(SB), 0, $464-128
 	MOVW $0xc2d00000, R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 192(RSP)
+	MOVWU deltaReciprocal+112(FP), R0
+	VDUP R0, V1.S4
+	FMOVQ F1, 208(RSP)
 	MOVD v+0(FP), R0
 	MOVD cur+8(FP), R1
 	MOVD k+16(FP), R2
@@ -3271,9 +3274,14 @@ TEXT ·exponentialNEON(SB), 0, $464-128
 	MOVD res+40(FP), R5
 	MOVD thr+48(FP), R6
 	MOVD reset+56(FP), R7
-	MOVD spikes+112(FP), R8
-	MOVD blocks+120(FP), R9
+	MOVD spikes+120(FP), R8
+	MOVD blocks+128(FP), R9
 	CBZ R9, ExponentialNEON_done
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVWU deltaReciprocal+112(FP), R10
+	CBZW R10, ExponentialNEON_block
+	B ExponentialNEON_reciprocal_block
 
 ExponentialNEON_block:
 	FMOVQ 0(R0), F1
@@ -3365,21 +3373,21 @@ ExponentialNEON_block:
 	FMOVQ 144(RSP), F16
 	WORD $0x6e30dd10 // fmul v16.4s, v8.4s, v16.4s
 	WORD $0x4e218929 // frintn v9.4s, v9.4s
-	FMOVQ F9, 208(RSP)
+	FMOVQ F9, 224(RSP)
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
-	FMOVQ F10, 224(RSP)
+	FMOVQ F10, 240(RSP)
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
-	FMOVQ F11, 240(RSP)
+	FMOVQ F11, 256(RSP)
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
-	FMOVQ F12, 256(RSP)
+	FMOVQ F12, 272(RSP)
 	WORD $0x4e2189ad // frintn v13.4s, v13.4s
-	FMOVQ F13, 272(RSP)
+	FMOVQ F13, 288(RSP)
 	WORD $0x4e2189ce // frintn v14.4s, v14.4s
-	FMOVQ F14, 288(RSP)
+	FMOVQ F14, 304(RSP)
 	WORD $0x4e2189ef // frintn v15.4s, v15.4s
-	FMOVQ F15, 304(RSP)
+	FMOVQ F15, 320(RSP)
 	WORD $0x4e218a10 // frintn v16.4s, v16.4s
-	FMOVQ F16, 320(RSP)
+	FMOVQ F16, 336(RSP)
 	FMOVQ 112(RSP), F17
 	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
 	FMOVQ 112(RSP), F18
@@ -3598,24 +3606,14 @@ ExponentialNEON_block:
 	WORD $0x4e29d508 // fadd v8.4s, v8.4s, v9.4s
 	MOVW $0x4b4000fe, R10
 	VDUP R10, V9.S4
-	FMOVQ 208(RSP), F10
-	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
-	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
-	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
-	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
-	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
-	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
-	MOVW $0x4b4000fe, R10
-	VDUP R10, V9.S4
 	FMOVQ 224(RSP), F10
 	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
 	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
 	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
 	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x6e29dc42 // fmul v2.4s, v2.4s, v9.4s
+	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
-	WORD $0x6e29dc42 // fmul v2.4s, v2.4s, v9.4s
+	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
 	MOVW $0x4b4000fe, R10
 	VDUP R10, V9.S4
 	FMOVQ 240(RSP), F10
@@ -3623,9 +3621,9 @@ ExponentialNEON_block:
 	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
 	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
 	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
+	WORD $0x6e29dc42 // fmul v2.4s, v2.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
-	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
+	WORD $0x6e29dc42 // fmul v2.4s, v2.4s, v9.4s
 	MOVW $0x4b4000fe, R10
 	VDUP R10, V9.S4
 	FMOVQ 256(RSP), F10
@@ -3633,9 +3631,9 @@ ExponentialNEON_block:
 	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
 	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
 	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x6e29dc84 // fmul v4.4s, v4.4s, v9.4s
+	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
-	WORD $0x6e29dc84 // fmul v4.4s, v4.4s, v9.4s
+	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
 	MOVW $0x4b4000fe, R10
 	VDUP R10, V9.S4
 	FMOVQ 272(RSP), F10
@@ -3643,9 +3641,9 @@ ExponentialNEON_block:
 	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
 	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
 	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x6e29dc84 // fmul v4.4s, v4.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
-	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x6e29dc84 // fmul v4.4s, v4.4s, v9.4s
 	MOVW $0x4b4000fe, R10
 	VDUP R10, V9.S4
 	FMOVQ 288(RSP), F10
@@ -3653,12 +3651,22 @@ ExponentialNEON_block:
 	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
 	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
 	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V9.S4
+	FMOVQ 304(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
 	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
 	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
 	MOVW $0x4b4000fe, R10
 	VDUP R10, V9.S4
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
 	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
 	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
@@ -3668,7 +3676,7 @@ ExponentialNEON_block:
 	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
 	MOVW $0x4b4000fe, R10
 	VDUP R10, V9.S4
-	FMOVQ 320(RSP), F10
+	FMOVQ 336(RSP), F10
 	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
 	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
 	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
@@ -3913,21 +3921,21 @@ ExponentialNEON_block:
 	FMOVQ 144(RSP), F18
 	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
-	FMOVQ F11, 336(RSP)
+	FMOVQ F11, 352(RSP)
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
-	FMOVQ F12, 352(RSP)
+	FMOVQ F12, 368(RSP)
 	WORD $0x4e2189ad // frintn v13.4s, v13.4s
-	FMOVQ F13, 368(RSP)
+	FMOVQ F13, 384(RSP)
 	WORD $0x4e2189ce // frintn v14.4s, v14.4s
-	FMOVQ F14, 384(RSP)
+	FMOVQ F14, 400(RSP)
 	WORD $0x4e2189ef // frintn v15.4s, v15.4s
-	FMOVQ F15, 400(RSP)
+	FMOVQ F15, 416(RSP)
 	WORD $0x4e218a10 // frintn v16.4s, v16.4s
-	FMOVQ F16, 416(RSP)
+	FMOVQ F16, 432(RSP)
 	WORD $0x4e218a31 // frintn v17.4s, v17.4s
-	FMOVQ F17, 432(RSP)
+	FMOVQ F17, 448(RSP)
 	WORD $0x4e218a52 // frintn v18.4s, v18.4s
-	FMOVQ F18, 448(RSP)
+	FMOVQ F18, 464(RSP)
 	FMOVQ 112(RSP), F19
 	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
 	FMOVQ 112(RSP), F20
@@ -4146,24 +4154,14 @@ ExponentialNEON_block:
 	WORD $0x4e2bd54a // fadd v10.4s, v10.4s, v11.4s
 	MOVW $0x4b4000fe, R10
 	VDUP R10, V11.S4
-	FMOVQ 336(RSP), F12
-	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
-	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
-	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
-	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
-	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
-	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
-	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
-	MOVW $0x4b4000fe, R10
-	VDUP R10, V11.S4
 	FMOVQ 352(RSP), F12
 	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
 	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
 	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
 	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
-	WORD $0x6e2bdc84 // fmul v4.4s, v4.4s, v11.4s
+	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
 	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
-	WORD $0x6e2bdc84 // fmul v4.4s, v4.4s, v11.4s
+	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
 	MOVW $0x4b4000fe, R10
 	VDUP R10, V11.S4
 	FMOVQ 368(RSP), F12
@@ -4171,9 +4169,9 @@ ExponentialNEON_block:
 	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
 	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
 	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
-	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
+	WORD $0x6e2bdc84 // fmul v4.4s, v4.4s, v11.4s
 	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
-	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
+	WORD $0x6e2bdc84 // fmul v4.4s, v4.4s, v11.4s
 	MOVW $0x4b4000fe, R10
 	VDUP R10, V11.S4
 	FMOVQ 384(RSP), F12
@@ -4181,9 +4179,9 @@ ExponentialNEON_block:
 	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
 	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
 	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
-	WORD $0x6e2bdcc6 // fmul v6.4s, v6.4s, v11.4s
+	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
 	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
-	WORD $0x6e2bdcc6 // fmul v6.4s, v6.4s, v11.4s
+	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
 	MOVW $0x4b4000fe, R10
 	VDUP R10, V11.S4
 	FMOVQ 400(RSP), F12
@@ -4191,9 +4189,9 @@ ExponentialNEON_block:
 	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
 	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
 	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
-	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	WORD $0x6e2bdcc6 // fmul v6.4s, v6.4s, v11.4s
 	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
-	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	WORD $0x6e2bdcc6 // fmul v6.4s, v6.4s, v11.4s
 	MOVW $0x4b4000fe, R10
 	VDUP R10, V11.S4
 	FMOVQ 416(RSP), F12
@@ -4201,12 +4199,22 @@ ExponentialNEON_block:
 	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
 	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
 	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V11.S4
+	FMOVQ 432(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
 	WORD $0x6e2bdd08 // fmul v8.4s, v8.4s, v11.4s
 	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
 	WORD $0x6e2bdd08 // fmul v8.4s, v8.4s, v11.4s
 	MOVW $0x4b4000fe, R10
 	VDUP R10, V11.S4
-	FMOVQ 432(RSP), F12
+	FMOVQ 448(RSP), F12
 	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
 	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
 	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
@@ -4216,7 +4224,7 @@ ExponentialNEON_block:
 	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
 	MOVW $0x4b4000fe, R10
 	VDUP R10, V11.S4
-	FMOVQ 448(RSP), F12
+	FMOVQ 464(RSP), F12
 	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
 	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
 	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
@@ -4398,12 +4406,1137 @@ ExponentialNEON_block:
 	ADD R10, R7
 	SUBS $1, R9
 	BNE ExponentialNEON_block
+	B ExponentialNEON_done
+
+ExponentialNEON_reciprocal_block:
+	FMOVQ 0(R0), F1
+	FMOVQ 16(R0), F2
+	FMOVQ 32(R0), F3
+	FMOVQ 48(R0), F4
+	FMOVQ 64(R0), F5
+	FMOVQ 80(R0), F6
+	FMOVQ 96(R0), F7
+	FMOVQ 112(R0), F8
+	FMOVQ 0(R4), F9
+	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
+	FMOVQ 16(R4), F9
+	WORD $0x4ea9d442 // fsub v2.4s, v2.4s, v9.4s
+	FMOVQ 32(R4), F9
+	WORD $0x4ea9d463 // fsub v3.4s, v3.4s, v9.4s
+	FMOVQ 48(R4), F9
+	WORD $0x4ea9d484 // fsub v4.4s, v4.4s, v9.4s
+	FMOVQ 64(R4), F9
+	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
+	FMOVQ 80(R4), F9
+	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
+	FMOVQ 96(R4), F9
+	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
+	FMOVQ 112(R4), F9
+	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dc42 // fmul v2.4s, v2.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dc84 // fmul v4.4s, v4.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f421 // fmax v1.4s, v1.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f421 // fmin v1.4s, v1.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f442 // fmax v2.4s, v2.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f442 // fmin v2.4s, v2.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f463 // fmax v3.4s, v3.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f463 // fmin v3.4s, v3.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f484 // fmax v4.4s, v4.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f484 // fmin v4.4s, v4.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4a5 // fmax v5.4s, v5.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4a5 // fmin v5.4s, v5.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4c6 // fmax v6.4s, v6.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4c6 // fmin v6.4s, v6.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4e7 // fmax v7.4s, v7.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4e7 // fmin v7.4s, v7.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f508 // fmax v8.4s, v8.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f508 // fmin v8.4s, v8.4s, v9.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x6e29dc29 // fmul v9.4s, v1.4s, v9.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x6e2adc4a // fmul v10.4s, v2.4s, v10.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x6e2bdc6b // fmul v11.4s, v3.4s, v11.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x6e2cdc8c // fmul v12.4s, v4.4s, v12.4s
+	FMOVQ 144(RSP), F13
+	WORD $0x6e2ddcad // fmul v13.4s, v5.4s, v13.4s
+	FMOVQ 144(RSP), F14
+	WORD $0x6e2edcce // fmul v14.4s, v6.4s, v14.4s
+	FMOVQ 144(RSP), F15
+	WORD $0x6e2fdcef // fmul v15.4s, v7.4s, v15.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e30dd10 // fmul v16.4s, v8.4s, v16.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	FMOVQ F9, 224(RSP)
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	FMOVQ F10, 240(RSP)
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	FMOVQ F11, 256(RSP)
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ F12, 272(RSP)
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ F13, 288(RSP)
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 304(RSP)
+	WORD $0x4e2189ef // frintn v15.4s, v15.4s
+	FMOVQ F15, 320(RSP)
+	WORD $0x4e218a10 // frintn v16.4s, v16.4s
+	FMOVQ F16, 336(RSP)
+	FMOVQ 112(RSP), F17
+	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
+	FMOVQ 112(RSP), F21
+	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
+	FMOVQ 112(RSP), F22
+	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
+	FMOVQ 112(RSP), F23
+	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
+	FMOVQ 112(RSP), F24
+	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
+	WORD $0x4eb1d421 // fsub v1.4s, v1.4s, v17.4s
+	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
+	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
+	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
+	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
+	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
+	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
+	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31dd29 // fmul v9.4s, v9.4s, v17.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31dd4a // fmul v10.4s, v10.4s, v17.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31dd6b // fmul v11.4s, v11.4s, v17.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31dd8c // fmul v12.4s, v12.4s, v17.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31ddce // fmul v14.4s, v14.4s, v17.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31ddef // fmul v15.4s, v15.4s, v17.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
+	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
+	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 16(RSP), F9
+	WORD $0x6e21dd29 // fmul v9.4s, v9.4s, v1.4s
+	FMOVQ 16(RSP), F10
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	FMOVQ 16(RSP), F11
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	FMOVQ 16(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 16(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d54a // fadd v10.4s, v10.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d56b // fadd v11.4s, v11.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d58c // fadd v12.4s, v12.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e21dd29 // fmul v9.4s, v9.4s, v1.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d54a // fadd v10.4s, v10.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d56b // fadd v11.4s, v11.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d58c // fadd v12.4s, v12.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e21dd29 // fmul v9.4s, v9.4s, v1.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d54a // fadd v10.4s, v10.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d56b // fadd v11.4s, v11.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d58c // fadd v12.4s, v12.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e21dd29 // fmul v9.4s, v9.4s, v1.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d54a // fadd v10.4s, v10.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d56b // fadd v11.4s, v11.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d58c // fadd v12.4s, v12.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e21dd29 // fmul v9.4s, v9.4s, v1.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d54a // fadd v10.4s, v10.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d56b // fadd v11.4s, v11.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d58c // fadd v12.4s, v12.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e21dc31 // fmul v17.4s, v1.4s, v1.4s
+	WORD $0x6e22dc52 // fmul v18.4s, v2.4s, v2.4s
+	WORD $0x6e23dc73 // fmul v19.4s, v3.4s, v3.4s
+	WORD $0x6e24dc94 // fmul v20.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb5 // fmul v21.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd6 // fmul v22.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf7 // fmul v23.4s, v7.4s, v7.4s
+	WORD $0x6e28dd18 // fmul v24.4s, v8.4s, v8.4s
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	WORD $0x6e2bde6b // fmul v11.4s, v19.4s, v11.4s
+	WORD $0x6e2cde8c // fmul v12.4s, v20.4s, v12.4s
+	WORD $0x6e2ddead // fmul v13.4s, v21.4s, v13.4s
+	WORD $0x6e2edece // fmul v14.4s, v22.4s, v14.4s
+	WORD $0x6e2fdeef // fmul v15.4s, v23.4s, v15.4s
+	WORD $0x6e30df10 // fmul v16.4s, v24.4s, v16.4s
+	WORD $0x4e21d521 // fadd v1.4s, v9.4s, v1.4s
+	WORD $0x4e22d542 // fadd v2.4s, v10.4s, v2.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e29d442 // fadd v2.4s, v2.4s, v9.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e29d463 // fadd v3.4s, v3.4s, v9.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e29d484 // fadd v4.4s, v4.4s, v9.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e29d4c6 // fadd v6.4s, v6.4s, v9.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e29d4e7 // fadd v7.4s, v7.4s, v9.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e29d508 // fadd v8.4s, v8.4s, v9.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V9.S4
+	FMOVQ 224(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V9.S4
+	FMOVQ 240(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dc42 // fmul v2.4s, v2.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dc42 // fmul v2.4s, v2.4s, v9.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V9.S4
+	FMOVQ 256(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V9.S4
+	FMOVQ 272(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dc84 // fmul v4.4s, v4.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dc84 // fmul v4.4s, v4.4s, v9.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V9.S4
+	FMOVQ 288(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V9.S4
+	FMOVQ 304(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V9.S4
+	FMOVQ 320(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V9.S4
+	FMOVQ 336(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 0(R3), F9
+	WORD $0x6e21dd21 // fmul v1.4s, v9.4s, v1.4s
+	FMOVQ 16(R3), F9
+	WORD $0x6e22dd22 // fmul v2.4s, v9.4s, v2.4s
+	FMOVQ 32(R3), F9
+	WORD $0x6e23dd23 // fmul v3.4s, v9.4s, v3.4s
+	FMOVQ 48(R3), F9
+	WORD $0x6e24dd24 // fmul v4.4s, v9.4s, v4.4s
+	FMOVQ 64(R3), F9
+	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
+	FMOVQ 80(R3), F9
+	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
+	FMOVQ 96(R3), F9
+	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
+	FMOVQ 112(R3), F9
+	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
+	FMOVQ 0(R0), F9
+	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
+	FMOVQ 16(R0), F9
+	WORD $0x4ea9d442 // fsub v2.4s, v2.4s, v9.4s
+	FMOVQ 32(R0), F9
+	WORD $0x4ea9d463 // fsub v3.4s, v3.4s, v9.4s
+	FMOVQ 48(R0), F9
+	WORD $0x4ea9d484 // fsub v4.4s, v4.4s, v9.4s
+	FMOVQ 64(R0), F9
+	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
+	FMOVQ 80(R0), F9
+	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
+	FMOVQ 96(R0), F9
+	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
+	FMOVQ 112(R0), F9
+	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
+	FMOVQ 0(R1), F9
+	FMOVQ 16(R1), F10
+	FMOVQ 32(R1), F11
+	FMOVQ 48(R1), F12
+	FMOVQ 64(R1), F13
+	FMOVQ 80(R1), F14
+	FMOVQ 96(R1), F15
+	FMOVQ 112(R1), F16
+	FMOVQ 0(R5), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 16(R5), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 32(R5), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 48(R5), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	FMOVQ 64(R5), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 80(R5), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 96(R5), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 112(R5), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
+	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	FMOVQ 0(R2), F9
+	WORD $0x6e21dd21 // fmul v1.4s, v9.4s, v1.4s
+	FMOVQ 16(R2), F9
+	WORD $0x6e22dd22 // fmul v2.4s, v9.4s, v2.4s
+	FMOVQ 32(R2), F9
+	WORD $0x6e23dd23 // fmul v3.4s, v9.4s, v3.4s
+	FMOVQ 48(R2), F9
+	WORD $0x6e24dd24 // fmul v4.4s, v9.4s, v4.4s
+	FMOVQ 64(R2), F9
+	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
+	FMOVQ 80(R2), F9
+	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
+	FMOVQ 96(R2), F9
+	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
+	FMOVQ 112(R2), F9
+	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
+	FMOVQ 0(R0), F9
+	WORD $0x4e21d521 // fadd v1.4s, v9.4s, v1.4s
+	FMOVQ 16(R0), F9
+	WORD $0x4e22d522 // fadd v2.4s, v9.4s, v2.4s
+	FMOVQ 32(R0), F9
+	WORD $0x4e23d523 // fadd v3.4s, v9.4s, v3.4s
+	FMOVQ 48(R0), F9
+	WORD $0x4e24d524 // fadd v4.4s, v9.4s, v4.4s
+	FMOVQ 64(R0), F9
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 80(R0), F9
+	WORD $0x4e26d526 // fadd v6.4s, v9.4s, v6.4s
+	FMOVQ 96(R0), F9
+	WORD $0x4e27d527 // fadd v7.4s, v9.4s, v7.4s
+	FMOVQ 112(R0), F9
+	WORD $0x4e28d528 // fadd v8.4s, v9.4s, v8.4s
+	FMOVQ 0(R6), F9
+	WORD $0x6ea9e429 // fcmgt v9.4s, v1.4s, v9.4s
+	FMOVQ 16(R6), F10
+	WORD $0x6eaae44a // fcmgt v10.4s, v2.4s, v10.4s
+	FMOVQ 32(R6), F11
+	WORD $0x6eabe46b // fcmgt v11.4s, v3.4s, v11.4s
+	FMOVQ 48(R6), F12
+	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
+	FMOVQ 64(R6), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 80(R6), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 96(R6), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 112(R6), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 0(R7), F17
+	WORD $0x6ea91e21 // bit v1.16b, v17.16b, v9.16b
+	FMOVQ 16(R7), F17
+	WORD $0x6eaa1e22 // bit v2.16b, v17.16b, v10.16b
+	FMOVQ 32(R7), F17
+	WORD $0x6eab1e23 // bit v3.16b, v17.16b, v11.16b
+	FMOVQ 48(R7), F17
+	WORD $0x6eac1e24 // bit v4.16b, v17.16b, v12.16b
+	FMOVQ 64(R7), F17
+	WORD $0x6ead1e25 // bit v5.16b, v17.16b, v13.16b
+	FMOVQ 80(R7), F17
+	WORD $0x6eae1e26 // bit v6.16b, v17.16b, v14.16b
+	FMOVQ 96(R7), F17
+	WORD $0x6eaf1e27 // bit v7.16b, v17.16b, v15.16b
+	FMOVQ 112(R7), F17
+	WORD $0x6eb01e28 // bit v8.16b, v17.16b, v16.16b
+	FMOVQ F1, 0(R0)
+	FMOVQ F2, 16(R0)
+	FMOVQ F3, 32(R0)
+	FMOVQ F4, 48(R0)
+	FMOVQ F5, 64(R0)
+	FMOVQ F6, 80(R0)
+	FMOVQ F7, 96(R0)
+	FMOVQ F8, 112(R0)
+	WORD $0x0e612921 // xtn v1.4h, v9.4s
+	WORD $0x4e612941 // xtn2 v1.8h, v10.4s
+	WORD $0x0e612962 // xtn v2.4h, v11.4s
+	WORD $0x4e612982 // xtn2 v2.8h, v12.4s
+	WORD $0x0e212821 // xtn v1.8b, v1.8h
+	WORD $0x4e212841 // xtn2 v1.16b, v2.8h
+	WORD $0x0e6129a2 // xtn v2.4h, v13.4s
+	WORD $0x4e6129c2 // xtn2 v2.8h, v14.4s
+	WORD $0x0e6129e3 // xtn v3.4h, v15.4s
+	WORD $0x4e612a03 // xtn2 v3.8h, v16.4s
+	WORD $0x0e212842 // xtn v2.8b, v2.8h
+	WORD $0x4e212862 // xtn2 v2.16b, v3.8h
+	FMOVQ 128(R0), F3
+	FMOVQ 144(R0), F4
+	FMOVQ 160(R0), F5
+	FMOVQ 176(R0), F6
+	FMOVQ 192(R0), F7
+	FMOVQ 208(R0), F8
+	FMOVQ 224(R0), F9
+	FMOVQ 240(R0), F10
+	FMOVQ 128(R4), F11
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	FMOVQ 144(R4), F11
+	WORD $0x4eabd484 // fsub v4.4s, v4.4s, v11.4s
+	FMOVQ 160(R4), F11
+	WORD $0x4eabd4a5 // fsub v5.4s, v5.4s, v11.4s
+	FMOVQ 176(R4), F11
+	WORD $0x4eabd4c6 // fsub v6.4s, v6.4s, v11.4s
+	FMOVQ 192(R4), F11
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	FMOVQ 208(R4), F11
+	WORD $0x4eabd508 // fsub v8.4s, v8.4s, v11.4s
+	FMOVQ 224(R4), F11
+	WORD $0x4eabd529 // fsub v9.4s, v9.4s, v11.4s
+	FMOVQ 240(R4), F11
+	WORD $0x4eabd54a // fsub v10.4s, v10.4s, v11.4s
+	FMOVQ 208(RSP), F11
+	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
+	FMOVQ 208(RSP), F11
+	WORD $0x6e2bdc84 // fmul v4.4s, v4.4s, v11.4s
+	FMOVQ 208(RSP), F11
+	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
+	FMOVQ 208(RSP), F11
+	WORD $0x6e2bdcc6 // fmul v6.4s, v6.4s, v11.4s
+	FMOVQ 208(RSP), F11
+	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	FMOVQ 208(RSP), F11
+	WORD $0x6e2bdd08 // fmul v8.4s, v8.4s, v11.4s
+	FMOVQ 208(RSP), F11
+	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
+	FMOVQ 208(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bf463 // fmax v3.4s, v3.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4eabf463 // fmin v3.4s, v3.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bf484 // fmax v4.4s, v4.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4eabf484 // fmin v4.4s, v4.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bf4a5 // fmax v5.4s, v5.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4eabf4a5 // fmin v5.4s, v5.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bf4c6 // fmax v6.4s, v6.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4eabf4c6 // fmin v6.4s, v6.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bf4e7 // fmax v7.4s, v7.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4eabf4e7 // fmin v7.4s, v7.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bf508 // fmax v8.4s, v8.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4eabf508 // fmin v8.4s, v8.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bf529 // fmax v9.4s, v9.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4eabf529 // fmin v9.4s, v9.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bf54a // fmax v10.4s, v10.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4eabf54a // fmin v10.4s, v10.4s, v11.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x6e2bdc6b // fmul v11.4s, v3.4s, v11.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x6e2cdc8c // fmul v12.4s, v4.4s, v12.4s
+	FMOVQ 144(RSP), F13
+	WORD $0x6e2ddcad // fmul v13.4s, v5.4s, v13.4s
+	FMOVQ 144(RSP), F14
+	WORD $0x6e2edcce // fmul v14.4s, v6.4s, v14.4s
+	FMOVQ 144(RSP), F15
+	WORD $0x6e2fdcef // fmul v15.4s, v7.4s, v15.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e30dd10 // fmul v16.4s, v8.4s, v16.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	FMOVQ F11, 352(RSP)
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ F12, 368(RSP)
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ F13, 384(RSP)
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 400(RSP)
+	WORD $0x4e2189ef // frintn v15.4s, v15.4s
+	FMOVQ F15, 416(RSP)
+	WORD $0x4e218a10 // frintn v16.4s, v16.4s
+	FMOVQ F16, 432(RSP)
+	WORD $0x4e218a31 // frintn v17.4s, v17.4s
+	FMOVQ F17, 448(RSP)
+	WORD $0x4e218a52 // frintn v18.4s, v18.4s
+	FMOVQ F18, 464(RSP)
+	FMOVQ 112(RSP), F19
+	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
+	FMOVQ 112(RSP), F21
+	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
+	FMOVQ 112(RSP), F22
+	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
+	FMOVQ 112(RSP), F23
+	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
+	FMOVQ 112(RSP), F24
+	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
+	FMOVQ 112(RSP), F25
+	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
+	FMOVQ 112(RSP), F26
+	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
+	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
+	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
+	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
+	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
+	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
+	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
+	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
+	FMOVQ 176(RSP), F19
+	WORD $0x6e33dd6b // fmul v11.4s, v11.4s, v19.4s
+	FMOVQ 176(RSP), F19
+	WORD $0x6e33dd8c // fmul v12.4s, v12.4s, v19.4s
+	FMOVQ 176(RSP), F19
+	WORD $0x6e33ddad // fmul v13.4s, v13.4s, v19.4s
+	FMOVQ 176(RSP), F19
+	WORD $0x6e33ddce // fmul v14.4s, v14.4s, v19.4s
+	FMOVQ 176(RSP), F19
+	WORD $0x6e33ddef // fmul v15.4s, v15.4s, v19.4s
+	FMOVQ 176(RSP), F19
+	WORD $0x6e33de10 // fmul v16.4s, v16.4s, v19.4s
+	FMOVQ 176(RSP), F19
+	WORD $0x6e33de31 // fmul v17.4s, v17.4s, v19.4s
+	FMOVQ 176(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	FMOVQ 16(RSP), F11
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	FMOVQ 16(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 16(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 16(RSP), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 16(RSP), F18
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x4e33d58c // fadd v12.4s, v12.4s, v19.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x4e33d5ad // fadd v13.4s, v13.4s, v19.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x4e33d5ce // fadd v14.4s, v14.4s, v19.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x4e33d610 // fadd v16.4s, v16.4s, v19.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x4e33d652 // fadd v18.4s, v18.4s, v19.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d58c // fadd v12.4s, v12.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d5ad // fadd v13.4s, v13.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d5ce // fadd v14.4s, v14.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d610 // fadd v16.4s, v16.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d652 // fadd v18.4s, v18.4s, v19.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x4e33d58c // fadd v12.4s, v12.4s, v19.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x4e33d5ad // fadd v13.4s, v13.4s, v19.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x4e33d5ce // fadd v14.4s, v14.4s, v19.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x4e33d610 // fadd v16.4s, v16.4s, v19.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x4e33d652 // fadd v18.4s, v18.4s, v19.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x4e33d58c // fadd v12.4s, v12.4s, v19.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x4e33d5ad // fadd v13.4s, v13.4s, v19.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x4e33d5ce // fadd v14.4s, v14.4s, v19.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x4e33d610 // fadd v16.4s, v16.4s, v19.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x4e33d652 // fadd v18.4s, v18.4s, v19.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x4e33d58c // fadd v12.4s, v12.4s, v19.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x4e33d5ad // fadd v13.4s, v13.4s, v19.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x4e33d5ce // fadd v14.4s, v14.4s, v19.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x4e33d610 // fadd v16.4s, v16.4s, v19.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x4e33d652 // fadd v18.4s, v18.4s, v19.4s
+	WORD $0x6e23dc73 // fmul v19.4s, v3.4s, v3.4s
+	WORD $0x6e24dc94 // fmul v20.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb5 // fmul v21.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd6 // fmul v22.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf7 // fmul v23.4s, v7.4s, v7.4s
+	WORD $0x6e28dd18 // fmul v24.4s, v8.4s, v8.4s
+	WORD $0x6e29dd39 // fmul v25.4s, v9.4s, v9.4s
+	WORD $0x6e2add5a // fmul v26.4s, v10.4s, v10.4s
+	WORD $0x6e2bde6b // fmul v11.4s, v19.4s, v11.4s
+	WORD $0x6e2cde8c // fmul v12.4s, v20.4s, v12.4s
+	WORD $0x6e2ddead // fmul v13.4s, v21.4s, v13.4s
+	WORD $0x6e2edece // fmul v14.4s, v22.4s, v14.4s
+	WORD $0x6e2fdeef // fmul v15.4s, v23.4s, v15.4s
+	WORD $0x6e30df10 // fmul v16.4s, v24.4s, v16.4s
+	WORD $0x6e31df31 // fmul v17.4s, v25.4s, v17.4s
+	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd484 // fadd v4.4s, v4.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd4a5 // fadd v5.4s, v5.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd4c6 // fadd v6.4s, v6.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd508 // fadd v8.4s, v8.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd529 // fadd v9.4s, v9.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd54a // fadd v10.4s, v10.4s, v11.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V11.S4
+	FMOVQ 352(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V11.S4
+	FMOVQ 368(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdc84 // fmul v4.4s, v4.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdc84 // fmul v4.4s, v4.4s, v11.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V11.S4
+	FMOVQ 384(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V11.S4
+	FMOVQ 400(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdcc6 // fmul v6.4s, v6.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdcc6 // fmul v6.4s, v6.4s, v11.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V11.S4
+	FMOVQ 416(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V11.S4
+	FMOVQ 432(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdd08 // fmul v8.4s, v8.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdd08 // fmul v8.4s, v8.4s, v11.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V11.S4
+	FMOVQ 448(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
+	MOVW $0x4b4000fe, R10
+	VDUP R10, V11.S4
+	FMOVQ 464(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	FMOVQ 128(R3), F11
+	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
+	FMOVQ 144(R3), F11
+	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
+	FMOVQ 160(R3), F11
+	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
+	FMOVQ 176(R3), F11
+	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
+	FMOVQ 192(R3), F11
+	WORD $0x6e27dd67 // fmul v7.4s, v11.4s, v7.4s
+	FMOVQ 208(R3), F11
+	WORD $0x6e28dd68 // fmul v8.4s, v11.4s, v8.4s
+	FMOVQ 224(R3), F11
+	WORD $0x6e29dd69 // fmul v9.4s, v11.4s, v9.4s
+	FMOVQ 240(R3), F11
+	WORD $0x6e2add6a // fmul v10.4s, v11.4s, v10.4s
+	FMOVQ 128(R0), F11
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	FMOVQ 144(R0), F11
+	WORD $0x4eabd484 // fsub v4.4s, v4.4s, v11.4s
+	FMOVQ 160(R0), F11
+	WORD $0x4eabd4a5 // fsub v5.4s, v5.4s, v11.4s
+	FMOVQ 176(R0), F11
+	WORD $0x4eabd4c6 // fsub v6.4s, v6.4s, v11.4s
+	FMOVQ 192(R0), F11
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	FMOVQ 208(R0), F11
+	WORD $0x4eabd508 // fsub v8.4s, v8.4s, v11.4s
+	FMOVQ 224(R0), F11
+	WORD $0x4eabd529 // fsub v9.4s, v9.4s, v11.4s
+	FMOVQ 240(R0), F11
+	WORD $0x4eabd54a // fsub v10.4s, v10.4s, v11.4s
+	FMOVQ 128(R1), F11
+	FMOVQ 144(R1), F12
+	FMOVQ 160(R1), F13
+	FMOVQ 176(R1), F14
+	FMOVQ 192(R1), F15
+	FMOVQ 208(R1), F16
+	FMOVQ 224(R1), F17
+	FMOVQ 240(R1), F18
+	FMOVQ 128(R5), F19
+	WORD $0x6e2bde6b // fmul v11.4s, v19.4s, v11.4s
+	FMOVQ 144(R5), F19
+	WORD $0x6e2cde6c // fmul v12.4s, v19.4s, v12.4s
+	FMOVQ 160(R5), F19
+	WORD $0x6e2dde6d // fmul v13.4s, v19.4s, v13.4s
+	FMOVQ 176(R5), F19
+	WORD $0x6e2ede6e // fmul v14.4s, v19.4s, v14.4s
+	FMOVQ 192(R5), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 208(R5), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 224(R5), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 240(R5), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ 128(R2), F11
+	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
+	FMOVQ 144(R2), F11
+	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
+	FMOVQ 160(R2), F11
+	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
+	FMOVQ 176(R2), F11
+	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
+	FMOVQ 192(R2), F11
+	WORD $0x6e27dd67 // fmul v7.4s, v11.4s, v7.4s
+	FMOVQ 208(R2), F11
+	WORD $0x6e28dd68 // fmul v8.4s, v11.4s, v8.4s
+	FMOVQ 224(R2), F11
+	WORD $0x6e29dd69 // fmul v9.4s, v11.4s, v9.4s
+	FMOVQ 240(R2), F11
+	WORD $0x6e2add6a // fmul v10.4s, v11.4s, v10.4s
+	FMOVQ 128(R0), F11
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	FMOVQ 144(R0), F11
+	WORD $0x4e24d564 // fadd v4.4s, v11.4s, v4.4s
+	FMOVQ 160(R0), F11
+	WORD $0x4e25d565 // fadd v5.4s, v11.4s, v5.4s
+	FMOVQ 176(R0), F11
+	WORD $0x4e26d566 // fadd v6.4s, v11.4s, v6.4s
+	FMOVQ 192(R0), F11
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ 208(R0), F11
+	WORD $0x4e28d568 // fadd v8.4s, v11.4s, v8.4s
+	FMOVQ 224(R0), F11
+	WORD $0x4e29d569 // fadd v9.4s, v11.4s, v9.4s
+	FMOVQ 240(R0), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	FMOVQ 128(R6), F11
+	WORD $0x6eabe46b // fcmgt v11.4s, v3.4s, v11.4s
+	FMOVQ 144(R6), F12
+	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
+	FMOVQ 160(R6), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 176(R6), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 192(R6), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 208(R6), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 224(R6), F17
+	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
+	FMOVQ 240(R6), F18
+	WORD $0x6eb2e552 // fcmgt v18.4s, v10.4s, v18.4s
+	FMOVQ 128(R7), F19
+	WORD $0x6eab1e63 // bit v3.16b, v19.16b, v11.16b
+	FMOVQ 144(R7), F19
+	WORD $0x6eac1e64 // bit v4.16b, v19.16b, v12.16b
+	FMOVQ 160(R7), F19
+	WORD $0x6ead1e65 // bit v5.16b, v19.16b, v13.16b
+	FMOVQ 176(R7), F19
+	WORD $0x6eae1e66 // bit v6.16b, v19.16b, v14.16b
+	FMOVQ 192(R7), F19
+	WORD $0x6eaf1e67 // bit v7.16b, v19.16b, v15.16b
+	FMOVQ 208(R7), F19
+	WORD $0x6eb01e68 // bit v8.16b, v19.16b, v16.16b
+	FMOVQ 224(R7), F19
+	WORD $0x6eb11e69 // bit v9.16b, v19.16b, v17.16b
+	FMOVQ 240(R7), F19
+	WORD $0x6eb21e6a // bit v10.16b, v19.16b, v18.16b
+	FMOVQ F3, 128(R0)
+	FMOVQ F4, 144(R0)
+	FMOVQ F5, 160(R0)
+	FMOVQ F6, 176(R0)
+	FMOVQ F7, 192(R0)
+	FMOVQ F8, 208(R0)
+	FMOVQ F9, 224(R0)
+	FMOVQ F10, 240(R0)
+	WORD $0x0e612963 // xtn v3.4h, v11.4s
+	WORD $0x4e612983 // xtn2 v3.8h, v12.4s
+	WORD $0x0e6129a4 // xtn v4.4h, v13.4s
+	WORD $0x4e6129c4 // xtn2 v4.8h, v14.4s
+	WORD $0x0e212863 // xtn v3.8b, v3.8h
+	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
+	WORD $0x0e6129e4 // xtn v4.4h, v15.4s
+	WORD $0x4e612a04 // xtn2 v4.8h, v16.4s
+	WORD $0x0e612a25 // xtn v5.4h, v17.4s
+	WORD $0x4e612a45 // xtn2 v5.8h, v18.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	WORD $0x4e201c21 // and v1.16b, v1.16b, v0.16b
+	WORD $0x4e201c42 // and v2.16b, v2.16b, v0.16b
+	WORD $0x4e201c63 // and v3.16b, v3.16b, v0.16b
+	WORD $0x4e201c84 // and v4.16b, v4.16b, v0.16b
+	WORD $0x4e22bc21 // addp v1.16b, v1.16b, v2.16b
+	WORD $0x4e24bc62 // addp v2.16b, v3.16b, v4.16b
+	WORD $0x4e22bc21 // addp v1.16b, v1.16b, v2.16b
+	WORD $0x4e21bc21 // addp v1.16b, v1.16b, v1.16b
+	FMOVD F1, R10
+	MOVD.P R10, 8(R8)
+	ADD $256, R0
+	ADD $256, R1
+	MOVD kStride+64(FP), R10
+	ADD R10, R2
+	MOVD deltaStride+72(FP), R10
+	ADD R10, R3
+	MOVD rhStride+80(FP), R10
+	ADD R10, R4
+	MOVD resStride+88(FP), R10
+	ADD R10, R5
+	MOVD thrStride+96(FP), R10
+	ADD R10, R6
+	MOVD resetStride+104(FP), R10
+	ADD R10, R7
+	SUBS $1, R9
+	BNE ExponentialNEON_reciprocal_block
 
 ExponentialNEON_done:
 	RET
 
-// func exponentialUniformNEON(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
-TEXT ·exponentialUniformNEON(SB), 0, $576-56
+// func exponentialUniformNEON(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int)
+TEXT ·exponentialUniformNEON(SB), 0, $576-64
 	// 1 scalars held in registers, 17 loaded from the stack where used; vectors interleaved 8 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	VMOVI $0, V0.B16
 	MOVD $0x8040201008040201, R0
@@ -4446,43 +5579,36 @@ TEXT ·exponentialUniformNEON(SB), 0, $576-56
 	MOVW $0xc2d00000, R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 192(RSP)
-	MOVWU delta+20(FP), R0
+	MOVWU deltaReciprocal+40(FP), R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 208(RSP)
-	MOVWU k+16(FP), R0
+	MOVWU delta+20(FP), R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 224(RSP)
-	MOVWU res+28(FP), R0
+	MOVWU k+16(FP), R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 240(RSP)
-	MOVWU reset+36(FP), R0
+	MOVWU res+28(FP), R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 256(RSP)
-	MOVWU rh+24(FP), R0
+	MOVWU reset+36(FP), R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 272(RSP)
-	MOVWU thr+32(FP), R0
+	MOVWU rh+24(FP), R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 288(RSP)
-	FMOVS $(1.0), F1
-	FMOVS delta+20(FP), F2
-	FDIVS F2, F1, F1
-	VDUP V1.S[0], V1.S4
+	MOVWU thr+32(FP), R0
+	VDUP R0, V1.S4
 	FMOVQ F1, 304(RSP)
 	MOVD v+0(FP), R0
 	MOVD cur+8(FP), R1
-	MOVD spikes+40(FP), R2
-	MOVD blocks+48(FP), R3
+	MOVD spikes+48(FP), R2
+	MOVD blocks+56(FP), R3
 	CBZ R3, ExponentialUniformNEON_done
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVWU delta+20(FP), R4
-	TSTW $0x7fffff, R4
-	BNE ExponentialUniformNEON_block
-	UBFX $23, R4, $8, R4
-	SUB $1, R4
-	CMP $252, R4
-	BHI ExponentialUniformNEON_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVWU deltaReciprocal+40(FP), R4
+	CBZW R4, ExponentialUniformNEON_block
 	B ExponentialUniformNEON_reciprocal_block
 
 ExponentialUniformNEON_block:
@@ -4494,37 +5620,37 @@ ExponentialUniformNEON_block:
 	FMOVQ 80(R0), F6
 	FMOVQ 96(R0), F7
 	FMOVQ 112(R0), F8
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x4ea9d442 // fsub v2.4s, v2.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x4ea9d463 // fsub v3.4s, v3.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x4ea9d484 // fsub v4.4s, v4.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e29fc21 // fdiv v1.4s, v1.4s, v9.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e29fc42 // fdiv v2.4s, v2.4s, v9.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e29fc63 // fdiv v3.4s, v3.4s, v9.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e29fc84 // fdiv v4.4s, v4.4s, v9.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e29fca5 // fdiv v5.4s, v5.4s, v9.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e29fcc6 // fdiv v6.4s, v6.4s, v9.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e29fce7 // fdiv v7.4s, v7.4s, v9.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e29fd08 // fdiv v8.4s, v8.4s, v9.4s
 	FMOVQ 192(RSP), F9
 	WORD $0x4e29f421 // fmax v1.4s, v1.4s, v9.4s
@@ -4886,21 +6012,21 @@ ExponentialUniformNEON_block:
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e21dd21 // fmul v1.4s, v9.4s, v1.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e22dd22 // fmul v2.4s, v9.4s, v2.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e23dd23 // fmul v3.4s, v9.4s, v3.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e24dd24 // fmul v4.4s, v9.4s, v4.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
 	FMOVQ 0(R0), F9
 	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
@@ -4926,21 +6052,21 @@ ExponentialUniformNEON_block:
 	FMOVQ 80(R1), F14
 	FMOVQ 96(R1), F15
 	FMOVQ 112(R1), F16
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
 	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
 	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
@@ -4950,21 +6076,21 @@ ExponentialUniformNEON_block:
 	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
 	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
 	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x6e21dd21 // fmul v1.4s, v9.4s, v1.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x6e22dd22 // fmul v2.4s, v9.4s, v2.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x6e23dd23 // fmul v3.4s, v9.4s, v3.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x6e24dd24 // fmul v4.4s, v9.4s, v4.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
 	FMOVQ 0(R0), F9
 	WORD $0x4e21d521 // fadd v1.4s, v9.4s, v1.4s
@@ -4982,37 +6108,37 @@ ExponentialUniformNEON_block:
 	WORD $0x4e27d527 // fadd v7.4s, v9.4s, v7.4s
 	FMOVQ 112(R0), F9
 	WORD $0x4e28d528 // fadd v8.4s, v9.4s, v8.4s
-	FMOVQ 288(RSP), F9
+	FMOVQ 304(RSP), F9
 	WORD $0x6ea9e429 // fcmgt v9.4s, v1.4s, v9.4s
-	FMOVQ 288(RSP), F10
+	FMOVQ 304(RSP), F10
 	WORD $0x6eaae44a // fcmgt v10.4s, v2.4s, v10.4s
-	FMOVQ 288(RSP), F11
+	FMOVQ 304(RSP), F11
 	WORD $0x6eabe46b // fcmgt v11.4s, v3.4s, v11.4s
-	FMOVQ 288(RSP), F12
+	FMOVQ 304(RSP), F12
 	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
-	FMOVQ 288(RSP), F13
+	FMOVQ 304(RSP), F13
 	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
-	FMOVQ 288(RSP), F14
+	FMOVQ 304(RSP), F14
 	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
-	FMOVQ 288(RSP), F15
+	FMOVQ 304(RSP), F15
 	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
-	FMOVQ 288(RSP), F16
+	FMOVQ 304(RSP), F16
 	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6ea91e21 // bit v1.16b, v17.16b, v9.16b
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6eaa1e22 // bit v2.16b, v17.16b, v10.16b
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6eab1e23 // bit v3.16b, v17.16b, v11.16b
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6eac1e24 // bit v4.16b, v17.16b, v12.16b
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6ead1e25 // bit v5.16b, v17.16b, v13.16b
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6eae1e26 // bit v6.16b, v17.16b, v14.16b
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6eaf1e27 // bit v7.16b, v17.16b, v15.16b
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6eb01e28 // bit v8.16b, v17.16b, v16.16b
 	FMOVQ F1, 0(R0)
 	FMOVQ F2, 16(R0)
@@ -5042,37 +6168,37 @@ ExponentialUniformNEON_block:
 	FMOVQ 208(R0), F8
 	FMOVQ 224(R0), F9
 	FMOVQ 240(R0), F10
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x4eabd484 // fsub v4.4s, v4.4s, v11.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x4eabd4a5 // fsub v5.4s, v5.4s, v11.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x4eabd4c6 // fsub v6.4s, v6.4s, v11.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x4eabd508 // fsub v8.4s, v8.4s, v11.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x4eabd529 // fsub v9.4s, v9.4s, v11.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x4eabd54a // fsub v10.4s, v10.4s, v11.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e2bfc63 // fdiv v3.4s, v3.4s, v11.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e2bfc84 // fdiv v4.4s, v4.4s, v11.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e2bfca5 // fdiv v5.4s, v5.4s, v11.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e2bfcc6 // fdiv v6.4s, v6.4s, v11.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e2bfce7 // fdiv v7.4s, v7.4s, v11.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e2bfd08 // fdiv v8.4s, v8.4s, v11.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e2bfd29 // fdiv v9.4s, v9.4s, v11.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e2bfd4a // fdiv v10.4s, v10.4s, v11.4s
 	FMOVQ 192(RSP), F11
 	WORD $0x4e2bf463 // fmax v3.4s, v3.4s, v11.4s
@@ -5434,21 +6560,21 @@ ExponentialUniformNEON_block:
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
 	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e27dd67 // fmul v7.4s, v11.4s, v7.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e28dd68 // fmul v8.4s, v11.4s, v8.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e29dd69 // fmul v9.4s, v11.4s, v9.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e2add6a // fmul v10.4s, v11.4s, v10.4s
 	FMOVQ 128(R0), F11
 	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
@@ -5474,21 +6600,21 @@ ExponentialUniformNEON_block:
 	FMOVQ 208(R1), F16
 	FMOVQ 224(R1), F17
 	FMOVQ 240(R1), F18
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x6e2bde6b // fmul v11.4s, v19.4s, v11.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x6e2cde6c // fmul v12.4s, v19.4s, v12.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x6e2dde6d // fmul v13.4s, v19.4s, v13.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x6e2ede6e // fmul v14.4s, v19.4s, v14.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
 	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
 	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
@@ -5498,21 +6624,21 @@ ExponentialUniformNEON_block:
 	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
 	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
 	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x6e27dd67 // fmul v7.4s, v11.4s, v7.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x6e28dd68 // fmul v8.4s, v11.4s, v8.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x6e29dd69 // fmul v9.4s, v11.4s, v9.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x6e2add6a // fmul v10.4s, v11.4s, v10.4s
 	FMOVQ 128(R0), F11
 	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
@@ -5530,37 +6656,37 @@ ExponentialUniformNEON_block:
 	WORD $0x4e29d569 // fadd v9.4s, v11.4s, v9.4s
 	FMOVQ 240(R0), F11
 	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
-	FMOVQ 288(RSP), F11
+	FMOVQ 304(RSP), F11
 	WORD $0x6eabe46b // fcmgt v11.4s, v3.4s, v11.4s
-	FMOVQ 288(RSP), F12
+	FMOVQ 304(RSP), F12
 	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
-	FMOVQ 288(RSP), F13
+	FMOVQ 304(RSP), F13
 	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
-	FMOVQ 288(RSP), F14
+	FMOVQ 304(RSP), F14
 	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
-	FMOVQ 288(RSP), F15
+	FMOVQ 304(RSP), F15
 	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
-	FMOVQ 288(RSP), F16
+	FMOVQ 304(RSP), F16
 	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
-	FMOVQ 288(RSP), F17
+	FMOVQ 304(RSP), F17
 	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6eb2e552 // fcmgt v18.4s, v10.4s, v18.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6eab1e63 // bit v3.16b, v19.16b, v11.16b
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6eac1e64 // bit v4.16b, v19.16b, v12.16b
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6ead1e65 // bit v5.16b, v19.16b, v13.16b
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6eae1e66 // bit v6.16b, v19.16b, v14.16b
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6eaf1e67 // bit v7.16b, v19.16b, v15.16b
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6eb01e68 // bit v8.16b, v19.16b, v16.16b
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6eb11e69 // bit v9.16b, v19.16b, v17.16b
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6eb21e6a // bit v10.16b, v19.16b, v18.16b
 	FMOVQ F3, 128(R0)
 	FMOVQ F4, 144(R0)
@@ -5607,37 +6733,37 @@ ExponentialUniformNEON_reciprocal_block:
 	FMOVQ 80(R0), F6
 	FMOVQ 96(R0), F7
 	FMOVQ 112(R0), F8
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x4ea9d442 // fsub v2.4s, v2.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x4ea9d463 // fsub v3.4s, v3.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x4ea9d484 // fsub v4.4s, v4.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dc42 // fmul v2.4s, v2.4s, v9.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dc84 // fmul v4.4s, v4.4s, v9.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
 	FMOVQ 192(RSP), F9
 	WORD $0x4e29f421 // fmax v1.4s, v1.4s, v9.4s
@@ -5999,21 +7125,21 @@ ExponentialUniformNEON_reciprocal_block:
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e21dd21 // fmul v1.4s, v9.4s, v1.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e22dd22 // fmul v2.4s, v9.4s, v2.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e23dd23 // fmul v3.4s, v9.4s, v3.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e24dd24 // fmul v4.4s, v9.4s, v4.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
-	FMOVQ 208(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
 	FMOVQ 0(R0), F9
 	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
@@ -6039,21 +7165,21 @@ ExponentialUniformNEON_reciprocal_block:
 	FMOVQ 80(R1), F14
 	FMOVQ 96(R1), F15
 	FMOVQ 112(R1), F16
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
 	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
 	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
@@ -6063,21 +7189,21 @@ ExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
 	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
 	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x6e21dd21 // fmul v1.4s, v9.4s, v1.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x6e22dd22 // fmul v2.4s, v9.4s, v2.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x6e23dd23 // fmul v3.4s, v9.4s, v3.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x6e24dd24 // fmul v4.4s, v9.4s, v4.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
 	FMOVQ 0(R0), F9
 	WORD $0x4e21d521 // fadd v1.4s, v9.4s, v1.4s
@@ -6095,37 +7221,37 @@ ExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e27d527 // fadd v7.4s, v9.4s, v7.4s
 	FMOVQ 112(R0), F9
 	WORD $0x4e28d528 // fadd v8.4s, v9.4s, v8.4s
-	FMOVQ 288(RSP), F9
+	FMOVQ 304(RSP), F9
 	WORD $0x6ea9e429 // fcmgt v9.4s, v1.4s, v9.4s
-	FMOVQ 288(RSP), F10
+	FMOVQ 304(RSP), F10
 	WORD $0x6eaae44a // fcmgt v10.4s, v2.4s, v10.4s
-	FMOVQ 288(RSP), F11
+	FMOVQ 304(RSP), F11
 	WORD $0x6eabe46b // fcmgt v11.4s, v3.4s, v11.4s
-	FMOVQ 288(RSP), F12
+	FMOVQ 304(RSP), F12
 	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
-	FMOVQ 288(RSP), F13
+	FMOVQ 304(RSP), F13
 	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
-	FMOVQ 288(RSP), F14
+	FMOVQ 304(RSP), F14
 	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
-	FMOVQ 288(RSP), F15
+	FMOVQ 304(RSP), F15
 	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
-	FMOVQ 288(RSP), F16
+	FMOVQ 304(RSP), F16
 	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6ea91e21 // bit v1.16b, v17.16b, v9.16b
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6eaa1e22 // bit v2.16b, v17.16b, v10.16b
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6eab1e23 // bit v3.16b, v17.16b, v11.16b
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6eac1e24 // bit v4.16b, v17.16b, v12.16b
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6ead1e25 // bit v5.16b, v17.16b, v13.16b
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6eae1e26 // bit v6.16b, v17.16b, v14.16b
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6eaf1e27 // bit v7.16b, v17.16b, v15.16b
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6eb01e28 // bit v8.16b, v17.16b, v16.16b
 	FMOVQ F1, 0(R0)
 	FMOVQ F2, 16(R0)
@@ -6155,37 +7281,37 @@ ExponentialUniformNEON_reciprocal_block:
 	FMOVQ 208(R0), F8
 	FMOVQ 224(R0), F9
 	FMOVQ 240(R0), F10
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x4eabd484 // fsub v4.4s, v4.4s, v11.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x4eabd4a5 // fsub v5.4s, v5.4s, v11.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x4eabd4c6 // fsub v6.4s, v6.4s, v11.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x4eabd508 // fsub v8.4s, v8.4s, v11.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x4eabd529 // fsub v9.4s, v9.4s, v11.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x4eabd54a // fsub v10.4s, v10.4s, v11.4s
-	FMOVQ 304(RSP), F11
+	FMOVQ 208(RSP), F11
 	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
-	FMOVQ 304(RSP), F11
+	FMOVQ 208(RSP), F11
 	WORD $0x6e2bdc84 // fmul v4.4s, v4.4s, v11.4s
-	FMOVQ 304(RSP), F11
+	FMOVQ 208(RSP), F11
 	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
-	FMOVQ 304(RSP), F11
+	FMOVQ 208(RSP), F11
 	WORD $0x6e2bdcc6 // fmul v6.4s, v6.4s, v11.4s
-	FMOVQ 304(RSP), F11
+	FMOVQ 208(RSP), F11
 	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
-	FMOVQ 304(RSP), F11
+	FMOVQ 208(RSP), F11
 	WORD $0x6e2bdd08 // fmul v8.4s, v8.4s, v11.4s
-	FMOVQ 304(RSP), F11
+	FMOVQ 208(RSP), F11
 	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
-	FMOVQ 304(RSP), F11
+	FMOVQ 208(RSP), F11
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
 	FMOVQ 192(RSP), F11
 	WORD $0x4e2bf463 // fmax v3.4s, v3.4s, v11.4s
@@ -6547,21 +7673,21 @@ ExponentialUniformNEON_reciprocal_block:
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
 	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e27dd67 // fmul v7.4s, v11.4s, v7.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e28dd68 // fmul v8.4s, v11.4s, v8.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e29dd69 // fmul v9.4s, v11.4s, v9.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x6e2add6a // fmul v10.4s, v11.4s, v10.4s
 	FMOVQ 128(R0), F11
 	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
@@ -6587,21 +7713,21 @@ ExponentialUniformNEON_reciprocal_block:
 	FMOVQ 208(R1), F16
 	FMOVQ 224(R1), F17
 	FMOVQ 240(R1), F18
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x6e2bde6b // fmul v11.4s, v19.4s, v11.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x6e2cde6c // fmul v12.4s, v19.4s, v12.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x6e2dde6d // fmul v13.4s, v19.4s, v13.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x6e2ede6e // fmul v14.4s, v19.4s, v14.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
 	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
 	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
@@ -6611,21 +7737,21 @@ ExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
 	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
 	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x6e27dd67 // fmul v7.4s, v11.4s, v7.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x6e28dd68 // fmul v8.4s, v11.4s, v8.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x6e29dd69 // fmul v9.4s, v11.4s, v9.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x6e2add6a // fmul v10.4s, v11.4s, v10.4s
 	FMOVQ 128(R0), F11
 	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
@@ -6643,37 +7769,37 @@ ExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e29d569 // fadd v9.4s, v11.4s, v9.4s
 	FMOVQ 240(R0), F11
 	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
-	FMOVQ 288(RSP), F11
+	FMOVQ 304(RSP), F11
 	WORD $0x6eabe46b // fcmgt v11.4s, v3.4s, v11.4s
-	FMOVQ 288(RSP), F12
+	FMOVQ 304(RSP), F12
 	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
-	FMOVQ 288(RSP), F13
+	FMOVQ 304(RSP), F13
 	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
-	FMOVQ 288(RSP), F14
+	FMOVQ 304(RSP), F14
 	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
-	FMOVQ 288(RSP), F15
+	FMOVQ 304(RSP), F15
 	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
-	FMOVQ 288(RSP), F16
+	FMOVQ 304(RSP), F16
 	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
-	FMOVQ 288(RSP), F17
+	FMOVQ 304(RSP), F17
 	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6eb2e552 // fcmgt v18.4s, v10.4s, v18.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6eab1e63 // bit v3.16b, v19.16b, v11.16b
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6eac1e64 // bit v4.16b, v19.16b, v12.16b
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6ead1e65 // bit v5.16b, v19.16b, v13.16b
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6eae1e66 // bit v6.16b, v19.16b, v14.16b
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6eaf1e67 // bit v7.16b, v19.16b, v15.16b
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6eb01e68 // bit v8.16b, v19.16b, v16.16b
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6eb11e69 // bit v9.16b, v19.16b, v17.16b
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6eb21e6a // bit v10.16b, v19.16b, v18.16b
 	FMOVQ F3, 128(R0)
 	FMOVQ F4, 144(R0)
@@ -6713,8 +7839,8 @@ ExponentialUniformNEON_reciprocal_block:
 ExponentialUniformNEON_done:
 	RET
 
-// func refractoryExponentialNEON(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, spikes *uint64, blocks int)
-TEXT ·refractoryExponentialNEON(SB), 0, $480-152
+// func refractoryExponentialNEON(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int)
+TEXT ·refractoryExponentialNEON(SB), 0, $496-160
 	// 0 scalars held in registers, 12 loaded from the stack where used; vectors interleaved 8 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
 	VMOVI $0, V0.B16
 	MOVD $0x8040201008040201, R0
@@ -6762,6 +7888,9 @@ TEXT ·refractoryExponentialNEON(SB), 0, $480-152
 	MOVW $0xc2d00000, R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 208(RSP)
+	MOVWU deltaReciprocal+136(FP), R0
+	VDUP R0, V2.S4
+	FMOVQ F2, 224(RSP)
 	MOVD v+0(FP), R0
 	MOVD r+8(FP), R1
 	MOVD cur+16(FP), R2
@@ -6772,9 +7901,14 @@ TEXT ·refractoryExponentialNEON(SB), 0, $480-152
 	MOVD res+56(FP), R7
 	MOVD thr+64(FP), R8
 	MOVD reset+72(FP), R9
-	MOVD spikes+136(FP), R10
-	MOVD blocks+144(FP), R11
+	MOVD spikes+144(FP), R10
+	MOVD blocks+152(FP), R11
 	CBZ R11, RefractoryExponentialNEON_done
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVWU deltaReciprocal+136(FP), R12
+	CBZW R12, RefractoryExponentialNEON_block
+	B RefractoryExponentialNEON_reciprocal_block
 
 RefractoryExponentialNEON_block:
 	FMOVQ 0(R0), F2
@@ -6866,21 +8000,21 @@ RefractoryExponentialNEON_block:
 	FMOVQ 160(RSP), F17
 	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
-	FMOVQ F10, 224(RSP)
+	FMOVQ F10, 240(RSP)
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
-	FMOVQ F11, 240(RSP)
+	FMOVQ F11, 256(RSP)
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
-	FMOVQ F12, 256(RSP)
+	FMOVQ F12, 272(RSP)
 	WORD $0x4e2189ad // frintn v13.4s, v13.4s
-	FMOVQ F13, 272(RSP)
+	FMOVQ F13, 288(RSP)
 	WORD $0x4e2189ce // frintn v14.4s, v14.4s
-	FMOVQ F14, 288(RSP)
+	FMOVQ F14, 304(RSP)
 	WORD $0x4e2189ef // frintn v15.4s, v15.4s
-	FMOVQ F15, 304(RSP)
+	FMOVQ F15, 320(RSP)
 	WORD $0x4e218a10 // frintn v16.4s, v16.4s
-	FMOVQ F16, 320(RSP)
+	FMOVQ F16, 336(RSP)
 	WORD $0x4e218a31 // frintn v17.4s, v17.4s
-	FMOVQ F17, 336(RSP)
+	FMOVQ F17, 352(RSP)
 	FMOVQ 128(RSP), F18
 	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
 	FMOVQ 128(RSP), F19
@@ -7099,24 +8233,14 @@ RefractoryExponentialNEON_block:
 	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
 	MOVW $0x4b4000fe, R12
 	VDUP R12, V10.S4
-	FMOVQ 224(RSP), F11
-	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
-	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
-	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
-	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
-	MOVW $0x4b4000fe, R12
-	VDUP R12, V10.S4
 	FMOVQ 240(RSP), F11
 	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
+	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
 	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
-	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
+	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
 	MOVW $0x4b4000fe, R12
 	VDUP R12, V10.S4
 	FMOVQ 256(RSP), F11
@@ -7124,9 +8248,9 @@ RefractoryExponentialNEON_block:
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
+	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
 	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
-	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
+	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
 	MOVW $0x4b4000fe, R12
 	VDUP R12, V10.S4
 	FMOVQ 272(RSP), F11
@@ -7134,9 +8258,9 @@ RefractoryExponentialNEON_block:
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
+	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
 	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
-	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
+	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
 	MOVW $0x4b4000fe, R12
 	VDUP R12, V10.S4
 	FMOVQ 288(RSP), F11
@@ -7144,9 +8268,9 @@ RefractoryExponentialNEON_block:
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
 	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
-	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
 	MOVW $0x4b4000fe, R12
 	VDUP R12, V10.S4
 	FMOVQ 304(RSP), F11
@@ -7154,12 +8278,22 @@ RefractoryExponentialNEON_block:
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V10.S4
+	FMOVQ 320(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
 	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
 	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
 	MOVW $0x4b4000fe, R12
 	VDUP R12, V10.S4
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
@@ -7169,7 +8303,7 @@ RefractoryExponentialNEON_block:
 	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
 	MOVW $0x4b4000fe, R12
 	VDUP R12, V10.S4
-	FMOVQ 336(RSP), F11
+	FMOVQ 352(RSP), F11
 	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
@@ -7510,21 +8644,21 @@ RefractoryExponentialNEON_block:
 	FMOVQ 160(RSP), F19
 	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
-	FMOVQ F12, 352(RSP)
+	FMOVQ F12, 368(RSP)
 	WORD $0x4e2189ad // frintn v13.4s, v13.4s
-	FMOVQ F13, 368(RSP)
+	FMOVQ F13, 384(RSP)
 	WORD $0x4e2189ce // frintn v14.4s, v14.4s
-	FMOVQ F14, 384(RSP)
+	FMOVQ F14, 400(RSP)
 	WORD $0x4e2189ef // frintn v15.4s, v15.4s
-	FMOVQ F15, 400(RSP)
+	FMOVQ F15, 416(RSP)
 	WORD $0x4e218a10 // frintn v16.4s, v16.4s
-	FMOVQ F16, 416(RSP)
+	FMOVQ F16, 432(RSP)
 	WORD $0x4e218a31 // frintn v17.4s, v17.4s
-	FMOVQ F17, 432(RSP)
+	FMOVQ F17, 448(RSP)
 	WORD $0x4e218a52 // frintn v18.4s, v18.4s
-	FMOVQ F18, 448(RSP)
+	FMOVQ F18, 464(RSP)
 	WORD $0x4e218a73 // frintn v19.4s, v19.4s
-	FMOVQ F19, 464(RSP)
+	FMOVQ F19, 480(RSP)
 	FMOVQ 128(RSP), F20
 	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
 	FMOVQ 128(RSP), F21
@@ -7743,24 +8877,14 @@ RefractoryExponentialNEON_block:
 	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
 	MOVW $0x4b4000fe, R12
 	VDUP R12, V12.S4
-	FMOVQ 352(RSP), F13
-	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
-	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
-	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
-	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
-	MOVW $0x4b4000fe, R12
-	VDUP R12, V12.S4
 	FMOVQ 368(RSP), F13
 	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
+	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
 	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
-	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
+	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
 	MOVW $0x4b4000fe, R12
 	VDUP R12, V12.S4
 	FMOVQ 384(RSP), F13
@@ -7768,9 +8892,9 @@ RefractoryExponentialNEON_block:
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
+	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
 	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
-	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
+	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
 	MOVW $0x4b4000fe, R12
 	VDUP R12, V12.S4
 	FMOVQ 400(RSP), F13
@@ -7778,9 +8902,9 @@ RefractoryExponentialNEON_block:
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
+	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
 	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
-	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
+	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
 	MOVW $0x4b4000fe, R12
 	VDUP R12, V12.S4
 	FMOVQ 416(RSP), F13
@@ -7788,9 +8912,9 @@ RefractoryExponentialNEON_block:
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
 	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
-	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
 	MOVW $0x4b4000fe, R12
 	VDUP R12, V12.S4
 	FMOVQ 432(RSP), F13
@@ -7798,12 +8922,22 @@ RefractoryExponentialNEON_block:
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V12.S4
+	FMOVQ 448(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
 	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
 	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
 	MOVW $0x4b4000fe, R12
 	VDUP R12, V12.S4
-	FMOVQ 448(RSP), F13
+	FMOVQ 464(RSP), F13
 	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
@@ -7813,7 +8947,7 @@ RefractoryExponentialNEON_block:
 	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
 	MOVW $0x4b4000fe, R12
 	VDUP R12, V12.S4
-	FMOVQ 464(RSP), F13
+	FMOVQ 480(RSP), F13
 	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
@@ -8094,11 +9228,1331 @@ RefractoryExponentialNEON_block:
 	ADD R12, R9
 	SUBS $1, R11
 	BNE RefractoryExponentialNEON_block
+	B RefractoryExponentialNEON_done
+
+RefractoryExponentialNEON_reciprocal_block:
+	FMOVQ 0(R0), F2
+	FMOVQ 16(R0), F3
+	FMOVQ 32(R0), F4
+	FMOVQ 48(R0), F5
+	FMOVQ 64(R0), F6
+	FMOVQ 80(R0), F7
+	FMOVQ 96(R0), F8
+	FMOVQ 112(R0), F9
+	FMOVQ 0(R6), F10
+	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
+	FMOVQ 16(R6), F10
+	WORD $0x4eaad463 // fsub v3.4s, v3.4s, v10.4s
+	FMOVQ 32(R6), F10
+	WORD $0x4eaad484 // fsub v4.4s, v4.4s, v10.4s
+	FMOVQ 48(R6), F10
+	WORD $0x4eaad4a5 // fsub v5.4s, v5.4s, v10.4s
+	FMOVQ 64(R6), F10
+	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
+	FMOVQ 80(R6), F10
+	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
+	FMOVQ 96(R6), F10
+	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
+	FMOVQ 112(R6), F10
+	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af442 // fmax v2.4s, v2.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf442 // fmin v2.4s, v2.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af463 // fmax v3.4s, v3.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf463 // fmin v3.4s, v3.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af484 // fmax v4.4s, v4.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf484 // fmin v4.4s, v4.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af4a5 // fmax v5.4s, v5.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf4a5 // fmin v5.4s, v5.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af4c6 // fmax v6.4s, v6.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf4c6 // fmin v6.4s, v6.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af4e7 // fmax v7.4s, v7.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf4e7 // fmin v7.4s, v7.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af508 // fmax v8.4s, v8.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf508 // fmin v8.4s, v8.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af529 // fmax v9.4s, v9.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf529 // fmin v9.4s, v9.4s, v10.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x6e2adc4a // fmul v10.4s, v2.4s, v10.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x6e2bdc6b // fmul v11.4s, v3.4s, v11.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x6e2cdc8c // fmul v12.4s, v4.4s, v12.4s
+	FMOVQ 160(RSP), F13
+	WORD $0x6e2ddcad // fmul v13.4s, v5.4s, v13.4s
+	FMOVQ 160(RSP), F14
+	WORD $0x6e2edcce // fmul v14.4s, v6.4s, v14.4s
+	FMOVQ 160(RSP), F15
+	WORD $0x6e2fdcef // fmul v15.4s, v7.4s, v15.4s
+	FMOVQ 160(RSP), F16
+	WORD $0x6e30dd10 // fmul v16.4s, v8.4s, v16.4s
+	FMOVQ 160(RSP), F17
+	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	FMOVQ F10, 240(RSP)
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	FMOVQ F11, 256(RSP)
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ F12, 272(RSP)
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ F13, 288(RSP)
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 304(RSP)
+	WORD $0x4e2189ef // frintn v15.4s, v15.4s
+	FMOVQ F15, 320(RSP)
+	WORD $0x4e218a10 // frintn v16.4s, v16.4s
+	FMOVQ F16, 336(RSP)
+	WORD $0x4e218a31 // frintn v17.4s, v17.4s
+	FMOVQ F17, 352(RSP)
+	FMOVQ 128(RSP), F18
+	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
+	FMOVQ 128(RSP), F19
+	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
+	FMOVQ 128(RSP), F21
+	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
+	FMOVQ 128(RSP), F22
+	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
+	FMOVQ 128(RSP), F23
+	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
+	FMOVQ 128(RSP), F24
+	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
+	FMOVQ 128(RSP), F25
+	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
+	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
+	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
+	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
+	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
+	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
+	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
+	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32dd4a // fmul v10.4s, v10.4s, v18.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32dd6b // fmul v11.4s, v11.4s, v18.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32dd8c // fmul v12.4s, v12.4s, v18.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32ddad // fmul v13.4s, v13.4s, v18.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32ddef // fmul v15.4s, v15.4s, v18.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32de10 // fmul v16.4s, v16.4s, v18.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	FMOVQ 32(RSP), F10
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	FMOVQ 32(RSP), F11
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	FMOVQ 32(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 32(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 32(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d56b // fadd v11.4s, v11.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d58c // fadd v12.4s, v12.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ad // fadd v13.4s, v13.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d56b // fadd v11.4s, v11.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d58c // fadd v12.4s, v12.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ad // fadd v13.4s, v13.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d56b // fadd v11.4s, v11.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d58c // fadd v12.4s, v12.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ad // fadd v13.4s, v13.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d56b // fadd v11.4s, v11.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d58c // fadd v12.4s, v12.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ad // fadd v13.4s, v13.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d56b // fadd v11.4s, v11.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d58c // fadd v12.4s, v12.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d5ad // fadd v13.4s, v13.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e22dc52 // fmul v18.4s, v2.4s, v2.4s
+	WORD $0x6e23dc73 // fmul v19.4s, v3.4s, v3.4s
+	WORD $0x6e24dc94 // fmul v20.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb5 // fmul v21.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd6 // fmul v22.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf7 // fmul v23.4s, v7.4s, v7.4s
+	WORD $0x6e28dd18 // fmul v24.4s, v8.4s, v8.4s
+	WORD $0x6e29dd39 // fmul v25.4s, v9.4s, v9.4s
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	WORD $0x6e2bde6b // fmul v11.4s, v19.4s, v11.4s
+	WORD $0x6e2cde8c // fmul v12.4s, v20.4s, v12.4s
+	WORD $0x6e2ddead // fmul v13.4s, v21.4s, v13.4s
+	WORD $0x6e2edece // fmul v14.4s, v22.4s, v14.4s
+	WORD $0x6e2fdeef // fmul v15.4s, v23.4s, v15.4s
+	WORD $0x6e30df10 // fmul v16.4s, v24.4s, v16.4s
+	WORD $0x6e31df31 // fmul v17.4s, v25.4s, v17.4s
+	WORD $0x4e22d542 // fadd v2.4s, v10.4s, v2.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4e2ad463 // fadd v3.4s, v3.4s, v10.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4e2ad484 // fadd v4.4s, v4.4s, v10.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4e2ad4a5 // fadd v5.4s, v5.4s, v10.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4e2ad4e7 // fadd v7.4s, v7.4s, v10.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V10.S4
+	FMOVQ 240(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V10.S4
+	FMOVQ 256(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V10.S4
+	FMOVQ 272(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V10.S4
+	FMOVQ 288(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V10.S4
+	FMOVQ 304(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V10.S4
+	FMOVQ 320(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V10.S4
+	FMOVQ 336(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V10.S4
+	FMOVQ 352(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 0(R5), F10
+	WORD $0x6e22dd42 // fmul v2.4s, v10.4s, v2.4s
+	FMOVQ 16(R5), F10
+	WORD $0x6e23dd43 // fmul v3.4s, v10.4s, v3.4s
+	FMOVQ 32(R5), F10
+	WORD $0x6e24dd44 // fmul v4.4s, v10.4s, v4.4s
+	FMOVQ 48(R5), F10
+	WORD $0x6e25dd45 // fmul v5.4s, v10.4s, v5.4s
+	FMOVQ 64(R5), F10
+	WORD $0x6e26dd46 // fmul v6.4s, v10.4s, v6.4s
+	FMOVQ 80(R5), F10
+	WORD $0x6e27dd47 // fmul v7.4s, v10.4s, v7.4s
+	FMOVQ 96(R5), F10
+	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
+	FMOVQ 112(R5), F10
+	WORD $0x6e29dd49 // fmul v9.4s, v10.4s, v9.4s
+	FMOVQ 0(R0), F10
+	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
+	FMOVQ 16(R0), F10
+	WORD $0x4eaad463 // fsub v3.4s, v3.4s, v10.4s
+	FMOVQ 32(R0), F10
+	WORD $0x4eaad484 // fsub v4.4s, v4.4s, v10.4s
+	FMOVQ 48(R0), F10
+	WORD $0x4eaad4a5 // fsub v5.4s, v5.4s, v10.4s
+	FMOVQ 64(R0), F10
+	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
+	FMOVQ 80(R0), F10
+	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
+	FMOVQ 96(R0), F10
+	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
+	FMOVQ 112(R0), F10
+	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
+	FMOVD 0(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 8(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 16(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 24(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 32(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 40(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 48(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVD 56(R1), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	FMOVD 0(R3), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb2354a // cmhi v10.4s, v10.4s, v18.4s
+	FMOVD 8(R3), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb2356b // cmhi v11.4s, v11.4s, v18.4s
+	FMOVD 16(R3), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb2358c // cmhi v12.4s, v12.4s, v18.4s
+	FMOVD 24(R3), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb235ad // cmhi v13.4s, v13.4s, v18.4s
+	FMOVD 32(R3), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb235ce // cmhi v14.4s, v14.4s, v18.4s
+	FMOVD 40(R3), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb235ef // cmhi v15.4s, v15.4s, v18.4s
+	FMOVD 48(R3), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb23610 // cmhi v16.4s, v16.4s, v18.4s
+	FMOVD 56(R3), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb23631 // cmhi v17.4s, v17.4s, v18.4s
+	FMOVQ 0(R2), F18
+	FMOVQ 16(R2), F19
+	FMOVQ 32(R2), F20
+	FMOVQ 48(R2), F21
+	FMOVQ 64(R2), F22
+	FMOVQ 80(R2), F23
+	FMOVQ 96(R2), F24
+	FMOVQ 112(R2), F25
+	FMOVQ 0(R7), F26
+	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
+	FMOVQ 16(R7), F26
+	WORD $0x6e33df53 // fmul v19.4s, v26.4s, v19.4s
+	FMOVQ 32(R7), F26
+	WORD $0x6e34df54 // fmul v20.4s, v26.4s, v20.4s
+	FMOVQ 48(R7), F26
+	WORD $0x6e35df55 // fmul v21.4s, v26.4s, v21.4s
+	FMOVQ 64(R7), F26
+	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
+	FMOVQ 80(R7), F26
+	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
+	FMOVQ 96(R7), F26
+	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
+	FMOVQ 112(R7), F26
+	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
+	WORD $0x4e2a1e52 // and v18.16b, v18.16b, v10.16b
+	WORD $0x4e2b1e73 // and v19.16b, v19.16b, v11.16b
+	WORD $0x4e2c1e94 // and v20.16b, v20.16b, v12.16b
+	WORD $0x4e2d1eb5 // and v21.16b, v21.16b, v13.16b
+	WORD $0x4e2e1ed6 // and v22.16b, v22.16b, v14.16b
+	WORD $0x4e2f1ef7 // and v23.16b, v23.16b, v15.16b
+	WORD $0x4e301f18 // and v24.16b, v24.16b, v16.16b
+	WORD $0x4e311f39 // and v25.16b, v25.16b, v17.16b
+	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
+	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
+	WORD $0x4e35d4a5 // fadd v5.4s, v5.4s, v21.4s
+	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
+	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
+	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
+	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
+	FMOVQ 0(R4), F18
+	WORD $0x6e22de42 // fmul v2.4s, v18.4s, v2.4s
+	FMOVQ 16(R4), F18
+	WORD $0x6e23de43 // fmul v3.4s, v18.4s, v3.4s
+	FMOVQ 32(R4), F18
+	WORD $0x6e24de44 // fmul v4.4s, v18.4s, v4.4s
+	FMOVQ 48(R4), F18
+	WORD $0x6e25de45 // fmul v5.4s, v18.4s, v5.4s
+	FMOVQ 64(R4), F18
+	WORD $0x6e26de46 // fmul v6.4s, v18.4s, v6.4s
+	FMOVQ 80(R4), F18
+	WORD $0x6e27de47 // fmul v7.4s, v18.4s, v7.4s
+	FMOVQ 96(R4), F18
+	WORD $0x6e28de48 // fmul v8.4s, v18.4s, v8.4s
+	FMOVQ 112(R4), F18
+	WORD $0x6e29de49 // fmul v9.4s, v18.4s, v9.4s
+	FMOVQ 0(R0), F18
+	WORD $0x4e22d642 // fadd v2.4s, v18.4s, v2.4s
+	FMOVQ 16(R0), F18
+	WORD $0x4e23d643 // fadd v3.4s, v18.4s, v3.4s
+	FMOVQ 32(R0), F18
+	WORD $0x4e24d644 // fadd v4.4s, v18.4s, v4.4s
+	FMOVQ 48(R0), F18
+	WORD $0x4e25d645 // fadd v5.4s, v18.4s, v5.4s
+	FMOVQ 64(R0), F18
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	FMOVQ 80(R0), F18
+	WORD $0x4e27d647 // fadd v7.4s, v18.4s, v7.4s
+	FMOVQ 96(R0), F18
+	WORD $0x4e28d648 // fadd v8.4s, v18.4s, v8.4s
+	FMOVQ 112(R0), F18
+	WORD $0x4e29d649 // fadd v9.4s, v18.4s, v9.4s
+	FMOVQ 0(R8), F18
+	WORD $0x6eb2e452 // fcmgt v18.4s, v2.4s, v18.4s
+	WORD $0x4e321d4a // and v10.16b, v10.16b, v18.16b
+	FMOVQ 16(R8), F18
+	WORD $0x6eb2e472 // fcmgt v18.4s, v3.4s, v18.4s
+	WORD $0x4e321d6b // and v11.16b, v11.16b, v18.16b
+	FMOVQ 32(R8), F18
+	WORD $0x6eb2e492 // fcmgt v18.4s, v4.4s, v18.4s
+	WORD $0x4e321d8c // and v12.16b, v12.16b, v18.16b
+	FMOVQ 48(R8), F18
+	WORD $0x6eb2e4b2 // fcmgt v18.4s, v5.4s, v18.4s
+	WORD $0x4e321dad // and v13.16b, v13.16b, v18.16b
+	FMOVQ 64(R8), F18
+	WORD $0x6eb2e4d2 // fcmgt v18.4s, v6.4s, v18.4s
+	WORD $0x4e321dce // and v14.16b, v14.16b, v18.16b
+	FMOVQ 80(R8), F18
+	WORD $0x6eb2e4f2 // fcmgt v18.4s, v7.4s, v18.4s
+	WORD $0x4e321def // and v15.16b, v15.16b, v18.16b
+	FMOVQ 96(R8), F18
+	WORD $0x6eb2e512 // fcmgt v18.4s, v8.4s, v18.4s
+	WORD $0x4e321e10 // and v16.16b, v16.16b, v18.16b
+	FMOVQ 112(R8), F18
+	WORD $0x6eb2e532 // fcmgt v18.4s, v9.4s, v18.4s
+	WORD $0x4e321e31 // and v17.16b, v17.16b, v18.16b
+	FMOVQ 0(R9), F18
+	WORD $0x6eaa1e42 // bit v2.16b, v18.16b, v10.16b
+	FMOVQ 16(R9), F18
+	WORD $0x6eab1e43 // bit v3.16b, v18.16b, v11.16b
+	FMOVQ 32(R9), F18
+	WORD $0x6eac1e44 // bit v4.16b, v18.16b, v12.16b
+	FMOVQ 48(R9), F18
+	WORD $0x6ead1e45 // bit v5.16b, v18.16b, v13.16b
+	FMOVQ 64(R9), F18
+	WORD $0x6eae1e46 // bit v6.16b, v18.16b, v14.16b
+	FMOVQ 80(R9), F18
+	WORD $0x6eaf1e47 // bit v7.16b, v18.16b, v15.16b
+	FMOVQ 96(R9), F18
+	WORD $0x6eb01e48 // bit v8.16b, v18.16b, v16.16b
+	FMOVQ 112(R9), F18
+	WORD $0x6eb11e49 // bit v9.16b, v18.16b, v17.16b
+	FMOVQ F2, 0(R0)
+	FMOVQ F3, 16(R0)
+	FMOVQ F4, 32(R0)
+	FMOVQ F5, 48(R0)
+	FMOVQ F6, 64(R0)
+	FMOVQ F7, 80(R0)
+	FMOVQ F8, 96(R0)
+	FMOVQ F9, 112(R0)
+	FMOVD 0(R1), F2
+	WORD $0x2e610c42 // uqadd v2.4h, v2.4h, v1.4h
+	WORD $0x0e612943 // xtn v3.4h, v10.4s
+	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
+	FMOVD F2, 0(R1)
+	FMOVD 8(R1), F2
+	WORD $0x2e610c42 // uqadd v2.4h, v2.4h, v1.4h
+	WORD $0x0e612963 // xtn v3.4h, v11.4s
+	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
+	FMOVD F2, 8(R1)
+	FMOVD 16(R1), F2
+	WORD $0x2e610c42 // uqadd v2.4h, v2.4h, v1.4h
+	WORD $0x0e612983 // xtn v3.4h, v12.4s
+	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
+	FMOVD F2, 16(R1)
+	FMOVD 24(R1), F2
+	WORD $0x2e610c42 // uqadd v2.4h, v2.4h, v1.4h
+	WORD $0x0e6129a3 // xtn v3.4h, v13.4s
+	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
+	FMOVD F2, 24(R1)
+	FMOVD 32(R1), F2
+	WORD $0x2e610c42 // uqadd v2.4h, v2.4h, v1.4h
+	WORD $0x0e6129c3 // xtn v3.4h, v14.4s
+	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
+	FMOVD F2, 32(R1)
+	FMOVD 40(R1), F2
+	WORD $0x2e610c42 // uqadd v2.4h, v2.4h, v1.4h
+	WORD $0x0e6129e3 // xtn v3.4h, v15.4s
+	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
+	FMOVD F2, 40(R1)
+	FMOVD 48(R1), F2
+	WORD $0x2e610c42 // uqadd v2.4h, v2.4h, v1.4h
+	WORD $0x0e612a03 // xtn v3.4h, v16.4s
+	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
+	FMOVD F2, 48(R1)
+	FMOVD 56(R1), F2
+	WORD $0x2e610c42 // uqadd v2.4h, v2.4h, v1.4h
+	WORD $0x0e612a23 // xtn v3.4h, v17.4s
+	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
+	FMOVD F2, 56(R1)
+	WORD $0x0e612942 // xtn v2.4h, v10.4s
+	WORD $0x4e612962 // xtn2 v2.8h, v11.4s
+	WORD $0x0e612983 // xtn v3.4h, v12.4s
+	WORD $0x4e6129a3 // xtn2 v3.8h, v13.4s
+	WORD $0x0e212842 // xtn v2.8b, v2.8h
+	WORD $0x4e212862 // xtn2 v2.16b, v3.8h
+	WORD $0x0e6129c3 // xtn v3.4h, v14.4s
+	WORD $0x4e6129e3 // xtn2 v3.8h, v15.4s
+	WORD $0x0e612a04 // xtn v4.4h, v16.4s
+	WORD $0x4e612a24 // xtn2 v4.8h, v17.4s
+	WORD $0x0e212863 // xtn v3.8b, v3.8h
+	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
+	FMOVQ 128(R0), F4
+	FMOVQ 144(R0), F5
+	FMOVQ 160(R0), F6
+	FMOVQ 176(R0), F7
+	FMOVQ 192(R0), F8
+	FMOVQ 208(R0), F9
+	FMOVQ 224(R0), F10
+	FMOVQ 240(R0), F11
+	FMOVQ 128(R6), F12
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	FMOVQ 144(R6), F12
+	WORD $0x4eacd4a5 // fsub v5.4s, v5.4s, v12.4s
+	FMOVQ 160(R6), F12
+	WORD $0x4eacd4c6 // fsub v6.4s, v6.4s, v12.4s
+	FMOVQ 176(R6), F12
+	WORD $0x4eacd4e7 // fsub v7.4s, v7.4s, v12.4s
+	FMOVQ 192(R6), F12
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	FMOVQ 208(R6), F12
+	WORD $0x4eacd529 // fsub v9.4s, v9.4s, v12.4s
+	FMOVQ 224(R6), F12
+	WORD $0x4eacd54a // fsub v10.4s, v10.4s, v12.4s
+	FMOVQ 240(R6), F12
+	WORD $0x4eacd56b // fsub v11.4s, v11.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4e2cf484 // fmax v4.4s, v4.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x4eacf484 // fmin v4.4s, v4.4s, v12.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4e2cf4a5 // fmax v5.4s, v5.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x4eacf4a5 // fmin v5.4s, v5.4s, v12.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4e2cf4c6 // fmax v6.4s, v6.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x4eacf4c6 // fmin v6.4s, v6.4s, v12.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4e2cf4e7 // fmax v7.4s, v7.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x4eacf4e7 // fmin v7.4s, v7.4s, v12.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4e2cf508 // fmax v8.4s, v8.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x4eacf508 // fmin v8.4s, v8.4s, v12.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4e2cf529 // fmax v9.4s, v9.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x4eacf529 // fmin v9.4s, v9.4s, v12.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4e2cf54a // fmax v10.4s, v10.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x4eacf54a // fmin v10.4s, v10.4s, v12.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4e2cf56b // fmax v11.4s, v11.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x4eacf56b // fmin v11.4s, v11.4s, v12.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x6e2cdc8c // fmul v12.4s, v4.4s, v12.4s
+	FMOVQ 160(RSP), F13
+	WORD $0x6e2ddcad // fmul v13.4s, v5.4s, v13.4s
+	FMOVQ 160(RSP), F14
+	WORD $0x6e2edcce // fmul v14.4s, v6.4s, v14.4s
+	FMOVQ 160(RSP), F15
+	WORD $0x6e2fdcef // fmul v15.4s, v7.4s, v15.4s
+	FMOVQ 160(RSP), F16
+	WORD $0x6e30dd10 // fmul v16.4s, v8.4s, v16.4s
+	FMOVQ 160(RSP), F17
+	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
+	FMOVQ 160(RSP), F18
+	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
+	FMOVQ 160(RSP), F19
+	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ F12, 368(RSP)
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ F13, 384(RSP)
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 400(RSP)
+	WORD $0x4e2189ef // frintn v15.4s, v15.4s
+	FMOVQ F15, 416(RSP)
+	WORD $0x4e218a10 // frintn v16.4s, v16.4s
+	FMOVQ F16, 432(RSP)
+	WORD $0x4e218a31 // frintn v17.4s, v17.4s
+	FMOVQ F17, 448(RSP)
+	WORD $0x4e218a52 // frintn v18.4s, v18.4s
+	FMOVQ F18, 464(RSP)
+	WORD $0x4e218a73 // frintn v19.4s, v19.4s
+	FMOVQ F19, 480(RSP)
+	FMOVQ 128(RSP), F20
+	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
+	FMOVQ 128(RSP), F21
+	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
+	FMOVQ 128(RSP), F22
+	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
+	FMOVQ 128(RSP), F23
+	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
+	FMOVQ 128(RSP), F24
+	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
+	FMOVQ 128(RSP), F25
+	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
+	FMOVQ 128(RSP), F26
+	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
+	FMOVQ 128(RSP), F27
+	WORD $0x6e3bde7b // fmul v27.4s, v19.4s, v27.4s
+	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
+	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
+	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
+	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
+	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
+	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
+	WORD $0x4ebbd56b // fsub v11.4s, v11.4s, v27.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e34dd8c // fmul v12.4s, v12.4s, v20.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e34ddad // fmul v13.4s, v13.4s, v20.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e34ddce // fmul v14.4s, v14.4s, v20.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e34ddef // fmul v15.4s, v15.4s, v20.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e34de10 // fmul v16.4s, v16.4s, v20.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e34de31 // fmul v17.4s, v17.4s, v20.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e34de52 // fmul v18.4s, v18.4s, v20.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e34de73 // fmul v19.4s, v19.4s, v20.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	FMOVQ 32(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 32(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 32(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 32(RSP), F18
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d5ad // fadd v13.4s, v13.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d5ce // fadd v14.4s, v14.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 64(RSP), F20
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	FMOVQ 64(RSP), F20
+	WORD $0x4e34d5ad // fadd v13.4s, v13.4s, v20.4s
+	FMOVQ 64(RSP), F20
+	WORD $0x4e34d5ce // fadd v14.4s, v14.4s, v20.4s
+	FMOVQ 64(RSP), F20
+	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
+	FMOVQ 64(RSP), F20
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 64(RSP), F20
+	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
+	FMOVQ 64(RSP), F20
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	FMOVQ 64(RSP), F20
+	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x4e34d5ad // fadd v13.4s, v13.4s, v20.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x4e34d5ce // fadd v14.4s, v14.4s, v20.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x4e34d5ad // fadd v13.4s, v13.4s, v20.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x4e34d5ce // fadd v14.4s, v14.4s, v20.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4e34d5ad // fadd v13.4s, v13.4s, v20.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4e34d5ce // fadd v14.4s, v14.4s, v20.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
+	WORD $0x6e24dc94 // fmul v20.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb5 // fmul v21.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd6 // fmul v22.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf7 // fmul v23.4s, v7.4s, v7.4s
+	WORD $0x6e28dd18 // fmul v24.4s, v8.4s, v8.4s
+	WORD $0x6e29dd39 // fmul v25.4s, v9.4s, v9.4s
+	WORD $0x6e2add5a // fmul v26.4s, v10.4s, v10.4s
+	WORD $0x6e2bdd7b // fmul v27.4s, v11.4s, v11.4s
+	WORD $0x6e2cde8c // fmul v12.4s, v20.4s, v12.4s
+	WORD $0x6e2ddead // fmul v13.4s, v21.4s, v13.4s
+	WORD $0x6e2edece // fmul v14.4s, v22.4s, v14.4s
+	WORD $0x6e2fdeef // fmul v15.4s, v23.4s, v15.4s
+	WORD $0x6e30df10 // fmul v16.4s, v24.4s, v16.4s
+	WORD $0x6e31df31 // fmul v17.4s, v25.4s, v17.4s
+	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
+	WORD $0x6e33df73 // fmul v19.4s, v27.4s, v19.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	WORD $0x4e2bd66b // fadd v11.4s, v19.4s, v11.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd4a5 // fadd v5.4s, v5.4s, v12.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd4c6 // fadd v6.4s, v6.4s, v12.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd4e7 // fadd v7.4s, v7.4s, v12.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd529 // fadd v9.4s, v9.4s, v12.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V12.S4
+	FMOVQ 368(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V12.S4
+	FMOVQ 384(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V12.S4
+	FMOVQ 400(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V12.S4
+	FMOVQ 416(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V12.S4
+	FMOVQ 432(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V12.S4
+	FMOVQ 448(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V12.S4
+	FMOVQ 464(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
+	MOVW $0x4b4000fe, R12
+	VDUP R12, V12.S4
+	FMOVQ 480(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	FMOVQ 128(R5), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 144(R5), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 160(R5), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 176(R5), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	FMOVQ 192(R5), F12
+	WORD $0x6e28dd88 // fmul v8.4s, v12.4s, v8.4s
+	FMOVQ 208(R5), F12
+	WORD $0x6e29dd89 // fmul v9.4s, v12.4s, v9.4s
+	FMOVQ 224(R5), F12
+	WORD $0x6e2add8a // fmul v10.4s, v12.4s, v10.4s
+	FMOVQ 240(R5), F12
+	WORD $0x6e2bdd8b // fmul v11.4s, v12.4s, v11.4s
+	FMOVQ 128(R0), F12
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	FMOVQ 144(R0), F12
+	WORD $0x4eacd4a5 // fsub v5.4s, v5.4s, v12.4s
+	FMOVQ 160(R0), F12
+	WORD $0x4eacd4c6 // fsub v6.4s, v6.4s, v12.4s
+	FMOVQ 176(R0), F12
+	WORD $0x4eacd4e7 // fsub v7.4s, v7.4s, v12.4s
+	FMOVQ 192(R0), F12
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	FMOVQ 208(R0), F12
+	WORD $0x4eacd529 // fsub v9.4s, v9.4s, v12.4s
+	FMOVQ 224(R0), F12
+	WORD $0x4eacd54a // fsub v10.4s, v10.4s, v12.4s
+	FMOVQ 240(R0), F12
+	WORD $0x4eacd56b // fsub v11.4s, v11.4s, v12.4s
+	FMOVD 64(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 72(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 80(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 88(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 96(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVD 104(R1), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	FMOVD 112(R1), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	FMOVD 120(R1), F19
+	WORD $0x2f10a673 // uxtl v19.4s, v19.4h
+	FMOVD 64(R3), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eb4358c // cmhi v12.4s, v12.4s, v20.4s
+	FMOVD 72(R3), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eb435ad // cmhi v13.4s, v13.4s, v20.4s
+	FMOVD 80(R3), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eb435ce // cmhi v14.4s, v14.4s, v20.4s
+	FMOVD 88(R3), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eb435ef // cmhi v15.4s, v15.4s, v20.4s
+	FMOVD 96(R3), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eb43610 // cmhi v16.4s, v16.4s, v20.4s
+	FMOVD 104(R3), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eb43631 // cmhi v17.4s, v17.4s, v20.4s
+	FMOVD 112(R3), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eb43652 // cmhi v18.4s, v18.4s, v20.4s
+	FMOVD 120(R3), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eb43673 // cmhi v19.4s, v19.4s, v20.4s
+	FMOVQ 128(R2), F20
+	FMOVQ 144(R2), F21
+	FMOVQ 160(R2), F22
+	FMOVQ 176(R2), F23
+	FMOVQ 192(R2), F24
+	FMOVQ 208(R2), F25
+	FMOVQ 224(R2), F26
+	FMOVQ 240(R2), F27
+	FMOVQ 128(R7), F28
+	WORD $0x6e34df94 // fmul v20.4s, v28.4s, v20.4s
+	FMOVQ 144(R7), F28
+	WORD $0x6e35df95 // fmul v21.4s, v28.4s, v21.4s
+	FMOVQ 160(R7), F28
+	WORD $0x6e36df96 // fmul v22.4s, v28.4s, v22.4s
+	FMOVQ 176(R7), F28
+	WORD $0x6e37df97 // fmul v23.4s, v28.4s, v23.4s
+	FMOVQ 192(R7), F28
+	WORD $0x6e38df98 // fmul v24.4s, v28.4s, v24.4s
+	FMOVQ 208(R7), F28
+	WORD $0x6e39df99 // fmul v25.4s, v28.4s, v25.4s
+	FMOVQ 224(R7), F28
+	WORD $0x6e3adf9a // fmul v26.4s, v28.4s, v26.4s
+	FMOVQ 240(R7), F28
+	WORD $0x6e3bdf9b // fmul v27.4s, v28.4s, v27.4s
+	WORD $0x4e2c1e94 // and v20.16b, v20.16b, v12.16b
+	WORD $0x4e2d1eb5 // and v21.16b, v21.16b, v13.16b
+	WORD $0x4e2e1ed6 // and v22.16b, v22.16b, v14.16b
+	WORD $0x4e2f1ef7 // and v23.16b, v23.16b, v15.16b
+	WORD $0x4e301f18 // and v24.16b, v24.16b, v16.16b
+	WORD $0x4e311f39 // and v25.16b, v25.16b, v17.16b
+	WORD $0x4e321f5a // and v26.16b, v26.16b, v18.16b
+	WORD $0x4e331f7b // and v27.16b, v27.16b, v19.16b
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
+	WORD $0x4e35d4a5 // fadd v5.4s, v5.4s, v21.4s
+	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
+	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
+	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
+	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
+	WORD $0x4e3ad54a // fadd v10.4s, v10.4s, v26.4s
+	WORD $0x4e3bd56b // fadd v11.4s, v11.4s, v27.4s
+	FMOVQ 128(R4), F20
+	WORD $0x6e24de84 // fmul v4.4s, v20.4s, v4.4s
+	FMOVQ 144(R4), F20
+	WORD $0x6e25de85 // fmul v5.4s, v20.4s, v5.4s
+	FMOVQ 160(R4), F20
+	WORD $0x6e26de86 // fmul v6.4s, v20.4s, v6.4s
+	FMOVQ 176(R4), F20
+	WORD $0x6e27de87 // fmul v7.4s, v20.4s, v7.4s
+	FMOVQ 192(R4), F20
+	WORD $0x6e28de88 // fmul v8.4s, v20.4s, v8.4s
+	FMOVQ 208(R4), F20
+	WORD $0x6e29de89 // fmul v9.4s, v20.4s, v9.4s
+	FMOVQ 224(R4), F20
+	WORD $0x6e2ade8a // fmul v10.4s, v20.4s, v10.4s
+	FMOVQ 240(R4), F20
+	WORD $0x6e2bde8b // fmul v11.4s, v20.4s, v11.4s
+	FMOVQ 128(R0), F20
+	WORD $0x4e24d684 // fadd v4.4s, v20.4s, v4.4s
+	FMOVQ 144(R0), F20
+	WORD $0x4e25d685 // fadd v5.4s, v20.4s, v5.4s
+	FMOVQ 160(R0), F20
+	WORD $0x4e26d686 // fadd v6.4s, v20.4s, v6.4s
+	FMOVQ 176(R0), F20
+	WORD $0x4e27d687 // fadd v7.4s, v20.4s, v7.4s
+	FMOVQ 192(R0), F20
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	FMOVQ 208(R0), F20
+	WORD $0x4e29d689 // fadd v9.4s, v20.4s, v9.4s
+	FMOVQ 224(R0), F20
+	WORD $0x4e2ad68a // fadd v10.4s, v20.4s, v10.4s
+	FMOVQ 240(R0), F20
+	WORD $0x4e2bd68b // fadd v11.4s, v20.4s, v11.4s
+	FMOVQ 128(R8), F20
+	WORD $0x6eb4e494 // fcmgt v20.4s, v4.4s, v20.4s
+	WORD $0x4e341d8c // and v12.16b, v12.16b, v20.16b
+	FMOVQ 144(R8), F20
+	WORD $0x6eb4e4b4 // fcmgt v20.4s, v5.4s, v20.4s
+	WORD $0x4e341dad // and v13.16b, v13.16b, v20.16b
+	FMOVQ 160(R8), F20
+	WORD $0x6eb4e4d4 // fcmgt v20.4s, v6.4s, v20.4s
+	WORD $0x4e341dce // and v14.16b, v14.16b, v20.16b
+	FMOVQ 176(R8), F20
+	WORD $0x6eb4e4f4 // fcmgt v20.4s, v7.4s, v20.4s
+	WORD $0x4e341def // and v15.16b, v15.16b, v20.16b
+	FMOVQ 192(R8), F20
+	WORD $0x6eb4e514 // fcmgt v20.4s, v8.4s, v20.4s
+	WORD $0x4e341e10 // and v16.16b, v16.16b, v20.16b
+	FMOVQ 208(R8), F20
+	WORD $0x6eb4e534 // fcmgt v20.4s, v9.4s, v20.4s
+	WORD $0x4e341e31 // and v17.16b, v17.16b, v20.16b
+	FMOVQ 224(R8), F20
+	WORD $0x6eb4e554 // fcmgt v20.4s, v10.4s, v20.4s
+	WORD $0x4e341e52 // and v18.16b, v18.16b, v20.16b
+	FMOVQ 240(R8), F20
+	WORD $0x6eb4e574 // fcmgt v20.4s, v11.4s, v20.4s
+	WORD $0x4e341e73 // and v19.16b, v19.16b, v20.16b
+	FMOVQ 128(R9), F20
+	WORD $0x6eac1e84 // bit v4.16b, v20.16b, v12.16b
+	FMOVQ 144(R9), F20
+	WORD $0x6ead1e85 // bit v5.16b, v20.16b, v13.16b
+	FMOVQ 160(R9), F20
+	WORD $0x6eae1e86 // bit v6.16b, v20.16b, v14.16b
+	FMOVQ 176(R9), F20
+	WORD $0x6eaf1e87 // bit v7.16b, v20.16b, v15.16b
+	FMOVQ 192(R9), F20
+	WORD $0x6eb01e88 // bit v8.16b, v20.16b, v16.16b
+	FMOVQ 208(R9), F20
+	WORD $0x6eb11e89 // bit v9.16b, v20.16b, v17.16b
+	FMOVQ 224(R9), F20
+	WORD $0x6eb21e8a // bit v10.16b, v20.16b, v18.16b
+	FMOVQ 240(R9), F20
+	WORD $0x6eb31e8b // bit v11.16b, v20.16b, v19.16b
+	FMOVQ F4, 128(R0)
+	FMOVQ F5, 144(R0)
+	FMOVQ F6, 160(R0)
+	FMOVQ F7, 176(R0)
+	FMOVQ F8, 192(R0)
+	FMOVQ F9, 208(R0)
+	FMOVQ F10, 224(R0)
+	FMOVQ F11, 240(R0)
+	FMOVD 64(R1), F4
+	WORD $0x2e610c84 // uqadd v4.4h, v4.4h, v1.4h
+	WORD $0x0e612985 // xtn v5.4h, v12.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 64(R1)
+	FMOVD 72(R1), F4
+	WORD $0x2e610c84 // uqadd v4.4h, v4.4h, v1.4h
+	WORD $0x0e6129a5 // xtn v5.4h, v13.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 72(R1)
+	FMOVD 80(R1), F4
+	WORD $0x2e610c84 // uqadd v4.4h, v4.4h, v1.4h
+	WORD $0x0e6129c5 // xtn v5.4h, v14.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 80(R1)
+	FMOVD 88(R1), F4
+	WORD $0x2e610c84 // uqadd v4.4h, v4.4h, v1.4h
+	WORD $0x0e6129e5 // xtn v5.4h, v15.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 88(R1)
+	FMOVD 96(R1), F4
+	WORD $0x2e610c84 // uqadd v4.4h, v4.4h, v1.4h
+	WORD $0x0e612a05 // xtn v5.4h, v16.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 96(R1)
+	FMOVD 104(R1), F4
+	WORD $0x2e610c84 // uqadd v4.4h, v4.4h, v1.4h
+	WORD $0x0e612a25 // xtn v5.4h, v17.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 104(R1)
+	FMOVD 112(R1), F4
+	WORD $0x2e610c84 // uqadd v4.4h, v4.4h, v1.4h
+	WORD $0x0e612a45 // xtn v5.4h, v18.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 112(R1)
+	FMOVD 120(R1), F4
+	WORD $0x2e610c84 // uqadd v4.4h, v4.4h, v1.4h
+	WORD $0x0e612a65 // xtn v5.4h, v19.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 120(R1)
+	WORD $0x0e612984 // xtn v4.4h, v12.4s
+	WORD $0x4e6129a4 // xtn2 v4.8h, v13.4s
+	WORD $0x0e6129c5 // xtn v5.4h, v14.4s
+	WORD $0x4e6129e5 // xtn2 v5.8h, v15.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	WORD $0x0e612a05 // xtn v5.4h, v16.4s
+	WORD $0x4e612a25 // xtn2 v5.8h, v17.4s
+	WORD $0x0e612a46 // xtn v6.4h, v18.4s
+	WORD $0x4e612a66 // xtn2 v6.8h, v19.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	WORD $0x4e201c42 // and v2.16b, v2.16b, v0.16b
+	WORD $0x4e201c63 // and v3.16b, v3.16b, v0.16b
+	WORD $0x4e201c84 // and v4.16b, v4.16b, v0.16b
+	WORD $0x4e201ca5 // and v5.16b, v5.16b, v0.16b
+	WORD $0x4e23bc42 // addp v2.16b, v2.16b, v3.16b
+	WORD $0x4e25bc83 // addp v3.16b, v4.16b, v5.16b
+	WORD $0x4e23bc42 // addp v2.16b, v2.16b, v3.16b
+	WORD $0x4e22bc42 // addp v2.16b, v2.16b, v2.16b
+	FMOVD F2, R12
+	MOVD.P R12, 8(R10)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	MOVD cStride+80(FP), R12
+	ADD R12, R3
+	MOVD kStride+88(FP), R12
+	ADD R12, R4
+	MOVD deltaStride+96(FP), R12
+	ADD R12, R5
+	MOVD rhStride+104(FP), R12
+	ADD R12, R6
+	MOVD resStride+112(FP), R12
+	ADD R12, R7
+	MOVD thrStride+120(FP), R12
+	ADD R12, R8
+	MOVD resetStride+128(FP), R12
+	ADD R12, R9
+	SUBS $1, R11
+	BNE RefractoryExponentialNEON_reciprocal_block
 
 RefractoryExponentialNEON_done:
 	RET
 
-// func refractoryExponentialUniformNEON(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int)
+// func refractoryExponentialUniformNEON(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int)
 TEXT ·refractoryExponentialUniformNEON(SB), 0, $608-72
 	// 0 scalars held in registers, 19 loaded from the stack where used; vectors interleaved 8 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
 	VMOVI $0, V0.B16
@@ -8147,31 +10601,29 @@ TEXT ·refractoryExponentialUniformNEON(SB), 0, $608-72
 	MOVW $0xc2d00000, R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 208(RSP)
-	MOVHU c+24(FP), R0
+	MOVWU deltaReciprocal+52(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 224(RSP)
-	MOVWU delta+32(FP), R0
+	MOVHU c+24(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 240(RSP)
-	MOVWU k+28(FP), R0
+	MOVWU delta+32(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 256(RSP)
-	MOVWU res+40(FP), R0
+	MOVWU k+28(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 272(RSP)
-	MOVWU reset+48(FP), R0
+	MOVWU res+40(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 288(RSP)
-	MOVWU rh+36(FP), R0
+	MOVWU reset+48(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 304(RSP)
-	MOVWU thr+44(FP), R0
+	MOVWU rh+36(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 320(RSP)
-	FMOVS $(1.0), F2
-	FMOVS delta+32(FP), F3
-	FDIVS F3, F2, F2
-	VDUP V2.S[0], V2.S4
+	MOVWU thr+44(FP), R0
+	VDUP R0, V2.S4
 	FMOVQ F2, 336(RSP)
 	MOVD v+0(FP), R0
 	MOVD r+8(FP), R1
@@ -8179,15 +10631,10 @@ TEXT ·refractoryExponentialUniformNEON(SB), 0, $608-72
 	MOVD spikes+56(FP), R3
 	MOVD blocks+64(FP), R4
 	CBZ R4, RefractoryExponentialUniformNEON_done
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVWU delta+32(FP), R5
-	TSTW $0x7fffff, R5
-	BNE RefractoryExponentialUniformNEON_block
-	UBFX $23, R5, $8, R5
-	SUB $1, R5
-	CMP $252, R5
-	BHI RefractoryExponentialUniformNEON_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVWU deltaReciprocal+52(FP), R5
+	CBZW R5, RefractoryExponentialUniformNEON_block
 	B RefractoryExponentialUniformNEON_reciprocal_block
 
 RefractoryExponentialUniformNEON_block:
@@ -8199,37 +10646,37 @@ RefractoryExponentialUniformNEON_block:
 	FMOVQ 80(R0), F7
 	FMOVQ 96(R0), F8
 	FMOVQ 112(R0), F9
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4eaad463 // fsub v3.4s, v3.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4eaad484 // fsub v4.4s, v4.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4eaad4a5 // fsub v5.4s, v5.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e2afc42 // fdiv v2.4s, v2.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e2afc63 // fdiv v3.4s, v3.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e2afc84 // fdiv v4.4s, v4.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e2afca5 // fdiv v5.4s, v5.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e2afcc6 // fdiv v6.4s, v6.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e2afce7 // fdiv v7.4s, v7.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e2afd08 // fdiv v8.4s, v8.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e2afd29 // fdiv v9.4s, v9.4s, v10.4s
 	FMOVQ 208(RSP), F10
 	WORD $0x4e2af442 // fmax v2.4s, v2.4s, v10.4s
@@ -8591,21 +11038,21 @@ RefractoryExponentialUniformNEON_block:
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e22dd42 // fmul v2.4s, v10.4s, v2.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e23dd43 // fmul v3.4s, v10.4s, v3.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e24dd44 // fmul v4.4s, v10.4s, v4.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e25dd45 // fmul v5.4s, v10.4s, v5.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e26dd46 // fmul v6.4s, v10.4s, v6.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e27dd47 // fmul v7.4s, v10.4s, v7.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e29dd49 // fmul v9.4s, v10.4s, v9.4s
 	FMOVQ 0(R0), F10
 	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
@@ -8639,21 +11086,21 @@ RefractoryExponentialUniformNEON_block:
 	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
 	FMOVD 56(R1), F17
 	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb2354a // cmhi v10.4s, v10.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb2356b // cmhi v11.4s, v11.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb2358c // cmhi v12.4s, v12.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb235ad // cmhi v13.4s, v13.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb235ce // cmhi v14.4s, v14.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb235ef // cmhi v15.4s, v15.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb23610 // cmhi v16.4s, v16.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb23631 // cmhi v17.4s, v17.4s, v18.4s
 	FMOVQ 0(R2), F18
 	FMOVQ 16(R2), F19
@@ -8663,21 +11110,21 @@ RefractoryExponentialUniformNEON_block:
 	FMOVQ 80(R2), F23
 	FMOVQ 96(R2), F24
 	FMOVQ 112(R2), F25
-	FMOVQ 272(RSP), F26
+	FMOVQ 288(RSP), F26
 	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
-	FMOVQ 272(RSP), F26
+	FMOVQ 288(RSP), F26
 	WORD $0x6e33df53 // fmul v19.4s, v26.4s, v19.4s
-	FMOVQ 272(RSP), F26
+	FMOVQ 288(RSP), F26
 	WORD $0x6e34df54 // fmul v20.4s, v26.4s, v20.4s
-	FMOVQ 272(RSP), F26
+	FMOVQ 288(RSP), F26
 	WORD $0x6e35df55 // fmul v21.4s, v26.4s, v21.4s
-	FMOVQ 272(RSP), F26
+	FMOVQ 288(RSP), F26
 	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
-	FMOVQ 272(RSP), F26
+	FMOVQ 288(RSP), F26
 	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
-	FMOVQ 272(RSP), F26
+	FMOVQ 288(RSP), F26
 	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
-	FMOVQ 272(RSP), F26
+	FMOVQ 288(RSP), F26
 	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
 	WORD $0x4e2a1e52 // and v18.16b, v18.16b, v10.16b
 	WORD $0x4e2b1e73 // and v19.16b, v19.16b, v11.16b
@@ -8695,21 +11142,21 @@ RefractoryExponentialUniformNEON_block:
 	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
 	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
 	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x6e22de42 // fmul v2.4s, v18.4s, v2.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x6e23de43 // fmul v3.4s, v18.4s, v3.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x6e24de44 // fmul v4.4s, v18.4s, v4.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x6e25de45 // fmul v5.4s, v18.4s, v5.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x6e26de46 // fmul v6.4s, v18.4s, v6.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x6e27de47 // fmul v7.4s, v18.4s, v7.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x6e28de48 // fmul v8.4s, v18.4s, v8.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x6e29de49 // fmul v9.4s, v18.4s, v9.4s
 	FMOVQ 0(R0), F18
 	WORD $0x4e22d642 // fadd v2.4s, v18.4s, v2.4s
@@ -8727,45 +11174,45 @@ RefractoryExponentialUniformNEON_block:
 	WORD $0x4e28d648 // fadd v8.4s, v18.4s, v8.4s
 	FMOVQ 112(R0), F18
 	WORD $0x4e29d649 // fadd v9.4s, v18.4s, v9.4s
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6eb2e452 // fcmgt v18.4s, v2.4s, v18.4s
 	WORD $0x4e321d4a // and v10.16b, v10.16b, v18.16b
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6eb2e472 // fcmgt v18.4s, v3.4s, v18.4s
 	WORD $0x4e321d6b // and v11.16b, v11.16b, v18.16b
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6eb2e492 // fcmgt v18.4s, v4.4s, v18.4s
 	WORD $0x4e321d8c // and v12.16b, v12.16b, v18.16b
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6eb2e4b2 // fcmgt v18.4s, v5.4s, v18.4s
 	WORD $0x4e321dad // and v13.16b, v13.16b, v18.16b
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6eb2e4d2 // fcmgt v18.4s, v6.4s, v18.4s
 	WORD $0x4e321dce // and v14.16b, v14.16b, v18.16b
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6eb2e4f2 // fcmgt v18.4s, v7.4s, v18.4s
 	WORD $0x4e321def // and v15.16b, v15.16b, v18.16b
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6eb2e512 // fcmgt v18.4s, v8.4s, v18.4s
 	WORD $0x4e321e10 // and v16.16b, v16.16b, v18.16b
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6eb2e532 // fcmgt v18.4s, v9.4s, v18.4s
 	WORD $0x4e321e31 // and v17.16b, v17.16b, v18.16b
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6eaa1e42 // bit v2.16b, v18.16b, v10.16b
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6eab1e43 // bit v3.16b, v18.16b, v11.16b
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6eac1e44 // bit v4.16b, v18.16b, v12.16b
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6ead1e45 // bit v5.16b, v18.16b, v13.16b
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6eae1e46 // bit v6.16b, v18.16b, v14.16b
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6eaf1e47 // bit v7.16b, v18.16b, v15.16b
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6eb01e48 // bit v8.16b, v18.16b, v16.16b
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6eb11e49 // bit v9.16b, v18.16b, v17.16b
 	FMOVQ F2, 0(R0)
 	FMOVQ F3, 16(R0)
@@ -8835,37 +11282,37 @@ RefractoryExponentialUniformNEON_block:
 	FMOVQ 208(R0), F9
 	FMOVQ 224(R0), F10
 	FMOVQ 240(R0), F11
-	FMOVQ 304(RSP), F12
+	FMOVQ 320(RSP), F12
 	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	FMOVQ 304(RSP), F12
+	FMOVQ 320(RSP), F12
 	WORD $0x4eacd4a5 // fsub v5.4s, v5.4s, v12.4s
-	FMOVQ 304(RSP), F12
+	FMOVQ 320(RSP), F12
 	WORD $0x4eacd4c6 // fsub v6.4s, v6.4s, v12.4s
-	FMOVQ 304(RSP), F12
+	FMOVQ 320(RSP), F12
 	WORD $0x4eacd4e7 // fsub v7.4s, v7.4s, v12.4s
-	FMOVQ 304(RSP), F12
+	FMOVQ 320(RSP), F12
 	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
-	FMOVQ 304(RSP), F12
+	FMOVQ 320(RSP), F12
 	WORD $0x4eacd529 // fsub v9.4s, v9.4s, v12.4s
-	FMOVQ 304(RSP), F12
+	FMOVQ 320(RSP), F12
 	WORD $0x4eacd54a // fsub v10.4s, v10.4s, v12.4s
-	FMOVQ 304(RSP), F12
+	FMOVQ 320(RSP), F12
 	WORD $0x4eacd56b // fsub v11.4s, v11.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2cfc84 // fdiv v4.4s, v4.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2cfca5 // fdiv v5.4s, v5.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2cfcc6 // fdiv v6.4s, v6.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2cfce7 // fdiv v7.4s, v7.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2cfd08 // fdiv v8.4s, v8.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2cfd29 // fdiv v9.4s, v9.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2cfd4a // fdiv v10.4s, v10.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2cfd6b // fdiv v11.4s, v11.4s, v12.4s
 	FMOVQ 208(RSP), F12
 	WORD $0x4e2cf484 // fmax v4.4s, v4.4s, v12.4s
@@ -9227,21 +11674,21 @@ RefractoryExponentialUniformNEON_block:
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
 	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e28dd88 // fmul v8.4s, v12.4s, v8.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e29dd89 // fmul v9.4s, v12.4s, v9.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2add8a // fmul v10.4s, v12.4s, v10.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2bdd8b // fmul v11.4s, v12.4s, v11.4s
 	FMOVQ 128(R0), F12
 	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
@@ -9275,21 +11722,21 @@ RefractoryExponentialUniformNEON_block:
 	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
 	FMOVD 120(R1), F19
 	WORD $0x2f10a673 // uxtl v19.4s, v19.4h
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb4358c // cmhi v12.4s, v12.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb435ad // cmhi v13.4s, v13.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb435ce // cmhi v14.4s, v14.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb435ef // cmhi v15.4s, v15.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb43610 // cmhi v16.4s, v16.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb43631 // cmhi v17.4s, v17.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb43652 // cmhi v18.4s, v18.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb43673 // cmhi v19.4s, v19.4s, v20.4s
 	FMOVQ 128(R2), F20
 	FMOVQ 144(R2), F21
@@ -9299,21 +11746,21 @@ RefractoryExponentialUniformNEON_block:
 	FMOVQ 208(R2), F25
 	FMOVQ 224(R2), F26
 	FMOVQ 240(R2), F27
-	FMOVQ 272(RSP), F28
+	FMOVQ 288(RSP), F28
 	WORD $0x6e34df94 // fmul v20.4s, v28.4s, v20.4s
-	FMOVQ 272(RSP), F28
+	FMOVQ 288(RSP), F28
 	WORD $0x6e35df95 // fmul v21.4s, v28.4s, v21.4s
-	FMOVQ 272(RSP), F28
+	FMOVQ 288(RSP), F28
 	WORD $0x6e36df96 // fmul v22.4s, v28.4s, v22.4s
-	FMOVQ 272(RSP), F28
+	FMOVQ 288(RSP), F28
 	WORD $0x6e37df97 // fmul v23.4s, v28.4s, v23.4s
-	FMOVQ 272(RSP), F28
+	FMOVQ 288(RSP), F28
 	WORD $0x6e38df98 // fmul v24.4s, v28.4s, v24.4s
-	FMOVQ 272(RSP), F28
+	FMOVQ 288(RSP), F28
 	WORD $0x6e39df99 // fmul v25.4s, v28.4s, v25.4s
-	FMOVQ 272(RSP), F28
+	FMOVQ 288(RSP), F28
 	WORD $0x6e3adf9a // fmul v26.4s, v28.4s, v26.4s
-	FMOVQ 272(RSP), F28
+	FMOVQ 288(RSP), F28
 	WORD $0x6e3bdf9b // fmul v27.4s, v28.4s, v27.4s
 	WORD $0x4e2c1e94 // and v20.16b, v20.16b, v12.16b
 	WORD $0x4e2d1eb5 // and v21.16b, v21.16b, v13.16b
@@ -9331,21 +11778,21 @@ RefractoryExponentialUniformNEON_block:
 	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
 	WORD $0x4e3ad54a // fadd v10.4s, v10.4s, v26.4s
 	WORD $0x4e3bd56b // fadd v11.4s, v11.4s, v27.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x6e24de84 // fmul v4.4s, v20.4s, v4.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x6e25de85 // fmul v5.4s, v20.4s, v5.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x6e26de86 // fmul v6.4s, v20.4s, v6.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x6e27de87 // fmul v7.4s, v20.4s, v7.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x6e28de88 // fmul v8.4s, v20.4s, v8.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x6e29de89 // fmul v9.4s, v20.4s, v9.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x6e2ade8a // fmul v10.4s, v20.4s, v10.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x6e2bde8b // fmul v11.4s, v20.4s, v11.4s
 	FMOVQ 128(R0), F20
 	WORD $0x4e24d684 // fadd v4.4s, v20.4s, v4.4s
@@ -9363,45 +11810,45 @@ RefractoryExponentialUniformNEON_block:
 	WORD $0x4e2ad68a // fadd v10.4s, v20.4s, v10.4s
 	FMOVQ 240(R0), F20
 	WORD $0x4e2bd68b // fadd v11.4s, v20.4s, v11.4s
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6eb4e494 // fcmgt v20.4s, v4.4s, v20.4s
 	WORD $0x4e341d8c // and v12.16b, v12.16b, v20.16b
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6eb4e4b4 // fcmgt v20.4s, v5.4s, v20.4s
 	WORD $0x4e341dad // and v13.16b, v13.16b, v20.16b
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6eb4e4d4 // fcmgt v20.4s, v6.4s, v20.4s
 	WORD $0x4e341dce // and v14.16b, v14.16b, v20.16b
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6eb4e4f4 // fcmgt v20.4s, v7.4s, v20.4s
 	WORD $0x4e341def // and v15.16b, v15.16b, v20.16b
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6eb4e514 // fcmgt v20.4s, v8.4s, v20.4s
 	WORD $0x4e341e10 // and v16.16b, v16.16b, v20.16b
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6eb4e534 // fcmgt v20.4s, v9.4s, v20.4s
 	WORD $0x4e341e31 // and v17.16b, v17.16b, v20.16b
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6eb4e554 // fcmgt v20.4s, v10.4s, v20.4s
 	WORD $0x4e341e52 // and v18.16b, v18.16b, v20.16b
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6eb4e574 // fcmgt v20.4s, v11.4s, v20.4s
 	WORD $0x4e341e73 // and v19.16b, v19.16b, v20.16b
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6eac1e84 // bit v4.16b, v20.16b, v12.16b
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6ead1e85 // bit v5.16b, v20.16b, v13.16b
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6eae1e86 // bit v6.16b, v20.16b, v14.16b
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6eaf1e87 // bit v7.16b, v20.16b, v15.16b
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6eb01e88 // bit v8.16b, v20.16b, v16.16b
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6eb11e89 // bit v9.16b, v20.16b, v17.16b
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6eb21e8a // bit v10.16b, v20.16b, v18.16b
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6eb31e8b // bit v11.16b, v20.16b, v19.16b
 	FMOVQ F4, 128(R0)
 	FMOVQ F5, 144(R0)
@@ -9489,37 +11936,37 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	FMOVQ 80(R0), F7
 	FMOVQ 96(R0), F8
 	FMOVQ 112(R0), F9
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4eaad463 // fsub v3.4s, v3.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4eaad484 // fsub v4.4s, v4.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4eaad4a5 // fsub v5.4s, v5.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	FMOVQ 208(RSP), F10
 	WORD $0x4e2af442 // fmax v2.4s, v2.4s, v10.4s
@@ -9881,21 +12328,21 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e22dd42 // fmul v2.4s, v10.4s, v2.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e23dd43 // fmul v3.4s, v10.4s, v3.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e24dd44 // fmul v4.4s, v10.4s, v4.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e25dd45 // fmul v5.4s, v10.4s, v5.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e26dd46 // fmul v6.4s, v10.4s, v6.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e27dd47 // fmul v7.4s, v10.4s, v7.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e29dd49 // fmul v9.4s, v10.4s, v9.4s
 	FMOVQ 0(R0), F10
 	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
@@ -9929,21 +12376,21 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
 	FMOVD 56(R1), F17
 	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb2354a // cmhi v10.4s, v10.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb2356b // cmhi v11.4s, v11.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb2358c // cmhi v12.4s, v12.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb235ad // cmhi v13.4s, v13.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb235ce // cmhi v14.4s, v14.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb235ef // cmhi v15.4s, v15.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb23610 // cmhi v16.4s, v16.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb23631 // cmhi v17.4s, v17.4s, v18.4s
 	FMOVQ 0(R2), F18
 	FMOVQ 16(R2), F19
@@ -9953,21 +12400,21 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	FMOVQ 80(R2), F23
 	FMOVQ 96(R2), F24
 	FMOVQ 112(R2), F25
-	FMOVQ 272(RSP), F26
+	FMOVQ 288(RSP), F26
 	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
-	FMOVQ 272(RSP), F26
+	FMOVQ 288(RSP), F26
 	WORD $0x6e33df53 // fmul v19.4s, v26.4s, v19.4s
-	FMOVQ 272(RSP), F26
+	FMOVQ 288(RSP), F26
 	WORD $0x6e34df54 // fmul v20.4s, v26.4s, v20.4s
-	FMOVQ 272(RSP), F26
+	FMOVQ 288(RSP), F26
 	WORD $0x6e35df55 // fmul v21.4s, v26.4s, v21.4s
-	FMOVQ 272(RSP), F26
+	FMOVQ 288(RSP), F26
 	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
-	FMOVQ 272(RSP), F26
+	FMOVQ 288(RSP), F26
 	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
-	FMOVQ 272(RSP), F26
+	FMOVQ 288(RSP), F26
 	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
-	FMOVQ 272(RSP), F26
+	FMOVQ 288(RSP), F26
 	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
 	WORD $0x4e2a1e52 // and v18.16b, v18.16b, v10.16b
 	WORD $0x4e2b1e73 // and v19.16b, v19.16b, v11.16b
@@ -9985,21 +12432,21 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
 	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
 	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x6e22de42 // fmul v2.4s, v18.4s, v2.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x6e23de43 // fmul v3.4s, v18.4s, v3.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x6e24de44 // fmul v4.4s, v18.4s, v4.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x6e25de45 // fmul v5.4s, v18.4s, v5.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x6e26de46 // fmul v6.4s, v18.4s, v6.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x6e27de47 // fmul v7.4s, v18.4s, v7.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x6e28de48 // fmul v8.4s, v18.4s, v8.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x6e29de49 // fmul v9.4s, v18.4s, v9.4s
 	FMOVQ 0(R0), F18
 	WORD $0x4e22d642 // fadd v2.4s, v18.4s, v2.4s
@@ -10017,45 +12464,45 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e28d648 // fadd v8.4s, v18.4s, v8.4s
 	FMOVQ 112(R0), F18
 	WORD $0x4e29d649 // fadd v9.4s, v18.4s, v9.4s
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6eb2e452 // fcmgt v18.4s, v2.4s, v18.4s
 	WORD $0x4e321d4a // and v10.16b, v10.16b, v18.16b
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6eb2e472 // fcmgt v18.4s, v3.4s, v18.4s
 	WORD $0x4e321d6b // and v11.16b, v11.16b, v18.16b
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6eb2e492 // fcmgt v18.4s, v4.4s, v18.4s
 	WORD $0x4e321d8c // and v12.16b, v12.16b, v18.16b
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6eb2e4b2 // fcmgt v18.4s, v5.4s, v18.4s
 	WORD $0x4e321dad // and v13.16b, v13.16b, v18.16b
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6eb2e4d2 // fcmgt v18.4s, v6.4s, v18.4s
 	WORD $0x4e321dce // and v14.16b, v14.16b, v18.16b
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6eb2e4f2 // fcmgt v18.4s, v7.4s, v18.4s
 	WORD $0x4e321def // and v15.16b, v15.16b, v18.16b
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6eb2e512 // fcmgt v18.4s, v8.4s, v18.4s
 	WORD $0x4e321e10 // and v16.16b, v16.16b, v18.16b
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6eb2e532 // fcmgt v18.4s, v9.4s, v18.4s
 	WORD $0x4e321e31 // and v17.16b, v17.16b, v18.16b
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6eaa1e42 // bit v2.16b, v18.16b, v10.16b
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6eab1e43 // bit v3.16b, v18.16b, v11.16b
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6eac1e44 // bit v4.16b, v18.16b, v12.16b
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6ead1e45 // bit v5.16b, v18.16b, v13.16b
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6eae1e46 // bit v6.16b, v18.16b, v14.16b
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6eaf1e47 // bit v7.16b, v18.16b, v15.16b
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6eb01e48 // bit v8.16b, v18.16b, v16.16b
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6eb11e49 // bit v9.16b, v18.16b, v17.16b
 	FMOVQ F2, 0(R0)
 	FMOVQ F3, 16(R0)
@@ -10125,37 +12572,37 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	FMOVQ 208(R0), F9
 	FMOVQ 224(R0), F10
 	FMOVQ 240(R0), F11
-	FMOVQ 304(RSP), F12
+	FMOVQ 320(RSP), F12
 	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	FMOVQ 304(RSP), F12
+	FMOVQ 320(RSP), F12
 	WORD $0x4eacd4a5 // fsub v5.4s, v5.4s, v12.4s
-	FMOVQ 304(RSP), F12
+	FMOVQ 320(RSP), F12
 	WORD $0x4eacd4c6 // fsub v6.4s, v6.4s, v12.4s
-	FMOVQ 304(RSP), F12
+	FMOVQ 320(RSP), F12
 	WORD $0x4eacd4e7 // fsub v7.4s, v7.4s, v12.4s
-	FMOVQ 304(RSP), F12
+	FMOVQ 320(RSP), F12
 	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
-	FMOVQ 304(RSP), F12
+	FMOVQ 320(RSP), F12
 	WORD $0x4eacd529 // fsub v9.4s, v9.4s, v12.4s
-	FMOVQ 304(RSP), F12
+	FMOVQ 320(RSP), F12
 	WORD $0x4eacd54a // fsub v10.4s, v10.4s, v12.4s
-	FMOVQ 304(RSP), F12
+	FMOVQ 320(RSP), F12
 	WORD $0x4eacd56b // fsub v11.4s, v11.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
 	FMOVQ 208(RSP), F12
 	WORD $0x4e2cf484 // fmax v4.4s, v4.4s, v12.4s
@@ -10517,21 +12964,21 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
 	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e28dd88 // fmul v8.4s, v12.4s, v8.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e29dd89 // fmul v9.4s, v12.4s, v9.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2add8a // fmul v10.4s, v12.4s, v10.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2bdd8b // fmul v11.4s, v12.4s, v11.4s
 	FMOVQ 128(R0), F12
 	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
@@ -10565,21 +13012,21 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
 	FMOVD 120(R1), F19
 	WORD $0x2f10a673 // uxtl v19.4s, v19.4h
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb4358c // cmhi v12.4s, v12.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb435ad // cmhi v13.4s, v13.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb435ce // cmhi v14.4s, v14.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb435ef // cmhi v15.4s, v15.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb43610 // cmhi v16.4s, v16.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb43631 // cmhi v17.4s, v17.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb43652 // cmhi v18.4s, v18.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb43673 // cmhi v19.4s, v19.4s, v20.4s
 	FMOVQ 128(R2), F20
 	FMOVQ 144(R2), F21
@@ -10589,21 +13036,21 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	FMOVQ 208(R2), F25
 	FMOVQ 224(R2), F26
 	FMOVQ 240(R2), F27
-	FMOVQ 272(RSP), F28
+	FMOVQ 288(RSP), F28
 	WORD $0x6e34df94 // fmul v20.4s, v28.4s, v20.4s
-	FMOVQ 272(RSP), F28
+	FMOVQ 288(RSP), F28
 	WORD $0x6e35df95 // fmul v21.4s, v28.4s, v21.4s
-	FMOVQ 272(RSP), F28
+	FMOVQ 288(RSP), F28
 	WORD $0x6e36df96 // fmul v22.4s, v28.4s, v22.4s
-	FMOVQ 272(RSP), F28
+	FMOVQ 288(RSP), F28
 	WORD $0x6e37df97 // fmul v23.4s, v28.4s, v23.4s
-	FMOVQ 272(RSP), F28
+	FMOVQ 288(RSP), F28
 	WORD $0x6e38df98 // fmul v24.4s, v28.4s, v24.4s
-	FMOVQ 272(RSP), F28
+	FMOVQ 288(RSP), F28
 	WORD $0x6e39df99 // fmul v25.4s, v28.4s, v25.4s
-	FMOVQ 272(RSP), F28
+	FMOVQ 288(RSP), F28
 	WORD $0x6e3adf9a // fmul v26.4s, v28.4s, v26.4s
-	FMOVQ 272(RSP), F28
+	FMOVQ 288(RSP), F28
 	WORD $0x6e3bdf9b // fmul v27.4s, v28.4s, v27.4s
 	WORD $0x4e2c1e94 // and v20.16b, v20.16b, v12.16b
 	WORD $0x4e2d1eb5 // and v21.16b, v21.16b, v13.16b
@@ -10621,21 +13068,21 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
 	WORD $0x4e3ad54a // fadd v10.4s, v10.4s, v26.4s
 	WORD $0x4e3bd56b // fadd v11.4s, v11.4s, v27.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x6e24de84 // fmul v4.4s, v20.4s, v4.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x6e25de85 // fmul v5.4s, v20.4s, v5.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x6e26de86 // fmul v6.4s, v20.4s, v6.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x6e27de87 // fmul v7.4s, v20.4s, v7.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x6e28de88 // fmul v8.4s, v20.4s, v8.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x6e29de89 // fmul v9.4s, v20.4s, v9.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x6e2ade8a // fmul v10.4s, v20.4s, v10.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x6e2bde8b // fmul v11.4s, v20.4s, v11.4s
 	FMOVQ 128(R0), F20
 	WORD $0x4e24d684 // fadd v4.4s, v20.4s, v4.4s
@@ -10653,45 +13100,45 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e2ad68a // fadd v10.4s, v20.4s, v10.4s
 	FMOVQ 240(R0), F20
 	WORD $0x4e2bd68b // fadd v11.4s, v20.4s, v11.4s
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6eb4e494 // fcmgt v20.4s, v4.4s, v20.4s
 	WORD $0x4e341d8c // and v12.16b, v12.16b, v20.16b
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6eb4e4b4 // fcmgt v20.4s, v5.4s, v20.4s
 	WORD $0x4e341dad // and v13.16b, v13.16b, v20.16b
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6eb4e4d4 // fcmgt v20.4s, v6.4s, v20.4s
 	WORD $0x4e341dce // and v14.16b, v14.16b, v20.16b
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6eb4e4f4 // fcmgt v20.4s, v7.4s, v20.4s
 	WORD $0x4e341def // and v15.16b, v15.16b, v20.16b
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6eb4e514 // fcmgt v20.4s, v8.4s, v20.4s
 	WORD $0x4e341e10 // and v16.16b, v16.16b, v20.16b
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6eb4e534 // fcmgt v20.4s, v9.4s, v20.4s
 	WORD $0x4e341e31 // and v17.16b, v17.16b, v20.16b
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6eb4e554 // fcmgt v20.4s, v10.4s, v20.4s
 	WORD $0x4e341e52 // and v18.16b, v18.16b, v20.16b
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6eb4e574 // fcmgt v20.4s, v11.4s, v20.4s
 	WORD $0x4e341e73 // and v19.16b, v19.16b, v20.16b
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6eac1e84 // bit v4.16b, v20.16b, v12.16b
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6ead1e85 // bit v5.16b, v20.16b, v13.16b
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6eae1e86 // bit v6.16b, v20.16b, v14.16b
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6eaf1e87 // bit v7.16b, v20.16b, v15.16b
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6eb01e88 // bit v8.16b, v20.16b, v16.16b
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6eb11e89 // bit v9.16b, v20.16b, v17.16b
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6eb21e8a // bit v10.16b, v20.16b, v18.16b
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6eb31e8b // bit v11.16b, v20.16b, v19.16b
 	FMOVQ F4, 128(R0)
 	FMOVQ F5, 144(R0)
@@ -10772,8 +13219,8 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 RefractoryExponentialUniformNEON_done:
 	RET
 
-// func adaptiveExponentialNEON(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride int, spikes *uint64, blocks int)
-TEXT ·adaptiveExponentialNEON(SB), 0, $464-184
+// func adaptiveExponentialNEON(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride int, deltaReciprocal float32, spikes *uint64, blocks int)
+TEXT ·adaptiveExponentialNEON(SB), 0, $480-192
 	// 1 scalars held in registers, 11 loaded from the stack where used; vectors interleaved 8 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	VMOVI $0, V0.B16
 	MOVD $0x8040201008040201, R0
@@ -10816,6 +13263,9 @@ TEXT ·adaptiveExponentialNEON(SB), 0, $464-184
 	MOVW $0xc2d00000, R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 192(RSP)
+	MOVWU deltaReciprocal+168(FP), R0
+	VDUP R0, V1.S4
+	FMOVQ F1, 208(RSP)
 	MOVD v+0(FP), R0
 	MOVD w+8(FP), R1
 	MOVD cur+16(FP), R2
@@ -10828,9 +13278,14 @@ TEXT ·adaptiveExponentialNEON(SB), 0, $464-184
 	MOVD kw+72(FP), R9
 	MOVD a+80(FP), R10
 	MOVD b+88(FP), R11
-	MOVD spikes+168(FP), R12
-	MOVD blocks+176(FP), R13
+	MOVD spikes+176(FP), R12
+	MOVD blocks+184(FP), R13
 	CBZ R13, AdaptiveExponentialNEON_done
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVWU deltaReciprocal+168(FP), R14
+	CBZW R14, AdaptiveExponentialNEON_block
+	B AdaptiveExponentialNEON_reciprocal_block
 
 AdaptiveExponentialNEON_block:
 	FMOVQ 0(R0), F1
@@ -10922,21 +13377,21 @@ AdaptiveExponentialNEON_block:
 	FMOVQ 144(RSP), F16
 	WORD $0x6e30dd10 // fmul v16.4s, v8.4s, v16.4s
 	WORD $0x4e218929 // frintn v9.4s, v9.4s
-	FMOVQ F9, 208(RSP)
+	FMOVQ F9, 224(RSP)
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
-	FMOVQ F10, 224(RSP)
+	FMOVQ F10, 240(RSP)
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
-	FMOVQ F11, 240(RSP)
+	FMOVQ F11, 256(RSP)
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
-	FMOVQ F12, 256(RSP)
+	FMOVQ F12, 272(RSP)
 	WORD $0x4e2189ad // frintn v13.4s, v13.4s
-	FMOVQ F13, 272(RSP)
+	FMOVQ F13, 288(RSP)
 	WORD $0x4e2189ce // frintn v14.4s, v14.4s
-	FMOVQ F14, 288(RSP)
+	FMOVQ F14, 304(RSP)
 	WORD $0x4e2189ef // frintn v15.4s, v15.4s
-	FMOVQ F15, 304(RSP)
+	FMOVQ F15, 320(RSP)
 	WORD $0x4e218a10 // frintn v16.4s, v16.4s
-	FMOVQ F16, 320(RSP)
+	FMOVQ F16, 336(RSP)
 	FMOVQ 112(RSP), F17
 	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
 	FMOVQ 112(RSP), F18
@@ -11155,24 +13610,14 @@ AdaptiveExponentialNEON_block:
 	WORD $0x4e29d508 // fadd v8.4s, v8.4s, v9.4s
 	MOVW $0x4b4000fe, R14
 	VDUP R14, V9.S4
-	FMOVQ 208(RSP), F10
-	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
-	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
-	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
-	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
-	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
-	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
-	MOVW $0x4b4000fe, R14
-	VDUP R14, V9.S4
 	FMOVQ 224(RSP), F10
 	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
 	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
 	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
 	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x6e29dc42 // fmul v2.4s, v2.4s, v9.4s
+	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
-	WORD $0x6e29dc42 // fmul v2.4s, v2.4s, v9.4s
+	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
 	MOVW $0x4b4000fe, R14
 	VDUP R14, V9.S4
 	FMOVQ 240(RSP), F10
@@ -11180,9 +13625,9 @@ AdaptiveExponentialNEON_block:
 	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
 	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
 	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
+	WORD $0x6e29dc42 // fmul v2.4s, v2.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
-	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
+	WORD $0x6e29dc42 // fmul v2.4s, v2.4s, v9.4s
 	MOVW $0x4b4000fe, R14
 	VDUP R14, V9.S4
 	FMOVQ 256(RSP), F10
@@ -11190,9 +13635,9 @@ AdaptiveExponentialNEON_block:
 	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
 	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
 	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x6e29dc84 // fmul v4.4s, v4.4s, v9.4s
+	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
-	WORD $0x6e29dc84 // fmul v4.4s, v4.4s, v9.4s
+	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
 	MOVW $0x4b4000fe, R14
 	VDUP R14, V9.S4
 	FMOVQ 272(RSP), F10
@@ -11200,9 +13645,9 @@ AdaptiveExponentialNEON_block:
 	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
 	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
 	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x6e29dc84 // fmul v4.4s, v4.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
-	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x6e29dc84 // fmul v4.4s, v4.4s, v9.4s
 	MOVW $0x4b4000fe, R14
 	VDUP R14, V9.S4
 	FMOVQ 288(RSP), F10
@@ -11210,12 +13655,22 @@ AdaptiveExponentialNEON_block:
 	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
 	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
 	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V9.S4
+	FMOVQ 304(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
 	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
 	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
 	MOVW $0x4b4000fe, R14
 	VDUP R14, V9.S4
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
 	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
 	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
@@ -11225,7 +13680,7 @@ AdaptiveExponentialNEON_block:
 	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
 	MOVW $0x4b4000fe, R14
 	VDUP R14, V9.S4
-	FMOVQ 320(RSP), F10
+	FMOVQ 336(RSP), F10
 	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
 	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
 	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
@@ -11582,21 +14037,21 @@ AdaptiveExponentialNEON_block:
 	FMOVQ 144(RSP), F18
 	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
-	FMOVQ F11, 336(RSP)
+	FMOVQ F11, 352(RSP)
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
-	FMOVQ F12, 352(RSP)
+	FMOVQ F12, 368(RSP)
 	WORD $0x4e2189ad // frintn v13.4s, v13.4s
-	FMOVQ F13, 368(RSP)
+	FMOVQ F13, 384(RSP)
 	WORD $0x4e2189ce // frintn v14.4s, v14.4s
-	FMOVQ F14, 384(RSP)
+	FMOVQ F14, 400(RSP)
 	WORD $0x4e2189ef // frintn v15.4s, v15.4s
-	FMOVQ F15, 400(RSP)
+	FMOVQ F15, 416(RSP)
 	WORD $0x4e218a10 // frintn v16.4s, v16.4s
-	FMOVQ F16, 416(RSP)
+	FMOVQ F16, 432(RSP)
 	WORD $0x4e218a31 // frintn v17.4s, v17.4s
-	FMOVQ F17, 432(RSP)
+	FMOVQ F17, 448(RSP)
 	WORD $0x4e218a52 // frintn v18.4s, v18.4s
-	FMOVQ F18, 448(RSP)
+	FMOVQ F18, 464(RSP)
 	FMOVQ 112(RSP), F19
 	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
 	FMOVQ 112(RSP), F20
@@ -11815,24 +14270,14 @@ AdaptiveExponentialNEON_block:
 	WORD $0x4e2bd54a // fadd v10.4s, v10.4s, v11.4s
 	MOVW $0x4b4000fe, R14
 	VDUP R14, V11.S4
-	FMOVQ 336(RSP), F12
-	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
-	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
-	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
-	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
-	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
-	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
-	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
-	MOVW $0x4b4000fe, R14
-	VDUP R14, V11.S4
 	FMOVQ 352(RSP), F12
 	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
 	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
 	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
 	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
-	WORD $0x6e2bdc84 // fmul v4.4s, v4.4s, v11.4s
+	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
 	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
-	WORD $0x6e2bdc84 // fmul v4.4s, v4.4s, v11.4s
+	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
 	MOVW $0x4b4000fe, R14
 	VDUP R14, V11.S4
 	FMOVQ 368(RSP), F12
@@ -11840,9 +14285,9 @@ AdaptiveExponentialNEON_block:
 	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
 	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
 	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
-	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
+	WORD $0x6e2bdc84 // fmul v4.4s, v4.4s, v11.4s
 	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
-	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
+	WORD $0x6e2bdc84 // fmul v4.4s, v4.4s, v11.4s
 	MOVW $0x4b4000fe, R14
 	VDUP R14, V11.S4
 	FMOVQ 384(RSP), F12
@@ -11850,9 +14295,9 @@ AdaptiveExponentialNEON_block:
 	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
 	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
 	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
-	WORD $0x6e2bdcc6 // fmul v6.4s, v6.4s, v11.4s
+	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
 	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
-	WORD $0x6e2bdcc6 // fmul v6.4s, v6.4s, v11.4s
+	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
 	MOVW $0x4b4000fe, R14
 	VDUP R14, V11.S4
 	FMOVQ 400(RSP), F12
@@ -11860,9 +14305,9 @@ AdaptiveExponentialNEON_block:
 	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
 	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
 	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
-	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	WORD $0x6e2bdcc6 // fmul v6.4s, v6.4s, v11.4s
 	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
-	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	WORD $0x6e2bdcc6 // fmul v6.4s, v6.4s, v11.4s
 	MOVW $0x4b4000fe, R14
 	VDUP R14, V11.S4
 	FMOVQ 416(RSP), F12
@@ -11870,12 +14315,22 @@ AdaptiveExponentialNEON_block:
 	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
 	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
 	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V11.S4
+	FMOVQ 432(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
 	WORD $0x6e2bdd08 // fmul v8.4s, v8.4s, v11.4s
 	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
 	WORD $0x6e2bdd08 // fmul v8.4s, v8.4s, v11.4s
 	MOVW $0x4b4000fe, R14
 	VDUP R14, V11.S4
-	FMOVQ 432(RSP), F12
+	FMOVQ 448(RSP), F12
 	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
 	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
 	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
@@ -11885,7 +14340,7 @@ AdaptiveExponentialNEON_block:
 	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
 	MOVW $0x4b4000fe, R14
 	VDUP R14, V11.S4
-	FMOVQ 448(RSP), F12
+	FMOVQ 464(RSP), F12
 	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
 	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
 	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
@@ -12186,11 +14641,1367 @@ AdaptiveExponentialNEON_block:
 	ADD R14, R11
 	SUBS $1, R13
 	BNE AdaptiveExponentialNEON_block
+	B AdaptiveExponentialNEON_done
+
+AdaptiveExponentialNEON_reciprocal_block:
+	FMOVQ 0(R0), F1
+	FMOVQ 16(R0), F2
+	FMOVQ 32(R0), F3
+	FMOVQ 48(R0), F4
+	FMOVQ 64(R0), F5
+	FMOVQ 80(R0), F6
+	FMOVQ 96(R0), F7
+	FMOVQ 112(R0), F8
+	FMOVQ 0(R5), F9
+	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
+	FMOVQ 16(R5), F9
+	WORD $0x4ea9d442 // fsub v2.4s, v2.4s, v9.4s
+	FMOVQ 32(R5), F9
+	WORD $0x4ea9d463 // fsub v3.4s, v3.4s, v9.4s
+	FMOVQ 48(R5), F9
+	WORD $0x4ea9d484 // fsub v4.4s, v4.4s, v9.4s
+	FMOVQ 64(R5), F9
+	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
+	FMOVQ 80(R5), F9
+	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
+	FMOVQ 96(R5), F9
+	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
+	FMOVQ 112(R5), F9
+	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dc42 // fmul v2.4s, v2.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dc84 // fmul v4.4s, v4.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f421 // fmax v1.4s, v1.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f421 // fmin v1.4s, v1.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f442 // fmax v2.4s, v2.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f442 // fmin v2.4s, v2.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f463 // fmax v3.4s, v3.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f463 // fmin v3.4s, v3.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f484 // fmax v4.4s, v4.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f484 // fmin v4.4s, v4.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4a5 // fmax v5.4s, v5.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4a5 // fmin v5.4s, v5.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4c6 // fmax v6.4s, v6.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4c6 // fmin v6.4s, v6.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4e7 // fmax v7.4s, v7.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4e7 // fmin v7.4s, v7.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f508 // fmax v8.4s, v8.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f508 // fmin v8.4s, v8.4s, v9.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x6e29dc29 // fmul v9.4s, v1.4s, v9.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x6e2adc4a // fmul v10.4s, v2.4s, v10.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x6e2bdc6b // fmul v11.4s, v3.4s, v11.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x6e2cdc8c // fmul v12.4s, v4.4s, v12.4s
+	FMOVQ 144(RSP), F13
+	WORD $0x6e2ddcad // fmul v13.4s, v5.4s, v13.4s
+	FMOVQ 144(RSP), F14
+	WORD $0x6e2edcce // fmul v14.4s, v6.4s, v14.4s
+	FMOVQ 144(RSP), F15
+	WORD $0x6e2fdcef // fmul v15.4s, v7.4s, v15.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e30dd10 // fmul v16.4s, v8.4s, v16.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	FMOVQ F9, 224(RSP)
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	FMOVQ F10, 240(RSP)
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	FMOVQ F11, 256(RSP)
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ F12, 272(RSP)
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ F13, 288(RSP)
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 304(RSP)
+	WORD $0x4e2189ef // frintn v15.4s, v15.4s
+	FMOVQ F15, 320(RSP)
+	WORD $0x4e218a10 // frintn v16.4s, v16.4s
+	FMOVQ F16, 336(RSP)
+	FMOVQ 112(RSP), F17
+	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
+	FMOVQ 112(RSP), F21
+	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
+	FMOVQ 112(RSP), F22
+	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
+	FMOVQ 112(RSP), F23
+	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
+	FMOVQ 112(RSP), F24
+	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
+	WORD $0x4eb1d421 // fsub v1.4s, v1.4s, v17.4s
+	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
+	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
+	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
+	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
+	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
+	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
+	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31dd29 // fmul v9.4s, v9.4s, v17.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31dd4a // fmul v10.4s, v10.4s, v17.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31dd6b // fmul v11.4s, v11.4s, v17.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31dd8c // fmul v12.4s, v12.4s, v17.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31ddce // fmul v14.4s, v14.4s, v17.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31ddef // fmul v15.4s, v15.4s, v17.4s
+	FMOVQ 176(RSP), F17
+	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
+	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
+	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 16(RSP), F9
+	WORD $0x6e21dd29 // fmul v9.4s, v9.4s, v1.4s
+	FMOVQ 16(RSP), F10
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	FMOVQ 16(RSP), F11
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	FMOVQ 16(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 16(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d54a // fadd v10.4s, v10.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d56b // fadd v11.4s, v11.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d58c // fadd v12.4s, v12.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e21dd29 // fmul v9.4s, v9.4s, v1.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d54a // fadd v10.4s, v10.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d56b // fadd v11.4s, v11.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d58c // fadd v12.4s, v12.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e21dd29 // fmul v9.4s, v9.4s, v1.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d54a // fadd v10.4s, v10.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d56b // fadd v11.4s, v11.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d58c // fadd v12.4s, v12.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e21dd29 // fmul v9.4s, v9.4s, v1.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d54a // fadd v10.4s, v10.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d56b // fadd v11.4s, v11.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d58c // fadd v12.4s, v12.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e21dd29 // fmul v9.4s, v9.4s, v1.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d54a // fadd v10.4s, v10.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d56b // fadd v11.4s, v11.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d58c // fadd v12.4s, v12.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e21dc31 // fmul v17.4s, v1.4s, v1.4s
+	WORD $0x6e22dc52 // fmul v18.4s, v2.4s, v2.4s
+	WORD $0x6e23dc73 // fmul v19.4s, v3.4s, v3.4s
+	WORD $0x6e24dc94 // fmul v20.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb5 // fmul v21.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd6 // fmul v22.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf7 // fmul v23.4s, v7.4s, v7.4s
+	WORD $0x6e28dd18 // fmul v24.4s, v8.4s, v8.4s
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	WORD $0x6e2bde6b // fmul v11.4s, v19.4s, v11.4s
+	WORD $0x6e2cde8c // fmul v12.4s, v20.4s, v12.4s
+	WORD $0x6e2ddead // fmul v13.4s, v21.4s, v13.4s
+	WORD $0x6e2edece // fmul v14.4s, v22.4s, v14.4s
+	WORD $0x6e2fdeef // fmul v15.4s, v23.4s, v15.4s
+	WORD $0x6e30df10 // fmul v16.4s, v24.4s, v16.4s
+	WORD $0x4e21d521 // fadd v1.4s, v9.4s, v1.4s
+	WORD $0x4e22d542 // fadd v2.4s, v10.4s, v2.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e29d442 // fadd v2.4s, v2.4s, v9.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e29d463 // fadd v3.4s, v3.4s, v9.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e29d484 // fadd v4.4s, v4.4s, v9.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e29d4c6 // fadd v6.4s, v6.4s, v9.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e29d4e7 // fadd v7.4s, v7.4s, v9.4s
+	FMOVQ 128(RSP), F9
+	WORD $0x4e29d508 // fadd v8.4s, v8.4s, v9.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V9.S4
+	FMOVQ 224(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V9.S4
+	FMOVQ 240(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dc42 // fmul v2.4s, v2.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dc42 // fmul v2.4s, v2.4s, v9.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V9.S4
+	FMOVQ 256(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V9.S4
+	FMOVQ 272(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dc84 // fmul v4.4s, v4.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dc84 // fmul v4.4s, v4.4s, v9.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V9.S4
+	FMOVQ 288(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V9.S4
+	FMOVQ 304(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V9.S4
+	FMOVQ 320(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V9.S4
+	FMOVQ 336(RSP), F10
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 0(R4), F9
+	WORD $0x6e21dd21 // fmul v1.4s, v9.4s, v1.4s
+	FMOVQ 16(R4), F9
+	WORD $0x6e22dd22 // fmul v2.4s, v9.4s, v2.4s
+	FMOVQ 32(R4), F9
+	WORD $0x6e23dd23 // fmul v3.4s, v9.4s, v3.4s
+	FMOVQ 48(R4), F9
+	WORD $0x6e24dd24 // fmul v4.4s, v9.4s, v4.4s
+	FMOVQ 64(R4), F9
+	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
+	FMOVQ 80(R4), F9
+	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
+	FMOVQ 96(R4), F9
+	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
+	FMOVQ 112(R4), F9
+	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
+	FMOVQ 0(R0), F9
+	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
+	FMOVQ 16(R0), F9
+	WORD $0x4ea9d442 // fsub v2.4s, v2.4s, v9.4s
+	FMOVQ 32(R0), F9
+	WORD $0x4ea9d463 // fsub v3.4s, v3.4s, v9.4s
+	FMOVQ 48(R0), F9
+	WORD $0x4ea9d484 // fsub v4.4s, v4.4s, v9.4s
+	FMOVQ 64(R0), F9
+	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
+	FMOVQ 80(R0), F9
+	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
+	FMOVQ 96(R0), F9
+	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
+	FMOVQ 112(R0), F9
+	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
+	FMOVQ 0(R1), F9
+	FMOVQ 16(R1), F10
+	FMOVQ 32(R1), F11
+	FMOVQ 48(R1), F12
+	FMOVQ 64(R1), F13
+	FMOVQ 80(R1), F14
+	FMOVQ 96(R1), F15
+	FMOVQ 112(R1), F16
+	FMOVQ 0(R6), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 16(R6), F18
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 32(R6), F19
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 48(R6), F20
+	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
+	FMOVQ 64(R6), F21
+	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
+	FMOVQ 80(R6), F22
+	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
+	FMOVQ 96(R6), F23
+	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
+	FMOVQ 112(R6), F24
+	WORD $0x6e30df18 // fmul v24.4s, v24.4s, v16.4s
+	WORD $0x4eb1d421 // fsub v1.4s, v1.4s, v17.4s
+	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
+	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
+	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
+	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
+	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
+	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
+	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	FMOVQ 0(R2), F17
+	FMOVQ 16(R2), F18
+	FMOVQ 32(R2), F19
+	FMOVQ 48(R2), F20
+	FMOVQ 64(R2), F21
+	FMOVQ 80(R2), F22
+	FMOVQ 96(R2), F23
+	FMOVQ 112(R2), F24
+	FMOVQ 0(R6), F25
+	WORD $0x6e31df31 // fmul v17.4s, v25.4s, v17.4s
+	FMOVQ 16(R6), F25
+	WORD $0x6e32df32 // fmul v18.4s, v25.4s, v18.4s
+	FMOVQ 32(R6), F25
+	WORD $0x6e33df33 // fmul v19.4s, v25.4s, v19.4s
+	FMOVQ 48(R6), F25
+	WORD $0x6e34df34 // fmul v20.4s, v25.4s, v20.4s
+	FMOVQ 64(R6), F25
+	WORD $0x6e35df35 // fmul v21.4s, v25.4s, v21.4s
+	FMOVQ 80(R6), F25
+	WORD $0x6e36df36 // fmul v22.4s, v25.4s, v22.4s
+	FMOVQ 96(R6), F25
+	WORD $0x6e37df37 // fmul v23.4s, v25.4s, v23.4s
+	FMOVQ 112(R6), F25
+	WORD $0x6e38df38 // fmul v24.4s, v25.4s, v24.4s
+	WORD $0x4e31d421 // fadd v1.4s, v1.4s, v17.4s
+	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
+	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
+	WORD $0x4e35d4a5 // fadd v5.4s, v5.4s, v21.4s
+	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
+	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
+	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
+	FMOVQ 0(R3), F17
+	WORD $0x6e21de21 // fmul v1.4s, v17.4s, v1.4s
+	FMOVQ 16(R3), F17
+	WORD $0x6e22de22 // fmul v2.4s, v17.4s, v2.4s
+	FMOVQ 32(R3), F17
+	WORD $0x6e23de23 // fmul v3.4s, v17.4s, v3.4s
+	FMOVQ 48(R3), F17
+	WORD $0x6e24de24 // fmul v4.4s, v17.4s, v4.4s
+	FMOVQ 64(R3), F17
+	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
+	FMOVQ 80(R3), F17
+	WORD $0x6e26de26 // fmul v6.4s, v17.4s, v6.4s
+	FMOVQ 96(R3), F17
+	WORD $0x6e27de27 // fmul v7.4s, v17.4s, v7.4s
+	FMOVQ 112(R3), F17
+	WORD $0x6e28de28 // fmul v8.4s, v17.4s, v8.4s
+	FMOVQ 0(R0), F17
+	WORD $0x4e21d621 // fadd v1.4s, v17.4s, v1.4s
+	FMOVQ 16(R0), F17
+	WORD $0x4e22d622 // fadd v2.4s, v17.4s, v2.4s
+	FMOVQ 32(R0), F17
+	WORD $0x4e23d623 // fadd v3.4s, v17.4s, v3.4s
+	FMOVQ 48(R0), F17
+	WORD $0x4e24d624 // fadd v4.4s, v17.4s, v4.4s
+	FMOVQ 64(R0), F17
+	WORD $0x4e25d625 // fadd v5.4s, v17.4s, v5.4s
+	FMOVQ 80(R0), F17
+	WORD $0x4e26d626 // fadd v6.4s, v17.4s, v6.4s
+	FMOVQ 96(R0), F17
+	WORD $0x4e27d627 // fadd v7.4s, v17.4s, v7.4s
+	FMOVQ 112(R0), F17
+	WORD $0x4e28d628 // fadd v8.4s, v17.4s, v8.4s
+	FMOVQ 0(R7), F17
+	WORD $0x6eb1e431 // fcmgt v17.4s, v1.4s, v17.4s
+	FMOVQ 16(R7), F18
+	WORD $0x6eb2e452 // fcmgt v18.4s, v2.4s, v18.4s
+	FMOVQ 32(R7), F19
+	WORD $0x6eb3e473 // fcmgt v19.4s, v3.4s, v19.4s
+	FMOVQ 48(R7), F20
+	WORD $0x6eb4e494 // fcmgt v20.4s, v4.4s, v20.4s
+	FMOVQ 64(R7), F21
+	WORD $0x6eb5e4b5 // fcmgt v21.4s, v5.4s, v21.4s
+	FMOVQ 80(R7), F22
+	WORD $0x6eb6e4d6 // fcmgt v22.4s, v6.4s, v22.4s
+	FMOVQ 96(R7), F23
+	WORD $0x6eb7e4f7 // fcmgt v23.4s, v7.4s, v23.4s
+	FMOVQ 112(R7), F24
+	WORD $0x6eb8e518 // fcmgt v24.4s, v8.4s, v24.4s
+	FMOVQ 0(R8), F25
+	WORD $0x6eb11f21 // bit v1.16b, v25.16b, v17.16b
+	FMOVQ 16(R8), F25
+	WORD $0x6eb21f22 // bit v2.16b, v25.16b, v18.16b
+	FMOVQ 32(R8), F25
+	WORD $0x6eb31f23 // bit v3.16b, v25.16b, v19.16b
+	FMOVQ 48(R8), F25
+	WORD $0x6eb41f24 // bit v4.16b, v25.16b, v20.16b
+	FMOVQ 64(R8), F25
+	WORD $0x6eb51f25 // bit v5.16b, v25.16b, v21.16b
+	FMOVQ 80(R8), F25
+	WORD $0x6eb61f26 // bit v6.16b, v25.16b, v22.16b
+	FMOVQ 96(R8), F25
+	WORD $0x6eb71f27 // bit v7.16b, v25.16b, v23.16b
+	FMOVQ 112(R8), F25
+	WORD $0x6eb81f28 // bit v8.16b, v25.16b, v24.16b
+	FMOVQ F1, 0(R0)
+	FMOVQ F2, 16(R0)
+	FMOVQ F3, 32(R0)
+	FMOVQ F4, 48(R0)
+	FMOVQ F5, 64(R0)
+	FMOVQ F6, 80(R0)
+	FMOVQ F7, 96(R0)
+	FMOVQ F8, 112(R0)
+	FMOVQ 0(R10), F25
+	WORD $0x6e21df21 // fmul v1.4s, v25.4s, v1.4s
+	FMOVQ 16(R10), F25
+	WORD $0x6e22df22 // fmul v2.4s, v25.4s, v2.4s
+	FMOVQ 32(R10), F25
+	WORD $0x6e23df23 // fmul v3.4s, v25.4s, v3.4s
+	FMOVQ 48(R10), F25
+	WORD $0x6e24df24 // fmul v4.4s, v25.4s, v4.4s
+	FMOVQ 64(R10), F25
+	WORD $0x6e25df25 // fmul v5.4s, v25.4s, v5.4s
+	FMOVQ 80(R10), F25
+	WORD $0x6e26df26 // fmul v6.4s, v25.4s, v6.4s
+	FMOVQ 96(R10), F25
+	WORD $0x6e27df27 // fmul v7.4s, v25.4s, v7.4s
+	FMOVQ 112(R10), F25
+	WORD $0x6e28df28 // fmul v8.4s, v25.4s, v8.4s
+	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
+	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 0(R9), F25
+	WORD $0x6e21df21 // fmul v1.4s, v25.4s, v1.4s
+	FMOVQ 16(R9), F25
+	WORD $0x6e22df22 // fmul v2.4s, v25.4s, v2.4s
+	FMOVQ 32(R9), F25
+	WORD $0x6e23df23 // fmul v3.4s, v25.4s, v3.4s
+	FMOVQ 48(R9), F25
+	WORD $0x6e24df24 // fmul v4.4s, v25.4s, v4.4s
+	FMOVQ 64(R9), F25
+	WORD $0x6e25df25 // fmul v5.4s, v25.4s, v5.4s
+	FMOVQ 80(R9), F25
+	WORD $0x6e26df26 // fmul v6.4s, v25.4s, v6.4s
+	FMOVQ 96(R9), F25
+	WORD $0x6e27df27 // fmul v7.4s, v25.4s, v7.4s
+	FMOVQ 112(R9), F25
+	WORD $0x6e28df28 // fmul v8.4s, v25.4s, v8.4s
+	WORD $0x4e21d521 // fadd v1.4s, v9.4s, v1.4s
+	WORD $0x4e22d542 // fadd v2.4s, v10.4s, v2.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	FMOVQ 0(R11), F9
+	WORD $0x4e311d29 // and v9.16b, v9.16b, v17.16b
+	FMOVQ 16(R11), F10
+	WORD $0x4e321d4a // and v10.16b, v10.16b, v18.16b
+	FMOVQ 32(R11), F11
+	WORD $0x4e331d6b // and v11.16b, v11.16b, v19.16b
+	FMOVQ 48(R11), F12
+	WORD $0x4e341d8c // and v12.16b, v12.16b, v20.16b
+	FMOVQ 64(R11), F13
+	WORD $0x4e351dad // and v13.16b, v13.16b, v21.16b
+	FMOVQ 80(R11), F14
+	WORD $0x4e361dce // and v14.16b, v14.16b, v22.16b
+	FMOVQ 96(R11), F15
+	WORD $0x4e371def // and v15.16b, v15.16b, v23.16b
+	FMOVQ 112(R11), F16
+	WORD $0x4e381e10 // and v16.16b, v16.16b, v24.16b
+	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
+	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	FMOVQ F1, 0(R1)
+	FMOVQ F2, 16(R1)
+	FMOVQ F3, 32(R1)
+	FMOVQ F4, 48(R1)
+	FMOVQ F5, 64(R1)
+	FMOVQ F6, 80(R1)
+	FMOVQ F7, 96(R1)
+	FMOVQ F8, 112(R1)
+	WORD $0x0e612a21 // xtn v1.4h, v17.4s
+	WORD $0x4e612a41 // xtn2 v1.8h, v18.4s
+	WORD $0x0e612a62 // xtn v2.4h, v19.4s
+	WORD $0x4e612a82 // xtn2 v2.8h, v20.4s
+	WORD $0x0e212821 // xtn v1.8b, v1.8h
+	WORD $0x4e212841 // xtn2 v1.16b, v2.8h
+	WORD $0x0e612aa2 // xtn v2.4h, v21.4s
+	WORD $0x4e612ac2 // xtn2 v2.8h, v22.4s
+	WORD $0x0e612ae3 // xtn v3.4h, v23.4s
+	WORD $0x4e612b03 // xtn2 v3.8h, v24.4s
+	WORD $0x0e212842 // xtn v2.8b, v2.8h
+	WORD $0x4e212862 // xtn2 v2.16b, v3.8h
+	FMOVQ 128(R0), F3
+	FMOVQ 144(R0), F4
+	FMOVQ 160(R0), F5
+	FMOVQ 176(R0), F6
+	FMOVQ 192(R0), F7
+	FMOVQ 208(R0), F8
+	FMOVQ 224(R0), F9
+	FMOVQ 240(R0), F10
+	FMOVQ 128(R5), F11
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	FMOVQ 144(R5), F11
+	WORD $0x4eabd484 // fsub v4.4s, v4.4s, v11.4s
+	FMOVQ 160(R5), F11
+	WORD $0x4eabd4a5 // fsub v5.4s, v5.4s, v11.4s
+	FMOVQ 176(R5), F11
+	WORD $0x4eabd4c6 // fsub v6.4s, v6.4s, v11.4s
+	FMOVQ 192(R5), F11
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	FMOVQ 208(R5), F11
+	WORD $0x4eabd508 // fsub v8.4s, v8.4s, v11.4s
+	FMOVQ 224(R5), F11
+	WORD $0x4eabd529 // fsub v9.4s, v9.4s, v11.4s
+	FMOVQ 240(R5), F11
+	WORD $0x4eabd54a // fsub v10.4s, v10.4s, v11.4s
+	FMOVQ 208(RSP), F11
+	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
+	FMOVQ 208(RSP), F11
+	WORD $0x6e2bdc84 // fmul v4.4s, v4.4s, v11.4s
+	FMOVQ 208(RSP), F11
+	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
+	FMOVQ 208(RSP), F11
+	WORD $0x6e2bdcc6 // fmul v6.4s, v6.4s, v11.4s
+	FMOVQ 208(RSP), F11
+	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	FMOVQ 208(RSP), F11
+	WORD $0x6e2bdd08 // fmul v8.4s, v8.4s, v11.4s
+	FMOVQ 208(RSP), F11
+	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
+	FMOVQ 208(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bf463 // fmax v3.4s, v3.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4eabf463 // fmin v3.4s, v3.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bf484 // fmax v4.4s, v4.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4eabf484 // fmin v4.4s, v4.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bf4a5 // fmax v5.4s, v5.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4eabf4a5 // fmin v5.4s, v5.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bf4c6 // fmax v6.4s, v6.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4eabf4c6 // fmin v6.4s, v6.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bf4e7 // fmax v7.4s, v7.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4eabf4e7 // fmin v7.4s, v7.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bf508 // fmax v8.4s, v8.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4eabf508 // fmin v8.4s, v8.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bf529 // fmax v9.4s, v9.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4eabf529 // fmin v9.4s, v9.4s, v11.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x4e2bf54a // fmax v10.4s, v10.4s, v11.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x4eabf54a // fmin v10.4s, v10.4s, v11.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x6e2bdc6b // fmul v11.4s, v3.4s, v11.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x6e2cdc8c // fmul v12.4s, v4.4s, v12.4s
+	FMOVQ 144(RSP), F13
+	WORD $0x6e2ddcad // fmul v13.4s, v5.4s, v13.4s
+	FMOVQ 144(RSP), F14
+	WORD $0x6e2edcce // fmul v14.4s, v6.4s, v14.4s
+	FMOVQ 144(RSP), F15
+	WORD $0x6e2fdcef // fmul v15.4s, v7.4s, v15.4s
+	FMOVQ 144(RSP), F16
+	WORD $0x6e30dd10 // fmul v16.4s, v8.4s, v16.4s
+	FMOVQ 144(RSP), F17
+	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
+	FMOVQ 144(RSP), F18
+	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	FMOVQ F11, 352(RSP)
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ F12, 368(RSP)
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ F13, 384(RSP)
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 400(RSP)
+	WORD $0x4e2189ef // frintn v15.4s, v15.4s
+	FMOVQ F15, 416(RSP)
+	WORD $0x4e218a10 // frintn v16.4s, v16.4s
+	FMOVQ F16, 432(RSP)
+	WORD $0x4e218a31 // frintn v17.4s, v17.4s
+	FMOVQ F17, 448(RSP)
+	WORD $0x4e218a52 // frintn v18.4s, v18.4s
+	FMOVQ F18, 464(RSP)
+	FMOVQ 112(RSP), F19
+	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
+	FMOVQ 112(RSP), F21
+	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
+	FMOVQ 112(RSP), F22
+	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
+	FMOVQ 112(RSP), F23
+	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
+	FMOVQ 112(RSP), F24
+	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
+	FMOVQ 112(RSP), F25
+	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
+	FMOVQ 112(RSP), F26
+	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
+	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
+	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
+	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
+	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
+	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
+	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
+	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
+	FMOVQ 176(RSP), F19
+	WORD $0x6e33dd6b // fmul v11.4s, v11.4s, v19.4s
+	FMOVQ 176(RSP), F19
+	WORD $0x6e33dd8c // fmul v12.4s, v12.4s, v19.4s
+	FMOVQ 176(RSP), F19
+	WORD $0x6e33ddad // fmul v13.4s, v13.4s, v19.4s
+	FMOVQ 176(RSP), F19
+	WORD $0x6e33ddce // fmul v14.4s, v14.4s, v19.4s
+	FMOVQ 176(RSP), F19
+	WORD $0x6e33ddef // fmul v15.4s, v15.4s, v19.4s
+	FMOVQ 176(RSP), F19
+	WORD $0x6e33de10 // fmul v16.4s, v16.4s, v19.4s
+	FMOVQ 176(RSP), F19
+	WORD $0x6e33de31 // fmul v17.4s, v17.4s, v19.4s
+	FMOVQ 176(RSP), F19
+	WORD $0x6e33de52 // fmul v18.4s, v18.4s, v19.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	FMOVQ 16(RSP), F11
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	FMOVQ 16(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 16(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 16(RSP), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 16(RSP), F18
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x4e33d58c // fadd v12.4s, v12.4s, v19.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x4e33d5ad // fadd v13.4s, v13.4s, v19.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x4e33d5ce // fadd v14.4s, v14.4s, v19.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x4e33d610 // fadd v16.4s, v16.4s, v19.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x4e33d652 // fadd v18.4s, v18.4s, v19.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d58c // fadd v12.4s, v12.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d5ad // fadd v13.4s, v13.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d5ce // fadd v14.4s, v14.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d610 // fadd v16.4s, v16.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	FMOVQ 48(RSP), F19
+	WORD $0x4e33d652 // fadd v18.4s, v18.4s, v19.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x4e33d58c // fadd v12.4s, v12.4s, v19.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x4e33d5ad // fadd v13.4s, v13.4s, v19.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x4e33d5ce // fadd v14.4s, v14.4s, v19.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x4e33d610 // fadd v16.4s, v16.4s, v19.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	FMOVQ 64(RSP), F19
+	WORD $0x4e33d652 // fadd v18.4s, v18.4s, v19.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x4e33d58c // fadd v12.4s, v12.4s, v19.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x4e33d5ad // fadd v13.4s, v13.4s, v19.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x4e33d5ce // fadd v14.4s, v14.4s, v19.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x4e33d610 // fadd v16.4s, v16.4s, v19.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	FMOVQ 80(RSP), F19
+	WORD $0x4e33d652 // fadd v18.4s, v18.4s, v19.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x4e33d58c // fadd v12.4s, v12.4s, v19.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x4e33d5ad // fadd v13.4s, v13.4s, v19.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x4e33d5ce // fadd v14.4s, v14.4s, v19.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x4e33d610 // fadd v16.4s, v16.4s, v19.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	FMOVQ 96(RSP), F19
+	WORD $0x4e33d652 // fadd v18.4s, v18.4s, v19.4s
+	WORD $0x6e23dc73 // fmul v19.4s, v3.4s, v3.4s
+	WORD $0x6e24dc94 // fmul v20.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb5 // fmul v21.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd6 // fmul v22.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf7 // fmul v23.4s, v7.4s, v7.4s
+	WORD $0x6e28dd18 // fmul v24.4s, v8.4s, v8.4s
+	WORD $0x6e29dd39 // fmul v25.4s, v9.4s, v9.4s
+	WORD $0x6e2add5a // fmul v26.4s, v10.4s, v10.4s
+	WORD $0x6e2bde6b // fmul v11.4s, v19.4s, v11.4s
+	WORD $0x6e2cde8c // fmul v12.4s, v20.4s, v12.4s
+	WORD $0x6e2ddead // fmul v13.4s, v21.4s, v13.4s
+	WORD $0x6e2edece // fmul v14.4s, v22.4s, v14.4s
+	WORD $0x6e2fdeef // fmul v15.4s, v23.4s, v15.4s
+	WORD $0x6e30df10 // fmul v16.4s, v24.4s, v16.4s
+	WORD $0x6e31df31 // fmul v17.4s, v25.4s, v17.4s
+	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd484 // fadd v4.4s, v4.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd4a5 // fadd v5.4s, v5.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd4c6 // fadd v6.4s, v6.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd508 // fadd v8.4s, v8.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd529 // fadd v9.4s, v9.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd54a // fadd v10.4s, v10.4s, v11.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V11.S4
+	FMOVQ 352(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V11.S4
+	FMOVQ 368(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdc84 // fmul v4.4s, v4.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdc84 // fmul v4.4s, v4.4s, v11.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V11.S4
+	FMOVQ 384(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V11.S4
+	FMOVQ 400(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdcc6 // fmul v6.4s, v6.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdcc6 // fmul v6.4s, v6.4s, v11.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V11.S4
+	FMOVQ 416(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V11.S4
+	FMOVQ 432(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdd08 // fmul v8.4s, v8.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdd08 // fmul v8.4s, v8.4s, v11.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V11.S4
+	FMOVQ 448(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
+	MOVW $0x4b4000fe, R14
+	VDUP R14, V11.S4
+	FMOVQ 464(RSP), F12
+	WORD $0x4e2bd58b // fadd v11.4s, v12.4s, v11.4s
+	WORD $0x4f3f056c // sshr v12.4s, v11.4s, #1
+	WORD $0x6eac856b // sub v11.4s, v11.4s, v12.4s
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	FMOVQ 128(R4), F11
+	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
+	FMOVQ 144(R4), F11
+	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
+	FMOVQ 160(R4), F11
+	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
+	FMOVQ 176(R4), F11
+	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
+	FMOVQ 192(R4), F11
+	WORD $0x6e27dd67 // fmul v7.4s, v11.4s, v7.4s
+	FMOVQ 208(R4), F11
+	WORD $0x6e28dd68 // fmul v8.4s, v11.4s, v8.4s
+	FMOVQ 224(R4), F11
+	WORD $0x6e29dd69 // fmul v9.4s, v11.4s, v9.4s
+	FMOVQ 240(R4), F11
+	WORD $0x6e2add6a // fmul v10.4s, v11.4s, v10.4s
+	FMOVQ 128(R0), F11
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	FMOVQ 144(R0), F11
+	WORD $0x4eabd484 // fsub v4.4s, v4.4s, v11.4s
+	FMOVQ 160(R0), F11
+	WORD $0x4eabd4a5 // fsub v5.4s, v5.4s, v11.4s
+	FMOVQ 176(R0), F11
+	WORD $0x4eabd4c6 // fsub v6.4s, v6.4s, v11.4s
+	FMOVQ 192(R0), F11
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	FMOVQ 208(R0), F11
+	WORD $0x4eabd508 // fsub v8.4s, v8.4s, v11.4s
+	FMOVQ 224(R0), F11
+	WORD $0x4eabd529 // fsub v9.4s, v9.4s, v11.4s
+	FMOVQ 240(R0), F11
+	WORD $0x4eabd54a // fsub v10.4s, v10.4s, v11.4s
+	FMOVQ 128(R1), F11
+	FMOVQ 144(R1), F12
+	FMOVQ 160(R1), F13
+	FMOVQ 176(R1), F14
+	FMOVQ 192(R1), F15
+	FMOVQ 208(R1), F16
+	FMOVQ 224(R1), F17
+	FMOVQ 240(R1), F18
+	FMOVQ 128(R6), F19
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 144(R6), F20
+	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
+	FMOVQ 160(R6), F21
+	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
+	FMOVQ 176(R6), F22
+	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
+	FMOVQ 192(R6), F23
+	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
+	FMOVQ 208(R6), F24
+	WORD $0x6e30df18 // fmul v24.4s, v24.4s, v16.4s
+	FMOVQ 224(R6), F25
+	WORD $0x6e31df39 // fmul v25.4s, v25.4s, v17.4s
+	FMOVQ 240(R6), F26
+	WORD $0x6e32df5a // fmul v26.4s, v26.4s, v18.4s
+	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
+	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
+	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
+	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
+	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
+	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
+	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
+	FMOVQ 128(R2), F19
+	FMOVQ 144(R2), F20
+	FMOVQ 160(R2), F21
+	FMOVQ 176(R2), F22
+	FMOVQ 192(R2), F23
+	FMOVQ 208(R2), F24
+	FMOVQ 224(R2), F25
+	FMOVQ 240(R2), F26
+	FMOVQ 128(R6), F27
+	WORD $0x6e33df73 // fmul v19.4s, v27.4s, v19.4s
+	FMOVQ 144(R6), F27
+	WORD $0x6e34df74 // fmul v20.4s, v27.4s, v20.4s
+	FMOVQ 160(R6), F27
+	WORD $0x6e35df75 // fmul v21.4s, v27.4s, v21.4s
+	FMOVQ 176(R6), F27
+	WORD $0x6e36df76 // fmul v22.4s, v27.4s, v22.4s
+	FMOVQ 192(R6), F27
+	WORD $0x6e37df77 // fmul v23.4s, v27.4s, v23.4s
+	FMOVQ 208(R6), F27
+	WORD $0x6e38df78 // fmul v24.4s, v27.4s, v24.4s
+	FMOVQ 224(R6), F27
+	WORD $0x6e39df79 // fmul v25.4s, v27.4s, v25.4s
+	FMOVQ 240(R6), F27
+	WORD $0x6e3adf7a // fmul v26.4s, v27.4s, v26.4s
+	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
+	WORD $0x4e35d4a5 // fadd v5.4s, v5.4s, v21.4s
+	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
+	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
+	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
+	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
+	WORD $0x4e3ad54a // fadd v10.4s, v10.4s, v26.4s
+	FMOVQ 128(R3), F19
+	WORD $0x6e23de63 // fmul v3.4s, v19.4s, v3.4s
+	FMOVQ 144(R3), F19
+	WORD $0x6e24de64 // fmul v4.4s, v19.4s, v4.4s
+	FMOVQ 160(R3), F19
+	WORD $0x6e25de65 // fmul v5.4s, v19.4s, v5.4s
+	FMOVQ 176(R3), F19
+	WORD $0x6e26de66 // fmul v6.4s, v19.4s, v6.4s
+	FMOVQ 192(R3), F19
+	WORD $0x6e27de67 // fmul v7.4s, v19.4s, v7.4s
+	FMOVQ 208(R3), F19
+	WORD $0x6e28de68 // fmul v8.4s, v19.4s, v8.4s
+	FMOVQ 224(R3), F19
+	WORD $0x6e29de69 // fmul v9.4s, v19.4s, v9.4s
+	FMOVQ 240(R3), F19
+	WORD $0x6e2ade6a // fmul v10.4s, v19.4s, v10.4s
+	FMOVQ 128(R0), F19
+	WORD $0x4e23d663 // fadd v3.4s, v19.4s, v3.4s
+	FMOVQ 144(R0), F19
+	WORD $0x4e24d664 // fadd v4.4s, v19.4s, v4.4s
+	FMOVQ 160(R0), F19
+	WORD $0x4e25d665 // fadd v5.4s, v19.4s, v5.4s
+	FMOVQ 176(R0), F19
+	WORD $0x4e26d666 // fadd v6.4s, v19.4s, v6.4s
+	FMOVQ 192(R0), F19
+	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
+	FMOVQ 208(R0), F19
+	WORD $0x4e28d668 // fadd v8.4s, v19.4s, v8.4s
+	FMOVQ 224(R0), F19
+	WORD $0x4e29d669 // fadd v9.4s, v19.4s, v9.4s
+	FMOVQ 240(R0), F19
+	WORD $0x4e2ad66a // fadd v10.4s, v19.4s, v10.4s
+	FMOVQ 128(R7), F19
+	WORD $0x6eb3e473 // fcmgt v19.4s, v3.4s, v19.4s
+	FMOVQ 144(R7), F20
+	WORD $0x6eb4e494 // fcmgt v20.4s, v4.4s, v20.4s
+	FMOVQ 160(R7), F21
+	WORD $0x6eb5e4b5 // fcmgt v21.4s, v5.4s, v21.4s
+	FMOVQ 176(R7), F22
+	WORD $0x6eb6e4d6 // fcmgt v22.4s, v6.4s, v22.4s
+	FMOVQ 192(R7), F23
+	WORD $0x6eb7e4f7 // fcmgt v23.4s, v7.4s, v23.4s
+	FMOVQ 208(R7), F24
+	WORD $0x6eb8e518 // fcmgt v24.4s, v8.4s, v24.4s
+	FMOVQ 224(R7), F25
+	WORD $0x6eb9e539 // fcmgt v25.4s, v9.4s, v25.4s
+	FMOVQ 240(R7), F26
+	WORD $0x6ebae55a // fcmgt v26.4s, v10.4s, v26.4s
+	FMOVQ 128(R8), F27
+	WORD $0x6eb31f63 // bit v3.16b, v27.16b, v19.16b
+	FMOVQ 144(R8), F27
+	WORD $0x6eb41f64 // bit v4.16b, v27.16b, v20.16b
+	FMOVQ 160(R8), F27
+	WORD $0x6eb51f65 // bit v5.16b, v27.16b, v21.16b
+	FMOVQ 176(R8), F27
+	WORD $0x6eb61f66 // bit v6.16b, v27.16b, v22.16b
+	FMOVQ 192(R8), F27
+	WORD $0x6eb71f67 // bit v7.16b, v27.16b, v23.16b
+	FMOVQ 208(R8), F27
+	WORD $0x6eb81f68 // bit v8.16b, v27.16b, v24.16b
+	FMOVQ 224(R8), F27
+	WORD $0x6eb91f69 // bit v9.16b, v27.16b, v25.16b
+	FMOVQ 240(R8), F27
+	WORD $0x6eba1f6a // bit v10.16b, v27.16b, v26.16b
+	FMOVQ F3, 128(R0)
+	FMOVQ F4, 144(R0)
+	FMOVQ F5, 160(R0)
+	FMOVQ F6, 176(R0)
+	FMOVQ F7, 192(R0)
+	FMOVQ F8, 208(R0)
+	FMOVQ F9, 224(R0)
+	FMOVQ F10, 240(R0)
+	FMOVQ 128(R10), F27
+	WORD $0x6e23df63 // fmul v3.4s, v27.4s, v3.4s
+	FMOVQ 144(R10), F27
+	WORD $0x6e24df64 // fmul v4.4s, v27.4s, v4.4s
+	FMOVQ 160(R10), F27
+	WORD $0x6e25df65 // fmul v5.4s, v27.4s, v5.4s
+	FMOVQ 176(R10), F27
+	WORD $0x6e26df66 // fmul v6.4s, v27.4s, v6.4s
+	FMOVQ 192(R10), F27
+	WORD $0x6e27df67 // fmul v7.4s, v27.4s, v7.4s
+	FMOVQ 208(R10), F27
+	WORD $0x6e28df68 // fmul v8.4s, v27.4s, v8.4s
+	FMOVQ 224(R10), F27
+	WORD $0x6e29df69 // fmul v9.4s, v27.4s, v9.4s
+	FMOVQ 240(R10), F27
+	WORD $0x6e2adf6a // fmul v10.4s, v27.4s, v10.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	FMOVQ 128(R9), F27
+	WORD $0x6e23df63 // fmul v3.4s, v27.4s, v3.4s
+	FMOVQ 144(R9), F27
+	WORD $0x6e24df64 // fmul v4.4s, v27.4s, v4.4s
+	FMOVQ 160(R9), F27
+	WORD $0x6e25df65 // fmul v5.4s, v27.4s, v5.4s
+	FMOVQ 176(R9), F27
+	WORD $0x6e26df66 // fmul v6.4s, v27.4s, v6.4s
+	FMOVQ 192(R9), F27
+	WORD $0x6e27df67 // fmul v7.4s, v27.4s, v7.4s
+	FMOVQ 208(R9), F27
+	WORD $0x6e28df68 // fmul v8.4s, v27.4s, v8.4s
+	FMOVQ 224(R9), F27
+	WORD $0x6e29df69 // fmul v9.4s, v27.4s, v9.4s
+	FMOVQ 240(R9), F27
+	WORD $0x6e2adf6a // fmul v10.4s, v27.4s, v10.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	FMOVQ 128(R11), F11
+	WORD $0x4e331d6b // and v11.16b, v11.16b, v19.16b
+	FMOVQ 144(R11), F12
+	WORD $0x4e341d8c // and v12.16b, v12.16b, v20.16b
+	FMOVQ 160(R11), F13
+	WORD $0x4e351dad // and v13.16b, v13.16b, v21.16b
+	FMOVQ 176(R11), F14
+	WORD $0x4e361dce // and v14.16b, v14.16b, v22.16b
+	FMOVQ 192(R11), F15
+	WORD $0x4e371def // and v15.16b, v15.16b, v23.16b
+	FMOVQ 208(R11), F16
+	WORD $0x4e381e10 // and v16.16b, v16.16b, v24.16b
+	FMOVQ 224(R11), F17
+	WORD $0x4e391e31 // and v17.16b, v17.16b, v25.16b
+	FMOVQ 240(R11), F18
+	WORD $0x4e3a1e52 // and v18.16b, v18.16b, v26.16b
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ F3, 128(R1)
+	FMOVQ F4, 144(R1)
+	FMOVQ F5, 160(R1)
+	FMOVQ F6, 176(R1)
+	FMOVQ F7, 192(R1)
+	FMOVQ F8, 208(R1)
+	FMOVQ F9, 224(R1)
+	FMOVQ F10, 240(R1)
+	WORD $0x0e612a63 // xtn v3.4h, v19.4s
+	WORD $0x4e612a83 // xtn2 v3.8h, v20.4s
+	WORD $0x0e612aa4 // xtn v4.4h, v21.4s
+	WORD $0x4e612ac4 // xtn2 v4.8h, v22.4s
+	WORD $0x0e212863 // xtn v3.8b, v3.8h
+	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
+	WORD $0x0e612ae4 // xtn v4.4h, v23.4s
+	WORD $0x4e612b04 // xtn2 v4.8h, v24.4s
+	WORD $0x0e612b25 // xtn v5.4h, v25.4s
+	WORD $0x4e612b45 // xtn2 v5.8h, v26.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	WORD $0x4e201c21 // and v1.16b, v1.16b, v0.16b
+	WORD $0x4e201c42 // and v2.16b, v2.16b, v0.16b
+	WORD $0x4e201c63 // and v3.16b, v3.16b, v0.16b
+	WORD $0x4e201c84 // and v4.16b, v4.16b, v0.16b
+	WORD $0x4e22bc21 // addp v1.16b, v1.16b, v2.16b
+	WORD $0x4e24bc62 // addp v2.16b, v3.16b, v4.16b
+	WORD $0x4e22bc21 // addp v1.16b, v1.16b, v2.16b
+	WORD $0x4e21bc21 // addp v1.16b, v1.16b, v1.16b
+	FMOVD F1, R14
+	MOVD.P R14, 8(R12)
+	ADD $256, R0
+	ADD $256, R1
+	ADD $256, R2
+	MOVD kStride+96(FP), R14
+	ADD R14, R3
+	MOVD deltaStride+104(FP), R14
+	ADD R14, R4
+	MOVD rhStride+112(FP), R14
+	ADD R14, R5
+	MOVD resStride+120(FP), R14
+	ADD R14, R6
+	MOVD thrStride+128(FP), R14
+	ADD R14, R7
+	MOVD resetStride+136(FP), R14
+	ADD R14, R8
+	MOVD kwStride+144(FP), R14
+	ADD R14, R9
+	MOVD aStride+152(FP), R14
+	ADD R14, R10
+	MOVD bStride+160(FP), R14
+	ADD R14, R11
+	SUBS $1, R13
+	BNE AdaptiveExponentialNEON_reciprocal_block
 
 AdaptiveExponentialNEON_done:
 	RET
 
-// func adaptiveExponentialUniformNEON(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int)
+// func adaptiveExponentialUniformNEON(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, deltaReciprocal float32, spikes *uint64, blocks int)
 TEXT ·adaptiveExponentialUniformNEON(SB), 0, $624-80
 	// 1 scalars held in registers, 20 loaded from the stack where used; vectors interleaved 8 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	VMOVI $0, V0.B16
@@ -12234,37 +16045,35 @@ TEXT ·adaptiveExponentialUniformNEON(SB), 0, $624-80
 	MOVW $0xc2d00000, R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 192(RSP)
-	MOVWU a+52(FP), R0
+	MOVWU deltaReciprocal+60(FP), R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 208(RSP)
-	MOVWU b+56(FP), R0
+	MOVWU a+52(FP), R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 224(RSP)
-	MOVWU delta+28(FP), R0
+	MOVWU b+56(FP), R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 240(RSP)
-	MOVWU k+24(FP), R0
+	MOVWU delta+28(FP), R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 256(RSP)
-	MOVWU kw+48(FP), R0
+	MOVWU k+24(FP), R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 272(RSP)
-	MOVWU res+36(FP), R0
+	MOVWU kw+48(FP), R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 288(RSP)
-	MOVWU reset+44(FP), R0
+	MOVWU res+36(FP), R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 304(RSP)
-	MOVWU rh+32(FP), R0
+	MOVWU reset+44(FP), R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 320(RSP)
-	MOVWU thr+40(FP), R0
+	MOVWU rh+32(FP), R0
 	VDUP R0, V1.S4
 	FMOVQ F1, 336(RSP)
-	FMOVS $(1.0), F1
-	FMOVS delta+28(FP), F2
-	FDIVS F2, F1, F1
-	VDUP V1.S[0], V1.S4
+	MOVWU thr+40(FP), R0
+	VDUP R0, V1.S4
 	FMOVQ F1, 352(RSP)
 	MOVD v+0(FP), R0
 	MOVD w+8(FP), R1
@@ -12272,15 +16081,10 @@ TEXT ·adaptiveExponentialUniformNEON(SB), 0, $624-80
 	MOVD spikes+64(FP), R3
 	MOVD blocks+72(FP), R4
 	CBZ R4, AdaptiveExponentialUniformNEON_done
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVWU delta+28(FP), R5
-	TSTW $0x7fffff, R5
-	BNE AdaptiveExponentialUniformNEON_block
-	UBFX $23, R5, $8, R5
-	SUB $1, R5
-	CMP $252, R5
-	BHI AdaptiveExponentialUniformNEON_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVWU deltaReciprocal+60(FP), R5
+	CBZW R5, AdaptiveExponentialUniformNEON_block
 	B AdaptiveExponentialUniformNEON_reciprocal_block
 
 AdaptiveExponentialUniformNEON_block:
@@ -12292,37 +16096,37 @@ AdaptiveExponentialUniformNEON_block:
 	FMOVQ 80(R0), F6
 	FMOVQ 96(R0), F7
 	FMOVQ 112(R0), F8
-	FMOVQ 320(RSP), F9
+	FMOVQ 336(RSP), F9
 	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
-	FMOVQ 320(RSP), F9
+	FMOVQ 336(RSP), F9
 	WORD $0x4ea9d442 // fsub v2.4s, v2.4s, v9.4s
-	FMOVQ 320(RSP), F9
+	FMOVQ 336(RSP), F9
 	WORD $0x4ea9d463 // fsub v3.4s, v3.4s, v9.4s
-	FMOVQ 320(RSP), F9
+	FMOVQ 336(RSP), F9
 	WORD $0x4ea9d484 // fsub v4.4s, v4.4s, v9.4s
-	FMOVQ 320(RSP), F9
+	FMOVQ 336(RSP), F9
 	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
-	FMOVQ 320(RSP), F9
+	FMOVQ 336(RSP), F9
 	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
-	FMOVQ 320(RSP), F9
+	FMOVQ 336(RSP), F9
 	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
-	FMOVQ 320(RSP), F9
+	FMOVQ 336(RSP), F9
 	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e29fc21 // fdiv v1.4s, v1.4s, v9.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e29fc42 // fdiv v2.4s, v2.4s, v9.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e29fc63 // fdiv v3.4s, v3.4s, v9.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e29fc84 // fdiv v4.4s, v4.4s, v9.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e29fca5 // fdiv v5.4s, v5.4s, v9.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e29fcc6 // fdiv v6.4s, v6.4s, v9.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e29fce7 // fdiv v7.4s, v7.4s, v9.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e29fd08 // fdiv v8.4s, v8.4s, v9.4s
 	FMOVQ 192(RSP), F9
 	WORD $0x4e29f421 // fmax v1.4s, v1.4s, v9.4s
@@ -12684,21 +16488,21 @@ AdaptiveExponentialUniformNEON_block:
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e21dd21 // fmul v1.4s, v9.4s, v1.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e22dd22 // fmul v2.4s, v9.4s, v2.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e23dd23 // fmul v3.4s, v9.4s, v3.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e24dd24 // fmul v4.4s, v9.4s, v4.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
 	FMOVQ 0(R0), F9
 	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
@@ -12724,21 +16528,21 @@ AdaptiveExponentialUniformNEON_block:
 	FMOVQ 80(R1), F14
 	FMOVQ 96(R1), F15
 	FMOVQ 112(R1), F16
-	FMOVQ 288(RSP), F17
+	FMOVQ 304(RSP), F17
 	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
-	FMOVQ 288(RSP), F19
+	FMOVQ 304(RSP), F19
 	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
-	FMOVQ 288(RSP), F21
+	FMOVQ 304(RSP), F21
 	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
-	FMOVQ 288(RSP), F22
+	FMOVQ 304(RSP), F22
 	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
-	FMOVQ 288(RSP), F23
+	FMOVQ 304(RSP), F23
 	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
-	FMOVQ 288(RSP), F24
+	FMOVQ 304(RSP), F24
 	WORD $0x6e30df18 // fmul v24.4s, v24.4s, v16.4s
 	WORD $0x4eb1d421 // fsub v1.4s, v1.4s, v17.4s
 	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
@@ -12756,21 +16560,21 @@ AdaptiveExponentialUniformNEON_block:
 	FMOVQ 80(R2), F22
 	FMOVQ 96(R2), F23
 	FMOVQ 112(R2), F24
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e31df31 // fmul v17.4s, v25.4s, v17.4s
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e32df32 // fmul v18.4s, v25.4s, v18.4s
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e33df33 // fmul v19.4s, v25.4s, v19.4s
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e34df34 // fmul v20.4s, v25.4s, v20.4s
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e35df35 // fmul v21.4s, v25.4s, v21.4s
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e36df36 // fmul v22.4s, v25.4s, v22.4s
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e37df37 // fmul v23.4s, v25.4s, v23.4s
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e38df38 // fmul v24.4s, v25.4s, v24.4s
 	WORD $0x4e31d421 // fadd v1.4s, v1.4s, v17.4s
 	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
@@ -12780,21 +16584,21 @@ AdaptiveExponentialUniformNEON_block:
 	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
 	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
 	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e21de21 // fmul v1.4s, v17.4s, v1.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e22de22 // fmul v2.4s, v17.4s, v2.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e23de23 // fmul v3.4s, v17.4s, v3.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e24de24 // fmul v4.4s, v17.4s, v4.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e26de26 // fmul v6.4s, v17.4s, v6.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e27de27 // fmul v7.4s, v17.4s, v7.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e28de28 // fmul v8.4s, v17.4s, v8.4s
 	FMOVQ 0(R0), F17
 	WORD $0x4e21d621 // fadd v1.4s, v17.4s, v1.4s
@@ -12812,37 +16616,37 @@ AdaptiveExponentialUniformNEON_block:
 	WORD $0x4e27d627 // fadd v7.4s, v17.4s, v7.4s
 	FMOVQ 112(R0), F17
 	WORD $0x4e28d628 // fadd v8.4s, v17.4s, v8.4s
-	FMOVQ 336(RSP), F17
+	FMOVQ 352(RSP), F17
 	WORD $0x6eb1e431 // fcmgt v17.4s, v1.4s, v17.4s
-	FMOVQ 336(RSP), F18
+	FMOVQ 352(RSP), F18
 	WORD $0x6eb2e452 // fcmgt v18.4s, v2.4s, v18.4s
-	FMOVQ 336(RSP), F19
+	FMOVQ 352(RSP), F19
 	WORD $0x6eb3e473 // fcmgt v19.4s, v3.4s, v19.4s
-	FMOVQ 336(RSP), F20
+	FMOVQ 352(RSP), F20
 	WORD $0x6eb4e494 // fcmgt v20.4s, v4.4s, v20.4s
-	FMOVQ 336(RSP), F21
+	FMOVQ 352(RSP), F21
 	WORD $0x6eb5e4b5 // fcmgt v21.4s, v5.4s, v21.4s
-	FMOVQ 336(RSP), F22
+	FMOVQ 352(RSP), F22
 	WORD $0x6eb6e4d6 // fcmgt v22.4s, v6.4s, v22.4s
-	FMOVQ 336(RSP), F23
+	FMOVQ 352(RSP), F23
 	WORD $0x6eb7e4f7 // fcmgt v23.4s, v7.4s, v23.4s
-	FMOVQ 336(RSP), F24
+	FMOVQ 352(RSP), F24
 	WORD $0x6eb8e518 // fcmgt v24.4s, v8.4s, v24.4s
-	FMOVQ 304(RSP), F25
+	FMOVQ 320(RSP), F25
 	WORD $0x6eb11f21 // bit v1.16b, v25.16b, v17.16b
-	FMOVQ 304(RSP), F25
+	FMOVQ 320(RSP), F25
 	WORD $0x6eb21f22 // bit v2.16b, v25.16b, v18.16b
-	FMOVQ 304(RSP), F25
+	FMOVQ 320(RSP), F25
 	WORD $0x6eb31f23 // bit v3.16b, v25.16b, v19.16b
-	FMOVQ 304(RSP), F25
+	FMOVQ 320(RSP), F25
 	WORD $0x6eb41f24 // bit v4.16b, v25.16b, v20.16b
-	FMOVQ 304(RSP), F25
+	FMOVQ 320(RSP), F25
 	WORD $0x6eb51f25 // bit v5.16b, v25.16b, v21.16b
-	FMOVQ 304(RSP), F25
+	FMOVQ 320(RSP), F25
 	WORD $0x6eb61f26 // bit v6.16b, v25.16b, v22.16b
-	FMOVQ 304(RSP), F25
+	FMOVQ 320(RSP), F25
 	WORD $0x6eb71f27 // bit v7.16b, v25.16b, v23.16b
-	FMOVQ 304(RSP), F25
+	FMOVQ 320(RSP), F25
 	WORD $0x6eb81f28 // bit v8.16b, v25.16b, v24.16b
 	FMOVQ F1, 0(R0)
 	FMOVQ F2, 16(R0)
@@ -12852,21 +16656,21 @@ AdaptiveExponentialUniformNEON_block:
 	FMOVQ F6, 80(R0)
 	FMOVQ F7, 96(R0)
 	FMOVQ F8, 112(R0)
-	FMOVQ 208(RSP), F25
+	FMOVQ 224(RSP), F25
 	WORD $0x6e21df21 // fmul v1.4s, v25.4s, v1.4s
-	FMOVQ 208(RSP), F25
+	FMOVQ 224(RSP), F25
 	WORD $0x6e22df22 // fmul v2.4s, v25.4s, v2.4s
-	FMOVQ 208(RSP), F25
+	FMOVQ 224(RSP), F25
 	WORD $0x6e23df23 // fmul v3.4s, v25.4s, v3.4s
-	FMOVQ 208(RSP), F25
+	FMOVQ 224(RSP), F25
 	WORD $0x6e24df24 // fmul v4.4s, v25.4s, v4.4s
-	FMOVQ 208(RSP), F25
+	FMOVQ 224(RSP), F25
 	WORD $0x6e25df25 // fmul v5.4s, v25.4s, v5.4s
-	FMOVQ 208(RSP), F25
+	FMOVQ 224(RSP), F25
 	WORD $0x6e26df26 // fmul v6.4s, v25.4s, v6.4s
-	FMOVQ 208(RSP), F25
+	FMOVQ 224(RSP), F25
 	WORD $0x6e27df27 // fmul v7.4s, v25.4s, v7.4s
-	FMOVQ 208(RSP), F25
+	FMOVQ 224(RSP), F25
 	WORD $0x6e28df28 // fmul v8.4s, v25.4s, v8.4s
 	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
 	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
@@ -12876,21 +16680,21 @@ AdaptiveExponentialUniformNEON_block:
 	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
 	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
 	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
-	FMOVQ 272(RSP), F25
+	FMOVQ 288(RSP), F25
 	WORD $0x6e21df21 // fmul v1.4s, v25.4s, v1.4s
-	FMOVQ 272(RSP), F25
+	FMOVQ 288(RSP), F25
 	WORD $0x6e22df22 // fmul v2.4s, v25.4s, v2.4s
-	FMOVQ 272(RSP), F25
+	FMOVQ 288(RSP), F25
 	WORD $0x6e23df23 // fmul v3.4s, v25.4s, v3.4s
-	FMOVQ 272(RSP), F25
+	FMOVQ 288(RSP), F25
 	WORD $0x6e24df24 // fmul v4.4s, v25.4s, v4.4s
-	FMOVQ 272(RSP), F25
+	FMOVQ 288(RSP), F25
 	WORD $0x6e25df25 // fmul v5.4s, v25.4s, v5.4s
-	FMOVQ 272(RSP), F25
+	FMOVQ 288(RSP), F25
 	WORD $0x6e26df26 // fmul v6.4s, v25.4s, v6.4s
-	FMOVQ 272(RSP), F25
+	FMOVQ 288(RSP), F25
 	WORD $0x6e27df27 // fmul v7.4s, v25.4s, v7.4s
-	FMOVQ 272(RSP), F25
+	FMOVQ 288(RSP), F25
 	WORD $0x6e28df28 // fmul v8.4s, v25.4s, v8.4s
 	WORD $0x4e21d521 // fadd v1.4s, v9.4s, v1.4s
 	WORD $0x4e22d542 // fadd v2.4s, v10.4s, v2.4s
@@ -12900,21 +16704,21 @@ AdaptiveExponentialUniformNEON_block:
 	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
 	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
 	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x4e311d29 // and v9.16b, v9.16b, v17.16b
-	FMOVQ 224(RSP), F10
+	FMOVQ 240(RSP), F10
 	WORD $0x4e321d4a // and v10.16b, v10.16b, v18.16b
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x4e331d6b // and v11.16b, v11.16b, v19.16b
-	FMOVQ 224(RSP), F12
+	FMOVQ 240(RSP), F12
 	WORD $0x4e341d8c // and v12.16b, v12.16b, v20.16b
-	FMOVQ 224(RSP), F13
+	FMOVQ 240(RSP), F13
 	WORD $0x4e351dad // and v13.16b, v13.16b, v21.16b
-	FMOVQ 224(RSP), F14
+	FMOVQ 240(RSP), F14
 	WORD $0x4e361dce // and v14.16b, v14.16b, v22.16b
-	FMOVQ 224(RSP), F15
+	FMOVQ 240(RSP), F15
 	WORD $0x4e371def // and v15.16b, v15.16b, v23.16b
-	FMOVQ 224(RSP), F16
+	FMOVQ 240(RSP), F16
 	WORD $0x4e381e10 // and v16.16b, v16.16b, v24.16b
 	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
 	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
@@ -12952,37 +16756,37 @@ AdaptiveExponentialUniformNEON_block:
 	FMOVQ 208(R0), F8
 	FMOVQ 224(R0), F9
 	FMOVQ 240(R0), F10
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4eabd484 // fsub v4.4s, v4.4s, v11.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4eabd4a5 // fsub v5.4s, v5.4s, v11.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4eabd4c6 // fsub v6.4s, v6.4s, v11.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4eabd508 // fsub v8.4s, v8.4s, v11.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4eabd529 // fsub v9.4s, v9.4s, v11.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4eabd54a // fsub v10.4s, v10.4s, v11.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e2bfc63 // fdiv v3.4s, v3.4s, v11.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e2bfc84 // fdiv v4.4s, v4.4s, v11.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e2bfca5 // fdiv v5.4s, v5.4s, v11.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e2bfcc6 // fdiv v6.4s, v6.4s, v11.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e2bfce7 // fdiv v7.4s, v7.4s, v11.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e2bfd08 // fdiv v8.4s, v8.4s, v11.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e2bfd29 // fdiv v9.4s, v9.4s, v11.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e2bfd4a // fdiv v10.4s, v10.4s, v11.4s
 	FMOVQ 192(RSP), F11
 	WORD $0x4e2bf463 // fmax v3.4s, v3.4s, v11.4s
@@ -13344,21 +17148,21 @@ AdaptiveExponentialUniformNEON_block:
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
 	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e27dd67 // fmul v7.4s, v11.4s, v7.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e28dd68 // fmul v8.4s, v11.4s, v8.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e29dd69 // fmul v9.4s, v11.4s, v9.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e2add6a // fmul v10.4s, v11.4s, v10.4s
 	FMOVQ 128(R0), F11
 	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
@@ -13384,21 +17188,21 @@ AdaptiveExponentialUniformNEON_block:
 	FMOVQ 208(R1), F16
 	FMOVQ 224(R1), F17
 	FMOVQ 240(R1), F18
-	FMOVQ 288(RSP), F19
+	FMOVQ 304(RSP), F19
 	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
-	FMOVQ 288(RSP), F21
+	FMOVQ 304(RSP), F21
 	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
-	FMOVQ 288(RSP), F22
+	FMOVQ 304(RSP), F22
 	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
-	FMOVQ 288(RSP), F23
+	FMOVQ 304(RSP), F23
 	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
-	FMOVQ 288(RSP), F24
+	FMOVQ 304(RSP), F24
 	WORD $0x6e30df18 // fmul v24.4s, v24.4s, v16.4s
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e31df39 // fmul v25.4s, v25.4s, v17.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e32df5a // fmul v26.4s, v26.4s, v18.4s
 	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
 	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
@@ -13416,21 +17220,21 @@ AdaptiveExponentialUniformNEON_block:
 	FMOVQ 208(R2), F24
 	FMOVQ 224(R2), F25
 	FMOVQ 240(R2), F26
-	FMOVQ 288(RSP), F27
+	FMOVQ 304(RSP), F27
 	WORD $0x6e33df73 // fmul v19.4s, v27.4s, v19.4s
-	FMOVQ 288(RSP), F27
+	FMOVQ 304(RSP), F27
 	WORD $0x6e34df74 // fmul v20.4s, v27.4s, v20.4s
-	FMOVQ 288(RSP), F27
+	FMOVQ 304(RSP), F27
 	WORD $0x6e35df75 // fmul v21.4s, v27.4s, v21.4s
-	FMOVQ 288(RSP), F27
+	FMOVQ 304(RSP), F27
 	WORD $0x6e36df76 // fmul v22.4s, v27.4s, v22.4s
-	FMOVQ 288(RSP), F27
+	FMOVQ 304(RSP), F27
 	WORD $0x6e37df77 // fmul v23.4s, v27.4s, v23.4s
-	FMOVQ 288(RSP), F27
+	FMOVQ 304(RSP), F27
 	WORD $0x6e38df78 // fmul v24.4s, v27.4s, v24.4s
-	FMOVQ 288(RSP), F27
+	FMOVQ 304(RSP), F27
 	WORD $0x6e39df79 // fmul v25.4s, v27.4s, v25.4s
-	FMOVQ 288(RSP), F27
+	FMOVQ 304(RSP), F27
 	WORD $0x6e3adf7a // fmul v26.4s, v27.4s, v26.4s
 	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
 	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
@@ -13440,21 +17244,21 @@ AdaptiveExponentialUniformNEON_block:
 	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
 	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
 	WORD $0x4e3ad54a // fadd v10.4s, v10.4s, v26.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6e23de63 // fmul v3.4s, v19.4s, v3.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6e24de64 // fmul v4.4s, v19.4s, v4.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6e25de65 // fmul v5.4s, v19.4s, v5.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6e26de66 // fmul v6.4s, v19.4s, v6.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6e27de67 // fmul v7.4s, v19.4s, v7.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6e28de68 // fmul v8.4s, v19.4s, v8.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6e29de69 // fmul v9.4s, v19.4s, v9.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6e2ade6a // fmul v10.4s, v19.4s, v10.4s
 	FMOVQ 128(R0), F19
 	WORD $0x4e23d663 // fadd v3.4s, v19.4s, v3.4s
@@ -13472,37 +17276,37 @@ AdaptiveExponentialUniformNEON_block:
 	WORD $0x4e29d669 // fadd v9.4s, v19.4s, v9.4s
 	FMOVQ 240(R0), F19
 	WORD $0x4e2ad66a // fadd v10.4s, v19.4s, v10.4s
-	FMOVQ 336(RSP), F19
+	FMOVQ 352(RSP), F19
 	WORD $0x6eb3e473 // fcmgt v19.4s, v3.4s, v19.4s
-	FMOVQ 336(RSP), F20
+	FMOVQ 352(RSP), F20
 	WORD $0x6eb4e494 // fcmgt v20.4s, v4.4s, v20.4s
-	FMOVQ 336(RSP), F21
+	FMOVQ 352(RSP), F21
 	WORD $0x6eb5e4b5 // fcmgt v21.4s, v5.4s, v21.4s
-	FMOVQ 336(RSP), F22
+	FMOVQ 352(RSP), F22
 	WORD $0x6eb6e4d6 // fcmgt v22.4s, v6.4s, v22.4s
-	FMOVQ 336(RSP), F23
+	FMOVQ 352(RSP), F23
 	WORD $0x6eb7e4f7 // fcmgt v23.4s, v7.4s, v23.4s
-	FMOVQ 336(RSP), F24
+	FMOVQ 352(RSP), F24
 	WORD $0x6eb8e518 // fcmgt v24.4s, v8.4s, v24.4s
-	FMOVQ 336(RSP), F25
+	FMOVQ 352(RSP), F25
 	WORD $0x6eb9e539 // fcmgt v25.4s, v9.4s, v25.4s
-	FMOVQ 336(RSP), F26
+	FMOVQ 352(RSP), F26
 	WORD $0x6ebae55a // fcmgt v26.4s, v10.4s, v26.4s
-	FMOVQ 304(RSP), F27
+	FMOVQ 320(RSP), F27
 	WORD $0x6eb31f63 // bit v3.16b, v27.16b, v19.16b
-	FMOVQ 304(RSP), F27
+	FMOVQ 320(RSP), F27
 	WORD $0x6eb41f64 // bit v4.16b, v27.16b, v20.16b
-	FMOVQ 304(RSP), F27
+	FMOVQ 320(RSP), F27
 	WORD $0x6eb51f65 // bit v5.16b, v27.16b, v21.16b
-	FMOVQ 304(RSP), F27
+	FMOVQ 320(RSP), F27
 	WORD $0x6eb61f66 // bit v6.16b, v27.16b, v22.16b
-	FMOVQ 304(RSP), F27
+	FMOVQ 320(RSP), F27
 	WORD $0x6eb71f67 // bit v7.16b, v27.16b, v23.16b
-	FMOVQ 304(RSP), F27
+	FMOVQ 320(RSP), F27
 	WORD $0x6eb81f68 // bit v8.16b, v27.16b, v24.16b
-	FMOVQ 304(RSP), F27
+	FMOVQ 320(RSP), F27
 	WORD $0x6eb91f69 // bit v9.16b, v27.16b, v25.16b
-	FMOVQ 304(RSP), F27
+	FMOVQ 320(RSP), F27
 	WORD $0x6eba1f6a // bit v10.16b, v27.16b, v26.16b
 	FMOVQ F3, 128(R0)
 	FMOVQ F4, 144(R0)
@@ -13512,21 +17316,21 @@ AdaptiveExponentialUniformNEON_block:
 	FMOVQ F8, 208(R0)
 	FMOVQ F9, 224(R0)
 	FMOVQ F10, 240(R0)
-	FMOVQ 208(RSP), F27
+	FMOVQ 224(RSP), F27
 	WORD $0x6e23df63 // fmul v3.4s, v27.4s, v3.4s
-	FMOVQ 208(RSP), F27
+	FMOVQ 224(RSP), F27
 	WORD $0x6e24df64 // fmul v4.4s, v27.4s, v4.4s
-	FMOVQ 208(RSP), F27
+	FMOVQ 224(RSP), F27
 	WORD $0x6e25df65 // fmul v5.4s, v27.4s, v5.4s
-	FMOVQ 208(RSP), F27
+	FMOVQ 224(RSP), F27
 	WORD $0x6e26df66 // fmul v6.4s, v27.4s, v6.4s
-	FMOVQ 208(RSP), F27
+	FMOVQ 224(RSP), F27
 	WORD $0x6e27df67 // fmul v7.4s, v27.4s, v7.4s
-	FMOVQ 208(RSP), F27
+	FMOVQ 224(RSP), F27
 	WORD $0x6e28df68 // fmul v8.4s, v27.4s, v8.4s
-	FMOVQ 208(RSP), F27
+	FMOVQ 224(RSP), F27
 	WORD $0x6e29df69 // fmul v9.4s, v27.4s, v9.4s
-	FMOVQ 208(RSP), F27
+	FMOVQ 224(RSP), F27
 	WORD $0x6e2adf6a // fmul v10.4s, v27.4s, v10.4s
 	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
 	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
@@ -13536,21 +17340,21 @@ AdaptiveExponentialUniformNEON_block:
 	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
 	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
 	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
-	FMOVQ 272(RSP), F27
+	FMOVQ 288(RSP), F27
 	WORD $0x6e23df63 // fmul v3.4s, v27.4s, v3.4s
-	FMOVQ 272(RSP), F27
+	FMOVQ 288(RSP), F27
 	WORD $0x6e24df64 // fmul v4.4s, v27.4s, v4.4s
-	FMOVQ 272(RSP), F27
+	FMOVQ 288(RSP), F27
 	WORD $0x6e25df65 // fmul v5.4s, v27.4s, v5.4s
-	FMOVQ 272(RSP), F27
+	FMOVQ 288(RSP), F27
 	WORD $0x6e26df66 // fmul v6.4s, v27.4s, v6.4s
-	FMOVQ 272(RSP), F27
+	FMOVQ 288(RSP), F27
 	WORD $0x6e27df67 // fmul v7.4s, v27.4s, v7.4s
-	FMOVQ 272(RSP), F27
+	FMOVQ 288(RSP), F27
 	WORD $0x6e28df68 // fmul v8.4s, v27.4s, v8.4s
-	FMOVQ 272(RSP), F27
+	FMOVQ 288(RSP), F27
 	WORD $0x6e29df69 // fmul v9.4s, v27.4s, v9.4s
-	FMOVQ 272(RSP), F27
+	FMOVQ 288(RSP), F27
 	WORD $0x6e2adf6a // fmul v10.4s, v27.4s, v10.4s
 	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
 	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
@@ -13560,21 +17364,21 @@ AdaptiveExponentialUniformNEON_block:
 	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
 	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
 	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x4e331d6b // and v11.16b, v11.16b, v19.16b
-	FMOVQ 224(RSP), F12
+	FMOVQ 240(RSP), F12
 	WORD $0x4e341d8c // and v12.16b, v12.16b, v20.16b
-	FMOVQ 224(RSP), F13
+	FMOVQ 240(RSP), F13
 	WORD $0x4e351dad // and v13.16b, v13.16b, v21.16b
-	FMOVQ 224(RSP), F14
+	FMOVQ 240(RSP), F14
 	WORD $0x4e361dce // and v14.16b, v14.16b, v22.16b
-	FMOVQ 224(RSP), F15
+	FMOVQ 240(RSP), F15
 	WORD $0x4e371def // and v15.16b, v15.16b, v23.16b
-	FMOVQ 224(RSP), F16
+	FMOVQ 240(RSP), F16
 	WORD $0x4e381e10 // and v16.16b, v16.16b, v24.16b
-	FMOVQ 224(RSP), F17
+	FMOVQ 240(RSP), F17
 	WORD $0x4e391e31 // and v17.16b, v17.16b, v25.16b
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x4e3a1e52 // and v18.16b, v18.16b, v26.16b
 	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
 	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
@@ -13630,37 +17434,37 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	FMOVQ 80(R0), F6
 	FMOVQ 96(R0), F7
 	FMOVQ 112(R0), F8
-	FMOVQ 320(RSP), F9
+	FMOVQ 336(RSP), F9
 	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
-	FMOVQ 320(RSP), F9
+	FMOVQ 336(RSP), F9
 	WORD $0x4ea9d442 // fsub v2.4s, v2.4s, v9.4s
-	FMOVQ 320(RSP), F9
+	FMOVQ 336(RSP), F9
 	WORD $0x4ea9d463 // fsub v3.4s, v3.4s, v9.4s
-	FMOVQ 320(RSP), F9
+	FMOVQ 336(RSP), F9
 	WORD $0x4ea9d484 // fsub v4.4s, v4.4s, v9.4s
-	FMOVQ 320(RSP), F9
+	FMOVQ 336(RSP), F9
 	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
-	FMOVQ 320(RSP), F9
+	FMOVQ 336(RSP), F9
 	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
-	FMOVQ 320(RSP), F9
+	FMOVQ 336(RSP), F9
 	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
-	FMOVQ 320(RSP), F9
+	FMOVQ 336(RSP), F9
 	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
-	FMOVQ 352(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
-	FMOVQ 352(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dc42 // fmul v2.4s, v2.4s, v9.4s
-	FMOVQ 352(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
-	FMOVQ 352(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dc84 // fmul v4.4s, v4.4s, v9.4s
-	FMOVQ 352(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
-	FMOVQ 352(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
-	FMOVQ 352(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
-	FMOVQ 352(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
 	FMOVQ 192(RSP), F9
 	WORD $0x4e29f421 // fmax v1.4s, v1.4s, v9.4s
@@ -14022,21 +17826,21 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e21dd21 // fmul v1.4s, v9.4s, v1.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e22dd22 // fmul v2.4s, v9.4s, v2.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e23dd23 // fmul v3.4s, v9.4s, v3.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e24dd24 // fmul v4.4s, v9.4s, v4.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
 	FMOVQ 0(R0), F9
 	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
@@ -14062,21 +17866,21 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	FMOVQ 80(R1), F14
 	FMOVQ 96(R1), F15
 	FMOVQ 112(R1), F16
-	FMOVQ 288(RSP), F17
+	FMOVQ 304(RSP), F17
 	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
-	FMOVQ 288(RSP), F19
+	FMOVQ 304(RSP), F19
 	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
-	FMOVQ 288(RSP), F21
+	FMOVQ 304(RSP), F21
 	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
-	FMOVQ 288(RSP), F22
+	FMOVQ 304(RSP), F22
 	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
-	FMOVQ 288(RSP), F23
+	FMOVQ 304(RSP), F23
 	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
-	FMOVQ 288(RSP), F24
+	FMOVQ 304(RSP), F24
 	WORD $0x6e30df18 // fmul v24.4s, v24.4s, v16.4s
 	WORD $0x4eb1d421 // fsub v1.4s, v1.4s, v17.4s
 	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
@@ -14094,21 +17898,21 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	FMOVQ 80(R2), F22
 	FMOVQ 96(R2), F23
 	FMOVQ 112(R2), F24
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e31df31 // fmul v17.4s, v25.4s, v17.4s
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e32df32 // fmul v18.4s, v25.4s, v18.4s
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e33df33 // fmul v19.4s, v25.4s, v19.4s
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e34df34 // fmul v20.4s, v25.4s, v20.4s
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e35df35 // fmul v21.4s, v25.4s, v21.4s
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e36df36 // fmul v22.4s, v25.4s, v22.4s
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e37df37 // fmul v23.4s, v25.4s, v23.4s
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e38df38 // fmul v24.4s, v25.4s, v24.4s
 	WORD $0x4e31d421 // fadd v1.4s, v1.4s, v17.4s
 	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
@@ -14118,21 +17922,21 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
 	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
 	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e21de21 // fmul v1.4s, v17.4s, v1.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e22de22 // fmul v2.4s, v17.4s, v2.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e23de23 // fmul v3.4s, v17.4s, v3.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e24de24 // fmul v4.4s, v17.4s, v4.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e26de26 // fmul v6.4s, v17.4s, v6.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e27de27 // fmul v7.4s, v17.4s, v7.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e28de28 // fmul v8.4s, v17.4s, v8.4s
 	FMOVQ 0(R0), F17
 	WORD $0x4e21d621 // fadd v1.4s, v17.4s, v1.4s
@@ -14150,37 +17954,37 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e27d627 // fadd v7.4s, v17.4s, v7.4s
 	FMOVQ 112(R0), F17
 	WORD $0x4e28d628 // fadd v8.4s, v17.4s, v8.4s
-	FMOVQ 336(RSP), F17
+	FMOVQ 352(RSP), F17
 	WORD $0x6eb1e431 // fcmgt v17.4s, v1.4s, v17.4s
-	FMOVQ 336(RSP), F18
+	FMOVQ 352(RSP), F18
 	WORD $0x6eb2e452 // fcmgt v18.4s, v2.4s, v18.4s
-	FMOVQ 336(RSP), F19
+	FMOVQ 352(RSP), F19
 	WORD $0x6eb3e473 // fcmgt v19.4s, v3.4s, v19.4s
-	FMOVQ 336(RSP), F20
+	FMOVQ 352(RSP), F20
 	WORD $0x6eb4e494 // fcmgt v20.4s, v4.4s, v20.4s
-	FMOVQ 336(RSP), F21
+	FMOVQ 352(RSP), F21
 	WORD $0x6eb5e4b5 // fcmgt v21.4s, v5.4s, v21.4s
-	FMOVQ 336(RSP), F22
+	FMOVQ 352(RSP), F22
 	WORD $0x6eb6e4d6 // fcmgt v22.4s, v6.4s, v22.4s
-	FMOVQ 336(RSP), F23
+	FMOVQ 352(RSP), F23
 	WORD $0x6eb7e4f7 // fcmgt v23.4s, v7.4s, v23.4s
-	FMOVQ 336(RSP), F24
+	FMOVQ 352(RSP), F24
 	WORD $0x6eb8e518 // fcmgt v24.4s, v8.4s, v24.4s
-	FMOVQ 304(RSP), F25
+	FMOVQ 320(RSP), F25
 	WORD $0x6eb11f21 // bit v1.16b, v25.16b, v17.16b
-	FMOVQ 304(RSP), F25
+	FMOVQ 320(RSP), F25
 	WORD $0x6eb21f22 // bit v2.16b, v25.16b, v18.16b
-	FMOVQ 304(RSP), F25
+	FMOVQ 320(RSP), F25
 	WORD $0x6eb31f23 // bit v3.16b, v25.16b, v19.16b
-	FMOVQ 304(RSP), F25
+	FMOVQ 320(RSP), F25
 	WORD $0x6eb41f24 // bit v4.16b, v25.16b, v20.16b
-	FMOVQ 304(RSP), F25
+	FMOVQ 320(RSP), F25
 	WORD $0x6eb51f25 // bit v5.16b, v25.16b, v21.16b
-	FMOVQ 304(RSP), F25
+	FMOVQ 320(RSP), F25
 	WORD $0x6eb61f26 // bit v6.16b, v25.16b, v22.16b
-	FMOVQ 304(RSP), F25
+	FMOVQ 320(RSP), F25
 	WORD $0x6eb71f27 // bit v7.16b, v25.16b, v23.16b
-	FMOVQ 304(RSP), F25
+	FMOVQ 320(RSP), F25
 	WORD $0x6eb81f28 // bit v8.16b, v25.16b, v24.16b
 	FMOVQ F1, 0(R0)
 	FMOVQ F2, 16(R0)
@@ -14190,21 +17994,21 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	FMOVQ F6, 80(R0)
 	FMOVQ F7, 96(R0)
 	FMOVQ F8, 112(R0)
-	FMOVQ 208(RSP), F25
+	FMOVQ 224(RSP), F25
 	WORD $0x6e21df21 // fmul v1.4s, v25.4s, v1.4s
-	FMOVQ 208(RSP), F25
+	FMOVQ 224(RSP), F25
 	WORD $0x6e22df22 // fmul v2.4s, v25.4s, v2.4s
-	FMOVQ 208(RSP), F25
+	FMOVQ 224(RSP), F25
 	WORD $0x6e23df23 // fmul v3.4s, v25.4s, v3.4s
-	FMOVQ 208(RSP), F25
+	FMOVQ 224(RSP), F25
 	WORD $0x6e24df24 // fmul v4.4s, v25.4s, v4.4s
-	FMOVQ 208(RSP), F25
+	FMOVQ 224(RSP), F25
 	WORD $0x6e25df25 // fmul v5.4s, v25.4s, v5.4s
-	FMOVQ 208(RSP), F25
+	FMOVQ 224(RSP), F25
 	WORD $0x6e26df26 // fmul v6.4s, v25.4s, v6.4s
-	FMOVQ 208(RSP), F25
+	FMOVQ 224(RSP), F25
 	WORD $0x6e27df27 // fmul v7.4s, v25.4s, v7.4s
-	FMOVQ 208(RSP), F25
+	FMOVQ 224(RSP), F25
 	WORD $0x6e28df28 // fmul v8.4s, v25.4s, v8.4s
 	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
 	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
@@ -14214,21 +18018,21 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
 	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
 	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
-	FMOVQ 272(RSP), F25
+	FMOVQ 288(RSP), F25
 	WORD $0x6e21df21 // fmul v1.4s, v25.4s, v1.4s
-	FMOVQ 272(RSP), F25
+	FMOVQ 288(RSP), F25
 	WORD $0x6e22df22 // fmul v2.4s, v25.4s, v2.4s
-	FMOVQ 272(RSP), F25
+	FMOVQ 288(RSP), F25
 	WORD $0x6e23df23 // fmul v3.4s, v25.4s, v3.4s
-	FMOVQ 272(RSP), F25
+	FMOVQ 288(RSP), F25
 	WORD $0x6e24df24 // fmul v4.4s, v25.4s, v4.4s
-	FMOVQ 272(RSP), F25
+	FMOVQ 288(RSP), F25
 	WORD $0x6e25df25 // fmul v5.4s, v25.4s, v5.4s
-	FMOVQ 272(RSP), F25
+	FMOVQ 288(RSP), F25
 	WORD $0x6e26df26 // fmul v6.4s, v25.4s, v6.4s
-	FMOVQ 272(RSP), F25
+	FMOVQ 288(RSP), F25
 	WORD $0x6e27df27 // fmul v7.4s, v25.4s, v7.4s
-	FMOVQ 272(RSP), F25
+	FMOVQ 288(RSP), F25
 	WORD $0x6e28df28 // fmul v8.4s, v25.4s, v8.4s
 	WORD $0x4e21d521 // fadd v1.4s, v9.4s, v1.4s
 	WORD $0x4e22d542 // fadd v2.4s, v10.4s, v2.4s
@@ -14238,21 +18042,21 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
 	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
 	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
-	FMOVQ 224(RSP), F9
+	FMOVQ 240(RSP), F9
 	WORD $0x4e311d29 // and v9.16b, v9.16b, v17.16b
-	FMOVQ 224(RSP), F10
+	FMOVQ 240(RSP), F10
 	WORD $0x4e321d4a // and v10.16b, v10.16b, v18.16b
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x4e331d6b // and v11.16b, v11.16b, v19.16b
-	FMOVQ 224(RSP), F12
+	FMOVQ 240(RSP), F12
 	WORD $0x4e341d8c // and v12.16b, v12.16b, v20.16b
-	FMOVQ 224(RSP), F13
+	FMOVQ 240(RSP), F13
 	WORD $0x4e351dad // and v13.16b, v13.16b, v21.16b
-	FMOVQ 224(RSP), F14
+	FMOVQ 240(RSP), F14
 	WORD $0x4e361dce // and v14.16b, v14.16b, v22.16b
-	FMOVQ 224(RSP), F15
+	FMOVQ 240(RSP), F15
 	WORD $0x4e371def // and v15.16b, v15.16b, v23.16b
-	FMOVQ 224(RSP), F16
+	FMOVQ 240(RSP), F16
 	WORD $0x4e381e10 // and v16.16b, v16.16b, v24.16b
 	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
 	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
@@ -14290,37 +18094,37 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	FMOVQ 208(R0), F8
 	FMOVQ 224(R0), F9
 	FMOVQ 240(R0), F10
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4eabd484 // fsub v4.4s, v4.4s, v11.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4eabd4a5 // fsub v5.4s, v5.4s, v11.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4eabd4c6 // fsub v6.4s, v6.4s, v11.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4eabd508 // fsub v8.4s, v8.4s, v11.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4eabd529 // fsub v9.4s, v9.4s, v11.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4eabd54a // fsub v10.4s, v10.4s, v11.4s
-	FMOVQ 352(RSP), F11
+	FMOVQ 208(RSP), F11
 	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
-	FMOVQ 352(RSP), F11
+	FMOVQ 208(RSP), F11
 	WORD $0x6e2bdc84 // fmul v4.4s, v4.4s, v11.4s
-	FMOVQ 352(RSP), F11
+	FMOVQ 208(RSP), F11
 	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
-	FMOVQ 352(RSP), F11
+	FMOVQ 208(RSP), F11
 	WORD $0x6e2bdcc6 // fmul v6.4s, v6.4s, v11.4s
-	FMOVQ 352(RSP), F11
+	FMOVQ 208(RSP), F11
 	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
-	FMOVQ 352(RSP), F11
+	FMOVQ 208(RSP), F11
 	WORD $0x6e2bdd08 // fmul v8.4s, v8.4s, v11.4s
-	FMOVQ 352(RSP), F11
+	FMOVQ 208(RSP), F11
 	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
-	FMOVQ 352(RSP), F11
+	FMOVQ 208(RSP), F11
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
 	FMOVQ 192(RSP), F11
 	WORD $0x4e2bf463 // fmax v3.4s, v3.4s, v11.4s
@@ -14682,21 +18486,21 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
 	WORD $0x4f37558b // shl v11.4s, v12.4s, #23
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e27dd67 // fmul v7.4s, v11.4s, v7.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e28dd68 // fmul v8.4s, v11.4s, v8.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e29dd69 // fmul v9.4s, v11.4s, v9.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e2add6a // fmul v10.4s, v11.4s, v10.4s
 	FMOVQ 128(R0), F11
 	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
@@ -14722,21 +18526,21 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	FMOVQ 208(R1), F16
 	FMOVQ 224(R1), F17
 	FMOVQ 240(R1), F18
-	FMOVQ 288(RSP), F19
+	FMOVQ 304(RSP), F19
 	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
-	FMOVQ 288(RSP), F20
+	FMOVQ 304(RSP), F20
 	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
-	FMOVQ 288(RSP), F21
+	FMOVQ 304(RSP), F21
 	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
-	FMOVQ 288(RSP), F22
+	FMOVQ 304(RSP), F22
 	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
-	FMOVQ 288(RSP), F23
+	FMOVQ 304(RSP), F23
 	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
-	FMOVQ 288(RSP), F24
+	FMOVQ 304(RSP), F24
 	WORD $0x6e30df18 // fmul v24.4s, v24.4s, v16.4s
-	FMOVQ 288(RSP), F25
+	FMOVQ 304(RSP), F25
 	WORD $0x6e31df39 // fmul v25.4s, v25.4s, v17.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e32df5a // fmul v26.4s, v26.4s, v18.4s
 	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
 	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
@@ -14754,21 +18558,21 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	FMOVQ 208(R2), F24
 	FMOVQ 224(R2), F25
 	FMOVQ 240(R2), F26
-	FMOVQ 288(RSP), F27
+	FMOVQ 304(RSP), F27
 	WORD $0x6e33df73 // fmul v19.4s, v27.4s, v19.4s
-	FMOVQ 288(RSP), F27
+	FMOVQ 304(RSP), F27
 	WORD $0x6e34df74 // fmul v20.4s, v27.4s, v20.4s
-	FMOVQ 288(RSP), F27
+	FMOVQ 304(RSP), F27
 	WORD $0x6e35df75 // fmul v21.4s, v27.4s, v21.4s
-	FMOVQ 288(RSP), F27
+	FMOVQ 304(RSP), F27
 	WORD $0x6e36df76 // fmul v22.4s, v27.4s, v22.4s
-	FMOVQ 288(RSP), F27
+	FMOVQ 304(RSP), F27
 	WORD $0x6e37df77 // fmul v23.4s, v27.4s, v23.4s
-	FMOVQ 288(RSP), F27
+	FMOVQ 304(RSP), F27
 	WORD $0x6e38df78 // fmul v24.4s, v27.4s, v24.4s
-	FMOVQ 288(RSP), F27
+	FMOVQ 304(RSP), F27
 	WORD $0x6e39df79 // fmul v25.4s, v27.4s, v25.4s
-	FMOVQ 288(RSP), F27
+	FMOVQ 304(RSP), F27
 	WORD $0x6e3adf7a // fmul v26.4s, v27.4s, v26.4s
 	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
 	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
@@ -14778,21 +18582,21 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
 	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
 	WORD $0x4e3ad54a // fadd v10.4s, v10.4s, v26.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6e23de63 // fmul v3.4s, v19.4s, v3.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6e24de64 // fmul v4.4s, v19.4s, v4.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6e25de65 // fmul v5.4s, v19.4s, v5.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6e26de66 // fmul v6.4s, v19.4s, v6.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6e27de67 // fmul v7.4s, v19.4s, v7.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6e28de68 // fmul v8.4s, v19.4s, v8.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6e29de69 // fmul v9.4s, v19.4s, v9.4s
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x6e2ade6a // fmul v10.4s, v19.4s, v10.4s
 	FMOVQ 128(R0), F19
 	WORD $0x4e23d663 // fadd v3.4s, v19.4s, v3.4s
@@ -14810,37 +18614,37 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e29d669 // fadd v9.4s, v19.4s, v9.4s
 	FMOVQ 240(R0), F19
 	WORD $0x4e2ad66a // fadd v10.4s, v19.4s, v10.4s
-	FMOVQ 336(RSP), F19
+	FMOVQ 352(RSP), F19
 	WORD $0x6eb3e473 // fcmgt v19.4s, v3.4s, v19.4s
-	FMOVQ 336(RSP), F20
+	FMOVQ 352(RSP), F20
 	WORD $0x6eb4e494 // fcmgt v20.4s, v4.4s, v20.4s
-	FMOVQ 336(RSP), F21
+	FMOVQ 352(RSP), F21
 	WORD $0x6eb5e4b5 // fcmgt v21.4s, v5.4s, v21.4s
-	FMOVQ 336(RSP), F22
+	FMOVQ 352(RSP), F22
 	WORD $0x6eb6e4d6 // fcmgt v22.4s, v6.4s, v22.4s
-	FMOVQ 336(RSP), F23
+	FMOVQ 352(RSP), F23
 	WORD $0x6eb7e4f7 // fcmgt v23.4s, v7.4s, v23.4s
-	FMOVQ 336(RSP), F24
+	FMOVQ 352(RSP), F24
 	WORD $0x6eb8e518 // fcmgt v24.4s, v8.4s, v24.4s
-	FMOVQ 336(RSP), F25
+	FMOVQ 352(RSP), F25
 	WORD $0x6eb9e539 // fcmgt v25.4s, v9.4s, v25.4s
-	FMOVQ 336(RSP), F26
+	FMOVQ 352(RSP), F26
 	WORD $0x6ebae55a // fcmgt v26.4s, v10.4s, v26.4s
-	FMOVQ 304(RSP), F27
+	FMOVQ 320(RSP), F27
 	WORD $0x6eb31f63 // bit v3.16b, v27.16b, v19.16b
-	FMOVQ 304(RSP), F27
+	FMOVQ 320(RSP), F27
 	WORD $0x6eb41f64 // bit v4.16b, v27.16b, v20.16b
-	FMOVQ 304(RSP), F27
+	FMOVQ 320(RSP), F27
 	WORD $0x6eb51f65 // bit v5.16b, v27.16b, v21.16b
-	FMOVQ 304(RSP), F27
+	FMOVQ 320(RSP), F27
 	WORD $0x6eb61f66 // bit v6.16b, v27.16b, v22.16b
-	FMOVQ 304(RSP), F27
+	FMOVQ 320(RSP), F27
 	WORD $0x6eb71f67 // bit v7.16b, v27.16b, v23.16b
-	FMOVQ 304(RSP), F27
+	FMOVQ 320(RSP), F27
 	WORD $0x6eb81f68 // bit v8.16b, v27.16b, v24.16b
-	FMOVQ 304(RSP), F27
+	FMOVQ 320(RSP), F27
 	WORD $0x6eb91f69 // bit v9.16b, v27.16b, v25.16b
-	FMOVQ 304(RSP), F27
+	FMOVQ 320(RSP), F27
 	WORD $0x6eba1f6a // bit v10.16b, v27.16b, v26.16b
 	FMOVQ F3, 128(R0)
 	FMOVQ F4, 144(R0)
@@ -14850,21 +18654,21 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	FMOVQ F8, 208(R0)
 	FMOVQ F9, 224(R0)
 	FMOVQ F10, 240(R0)
-	FMOVQ 208(RSP), F27
+	FMOVQ 224(RSP), F27
 	WORD $0x6e23df63 // fmul v3.4s, v27.4s, v3.4s
-	FMOVQ 208(RSP), F27
+	FMOVQ 224(RSP), F27
 	WORD $0x6e24df64 // fmul v4.4s, v27.4s, v4.4s
-	FMOVQ 208(RSP), F27
+	FMOVQ 224(RSP), F27
 	WORD $0x6e25df65 // fmul v5.4s, v27.4s, v5.4s
-	FMOVQ 208(RSP), F27
+	FMOVQ 224(RSP), F27
 	WORD $0x6e26df66 // fmul v6.4s, v27.4s, v6.4s
-	FMOVQ 208(RSP), F27
+	FMOVQ 224(RSP), F27
 	WORD $0x6e27df67 // fmul v7.4s, v27.4s, v7.4s
-	FMOVQ 208(RSP), F27
+	FMOVQ 224(RSP), F27
 	WORD $0x6e28df68 // fmul v8.4s, v27.4s, v8.4s
-	FMOVQ 208(RSP), F27
+	FMOVQ 224(RSP), F27
 	WORD $0x6e29df69 // fmul v9.4s, v27.4s, v9.4s
-	FMOVQ 208(RSP), F27
+	FMOVQ 224(RSP), F27
 	WORD $0x6e2adf6a // fmul v10.4s, v27.4s, v10.4s
 	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
 	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
@@ -14874,21 +18678,21 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
 	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
 	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
-	FMOVQ 272(RSP), F27
+	FMOVQ 288(RSP), F27
 	WORD $0x6e23df63 // fmul v3.4s, v27.4s, v3.4s
-	FMOVQ 272(RSP), F27
+	FMOVQ 288(RSP), F27
 	WORD $0x6e24df64 // fmul v4.4s, v27.4s, v4.4s
-	FMOVQ 272(RSP), F27
+	FMOVQ 288(RSP), F27
 	WORD $0x6e25df65 // fmul v5.4s, v27.4s, v5.4s
-	FMOVQ 272(RSP), F27
+	FMOVQ 288(RSP), F27
 	WORD $0x6e26df66 // fmul v6.4s, v27.4s, v6.4s
-	FMOVQ 272(RSP), F27
+	FMOVQ 288(RSP), F27
 	WORD $0x6e27df67 // fmul v7.4s, v27.4s, v7.4s
-	FMOVQ 272(RSP), F27
+	FMOVQ 288(RSP), F27
 	WORD $0x6e28df68 // fmul v8.4s, v27.4s, v8.4s
-	FMOVQ 272(RSP), F27
+	FMOVQ 288(RSP), F27
 	WORD $0x6e29df69 // fmul v9.4s, v27.4s, v9.4s
-	FMOVQ 272(RSP), F27
+	FMOVQ 288(RSP), F27
 	WORD $0x6e2adf6a // fmul v10.4s, v27.4s, v10.4s
 	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
 	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
@@ -14898,21 +18702,21 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
 	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
 	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x4e331d6b // and v11.16b, v11.16b, v19.16b
-	FMOVQ 224(RSP), F12
+	FMOVQ 240(RSP), F12
 	WORD $0x4e341d8c // and v12.16b, v12.16b, v20.16b
-	FMOVQ 224(RSP), F13
+	FMOVQ 240(RSP), F13
 	WORD $0x4e351dad // and v13.16b, v13.16b, v21.16b
-	FMOVQ 224(RSP), F14
+	FMOVQ 240(RSP), F14
 	WORD $0x4e361dce // and v14.16b, v14.16b, v22.16b
-	FMOVQ 224(RSP), F15
+	FMOVQ 240(RSP), F15
 	WORD $0x4e371def // and v15.16b, v15.16b, v23.16b
-	FMOVQ 224(RSP), F16
+	FMOVQ 240(RSP), F16
 	WORD $0x4e381e10 // and v16.16b, v16.16b, v24.16b
-	FMOVQ 224(RSP), F17
+	FMOVQ 240(RSP), F17
 	WORD $0x4e391e31 // and v17.16b, v17.16b, v25.16b
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x4e3a1e52 // and v18.16b, v18.16b, v26.16b
 	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
 	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
@@ -14961,8 +18765,8 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 AdaptiveExponentialUniformNEON_done:
 	RET
 
-// func simplifiedAdaptiveExponentialNEON(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride int, spikes *uint64, blocks int)
-TEXT ·simplifiedAdaptiveExponentialNEON(SB), 0, $480-192
+// func simplifiedAdaptiveExponentialNEON(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride int, deltaReciprocal float32, spikes *uint64, blocks int)
+TEXT ·simplifiedAdaptiveExponentialNEON(SB), 0, $496-200
 	// 0 scalars held in registers, 12 loaded from the stack where used; vectors interleaved 8 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
 	VMOVI $0, V0.B16
 	MOVD $0x8040201008040201, R0
@@ -15010,6 +18814,9 @@ TEXT ·simplifiedAdaptiveExponentialNEON(SB), 0, $480-192
 	MOVW $0xc2d00000, R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 208(RSP)
+	MOVWU deltaReciprocal+176(FP), R0
+	VDUP R0, V2.S4
+	FMOVQ F2, 224(RSP)
 	MOVD v+0(FP), R0
 	MOVD r+8(FP), R1
 	MOVD theta+16(FP), R2
@@ -15023,9 +18830,14 @@ TEXT ·simplifiedAdaptiveExponentialNEON(SB), 0, $480-192
 	MOVD reset+80(FP), R10
 	MOVD ltheta+88(FP), R11
 	MOVD dtheta+96(FP), R12
-	MOVD spikes+176(FP), R13
-	MOVD blocks+184(FP), R14
+	MOVD spikes+184(FP), R13
+	MOVD blocks+192(FP), R14
 	CBZ R14, SimplifiedAdaptiveExponentialNEON_done
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVWU deltaReciprocal+176(FP), R15
+	CBZW R15, SimplifiedAdaptiveExponentialNEON_block
+	B SimplifiedAdaptiveExponentialNEON_reciprocal_block
 
 SimplifiedAdaptiveExponentialNEON_block:
 	FMOVQ 0(R0), F2
@@ -15117,21 +18929,21 @@ SimplifiedAdaptiveExponentialNEON_block:
 	FMOVQ 160(RSP), F17
 	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
-	FMOVQ F10, 224(RSP)
+	FMOVQ F10, 240(RSP)
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
-	FMOVQ F11, 240(RSP)
+	FMOVQ F11, 256(RSP)
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
-	FMOVQ F12, 256(RSP)
+	FMOVQ F12, 272(RSP)
 	WORD $0x4e2189ad // frintn v13.4s, v13.4s
-	FMOVQ F13, 272(RSP)
+	FMOVQ F13, 288(RSP)
 	WORD $0x4e2189ce // frintn v14.4s, v14.4s
-	FMOVQ F14, 288(RSP)
+	FMOVQ F14, 304(RSP)
 	WORD $0x4e2189ef // frintn v15.4s, v15.4s
-	FMOVQ F15, 304(RSP)
+	FMOVQ F15, 320(RSP)
 	WORD $0x4e218a10 // frintn v16.4s, v16.4s
-	FMOVQ F16, 320(RSP)
+	FMOVQ F16, 336(RSP)
 	WORD $0x4e218a31 // frintn v17.4s, v17.4s
-	FMOVQ F17, 336(RSP)
+	FMOVQ F17, 352(RSP)
 	FMOVQ 128(RSP), F18
 	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
 	FMOVQ 128(RSP), F19
@@ -15350,24 +19162,14 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
 	MOVW $0x4b4000fe, R15
 	VDUP R15, V10.S4
-	FMOVQ 224(RSP), F11
-	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
-	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
-	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
-	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
-	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
-	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
-	MOVW $0x4b4000fe, R15
-	VDUP R15, V10.S4
 	FMOVQ 240(RSP), F11
 	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
+	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
 	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
-	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
+	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
 	MOVW $0x4b4000fe, R15
 	VDUP R15, V10.S4
 	FMOVQ 256(RSP), F11
@@ -15375,9 +19177,9 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
+	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
 	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
-	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
+	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
 	MOVW $0x4b4000fe, R15
 	VDUP R15, V10.S4
 	FMOVQ 272(RSP), F11
@@ -15385,9 +19187,9 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
+	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
 	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
-	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
+	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
 	MOVW $0x4b4000fe, R15
 	VDUP R15, V10.S4
 	FMOVQ 288(RSP), F11
@@ -15395,9 +19197,9 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
 	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
-	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
 	MOVW $0x4b4000fe, R15
 	VDUP R15, V10.S4
 	FMOVQ 304(RSP), F11
@@ -15405,12 +19207,22 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V10.S4
+	FMOVQ 320(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
 	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
 	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
 	MOVW $0x4b4000fe, R15
 	VDUP R15, V10.S4
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
@@ -15420,7 +19232,7 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
 	MOVW $0x4b4000fe, R15
 	VDUP R15, V10.S4
-	FMOVQ 336(RSP), F11
+	FMOVQ 352(RSP), F11
 	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
 	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
 	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
@@ -15833,21 +19645,21 @@ SimplifiedAdaptiveExponentialNEON_block:
 	FMOVQ 160(RSP), F19
 	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
-	FMOVQ F12, 352(RSP)
+	FMOVQ F12, 368(RSP)
 	WORD $0x4e2189ad // frintn v13.4s, v13.4s
-	FMOVQ F13, 368(RSP)
+	FMOVQ F13, 384(RSP)
 	WORD $0x4e2189ce // frintn v14.4s, v14.4s
-	FMOVQ F14, 384(RSP)
+	FMOVQ F14, 400(RSP)
 	WORD $0x4e2189ef // frintn v15.4s, v15.4s
-	FMOVQ F15, 400(RSP)
+	FMOVQ F15, 416(RSP)
 	WORD $0x4e218a10 // frintn v16.4s, v16.4s
-	FMOVQ F16, 416(RSP)
+	FMOVQ F16, 432(RSP)
 	WORD $0x4e218a31 // frintn v17.4s, v17.4s
-	FMOVQ F17, 432(RSP)
+	FMOVQ F17, 448(RSP)
 	WORD $0x4e218a52 // frintn v18.4s, v18.4s
-	FMOVQ F18, 448(RSP)
+	FMOVQ F18, 464(RSP)
 	WORD $0x4e218a73 // frintn v19.4s, v19.4s
-	FMOVQ F19, 464(RSP)
+	FMOVQ F19, 480(RSP)
 	FMOVQ 128(RSP), F20
 	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
 	FMOVQ 128(RSP), F21
@@ -16066,24 +19878,14 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
 	MOVW $0x4b4000fe, R15
 	VDUP R15, V12.S4
-	FMOVQ 352(RSP), F13
-	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
-	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
-	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
-	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
-	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
-	MOVW $0x4b4000fe, R15
-	VDUP R15, V12.S4
 	FMOVQ 368(RSP), F13
 	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
+	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
 	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
-	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
+	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
 	MOVW $0x4b4000fe, R15
 	VDUP R15, V12.S4
 	FMOVQ 384(RSP), F13
@@ -16091,9 +19893,9 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
+	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
 	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
-	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
+	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
 	MOVW $0x4b4000fe, R15
 	VDUP R15, V12.S4
 	FMOVQ 400(RSP), F13
@@ -16101,9 +19903,9 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
+	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
 	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
-	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
+	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
 	MOVW $0x4b4000fe, R15
 	VDUP R15, V12.S4
 	FMOVQ 416(RSP), F13
@@ -16111,9 +19913,9 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
 	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
-	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
 	MOVW $0x4b4000fe, R15
 	VDUP R15, V12.S4
 	FMOVQ 432(RSP), F13
@@ -16121,12 +19923,22 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
 	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V12.S4
+	FMOVQ 448(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
 	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
 	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
 	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
 	MOVW $0x4b4000fe, R15
 	VDUP R15, V12.S4
-	FMOVQ 448(RSP), F13
+	FMOVQ 464(RSP), F13
 	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
@@ -16136,7 +19948,7 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
 	MOVW $0x4b4000fe, R15
 	VDUP R15, V12.S4
-	FMOVQ 464(RSP), F13
+	FMOVQ 480(RSP), F13
 	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
 	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
 	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
@@ -16494,11 +20306,1480 @@ SimplifiedAdaptiveExponentialNEON_block:
 	ADD R15, R12
 	SUBS $1, R14
 	BNE SimplifiedAdaptiveExponentialNEON_block
+	B SimplifiedAdaptiveExponentialNEON_done
+
+SimplifiedAdaptiveExponentialNEON_reciprocal_block:
+	FMOVQ 0(R0), F2
+	FMOVQ 16(R0), F3
+	FMOVQ 32(R0), F4
+	FMOVQ 48(R0), F5
+	FMOVQ 64(R0), F6
+	FMOVQ 80(R0), F7
+	FMOVQ 96(R0), F8
+	FMOVQ 112(R0), F9
+	FMOVQ 0(R7), F10
+	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
+	FMOVQ 16(R7), F10
+	WORD $0x4eaad463 // fsub v3.4s, v3.4s, v10.4s
+	FMOVQ 32(R7), F10
+	WORD $0x4eaad484 // fsub v4.4s, v4.4s, v10.4s
+	FMOVQ 48(R7), F10
+	WORD $0x4eaad4a5 // fsub v5.4s, v5.4s, v10.4s
+	FMOVQ 64(R7), F10
+	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
+	FMOVQ 80(R7), F10
+	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
+	FMOVQ 96(R7), F10
+	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
+	FMOVQ 112(R7), F10
+	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af442 // fmax v2.4s, v2.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf442 // fmin v2.4s, v2.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af463 // fmax v3.4s, v3.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf463 // fmin v3.4s, v3.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af484 // fmax v4.4s, v4.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf484 // fmin v4.4s, v4.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af4a5 // fmax v5.4s, v5.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf4a5 // fmin v5.4s, v5.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af4c6 // fmax v6.4s, v6.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf4c6 // fmin v6.4s, v6.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af4e7 // fmax v7.4s, v7.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf4e7 // fmin v7.4s, v7.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af508 // fmax v8.4s, v8.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf508 // fmin v8.4s, v8.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af529 // fmax v9.4s, v9.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf529 // fmin v9.4s, v9.4s, v10.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x6e2adc4a // fmul v10.4s, v2.4s, v10.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x6e2bdc6b // fmul v11.4s, v3.4s, v11.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x6e2cdc8c // fmul v12.4s, v4.4s, v12.4s
+	FMOVQ 160(RSP), F13
+	WORD $0x6e2ddcad // fmul v13.4s, v5.4s, v13.4s
+	FMOVQ 160(RSP), F14
+	WORD $0x6e2edcce // fmul v14.4s, v6.4s, v14.4s
+	FMOVQ 160(RSP), F15
+	WORD $0x6e2fdcef // fmul v15.4s, v7.4s, v15.4s
+	FMOVQ 160(RSP), F16
+	WORD $0x6e30dd10 // fmul v16.4s, v8.4s, v16.4s
+	FMOVQ 160(RSP), F17
+	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	FMOVQ F10, 240(RSP)
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	FMOVQ F11, 256(RSP)
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ F12, 272(RSP)
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ F13, 288(RSP)
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 304(RSP)
+	WORD $0x4e2189ef // frintn v15.4s, v15.4s
+	FMOVQ F15, 320(RSP)
+	WORD $0x4e218a10 // frintn v16.4s, v16.4s
+	FMOVQ F16, 336(RSP)
+	WORD $0x4e218a31 // frintn v17.4s, v17.4s
+	FMOVQ F17, 352(RSP)
+	FMOVQ 128(RSP), F18
+	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
+	FMOVQ 128(RSP), F19
+	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
+	FMOVQ 128(RSP), F21
+	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
+	FMOVQ 128(RSP), F22
+	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
+	FMOVQ 128(RSP), F23
+	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
+	FMOVQ 128(RSP), F24
+	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
+	FMOVQ 128(RSP), F25
+	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
+	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
+	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
+	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
+	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
+	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
+	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
+	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32dd4a // fmul v10.4s, v10.4s, v18.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32dd6b // fmul v11.4s, v11.4s, v18.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32dd8c // fmul v12.4s, v12.4s, v18.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32ddad // fmul v13.4s, v13.4s, v18.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32ddef // fmul v15.4s, v15.4s, v18.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32de10 // fmul v16.4s, v16.4s, v18.4s
+	FMOVQ 192(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	FMOVQ 32(RSP), F10
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	FMOVQ 32(RSP), F11
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	FMOVQ 32(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 32(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 32(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d56b // fadd v11.4s, v11.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d58c // fadd v12.4s, v12.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ad // fadd v13.4s, v13.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d56b // fadd v11.4s, v11.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d58c // fadd v12.4s, v12.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ad // fadd v13.4s, v13.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d56b // fadd v11.4s, v11.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d58c // fadd v12.4s, v12.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ad // fadd v13.4s, v13.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d56b // fadd v11.4s, v11.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d58c // fadd v12.4s, v12.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ad // fadd v13.4s, v13.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d56b // fadd v11.4s, v11.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d58c // fadd v12.4s, v12.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d5ad // fadd v13.4s, v13.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e22dc52 // fmul v18.4s, v2.4s, v2.4s
+	WORD $0x6e23dc73 // fmul v19.4s, v3.4s, v3.4s
+	WORD $0x6e24dc94 // fmul v20.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb5 // fmul v21.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd6 // fmul v22.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf7 // fmul v23.4s, v7.4s, v7.4s
+	WORD $0x6e28dd18 // fmul v24.4s, v8.4s, v8.4s
+	WORD $0x6e29dd39 // fmul v25.4s, v9.4s, v9.4s
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	WORD $0x6e2bde6b // fmul v11.4s, v19.4s, v11.4s
+	WORD $0x6e2cde8c // fmul v12.4s, v20.4s, v12.4s
+	WORD $0x6e2ddead // fmul v13.4s, v21.4s, v13.4s
+	WORD $0x6e2edece // fmul v14.4s, v22.4s, v14.4s
+	WORD $0x6e2fdeef // fmul v15.4s, v23.4s, v15.4s
+	WORD $0x6e30df10 // fmul v16.4s, v24.4s, v16.4s
+	WORD $0x6e31df31 // fmul v17.4s, v25.4s, v17.4s
+	WORD $0x4e22d542 // fadd v2.4s, v10.4s, v2.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4e2ad463 // fadd v3.4s, v3.4s, v10.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4e2ad484 // fadd v4.4s, v4.4s, v10.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4e2ad4a5 // fadd v5.4s, v5.4s, v10.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4e2ad4e7 // fadd v7.4s, v7.4s, v10.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V10.S4
+	FMOVQ 240(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V10.S4
+	FMOVQ 256(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V10.S4
+	FMOVQ 272(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V10.S4
+	FMOVQ 288(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V10.S4
+	FMOVQ 304(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V10.S4
+	FMOVQ 320(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V10.S4
+	FMOVQ 336(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V10.S4
+	FMOVQ 352(RSP), F11
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 0(R6), F10
+	WORD $0x6e22dd42 // fmul v2.4s, v10.4s, v2.4s
+	FMOVQ 16(R6), F10
+	WORD $0x6e23dd43 // fmul v3.4s, v10.4s, v3.4s
+	FMOVQ 32(R6), F10
+	WORD $0x6e24dd44 // fmul v4.4s, v10.4s, v4.4s
+	FMOVQ 48(R6), F10
+	WORD $0x6e25dd45 // fmul v5.4s, v10.4s, v5.4s
+	FMOVQ 64(R6), F10
+	WORD $0x6e26dd46 // fmul v6.4s, v10.4s, v6.4s
+	FMOVQ 80(R6), F10
+	WORD $0x6e27dd47 // fmul v7.4s, v10.4s, v7.4s
+	FMOVQ 96(R6), F10
+	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
+	FMOVQ 112(R6), F10
+	WORD $0x6e29dd49 // fmul v9.4s, v10.4s, v9.4s
+	FMOVQ 0(R0), F10
+	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
+	FMOVQ 16(R0), F10
+	WORD $0x4eaad463 // fsub v3.4s, v3.4s, v10.4s
+	FMOVQ 32(R0), F10
+	WORD $0x4eaad484 // fsub v4.4s, v4.4s, v10.4s
+	FMOVQ 48(R0), F10
+	WORD $0x4eaad4a5 // fsub v5.4s, v5.4s, v10.4s
+	FMOVQ 64(R0), F10
+	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
+	FMOVQ 80(R0), F10
+	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
+	FMOVQ 96(R0), F10
+	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
+	FMOVQ 112(R0), F10
+	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
+	FMOVD 0(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 8(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 16(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 24(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 32(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 40(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 48(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVD 56(R1), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	FMOVD 0(R4), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb2354a // cmhi v10.4s, v10.4s, v18.4s
+	FMOVD 8(R4), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb2356b // cmhi v11.4s, v11.4s, v18.4s
+	FMOVD 16(R4), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb2358c // cmhi v12.4s, v12.4s, v18.4s
+	FMOVD 24(R4), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb235ad // cmhi v13.4s, v13.4s, v18.4s
+	FMOVD 32(R4), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb235ce // cmhi v14.4s, v14.4s, v18.4s
+	FMOVD 40(R4), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb235ef // cmhi v15.4s, v15.4s, v18.4s
+	FMOVD 48(R4), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb23610 // cmhi v16.4s, v16.4s, v18.4s
+	FMOVD 56(R4), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	WORD $0x6eb23631 // cmhi v17.4s, v17.4s, v18.4s
+	FMOVQ 0(R3), F18
+	FMOVQ 16(R3), F19
+	FMOVQ 32(R3), F20
+	FMOVQ 48(R3), F21
+	FMOVQ 64(R3), F22
+	FMOVQ 80(R3), F23
+	FMOVQ 96(R3), F24
+	FMOVQ 112(R3), F25
+	FMOVQ 0(R8), F26
+	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
+	FMOVQ 16(R8), F26
+	WORD $0x6e33df53 // fmul v19.4s, v26.4s, v19.4s
+	FMOVQ 32(R8), F26
+	WORD $0x6e34df54 // fmul v20.4s, v26.4s, v20.4s
+	FMOVQ 48(R8), F26
+	WORD $0x6e35df55 // fmul v21.4s, v26.4s, v21.4s
+	FMOVQ 64(R8), F26
+	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
+	FMOVQ 80(R8), F26
+	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
+	FMOVQ 96(R8), F26
+	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
+	FMOVQ 112(R8), F26
+	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
+	WORD $0x4e2a1e52 // and v18.16b, v18.16b, v10.16b
+	WORD $0x4e2b1e73 // and v19.16b, v19.16b, v11.16b
+	WORD $0x4e2c1e94 // and v20.16b, v20.16b, v12.16b
+	WORD $0x4e2d1eb5 // and v21.16b, v21.16b, v13.16b
+	WORD $0x4e2e1ed6 // and v22.16b, v22.16b, v14.16b
+	WORD $0x4e2f1ef7 // and v23.16b, v23.16b, v15.16b
+	WORD $0x4e301f18 // and v24.16b, v24.16b, v16.16b
+	WORD $0x4e311f39 // and v25.16b, v25.16b, v17.16b
+	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
+	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
+	WORD $0x4e35d4a5 // fadd v5.4s, v5.4s, v21.4s
+	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
+	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
+	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
+	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
+	FMOVQ 0(R5), F18
+	WORD $0x6e22de42 // fmul v2.4s, v18.4s, v2.4s
+	FMOVQ 16(R5), F18
+	WORD $0x6e23de43 // fmul v3.4s, v18.4s, v3.4s
+	FMOVQ 32(R5), F18
+	WORD $0x6e24de44 // fmul v4.4s, v18.4s, v4.4s
+	FMOVQ 48(R5), F18
+	WORD $0x6e25de45 // fmul v5.4s, v18.4s, v5.4s
+	FMOVQ 64(R5), F18
+	WORD $0x6e26de46 // fmul v6.4s, v18.4s, v6.4s
+	FMOVQ 80(R5), F18
+	WORD $0x6e27de47 // fmul v7.4s, v18.4s, v7.4s
+	FMOVQ 96(R5), F18
+	WORD $0x6e28de48 // fmul v8.4s, v18.4s, v8.4s
+	FMOVQ 112(R5), F18
+	WORD $0x6e29de49 // fmul v9.4s, v18.4s, v9.4s
+	FMOVQ 0(R0), F18
+	WORD $0x4e22d642 // fadd v2.4s, v18.4s, v2.4s
+	FMOVQ 16(R0), F18
+	WORD $0x4e23d643 // fadd v3.4s, v18.4s, v3.4s
+	FMOVQ 32(R0), F18
+	WORD $0x4e24d644 // fadd v4.4s, v18.4s, v4.4s
+	FMOVQ 48(R0), F18
+	WORD $0x4e25d645 // fadd v5.4s, v18.4s, v5.4s
+	FMOVQ 64(R0), F18
+	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
+	FMOVQ 80(R0), F18
+	WORD $0x4e27d647 // fadd v7.4s, v18.4s, v7.4s
+	FMOVQ 96(R0), F18
+	WORD $0x4e28d648 // fadd v8.4s, v18.4s, v8.4s
+	FMOVQ 112(R0), F18
+	WORD $0x4e29d649 // fadd v9.4s, v18.4s, v9.4s
+	FMOVQ 0(R2), F18
+	FMOVQ 16(R2), F19
+	FMOVQ 32(R2), F20
+	FMOVQ 48(R2), F21
+	FMOVQ 64(R2), F22
+	FMOVQ 80(R2), F23
+	FMOVQ 96(R2), F24
+	FMOVQ 112(R2), F25
+	WORD $0x6eb2e45a // fcmgt v26.4s, v2.4s, v18.4s
+	WORD $0x4e3a1d4a // and v10.16b, v10.16b, v26.16b
+	WORD $0x6eb3e47a // fcmgt v26.4s, v3.4s, v19.4s
+	WORD $0x4e3a1d6b // and v11.16b, v11.16b, v26.16b
+	WORD $0x6eb4e49a // fcmgt v26.4s, v4.4s, v20.4s
+	WORD $0x4e3a1d8c // and v12.16b, v12.16b, v26.16b
+	WORD $0x6eb5e4ba // fcmgt v26.4s, v5.4s, v21.4s
+	WORD $0x4e3a1dad // and v13.16b, v13.16b, v26.16b
+	WORD $0x6eb6e4da // fcmgt v26.4s, v6.4s, v22.4s
+	WORD $0x4e3a1dce // and v14.16b, v14.16b, v26.16b
+	WORD $0x6eb7e4fa // fcmgt v26.4s, v7.4s, v23.4s
+	WORD $0x4e3a1def // and v15.16b, v15.16b, v26.16b
+	WORD $0x6eb8e51a // fcmgt v26.4s, v8.4s, v24.4s
+	WORD $0x4e3a1e10 // and v16.16b, v16.16b, v26.16b
+	WORD $0x6eb9e53a // fcmgt v26.4s, v9.4s, v25.4s
+	WORD $0x4e3a1e31 // and v17.16b, v17.16b, v26.16b
+	FMOVQ 0(R10), F26
+	WORD $0x6eaa1f42 // bit v2.16b, v26.16b, v10.16b
+	FMOVQ 16(R10), F26
+	WORD $0x6eab1f43 // bit v3.16b, v26.16b, v11.16b
+	FMOVQ 32(R10), F26
+	WORD $0x6eac1f44 // bit v4.16b, v26.16b, v12.16b
+	FMOVQ 48(R10), F26
+	WORD $0x6ead1f45 // bit v5.16b, v26.16b, v13.16b
+	FMOVQ 64(R10), F26
+	WORD $0x6eae1f46 // bit v6.16b, v26.16b, v14.16b
+	FMOVQ 80(R10), F26
+	WORD $0x6eaf1f47 // bit v7.16b, v26.16b, v15.16b
+	FMOVQ 96(R10), F26
+	WORD $0x6eb01f48 // bit v8.16b, v26.16b, v16.16b
+	FMOVQ 112(R10), F26
+	WORD $0x6eb11f49 // bit v9.16b, v26.16b, v17.16b
+	FMOVQ F2, 0(R0)
+	FMOVQ F3, 16(R0)
+	FMOVQ F4, 32(R0)
+	FMOVQ F5, 48(R0)
+	FMOVQ F6, 64(R0)
+	FMOVQ F7, 80(R0)
+	FMOVQ F8, 96(R0)
+	FMOVQ F9, 112(R0)
+	FMOVD 0(R1), F2
+	WORD $0x2e610c42 // uqadd v2.4h, v2.4h, v1.4h
+	WORD $0x0e612943 // xtn v3.4h, v10.4s
+	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
+	FMOVD F2, 0(R1)
+	FMOVD 8(R1), F2
+	WORD $0x2e610c42 // uqadd v2.4h, v2.4h, v1.4h
+	WORD $0x0e612963 // xtn v3.4h, v11.4s
+	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
+	FMOVD F2, 8(R1)
+	FMOVD 16(R1), F2
+	WORD $0x2e610c42 // uqadd v2.4h, v2.4h, v1.4h
+	WORD $0x0e612983 // xtn v3.4h, v12.4s
+	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
+	FMOVD F2, 16(R1)
+	FMOVD 24(R1), F2
+	WORD $0x2e610c42 // uqadd v2.4h, v2.4h, v1.4h
+	WORD $0x0e6129a3 // xtn v3.4h, v13.4s
+	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
+	FMOVD F2, 24(R1)
+	FMOVD 32(R1), F2
+	WORD $0x2e610c42 // uqadd v2.4h, v2.4h, v1.4h
+	WORD $0x0e6129c3 // xtn v3.4h, v14.4s
+	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
+	FMOVD F2, 32(R1)
+	FMOVD 40(R1), F2
+	WORD $0x2e610c42 // uqadd v2.4h, v2.4h, v1.4h
+	WORD $0x0e6129e3 // xtn v3.4h, v15.4s
+	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
+	FMOVD F2, 40(R1)
+	FMOVD 48(R1), F2
+	WORD $0x2e610c42 // uqadd v2.4h, v2.4h, v1.4h
+	WORD $0x0e612a03 // xtn v3.4h, v16.4s
+	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
+	FMOVD F2, 48(R1)
+	FMOVD 56(R1), F2
+	WORD $0x2e610c42 // uqadd v2.4h, v2.4h, v1.4h
+	WORD $0x0e612a23 // xtn v3.4h, v17.4s
+	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
+	FMOVD F2, 56(R1)
+	FMOVQ 0(R9), F2
+	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
+	FMOVQ 16(R9), F3
+	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
+	FMOVQ 32(R9), F4
+	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
+	FMOVQ 48(R9), F5
+	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
+	FMOVQ 64(R9), F6
+	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
+	FMOVQ 80(R9), F7
+	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
+	FMOVQ 96(R9), F8
+	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	FMOVQ 112(R9), F9
+	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
+	FMOVQ 0(R11), F26
+	WORD $0x6e22df42 // fmul v2.4s, v26.4s, v2.4s
+	FMOVQ 16(R11), F26
+	WORD $0x6e23df43 // fmul v3.4s, v26.4s, v3.4s
+	FMOVQ 32(R11), F26
+	WORD $0x6e24df44 // fmul v4.4s, v26.4s, v4.4s
+	FMOVQ 48(R11), F26
+	WORD $0x6e25df45 // fmul v5.4s, v26.4s, v5.4s
+	FMOVQ 64(R11), F26
+	WORD $0x6e26df46 // fmul v6.4s, v26.4s, v6.4s
+	FMOVQ 80(R11), F26
+	WORD $0x6e27df47 // fmul v7.4s, v26.4s, v7.4s
+	FMOVQ 96(R11), F26
+	WORD $0x6e28df48 // fmul v8.4s, v26.4s, v8.4s
+	FMOVQ 112(R11), F26
+	WORD $0x6e29df49 // fmul v9.4s, v26.4s, v9.4s
+	WORD $0x4e22d642 // fadd v2.4s, v18.4s, v2.4s
+	WORD $0x4e23d663 // fadd v3.4s, v19.4s, v3.4s
+	WORD $0x4e24d684 // fadd v4.4s, v20.4s, v4.4s
+	WORD $0x4e25d6a5 // fadd v5.4s, v21.4s, v5.4s
+	WORD $0x4e26d6c6 // fadd v6.4s, v22.4s, v6.4s
+	WORD $0x4e27d6e7 // fadd v7.4s, v23.4s, v7.4s
+	WORD $0x4e28d708 // fadd v8.4s, v24.4s, v8.4s
+	WORD $0x4e29d729 // fadd v9.4s, v25.4s, v9.4s
+	FMOVQ 0(R12), F18
+	WORD $0x4e2a1e52 // and v18.16b, v18.16b, v10.16b
+	FMOVQ 16(R12), F19
+	WORD $0x4e2b1e73 // and v19.16b, v19.16b, v11.16b
+	FMOVQ 32(R12), F20
+	WORD $0x4e2c1e94 // and v20.16b, v20.16b, v12.16b
+	FMOVQ 48(R12), F21
+	WORD $0x4e2d1eb5 // and v21.16b, v21.16b, v13.16b
+	FMOVQ 64(R12), F22
+	WORD $0x4e2e1ed6 // and v22.16b, v22.16b, v14.16b
+	FMOVQ 80(R12), F23
+	WORD $0x4e2f1ef7 // and v23.16b, v23.16b, v15.16b
+	FMOVQ 96(R12), F24
+	WORD $0x4e301f18 // and v24.16b, v24.16b, v16.16b
+	FMOVQ 112(R12), F25
+	WORD $0x4e311f39 // and v25.16b, v25.16b, v17.16b
+	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
+	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
+	WORD $0x4e35d4a5 // fadd v5.4s, v5.4s, v21.4s
+	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
+	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
+	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
+	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
+	FMOVQ F2, 0(R2)
+	FMOVQ F3, 16(R2)
+	FMOVQ F4, 32(R2)
+	FMOVQ F5, 48(R2)
+	FMOVQ F6, 64(R2)
+	FMOVQ F7, 80(R2)
+	FMOVQ F8, 96(R2)
+	FMOVQ F9, 112(R2)
+	WORD $0x0e612942 // xtn v2.4h, v10.4s
+	WORD $0x4e612962 // xtn2 v2.8h, v11.4s
+	WORD $0x0e612983 // xtn v3.4h, v12.4s
+	WORD $0x4e6129a3 // xtn2 v3.8h, v13.4s
+	WORD $0x0e212842 // xtn v2.8b, v2.8h
+	WORD $0x4e212862 // xtn2 v2.16b, v3.8h
+	WORD $0x0e6129c3 // xtn v3.4h, v14.4s
+	WORD $0x4e6129e3 // xtn2 v3.8h, v15.4s
+	WORD $0x0e612a04 // xtn v4.4h, v16.4s
+	WORD $0x4e612a24 // xtn2 v4.8h, v17.4s
+	WORD $0x0e212863 // xtn v3.8b, v3.8h
+	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
+	FMOVQ 128(R0), F4
+	FMOVQ 144(R0), F5
+	FMOVQ 160(R0), F6
+	FMOVQ 176(R0), F7
+	FMOVQ 192(R0), F8
+	FMOVQ 208(R0), F9
+	FMOVQ 224(R0), F10
+	FMOVQ 240(R0), F11
+	FMOVQ 128(R7), F12
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	FMOVQ 144(R7), F12
+	WORD $0x4eacd4a5 // fsub v5.4s, v5.4s, v12.4s
+	FMOVQ 160(R7), F12
+	WORD $0x4eacd4c6 // fsub v6.4s, v6.4s, v12.4s
+	FMOVQ 176(R7), F12
+	WORD $0x4eacd4e7 // fsub v7.4s, v7.4s, v12.4s
+	FMOVQ 192(R7), F12
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	FMOVQ 208(R7), F12
+	WORD $0x4eacd529 // fsub v9.4s, v9.4s, v12.4s
+	FMOVQ 224(R7), F12
+	WORD $0x4eacd54a // fsub v10.4s, v10.4s, v12.4s
+	FMOVQ 240(R7), F12
+	WORD $0x4eacd56b // fsub v11.4s, v11.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
+	FMOVQ 224(RSP), F12
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4e2cf484 // fmax v4.4s, v4.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x4eacf484 // fmin v4.4s, v4.4s, v12.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4e2cf4a5 // fmax v5.4s, v5.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x4eacf4a5 // fmin v5.4s, v5.4s, v12.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4e2cf4c6 // fmax v6.4s, v6.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x4eacf4c6 // fmin v6.4s, v6.4s, v12.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4e2cf4e7 // fmax v7.4s, v7.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x4eacf4e7 // fmin v7.4s, v7.4s, v12.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4e2cf508 // fmax v8.4s, v8.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x4eacf508 // fmin v8.4s, v8.4s, v12.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4e2cf529 // fmax v9.4s, v9.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x4eacf529 // fmin v9.4s, v9.4s, v12.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4e2cf54a // fmax v10.4s, v10.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x4eacf54a // fmin v10.4s, v10.4s, v12.4s
+	FMOVQ 208(RSP), F12
+	WORD $0x4e2cf56b // fmax v11.4s, v11.4s, v12.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x4eacf56b // fmin v11.4s, v11.4s, v12.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x6e2cdc8c // fmul v12.4s, v4.4s, v12.4s
+	FMOVQ 160(RSP), F13
+	WORD $0x6e2ddcad // fmul v13.4s, v5.4s, v13.4s
+	FMOVQ 160(RSP), F14
+	WORD $0x6e2edcce // fmul v14.4s, v6.4s, v14.4s
+	FMOVQ 160(RSP), F15
+	WORD $0x6e2fdcef // fmul v15.4s, v7.4s, v15.4s
+	FMOVQ 160(RSP), F16
+	WORD $0x6e30dd10 // fmul v16.4s, v8.4s, v16.4s
+	FMOVQ 160(RSP), F17
+	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
+	FMOVQ 160(RSP), F18
+	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
+	FMOVQ 160(RSP), F19
+	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ F12, 368(RSP)
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ F13, 384(RSP)
+	WORD $0x4e2189ce // frintn v14.4s, v14.4s
+	FMOVQ F14, 400(RSP)
+	WORD $0x4e2189ef // frintn v15.4s, v15.4s
+	FMOVQ F15, 416(RSP)
+	WORD $0x4e218a10 // frintn v16.4s, v16.4s
+	FMOVQ F16, 432(RSP)
+	WORD $0x4e218a31 // frintn v17.4s, v17.4s
+	FMOVQ F17, 448(RSP)
+	WORD $0x4e218a52 // frintn v18.4s, v18.4s
+	FMOVQ F18, 464(RSP)
+	WORD $0x4e218a73 // frintn v19.4s, v19.4s
+	FMOVQ F19, 480(RSP)
+	FMOVQ 128(RSP), F20
+	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
+	FMOVQ 128(RSP), F21
+	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
+	FMOVQ 128(RSP), F22
+	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
+	FMOVQ 128(RSP), F23
+	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
+	FMOVQ 128(RSP), F24
+	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
+	FMOVQ 128(RSP), F25
+	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
+	FMOVQ 128(RSP), F26
+	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
+	FMOVQ 128(RSP), F27
+	WORD $0x6e3bde7b // fmul v27.4s, v19.4s, v27.4s
+	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
+	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
+	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
+	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
+	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
+	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
+	WORD $0x4ebbd56b // fsub v11.4s, v11.4s, v27.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e34dd8c // fmul v12.4s, v12.4s, v20.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e34ddad // fmul v13.4s, v13.4s, v20.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e34ddce // fmul v14.4s, v14.4s, v20.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e34ddef // fmul v15.4s, v15.4s, v20.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e34de10 // fmul v16.4s, v16.4s, v20.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e34de31 // fmul v17.4s, v17.4s, v20.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e34de52 // fmul v18.4s, v18.4s, v20.4s
+	FMOVQ 192(RSP), F20
+	WORD $0x6e34de73 // fmul v19.4s, v19.4s, v20.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
+	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	FMOVQ 32(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 32(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 32(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 32(RSP), F18
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 32(RSP), F19
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d5ad // fadd v13.4s, v13.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d5ce // fadd v14.4s, v14.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	FMOVQ 48(RSP), F20
+	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 64(RSP), F20
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	FMOVQ 64(RSP), F20
+	WORD $0x4e34d5ad // fadd v13.4s, v13.4s, v20.4s
+	FMOVQ 64(RSP), F20
+	WORD $0x4e34d5ce // fadd v14.4s, v14.4s, v20.4s
+	FMOVQ 64(RSP), F20
+	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
+	FMOVQ 64(RSP), F20
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 64(RSP), F20
+	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
+	FMOVQ 64(RSP), F20
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	FMOVQ 64(RSP), F20
+	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x4e34d5ad // fadd v13.4s, v13.4s, v20.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x4e34d5ce // fadd v14.4s, v14.4s, v20.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	FMOVQ 80(RSP), F20
+	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x4e34d5ad // fadd v13.4s, v13.4s, v20.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x4e34d5ce // fadd v14.4s, v14.4s, v20.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	FMOVQ 96(RSP), F20
+	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4e34d5ad // fadd v13.4s, v13.4s, v20.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4e34d5ce // fadd v14.4s, v14.4s, v20.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
+	FMOVQ 112(RSP), F20
+	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
+	WORD $0x6e24dc94 // fmul v20.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb5 // fmul v21.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd6 // fmul v22.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf7 // fmul v23.4s, v7.4s, v7.4s
+	WORD $0x6e28dd18 // fmul v24.4s, v8.4s, v8.4s
+	WORD $0x6e29dd39 // fmul v25.4s, v9.4s, v9.4s
+	WORD $0x6e2add5a // fmul v26.4s, v10.4s, v10.4s
+	WORD $0x6e2bdd7b // fmul v27.4s, v11.4s, v11.4s
+	WORD $0x6e2cde8c // fmul v12.4s, v20.4s, v12.4s
+	WORD $0x6e2ddead // fmul v13.4s, v21.4s, v13.4s
+	WORD $0x6e2edece // fmul v14.4s, v22.4s, v14.4s
+	WORD $0x6e2fdeef // fmul v15.4s, v23.4s, v15.4s
+	WORD $0x6e30df10 // fmul v16.4s, v24.4s, v16.4s
+	WORD $0x6e31df31 // fmul v17.4s, v25.4s, v17.4s
+	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
+	WORD $0x6e33df73 // fmul v19.4s, v27.4s, v19.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	WORD $0x4e2bd66b // fadd v11.4s, v19.4s, v11.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd4a5 // fadd v5.4s, v5.4s, v12.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd4c6 // fadd v6.4s, v6.4s, v12.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd4e7 // fadd v7.4s, v7.4s, v12.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd529 // fadd v9.4s, v9.4s, v12.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V12.S4
+	FMOVQ 368(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V12.S4
+	FMOVQ 384(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V12.S4
+	FMOVQ 400(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V12.S4
+	FMOVQ 416(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V12.S4
+	FMOVQ 432(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V12.S4
+	FMOVQ 448(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V12.S4
+	FMOVQ 464(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
+	MOVW $0x4b4000fe, R15
+	VDUP R15, V12.S4
+	FMOVQ 480(RSP), F13
+	WORD $0x4e2cd5ac // fadd v12.4s, v13.4s, v12.4s
+	WORD $0x4f3f058d // sshr v13.4s, v12.4s, #1
+	WORD $0x6ead858c // sub v12.4s, v12.4s, v13.4s
+	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	FMOVQ 128(R6), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 144(R6), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 160(R6), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 176(R6), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	FMOVQ 192(R6), F12
+	WORD $0x6e28dd88 // fmul v8.4s, v12.4s, v8.4s
+	FMOVQ 208(R6), F12
+	WORD $0x6e29dd89 // fmul v9.4s, v12.4s, v9.4s
+	FMOVQ 224(R6), F12
+	WORD $0x6e2add8a // fmul v10.4s, v12.4s, v10.4s
+	FMOVQ 240(R6), F12
+	WORD $0x6e2bdd8b // fmul v11.4s, v12.4s, v11.4s
+	FMOVQ 128(R0), F12
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	FMOVQ 144(R0), F12
+	WORD $0x4eacd4a5 // fsub v5.4s, v5.4s, v12.4s
+	FMOVQ 160(R0), F12
+	WORD $0x4eacd4c6 // fsub v6.4s, v6.4s, v12.4s
+	FMOVQ 176(R0), F12
+	WORD $0x4eacd4e7 // fsub v7.4s, v7.4s, v12.4s
+	FMOVQ 192(R0), F12
+	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
+	FMOVQ 208(R0), F12
+	WORD $0x4eacd529 // fsub v9.4s, v9.4s, v12.4s
+	FMOVQ 224(R0), F12
+	WORD $0x4eacd54a // fsub v10.4s, v10.4s, v12.4s
+	FMOVQ 240(R0), F12
+	WORD $0x4eacd56b // fsub v11.4s, v11.4s, v12.4s
+	FMOVD 64(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 72(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 80(R1), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	FMOVD 88(R1), F15
+	WORD $0x2f10a5ef // uxtl v15.4s, v15.4h
+	FMOVD 96(R1), F16
+	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
+	FMOVD 104(R1), F17
+	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
+	FMOVD 112(R1), F18
+	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
+	FMOVD 120(R1), F19
+	WORD $0x2f10a673 // uxtl v19.4s, v19.4h
+	FMOVD 64(R4), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eb4358c // cmhi v12.4s, v12.4s, v20.4s
+	FMOVD 72(R4), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eb435ad // cmhi v13.4s, v13.4s, v20.4s
+	FMOVD 80(R4), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eb435ce // cmhi v14.4s, v14.4s, v20.4s
+	FMOVD 88(R4), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eb435ef // cmhi v15.4s, v15.4s, v20.4s
+	FMOVD 96(R4), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eb43610 // cmhi v16.4s, v16.4s, v20.4s
+	FMOVD 104(R4), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eb43631 // cmhi v17.4s, v17.4s, v20.4s
+	FMOVD 112(R4), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eb43652 // cmhi v18.4s, v18.4s, v20.4s
+	FMOVD 120(R4), F20
+	WORD $0x2f10a694 // uxtl v20.4s, v20.4h
+	WORD $0x6eb43673 // cmhi v19.4s, v19.4s, v20.4s
+	FMOVQ 128(R3), F20
+	FMOVQ 144(R3), F21
+	FMOVQ 160(R3), F22
+	FMOVQ 176(R3), F23
+	FMOVQ 192(R3), F24
+	FMOVQ 208(R3), F25
+	FMOVQ 224(R3), F26
+	FMOVQ 240(R3), F27
+	FMOVQ 128(R8), F28
+	WORD $0x6e34df94 // fmul v20.4s, v28.4s, v20.4s
+	FMOVQ 144(R8), F28
+	WORD $0x6e35df95 // fmul v21.4s, v28.4s, v21.4s
+	FMOVQ 160(R8), F28
+	WORD $0x6e36df96 // fmul v22.4s, v28.4s, v22.4s
+	FMOVQ 176(R8), F28
+	WORD $0x6e37df97 // fmul v23.4s, v28.4s, v23.4s
+	FMOVQ 192(R8), F28
+	WORD $0x6e38df98 // fmul v24.4s, v28.4s, v24.4s
+	FMOVQ 208(R8), F28
+	WORD $0x6e39df99 // fmul v25.4s, v28.4s, v25.4s
+	FMOVQ 224(R8), F28
+	WORD $0x6e3adf9a // fmul v26.4s, v28.4s, v26.4s
+	FMOVQ 240(R8), F28
+	WORD $0x6e3bdf9b // fmul v27.4s, v28.4s, v27.4s
+	WORD $0x4e2c1e94 // and v20.16b, v20.16b, v12.16b
+	WORD $0x4e2d1eb5 // and v21.16b, v21.16b, v13.16b
+	WORD $0x4e2e1ed6 // and v22.16b, v22.16b, v14.16b
+	WORD $0x4e2f1ef7 // and v23.16b, v23.16b, v15.16b
+	WORD $0x4e301f18 // and v24.16b, v24.16b, v16.16b
+	WORD $0x4e311f39 // and v25.16b, v25.16b, v17.16b
+	WORD $0x4e321f5a // and v26.16b, v26.16b, v18.16b
+	WORD $0x4e331f7b // and v27.16b, v27.16b, v19.16b
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
+	WORD $0x4e35d4a5 // fadd v5.4s, v5.4s, v21.4s
+	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
+	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
+	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
+	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
+	WORD $0x4e3ad54a // fadd v10.4s, v10.4s, v26.4s
+	WORD $0x4e3bd56b // fadd v11.4s, v11.4s, v27.4s
+	FMOVQ 128(R5), F20
+	WORD $0x6e24de84 // fmul v4.4s, v20.4s, v4.4s
+	FMOVQ 144(R5), F20
+	WORD $0x6e25de85 // fmul v5.4s, v20.4s, v5.4s
+	FMOVQ 160(R5), F20
+	WORD $0x6e26de86 // fmul v6.4s, v20.4s, v6.4s
+	FMOVQ 176(R5), F20
+	WORD $0x6e27de87 // fmul v7.4s, v20.4s, v7.4s
+	FMOVQ 192(R5), F20
+	WORD $0x6e28de88 // fmul v8.4s, v20.4s, v8.4s
+	FMOVQ 208(R5), F20
+	WORD $0x6e29de89 // fmul v9.4s, v20.4s, v9.4s
+	FMOVQ 224(R5), F20
+	WORD $0x6e2ade8a // fmul v10.4s, v20.4s, v10.4s
+	FMOVQ 240(R5), F20
+	WORD $0x6e2bde8b // fmul v11.4s, v20.4s, v11.4s
+	FMOVQ 128(R0), F20
+	WORD $0x4e24d684 // fadd v4.4s, v20.4s, v4.4s
+	FMOVQ 144(R0), F20
+	WORD $0x4e25d685 // fadd v5.4s, v20.4s, v5.4s
+	FMOVQ 160(R0), F20
+	WORD $0x4e26d686 // fadd v6.4s, v20.4s, v6.4s
+	FMOVQ 176(R0), F20
+	WORD $0x4e27d687 // fadd v7.4s, v20.4s, v7.4s
+	FMOVQ 192(R0), F20
+	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
+	FMOVQ 208(R0), F20
+	WORD $0x4e29d689 // fadd v9.4s, v20.4s, v9.4s
+	FMOVQ 224(R0), F20
+	WORD $0x4e2ad68a // fadd v10.4s, v20.4s, v10.4s
+	FMOVQ 240(R0), F20
+	WORD $0x4e2bd68b // fadd v11.4s, v20.4s, v11.4s
+	FMOVQ 128(R2), F20
+	FMOVQ 144(R2), F21
+	FMOVQ 160(R2), F22
+	FMOVQ 176(R2), F23
+	FMOVQ 192(R2), F24
+	FMOVQ 208(R2), F25
+	FMOVQ 224(R2), F26
+	FMOVQ 240(R2), F27
+	WORD $0x6eb4e49c // fcmgt v28.4s, v4.4s, v20.4s
+	WORD $0x4e3c1d8c // and v12.16b, v12.16b, v28.16b
+	WORD $0x6eb5e4bc // fcmgt v28.4s, v5.4s, v21.4s
+	WORD $0x4e3c1dad // and v13.16b, v13.16b, v28.16b
+	WORD $0x6eb6e4dc // fcmgt v28.4s, v6.4s, v22.4s
+	WORD $0x4e3c1dce // and v14.16b, v14.16b, v28.16b
+	WORD $0x6eb7e4fc // fcmgt v28.4s, v7.4s, v23.4s
+	WORD $0x4e3c1def // and v15.16b, v15.16b, v28.16b
+	WORD $0x6eb8e51c // fcmgt v28.4s, v8.4s, v24.4s
+	WORD $0x4e3c1e10 // and v16.16b, v16.16b, v28.16b
+	WORD $0x6eb9e53c // fcmgt v28.4s, v9.4s, v25.4s
+	WORD $0x4e3c1e31 // and v17.16b, v17.16b, v28.16b
+	WORD $0x6ebae55c // fcmgt v28.4s, v10.4s, v26.4s
+	WORD $0x4e3c1e52 // and v18.16b, v18.16b, v28.16b
+	WORD $0x6ebbe57c // fcmgt v28.4s, v11.4s, v27.4s
+	WORD $0x4e3c1e73 // and v19.16b, v19.16b, v28.16b
+	FMOVQ 128(R10), F28
+	WORD $0x6eac1f84 // bit v4.16b, v28.16b, v12.16b
+	FMOVQ 144(R10), F28
+	WORD $0x6ead1f85 // bit v5.16b, v28.16b, v13.16b
+	FMOVQ 160(R10), F28
+	WORD $0x6eae1f86 // bit v6.16b, v28.16b, v14.16b
+	FMOVQ 176(R10), F28
+	WORD $0x6eaf1f87 // bit v7.16b, v28.16b, v15.16b
+	FMOVQ 192(R10), F28
+	WORD $0x6eb01f88 // bit v8.16b, v28.16b, v16.16b
+	FMOVQ 208(R10), F28
+	WORD $0x6eb11f89 // bit v9.16b, v28.16b, v17.16b
+	FMOVQ 224(R10), F28
+	WORD $0x6eb21f8a // bit v10.16b, v28.16b, v18.16b
+	FMOVQ 240(R10), F28
+	WORD $0x6eb31f8b // bit v11.16b, v28.16b, v19.16b
+	FMOVQ F4, 128(R0)
+	FMOVQ F5, 144(R0)
+	FMOVQ F6, 160(R0)
+	FMOVQ F7, 176(R0)
+	FMOVQ F8, 192(R0)
+	FMOVQ F9, 208(R0)
+	FMOVQ F10, 224(R0)
+	FMOVQ F11, 240(R0)
+	FMOVD 64(R1), F4
+	WORD $0x2e610c84 // uqadd v4.4h, v4.4h, v1.4h
+	WORD $0x0e612985 // xtn v5.4h, v12.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 64(R1)
+	FMOVD 72(R1), F4
+	WORD $0x2e610c84 // uqadd v4.4h, v4.4h, v1.4h
+	WORD $0x0e6129a5 // xtn v5.4h, v13.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 72(R1)
+	FMOVD 80(R1), F4
+	WORD $0x2e610c84 // uqadd v4.4h, v4.4h, v1.4h
+	WORD $0x0e6129c5 // xtn v5.4h, v14.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 80(R1)
+	FMOVD 88(R1), F4
+	WORD $0x2e610c84 // uqadd v4.4h, v4.4h, v1.4h
+	WORD $0x0e6129e5 // xtn v5.4h, v15.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 88(R1)
+	FMOVD 96(R1), F4
+	WORD $0x2e610c84 // uqadd v4.4h, v4.4h, v1.4h
+	WORD $0x0e612a05 // xtn v5.4h, v16.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 96(R1)
+	FMOVD 104(R1), F4
+	WORD $0x2e610c84 // uqadd v4.4h, v4.4h, v1.4h
+	WORD $0x0e612a25 // xtn v5.4h, v17.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 104(R1)
+	FMOVD 112(R1), F4
+	WORD $0x2e610c84 // uqadd v4.4h, v4.4h, v1.4h
+	WORD $0x0e612a45 // xtn v5.4h, v18.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 112(R1)
+	FMOVD 120(R1), F4
+	WORD $0x2e610c84 // uqadd v4.4h, v4.4h, v1.4h
+	WORD $0x0e612a65 // xtn v5.4h, v19.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 120(R1)
+	FMOVQ 128(R9), F4
+	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
+	FMOVQ 144(R9), F5
+	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
+	FMOVQ 160(R9), F6
+	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
+	FMOVQ 176(R9), F7
+	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
+	FMOVQ 192(R9), F8
+	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	FMOVQ 208(R9), F9
+	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
+	FMOVQ 224(R9), F10
+	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
+	FMOVQ 240(R9), F11
+	WORD $0x4ebbd56b // fsub v11.4s, v11.4s, v27.4s
+	FMOVQ 128(R11), F28
+	WORD $0x6e24df84 // fmul v4.4s, v28.4s, v4.4s
+	FMOVQ 144(R11), F28
+	WORD $0x6e25df85 // fmul v5.4s, v28.4s, v5.4s
+	FMOVQ 160(R11), F28
+	WORD $0x6e26df86 // fmul v6.4s, v28.4s, v6.4s
+	FMOVQ 176(R11), F28
+	WORD $0x6e27df87 // fmul v7.4s, v28.4s, v7.4s
+	FMOVQ 192(R11), F28
+	WORD $0x6e28df88 // fmul v8.4s, v28.4s, v8.4s
+	FMOVQ 208(R11), F28
+	WORD $0x6e29df89 // fmul v9.4s, v28.4s, v9.4s
+	FMOVQ 224(R11), F28
+	WORD $0x6e2adf8a // fmul v10.4s, v28.4s, v10.4s
+	FMOVQ 240(R11), F28
+	WORD $0x6e2bdf8b // fmul v11.4s, v28.4s, v11.4s
+	WORD $0x4e24d684 // fadd v4.4s, v20.4s, v4.4s
+	WORD $0x4e25d6a5 // fadd v5.4s, v21.4s, v5.4s
+	WORD $0x4e26d6c6 // fadd v6.4s, v22.4s, v6.4s
+	WORD $0x4e27d6e7 // fadd v7.4s, v23.4s, v7.4s
+	WORD $0x4e28d708 // fadd v8.4s, v24.4s, v8.4s
+	WORD $0x4e29d729 // fadd v9.4s, v25.4s, v9.4s
+	WORD $0x4e2ad74a // fadd v10.4s, v26.4s, v10.4s
+	WORD $0x4e2bd76b // fadd v11.4s, v27.4s, v11.4s
+	FMOVQ 128(R12), F20
+	WORD $0x4e2c1e94 // and v20.16b, v20.16b, v12.16b
+	FMOVQ 144(R12), F21
+	WORD $0x4e2d1eb5 // and v21.16b, v21.16b, v13.16b
+	FMOVQ 160(R12), F22
+	WORD $0x4e2e1ed6 // and v22.16b, v22.16b, v14.16b
+	FMOVQ 176(R12), F23
+	WORD $0x4e2f1ef7 // and v23.16b, v23.16b, v15.16b
+	FMOVQ 192(R12), F24
+	WORD $0x4e301f18 // and v24.16b, v24.16b, v16.16b
+	FMOVQ 208(R12), F25
+	WORD $0x4e311f39 // and v25.16b, v25.16b, v17.16b
+	FMOVQ 224(R12), F26
+	WORD $0x4e321f5a // and v26.16b, v26.16b, v18.16b
+	FMOVQ 240(R12), F27
+	WORD $0x4e331f7b // and v27.16b, v27.16b, v19.16b
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
+	WORD $0x4e35d4a5 // fadd v5.4s, v5.4s, v21.4s
+	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
+	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
+	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
+	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
+	WORD $0x4e3ad54a // fadd v10.4s, v10.4s, v26.4s
+	WORD $0x4e3bd56b // fadd v11.4s, v11.4s, v27.4s
+	FMOVQ F4, 128(R2)
+	FMOVQ F5, 144(R2)
+	FMOVQ F6, 160(R2)
+	FMOVQ F7, 176(R2)
+	FMOVQ F8, 192(R2)
+	FMOVQ F9, 208(R2)
+	FMOVQ F10, 224(R2)
+	FMOVQ F11, 240(R2)
+	WORD $0x0e612984 // xtn v4.4h, v12.4s
+	WORD $0x4e6129a4 // xtn2 v4.8h, v13.4s
+	WORD $0x0e6129c5 // xtn v5.4h, v14.4s
+	WORD $0x4e6129e5 // xtn2 v5.8h, v15.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	WORD $0x0e612a05 // xtn v5.4h, v16.4s
+	WORD $0x4e612a25 // xtn2 v5.8h, v17.4s
+	WORD $0x0e612a46 // xtn v6.4h, v18.4s
+	WORD $0x4e612a66 // xtn2 v6.8h, v19.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	WORD $0x4e201c42 // and v2.16b, v2.16b, v0.16b
+	WORD $0x4e201c63 // and v3.16b, v3.16b, v0.16b
+	WORD $0x4e201c84 // and v4.16b, v4.16b, v0.16b
+	WORD $0x4e201ca5 // and v5.16b, v5.16b, v0.16b
+	WORD $0x4e23bc42 // addp v2.16b, v2.16b, v3.16b
+	WORD $0x4e25bc83 // addp v3.16b, v4.16b, v5.16b
+	WORD $0x4e23bc42 // addp v2.16b, v2.16b, v3.16b
+	WORD $0x4e22bc42 // addp v2.16b, v2.16b, v2.16b
+	FMOVD F2, R15
+	MOVD.P R15, 8(R13)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	ADD $256, R3
+	MOVD cStride+104(FP), R15
+	ADD R15, R4
+	MOVD kStride+112(FP), R15
+	ADD R15, R5
+	MOVD deltaStride+120(FP), R15
+	ADD R15, R6
+	MOVD rhStride+128(FP), R15
+	ADD R15, R7
+	MOVD resStride+136(FP), R15
+	ADD R15, R8
+	MOVD thrStride+144(FP), R15
+	ADD R15, R9
+	MOVD resetStride+152(FP), R15
+	ADD R15, R10
+	MOVD lthetaStride+160(FP), R15
+	ADD R15, R11
+	MOVD dthetaStride+168(FP), R15
+	ADD R15, R12
+	SUBS $1, R14
+	BNE SimplifiedAdaptiveExponentialNEON_reciprocal_block
 
 SimplifiedAdaptiveExponentialNEON_done:
 	RET
 
-// func simplifiedAdaptiveExponentialUniformNEON(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
+// func simplifiedAdaptiveExponentialUniformNEON(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, deltaReciprocal float32, spikes *uint64, blocks int)
 TEXT ·simplifiedAdaptiveExponentialUniformNEON(SB), 0, $640-88
 	// 0 scalars held in registers, 21 loaded from the stack where used; vectors interleaved 8 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
 	VMOVI $0, V0.B16
@@ -16547,37 +21828,35 @@ TEXT ·simplifiedAdaptiveExponentialUniformNEON(SB), 0, $640-88
 	MOVW $0xc2d00000, R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 208(RSP)
-	MOVHU c+32(FP), R0
+	MOVWU deltaReciprocal+68(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 224(RSP)
-	MOVWU delta+40(FP), R0
+	MOVHU c+32(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 240(RSP)
-	MOVWU dtheta+64(FP), R0
+	MOVWU delta+40(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 256(RSP)
-	MOVWU k+36(FP), R0
+	MOVWU dtheta+64(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 272(RSP)
-	MOVWU ltheta+60(FP), R0
+	MOVWU k+36(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 288(RSP)
-	MOVWU res+48(FP), R0
+	MOVWU ltheta+60(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 304(RSP)
-	MOVWU reset+56(FP), R0
+	MOVWU res+48(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 320(RSP)
-	MOVWU rh+44(FP), R0
+	MOVWU reset+56(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 336(RSP)
-	MOVWU thr+52(FP), R0
+	MOVWU rh+44(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 352(RSP)
-	FMOVS $(1.0), F2
-	FMOVS delta+40(FP), F3
-	FDIVS F3, F2, F2
-	VDUP V2.S[0], V2.S4
+	MOVWU thr+52(FP), R0
+	VDUP R0, V2.S4
 	FMOVQ F2, 368(RSP)
 	MOVD v+0(FP), R0
 	MOVD r+8(FP), R1
@@ -16586,15 +21865,10 @@ TEXT ·simplifiedAdaptiveExponentialUniformNEON(SB), 0, $640-88
 	MOVD spikes+72(FP), R4
 	MOVD blocks+80(FP), R5
 	CBZ R5, SimplifiedAdaptiveExponentialUniformNEON_done
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVWU delta+40(FP), R6
-	TSTW $0x7fffff, R6
-	BNE SimplifiedAdaptiveExponentialUniformNEON_block
-	UBFX $23, R6, $8, R6
-	SUB $1, R6
-	CMP $252, R6
-	BHI SimplifiedAdaptiveExponentialUniformNEON_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVWU deltaReciprocal+68(FP), R6
+	CBZW R6, SimplifiedAdaptiveExponentialUniformNEON_block
 	B SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block
 
 SimplifiedAdaptiveExponentialUniformNEON_block:
@@ -16606,37 +21880,37 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	FMOVQ 80(R0), F7
 	FMOVQ 96(R0), F8
 	FMOVQ 112(R0), F9
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	WORD $0x4eaad463 // fsub v3.4s, v3.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	WORD $0x4eaad484 // fsub v4.4s, v4.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	WORD $0x4eaad4a5 // fsub v5.4s, v5.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e2afc42 // fdiv v2.4s, v2.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e2afc63 // fdiv v3.4s, v3.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e2afc84 // fdiv v4.4s, v4.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e2afca5 // fdiv v5.4s, v5.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e2afcc6 // fdiv v6.4s, v6.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e2afce7 // fdiv v7.4s, v7.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e2afd08 // fdiv v8.4s, v8.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e2afd29 // fdiv v9.4s, v9.4s, v10.4s
 	FMOVQ 208(RSP), F10
 	WORD $0x4e2af442 // fmax v2.4s, v2.4s, v10.4s
@@ -16998,21 +22272,21 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e22dd42 // fmul v2.4s, v10.4s, v2.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e23dd43 // fmul v3.4s, v10.4s, v3.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e24dd44 // fmul v4.4s, v10.4s, v4.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e25dd45 // fmul v5.4s, v10.4s, v5.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e26dd46 // fmul v6.4s, v10.4s, v6.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e27dd47 // fmul v7.4s, v10.4s, v7.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e29dd49 // fmul v9.4s, v10.4s, v9.4s
 	FMOVQ 0(R0), F10
 	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
@@ -17046,21 +22320,21 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
 	FMOVD 56(R1), F17
 	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb2354a // cmhi v10.4s, v10.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb2356b // cmhi v11.4s, v11.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb2358c // cmhi v12.4s, v12.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb235ad // cmhi v13.4s, v13.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb235ce // cmhi v14.4s, v14.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb235ef // cmhi v15.4s, v15.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb23610 // cmhi v16.4s, v16.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb23631 // cmhi v17.4s, v17.4s, v18.4s
 	FMOVQ 0(R3), F18
 	FMOVQ 16(R3), F19
@@ -17070,21 +22344,21 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	FMOVQ 80(R3), F23
 	FMOVQ 96(R3), F24
 	FMOVQ 112(R3), F25
-	FMOVQ 304(RSP), F26
+	FMOVQ 320(RSP), F26
 	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
-	FMOVQ 304(RSP), F26
+	FMOVQ 320(RSP), F26
 	WORD $0x6e33df53 // fmul v19.4s, v26.4s, v19.4s
-	FMOVQ 304(RSP), F26
+	FMOVQ 320(RSP), F26
 	WORD $0x6e34df54 // fmul v20.4s, v26.4s, v20.4s
-	FMOVQ 304(RSP), F26
+	FMOVQ 320(RSP), F26
 	WORD $0x6e35df55 // fmul v21.4s, v26.4s, v21.4s
-	FMOVQ 304(RSP), F26
+	FMOVQ 320(RSP), F26
 	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
-	FMOVQ 304(RSP), F26
+	FMOVQ 320(RSP), F26
 	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
-	FMOVQ 304(RSP), F26
+	FMOVQ 320(RSP), F26
 	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
-	FMOVQ 304(RSP), F26
+	FMOVQ 320(RSP), F26
 	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
 	WORD $0x4e2a1e52 // and v18.16b, v18.16b, v10.16b
 	WORD $0x4e2b1e73 // and v19.16b, v19.16b, v11.16b
@@ -17102,21 +22376,21 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
 	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
 	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
-	FMOVQ 272(RSP), F18
+	FMOVQ 288(RSP), F18
 	WORD $0x6e22de42 // fmul v2.4s, v18.4s, v2.4s
-	FMOVQ 272(RSP), F18
+	FMOVQ 288(RSP), F18
 	WORD $0x6e23de43 // fmul v3.4s, v18.4s, v3.4s
-	FMOVQ 272(RSP), F18
+	FMOVQ 288(RSP), F18
 	WORD $0x6e24de44 // fmul v4.4s, v18.4s, v4.4s
-	FMOVQ 272(RSP), F18
+	FMOVQ 288(RSP), F18
 	WORD $0x6e25de45 // fmul v5.4s, v18.4s, v5.4s
-	FMOVQ 272(RSP), F18
+	FMOVQ 288(RSP), F18
 	WORD $0x6e26de46 // fmul v6.4s, v18.4s, v6.4s
-	FMOVQ 272(RSP), F18
+	FMOVQ 288(RSP), F18
 	WORD $0x6e27de47 // fmul v7.4s, v18.4s, v7.4s
-	FMOVQ 272(RSP), F18
+	FMOVQ 288(RSP), F18
 	WORD $0x6e28de48 // fmul v8.4s, v18.4s, v8.4s
-	FMOVQ 272(RSP), F18
+	FMOVQ 288(RSP), F18
 	WORD $0x6e29de49 // fmul v9.4s, v18.4s, v9.4s
 	FMOVQ 0(R0), F18
 	WORD $0x4e22d642 // fadd v2.4s, v18.4s, v2.4s
@@ -17158,21 +22432,21 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x4e3a1e10 // and v16.16b, v16.16b, v26.16b
 	WORD $0x6eb9e53a // fcmgt v26.4s, v9.4s, v25.4s
 	WORD $0x4e3a1e31 // and v17.16b, v17.16b, v26.16b
-	FMOVQ 320(RSP), F26
+	FMOVQ 336(RSP), F26
 	WORD $0x6eaa1f42 // bit v2.16b, v26.16b, v10.16b
-	FMOVQ 320(RSP), F26
+	FMOVQ 336(RSP), F26
 	WORD $0x6eab1f43 // bit v3.16b, v26.16b, v11.16b
-	FMOVQ 320(RSP), F26
+	FMOVQ 336(RSP), F26
 	WORD $0x6eac1f44 // bit v4.16b, v26.16b, v12.16b
-	FMOVQ 320(RSP), F26
+	FMOVQ 336(RSP), F26
 	WORD $0x6ead1f45 // bit v5.16b, v26.16b, v13.16b
-	FMOVQ 320(RSP), F26
+	FMOVQ 336(RSP), F26
 	WORD $0x6eae1f46 // bit v6.16b, v26.16b, v14.16b
-	FMOVQ 320(RSP), F26
+	FMOVQ 336(RSP), F26
 	WORD $0x6eaf1f47 // bit v7.16b, v26.16b, v15.16b
-	FMOVQ 320(RSP), F26
+	FMOVQ 336(RSP), F26
 	WORD $0x6eb01f48 // bit v8.16b, v26.16b, v16.16b
-	FMOVQ 320(RSP), F26
+	FMOVQ 336(RSP), F26
 	WORD $0x6eb11f49 // bit v9.16b, v26.16b, v17.16b
 	FMOVQ F2, 0(R0)
 	FMOVQ F3, 16(R0)
@@ -17222,37 +22496,37 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x0e612a23 // xtn v3.4h, v17.4s
 	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
 	FMOVD F2, 56(R1)
-	FMOVQ 352(RSP), F2
+	FMOVQ 368(RSP), F2
 	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	FMOVQ 352(RSP), F3
+	FMOVQ 368(RSP), F3
 	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	FMOVQ 352(RSP), F4
+	FMOVQ 368(RSP), F4
 	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	FMOVQ 352(RSP), F5
+	FMOVQ 368(RSP), F5
 	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	FMOVQ 352(RSP), F6
+	FMOVQ 368(RSP), F6
 	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	FMOVQ 352(RSP), F7
+	FMOVQ 368(RSP), F7
 	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	FMOVQ 352(RSP), F8
+	FMOVQ 368(RSP), F8
 	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	FMOVQ 352(RSP), F9
+	FMOVQ 368(RSP), F9
 	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e22df42 // fmul v2.4s, v26.4s, v2.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e23df43 // fmul v3.4s, v26.4s, v3.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e24df44 // fmul v4.4s, v26.4s, v4.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e25df45 // fmul v5.4s, v26.4s, v5.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e26df46 // fmul v6.4s, v26.4s, v6.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e27df47 // fmul v7.4s, v26.4s, v7.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e28df48 // fmul v8.4s, v26.4s, v8.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e29df49 // fmul v9.4s, v26.4s, v9.4s
 	WORD $0x4e22d642 // fadd v2.4s, v18.4s, v2.4s
 	WORD $0x4e23d663 // fadd v3.4s, v19.4s, v3.4s
@@ -17262,21 +22536,21 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x4e27d6e7 // fadd v7.4s, v23.4s, v7.4s
 	WORD $0x4e28d708 // fadd v8.4s, v24.4s, v8.4s
 	WORD $0x4e29d729 // fadd v9.4s, v25.4s, v9.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x4e2a1e52 // and v18.16b, v18.16b, v10.16b
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x4e2b1e73 // and v19.16b, v19.16b, v11.16b
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x4e2c1e94 // and v20.16b, v20.16b, v12.16b
-	FMOVQ 256(RSP), F21
+	FMOVQ 272(RSP), F21
 	WORD $0x4e2d1eb5 // and v21.16b, v21.16b, v13.16b
-	FMOVQ 256(RSP), F22
+	FMOVQ 272(RSP), F22
 	WORD $0x4e2e1ed6 // and v22.16b, v22.16b, v14.16b
-	FMOVQ 256(RSP), F23
+	FMOVQ 272(RSP), F23
 	WORD $0x4e2f1ef7 // and v23.16b, v23.16b, v15.16b
-	FMOVQ 256(RSP), F24
+	FMOVQ 272(RSP), F24
 	WORD $0x4e301f18 // and v24.16b, v24.16b, v16.16b
-	FMOVQ 256(RSP), F25
+	FMOVQ 272(RSP), F25
 	WORD $0x4e311f39 // and v25.16b, v25.16b, v17.16b
 	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
 	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
@@ -17314,37 +22588,37 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	FMOVQ 208(R0), F9
 	FMOVQ 224(R0), F10
 	FMOVQ 240(R0), F11
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	WORD $0x4eacd4a5 // fsub v5.4s, v5.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	WORD $0x4eacd4c6 // fsub v6.4s, v6.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	WORD $0x4eacd4e7 // fsub v7.4s, v7.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	WORD $0x4eacd529 // fsub v9.4s, v9.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	WORD $0x4eacd54a // fsub v10.4s, v10.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	WORD $0x4eacd56b // fsub v11.4s, v11.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2cfc84 // fdiv v4.4s, v4.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2cfca5 // fdiv v5.4s, v5.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2cfcc6 // fdiv v6.4s, v6.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2cfce7 // fdiv v7.4s, v7.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2cfd08 // fdiv v8.4s, v8.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2cfd29 // fdiv v9.4s, v9.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2cfd4a // fdiv v10.4s, v10.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2cfd6b // fdiv v11.4s, v11.4s, v12.4s
 	FMOVQ 208(RSP), F12
 	WORD $0x4e2cf484 // fmax v4.4s, v4.4s, v12.4s
@@ -17706,21 +22980,21 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
 	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e28dd88 // fmul v8.4s, v12.4s, v8.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e29dd89 // fmul v9.4s, v12.4s, v9.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2add8a // fmul v10.4s, v12.4s, v10.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2bdd8b // fmul v11.4s, v12.4s, v11.4s
 	FMOVQ 128(R0), F12
 	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
@@ -17754,21 +23028,21 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
 	FMOVD 120(R1), F19
 	WORD $0x2f10a673 // uxtl v19.4s, v19.4h
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb4358c // cmhi v12.4s, v12.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb435ad // cmhi v13.4s, v13.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb435ce // cmhi v14.4s, v14.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb435ef // cmhi v15.4s, v15.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb43610 // cmhi v16.4s, v16.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb43631 // cmhi v17.4s, v17.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb43652 // cmhi v18.4s, v18.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb43673 // cmhi v19.4s, v19.4s, v20.4s
 	FMOVQ 128(R3), F20
 	FMOVQ 144(R3), F21
@@ -17778,21 +23052,21 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	FMOVQ 208(R3), F25
 	FMOVQ 224(R3), F26
 	FMOVQ 240(R3), F27
-	FMOVQ 304(RSP), F28
+	FMOVQ 320(RSP), F28
 	WORD $0x6e34df94 // fmul v20.4s, v28.4s, v20.4s
-	FMOVQ 304(RSP), F28
+	FMOVQ 320(RSP), F28
 	WORD $0x6e35df95 // fmul v21.4s, v28.4s, v21.4s
-	FMOVQ 304(RSP), F28
+	FMOVQ 320(RSP), F28
 	WORD $0x6e36df96 // fmul v22.4s, v28.4s, v22.4s
-	FMOVQ 304(RSP), F28
+	FMOVQ 320(RSP), F28
 	WORD $0x6e37df97 // fmul v23.4s, v28.4s, v23.4s
-	FMOVQ 304(RSP), F28
+	FMOVQ 320(RSP), F28
 	WORD $0x6e38df98 // fmul v24.4s, v28.4s, v24.4s
-	FMOVQ 304(RSP), F28
+	FMOVQ 320(RSP), F28
 	WORD $0x6e39df99 // fmul v25.4s, v28.4s, v25.4s
-	FMOVQ 304(RSP), F28
+	FMOVQ 320(RSP), F28
 	WORD $0x6e3adf9a // fmul v26.4s, v28.4s, v26.4s
-	FMOVQ 304(RSP), F28
+	FMOVQ 320(RSP), F28
 	WORD $0x6e3bdf9b // fmul v27.4s, v28.4s, v27.4s
 	WORD $0x4e2c1e94 // and v20.16b, v20.16b, v12.16b
 	WORD $0x4e2d1eb5 // and v21.16b, v21.16b, v13.16b
@@ -17810,21 +23084,21 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
 	WORD $0x4e3ad54a // fadd v10.4s, v10.4s, v26.4s
 	WORD $0x4e3bd56b // fadd v11.4s, v11.4s, v27.4s
-	FMOVQ 272(RSP), F20
+	FMOVQ 288(RSP), F20
 	WORD $0x6e24de84 // fmul v4.4s, v20.4s, v4.4s
-	FMOVQ 272(RSP), F20
+	FMOVQ 288(RSP), F20
 	WORD $0x6e25de85 // fmul v5.4s, v20.4s, v5.4s
-	FMOVQ 272(RSP), F20
+	FMOVQ 288(RSP), F20
 	WORD $0x6e26de86 // fmul v6.4s, v20.4s, v6.4s
-	FMOVQ 272(RSP), F20
+	FMOVQ 288(RSP), F20
 	WORD $0x6e27de87 // fmul v7.4s, v20.4s, v7.4s
-	FMOVQ 272(RSP), F20
+	FMOVQ 288(RSP), F20
 	WORD $0x6e28de88 // fmul v8.4s, v20.4s, v8.4s
-	FMOVQ 272(RSP), F20
+	FMOVQ 288(RSP), F20
 	WORD $0x6e29de89 // fmul v9.4s, v20.4s, v9.4s
-	FMOVQ 272(RSP), F20
+	FMOVQ 288(RSP), F20
 	WORD $0x6e2ade8a // fmul v10.4s, v20.4s, v10.4s
-	FMOVQ 272(RSP), F20
+	FMOVQ 288(RSP), F20
 	WORD $0x6e2bde8b // fmul v11.4s, v20.4s, v11.4s
 	FMOVQ 128(R0), F20
 	WORD $0x4e24d684 // fadd v4.4s, v20.4s, v4.4s
@@ -17866,21 +23140,21 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x4e3c1e52 // and v18.16b, v18.16b, v28.16b
 	WORD $0x6ebbe57c // fcmgt v28.4s, v11.4s, v27.4s
 	WORD $0x4e3c1e73 // and v19.16b, v19.16b, v28.16b
-	FMOVQ 320(RSP), F28
+	FMOVQ 336(RSP), F28
 	WORD $0x6eac1f84 // bit v4.16b, v28.16b, v12.16b
-	FMOVQ 320(RSP), F28
+	FMOVQ 336(RSP), F28
 	WORD $0x6ead1f85 // bit v5.16b, v28.16b, v13.16b
-	FMOVQ 320(RSP), F28
+	FMOVQ 336(RSP), F28
 	WORD $0x6eae1f86 // bit v6.16b, v28.16b, v14.16b
-	FMOVQ 320(RSP), F28
+	FMOVQ 336(RSP), F28
 	WORD $0x6eaf1f87 // bit v7.16b, v28.16b, v15.16b
-	FMOVQ 320(RSP), F28
+	FMOVQ 336(RSP), F28
 	WORD $0x6eb01f88 // bit v8.16b, v28.16b, v16.16b
-	FMOVQ 320(RSP), F28
+	FMOVQ 336(RSP), F28
 	WORD $0x6eb11f89 // bit v9.16b, v28.16b, v17.16b
-	FMOVQ 320(RSP), F28
+	FMOVQ 336(RSP), F28
 	WORD $0x6eb21f8a // bit v10.16b, v28.16b, v18.16b
-	FMOVQ 320(RSP), F28
+	FMOVQ 336(RSP), F28
 	WORD $0x6eb31f8b // bit v11.16b, v28.16b, v19.16b
 	FMOVQ F4, 128(R0)
 	FMOVQ F5, 144(R0)
@@ -17930,37 +23204,37 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x0e612a65 // xtn v5.4h, v19.4s
 	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
 	FMOVD F4, 120(R1)
-	FMOVQ 352(RSP), F4
+	FMOVQ 368(RSP), F4
 	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	FMOVQ 352(RSP), F5
+	FMOVQ 368(RSP), F5
 	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	FMOVQ 352(RSP), F6
+	FMOVQ 368(RSP), F6
 	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	FMOVQ 352(RSP), F7
+	FMOVQ 368(RSP), F7
 	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	FMOVQ 352(RSP), F8
+	FMOVQ 368(RSP), F8
 	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	FMOVQ 352(RSP), F9
+	FMOVQ 368(RSP), F9
 	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	FMOVQ 352(RSP), F10
+	FMOVQ 368(RSP), F10
 	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
-	FMOVQ 352(RSP), F11
+	FMOVQ 368(RSP), F11
 	WORD $0x4ebbd56b // fsub v11.4s, v11.4s, v27.4s
-	FMOVQ 288(RSP), F28
+	FMOVQ 304(RSP), F28
 	WORD $0x6e24df84 // fmul v4.4s, v28.4s, v4.4s
-	FMOVQ 288(RSP), F28
+	FMOVQ 304(RSP), F28
 	WORD $0x6e25df85 // fmul v5.4s, v28.4s, v5.4s
-	FMOVQ 288(RSP), F28
+	FMOVQ 304(RSP), F28
 	WORD $0x6e26df86 // fmul v6.4s, v28.4s, v6.4s
-	FMOVQ 288(RSP), F28
+	FMOVQ 304(RSP), F28
 	WORD $0x6e27df87 // fmul v7.4s, v28.4s, v7.4s
-	FMOVQ 288(RSP), F28
+	FMOVQ 304(RSP), F28
 	WORD $0x6e28df88 // fmul v8.4s, v28.4s, v8.4s
-	FMOVQ 288(RSP), F28
+	FMOVQ 304(RSP), F28
 	WORD $0x6e29df89 // fmul v9.4s, v28.4s, v9.4s
-	FMOVQ 288(RSP), F28
+	FMOVQ 304(RSP), F28
 	WORD $0x6e2adf8a // fmul v10.4s, v28.4s, v10.4s
-	FMOVQ 288(RSP), F28
+	FMOVQ 304(RSP), F28
 	WORD $0x6e2bdf8b // fmul v11.4s, v28.4s, v11.4s
 	WORD $0x4e24d684 // fadd v4.4s, v20.4s, v4.4s
 	WORD $0x4e25d6a5 // fadd v5.4s, v21.4s, v5.4s
@@ -17970,21 +23244,21 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x4e29d729 // fadd v9.4s, v25.4s, v9.4s
 	WORD $0x4e2ad74a // fadd v10.4s, v26.4s, v10.4s
 	WORD $0x4e2bd76b // fadd v11.4s, v27.4s, v11.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x4e2c1e94 // and v20.16b, v20.16b, v12.16b
-	FMOVQ 256(RSP), F21
+	FMOVQ 272(RSP), F21
 	WORD $0x4e2d1eb5 // and v21.16b, v21.16b, v13.16b
-	FMOVQ 256(RSP), F22
+	FMOVQ 272(RSP), F22
 	WORD $0x4e2e1ed6 // and v22.16b, v22.16b, v14.16b
-	FMOVQ 256(RSP), F23
+	FMOVQ 272(RSP), F23
 	WORD $0x4e2f1ef7 // and v23.16b, v23.16b, v15.16b
-	FMOVQ 256(RSP), F24
+	FMOVQ 272(RSP), F24
 	WORD $0x4e301f18 // and v24.16b, v24.16b, v16.16b
-	FMOVQ 256(RSP), F25
+	FMOVQ 272(RSP), F25
 	WORD $0x4e311f39 // and v25.16b, v25.16b, v17.16b
-	FMOVQ 256(RSP), F26
+	FMOVQ 272(RSP), F26
 	WORD $0x4e321f5a // and v26.16b, v26.16b, v18.16b
-	FMOVQ 256(RSP), F27
+	FMOVQ 272(RSP), F27
 	WORD $0x4e331f7b // and v27.16b, v27.16b, v19.16b
 	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
 	WORD $0x4e35d4a5 // fadd v5.4s, v5.4s, v21.4s
@@ -18041,37 +23315,37 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	FMOVQ 80(R0), F7
 	FMOVQ 96(R0), F8
 	FMOVQ 112(R0), F9
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	WORD $0x4eaad463 // fsub v3.4s, v3.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	WORD $0x4eaad484 // fsub v4.4s, v4.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	WORD $0x4eaad4a5 // fsub v5.4s, v5.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
-	FMOVQ 368(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
-	FMOVQ 368(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2adc63 // fmul v3.4s, v3.4s, v10.4s
-	FMOVQ 368(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
-	FMOVQ 368(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2adca5 // fmul v5.4s, v5.4s, v10.4s
-	FMOVQ 368(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
-	FMOVQ 368(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
-	FMOVQ 368(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
-	FMOVQ 368(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	FMOVQ 208(RSP), F10
 	WORD $0x4e2af442 // fmax v2.4s, v2.4s, v10.4s
@@ -18433,21 +23707,21 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e22dd42 // fmul v2.4s, v10.4s, v2.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e23dd43 // fmul v3.4s, v10.4s, v3.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e24dd44 // fmul v4.4s, v10.4s, v4.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e25dd45 // fmul v5.4s, v10.4s, v5.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e26dd46 // fmul v6.4s, v10.4s, v6.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e27dd47 // fmul v7.4s, v10.4s, v7.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e29dd49 // fmul v9.4s, v10.4s, v9.4s
 	FMOVQ 0(R0), F10
 	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
@@ -18481,21 +23755,21 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x2f10a610 // uxtl v16.4s, v16.4h
 	FMOVD 56(R1), F17
 	WORD $0x2f10a631 // uxtl v17.4s, v17.4h
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb2354a // cmhi v10.4s, v10.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb2356b // cmhi v11.4s, v11.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb2358c // cmhi v12.4s, v12.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb235ad // cmhi v13.4s, v13.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb235ce // cmhi v14.4s, v14.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb235ef // cmhi v15.4s, v15.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb23610 // cmhi v16.4s, v16.4s, v18.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x6eb23631 // cmhi v17.4s, v17.4s, v18.4s
 	FMOVQ 0(R3), F18
 	FMOVQ 16(R3), F19
@@ -18505,21 +23779,21 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	FMOVQ 80(R3), F23
 	FMOVQ 96(R3), F24
 	FMOVQ 112(R3), F25
-	FMOVQ 304(RSP), F26
+	FMOVQ 320(RSP), F26
 	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
-	FMOVQ 304(RSP), F26
+	FMOVQ 320(RSP), F26
 	WORD $0x6e33df53 // fmul v19.4s, v26.4s, v19.4s
-	FMOVQ 304(RSP), F26
+	FMOVQ 320(RSP), F26
 	WORD $0x6e34df54 // fmul v20.4s, v26.4s, v20.4s
-	FMOVQ 304(RSP), F26
+	FMOVQ 320(RSP), F26
 	WORD $0x6e35df55 // fmul v21.4s, v26.4s, v21.4s
-	FMOVQ 304(RSP), F26
+	FMOVQ 320(RSP), F26
 	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
-	FMOVQ 304(RSP), F26
+	FMOVQ 320(RSP), F26
 	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
-	FMOVQ 304(RSP), F26
+	FMOVQ 320(RSP), F26
 	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
-	FMOVQ 304(RSP), F26
+	FMOVQ 320(RSP), F26
 	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
 	WORD $0x4e2a1e52 // and v18.16b, v18.16b, v10.16b
 	WORD $0x4e2b1e73 // and v19.16b, v19.16b, v11.16b
@@ -18537,21 +23811,21 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
 	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
 	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
-	FMOVQ 272(RSP), F18
+	FMOVQ 288(RSP), F18
 	WORD $0x6e22de42 // fmul v2.4s, v18.4s, v2.4s
-	FMOVQ 272(RSP), F18
+	FMOVQ 288(RSP), F18
 	WORD $0x6e23de43 // fmul v3.4s, v18.4s, v3.4s
-	FMOVQ 272(RSP), F18
+	FMOVQ 288(RSP), F18
 	WORD $0x6e24de44 // fmul v4.4s, v18.4s, v4.4s
-	FMOVQ 272(RSP), F18
+	FMOVQ 288(RSP), F18
 	WORD $0x6e25de45 // fmul v5.4s, v18.4s, v5.4s
-	FMOVQ 272(RSP), F18
+	FMOVQ 288(RSP), F18
 	WORD $0x6e26de46 // fmul v6.4s, v18.4s, v6.4s
-	FMOVQ 272(RSP), F18
+	FMOVQ 288(RSP), F18
 	WORD $0x6e27de47 // fmul v7.4s, v18.4s, v7.4s
-	FMOVQ 272(RSP), F18
+	FMOVQ 288(RSP), F18
 	WORD $0x6e28de48 // fmul v8.4s, v18.4s, v8.4s
-	FMOVQ 272(RSP), F18
+	FMOVQ 288(RSP), F18
 	WORD $0x6e29de49 // fmul v9.4s, v18.4s, v9.4s
 	FMOVQ 0(R0), F18
 	WORD $0x4e22d642 // fadd v2.4s, v18.4s, v2.4s
@@ -18593,21 +23867,21 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e3a1e10 // and v16.16b, v16.16b, v26.16b
 	WORD $0x6eb9e53a // fcmgt v26.4s, v9.4s, v25.4s
 	WORD $0x4e3a1e31 // and v17.16b, v17.16b, v26.16b
-	FMOVQ 320(RSP), F26
+	FMOVQ 336(RSP), F26
 	WORD $0x6eaa1f42 // bit v2.16b, v26.16b, v10.16b
-	FMOVQ 320(RSP), F26
+	FMOVQ 336(RSP), F26
 	WORD $0x6eab1f43 // bit v3.16b, v26.16b, v11.16b
-	FMOVQ 320(RSP), F26
+	FMOVQ 336(RSP), F26
 	WORD $0x6eac1f44 // bit v4.16b, v26.16b, v12.16b
-	FMOVQ 320(RSP), F26
+	FMOVQ 336(RSP), F26
 	WORD $0x6ead1f45 // bit v5.16b, v26.16b, v13.16b
-	FMOVQ 320(RSP), F26
+	FMOVQ 336(RSP), F26
 	WORD $0x6eae1f46 // bit v6.16b, v26.16b, v14.16b
-	FMOVQ 320(RSP), F26
+	FMOVQ 336(RSP), F26
 	WORD $0x6eaf1f47 // bit v7.16b, v26.16b, v15.16b
-	FMOVQ 320(RSP), F26
+	FMOVQ 336(RSP), F26
 	WORD $0x6eb01f48 // bit v8.16b, v26.16b, v16.16b
-	FMOVQ 320(RSP), F26
+	FMOVQ 336(RSP), F26
 	WORD $0x6eb11f49 // bit v9.16b, v26.16b, v17.16b
 	FMOVQ F2, 0(R0)
 	FMOVQ F3, 16(R0)
@@ -18657,37 +23931,37 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x0e612a23 // xtn v3.4h, v17.4s
 	WORD $0x4e631c42 // bic v2.16b, v2.16b, v3.16b
 	FMOVD F2, 56(R1)
-	FMOVQ 352(RSP), F2
+	FMOVQ 368(RSP), F2
 	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	FMOVQ 352(RSP), F3
+	FMOVQ 368(RSP), F3
 	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	FMOVQ 352(RSP), F4
+	FMOVQ 368(RSP), F4
 	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	FMOVQ 352(RSP), F5
+	FMOVQ 368(RSP), F5
 	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	FMOVQ 352(RSP), F6
+	FMOVQ 368(RSP), F6
 	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	FMOVQ 352(RSP), F7
+	FMOVQ 368(RSP), F7
 	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	FMOVQ 352(RSP), F8
+	FMOVQ 368(RSP), F8
 	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	FMOVQ 352(RSP), F9
+	FMOVQ 368(RSP), F9
 	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e22df42 // fmul v2.4s, v26.4s, v2.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e23df43 // fmul v3.4s, v26.4s, v3.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e24df44 // fmul v4.4s, v26.4s, v4.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e25df45 // fmul v5.4s, v26.4s, v5.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e26df46 // fmul v6.4s, v26.4s, v6.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e27df47 // fmul v7.4s, v26.4s, v7.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e28df48 // fmul v8.4s, v26.4s, v8.4s
-	FMOVQ 288(RSP), F26
+	FMOVQ 304(RSP), F26
 	WORD $0x6e29df49 // fmul v9.4s, v26.4s, v9.4s
 	WORD $0x4e22d642 // fadd v2.4s, v18.4s, v2.4s
 	WORD $0x4e23d663 // fadd v3.4s, v19.4s, v3.4s
@@ -18697,21 +23971,21 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e27d6e7 // fadd v7.4s, v23.4s, v7.4s
 	WORD $0x4e28d708 // fadd v8.4s, v24.4s, v8.4s
 	WORD $0x4e29d729 // fadd v9.4s, v25.4s, v9.4s
-	FMOVQ 256(RSP), F18
+	FMOVQ 272(RSP), F18
 	WORD $0x4e2a1e52 // and v18.16b, v18.16b, v10.16b
-	FMOVQ 256(RSP), F19
+	FMOVQ 272(RSP), F19
 	WORD $0x4e2b1e73 // and v19.16b, v19.16b, v11.16b
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x4e2c1e94 // and v20.16b, v20.16b, v12.16b
-	FMOVQ 256(RSP), F21
+	FMOVQ 272(RSP), F21
 	WORD $0x4e2d1eb5 // and v21.16b, v21.16b, v13.16b
-	FMOVQ 256(RSP), F22
+	FMOVQ 272(RSP), F22
 	WORD $0x4e2e1ed6 // and v22.16b, v22.16b, v14.16b
-	FMOVQ 256(RSP), F23
+	FMOVQ 272(RSP), F23
 	WORD $0x4e2f1ef7 // and v23.16b, v23.16b, v15.16b
-	FMOVQ 256(RSP), F24
+	FMOVQ 272(RSP), F24
 	WORD $0x4e301f18 // and v24.16b, v24.16b, v16.16b
-	FMOVQ 256(RSP), F25
+	FMOVQ 272(RSP), F25
 	WORD $0x4e311f39 // and v25.16b, v25.16b, v17.16b
 	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
 	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
@@ -18749,37 +24023,37 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	FMOVQ 208(R0), F9
 	FMOVQ 224(R0), F10
 	FMOVQ 240(R0), F11
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	WORD $0x4eacd4a5 // fsub v5.4s, v5.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	WORD $0x4eacd4c6 // fsub v6.4s, v6.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	WORD $0x4eacd4e7 // fsub v7.4s, v7.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	WORD $0x4eacd508 // fsub v8.4s, v8.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	WORD $0x4eacd529 // fsub v9.4s, v9.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	WORD $0x4eacd54a // fsub v10.4s, v10.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	WORD $0x4eacd56b // fsub v11.4s, v11.4s, v12.4s
-	FMOVQ 368(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
-	FMOVQ 368(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
-	FMOVQ 368(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
-	FMOVQ 368(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x6e2cdce7 // fmul v7.4s, v7.4s, v12.4s
-	FMOVQ 368(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
-	FMOVQ 368(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
-	FMOVQ 368(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
-	FMOVQ 368(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
 	FMOVQ 208(RSP), F12
 	WORD $0x4e2cf484 // fmax v4.4s, v4.4s, v12.4s
@@ -19141,21 +24415,21 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
 	WORD $0x4f3755ac // shl v12.4s, v13.4s, #23
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e28dd88 // fmul v8.4s, v12.4s, v8.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e29dd89 // fmul v9.4s, v12.4s, v9.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2add8a // fmul v10.4s, v12.4s, v10.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e2bdd8b // fmul v11.4s, v12.4s, v11.4s
 	FMOVQ 128(R0), F12
 	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
@@ -19189,21 +24463,21 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x2f10a652 // uxtl v18.4s, v18.4h
 	FMOVD 120(R1), F19
 	WORD $0x2f10a673 // uxtl v19.4s, v19.4h
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb4358c // cmhi v12.4s, v12.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb435ad // cmhi v13.4s, v13.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb435ce // cmhi v14.4s, v14.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb435ef // cmhi v15.4s, v15.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb43610 // cmhi v16.4s, v16.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb43631 // cmhi v17.4s, v17.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb43652 // cmhi v18.4s, v18.4s, v20.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x6eb43673 // cmhi v19.4s, v19.4s, v20.4s
 	FMOVQ 128(R3), F20
 	FMOVQ 144(R3), F21
@@ -19213,21 +24487,21 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	FMOVQ 208(R3), F25
 	FMOVQ 224(R3), F26
 	FMOVQ 240(R3), F27
-	FMOVQ 304(RSP), F28
+	FMOVQ 320(RSP), F28
 	WORD $0x6e34df94 // fmul v20.4s, v28.4s, v20.4s
-	FMOVQ 304(RSP), F28
+	FMOVQ 320(RSP), F28
 	WORD $0x6e35df95 // fmul v21.4s, v28.4s, v21.4s
-	FMOVQ 304(RSP), F28
+	FMOVQ 320(RSP), F28
 	WORD $0x6e36df96 // fmul v22.4s, v28.4s, v22.4s
-	FMOVQ 304(RSP), F28
+	FMOVQ 320(RSP), F28
 	WORD $0x6e37df97 // fmul v23.4s, v28.4s, v23.4s
-	FMOVQ 304(RSP), F28
+	FMOVQ 320(RSP), F28
 	WORD $0x6e38df98 // fmul v24.4s, v28.4s, v24.4s
-	FMOVQ 304(RSP), F28
+	FMOVQ 320(RSP), F28
 	WORD $0x6e39df99 // fmul v25.4s, v28.4s, v25.4s
-	FMOVQ 304(RSP), F28
+	FMOVQ 320(RSP), F28
 	WORD $0x6e3adf9a // fmul v26.4s, v28.4s, v26.4s
-	FMOVQ 304(RSP), F28
+	FMOVQ 320(RSP), F28
 	WORD $0x6e3bdf9b // fmul v27.4s, v28.4s, v27.4s
 	WORD $0x4e2c1e94 // and v20.16b, v20.16b, v12.16b
 	WORD $0x4e2d1eb5 // and v21.16b, v21.16b, v13.16b
@@ -19245,21 +24519,21 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
 	WORD $0x4e3ad54a // fadd v10.4s, v10.4s, v26.4s
 	WORD $0x4e3bd56b // fadd v11.4s, v11.4s, v27.4s
-	FMOVQ 272(RSP), F20
+	FMOVQ 288(RSP), F20
 	WORD $0x6e24de84 // fmul v4.4s, v20.4s, v4.4s
-	FMOVQ 272(RSP), F20
+	FMOVQ 288(RSP), F20
 	WORD $0x6e25de85 // fmul v5.4s, v20.4s, v5.4s
-	FMOVQ 272(RSP), F20
+	FMOVQ 288(RSP), F20
 	WORD $0x6e26de86 // fmul v6.4s, v20.4s, v6.4s
-	FMOVQ 272(RSP), F20
+	FMOVQ 288(RSP), F20
 	WORD $0x6e27de87 // fmul v7.4s, v20.4s, v7.4s
-	FMOVQ 272(RSP), F20
+	FMOVQ 288(RSP), F20
 	WORD $0x6e28de88 // fmul v8.4s, v20.4s, v8.4s
-	FMOVQ 272(RSP), F20
+	FMOVQ 288(RSP), F20
 	WORD $0x6e29de89 // fmul v9.4s, v20.4s, v9.4s
-	FMOVQ 272(RSP), F20
+	FMOVQ 288(RSP), F20
 	WORD $0x6e2ade8a // fmul v10.4s, v20.4s, v10.4s
-	FMOVQ 272(RSP), F20
+	FMOVQ 288(RSP), F20
 	WORD $0x6e2bde8b // fmul v11.4s, v20.4s, v11.4s
 	FMOVQ 128(R0), F20
 	WORD $0x4e24d684 // fadd v4.4s, v20.4s, v4.4s
@@ -19301,21 +24575,21 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e3c1e52 // and v18.16b, v18.16b, v28.16b
 	WORD $0x6ebbe57c // fcmgt v28.4s, v11.4s, v27.4s
 	WORD $0x4e3c1e73 // and v19.16b, v19.16b, v28.16b
-	FMOVQ 320(RSP), F28
+	FMOVQ 336(RSP), F28
 	WORD $0x6eac1f84 // bit v4.16b, v28.16b, v12.16b
-	FMOVQ 320(RSP), F28
+	FMOVQ 336(RSP), F28
 	WORD $0x6ead1f85 // bit v5.16b, v28.16b, v13.16b
-	FMOVQ 320(RSP), F28
+	FMOVQ 336(RSP), F28
 	WORD $0x6eae1f86 // bit v6.16b, v28.16b, v14.16b
-	FMOVQ 320(RSP), F28
+	FMOVQ 336(RSP), F28
 	WORD $0x6eaf1f87 // bit v7.16b, v28.16b, v15.16b
-	FMOVQ 320(RSP), F28
+	FMOVQ 336(RSP), F28
 	WORD $0x6eb01f88 // bit v8.16b, v28.16b, v16.16b
-	FMOVQ 320(RSP), F28
+	FMOVQ 336(RSP), F28
 	WORD $0x6eb11f89 // bit v9.16b, v28.16b, v17.16b
-	FMOVQ 320(RSP), F28
+	FMOVQ 336(RSP), F28
 	WORD $0x6eb21f8a // bit v10.16b, v28.16b, v18.16b
-	FMOVQ 320(RSP), F28
+	FMOVQ 336(RSP), F28
 	WORD $0x6eb31f8b // bit v11.16b, v28.16b, v19.16b
 	FMOVQ F4, 128(R0)
 	FMOVQ F5, 144(R0)
@@ -19365,37 +24639,37 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x0e612a65 // xtn v5.4h, v19.4s
 	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
 	FMOVD F4, 120(R1)
-	FMOVQ 352(RSP), F4
+	FMOVQ 368(RSP), F4
 	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	FMOVQ 352(RSP), F5
+	FMOVQ 368(RSP), F5
 	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	FMOVQ 352(RSP), F6
+	FMOVQ 368(RSP), F6
 	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	FMOVQ 352(RSP), F7
+	FMOVQ 368(RSP), F7
 	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	FMOVQ 352(RSP), F8
+	FMOVQ 368(RSP), F8
 	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	FMOVQ 352(RSP), F9
+	FMOVQ 368(RSP), F9
 	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	FMOVQ 352(RSP), F10
+	FMOVQ 368(RSP), F10
 	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
-	FMOVQ 352(RSP), F11
+	FMOVQ 368(RSP), F11
 	WORD $0x4ebbd56b // fsub v11.4s, v11.4s, v27.4s
-	FMOVQ 288(RSP), F28
+	FMOVQ 304(RSP), F28
 	WORD $0x6e24df84 // fmul v4.4s, v28.4s, v4.4s
-	FMOVQ 288(RSP), F28
+	FMOVQ 304(RSP), F28
 	WORD $0x6e25df85 // fmul v5.4s, v28.4s, v5.4s
-	FMOVQ 288(RSP), F28
+	FMOVQ 304(RSP), F28
 	WORD $0x6e26df86 // fmul v6.4s, v28.4s, v6.4s
-	FMOVQ 288(RSP), F28
+	FMOVQ 304(RSP), F28
 	WORD $0x6e27df87 // fmul v7.4s, v28.4s, v7.4s
-	FMOVQ 288(RSP), F28
+	FMOVQ 304(RSP), F28
 	WORD $0x6e28df88 // fmul v8.4s, v28.4s, v8.4s
-	FMOVQ 288(RSP), F28
+	FMOVQ 304(RSP), F28
 	WORD $0x6e29df89 // fmul v9.4s, v28.4s, v9.4s
-	FMOVQ 288(RSP), F28
+	FMOVQ 304(RSP), F28
 	WORD $0x6e2adf8a // fmul v10.4s, v28.4s, v10.4s
-	FMOVQ 288(RSP), F28
+	FMOVQ 304(RSP), F28
 	WORD $0x6e2bdf8b // fmul v11.4s, v28.4s, v11.4s
 	WORD $0x4e24d684 // fadd v4.4s, v20.4s, v4.4s
 	WORD $0x4e25d6a5 // fadd v5.4s, v21.4s, v5.4s
@@ -19405,21 +24679,21 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e29d729 // fadd v9.4s, v25.4s, v9.4s
 	WORD $0x4e2ad74a // fadd v10.4s, v26.4s, v10.4s
 	WORD $0x4e2bd76b // fadd v11.4s, v27.4s, v11.4s
-	FMOVQ 256(RSP), F20
+	FMOVQ 272(RSP), F20
 	WORD $0x4e2c1e94 // and v20.16b, v20.16b, v12.16b
-	FMOVQ 256(RSP), F21
+	FMOVQ 272(RSP), F21
 	WORD $0x4e2d1eb5 // and v21.16b, v21.16b, v13.16b
-	FMOVQ 256(RSP), F22
+	FMOVQ 272(RSP), F22
 	WORD $0x4e2e1ed6 // and v22.16b, v22.16b, v14.16b
-	FMOVQ 256(RSP), F23
+	FMOVQ 272(RSP), F23
 	WORD $0x4e2f1ef7 // and v23.16b, v23.16b, v15.16b
-	FMOVQ 256(RSP), F24
+	FMOVQ 272(RSP), F24
 	WORD $0x4e301f18 // and v24.16b, v24.16b, v16.16b
-	FMOVQ 256(RSP), F25
+	FMOVQ 272(RSP), F25
 	WORD $0x4e311f39 // and v25.16b, v25.16b, v17.16b
-	FMOVQ 256(RSP), F26
+	FMOVQ 272(RSP), F26
 	WORD $0x4e321f5a // and v26.16b, v26.16b, v18.16b
-	FMOVQ 256(RSP), F27
+	FMOVQ 272(RSP), F27
 	WORD $0x4e331f7b // and v27.16b, v27.16b, v19.16b
 	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
 	WORD $0x4e35d4a5 // fadd v5.4s, v5.4s, v21.4s
@@ -34090,8 +39364,8 @@ AdaptiveLeakyTraced2UniformNEON_block:
 AdaptiveLeakyTraced2UniformNEON_done:
 	RET
 
-// func exponentialTraced2NEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
-TEXT ·exponentialTraced2NEON(SB), 0, $464-248
+// func exponentialTraced2NEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
+TEXT ·exponentialTraced2NEON(SB), 0, $480-256
 	// 1 scalars held in registers, 11 loaded from the stack where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	VMOVI $0, V0.B16
 	MOVD $0x8040201008040201, R0
@@ -34134,6 +39408,9 @@ TEXT ·exponentialTraced2NEON(SB), 0, $464-248
 	MOVW $0xc2d00000, R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 192(RSP)
+	MOVWU deltaReciprocal+232(FP), R0
+	VDUP R0, V2.S4
+	FMOVQ F2, 208(RSP)
 	MOVD v+0(FP), R0
 	MOVD t1+8(FP), R1
 	MOVD x1+16(FP), R2
@@ -34151,9 +39428,14 @@ TEXT ·exponentialTraced2NEON(SB), 0, $464-248
 	MOVD lT2+112(FP), R14
 	MOVD cT2+120(FP), R15
 	MOVD bT2+128(FP), R19
-	MOVD spikes+232(FP), R20
-	MOVD blocks+240(FP), R21
+	MOVD spikes+240(FP), R20
+	MOVD blocks+248(FP), R21
 	CBZ R21, ExponentialTraced2NEON_done
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVWU deltaReciprocal+232(FP), R22
+	CBZW R22, ExponentialTraced2NEON_block
+	B ExponentialTraced2NEON_reciprocal_block
 
 ExponentialTraced2NEON_block:
 	FMOVQ 0(R2), F2
@@ -34245,13 +39527,13 @@ ExponentialTraced2NEON_block:
 	FMOVQ F8, 32(R3)
 	FMOVQ F9, 48(R3)
 	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
-	FMOVQ F2, 208(RSP)
-	WORD $0x4e27d462 // fadd v2.4s, v3.4s, v7.4s
 	FMOVQ F2, 224(RSP)
-	WORD $0x4e28d482 // fadd v2.4s, v4.4s, v8.4s
+	WORD $0x4e27d462 // fadd v2.4s, v3.4s, v7.4s
 	FMOVQ F2, 240(RSP)
-	WORD $0x4e29d4a2 // fadd v2.4s, v5.4s, v9.4s
+	WORD $0x4e28d482 // fadd v2.4s, v4.4s, v8.4s
 	FMOVQ F2, 256(RSP)
+	WORD $0x4e29d4a2 // fadd v2.4s, v5.4s, v9.4s
+	FMOVQ F2, 272(RSP)
 	FMOVQ 0(R0), F2
 	FMOVQ 16(R0), F3
 	FMOVQ 32(R0), F4
@@ -34461,16 +39743,16 @@ ExponentialTraced2NEON_block:
 	FMOVQ 48(R0), F6
 	WORD $0x4ea6d4a5 // fsub v5.4s, v5.4s, v6.4s
 	FMOVQ 0(R8), F6
-	FMOVQ 208(RSP), F7
+	FMOVQ 224(RSP), F7
 	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
 	FMOVQ 16(R8), F7
-	FMOVQ 224(RSP), F8
+	FMOVQ 240(RSP), F8
 	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
 	FMOVQ 32(R8), F8
-	FMOVQ 240(RSP), F9
+	FMOVQ 256(RSP), F9
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
 	FMOVQ 48(R8), F9
-	FMOVQ 256(RSP), F10
+	FMOVQ 272(RSP), F10
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
 	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
@@ -34615,13 +39897,13 @@ ExponentialTraced2NEON_block:
 	FMOVQ F9, 96(R3)
 	FMOVQ F10, 112(R3)
 	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
-	FMOVQ F3, 272(RSP)
-	WORD $0x4e28d483 // fadd v3.4s, v4.4s, v8.4s
 	FMOVQ F3, 288(RSP)
-	WORD $0x4e29d4a3 // fadd v3.4s, v5.4s, v9.4s
+	WORD $0x4e28d483 // fadd v3.4s, v4.4s, v8.4s
 	FMOVQ F3, 304(RSP)
-	WORD $0x4e2ad4c3 // fadd v3.4s, v6.4s, v10.4s
+	WORD $0x4e29d4a3 // fadd v3.4s, v5.4s, v9.4s
 	FMOVQ F3, 320(RSP)
+	WORD $0x4e2ad4c3 // fadd v3.4s, v6.4s, v10.4s
+	FMOVQ F3, 336(RSP)
 	FMOVQ 64(R0), F3
 	FMOVQ 80(R0), F4
 	FMOVQ 96(R0), F5
@@ -34831,16 +40113,16 @@ ExponentialTraced2NEON_block:
 	FMOVQ 112(R0), F7
 	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
 	FMOVQ 64(R8), F7
-	FMOVQ 272(RSP), F8
+	FMOVQ 288(RSP), F8
 	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
 	FMOVQ 80(R8), F8
-	FMOVQ 288(RSP), F9
+	FMOVQ 304(RSP), F9
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
 	FMOVQ 96(R8), F9
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	FMOVQ 112(R8), F10
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
 	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
 	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
@@ -34985,13 +40267,13 @@ ExponentialTraced2NEON_block:
 	FMOVQ F10, 160(R3)
 	FMOVQ F11, 176(R3)
 	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
-	FMOVQ F4, 336(RSP)
-	WORD $0x4e29d4a4 // fadd v4.4s, v5.4s, v9.4s
 	FMOVQ F4, 352(RSP)
-	WORD $0x4e2ad4c4 // fadd v4.4s, v6.4s, v10.4s
+	WORD $0x4e29d4a4 // fadd v4.4s, v5.4s, v9.4s
 	FMOVQ F4, 368(RSP)
-	WORD $0x4e2bd4e4 // fadd v4.4s, v7.4s, v11.4s
+	WORD $0x4e2ad4c4 // fadd v4.4s, v6.4s, v10.4s
 	FMOVQ F4, 384(RSP)
+	WORD $0x4e2bd4e4 // fadd v4.4s, v7.4s, v11.4s
+	FMOVQ F4, 400(RSP)
 	FMOVQ 128(R0), F4
 	FMOVQ 144(R0), F5
 	FMOVQ 160(R0), F6
@@ -35201,16 +40483,16 @@ ExponentialTraced2NEON_block:
 	FMOVQ 176(R0), F8
 	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
 	FMOVQ 128(R8), F8
-	FMOVQ 336(RSP), F9
+	FMOVQ 352(RSP), F9
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
 	FMOVQ 144(R8), F9
-	FMOVQ 352(RSP), F10
+	FMOVQ 368(RSP), F10
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	FMOVQ 160(R8), F10
-	FMOVQ 368(RSP), F11
+	FMOVQ 384(RSP), F11
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
 	FMOVQ 176(R8), F11
-	FMOVQ 384(RSP), F12
+	FMOVQ 400(RSP), F12
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
 	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
 	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
@@ -35355,13 +40637,13 @@ ExponentialTraced2NEON_block:
 	FMOVQ F11, 224(R3)
 	FMOVQ F12, 240(R3)
 	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
-	FMOVQ F5, 400(RSP)
-	WORD $0x4e2ad4c5 // fadd v5.4s, v6.4s, v10.4s
 	FMOVQ F5, 416(RSP)
-	WORD $0x4e2bd4e5 // fadd v5.4s, v7.4s, v11.4s
+	WORD $0x4e2ad4c5 // fadd v5.4s, v6.4s, v10.4s
 	FMOVQ F5, 432(RSP)
-	WORD $0x4e2cd505 // fadd v5.4s, v8.4s, v12.4s
+	WORD $0x4e2bd4e5 // fadd v5.4s, v7.4s, v11.4s
 	FMOVQ F5, 448(RSP)
+	WORD $0x4e2cd505 // fadd v5.4s, v8.4s, v12.4s
+	FMOVQ F5, 464(RSP)
 	FMOVQ 192(R0), F5
 	FMOVQ 208(R0), F6
 	FMOVQ 224(R0), F7
@@ -35571,16 +40853,16 @@ ExponentialTraced2NEON_block:
 	FMOVQ 240(R0), F9
 	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
 	FMOVQ 192(R8), F9
-	FMOVQ 400(RSP), F10
+	FMOVQ 416(RSP), F10
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	FMOVQ 208(R8), F10
-	FMOVQ 416(RSP), F11
+	FMOVQ 432(RSP), F11
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
 	FMOVQ 224(R8), F11
-	FMOVQ 432(RSP), F12
+	FMOVQ 448(RSP), F12
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
 	FMOVQ 240(R8), F12
-	FMOVQ 448(RSP), F13
+	FMOVQ 464(RSP), F13
 	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
 	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
 	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
@@ -35677,12 +40959,1536 @@ ExponentialTraced2NEON_block:
 	ADD R22, R19
 	SUBS $1, R21
 	BNE ExponentialTraced2NEON_block
+	B ExponentialTraced2NEON_done
+
+ExponentialTraced2NEON_reciprocal_block:
+	FMOVQ 0(R2), F2
+	FMOVQ 16(R2), F3
+	FMOVQ 32(R2), F4
+	FMOVQ 48(R2), F5
+	FMOVQ 0(R1), F6
+	FMOVQ 16(R1), F7
+	FMOVQ 32(R1), F8
+	FMOVQ 48(R1), F9
+	FMOVQ 0(R13), F10
+	WORD $0x4ea6d54a // fsub v10.4s, v10.4s, v6.4s
+	FMOVQ 16(R13), F11
+	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
+	FMOVQ 32(R13), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 48(R13), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 0(R11), F14
+	WORD $0x6e2addca // fmul v10.4s, v14.4s, v10.4s
+	FMOVQ 16(R11), F14
+	WORD $0x6e2bddcb // fmul v11.4s, v14.4s, v11.4s
+	FMOVQ 32(R11), F14
+	WORD $0x6e2cddcc // fmul v12.4s, v14.4s, v12.4s
+	FMOVQ 48(R11), F14
+	WORD $0x6e2dddcd // fmul v13.4s, v14.4s, v13.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	FMOVQ 0(R12), F10
+	WORD $0x6e22dd42 // fmul v2.4s, v10.4s, v2.4s
+	FMOVQ 16(R12), F10
+	WORD $0x6e23dd43 // fmul v3.4s, v10.4s, v3.4s
+	FMOVQ 32(R12), F10
+	WORD $0x6e24dd44 // fmul v4.4s, v10.4s, v4.4s
+	FMOVQ 48(R12), F10
+	WORD $0x6e25dd45 // fmul v5.4s, v10.4s, v5.4s
+	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ F2, 0(R1)
+	FMOVQ F3, 16(R1)
+	FMOVQ F4, 32(R1)
+	FMOVQ F5, 48(R1)
+	FMOVQ 0(R4), F6
+	FMOVQ 16(R4), F7
+	FMOVQ 32(R4), F8
+	FMOVQ 48(R4), F9
+	FMOVQ 0(R3), F10
+	FMOVQ 16(R3), F11
+	FMOVQ 32(R3), F12
+	FMOVQ 48(R3), F13
+	FMOVQ 0(R19), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 16(R19), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 32(R19), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 48(R19), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 0(R14), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 16(R14), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 32(R14), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 48(R14), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 0(R15), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 16(R15), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 32(R15), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 48(R15), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F6, 0(R3)
+	FMOVQ F7, 16(R3)
+	FMOVQ F8, 32(R3)
+	FMOVQ F9, 48(R3)
+	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
+	FMOVQ F2, 224(RSP)
+	WORD $0x4e27d462 // fadd v2.4s, v3.4s, v7.4s
+	FMOVQ F2, 240(RSP)
+	WORD $0x4e28d482 // fadd v2.4s, v4.4s, v8.4s
+	FMOVQ F2, 256(RSP)
+	WORD $0x4e29d4a2 // fadd v2.4s, v5.4s, v9.4s
+	FMOVQ F2, 272(RSP)
+	FMOVQ 0(R0), F2
+	FMOVQ 16(R0), F3
+	FMOVQ 32(R0), F4
+	FMOVQ 48(R0), F5
+	FMOVQ 0(R7), F6
+	WORD $0x4ea6d442 // fsub v2.4s, v2.4s, v6.4s
+	FMOVQ 16(R7), F6
+	WORD $0x4ea6d463 // fsub v3.4s, v3.4s, v6.4s
+	FMOVQ 32(R7), F6
+	WORD $0x4ea6d484 // fsub v4.4s, v4.4s, v6.4s
+	FMOVQ 48(R7), F6
+	WORD $0x4ea6d4a5 // fsub v5.4s, v5.4s, v6.4s
+	FMOVQ 208(RSP), F6
+	WORD $0x6e26dc42 // fmul v2.4s, v2.4s, v6.4s
+	FMOVQ 208(RSP), F6
+	WORD $0x6e26dc63 // fmul v3.4s, v3.4s, v6.4s
+	FMOVQ 208(RSP), F6
+	WORD $0x6e26dc84 // fmul v4.4s, v4.4s, v6.4s
+	FMOVQ 208(RSP), F6
+	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
+	FMOVQ 192(RSP), F6
+	WORD $0x4e26f442 // fmax v2.4s, v2.4s, v6.4s
+	FMOVQ 160(RSP), F6
+	WORD $0x4ea6f442 // fmin v2.4s, v2.4s, v6.4s
+	FMOVQ 192(RSP), F6
+	WORD $0x4e26f463 // fmax v3.4s, v3.4s, v6.4s
+	FMOVQ 160(RSP), F6
+	WORD $0x4ea6f463 // fmin v3.4s, v3.4s, v6.4s
+	FMOVQ 192(RSP), F6
+	WORD $0x4e26f484 // fmax v4.4s, v4.4s, v6.4s
+	FMOVQ 160(RSP), F6
+	WORD $0x4ea6f484 // fmin v4.4s, v4.4s, v6.4s
+	FMOVQ 192(RSP), F6
+	WORD $0x4e26f4a5 // fmax v5.4s, v5.4s, v6.4s
+	FMOVQ 160(RSP), F6
+	WORD $0x4ea6f4a5 // fmin v5.4s, v5.4s, v6.4s
+	FMOVQ 144(RSP), F6
+	WORD $0x6e26dc46 // fmul v6.4s, v2.4s, v6.4s
+	FMOVQ 144(RSP), F7
+	WORD $0x6e27dc67 // fmul v7.4s, v3.4s, v7.4s
+	FMOVQ 144(RSP), F8
+	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
+	WORD $0x4e2188c6 // frintn v6.4s, v6.4s
+	WORD $0x4e2188e7 // frintn v7.4s, v7.4s
+	WORD $0x4e218908 // frintn v8.4s, v8.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	FMOVQ 112(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	FMOVQ 176(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	FMOVQ 16(RSP), F10
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	FMOVQ 16(RSP), F11
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	FMOVQ 16(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 32(RSP), F14
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 32(RSP), F14
+	WORD $0x4e2ed56b // fadd v11.4s, v11.4s, v14.4s
+	FMOVQ 32(RSP), F14
+	WORD $0x4e2ed58c // fadd v12.4s, v12.4s, v14.4s
+	FMOVQ 32(RSP), F14
+	WORD $0x4e2ed5ad // fadd v13.4s, v13.4s, v14.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 48(RSP), F14
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 48(RSP), F14
+	WORD $0x4e2ed56b // fadd v11.4s, v11.4s, v14.4s
+	FMOVQ 48(RSP), F14
+	WORD $0x4e2ed58c // fadd v12.4s, v12.4s, v14.4s
+	FMOVQ 48(RSP), F14
+	WORD $0x4e2ed5ad // fadd v13.4s, v13.4s, v14.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 64(RSP), F14
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 64(RSP), F14
+	WORD $0x4e2ed56b // fadd v11.4s, v11.4s, v14.4s
+	FMOVQ 64(RSP), F14
+	WORD $0x4e2ed58c // fadd v12.4s, v12.4s, v14.4s
+	FMOVQ 64(RSP), F14
+	WORD $0x4e2ed5ad // fadd v13.4s, v13.4s, v14.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 80(RSP), F14
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 80(RSP), F14
+	WORD $0x4e2ed56b // fadd v11.4s, v11.4s, v14.4s
+	FMOVQ 80(RSP), F14
+	WORD $0x4e2ed58c // fadd v12.4s, v12.4s, v14.4s
+	FMOVQ 80(RSP), F14
+	WORD $0x4e2ed5ad // fadd v13.4s, v13.4s, v14.4s
+	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 96(RSP), F14
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 96(RSP), F14
+	WORD $0x4e2ed56b // fadd v11.4s, v11.4s, v14.4s
+	FMOVQ 96(RSP), F14
+	WORD $0x4e2ed58c // fadd v12.4s, v12.4s, v14.4s
+	FMOVQ 96(RSP), F14
+	WORD $0x4e2ed5ad // fadd v13.4s, v13.4s, v14.4s
+	WORD $0x6e22dc4e // fmul v14.4s, v2.4s, v2.4s
+	WORD $0x6e23dc6f // fmul v15.4s, v3.4s, v3.4s
+	WORD $0x6e24dc90 // fmul v16.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
+	WORD $0x6e2addca // fmul v10.4s, v14.4s, v10.4s
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x4e22d542 // fadd v2.4s, v10.4s, v2.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	FMOVQ 128(RSP), F10
+	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
+	FMOVQ 128(RSP), F10
+	WORD $0x4e2ad463 // fadd v3.4s, v3.4s, v10.4s
+	FMOVQ 128(RSP), F10
+	WORD $0x4e2ad484 // fadd v4.4s, v4.4s, v10.4s
+	FMOVQ 128(RSP), F10
+	WORD $0x4e2ad4a5 // fadd v5.4s, v5.4s, v10.4s
+	MOVW $0x4b4000fe, R22
+	VDUP R22, V10.S4
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4f3f04ca // sshr v10.4s, v6.4s, #1
+	WORD $0x6eaa84c6 // sub v6.4s, v6.4s, v10.4s
+	WORD $0x4f3754c6 // shl v6.4s, v6.4s, #23
+	WORD $0x6e26dc42 // fmul v2.4s, v2.4s, v6.4s
+	WORD $0x4f375546 // shl v6.4s, v10.4s, #23
+	WORD $0x6e26dc42 // fmul v2.4s, v2.4s, v6.4s
+	MOVW $0x4b4000fe, R22
+	VDUP R22, V6.S4
+	WORD $0x4e26d4e6 // fadd v6.4s, v7.4s, v6.4s
+	WORD $0x4f3f04c7 // sshr v7.4s, v6.4s, #1
+	WORD $0x6ea784c6 // sub v6.4s, v6.4s, v7.4s
+	WORD $0x4f3754c6 // shl v6.4s, v6.4s, #23
+	WORD $0x6e26dc63 // fmul v3.4s, v3.4s, v6.4s
+	WORD $0x4f3754e6 // shl v6.4s, v7.4s, #23
+	WORD $0x6e26dc63 // fmul v3.4s, v3.4s, v6.4s
+	MOVW $0x4b4000fe, R22
+	VDUP R22, V6.S4
+	WORD $0x4e26d506 // fadd v6.4s, v8.4s, v6.4s
+	WORD $0x4f3f04c7 // sshr v7.4s, v6.4s, #1
+	WORD $0x6ea784c6 // sub v6.4s, v6.4s, v7.4s
+	WORD $0x4f3754c6 // shl v6.4s, v6.4s, #23
+	WORD $0x6e26dc84 // fmul v4.4s, v4.4s, v6.4s
+	WORD $0x4f3754e6 // shl v6.4s, v7.4s, #23
+	WORD $0x6e26dc84 // fmul v4.4s, v4.4s, v6.4s
+	MOVW $0x4b4000fe, R22
+	VDUP R22, V6.S4
+	WORD $0x4e26d526 // fadd v6.4s, v9.4s, v6.4s
+	WORD $0x4f3f04c7 // sshr v7.4s, v6.4s, #1
+	WORD $0x6ea784c6 // sub v6.4s, v6.4s, v7.4s
+	WORD $0x4f3754c6 // shl v6.4s, v6.4s, #23
+	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
+	WORD $0x4f3754e6 // shl v6.4s, v7.4s, #23
+	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
+	FMOVQ 0(R6), F6
+	WORD $0x6e22dcc2 // fmul v2.4s, v6.4s, v2.4s
+	FMOVQ 16(R6), F6
+	WORD $0x6e23dcc3 // fmul v3.4s, v6.4s, v3.4s
+	FMOVQ 32(R6), F6
+	WORD $0x6e24dcc4 // fmul v4.4s, v6.4s, v4.4s
+	FMOVQ 48(R6), F6
+	WORD $0x6e25dcc5 // fmul v5.4s, v6.4s, v5.4s
+	FMOVQ 0(R0), F6
+	WORD $0x4ea6d442 // fsub v2.4s, v2.4s, v6.4s
+	FMOVQ 16(R0), F6
+	WORD $0x4ea6d463 // fsub v3.4s, v3.4s, v6.4s
+	FMOVQ 32(R0), F6
+	WORD $0x4ea6d484 // fsub v4.4s, v4.4s, v6.4s
+	FMOVQ 48(R0), F6
+	WORD $0x4ea6d4a5 // fsub v5.4s, v5.4s, v6.4s
+	FMOVQ 0(R8), F6
+	FMOVQ 224(RSP), F7
+	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
+	FMOVQ 16(R8), F7
+	FMOVQ 240(RSP), F8
+	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
+	FMOVQ 32(R8), F8
+	FMOVQ 256(RSP), F9
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 48(R8), F9
+	FMOVQ 272(RSP), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	FMOVQ 0(R5), F6
+	WORD $0x6e22dcc2 // fmul v2.4s, v6.4s, v2.4s
+	FMOVQ 16(R5), F6
+	WORD $0x6e23dcc3 // fmul v3.4s, v6.4s, v3.4s
+	FMOVQ 32(R5), F6
+	WORD $0x6e24dcc4 // fmul v4.4s, v6.4s, v4.4s
+	FMOVQ 48(R5), F6
+	WORD $0x6e25dcc5 // fmul v5.4s, v6.4s, v5.4s
+	FMOVQ 0(R0), F6
+	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
+	FMOVQ 16(R0), F6
+	WORD $0x4e23d4c3 // fadd v3.4s, v6.4s, v3.4s
+	FMOVQ 32(R0), F6
+	WORD $0x4e24d4c4 // fadd v4.4s, v6.4s, v4.4s
+	FMOVQ 48(R0), F6
+	WORD $0x4e25d4c5 // fadd v5.4s, v6.4s, v5.4s
+	FMOVQ 0(R9), F6
+	WORD $0x6ea6e446 // fcmgt v6.4s, v2.4s, v6.4s
+	FMOVQ 16(R9), F7
+	WORD $0x6ea7e467 // fcmgt v7.4s, v3.4s, v7.4s
+	FMOVQ 32(R9), F8
+	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
+	FMOVQ 48(R9), F9
+	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
+	FMOVQ 0(R10), F10
+	WORD $0x6ea61d42 // bit v2.16b, v10.16b, v6.16b
+	FMOVQ 16(R10), F10
+	WORD $0x6ea71d43 // bit v3.16b, v10.16b, v7.16b
+	FMOVQ 32(R10), F10
+	WORD $0x6ea81d44 // bit v4.16b, v10.16b, v8.16b
+	FMOVQ 48(R10), F10
+	WORD $0x6ea91d45 // bit v5.16b, v10.16b, v9.16b
+	FMOVQ F2, 0(R0)
+	FMOVQ F3, 16(R0)
+	FMOVQ F4, 32(R0)
+	FMOVQ F5, 48(R0)
+	FMOVQ F0, 0(R2)
+	FMOVQ F0, 0(R4)
+	FMOVQ F0, 16(R2)
+	FMOVQ F0, 16(R4)
+	FMOVQ F0, 32(R2)
+	FMOVQ F0, 32(R4)
+	FMOVQ F0, 48(R2)
+	FMOVQ F0, 48(R4)
+	WORD $0x0e6128c2 // xtn v2.4h, v6.4s
+	WORD $0x4e6128e2 // xtn2 v2.8h, v7.4s
+	WORD $0x0e612903 // xtn v3.4h, v8.4s
+	WORD $0x4e612923 // xtn2 v3.8h, v9.4s
+	WORD $0x0e212842 // xtn v2.8b, v2.8h
+	WORD $0x4e212862 // xtn2 v2.16b, v3.8h
+	FMOVQ 64(R2), F3
+	FMOVQ 80(R2), F4
+	FMOVQ 96(R2), F5
+	FMOVQ 112(R2), F6
+	FMOVQ 64(R1), F7
+	FMOVQ 80(R1), F8
+	FMOVQ 96(R1), F9
+	FMOVQ 112(R1), F10
+	FMOVQ 64(R13), F11
+	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
+	FMOVQ 80(R13), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 96(R13), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 112(R13), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 64(R11), F15
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	FMOVQ 80(R11), F15
+	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
+	FMOVQ 96(R11), F15
+	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
+	FMOVQ 112(R11), F15
+	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 64(R12), F11
+	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
+	FMOVQ 80(R12), F11
+	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
+	FMOVQ 96(R12), F11
+	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
+	FMOVQ 112(R12), F11
+	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ F3, 64(R1)
+	FMOVQ F4, 80(R1)
+	FMOVQ F5, 96(R1)
+	FMOVQ F6, 112(R1)
+	FMOVQ 64(R4), F7
+	FMOVQ 80(R4), F8
+	FMOVQ 96(R4), F9
+	FMOVQ 112(R4), F10
+	FMOVQ 64(R3), F11
+	FMOVQ 80(R3), F12
+	FMOVQ 96(R3), F13
+	FMOVQ 112(R3), F14
+	FMOVQ 64(R19), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 80(R19), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 96(R19), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 112(R19), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 64(R14), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 80(R14), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 96(R14), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 112(R14), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 64(R15), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 80(R15), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 96(R15), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 112(R15), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 64(R3)
+	FMOVQ F8, 80(R3)
+	FMOVQ F9, 96(R3)
+	FMOVQ F10, 112(R3)
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	FMOVQ F3, 288(RSP)
+	WORD $0x4e28d483 // fadd v3.4s, v4.4s, v8.4s
+	FMOVQ F3, 304(RSP)
+	WORD $0x4e29d4a3 // fadd v3.4s, v5.4s, v9.4s
+	FMOVQ F3, 320(RSP)
+	WORD $0x4e2ad4c3 // fadd v3.4s, v6.4s, v10.4s
+	FMOVQ F3, 336(RSP)
+	FMOVQ 64(R0), F3
+	FMOVQ 80(R0), F4
+	FMOVQ 96(R0), F5
+	FMOVQ 112(R0), F6
+	FMOVQ 64(R7), F7
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	FMOVQ 80(R7), F7
+	WORD $0x4ea7d484 // fsub v4.4s, v4.4s, v7.4s
+	FMOVQ 96(R7), F7
+	WORD $0x4ea7d4a5 // fsub v5.4s, v5.4s, v7.4s
+	FMOVQ 112(R7), F7
+	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
+	FMOVQ 208(RSP), F7
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	FMOVQ 208(RSP), F7
+	WORD $0x6e27dc84 // fmul v4.4s, v4.4s, v7.4s
+	FMOVQ 208(RSP), F7
+	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
+	FMOVQ 208(RSP), F7
+	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
+	FMOVQ 192(RSP), F7
+	WORD $0x4e27f463 // fmax v3.4s, v3.4s, v7.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4ea7f463 // fmin v3.4s, v3.4s, v7.4s
+	FMOVQ 192(RSP), F7
+	WORD $0x4e27f484 // fmax v4.4s, v4.4s, v7.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4ea7f484 // fmin v4.4s, v4.4s, v7.4s
+	FMOVQ 192(RSP), F7
+	WORD $0x4e27f4a5 // fmax v5.4s, v5.4s, v7.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4ea7f4a5 // fmin v5.4s, v5.4s, v7.4s
+	FMOVQ 192(RSP), F7
+	WORD $0x4e27f4c6 // fmax v6.4s, v6.4s, v7.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x4ea7f4c6 // fmin v6.4s, v6.4s, v7.4s
+	FMOVQ 144(RSP), F7
+	WORD $0x6e27dc67 // fmul v7.4s, v3.4s, v7.4s
+	FMOVQ 144(RSP), F8
+	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x4e2188e7 // frintn v7.4s, v7.4s
+	WORD $0x4e218908 // frintn v8.4s, v8.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	FMOVQ 176(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	FMOVQ 16(RSP), F11
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	FMOVQ 16(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dc6f // fmul v15.4s, v3.4s, v3.4s
+	WORD $0x6e24dc90 // fmul v16.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd484 // fadd v4.4s, v4.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd4a5 // fadd v5.4s, v5.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4e2bd4c6 // fadd v6.4s, v6.4s, v11.4s
+	MOVW $0x4b4000fe, R22
+	VDUP R22, V11.S4
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4f3f04eb // sshr v11.4s, v7.4s, #1
+	WORD $0x6eab84e7 // sub v7.4s, v7.4s, v11.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	WORD $0x4f375567 // shl v7.4s, v11.4s, #23
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	MOVW $0x4b4000fe, R22
+	VDUP R22, V7.S4
+	WORD $0x4e27d507 // fadd v7.4s, v8.4s, v7.4s
+	WORD $0x4f3f04e8 // sshr v8.4s, v7.4s, #1
+	WORD $0x6ea884e7 // sub v7.4s, v7.4s, v8.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dc84 // fmul v4.4s, v4.4s, v7.4s
+	WORD $0x4f375507 // shl v7.4s, v8.4s, #23
+	WORD $0x6e27dc84 // fmul v4.4s, v4.4s, v7.4s
+	MOVW $0x4b4000fe, R22
+	VDUP R22, V7.S4
+	WORD $0x4e27d527 // fadd v7.4s, v9.4s, v7.4s
+	WORD $0x4f3f04e8 // sshr v8.4s, v7.4s, #1
+	WORD $0x6ea884e7 // sub v7.4s, v7.4s, v8.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
+	WORD $0x4f375507 // shl v7.4s, v8.4s, #23
+	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
+	MOVW $0x4b4000fe, R22
+	VDUP R22, V7.S4
+	WORD $0x4e27d547 // fadd v7.4s, v10.4s, v7.4s
+	WORD $0x4f3f04e8 // sshr v8.4s, v7.4s, #1
+	WORD $0x6ea884e7 // sub v7.4s, v7.4s, v8.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
+	WORD $0x4f375507 // shl v7.4s, v8.4s, #23
+	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
+	FMOVQ 64(R6), F7
+	WORD $0x6e23dce3 // fmul v3.4s, v7.4s, v3.4s
+	FMOVQ 80(R6), F7
+	WORD $0x6e24dce4 // fmul v4.4s, v7.4s, v4.4s
+	FMOVQ 96(R6), F7
+	WORD $0x6e25dce5 // fmul v5.4s, v7.4s, v5.4s
+	FMOVQ 112(R6), F7
+	WORD $0x6e26dce6 // fmul v6.4s, v7.4s, v6.4s
+	FMOVQ 64(R0), F7
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	FMOVQ 80(R0), F7
+	WORD $0x4ea7d484 // fsub v4.4s, v4.4s, v7.4s
+	FMOVQ 96(R0), F7
+	WORD $0x4ea7d4a5 // fsub v5.4s, v5.4s, v7.4s
+	FMOVQ 112(R0), F7
+	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
+	FMOVQ 64(R8), F7
+	FMOVQ 288(RSP), F8
+	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
+	FMOVQ 80(R8), F8
+	FMOVQ 304(RSP), F9
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 96(R8), F9
+	FMOVQ 320(RSP), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 112(R8), F10
+	FMOVQ 336(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	FMOVQ 64(R5), F7
+	WORD $0x6e23dce3 // fmul v3.4s, v7.4s, v3.4s
+	FMOVQ 80(R5), F7
+	WORD $0x6e24dce4 // fmul v4.4s, v7.4s, v4.4s
+	FMOVQ 96(R5), F7
+	WORD $0x6e25dce5 // fmul v5.4s, v7.4s, v5.4s
+	FMOVQ 112(R5), F7
+	WORD $0x6e26dce6 // fmul v6.4s, v7.4s, v6.4s
+	FMOVQ 64(R0), F7
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	FMOVQ 80(R0), F7
+	WORD $0x4e24d4e4 // fadd v4.4s, v7.4s, v4.4s
+	FMOVQ 96(R0), F7
+	WORD $0x4e25d4e5 // fadd v5.4s, v7.4s, v5.4s
+	FMOVQ 112(R0), F7
+	WORD $0x4e26d4e6 // fadd v6.4s, v7.4s, v6.4s
+	FMOVQ 64(R9), F7
+	WORD $0x6ea7e467 // fcmgt v7.4s, v3.4s, v7.4s
+	FMOVQ 80(R9), F8
+	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
+	FMOVQ 96(R9), F9
+	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
+	FMOVQ 112(R9), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 64(R10), F11
+	WORD $0x6ea71d63 // bit v3.16b, v11.16b, v7.16b
+	FMOVQ 80(R10), F11
+	WORD $0x6ea81d64 // bit v4.16b, v11.16b, v8.16b
+	FMOVQ 96(R10), F11
+	WORD $0x6ea91d65 // bit v5.16b, v11.16b, v9.16b
+	FMOVQ 112(R10), F11
+	WORD $0x6eaa1d66 // bit v6.16b, v11.16b, v10.16b
+	FMOVQ F3, 64(R0)
+	FMOVQ F4, 80(R0)
+	FMOVQ F5, 96(R0)
+	FMOVQ F6, 112(R0)
+	FMOVQ F0, 64(R2)
+	FMOVQ F0, 64(R4)
+	FMOVQ F0, 80(R2)
+	FMOVQ F0, 80(R4)
+	FMOVQ F0, 96(R2)
+	FMOVQ F0, 96(R4)
+	FMOVQ F0, 112(R2)
+	FMOVQ F0, 112(R4)
+	WORD $0x0e6128e3 // xtn v3.4h, v7.4s
+	WORD $0x4e612903 // xtn2 v3.8h, v8.4s
+	WORD $0x0e612924 // xtn v4.4h, v9.4s
+	WORD $0x4e612944 // xtn2 v4.8h, v10.4s
+	WORD $0x0e212863 // xtn v3.8b, v3.8h
+	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
+	FMOVQ 128(R2), F4
+	FMOVQ 144(R2), F5
+	FMOVQ 160(R2), F6
+	FMOVQ 176(R2), F7
+	FMOVQ 128(R1), F8
+	FMOVQ 144(R1), F9
+	FMOVQ 160(R1), F10
+	FMOVQ 176(R1), F11
+	FMOVQ 128(R13), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 144(R13), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 160(R13), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 176(R13), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 128(R11), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 144(R11), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 160(R11), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 176(R11), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 128(R12), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 144(R12), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 160(R12), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 176(R12), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F4, 128(R1)
+	FMOVQ F5, 144(R1)
+	FMOVQ F6, 160(R1)
+	FMOVQ F7, 176(R1)
+	FMOVQ 128(R4), F8
+	FMOVQ 144(R4), F9
+	FMOVQ 160(R4), F10
+	FMOVQ 176(R4), F11
+	FMOVQ 128(R3), F12
+	FMOVQ 144(R3), F13
+	FMOVQ 160(R3), F14
+	FMOVQ 176(R3), F15
+	FMOVQ 128(R19), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 144(R19), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 160(R19), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 176(R19), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 128(R14), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 144(R14), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 160(R14), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 176(R14), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 128(R15), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 144(R15), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 160(R15), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 176(R15), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F8, 128(R3)
+	FMOVQ F9, 144(R3)
+	FMOVQ F10, 160(R3)
+	FMOVQ F11, 176(R3)
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	FMOVQ F4, 352(RSP)
+	WORD $0x4e29d4a4 // fadd v4.4s, v5.4s, v9.4s
+	FMOVQ F4, 368(RSP)
+	WORD $0x4e2ad4c4 // fadd v4.4s, v6.4s, v10.4s
+	FMOVQ F4, 384(RSP)
+	WORD $0x4e2bd4e4 // fadd v4.4s, v7.4s, v11.4s
+	FMOVQ F4, 400(RSP)
+	FMOVQ 128(R0), F4
+	FMOVQ 144(R0), F5
+	FMOVQ 160(R0), F6
+	FMOVQ 176(R0), F7
+	FMOVQ 128(R7), F8
+	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
+	FMOVQ 144(R7), F8
+	WORD $0x4ea8d4a5 // fsub v5.4s, v5.4s, v8.4s
+	FMOVQ 160(R7), F8
+	WORD $0x4ea8d4c6 // fsub v6.4s, v6.4s, v8.4s
+	FMOVQ 176(R7), F8
+	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
+	FMOVQ 208(RSP), F8
+	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
+	FMOVQ 208(RSP), F8
+	WORD $0x6e28dca5 // fmul v5.4s, v5.4s, v8.4s
+	FMOVQ 208(RSP), F8
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	FMOVQ 208(RSP), F8
+	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28f484 // fmax v4.4s, v4.4s, v8.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4ea8f484 // fmin v4.4s, v4.4s, v8.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28f4a5 // fmax v5.4s, v5.4s, v8.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4ea8f4a5 // fmin v5.4s, v5.4s, v8.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28f4c6 // fmax v6.4s, v6.4s, v8.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4ea8f4c6 // fmin v6.4s, v6.4s, v8.4s
+	FMOVQ 192(RSP), F8
+	WORD $0x4e28f4e7 // fmax v7.4s, v7.4s, v8.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x4ea8f4e7 // fmin v7.4s, v7.4s, v8.4s
+	FMOVQ 144(RSP), F8
+	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	WORD $0x4e218908 // frintn v8.4s, v8.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	FMOVQ 176(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	FMOVQ 16(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dc90 // fmul v16.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf3 // fmul v19.4s, v7.4s, v7.4s
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4e2cd4a5 // fadd v5.4s, v5.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4e2cd4c6 // fadd v6.4s, v6.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4e2cd4e7 // fadd v7.4s, v7.4s, v12.4s
+	MOVW $0x4b4000fe, R22
+	VDUP R22, V12.S4
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4f3f050c // sshr v12.4s, v8.4s, #1
+	WORD $0x6eac8508 // sub v8.4s, v8.4s, v12.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
+	WORD $0x4f375588 // shl v8.4s, v12.4s, #23
+	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
+	MOVW $0x4b4000fe, R22
+	VDUP R22, V8.S4
+	WORD $0x4e28d528 // fadd v8.4s, v9.4s, v8.4s
+	WORD $0x4f3f0509 // sshr v9.4s, v8.4s, #1
+	WORD $0x6ea98508 // sub v8.4s, v8.4s, v9.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dca5 // fmul v5.4s, v5.4s, v8.4s
+	WORD $0x4f375528 // shl v8.4s, v9.4s, #23
+	WORD $0x6e28dca5 // fmul v5.4s, v5.4s, v8.4s
+	MOVW $0x4b4000fe, R22
+	VDUP R22, V8.S4
+	WORD $0x4e28d548 // fadd v8.4s, v10.4s, v8.4s
+	WORD $0x4f3f0509 // sshr v9.4s, v8.4s, #1
+	WORD $0x6ea98508 // sub v8.4s, v8.4s, v9.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	WORD $0x4f375528 // shl v8.4s, v9.4s, #23
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	MOVW $0x4b4000fe, R22
+	VDUP R22, V8.S4
+	WORD $0x4e28d568 // fadd v8.4s, v11.4s, v8.4s
+	WORD $0x4f3f0509 // sshr v9.4s, v8.4s, #1
+	WORD $0x6ea98508 // sub v8.4s, v8.4s, v9.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
+	WORD $0x4f375528 // shl v8.4s, v9.4s, #23
+	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
+	FMOVQ 128(R6), F8
+	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
+	FMOVQ 144(R6), F8
+	WORD $0x6e25dd05 // fmul v5.4s, v8.4s, v5.4s
+	FMOVQ 160(R6), F8
+	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
+	FMOVQ 176(R6), F8
+	WORD $0x6e27dd07 // fmul v7.4s, v8.4s, v7.4s
+	FMOVQ 128(R0), F8
+	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
+	FMOVQ 144(R0), F8
+	WORD $0x4ea8d4a5 // fsub v5.4s, v5.4s, v8.4s
+	FMOVQ 160(R0), F8
+	WORD $0x4ea8d4c6 // fsub v6.4s, v6.4s, v8.4s
+	FMOVQ 176(R0), F8
+	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
+	FMOVQ 128(R8), F8
+	FMOVQ 352(RSP), F9
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 144(R8), F9
+	FMOVQ 368(RSP), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 160(R8), F10
+	FMOVQ 384(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	FMOVQ 176(R8), F11
+	FMOVQ 400(RSP), F12
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	FMOVQ 128(R5), F8
+	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
+	FMOVQ 144(R5), F8
+	WORD $0x6e25dd05 // fmul v5.4s, v8.4s, v5.4s
+	FMOVQ 160(R5), F8
+	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
+	FMOVQ 176(R5), F8
+	WORD $0x6e27dd07 // fmul v7.4s, v8.4s, v7.4s
+	FMOVQ 128(R0), F8
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	FMOVQ 144(R0), F8
+	WORD $0x4e25d505 // fadd v5.4s, v8.4s, v5.4s
+	FMOVQ 160(R0), F8
+	WORD $0x4e26d506 // fadd v6.4s, v8.4s, v6.4s
+	FMOVQ 176(R0), F8
+	WORD $0x4e27d507 // fadd v7.4s, v8.4s, v7.4s
+	FMOVQ 128(R9), F8
+	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
+	FMOVQ 144(R9), F9
+	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
+	FMOVQ 160(R9), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 176(R9), F11
+	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
+	FMOVQ 128(R10), F12
+	WORD $0x6ea81d84 // bit v4.16b, v12.16b, v8.16b
+	FMOVQ 144(R10), F12
+	WORD $0x6ea91d85 // bit v5.16b, v12.16b, v9.16b
+	FMOVQ 160(R10), F12
+	WORD $0x6eaa1d86 // bit v6.16b, v12.16b, v10.16b
+	FMOVQ 176(R10), F12
+	WORD $0x6eab1d87 // bit v7.16b, v12.16b, v11.16b
+	FMOVQ F4, 128(R0)
+	FMOVQ F5, 144(R0)
+	FMOVQ F6, 160(R0)
+	FMOVQ F7, 176(R0)
+	FMOVQ F0, 128(R2)
+	FMOVQ F0, 128(R4)
+	FMOVQ F0, 144(R2)
+	FMOVQ F0, 144(R4)
+	FMOVQ F0, 160(R2)
+	FMOVQ F0, 160(R4)
+	FMOVQ F0, 176(R2)
+	FMOVQ F0, 176(R4)
+	WORD $0x0e612904 // xtn v4.4h, v8.4s
+	WORD $0x4e612924 // xtn2 v4.8h, v9.4s
+	WORD $0x0e612945 // xtn v5.4h, v10.4s
+	WORD $0x4e612965 // xtn2 v5.8h, v11.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ 192(R2), F5
+	FMOVQ 208(R2), F6
+	FMOVQ 224(R2), F7
+	FMOVQ 240(R2), F8
+	FMOVQ 192(R1), F9
+	FMOVQ 208(R1), F10
+	FMOVQ 224(R1), F11
+	FMOVQ 240(R1), F12
+	FMOVQ 192(R13), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 208(R13), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 224(R13), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 240(R13), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 192(R11), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 208(R11), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 224(R11), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 240(R11), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 192(R12), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 208(R12), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 224(R12), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 240(R12), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F5, 192(R1)
+	FMOVQ F6, 208(R1)
+	FMOVQ F7, 224(R1)
+	FMOVQ F8, 240(R1)
+	FMOVQ 192(R4), F9
+	FMOVQ 208(R4), F10
+	FMOVQ 224(R4), F11
+	FMOVQ 240(R4), F12
+	FMOVQ 192(R3), F13
+	FMOVQ 208(R3), F14
+	FMOVQ 224(R3), F15
+	FMOVQ 240(R3), F16
+	FMOVQ 192(R19), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 208(R19), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 224(R19), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 240(R19), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 192(R14), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 208(R14), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 224(R14), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 240(R14), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 192(R15), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 208(R15), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 224(R15), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 240(R15), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F9, 192(R3)
+	FMOVQ F10, 208(R3)
+	FMOVQ F11, 224(R3)
+	FMOVQ F12, 240(R3)
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	FMOVQ F5, 416(RSP)
+	WORD $0x4e2ad4c5 // fadd v5.4s, v6.4s, v10.4s
+	FMOVQ F5, 432(RSP)
+	WORD $0x4e2bd4e5 // fadd v5.4s, v7.4s, v11.4s
+	FMOVQ F5, 448(RSP)
+	WORD $0x4e2cd505 // fadd v5.4s, v8.4s, v12.4s
+	FMOVQ F5, 464(RSP)
+	FMOVQ 192(R0), F5
+	FMOVQ 208(R0), F6
+	FMOVQ 224(R0), F7
+	FMOVQ 240(R0), F8
+	FMOVQ 192(R7), F9
+	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
+	FMOVQ 208(R7), F9
+	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
+	FMOVQ 224(R7), F9
+	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
+	FMOVQ 240(R7), F9
+	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4a5 // fmax v5.4s, v5.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4a5 // fmin v5.4s, v5.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4c6 // fmax v6.4s, v6.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4c6 // fmin v6.4s, v6.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f4e7 // fmax v7.4s, v7.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f4e7 // fmin v7.4s, v7.4s, v9.4s
+	FMOVQ 192(RSP), F9
+	WORD $0x4e29f508 // fmax v8.4s, v8.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x4ea9f508 // fmin v8.4s, v8.4s, v9.4s
+	FMOVQ 144(RSP), F9
+	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
+	FMOVQ 144(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 112(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 176(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 176(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 176(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 176(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 16(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf3 // fmul v19.4s, v7.4s, v7.4s
+	WORD $0x6e28dd14 // fmul v20.4s, v8.4s, v8.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4e2dd4c6 // fadd v6.4s, v6.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4e2dd4e7 // fadd v7.4s, v7.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4e2dd508 // fadd v8.4s, v8.4s, v13.4s
+	MOVW $0x4b4000fe, R22
+	VDUP R22, V13.S4
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4f3f052d // sshr v13.4s, v9.4s, #1
+	WORD $0x6ead8529 // sub v9.4s, v9.4s, v13.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x4f3755a9 // shl v9.4s, v13.4s, #23
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	MOVW $0x4b4000fe, R22
+	VDUP R22, V9.S4
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
+	MOVW $0x4b4000fe, R22
+	VDUP R22, V9.S4
+	WORD $0x4e29d569 // fadd v9.4s, v11.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	MOVW $0x4b4000fe, R22
+	VDUP R22, V9.S4
+	WORD $0x4e29d589 // fadd v9.4s, v12.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 192(R6), F9
+	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
+	FMOVQ 208(R6), F9
+	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
+	FMOVQ 224(R6), F9
+	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
+	FMOVQ 240(R6), F9
+	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
+	FMOVQ 192(R0), F9
+	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
+	FMOVQ 208(R0), F9
+	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
+	FMOVQ 224(R0), F9
+	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
+	FMOVQ 240(R0), F9
+	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
+	FMOVQ 192(R8), F9
+	FMOVQ 416(RSP), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 208(R8), F10
+	FMOVQ 432(RSP), F11
+	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
+	FMOVQ 224(R8), F11
+	FMOVQ 448(RSP), F12
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	FMOVQ 240(R8), F12
+	FMOVQ 464(RSP), F13
+	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	FMOVQ 192(R5), F9
+	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
+	FMOVQ 208(R5), F9
+	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
+	FMOVQ 224(R5), F9
+	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
+	FMOVQ 240(R5), F9
+	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
+	FMOVQ 192(R0), F9
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 208(R0), F9
+	WORD $0x4e26d526 // fadd v6.4s, v9.4s, v6.4s
+	FMOVQ 224(R0), F9
+	WORD $0x4e27d527 // fadd v7.4s, v9.4s, v7.4s
+	FMOVQ 240(R0), F9
+	WORD $0x4e28d528 // fadd v8.4s, v9.4s, v8.4s
+	FMOVQ 192(R9), F9
+	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
+	FMOVQ 208(R9), F10
+	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
+	FMOVQ 224(R9), F11
+	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
+	FMOVQ 240(R9), F12
+	WORD $0x6eace50c // fcmgt v12.4s, v8.4s, v12.4s
+	FMOVQ 192(R10), F13
+	WORD $0x6ea91da5 // bit v5.16b, v13.16b, v9.16b
+	FMOVQ 208(R10), F13
+	WORD $0x6eaa1da6 // bit v6.16b, v13.16b, v10.16b
+	FMOVQ 224(R10), F13
+	WORD $0x6eab1da7 // bit v7.16b, v13.16b, v11.16b
+	FMOVQ 240(R10), F13
+	WORD $0x6eac1da8 // bit v8.16b, v13.16b, v12.16b
+	FMOVQ F5, 192(R0)
+	FMOVQ F6, 208(R0)
+	FMOVQ F7, 224(R0)
+	FMOVQ F8, 240(R0)
+	FMOVQ F0, 192(R2)
+	FMOVQ F0, 192(R4)
+	FMOVQ F0, 208(R2)
+	FMOVQ F0, 208(R4)
+	FMOVQ F0, 224(R2)
+	FMOVQ F0, 224(R4)
+	FMOVQ F0, 240(R2)
+	FMOVQ F0, 240(R4)
+	WORD $0x0e612925 // xtn v5.4h, v9.4s
+	WORD $0x4e612945 // xtn2 v5.8h, v10.4s
+	WORD $0x0e612966 // xtn v6.4h, v11.4s
+	WORD $0x4e612986 // xtn2 v6.8h, v12.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	WORD $0x4e211c42 // and v2.16b, v2.16b, v1.16b
+	WORD $0x4e211c63 // and v3.16b, v3.16b, v1.16b
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e23bc42 // addp v2.16b, v2.16b, v3.16b
+	WORD $0x4e25bc83 // addp v3.16b, v4.16b, v5.16b
+	WORD $0x4e23bc42 // addp v2.16b, v2.16b, v3.16b
+	WORD $0x4e22bc42 // addp v2.16b, v2.16b, v2.16b
+	FMOVD F2, R22
+	MOVD.P R22, 8(R20)
+	ADD $256, R0
+	ADD $256, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	MOVD kStride+136(FP), R22
+	ADD R22, R5
+	MOVD deltaStride+144(FP), R22
+	ADD R22, R6
+	MOVD rhStride+152(FP), R22
+	ADD R22, R7
+	MOVD resStride+160(FP), R22
+	ADD R22, R8
+	MOVD thrStride+168(FP), R22
+	ADD R22, R9
+	MOVD resetStride+176(FP), R22
+	ADD R22, R10
+	MOVD lT1Stride+184(FP), R22
+	ADD R22, R11
+	MOVD cT1Stride+192(FP), R22
+	ADD R22, R12
+	MOVD bT1Stride+200(FP), R22
+	ADD R22, R13
+	MOVD lT2Stride+208(FP), R22
+	ADD R22, R14
+	MOVD cT2Stride+216(FP), R22
+	ADD R22, R15
+	MOVD bT2Stride+224(FP), R22
+	ADD R22, R19
+	SUBS $1, R21
+	BNE ExponentialTraced2NEON_reciprocal_block
 
 ExponentialTraced2NEON_done:
 	RET
 
-// func exponentialTraced2UniformNEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
-TEXT ·exponentialTraced2UniformNEON(SB), 0, $672-104
+// func exponentialTraced2UniformNEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
+TEXT ·exponentialTraced2UniformNEON(SB), 0, $672-112
 	// 1 scalars held in registers, 23 loaded from the stack where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	VMOVI $0, V0.B16
 	MOVD $0x8040201008040201, R0
@@ -35725,64 +42531,57 @@ TEXT ·exponentialTraced2UniformNEON(SB), 0, $672-104
 	MOVW $0xc2d00000, R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 192(RSP)
-	MOVWU bT1+72(FP), R0
+	MOVWU deltaReciprocal+88(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 208(RSP)
-	MOVWU bT2+84(FP), R0
+	MOVWU bT1+72(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 224(RSP)
-	MOVWU cT1+68(FP), R0
+	MOVWU bT2+84(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 240(RSP)
-	MOVWU cT2+80(FP), R0
+	MOVWU cT1+68(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 256(RSP)
-	MOVWU delta+44(FP), R0
+	MOVWU cT2+80(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 272(RSP)
-	MOVWU k+40(FP), R0
+	MOVWU delta+44(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 288(RSP)
-	MOVWU lT1+64(FP), R0
+	MOVWU k+40(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 304(RSP)
-	MOVWU lT2+76(FP), R0
+	MOVWU lT1+64(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 320(RSP)
-	MOVWU res+52(FP), R0
+	MOVWU lT2+76(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 336(RSP)
-	MOVWU reset+60(FP), R0
+	MOVWU res+52(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 352(RSP)
-	MOVWU rh+48(FP), R0
+	MOVWU reset+60(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 368(RSP)
-	MOVWU thr+56(FP), R0
+	MOVWU rh+48(FP), R0
 	VDUP R0, V2.S4
 	FMOVQ F2, 384(RSP)
-	FMOVS $(1.0), F2
-	FMOVS delta+44(FP), F3
-	FDIVS F3, F2, F2
-	VDUP V2.S[0], V2.S4
+	MOVWU thr+56(FP), R0
+	VDUP R0, V2.S4
 	FMOVQ F2, 400(RSP)
 	MOVD v+0(FP), R0
 	MOVD t1+8(FP), R1
 	MOVD x1+16(FP), R2
 	MOVD t2+24(FP), R3
 	MOVD x2+32(FP), R4
-	MOVD spikes+88(FP), R5
-	MOVD blocks+96(FP), R6
+	MOVD spikes+96(FP), R5
+	MOVD blocks+104(FP), R6
 	CBZ R6, ExponentialTraced2UniformNEON_done
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVWU delta+44(FP), R7
-	TSTW $0x7fffff, R7
-	BNE ExponentialTraced2UniformNEON_block
-	UBFX $23, R7, $8, R7
-	SUB $1, R7
-	CMP $252, R7
-	BHI ExponentialTraced2UniformNEON_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVWU deltaReciprocal+88(FP), R7
+	CBZW R7, ExponentialTraced2UniformNEON_block
 	B ExponentialTraced2UniformNEON_reciprocal_block
 
 ExponentialTraced2UniformNEON_block:
@@ -35794,33 +42593,33 @@ ExponentialTraced2UniformNEON_block:
 	FMOVQ 16(R1), F7
 	FMOVQ 32(R1), F8
 	FMOVQ 48(R1), F9
-	FMOVQ 208(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x4ea6d54a // fsub v10.4s, v10.4s, v6.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
-	FMOVQ 208(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
-	FMOVQ 208(RSP), F13
+	FMOVQ 224(RSP), F13
 	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
-	FMOVQ 304(RSP), F14
+	FMOVQ 320(RSP), F14
 	WORD $0x6e2addca // fmul v10.4s, v14.4s, v10.4s
-	FMOVQ 304(RSP), F14
+	FMOVQ 320(RSP), F14
 	WORD $0x6e2bddcb // fmul v11.4s, v14.4s, v11.4s
-	FMOVQ 304(RSP), F14
+	FMOVQ 320(RSP), F14
 	WORD $0x6e2cddcc // fmul v12.4s, v14.4s, v12.4s
-	FMOVQ 304(RSP), F14
+	FMOVQ 320(RSP), F14
 	WORD $0x6e2dddcd // fmul v13.4s, v14.4s, v13.4s
 	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
 	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
 	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
 	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e22dd42 // fmul v2.4s, v10.4s, v2.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e23dd43 // fmul v3.4s, v10.4s, v3.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e24dd44 // fmul v4.4s, v10.4s, v4.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e25dd45 // fmul v5.4s, v10.4s, v5.4s
 	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
 	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
@@ -35838,33 +42637,33 @@ ExponentialTraced2UniformNEON_block:
 	FMOVQ 16(R3), F11
 	FMOVQ 32(R3), F12
 	FMOVQ 48(R3), F13
-	FMOVQ 224(RSP), F14
+	FMOVQ 240(RSP), F14
 	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
-	FMOVQ 224(RSP), F15
+	FMOVQ 240(RSP), F15
 	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
-	FMOVQ 224(RSP), F16
+	FMOVQ 240(RSP), F16
 	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
-	FMOVQ 224(RSP), F17
+	FMOVQ 240(RSP), F17
 	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
 	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
 	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
 	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
 	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
-	FMOVQ 256(RSP), F14
+	FMOVQ 272(RSP), F14
 	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
-	FMOVQ 256(RSP), F14
+	FMOVQ 272(RSP), F14
 	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
-	FMOVQ 256(RSP), F14
+	FMOVQ 272(RSP), F14
 	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
-	FMOVQ 256(RSP), F14
+	FMOVQ 272(RSP), F14
 	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
 	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
 	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
@@ -35886,21 +42685,21 @@ ExponentialTraced2UniformNEON_block:
 	FMOVQ 16(R0), F3
 	FMOVQ 32(R0), F4
 	FMOVQ 48(R0), F5
-	FMOVQ 368(RSP), F6
+	FMOVQ 384(RSP), F6
 	WORD $0x4ea6d442 // fsub v2.4s, v2.4s, v6.4s
-	FMOVQ 368(RSP), F6
+	FMOVQ 384(RSP), F6
 	WORD $0x4ea6d463 // fsub v3.4s, v3.4s, v6.4s
-	FMOVQ 368(RSP), F6
+	FMOVQ 384(RSP), F6
 	WORD $0x4ea6d484 // fsub v4.4s, v4.4s, v6.4s
-	FMOVQ 368(RSP), F6
+	FMOVQ 384(RSP), F6
 	WORD $0x4ea6d4a5 // fsub v5.4s, v5.4s, v6.4s
-	FMOVQ 272(RSP), F6
+	FMOVQ 288(RSP), F6
 	WORD $0x6e26fc42 // fdiv v2.4s, v2.4s, v6.4s
-	FMOVQ 272(RSP), F6
+	FMOVQ 288(RSP), F6
 	WORD $0x6e26fc63 // fdiv v3.4s, v3.4s, v6.4s
-	FMOVQ 272(RSP), F6
+	FMOVQ 288(RSP), F6
 	WORD $0x6e26fc84 // fdiv v4.4s, v4.4s, v6.4s
-	FMOVQ 272(RSP), F6
+	FMOVQ 288(RSP), F6
 	WORD $0x6e26fca5 // fdiv v5.4s, v5.4s, v6.4s
 	FMOVQ 192(RSP), F6
 	WORD $0x4e26f442 // fmax v2.4s, v2.4s, v6.4s
@@ -36074,13 +42873,13 @@ ExponentialTraced2UniformNEON_block:
 	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
 	WORD $0x4f3754e6 // shl v6.4s, v7.4s, #23
 	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
-	FMOVQ 272(RSP), F6
+	FMOVQ 288(RSP), F6
 	WORD $0x6e22dcc2 // fmul v2.4s, v6.4s, v2.4s
-	FMOVQ 272(RSP), F6
+	FMOVQ 288(RSP), F6
 	WORD $0x6e23dcc3 // fmul v3.4s, v6.4s, v3.4s
-	FMOVQ 272(RSP), F6
+	FMOVQ 288(RSP), F6
 	WORD $0x6e24dcc4 // fmul v4.4s, v6.4s, v4.4s
-	FMOVQ 272(RSP), F6
+	FMOVQ 288(RSP), F6
 	WORD $0x6e25dcc5 // fmul v5.4s, v6.4s, v5.4s
 	FMOVQ 0(R0), F6
 	WORD $0x4ea6d442 // fsub v2.4s, v2.4s, v6.4s
@@ -36090,29 +42889,29 @@ ExponentialTraced2UniformNEON_block:
 	WORD $0x4ea6d484 // fsub v4.4s, v4.4s, v6.4s
 	FMOVQ 48(R0), F6
 	WORD $0x4ea6d4a5 // fsub v5.4s, v5.4s, v6.4s
-	FMOVQ 336(RSP), F6
+	FMOVQ 352(RSP), F6
 	FMOVQ 416(RSP), F7
 	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
-	FMOVQ 336(RSP), F7
+	FMOVQ 352(RSP), F7
 	FMOVQ 432(RSP), F8
 	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
-	FMOVQ 336(RSP), F8
+	FMOVQ 352(RSP), F8
 	FMOVQ 448(RSP), F9
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
-	FMOVQ 336(RSP), F9
+	FMOVQ 352(RSP), F9
 	FMOVQ 464(RSP), F10
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
 	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
 	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
 	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
-	FMOVQ 288(RSP), F6
+	FMOVQ 304(RSP), F6
 	WORD $0x6e22dcc2 // fmul v2.4s, v6.4s, v2.4s
-	FMOVQ 288(RSP), F6
+	FMOVQ 304(RSP), F6
 	WORD $0x6e23dcc3 // fmul v3.4s, v6.4s, v3.4s
-	FMOVQ 288(RSP), F6
+	FMOVQ 304(RSP), F6
 	WORD $0x6e24dcc4 // fmul v4.4s, v6.4s, v4.4s
-	FMOVQ 288(RSP), F6
+	FMOVQ 304(RSP), F6
 	WORD $0x6e25dcc5 // fmul v5.4s, v6.4s, v5.4s
 	FMOVQ 0(R0), F6
 	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
@@ -36122,21 +42921,21 @@ ExponentialTraced2UniformNEON_block:
 	WORD $0x4e24d4c4 // fadd v4.4s, v6.4s, v4.4s
 	FMOVQ 48(R0), F6
 	WORD $0x4e25d4c5 // fadd v5.4s, v6.4s, v5.4s
-	FMOVQ 384(RSP), F6
+	FMOVQ 400(RSP), F6
 	WORD $0x6ea6e446 // fcmgt v6.4s, v2.4s, v6.4s
-	FMOVQ 384(RSP), F7
+	FMOVQ 400(RSP), F7
 	WORD $0x6ea7e467 // fcmgt v7.4s, v3.4s, v7.4s
-	FMOVQ 384(RSP), F8
+	FMOVQ 400(RSP), F8
 	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
-	FMOVQ 384(RSP), F9
+	FMOVQ 400(RSP), F9
 	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
-	FMOVQ 352(RSP), F10
+	FMOVQ 368(RSP), F10
 	WORD $0x6ea61d42 // bit v2.16b, v10.16b, v6.16b
-	FMOVQ 352(RSP), F10
+	FMOVQ 368(RSP), F10
 	WORD $0x6ea71d43 // bit v3.16b, v10.16b, v7.16b
-	FMOVQ 352(RSP), F10
+	FMOVQ 368(RSP), F10
 	WORD $0x6ea81d44 // bit v4.16b, v10.16b, v8.16b
-	FMOVQ 352(RSP), F10
+	FMOVQ 368(RSP), F10
 	WORD $0x6ea91d45 // bit v5.16b, v10.16b, v9.16b
 	FMOVQ F2, 0(R0)
 	FMOVQ F3, 16(R0)
@@ -36164,33 +42963,33 @@ ExponentialTraced2UniformNEON_block:
 	FMOVQ 80(R1), F8
 	FMOVQ 96(R1), F9
 	FMOVQ 112(R1), F10
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
-	FMOVQ 208(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
-	FMOVQ 208(RSP), F13
+	FMOVQ 224(RSP), F13
 	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
-	FMOVQ 208(RSP), F14
+	FMOVQ 224(RSP), F14
 	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
-	FMOVQ 304(RSP), F15
+	FMOVQ 320(RSP), F15
 	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
-	FMOVQ 304(RSP), F15
+	FMOVQ 320(RSP), F15
 	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
-	FMOVQ 304(RSP), F15
+	FMOVQ 320(RSP), F15
 	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
-	FMOVQ 304(RSP), F15
+	FMOVQ 320(RSP), F15
 	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
 	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
 	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
 	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
 	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
 	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
 	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
@@ -36208,33 +43007,33 @@ ExponentialTraced2UniformNEON_block:
 	FMOVQ 80(R3), F12
 	FMOVQ 96(R3), F13
 	FMOVQ 112(R3), F14
-	FMOVQ 224(RSP), F15
+	FMOVQ 240(RSP), F15
 	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
-	FMOVQ 224(RSP), F16
+	FMOVQ 240(RSP), F16
 	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
-	FMOVQ 224(RSP), F17
+	FMOVQ 240(RSP), F17
 	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
-	FMOVQ 320(RSP), F19
+	FMOVQ 336(RSP), F19
 	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
-	FMOVQ 320(RSP), F19
+	FMOVQ 336(RSP), F19
 	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
-	FMOVQ 320(RSP), F19
+	FMOVQ 336(RSP), F19
 	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
-	FMOVQ 320(RSP), F19
+	FMOVQ 336(RSP), F19
 	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
 	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
 	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
 	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
 	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
-	FMOVQ 256(RSP), F15
+	FMOVQ 272(RSP), F15
 	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
-	FMOVQ 256(RSP), F15
+	FMOVQ 272(RSP), F15
 	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
-	FMOVQ 256(RSP), F15
+	FMOVQ 272(RSP), F15
 	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
-	FMOVQ 256(RSP), F15
+	FMOVQ 272(RSP), F15
 	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
 	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
 	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
@@ -36256,21 +43055,21 @@ ExponentialTraced2UniformNEON_block:
 	FMOVQ 80(R0), F4
 	FMOVQ 96(R0), F5
 	FMOVQ 112(R0), F6
-	FMOVQ 368(RSP), F7
+	FMOVQ 384(RSP), F7
 	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
-	FMOVQ 368(RSP), F7
+	FMOVQ 384(RSP), F7
 	WORD $0x4ea7d484 // fsub v4.4s, v4.4s, v7.4s
-	FMOVQ 368(RSP), F7
+	FMOVQ 384(RSP), F7
 	WORD $0x4ea7d4a5 // fsub v5.4s, v5.4s, v7.4s
-	FMOVQ 368(RSP), F7
+	FMOVQ 384(RSP), F7
 	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
-	FMOVQ 272(RSP), F7
+	FMOVQ 288(RSP), F7
 	WORD $0x6e27fc63 // fdiv v3.4s, v3.4s, v7.4s
-	FMOVQ 272(RSP), F7
+	FMOVQ 288(RSP), F7
 	WORD $0x6e27fc84 // fdiv v4.4s, v4.4s, v7.4s
-	FMOVQ 272(RSP), F7
+	FMOVQ 288(RSP), F7
 	WORD $0x6e27fca5 // fdiv v5.4s, v5.4s, v7.4s
-	FMOVQ 272(RSP), F7
+	FMOVQ 288(RSP), F7
 	WORD $0x6e27fcc6 // fdiv v6.4s, v6.4s, v7.4s
 	FMOVQ 192(RSP), F7
 	WORD $0x4e27f463 // fmax v3.4s, v3.4s, v7.4s
@@ -36444,13 +43243,13 @@ ExponentialTraced2UniformNEON_block:
 	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
 	WORD $0x4f375507 // shl v7.4s, v8.4s, #23
 	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
-	FMOVQ 272(RSP), F7
+	FMOVQ 288(RSP), F7
 	WORD $0x6e23dce3 // fmul v3.4s, v7.4s, v3.4s
-	FMOVQ 272(RSP), F7
+	FMOVQ 288(RSP), F7
 	WORD $0x6e24dce4 // fmul v4.4s, v7.4s, v4.4s
-	FMOVQ 272(RSP), F7
+	FMOVQ 288(RSP), F7
 	WORD $0x6e25dce5 // fmul v5.4s, v7.4s, v5.4s
-	FMOVQ 272(RSP), F7
+	FMOVQ 288(RSP), F7
 	WORD $0x6e26dce6 // fmul v6.4s, v7.4s, v6.4s
 	FMOVQ 64(R0), F7
 	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
@@ -36460,29 +43259,29 @@ ExponentialTraced2UniformNEON_block:
 	WORD $0x4ea7d4a5 // fsub v5.4s, v5.4s, v7.4s
 	FMOVQ 112(R0), F7
 	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
-	FMOVQ 336(RSP), F7
+	FMOVQ 352(RSP), F7
 	FMOVQ 480(RSP), F8
 	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
-	FMOVQ 336(RSP), F8
+	FMOVQ 352(RSP), F8
 	FMOVQ 496(RSP), F9
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
-	FMOVQ 336(RSP), F9
+	FMOVQ 352(RSP), F9
 	FMOVQ 512(RSP), F10
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	FMOVQ 528(RSP), F11
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
 	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
 	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
 	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
 	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
-	FMOVQ 288(RSP), F7
+	FMOVQ 304(RSP), F7
 	WORD $0x6e23dce3 // fmul v3.4s, v7.4s, v3.4s
-	FMOVQ 288(RSP), F7
+	FMOVQ 304(RSP), F7
 	WORD $0x6e24dce4 // fmul v4.4s, v7.4s, v4.4s
-	FMOVQ 288(RSP), F7
+	FMOVQ 304(RSP), F7
 	WORD $0x6e25dce5 // fmul v5.4s, v7.4s, v5.4s
-	FMOVQ 288(RSP), F7
+	FMOVQ 304(RSP), F7
 	WORD $0x6e26dce6 // fmul v6.4s, v7.4s, v6.4s
 	FMOVQ 64(R0), F7
 	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
@@ -36492,21 +43291,21 @@ ExponentialTraced2UniformNEON_block:
 	WORD $0x4e25d4e5 // fadd v5.4s, v7.4s, v5.4s
 	FMOVQ 112(R0), F7
 	WORD $0x4e26d4e6 // fadd v6.4s, v7.4s, v6.4s
-	FMOVQ 384(RSP), F7
+	FMOVQ 400(RSP), F7
 	WORD $0x6ea7e467 // fcmgt v7.4s, v3.4s, v7.4s
-	FMOVQ 384(RSP), F8
+	FMOVQ 400(RSP), F8
 	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
-	FMOVQ 384(RSP), F9
+	FMOVQ 400(RSP), F9
 	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
-	FMOVQ 384(RSP), F10
+	FMOVQ 400(RSP), F10
 	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
-	FMOVQ 352(RSP), F11
+	FMOVQ 368(RSP), F11
 	WORD $0x6ea71d63 // bit v3.16b, v11.16b, v7.16b
-	FMOVQ 352(RSP), F11
+	FMOVQ 368(RSP), F11
 	WORD $0x6ea81d64 // bit v4.16b, v11.16b, v8.16b
-	FMOVQ 352(RSP), F11
+	FMOVQ 368(RSP), F11
 	WORD $0x6ea91d65 // bit v5.16b, v11.16b, v9.16b
-	FMOVQ 352(RSP), F11
+	FMOVQ 368(RSP), F11
 	WORD $0x6eaa1d66 // bit v6.16b, v11.16b, v10.16b
 	FMOVQ F3, 64(R0)
 	FMOVQ F4, 80(R0)
@@ -36534,33 +43333,33 @@ ExponentialTraced2UniformNEON_block:
 	FMOVQ 144(R1), F9
 	FMOVQ 160(R1), F10
 	FMOVQ 176(R1), F11
-	FMOVQ 208(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
-	FMOVQ 208(RSP), F13
+	FMOVQ 224(RSP), F13
 	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
-	FMOVQ 208(RSP), F14
+	FMOVQ 224(RSP), F14
 	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
-	FMOVQ 208(RSP), F15
+	FMOVQ 224(RSP), F15
 	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
-	FMOVQ 304(RSP), F16
+	FMOVQ 320(RSP), F16
 	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
-	FMOVQ 304(RSP), F16
+	FMOVQ 320(RSP), F16
 	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
-	FMOVQ 304(RSP), F16
+	FMOVQ 320(RSP), F16
 	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
-	FMOVQ 304(RSP), F16
+	FMOVQ 320(RSP), F16
 	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
 	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
 	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
 	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
 	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
 	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
 	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
@@ -36578,33 +43377,33 @@ ExponentialTraced2UniformNEON_block:
 	FMOVQ 144(R3), F13
 	FMOVQ 160(R3), F14
 	FMOVQ 176(R3), F15
-	FMOVQ 224(RSP), F16
+	FMOVQ 240(RSP), F16
 	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
-	FMOVQ 224(RSP), F17
+	FMOVQ 240(RSP), F17
 	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
-	FMOVQ 224(RSP), F19
+	FMOVQ 240(RSP), F19
 	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
 	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
 	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
 	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
 	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
-	FMOVQ 256(RSP), F16
+	FMOVQ 272(RSP), F16
 	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
-	FMOVQ 256(RSP), F16
+	FMOVQ 272(RSP), F16
 	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
-	FMOVQ 256(RSP), F16
+	FMOVQ 272(RSP), F16
 	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
-	FMOVQ 256(RSP), F16
+	FMOVQ 272(RSP), F16
 	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
 	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
 	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
@@ -36626,21 +43425,21 @@ ExponentialTraced2UniformNEON_block:
 	FMOVQ 144(R0), F5
 	FMOVQ 160(R0), F6
 	FMOVQ 176(R0), F7
-	FMOVQ 368(RSP), F8
+	FMOVQ 384(RSP), F8
 	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
-	FMOVQ 368(RSP), F8
+	FMOVQ 384(RSP), F8
 	WORD $0x4ea8d4a5 // fsub v5.4s, v5.4s, v8.4s
-	FMOVQ 368(RSP), F8
+	FMOVQ 384(RSP), F8
 	WORD $0x4ea8d4c6 // fsub v6.4s, v6.4s, v8.4s
-	FMOVQ 368(RSP), F8
+	FMOVQ 384(RSP), F8
 	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
-	FMOVQ 272(RSP), F8
+	FMOVQ 288(RSP), F8
 	WORD $0x6e28fc84 // fdiv v4.4s, v4.4s, v8.4s
-	FMOVQ 272(RSP), F8
+	FMOVQ 288(RSP), F8
 	WORD $0x6e28fca5 // fdiv v5.4s, v5.4s, v8.4s
-	FMOVQ 272(RSP), F8
+	FMOVQ 288(RSP), F8
 	WORD $0x6e28fcc6 // fdiv v6.4s, v6.4s, v8.4s
-	FMOVQ 272(RSP), F8
+	FMOVQ 288(RSP), F8
 	WORD $0x6e28fce7 // fdiv v7.4s, v7.4s, v8.4s
 	FMOVQ 192(RSP), F8
 	WORD $0x4e28f484 // fmax v4.4s, v4.4s, v8.4s
@@ -36814,13 +43613,13 @@ ExponentialTraced2UniformNEON_block:
 	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
 	WORD $0x4f375528 // shl v8.4s, v9.4s, #23
 	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
-	FMOVQ 272(RSP), F8
+	FMOVQ 288(RSP), F8
 	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
-	FMOVQ 272(RSP), F8
+	FMOVQ 288(RSP), F8
 	WORD $0x6e25dd05 // fmul v5.4s, v8.4s, v5.4s
-	FMOVQ 272(RSP), F8
+	FMOVQ 288(RSP), F8
 	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
-	FMOVQ 272(RSP), F8
+	FMOVQ 288(RSP), F8
 	WORD $0x6e27dd07 // fmul v7.4s, v8.4s, v7.4s
 	FMOVQ 128(R0), F8
 	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
@@ -36830,29 +43629,29 @@ ExponentialTraced2UniformNEON_block:
 	WORD $0x4ea8d4c6 // fsub v6.4s, v6.4s, v8.4s
 	FMOVQ 176(R0), F8
 	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
-	FMOVQ 336(RSP), F8
+	FMOVQ 352(RSP), F8
 	FMOVQ 544(RSP), F9
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
-	FMOVQ 336(RSP), F9
+	FMOVQ 352(RSP), F9
 	FMOVQ 560(RSP), F10
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	FMOVQ 576(RSP), F11
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
-	FMOVQ 336(RSP), F11
+	FMOVQ 352(RSP), F11
 	FMOVQ 592(RSP), F12
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
 	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
 	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
 	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
 	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
-	FMOVQ 288(RSP), F8
+	FMOVQ 304(RSP), F8
 	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
-	FMOVQ 288(RSP), F8
+	FMOVQ 304(RSP), F8
 	WORD $0x6e25dd05 // fmul v5.4s, v8.4s, v5.4s
-	FMOVQ 288(RSP), F8
+	FMOVQ 304(RSP), F8
 	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
-	FMOVQ 288(RSP), F8
+	FMOVQ 304(RSP), F8
 	WORD $0x6e27dd07 // fmul v7.4s, v8.4s, v7.4s
 	FMOVQ 128(R0), F8
 	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
@@ -36862,21 +43661,21 @@ ExponentialTraced2UniformNEON_block:
 	WORD $0x4e26d506 // fadd v6.4s, v8.4s, v6.4s
 	FMOVQ 176(R0), F8
 	WORD $0x4e27d507 // fadd v7.4s, v8.4s, v7.4s
-	FMOVQ 384(RSP), F8
+	FMOVQ 400(RSP), F8
 	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
-	FMOVQ 384(RSP), F9
+	FMOVQ 400(RSP), F9
 	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
-	FMOVQ 384(RSP), F10
+	FMOVQ 400(RSP), F10
 	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
-	FMOVQ 384(RSP), F11
+	FMOVQ 400(RSP), F11
 	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
-	FMOVQ 352(RSP), F12
+	FMOVQ 368(RSP), F12
 	WORD $0x6ea81d84 // bit v4.16b, v12.16b, v8.16b
-	FMOVQ 352(RSP), F12
+	FMOVQ 368(RSP), F12
 	WORD $0x6ea91d85 // bit v5.16b, v12.16b, v9.16b
-	FMOVQ 352(RSP), F12
+	FMOVQ 368(RSP), F12
 	WORD $0x6eaa1d86 // bit v6.16b, v12.16b, v10.16b
-	FMOVQ 352(RSP), F12
+	FMOVQ 368(RSP), F12
 	WORD $0x6eab1d87 // bit v7.16b, v12.16b, v11.16b
 	FMOVQ F4, 128(R0)
 	FMOVQ F5, 144(R0)
@@ -36904,33 +43703,33 @@ ExponentialTraced2UniformNEON_block:
 	FMOVQ 208(R1), F10
 	FMOVQ 224(R1), F11
 	FMOVQ 240(R1), F12
-	FMOVQ 208(RSP), F13
+	FMOVQ 224(RSP), F13
 	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
-	FMOVQ 208(RSP), F14
+	FMOVQ 224(RSP), F14
 	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
-	FMOVQ 208(RSP), F15
+	FMOVQ 224(RSP), F15
 	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
-	FMOVQ 208(RSP), F16
+	FMOVQ 224(RSP), F16
 	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
-	FMOVQ 304(RSP), F17
+	FMOVQ 320(RSP), F17
 	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
-	FMOVQ 304(RSP), F17
+	FMOVQ 320(RSP), F17
 	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
-	FMOVQ 304(RSP), F17
+	FMOVQ 320(RSP), F17
 	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
-	FMOVQ 304(RSP), F17
+	FMOVQ 320(RSP), F17
 	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
 	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
 	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
 	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
 	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
-	FMOVQ 240(RSP), F13
+	FMOVQ 256(RSP), F13
 	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
-	FMOVQ 240(RSP), F13
+	FMOVQ 256(RSP), F13
 	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
-	FMOVQ 240(RSP), F13
+	FMOVQ 256(RSP), F13
 	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
-	FMOVQ 240(RSP), F13
+	FMOVQ 256(RSP), F13
 	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
 	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
 	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
@@ -36948,33 +43747,33 @@ ExponentialTraced2UniformNEON_block:
 	FMOVQ 208(R3), F14
 	FMOVQ 224(R3), F15
 	FMOVQ 240(R3), F16
-	FMOVQ 224(RSP), F17
+	FMOVQ 240(RSP), F17
 	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
-	FMOVQ 224(RSP), F19
+	FMOVQ 240(RSP), F19
 	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
-	FMOVQ 320(RSP), F21
+	FMOVQ 336(RSP), F21
 	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
-	FMOVQ 320(RSP), F21
+	FMOVQ 336(RSP), F21
 	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
-	FMOVQ 320(RSP), F21
+	FMOVQ 336(RSP), F21
 	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
-	FMOVQ 320(RSP), F21
+	FMOVQ 336(RSP), F21
 	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
 	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
 	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
 	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
 	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
 	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
 	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
@@ -36996,21 +43795,21 @@ ExponentialTraced2UniformNEON_block:
 	FMOVQ 208(R0), F6
 	FMOVQ 224(R0), F7
 	FMOVQ 240(R0), F8
-	FMOVQ 368(RSP), F9
+	FMOVQ 384(RSP), F9
 	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
-	FMOVQ 368(RSP), F9
+	FMOVQ 384(RSP), F9
 	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
-	FMOVQ 368(RSP), F9
+	FMOVQ 384(RSP), F9
 	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
-	FMOVQ 368(RSP), F9
+	FMOVQ 384(RSP), F9
 	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x6e29fca5 // fdiv v5.4s, v5.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x6e29fcc6 // fdiv v6.4s, v6.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x6e29fce7 // fdiv v7.4s, v7.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x6e29fd08 // fdiv v8.4s, v8.4s, v9.4s
 	FMOVQ 192(RSP), F9
 	WORD $0x4e29f4a5 // fmax v5.4s, v5.4s, v9.4s
@@ -37184,13 +43983,13 @@ ExponentialTraced2UniformNEON_block:
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
 	FMOVQ 192(R0), F9
 	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
@@ -37200,29 +43999,29 @@ ExponentialTraced2UniformNEON_block:
 	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
 	FMOVQ 240(R0), F9
 	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
-	FMOVQ 336(RSP), F9
+	FMOVQ 352(RSP), F9
 	FMOVQ 608(RSP), F10
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	FMOVQ 624(RSP), F11
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
-	FMOVQ 336(RSP), F11
+	FMOVQ 352(RSP), F11
 	FMOVQ 640(RSP), F12
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	FMOVQ 656(RSP), F13
 	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
 	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
 	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
 	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
 	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
-	FMOVQ 288(RSP), F9
+	FMOVQ 304(RSP), F9
 	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
-	FMOVQ 288(RSP), F9
+	FMOVQ 304(RSP), F9
 	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
-	FMOVQ 288(RSP), F9
+	FMOVQ 304(RSP), F9
 	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
-	FMOVQ 288(RSP), F9
+	FMOVQ 304(RSP), F9
 	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
 	FMOVQ 192(R0), F9
 	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
@@ -37232,21 +44031,21 @@ ExponentialTraced2UniformNEON_block:
 	WORD $0x4e27d527 // fadd v7.4s, v9.4s, v7.4s
 	FMOVQ 240(R0), F9
 	WORD $0x4e28d528 // fadd v8.4s, v9.4s, v8.4s
-	FMOVQ 384(RSP), F9
+	FMOVQ 400(RSP), F9
 	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
-	FMOVQ 384(RSP), F10
+	FMOVQ 400(RSP), F10
 	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
-	FMOVQ 384(RSP), F11
+	FMOVQ 400(RSP), F11
 	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
-	FMOVQ 384(RSP), F12
+	FMOVQ 400(RSP), F12
 	WORD $0x6eace50c // fcmgt v12.4s, v8.4s, v12.4s
-	FMOVQ 352(RSP), F13
+	FMOVQ 368(RSP), F13
 	WORD $0x6ea91da5 // bit v5.16b, v13.16b, v9.16b
-	FMOVQ 352(RSP), F13
+	FMOVQ 368(RSP), F13
 	WORD $0x6eaa1da6 // bit v6.16b, v13.16b, v10.16b
-	FMOVQ 352(RSP), F13
+	FMOVQ 368(RSP), F13
 	WORD $0x6eab1da7 // bit v7.16b, v13.16b, v11.16b
-	FMOVQ 352(RSP), F13
+	FMOVQ 368(RSP), F13
 	WORD $0x6eac1da8 // bit v8.16b, v13.16b, v12.16b
 	FMOVQ F5, 192(R0)
 	FMOVQ F6, 208(R0)
@@ -37294,33 +44093,33 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 16(R1), F7
 	FMOVQ 32(R1), F8
 	FMOVQ 48(R1), F9
-	FMOVQ 208(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x4ea6d54a // fsub v10.4s, v10.4s, v6.4s
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
-	FMOVQ 208(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
-	FMOVQ 208(RSP), F13
+	FMOVQ 224(RSP), F13
 	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
-	FMOVQ 304(RSP), F14
+	FMOVQ 320(RSP), F14
 	WORD $0x6e2addca // fmul v10.4s, v14.4s, v10.4s
-	FMOVQ 304(RSP), F14
+	FMOVQ 320(RSP), F14
 	WORD $0x6e2bddcb // fmul v11.4s, v14.4s, v11.4s
-	FMOVQ 304(RSP), F14
+	FMOVQ 320(RSP), F14
 	WORD $0x6e2cddcc // fmul v12.4s, v14.4s, v12.4s
-	FMOVQ 304(RSP), F14
+	FMOVQ 320(RSP), F14
 	WORD $0x6e2dddcd // fmul v13.4s, v14.4s, v13.4s
 	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
 	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
 	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
 	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e22dd42 // fmul v2.4s, v10.4s, v2.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e23dd43 // fmul v3.4s, v10.4s, v3.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e24dd44 // fmul v4.4s, v10.4s, v4.4s
-	FMOVQ 240(RSP), F10
+	FMOVQ 256(RSP), F10
 	WORD $0x6e25dd45 // fmul v5.4s, v10.4s, v5.4s
 	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
 	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
@@ -37338,33 +44137,33 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 16(R3), F11
 	FMOVQ 32(R3), F12
 	FMOVQ 48(R3), F13
-	FMOVQ 224(RSP), F14
+	FMOVQ 240(RSP), F14
 	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
-	FMOVQ 224(RSP), F15
+	FMOVQ 240(RSP), F15
 	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
-	FMOVQ 224(RSP), F16
+	FMOVQ 240(RSP), F16
 	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
-	FMOVQ 224(RSP), F17
+	FMOVQ 240(RSP), F17
 	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
-	FMOVQ 320(RSP), F18
+	FMOVQ 336(RSP), F18
 	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
 	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
 	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
 	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
 	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
-	FMOVQ 256(RSP), F14
+	FMOVQ 272(RSP), F14
 	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
-	FMOVQ 256(RSP), F14
+	FMOVQ 272(RSP), F14
 	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
-	FMOVQ 256(RSP), F14
+	FMOVQ 272(RSP), F14
 	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
-	FMOVQ 256(RSP), F14
+	FMOVQ 272(RSP), F14
 	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
 	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
 	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
@@ -37386,21 +44185,21 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 16(R0), F3
 	FMOVQ 32(R0), F4
 	FMOVQ 48(R0), F5
-	FMOVQ 368(RSP), F6
+	FMOVQ 384(RSP), F6
 	WORD $0x4ea6d442 // fsub v2.4s, v2.4s, v6.4s
-	FMOVQ 368(RSP), F6
+	FMOVQ 384(RSP), F6
 	WORD $0x4ea6d463 // fsub v3.4s, v3.4s, v6.4s
-	FMOVQ 368(RSP), F6
+	FMOVQ 384(RSP), F6
 	WORD $0x4ea6d484 // fsub v4.4s, v4.4s, v6.4s
-	FMOVQ 368(RSP), F6
+	FMOVQ 384(RSP), F6
 	WORD $0x4ea6d4a5 // fsub v5.4s, v5.4s, v6.4s
-	FMOVQ 400(RSP), F6
+	FMOVQ 208(RSP), F6
 	WORD $0x6e26dc42 // fmul v2.4s, v2.4s, v6.4s
-	FMOVQ 400(RSP), F6
+	FMOVQ 208(RSP), F6
 	WORD $0x6e26dc63 // fmul v3.4s, v3.4s, v6.4s
-	FMOVQ 400(RSP), F6
+	FMOVQ 208(RSP), F6
 	WORD $0x6e26dc84 // fmul v4.4s, v4.4s, v6.4s
-	FMOVQ 400(RSP), F6
+	FMOVQ 208(RSP), F6
 	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
 	FMOVQ 192(RSP), F6
 	WORD $0x4e26f442 // fmax v2.4s, v2.4s, v6.4s
@@ -37574,13 +44373,13 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
 	WORD $0x4f3754e6 // shl v6.4s, v7.4s, #23
 	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
-	FMOVQ 272(RSP), F6
+	FMOVQ 288(RSP), F6
 	WORD $0x6e22dcc2 // fmul v2.4s, v6.4s, v2.4s
-	FMOVQ 272(RSP), F6
+	FMOVQ 288(RSP), F6
 	WORD $0x6e23dcc3 // fmul v3.4s, v6.4s, v3.4s
-	FMOVQ 272(RSP), F6
+	FMOVQ 288(RSP), F6
 	WORD $0x6e24dcc4 // fmul v4.4s, v6.4s, v4.4s
-	FMOVQ 272(RSP), F6
+	FMOVQ 288(RSP), F6
 	WORD $0x6e25dcc5 // fmul v5.4s, v6.4s, v5.4s
 	FMOVQ 0(R0), F6
 	WORD $0x4ea6d442 // fsub v2.4s, v2.4s, v6.4s
@@ -37590,29 +44389,29 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4ea6d484 // fsub v4.4s, v4.4s, v6.4s
 	FMOVQ 48(R0), F6
 	WORD $0x4ea6d4a5 // fsub v5.4s, v5.4s, v6.4s
-	FMOVQ 336(RSP), F6
+	FMOVQ 352(RSP), F6
 	FMOVQ 416(RSP), F7
 	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
-	FMOVQ 336(RSP), F7
+	FMOVQ 352(RSP), F7
 	FMOVQ 432(RSP), F8
 	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
-	FMOVQ 336(RSP), F8
+	FMOVQ 352(RSP), F8
 	FMOVQ 448(RSP), F9
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
-	FMOVQ 336(RSP), F9
+	FMOVQ 352(RSP), F9
 	FMOVQ 464(RSP), F10
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
 	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
 	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
 	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
-	FMOVQ 288(RSP), F6
+	FMOVQ 304(RSP), F6
 	WORD $0x6e22dcc2 // fmul v2.4s, v6.4s, v2.4s
-	FMOVQ 288(RSP), F6
+	FMOVQ 304(RSP), F6
 	WORD $0x6e23dcc3 // fmul v3.4s, v6.4s, v3.4s
-	FMOVQ 288(RSP), F6
+	FMOVQ 304(RSP), F6
 	WORD $0x6e24dcc4 // fmul v4.4s, v6.4s, v4.4s
-	FMOVQ 288(RSP), F6
+	FMOVQ 304(RSP), F6
 	WORD $0x6e25dcc5 // fmul v5.4s, v6.4s, v5.4s
 	FMOVQ 0(R0), F6
 	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
@@ -37622,21 +44421,21 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e24d4c4 // fadd v4.4s, v6.4s, v4.4s
 	FMOVQ 48(R0), F6
 	WORD $0x4e25d4c5 // fadd v5.4s, v6.4s, v5.4s
-	FMOVQ 384(RSP), F6
+	FMOVQ 400(RSP), F6
 	WORD $0x6ea6e446 // fcmgt v6.4s, v2.4s, v6.4s
-	FMOVQ 384(RSP), F7
+	FMOVQ 400(RSP), F7
 	WORD $0x6ea7e467 // fcmgt v7.4s, v3.4s, v7.4s
-	FMOVQ 384(RSP), F8
+	FMOVQ 400(RSP), F8
 	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
-	FMOVQ 384(RSP), F9
+	FMOVQ 400(RSP), F9
 	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
-	FMOVQ 352(RSP), F10
+	FMOVQ 368(RSP), F10
 	WORD $0x6ea61d42 // bit v2.16b, v10.16b, v6.16b
-	FMOVQ 352(RSP), F10
+	FMOVQ 368(RSP), F10
 	WORD $0x6ea71d43 // bit v3.16b, v10.16b, v7.16b
-	FMOVQ 352(RSP), F10
+	FMOVQ 368(RSP), F10
 	WORD $0x6ea81d44 // bit v4.16b, v10.16b, v8.16b
-	FMOVQ 352(RSP), F10
+	FMOVQ 368(RSP), F10
 	WORD $0x6ea91d45 // bit v5.16b, v10.16b, v9.16b
 	FMOVQ F2, 0(R0)
 	FMOVQ F3, 16(R0)
@@ -37664,33 +44463,33 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 80(R1), F8
 	FMOVQ 96(R1), F9
 	FMOVQ 112(R1), F10
-	FMOVQ 208(RSP), F11
+	FMOVQ 224(RSP), F11
 	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
-	FMOVQ 208(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
-	FMOVQ 208(RSP), F13
+	FMOVQ 224(RSP), F13
 	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
-	FMOVQ 208(RSP), F14
+	FMOVQ 224(RSP), F14
 	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
-	FMOVQ 304(RSP), F15
+	FMOVQ 320(RSP), F15
 	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
-	FMOVQ 304(RSP), F15
+	FMOVQ 320(RSP), F15
 	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
-	FMOVQ 304(RSP), F15
+	FMOVQ 320(RSP), F15
 	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
-	FMOVQ 304(RSP), F15
+	FMOVQ 320(RSP), F15
 	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
 	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
 	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
 	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
 	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
-	FMOVQ 240(RSP), F11
+	FMOVQ 256(RSP), F11
 	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
 	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
 	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
@@ -37708,33 +44507,33 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 80(R3), F12
 	FMOVQ 96(R3), F13
 	FMOVQ 112(R3), F14
-	FMOVQ 224(RSP), F15
+	FMOVQ 240(RSP), F15
 	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
-	FMOVQ 224(RSP), F16
+	FMOVQ 240(RSP), F16
 	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
-	FMOVQ 224(RSP), F17
+	FMOVQ 240(RSP), F17
 	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
-	FMOVQ 320(RSP), F19
+	FMOVQ 336(RSP), F19
 	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
-	FMOVQ 320(RSP), F19
+	FMOVQ 336(RSP), F19
 	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
-	FMOVQ 320(RSP), F19
+	FMOVQ 336(RSP), F19
 	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
-	FMOVQ 320(RSP), F19
+	FMOVQ 336(RSP), F19
 	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
 	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
 	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
 	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
 	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
-	FMOVQ 256(RSP), F15
+	FMOVQ 272(RSP), F15
 	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
-	FMOVQ 256(RSP), F15
+	FMOVQ 272(RSP), F15
 	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
-	FMOVQ 256(RSP), F15
+	FMOVQ 272(RSP), F15
 	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
-	FMOVQ 256(RSP), F15
+	FMOVQ 272(RSP), F15
 	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
 	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
 	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
@@ -37756,21 +44555,21 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 80(R0), F4
 	FMOVQ 96(R0), F5
 	FMOVQ 112(R0), F6
-	FMOVQ 368(RSP), F7
+	FMOVQ 384(RSP), F7
 	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
-	FMOVQ 368(RSP), F7
+	FMOVQ 384(RSP), F7
 	WORD $0x4ea7d484 // fsub v4.4s, v4.4s, v7.4s
-	FMOVQ 368(RSP), F7
+	FMOVQ 384(RSP), F7
 	WORD $0x4ea7d4a5 // fsub v5.4s, v5.4s, v7.4s
-	FMOVQ 368(RSP), F7
+	FMOVQ 384(RSP), F7
 	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
-	FMOVQ 400(RSP), F7
+	FMOVQ 208(RSP), F7
 	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
-	FMOVQ 400(RSP), F7
+	FMOVQ 208(RSP), F7
 	WORD $0x6e27dc84 // fmul v4.4s, v4.4s, v7.4s
-	FMOVQ 400(RSP), F7
+	FMOVQ 208(RSP), F7
 	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
-	FMOVQ 400(RSP), F7
+	FMOVQ 208(RSP), F7
 	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
 	FMOVQ 192(RSP), F7
 	WORD $0x4e27f463 // fmax v3.4s, v3.4s, v7.4s
@@ -37944,13 +44743,13 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
 	WORD $0x4f375507 // shl v7.4s, v8.4s, #23
 	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
-	FMOVQ 272(RSP), F7
+	FMOVQ 288(RSP), F7
 	WORD $0x6e23dce3 // fmul v3.4s, v7.4s, v3.4s
-	FMOVQ 272(RSP), F7
+	FMOVQ 288(RSP), F7
 	WORD $0x6e24dce4 // fmul v4.4s, v7.4s, v4.4s
-	FMOVQ 272(RSP), F7
+	FMOVQ 288(RSP), F7
 	WORD $0x6e25dce5 // fmul v5.4s, v7.4s, v5.4s
-	FMOVQ 272(RSP), F7
+	FMOVQ 288(RSP), F7
 	WORD $0x6e26dce6 // fmul v6.4s, v7.4s, v6.4s
 	FMOVQ 64(R0), F7
 	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
@@ -37960,29 +44759,29 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4ea7d4a5 // fsub v5.4s, v5.4s, v7.4s
 	FMOVQ 112(R0), F7
 	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
-	FMOVQ 336(RSP), F7
+	FMOVQ 352(RSP), F7
 	FMOVQ 480(RSP), F8
 	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
-	FMOVQ 336(RSP), F8
+	FMOVQ 352(RSP), F8
 	FMOVQ 496(RSP), F9
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
-	FMOVQ 336(RSP), F9
+	FMOVQ 352(RSP), F9
 	FMOVQ 512(RSP), F10
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	FMOVQ 528(RSP), F11
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
 	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
 	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
 	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
 	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
-	FMOVQ 288(RSP), F7
+	FMOVQ 304(RSP), F7
 	WORD $0x6e23dce3 // fmul v3.4s, v7.4s, v3.4s
-	FMOVQ 288(RSP), F7
+	FMOVQ 304(RSP), F7
 	WORD $0x6e24dce4 // fmul v4.4s, v7.4s, v4.4s
-	FMOVQ 288(RSP), F7
+	FMOVQ 304(RSP), F7
 	WORD $0x6e25dce5 // fmul v5.4s, v7.4s, v5.4s
-	FMOVQ 288(RSP), F7
+	FMOVQ 304(RSP), F7
 	WORD $0x6e26dce6 // fmul v6.4s, v7.4s, v6.4s
 	FMOVQ 64(R0), F7
 	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
@@ -37992,21 +44791,21 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e25d4e5 // fadd v5.4s, v7.4s, v5.4s
 	FMOVQ 112(R0), F7
 	WORD $0x4e26d4e6 // fadd v6.4s, v7.4s, v6.4s
-	FMOVQ 384(RSP), F7
+	FMOVQ 400(RSP), F7
 	WORD $0x6ea7e467 // fcmgt v7.4s, v3.4s, v7.4s
-	FMOVQ 384(RSP), F8
+	FMOVQ 400(RSP), F8
 	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
-	FMOVQ 384(RSP), F9
+	FMOVQ 400(RSP), F9
 	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
-	FMOVQ 384(RSP), F10
+	FMOVQ 400(RSP), F10
 	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
-	FMOVQ 352(RSP), F11
+	FMOVQ 368(RSP), F11
 	WORD $0x6ea71d63 // bit v3.16b, v11.16b, v7.16b
-	FMOVQ 352(RSP), F11
+	FMOVQ 368(RSP), F11
 	WORD $0x6ea81d64 // bit v4.16b, v11.16b, v8.16b
-	FMOVQ 352(RSP), F11
+	FMOVQ 368(RSP), F11
 	WORD $0x6ea91d65 // bit v5.16b, v11.16b, v9.16b
-	FMOVQ 352(RSP), F11
+	FMOVQ 368(RSP), F11
 	WORD $0x6eaa1d66 // bit v6.16b, v11.16b, v10.16b
 	FMOVQ F3, 64(R0)
 	FMOVQ F4, 80(R0)
@@ -38034,33 +44833,33 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 144(R1), F9
 	FMOVQ 160(R1), F10
 	FMOVQ 176(R1), F11
-	FMOVQ 208(RSP), F12
+	FMOVQ 224(RSP), F12
 	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
-	FMOVQ 208(RSP), F13
+	FMOVQ 224(RSP), F13
 	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
-	FMOVQ 208(RSP), F14
+	FMOVQ 224(RSP), F14
 	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
-	FMOVQ 208(RSP), F15
+	FMOVQ 224(RSP), F15
 	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
-	FMOVQ 304(RSP), F16
+	FMOVQ 320(RSP), F16
 	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
-	FMOVQ 304(RSP), F16
+	FMOVQ 320(RSP), F16
 	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
-	FMOVQ 304(RSP), F16
+	FMOVQ 320(RSP), F16
 	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
-	FMOVQ 304(RSP), F16
+	FMOVQ 320(RSP), F16
 	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
 	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
 	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
 	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
 	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
-	FMOVQ 240(RSP), F12
+	FMOVQ 256(RSP), F12
 	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
 	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
 	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
@@ -38078,33 +44877,33 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 144(R3), F13
 	FMOVQ 160(R3), F14
 	FMOVQ 176(R3), F15
-	FMOVQ 224(RSP), F16
+	FMOVQ 240(RSP), F16
 	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
-	FMOVQ 224(RSP), F17
+	FMOVQ 240(RSP), F17
 	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
-	FMOVQ 224(RSP), F19
+	FMOVQ 240(RSP), F19
 	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
-	FMOVQ 320(RSP), F20
+	FMOVQ 336(RSP), F20
 	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
 	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
 	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
 	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
 	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
-	FMOVQ 256(RSP), F16
+	FMOVQ 272(RSP), F16
 	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
-	FMOVQ 256(RSP), F16
+	FMOVQ 272(RSP), F16
 	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
-	FMOVQ 256(RSP), F16
+	FMOVQ 272(RSP), F16
 	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
-	FMOVQ 256(RSP), F16
+	FMOVQ 272(RSP), F16
 	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
 	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
 	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
@@ -38126,21 +44925,21 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 144(R0), F5
 	FMOVQ 160(R0), F6
 	FMOVQ 176(R0), F7
-	FMOVQ 368(RSP), F8
+	FMOVQ 384(RSP), F8
 	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
-	FMOVQ 368(RSP), F8
+	FMOVQ 384(RSP), F8
 	WORD $0x4ea8d4a5 // fsub v5.4s, v5.4s, v8.4s
-	FMOVQ 368(RSP), F8
+	FMOVQ 384(RSP), F8
 	WORD $0x4ea8d4c6 // fsub v6.4s, v6.4s, v8.4s
-	FMOVQ 368(RSP), F8
+	FMOVQ 384(RSP), F8
 	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
-	FMOVQ 400(RSP), F8
+	FMOVQ 208(RSP), F8
 	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
-	FMOVQ 400(RSP), F8
+	FMOVQ 208(RSP), F8
 	WORD $0x6e28dca5 // fmul v5.4s, v5.4s, v8.4s
-	FMOVQ 400(RSP), F8
+	FMOVQ 208(RSP), F8
 	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
-	FMOVQ 400(RSP), F8
+	FMOVQ 208(RSP), F8
 	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
 	FMOVQ 192(RSP), F8
 	WORD $0x4e28f484 // fmax v4.4s, v4.4s, v8.4s
@@ -38314,13 +45113,13 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
 	WORD $0x4f375528 // shl v8.4s, v9.4s, #23
 	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
-	FMOVQ 272(RSP), F8
+	FMOVQ 288(RSP), F8
 	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
-	FMOVQ 272(RSP), F8
+	FMOVQ 288(RSP), F8
 	WORD $0x6e25dd05 // fmul v5.4s, v8.4s, v5.4s
-	FMOVQ 272(RSP), F8
+	FMOVQ 288(RSP), F8
 	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
-	FMOVQ 272(RSP), F8
+	FMOVQ 288(RSP), F8
 	WORD $0x6e27dd07 // fmul v7.4s, v8.4s, v7.4s
 	FMOVQ 128(R0), F8
 	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
@@ -38330,29 +45129,29 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4ea8d4c6 // fsub v6.4s, v6.4s, v8.4s
 	FMOVQ 176(R0), F8
 	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
-	FMOVQ 336(RSP), F8
+	FMOVQ 352(RSP), F8
 	FMOVQ 544(RSP), F9
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
-	FMOVQ 336(RSP), F9
+	FMOVQ 352(RSP), F9
 	FMOVQ 560(RSP), F10
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	FMOVQ 576(RSP), F11
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
-	FMOVQ 336(RSP), F11
+	FMOVQ 352(RSP), F11
 	FMOVQ 592(RSP), F12
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
 	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
 	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
 	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
 	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
-	FMOVQ 288(RSP), F8
+	FMOVQ 304(RSP), F8
 	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
-	FMOVQ 288(RSP), F8
+	FMOVQ 304(RSP), F8
 	WORD $0x6e25dd05 // fmul v5.4s, v8.4s, v5.4s
-	FMOVQ 288(RSP), F8
+	FMOVQ 304(RSP), F8
 	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
-	FMOVQ 288(RSP), F8
+	FMOVQ 304(RSP), F8
 	WORD $0x6e27dd07 // fmul v7.4s, v8.4s, v7.4s
 	FMOVQ 128(R0), F8
 	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
@@ -38362,21 +45161,21 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e26d506 // fadd v6.4s, v8.4s, v6.4s
 	FMOVQ 176(R0), F8
 	WORD $0x4e27d507 // fadd v7.4s, v8.4s, v7.4s
-	FMOVQ 384(RSP), F8
+	FMOVQ 400(RSP), F8
 	WORD $0x6ea8e488 // fcmgt v8.4s, v4.4s, v8.4s
-	FMOVQ 384(RSP), F9
+	FMOVQ 400(RSP), F9
 	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
-	FMOVQ 384(RSP), F10
+	FMOVQ 400(RSP), F10
 	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
-	FMOVQ 384(RSP), F11
+	FMOVQ 400(RSP), F11
 	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
-	FMOVQ 352(RSP), F12
+	FMOVQ 368(RSP), F12
 	WORD $0x6ea81d84 // bit v4.16b, v12.16b, v8.16b
-	FMOVQ 352(RSP), F12
+	FMOVQ 368(RSP), F12
 	WORD $0x6ea91d85 // bit v5.16b, v12.16b, v9.16b
-	FMOVQ 352(RSP), F12
+	FMOVQ 368(RSP), F12
 	WORD $0x6eaa1d86 // bit v6.16b, v12.16b, v10.16b
-	FMOVQ 352(RSP), F12
+	FMOVQ 368(RSP), F12
 	WORD $0x6eab1d87 // bit v7.16b, v12.16b, v11.16b
 	FMOVQ F4, 128(R0)
 	FMOVQ F5, 144(R0)
@@ -38404,33 +45203,33 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 208(R1), F10
 	FMOVQ 224(R1), F11
 	FMOVQ 240(R1), F12
-	FMOVQ 208(RSP), F13
+	FMOVQ 224(RSP), F13
 	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
-	FMOVQ 208(RSP), F14
+	FMOVQ 224(RSP), F14
 	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
-	FMOVQ 208(RSP), F15
+	FMOVQ 224(RSP), F15
 	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
-	FMOVQ 208(RSP), F16
+	FMOVQ 224(RSP), F16
 	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
-	FMOVQ 304(RSP), F17
+	FMOVQ 320(RSP), F17
 	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
-	FMOVQ 304(RSP), F17
+	FMOVQ 320(RSP), F17
 	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
-	FMOVQ 304(RSP), F17
+	FMOVQ 320(RSP), F17
 	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
-	FMOVQ 304(RSP), F17
+	FMOVQ 320(RSP), F17
 	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
 	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
 	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
 	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
 	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
-	FMOVQ 240(RSP), F13
+	FMOVQ 256(RSP), F13
 	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
-	FMOVQ 240(RSP), F13
+	FMOVQ 256(RSP), F13
 	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
-	FMOVQ 240(RSP), F13
+	FMOVQ 256(RSP), F13
 	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
-	FMOVQ 240(RSP), F13
+	FMOVQ 256(RSP), F13
 	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
 	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
 	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
@@ -38448,33 +45247,33 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 208(R3), F14
 	FMOVQ 224(R3), F15
 	FMOVQ 240(R3), F16
-	FMOVQ 224(RSP), F17
+	FMOVQ 240(RSP), F17
 	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
-	FMOVQ 224(RSP), F18
+	FMOVQ 240(RSP), F18
 	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
-	FMOVQ 224(RSP), F19
+	FMOVQ 240(RSP), F19
 	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
-	FMOVQ 224(RSP), F20
+	FMOVQ 240(RSP), F20
 	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
-	FMOVQ 320(RSP), F21
+	FMOVQ 336(RSP), F21
 	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
-	FMOVQ 320(RSP), F21
+	FMOVQ 336(RSP), F21
 	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
-	FMOVQ 320(RSP), F21
+	FMOVQ 336(RSP), F21
 	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
-	FMOVQ 320(RSP), F21
+	FMOVQ 336(RSP), F21
 	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
 	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
 	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
 	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
 	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
-	FMOVQ 256(RSP), F17
+	FMOVQ 272(RSP), F17
 	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
 	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
 	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
@@ -38496,21 +45295,21 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 208(R0), F6
 	FMOVQ 224(R0), F7
 	FMOVQ 240(R0), F8
-	FMOVQ 368(RSP), F9
+	FMOVQ 384(RSP), F9
 	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
-	FMOVQ 368(RSP), F9
+	FMOVQ 384(RSP), F9
 	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
-	FMOVQ 368(RSP), F9
+	FMOVQ 384(RSP), F9
 	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
-	FMOVQ 368(RSP), F9
+	FMOVQ 384(RSP), F9
 	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
-	FMOVQ 400(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
-	FMOVQ 400(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
-	FMOVQ 400(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
-	FMOVQ 400(RSP), F9
+	FMOVQ 208(RSP), F9
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
 	FMOVQ 192(RSP), F9
 	WORD $0x4e29f4a5 // fmax v5.4s, v5.4s, v9.4s
@@ -38684,13 +45483,13 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
-	FMOVQ 272(RSP), F9
+	FMOVQ 288(RSP), F9
 	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
 	FMOVQ 192(R0), F9
 	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
@@ -38700,29 +45499,29 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
 	FMOVQ 240(R0), F9
 	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
-	FMOVQ 336(RSP), F9
+	FMOVQ 352(RSP), F9
 	FMOVQ 608(RSP), F10
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
-	FMOVQ 336(RSP), F10
+	FMOVQ 352(RSP), F10
 	FMOVQ 624(RSP), F11
 	WORD $0x6e2bdd4a // fmul v10.4s, v10.4s, v11.4s
-	FMOVQ 336(RSP), F11
+	FMOVQ 352(RSP), F11
 	FMOVQ 640(RSP), F12
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
-	FMOVQ 336(RSP), F12
+	FMOVQ 352(RSP), F12
 	FMOVQ 656(RSP), F13
 	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
 	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
 	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
 	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
 	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
-	FMOVQ 288(RSP), F9
+	FMOVQ 304(RSP), F9
 	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
-	FMOVQ 288(RSP), F9
+	FMOVQ 304(RSP), F9
 	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
-	FMOVQ 288(RSP), F9
+	FMOVQ 304(RSP), F9
 	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
-	FMOVQ 288(RSP), F9
+	FMOVQ 304(RSP), F9
 	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
 	FMOVQ 192(R0), F9
 	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
@@ -38732,21 +45531,21 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e27d527 // fadd v7.4s, v9.4s, v7.4s
 	FMOVQ 240(R0), F9
 	WORD $0x4e28d528 // fadd v8.4s, v9.4s, v8.4s
-	FMOVQ 384(RSP), F9
+	FMOVQ 400(RSP), F9
 	WORD $0x6ea9e4a9 // fcmgt v9.4s, v5.4s, v9.4s
-	FMOVQ 384(RSP), F10
+	FMOVQ 400(RSP), F10
 	WORD $0x6eaae4ca // fcmgt v10.4s, v6.4s, v10.4s
-	FMOVQ 384(RSP), F11
+	FMOVQ 400(RSP), F11
 	WORD $0x6eabe4eb // fcmgt v11.4s, v7.4s, v11.4s
-	FMOVQ 384(RSP), F12
+	FMOVQ 400(RSP), F12
 	WORD $0x6eace50c // fcmgt v12.4s, v8.4s, v12.4s
-	FMOVQ 352(RSP), F13
+	FMOVQ 368(RSP), F13
 	WORD $0x6ea91da5 // bit v5.16b, v13.16b, v9.16b
-	FMOVQ 352(RSP), F13
+	FMOVQ 368(RSP), F13
 	WORD $0x6eaa1da6 // bit v6.16b, v13.16b, v10.16b
-	FMOVQ 352(RSP), F13
+	FMOVQ 368(RSP), F13
 	WORD $0x6eab1da7 // bit v7.16b, v13.16b, v11.16b
-	FMOVQ 352(RSP), F13
+	FMOVQ 368(RSP), F13
 	WORD $0x6eac1da8 // bit v8.16b, v13.16b, v12.16b
 	FMOVQ F5, 192(R0)
 	FMOVQ F6, 208(R0)
@@ -38787,8 +45586,8 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 ExponentialTraced2UniformNEON_done:
 	RET
 
-// func refractoryExponentialTraced2NEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int)
-TEXT ·refractoryExponentialTraced2NEON(SB), 0, $480-272
+// func refractoryExponentialTraced2NEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
+TEXT ·refractoryExponentialTraced2NEON(SB), 0, $496-280
 	// 0 scalars held in registers, 12 loaded from the stack where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	VMOVI $0, V0.B16
 	MOVD $0x8040201008040201, R0
@@ -38836,6 +45635,9 @@ TEXT ·refractoryExponentialTraced2NEON(SB), 0, $480-272
 	MOVW $0xc2d00000, R0
 	VDUP R0, V3.S4
 	FMOVQ F3, 208(RSP)
+	MOVWU deltaReciprocal+256(FP), R0
+	VDUP R0, V3.S4
+	FMOVQ F3, 224(RSP)
 	MOVD v+0(FP), R0
 	MOVD r+8(FP), R1
 	MOVD t1+16(FP), R2
@@ -38855,9 +45657,14 @@ TEXT ·refractoryExponentialTraced2NEON(SB), 0, $480-272
 	MOVD lT2+128(FP), R19
 	MOVD cT2+136(FP), R20
 	MOVD bT2+144(FP), R21
-	MOVD spikes+256(FP), R22
-	MOVD blocks+264(FP), R23
+	MOVD spikes+264(FP), R22
+	MOVD blocks+272(FP), R23
 	CBZ R23, RefractoryExponentialTraced2NEON_done
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVWU deltaReciprocal+256(FP), R24
+	CBZW R24, RefractoryExponentialTraced2NEON_block
+	B RefractoryExponentialTraced2NEON_reciprocal_block
 
 RefractoryExponentialTraced2NEON_block:
 	FMOVQ 0(R3), F3
@@ -38949,13 +45756,13 @@ RefractoryExponentialTraced2NEON_block:
 	FMOVQ F9, 32(R4)
 	FMOVQ F10, 48(R4)
 	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
-	FMOVQ F3, 224(RSP)
-	WORD $0x4e28d483 // fadd v3.4s, v4.4s, v8.4s
 	FMOVQ F3, 240(RSP)
-	WORD $0x4e29d4a3 // fadd v3.4s, v5.4s, v9.4s
+	WORD $0x4e28d483 // fadd v3.4s, v4.4s, v8.4s
 	FMOVQ F3, 256(RSP)
-	WORD $0x4e2ad4c3 // fadd v3.4s, v6.4s, v10.4s
+	WORD $0x4e29d4a3 // fadd v3.4s, v5.4s, v9.4s
 	FMOVQ F3, 272(RSP)
+	WORD $0x4e2ad4c3 // fadd v3.4s, v6.4s, v10.4s
+	FMOVQ F3, 288(RSP)
 	FMOVQ 0(R0), F3
 	FMOVQ 16(R0), F4
 	FMOVQ 32(R0), F5
@@ -39185,16 +45992,16 @@ RefractoryExponentialTraced2NEON_block:
 	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
 	WORD $0x6eab354a // cmhi v10.4s, v10.4s, v11.4s
 	FMOVQ 0(R10), F11
-	FMOVQ 224(RSP), F12
+	FMOVQ 240(RSP), F12
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
 	FMOVQ 16(R10), F12
-	FMOVQ 240(RSP), F13
+	FMOVQ 256(RSP), F13
 	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
 	FMOVQ 32(R10), F13
-	FMOVQ 256(RSP), F14
+	FMOVQ 272(RSP), F14
 	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
 	FMOVQ 48(R10), F14
-	FMOVQ 272(RSP), F15
+	FMOVQ 288(RSP), F15
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
 	WORD $0x4e271d6b // and v11.16b, v11.16b, v7.16b
 	WORD $0x4e281d8c // and v12.16b, v12.16b, v8.16b
@@ -39367,13 +46174,13 @@ RefractoryExponentialTraced2NEON_block:
 	FMOVQ F10, 96(R4)
 	FMOVQ F11, 112(R4)
 	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
-	FMOVQ F4, 288(RSP)
-	WORD $0x4e29d4a4 // fadd v4.4s, v5.4s, v9.4s
 	FMOVQ F4, 304(RSP)
-	WORD $0x4e2ad4c4 // fadd v4.4s, v6.4s, v10.4s
+	WORD $0x4e29d4a4 // fadd v4.4s, v5.4s, v9.4s
 	FMOVQ F4, 320(RSP)
-	WORD $0x4e2bd4e4 // fadd v4.4s, v7.4s, v11.4s
+	WORD $0x4e2ad4c4 // fadd v4.4s, v6.4s, v10.4s
 	FMOVQ F4, 336(RSP)
+	WORD $0x4e2bd4e4 // fadd v4.4s, v7.4s, v11.4s
+	FMOVQ F4, 352(RSP)
 	FMOVQ 64(R0), F4
 	FMOVQ 80(R0), F5
 	FMOVQ 96(R0), F6
@@ -39603,16 +46410,16 @@ RefractoryExponentialTraced2NEON_block:
 	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
 	WORD $0x6eac356b // cmhi v11.4s, v11.4s, v12.4s
 	FMOVQ 64(R10), F12
-	FMOVQ 288(RSP), F13
+	FMOVQ 304(RSP), F13
 	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
 	FMOVQ 80(R10), F13
-	FMOVQ 304(RSP), F14
+	FMOVQ 320(RSP), F14
 	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
 	FMOVQ 96(R10), F14
-	FMOVQ 320(RSP), F15
+	FMOVQ 336(RSP), F15
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
 	FMOVQ 112(R10), F15
-	FMOVQ 336(RSP), F16
+	FMOVQ 352(RSP), F16
 	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
 	WORD $0x4e281d8c // and v12.16b, v12.16b, v8.16b
 	WORD $0x4e291dad // and v13.16b, v13.16b, v9.16b
@@ -39785,13 +46592,13 @@ RefractoryExponentialTraced2NEON_block:
 	FMOVQ F11, 160(R4)
 	FMOVQ F12, 176(R4)
 	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
-	FMOVQ F5, 352(RSP)
-	WORD $0x4e2ad4c5 // fadd v5.4s, v6.4s, v10.4s
 	FMOVQ F5, 368(RSP)
-	WORD $0x4e2bd4e5 // fadd v5.4s, v7.4s, v11.4s
+	WORD $0x4e2ad4c5 // fadd v5.4s, v6.4s, v10.4s
 	FMOVQ F5, 384(RSP)
-	WORD $0x4e2cd505 // fadd v5.4s, v8.4s, v12.4s
+	WORD $0x4e2bd4e5 // fadd v5.4s, v7.4s, v11.4s
 	FMOVQ F5, 400(RSP)
+	WORD $0x4e2cd505 // fadd v5.4s, v8.4s, v12.4s
+	FMOVQ F5, 416(RSP)
 	FMOVQ 128(R0), F5
 	FMOVQ 144(R0), F6
 	FMOVQ 160(R0), F7
@@ -40021,16 +46828,16 @@ RefractoryExponentialTraced2NEON_block:
 	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
 	WORD $0x6ead358c // cmhi v12.4s, v12.4s, v13.4s
 	FMOVQ 128(R10), F13
-	FMOVQ 352(RSP), F14
+	FMOVQ 368(RSP), F14
 	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
 	FMOVQ 144(R10), F14
-	FMOVQ 368(RSP), F15
+	FMOVQ 384(RSP), F15
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
 	FMOVQ 160(R10), F15
-	FMOVQ 384(RSP), F16
+	FMOVQ 400(RSP), F16
 	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
 	FMOVQ 176(R10), F16
-	FMOVQ 400(RSP), F17
+	FMOVQ 416(RSP), F17
 	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
 	WORD $0x4e291dad // and v13.16b, v13.16b, v9.16b
 	WORD $0x4e2a1dce // and v14.16b, v14.16b, v10.16b
@@ -40203,13 +47010,13 @@ RefractoryExponentialTraced2NEON_block:
 	FMOVQ F12, 224(R4)
 	FMOVQ F13, 240(R4)
 	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
-	FMOVQ F6, 416(RSP)
-	WORD $0x4e2bd4e6 // fadd v6.4s, v7.4s, v11.4s
 	FMOVQ F6, 432(RSP)
-	WORD $0x4e2cd506 // fadd v6.4s, v8.4s, v12.4s
+	WORD $0x4e2bd4e6 // fadd v6.4s, v7.4s, v11.4s
 	FMOVQ F6, 448(RSP)
-	WORD $0x4e2dd526 // fadd v6.4s, v9.4s, v13.4s
+	WORD $0x4e2cd506 // fadd v6.4s, v8.4s, v12.4s
 	FMOVQ F6, 464(RSP)
+	WORD $0x4e2dd526 // fadd v6.4s, v9.4s, v13.4s
+	FMOVQ F6, 480(RSP)
 	FMOVQ 192(R0), F6
 	FMOVQ 208(R0), F7
 	FMOVQ 224(R0), F8
@@ -40439,16 +47246,16 @@ RefractoryExponentialTraced2NEON_block:
 	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
 	WORD $0x6eae35ad // cmhi v13.4s, v13.4s, v14.4s
 	FMOVQ 192(R10), F14
-	FMOVQ 416(RSP), F15
+	FMOVQ 432(RSP), F15
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
 	FMOVQ 208(R10), F15
-	FMOVQ 432(RSP), F16
+	FMOVQ 448(RSP), F16
 	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
 	FMOVQ 224(R10), F16
-	FMOVQ 448(RSP), F17
+	FMOVQ 464(RSP), F17
 	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
 	FMOVQ 240(R10), F17
-	FMOVQ 464(RSP), F18
+	FMOVQ 480(RSP), F18
 	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
 	WORD $0x4e2a1dce // and v14.16b, v14.16b, v10.16b
 	WORD $0x4e2b1def // and v15.16b, v15.16b, v11.16b
@@ -40576,11 +47383,1730 @@ RefractoryExponentialTraced2NEON_block:
 	ADD R24, R21
 	SUBS $1, R23
 	BNE RefractoryExponentialTraced2NEON_block
+	B RefractoryExponentialTraced2NEON_done
+
+RefractoryExponentialTraced2NEON_reciprocal_block:
+	FMOVQ 0(R3), F3
+	FMOVQ 16(R3), F4
+	FMOVQ 32(R3), F5
+	FMOVQ 48(R3), F6
+	FMOVQ 0(R2), F7
+	FMOVQ 16(R2), F8
+	FMOVQ 32(R2), F9
+	FMOVQ 48(R2), F10
+	FMOVQ 0(R15), F11
+	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
+	FMOVQ 16(R15), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 32(R15), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 48(R15), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 0(R13), F15
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	FMOVQ 16(R13), F15
+	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
+	FMOVQ 32(R13), F15
+	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
+	FMOVQ 48(R13), F15
+	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	FMOVQ 0(R14), F11
+	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
+	FMOVQ 16(R14), F11
+	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
+	FMOVQ 32(R14), F11
+	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
+	FMOVQ 48(R14), F11
+	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ F3, 0(R2)
+	FMOVQ F4, 16(R2)
+	FMOVQ F5, 32(R2)
+	FMOVQ F6, 48(R2)
+	FMOVQ 0(R5), F7
+	FMOVQ 16(R5), F8
+	FMOVQ 32(R5), F9
+	FMOVQ 48(R5), F10
+	FMOVQ 0(R4), F11
+	FMOVQ 16(R4), F12
+	FMOVQ 32(R4), F13
+	FMOVQ 48(R4), F14
+	FMOVQ 0(R21), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 16(R21), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 32(R21), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 48(R21), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 0(R19), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 16(R19), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 32(R19), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 48(R19), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 0(R20), F15
+	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
+	FMOVQ 16(R20), F15
+	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
+	FMOVQ 32(R20), F15
+	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
+	FMOVQ 48(R20), F15
+	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ F7, 0(R4)
+	FMOVQ F8, 16(R4)
+	FMOVQ F9, 32(R4)
+	FMOVQ F10, 48(R4)
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	FMOVQ F3, 240(RSP)
+	WORD $0x4e28d483 // fadd v3.4s, v4.4s, v8.4s
+	FMOVQ F3, 256(RSP)
+	WORD $0x4e29d4a3 // fadd v3.4s, v5.4s, v9.4s
+	FMOVQ F3, 272(RSP)
+	WORD $0x4e2ad4c3 // fadd v3.4s, v6.4s, v10.4s
+	FMOVQ F3, 288(RSP)
+	FMOVQ 0(R0), F3
+	FMOVQ 16(R0), F4
+	FMOVQ 32(R0), F5
+	FMOVQ 48(R0), F6
+	FMOVQ 0(R9), F7
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	FMOVQ 16(R9), F7
+	WORD $0x4ea7d484 // fsub v4.4s, v4.4s, v7.4s
+	FMOVQ 32(R9), F7
+	WORD $0x4ea7d4a5 // fsub v5.4s, v5.4s, v7.4s
+	FMOVQ 48(R9), F7
+	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
+	FMOVQ 224(RSP), F7
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	FMOVQ 224(RSP), F7
+	WORD $0x6e27dc84 // fmul v4.4s, v4.4s, v7.4s
+	FMOVQ 224(RSP), F7
+	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
+	FMOVQ 224(RSP), F7
+	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
+	FMOVQ 208(RSP), F7
+	WORD $0x4e27f463 // fmax v3.4s, v3.4s, v7.4s
+	FMOVQ 176(RSP), F7
+	WORD $0x4ea7f463 // fmin v3.4s, v3.4s, v7.4s
+	FMOVQ 208(RSP), F7
+	WORD $0x4e27f484 // fmax v4.4s, v4.4s, v7.4s
+	FMOVQ 176(RSP), F7
+	WORD $0x4ea7f484 // fmin v4.4s, v4.4s, v7.4s
+	FMOVQ 208(RSP), F7
+	WORD $0x4e27f4a5 // fmax v5.4s, v5.4s, v7.4s
+	FMOVQ 176(RSP), F7
+	WORD $0x4ea7f4a5 // fmin v5.4s, v5.4s, v7.4s
+	FMOVQ 208(RSP), F7
+	WORD $0x4e27f4c6 // fmax v6.4s, v6.4s, v7.4s
+	FMOVQ 176(RSP), F7
+	WORD $0x4ea7f4c6 // fmin v6.4s, v6.4s, v7.4s
+	FMOVQ 160(RSP), F7
+	WORD $0x6e27dc67 // fmul v7.4s, v3.4s, v7.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	WORD $0x4e2188e7 // frintn v7.4s, v7.4s
+	WORD $0x4e218908 // frintn v8.4s, v8.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	FMOVQ 192(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 192(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 192(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 192(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	FMOVQ 32(RSP), F11
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	FMOVQ 32(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 32(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 32(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 48(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 64(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 80(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 96(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x4e2fd58c // fadd v12.4s, v12.4s, v15.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x4e2fd5ad // fadd v13.4s, v13.4s, v15.4s
+	FMOVQ 112(RSP), F15
+	WORD $0x4e2fd5ce // fadd v14.4s, v14.4s, v15.4s
+	WORD $0x6e23dc6f // fmul v15.4s, v3.4s, v3.4s
+	WORD $0x6e24dc90 // fmul v16.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x4e2bd484 // fadd v4.4s, v4.4s, v11.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x4e2bd4a5 // fadd v5.4s, v5.4s, v11.4s
+	FMOVQ 144(RSP), F11
+	WORD $0x4e2bd4c6 // fadd v6.4s, v6.4s, v11.4s
+	MOVW $0x4b4000fe, R24
+	VDUP R24, V11.S4
+	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
+	WORD $0x4f3f04eb // sshr v11.4s, v7.4s, #1
+	WORD $0x6eab84e7 // sub v7.4s, v7.4s, v11.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	WORD $0x4f375567 // shl v7.4s, v11.4s, #23
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	MOVW $0x4b4000fe, R24
+	VDUP R24, V7.S4
+	WORD $0x4e27d507 // fadd v7.4s, v8.4s, v7.4s
+	WORD $0x4f3f04e8 // sshr v8.4s, v7.4s, #1
+	WORD $0x6ea884e7 // sub v7.4s, v7.4s, v8.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dc84 // fmul v4.4s, v4.4s, v7.4s
+	WORD $0x4f375507 // shl v7.4s, v8.4s, #23
+	WORD $0x6e27dc84 // fmul v4.4s, v4.4s, v7.4s
+	MOVW $0x4b4000fe, R24
+	VDUP R24, V7.S4
+	WORD $0x4e27d527 // fadd v7.4s, v9.4s, v7.4s
+	WORD $0x4f3f04e8 // sshr v8.4s, v7.4s, #1
+	WORD $0x6ea884e7 // sub v7.4s, v7.4s, v8.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
+	WORD $0x4f375507 // shl v7.4s, v8.4s, #23
+	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
+	MOVW $0x4b4000fe, R24
+	VDUP R24, V7.S4
+	WORD $0x4e27d547 // fadd v7.4s, v10.4s, v7.4s
+	WORD $0x4f3f04e8 // sshr v8.4s, v7.4s, #1
+	WORD $0x6ea884e7 // sub v7.4s, v7.4s, v8.4s
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
+	WORD $0x4f375507 // shl v7.4s, v8.4s, #23
+	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
+	FMOVQ 0(R8), F7
+	WORD $0x6e23dce3 // fmul v3.4s, v7.4s, v3.4s
+	FMOVQ 16(R8), F7
+	WORD $0x6e24dce4 // fmul v4.4s, v7.4s, v4.4s
+	FMOVQ 32(R8), F7
+	WORD $0x6e25dce5 // fmul v5.4s, v7.4s, v5.4s
+	FMOVQ 48(R8), F7
+	WORD $0x6e26dce6 // fmul v6.4s, v7.4s, v6.4s
+	FMOVQ 0(R0), F7
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	FMOVQ 16(R0), F7
+	WORD $0x4ea7d484 // fsub v4.4s, v4.4s, v7.4s
+	FMOVQ 32(R0), F7
+	WORD $0x4ea7d4a5 // fsub v5.4s, v5.4s, v7.4s
+	FMOVQ 48(R0), F7
+	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
+	FMOVD 0(R1), F7
+	WORD $0x2f10a4e7 // uxtl v7.4s, v7.4h
+	FMOVD 8(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	FMOVD 16(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	FMOVD 24(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 0(R6), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	WORD $0x6eab34e7 // cmhi v7.4s, v7.4s, v11.4s
+	FMOVD 8(R6), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	WORD $0x6eab3508 // cmhi v8.4s, v8.4s, v11.4s
+	FMOVD 16(R6), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	WORD $0x6eab3529 // cmhi v9.4s, v9.4s, v11.4s
+	FMOVD 24(R6), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	WORD $0x6eab354a // cmhi v10.4s, v10.4s, v11.4s
+	FMOVQ 0(R10), F11
+	FMOVQ 240(RSP), F12
+	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
+	FMOVQ 16(R10), F12
+	FMOVQ 256(RSP), F13
+	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
+	FMOVQ 32(R10), F13
+	FMOVQ 272(RSP), F14
+	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
+	FMOVQ 48(R10), F14
+	FMOVQ 288(RSP), F15
+	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
+	WORD $0x4e271d6b // and v11.16b, v11.16b, v7.16b
+	WORD $0x4e281d8c // and v12.16b, v12.16b, v8.16b
+	WORD $0x4e291dad // and v13.16b, v13.16b, v9.16b
+	WORD $0x4e2a1dce // and v14.16b, v14.16b, v10.16b
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	FMOVQ 0(R7), F11
+	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
+	FMOVQ 16(R7), F11
+	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
+	FMOVQ 32(R7), F11
+	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
+	FMOVQ 48(R7), F11
+	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
+	FMOVQ 0(R0), F11
+	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
+	FMOVQ 16(R0), F11
+	WORD $0x4e24d564 // fadd v4.4s, v11.4s, v4.4s
+	FMOVQ 32(R0), F11
+	WORD $0x4e25d565 // fadd v5.4s, v11.4s, v5.4s
+	FMOVQ 48(R0), F11
+	WORD $0x4e26d566 // fadd v6.4s, v11.4s, v6.4s
+	FMOVQ 0(R11), F11
+	WORD $0x6eabe46b // fcmgt v11.4s, v3.4s, v11.4s
+	WORD $0x4e2b1ce7 // and v7.16b, v7.16b, v11.16b
+	FMOVQ 16(R11), F11
+	WORD $0x6eabe48b // fcmgt v11.4s, v4.4s, v11.4s
+	WORD $0x4e2b1d08 // and v8.16b, v8.16b, v11.16b
+	FMOVQ 32(R11), F11
+	WORD $0x6eabe4ab // fcmgt v11.4s, v5.4s, v11.4s
+	WORD $0x4e2b1d29 // and v9.16b, v9.16b, v11.16b
+	FMOVQ 48(R11), F11
+	WORD $0x6eabe4cb // fcmgt v11.4s, v6.4s, v11.4s
+	WORD $0x4e2b1d4a // and v10.16b, v10.16b, v11.16b
+	FMOVQ 0(R12), F11
+	WORD $0x6ea71d63 // bit v3.16b, v11.16b, v7.16b
+	FMOVQ 16(R12), F11
+	WORD $0x6ea81d64 // bit v4.16b, v11.16b, v8.16b
+	FMOVQ 32(R12), F11
+	WORD $0x6ea91d65 // bit v5.16b, v11.16b, v9.16b
+	FMOVQ 48(R12), F11
+	WORD $0x6eaa1d66 // bit v6.16b, v11.16b, v10.16b
+	FMOVQ F3, 0(R0)
+	FMOVQ F4, 16(R0)
+	FMOVQ F5, 32(R0)
+	FMOVQ F6, 48(R0)
+	FMOVD 0(R1), F3
+	WORD $0x2e620c63 // uqadd v3.4h, v3.4h, v2.4h
+	WORD $0x0e6128e4 // xtn v4.4h, v7.4s
+	WORD $0x4e641c63 // bic v3.16b, v3.16b, v4.16b
+	FMOVD F3, 0(R1)
+	FMOVD 8(R1), F3
+	WORD $0x2e620c63 // uqadd v3.4h, v3.4h, v2.4h
+	WORD $0x0e612904 // xtn v4.4h, v8.4s
+	WORD $0x4e641c63 // bic v3.16b, v3.16b, v4.16b
+	FMOVD F3, 8(R1)
+	FMOVD 16(R1), F3
+	WORD $0x2e620c63 // uqadd v3.4h, v3.4h, v2.4h
+	WORD $0x0e612924 // xtn v4.4h, v9.4s
+	WORD $0x4e641c63 // bic v3.16b, v3.16b, v4.16b
+	FMOVD F3, 16(R1)
+	FMOVD 24(R1), F3
+	WORD $0x2e620c63 // uqadd v3.4h, v3.4h, v2.4h
+	WORD $0x0e612944 // xtn v4.4h, v10.4s
+	WORD $0x4e641c63 // bic v3.16b, v3.16b, v4.16b
+	FMOVD F3, 24(R1)
+	FMOVQ F0, 0(R3)
+	FMOVQ F0, 0(R5)
+	FMOVQ F0, 16(R3)
+	FMOVQ F0, 16(R5)
+	FMOVQ F0, 32(R3)
+	FMOVQ F0, 32(R5)
+	FMOVQ F0, 48(R3)
+	FMOVQ F0, 48(R5)
+	WORD $0x0e6128e3 // xtn v3.4h, v7.4s
+	WORD $0x4e612903 // xtn2 v3.8h, v8.4s
+	WORD $0x0e612924 // xtn v4.4h, v9.4s
+	WORD $0x4e612944 // xtn2 v4.8h, v10.4s
+	WORD $0x0e212863 // xtn v3.8b, v3.8h
+	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
+	FMOVQ 64(R3), F4
+	FMOVQ 80(R3), F5
+	FMOVQ 96(R3), F6
+	FMOVQ 112(R3), F7
+	FMOVQ 64(R2), F8
+	FMOVQ 80(R2), F9
+	FMOVQ 96(R2), F10
+	FMOVQ 112(R2), F11
+	FMOVQ 64(R15), F12
+	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
+	FMOVQ 80(R15), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 96(R15), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 112(R15), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 64(R13), F16
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	FMOVQ 80(R13), F16
+	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
+	FMOVQ 96(R13), F16
+	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
+	FMOVQ 112(R13), F16
+	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	FMOVQ 64(R14), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 80(R14), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 96(R14), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 112(R14), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ F4, 64(R2)
+	FMOVQ F5, 80(R2)
+	FMOVQ F6, 96(R2)
+	FMOVQ F7, 112(R2)
+	FMOVQ 64(R5), F8
+	FMOVQ 80(R5), F9
+	FMOVQ 96(R5), F10
+	FMOVQ 112(R5), F11
+	FMOVQ 64(R4), F12
+	FMOVQ 80(R4), F13
+	FMOVQ 96(R4), F14
+	FMOVQ 112(R4), F15
+	FMOVQ 64(R21), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 80(R21), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 96(R21), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 112(R21), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 64(R19), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 80(R19), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 96(R19), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 112(R19), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 64(R20), F16
+	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
+	FMOVQ 80(R20), F16
+	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
+	FMOVQ 96(R20), F16
+	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
+	FMOVQ 112(R20), F16
+	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ F8, 64(R4)
+	FMOVQ F9, 80(R4)
+	FMOVQ F10, 96(R4)
+	FMOVQ F11, 112(R4)
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	FMOVQ F4, 304(RSP)
+	WORD $0x4e29d4a4 // fadd v4.4s, v5.4s, v9.4s
+	FMOVQ F4, 320(RSP)
+	WORD $0x4e2ad4c4 // fadd v4.4s, v6.4s, v10.4s
+	FMOVQ F4, 336(RSP)
+	WORD $0x4e2bd4e4 // fadd v4.4s, v7.4s, v11.4s
+	FMOVQ F4, 352(RSP)
+	FMOVQ 64(R0), F4
+	FMOVQ 80(R0), F5
+	FMOVQ 96(R0), F6
+	FMOVQ 112(R0), F7
+	FMOVQ 64(R9), F8
+	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
+	FMOVQ 80(R9), F8
+	WORD $0x4ea8d4a5 // fsub v5.4s, v5.4s, v8.4s
+	FMOVQ 96(R9), F8
+	WORD $0x4ea8d4c6 // fsub v6.4s, v6.4s, v8.4s
+	FMOVQ 112(R9), F8
+	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
+	FMOVQ 224(RSP), F8
+	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
+	FMOVQ 224(RSP), F8
+	WORD $0x6e28dca5 // fmul v5.4s, v5.4s, v8.4s
+	FMOVQ 224(RSP), F8
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	FMOVQ 224(RSP), F8
+	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
+	FMOVQ 208(RSP), F8
+	WORD $0x4e28f484 // fmax v4.4s, v4.4s, v8.4s
+	FMOVQ 176(RSP), F8
+	WORD $0x4ea8f484 // fmin v4.4s, v4.4s, v8.4s
+	FMOVQ 208(RSP), F8
+	WORD $0x4e28f4a5 // fmax v5.4s, v5.4s, v8.4s
+	FMOVQ 176(RSP), F8
+	WORD $0x4ea8f4a5 // fmin v5.4s, v5.4s, v8.4s
+	FMOVQ 208(RSP), F8
+	WORD $0x4e28f4c6 // fmax v6.4s, v6.4s, v8.4s
+	FMOVQ 176(RSP), F8
+	WORD $0x4ea8f4c6 // fmin v6.4s, v6.4s, v8.4s
+	FMOVQ 208(RSP), F8
+	WORD $0x4e28f4e7 // fmax v7.4s, v7.4s, v8.4s
+	FMOVQ 176(RSP), F8
+	WORD $0x4ea8f4e7 // fmin v7.4s, v7.4s, v8.4s
+	FMOVQ 160(RSP), F8
+	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	WORD $0x4e218908 // frintn v8.4s, v8.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 128(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	FMOVQ 192(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 192(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 192(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 192(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	FMOVQ 32(RSP), F12
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	FMOVQ 32(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 32(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 48(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 64(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 80(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 96(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	FMOVQ 112(RSP), F16
+	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	WORD $0x6e24dc90 // fmul v16.4s, v4.4s, v4.4s
+	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf3 // fmul v19.4s, v7.4s, v7.4s
+	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd4a5 // fadd v5.4s, v5.4s, v12.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd4c6 // fadd v6.4s, v6.4s, v12.4s
+	FMOVQ 144(RSP), F12
+	WORD $0x4e2cd4e7 // fadd v7.4s, v7.4s, v12.4s
+	MOVW $0x4b4000fe, R24
+	VDUP R24, V12.S4
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4f3f050c // sshr v12.4s, v8.4s, #1
+	WORD $0x6eac8508 // sub v8.4s, v8.4s, v12.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
+	WORD $0x4f375588 // shl v8.4s, v12.4s, #23
+	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
+	MOVW $0x4b4000fe, R24
+	VDUP R24, V8.S4
+	WORD $0x4e28d528 // fadd v8.4s, v9.4s, v8.4s
+	WORD $0x4f3f0509 // sshr v9.4s, v8.4s, #1
+	WORD $0x6ea98508 // sub v8.4s, v8.4s, v9.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dca5 // fmul v5.4s, v5.4s, v8.4s
+	WORD $0x4f375528 // shl v8.4s, v9.4s, #23
+	WORD $0x6e28dca5 // fmul v5.4s, v5.4s, v8.4s
+	MOVW $0x4b4000fe, R24
+	VDUP R24, V8.S4
+	WORD $0x4e28d548 // fadd v8.4s, v10.4s, v8.4s
+	WORD $0x4f3f0509 // sshr v9.4s, v8.4s, #1
+	WORD $0x6ea98508 // sub v8.4s, v8.4s, v9.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	WORD $0x4f375528 // shl v8.4s, v9.4s, #23
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	MOVW $0x4b4000fe, R24
+	VDUP R24, V8.S4
+	WORD $0x4e28d568 // fadd v8.4s, v11.4s, v8.4s
+	WORD $0x4f3f0509 // sshr v9.4s, v8.4s, #1
+	WORD $0x6ea98508 // sub v8.4s, v8.4s, v9.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
+	WORD $0x4f375528 // shl v8.4s, v9.4s, #23
+	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
+	FMOVQ 64(R8), F8
+	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
+	FMOVQ 80(R8), F8
+	WORD $0x6e25dd05 // fmul v5.4s, v8.4s, v5.4s
+	FMOVQ 96(R8), F8
+	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
+	FMOVQ 112(R8), F8
+	WORD $0x6e27dd07 // fmul v7.4s, v8.4s, v7.4s
+	FMOVQ 64(R0), F8
+	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
+	FMOVQ 80(R0), F8
+	WORD $0x4ea8d4a5 // fsub v5.4s, v5.4s, v8.4s
+	FMOVQ 96(R0), F8
+	WORD $0x4ea8d4c6 // fsub v6.4s, v6.4s, v8.4s
+	FMOVQ 112(R0), F8
+	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
+	FMOVD 32(R1), F8
+	WORD $0x2f10a508 // uxtl v8.4s, v8.4h
+	FMOVD 40(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	FMOVD 48(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 56(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 32(R6), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac3508 // cmhi v8.4s, v8.4s, v12.4s
+	FMOVD 40(R6), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac3529 // cmhi v9.4s, v9.4s, v12.4s
+	FMOVD 48(R6), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac354a // cmhi v10.4s, v10.4s, v12.4s
+	FMOVD 56(R6), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	WORD $0x6eac356b // cmhi v11.4s, v11.4s, v12.4s
+	FMOVQ 64(R10), F12
+	FMOVQ 304(RSP), F13
+	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
+	FMOVQ 80(R10), F13
+	FMOVQ 320(RSP), F14
+	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
+	FMOVQ 96(R10), F14
+	FMOVQ 336(RSP), F15
+	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
+	FMOVQ 112(R10), F15
+	FMOVQ 352(RSP), F16
+	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
+	WORD $0x4e281d8c // and v12.16b, v12.16b, v8.16b
+	WORD $0x4e291dad // and v13.16b, v13.16b, v9.16b
+	WORD $0x4e2a1dce // and v14.16b, v14.16b, v10.16b
+	WORD $0x4e2b1def // and v15.16b, v15.16b, v11.16b
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	FMOVQ 64(R7), F12
+	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
+	FMOVQ 80(R7), F12
+	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
+	FMOVQ 96(R7), F12
+	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
+	FMOVQ 112(R7), F12
+	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
+	FMOVQ 64(R0), F12
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	FMOVQ 80(R0), F12
+	WORD $0x4e25d585 // fadd v5.4s, v12.4s, v5.4s
+	FMOVQ 96(R0), F12
+	WORD $0x4e26d586 // fadd v6.4s, v12.4s, v6.4s
+	FMOVQ 112(R0), F12
+	WORD $0x4e27d587 // fadd v7.4s, v12.4s, v7.4s
+	FMOVQ 64(R11), F12
+	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
+	WORD $0x4e2c1d08 // and v8.16b, v8.16b, v12.16b
+	FMOVQ 80(R11), F12
+	WORD $0x6eace4ac // fcmgt v12.4s, v5.4s, v12.4s
+	WORD $0x4e2c1d29 // and v9.16b, v9.16b, v12.16b
+	FMOVQ 96(R11), F12
+	WORD $0x6eace4cc // fcmgt v12.4s, v6.4s, v12.4s
+	WORD $0x4e2c1d4a // and v10.16b, v10.16b, v12.16b
+	FMOVQ 112(R11), F12
+	WORD $0x6eace4ec // fcmgt v12.4s, v7.4s, v12.4s
+	WORD $0x4e2c1d6b // and v11.16b, v11.16b, v12.16b
+	FMOVQ 64(R12), F12
+	WORD $0x6ea81d84 // bit v4.16b, v12.16b, v8.16b
+	FMOVQ 80(R12), F12
+	WORD $0x6ea91d85 // bit v5.16b, v12.16b, v9.16b
+	FMOVQ 96(R12), F12
+	WORD $0x6eaa1d86 // bit v6.16b, v12.16b, v10.16b
+	FMOVQ 112(R12), F12
+	WORD $0x6eab1d87 // bit v7.16b, v12.16b, v11.16b
+	FMOVQ F4, 64(R0)
+	FMOVQ F5, 80(R0)
+	FMOVQ F6, 96(R0)
+	FMOVQ F7, 112(R0)
+	FMOVD 32(R1), F4
+	WORD $0x2e620c84 // uqadd v4.4h, v4.4h, v2.4h
+	WORD $0x0e612905 // xtn v5.4h, v8.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 32(R1)
+	FMOVD 40(R1), F4
+	WORD $0x2e620c84 // uqadd v4.4h, v4.4h, v2.4h
+	WORD $0x0e612925 // xtn v5.4h, v9.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 40(R1)
+	FMOVD 48(R1), F4
+	WORD $0x2e620c84 // uqadd v4.4h, v4.4h, v2.4h
+	WORD $0x0e612945 // xtn v5.4h, v10.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 48(R1)
+	FMOVD 56(R1), F4
+	WORD $0x2e620c84 // uqadd v4.4h, v4.4h, v2.4h
+	WORD $0x0e612965 // xtn v5.4h, v11.4s
+	WORD $0x4e651c84 // bic v4.16b, v4.16b, v5.16b
+	FMOVD F4, 56(R1)
+	FMOVQ F0, 64(R3)
+	FMOVQ F0, 64(R5)
+	FMOVQ F0, 80(R3)
+	FMOVQ F0, 80(R5)
+	FMOVQ F0, 96(R3)
+	FMOVQ F0, 96(R5)
+	FMOVQ F0, 112(R3)
+	FMOVQ F0, 112(R5)
+	WORD $0x0e612904 // xtn v4.4h, v8.4s
+	WORD $0x4e612924 // xtn2 v4.8h, v9.4s
+	WORD $0x0e612945 // xtn v5.4h, v10.4s
+	WORD $0x4e612965 // xtn2 v5.8h, v11.4s
+	WORD $0x0e212884 // xtn v4.8b, v4.8h
+	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
+	FMOVQ 128(R3), F5
+	FMOVQ 144(R3), F6
+	FMOVQ 160(R3), F7
+	FMOVQ 176(R3), F8
+	FMOVQ 128(R2), F9
+	FMOVQ 144(R2), F10
+	FMOVQ 160(R2), F11
+	FMOVQ 176(R2), F12
+	FMOVQ 128(R15), F13
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	FMOVQ 144(R15), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 160(R15), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 176(R15), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 128(R13), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 144(R13), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 160(R13), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 176(R13), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 128(R14), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 144(R14), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 160(R14), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 176(R14), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ F5, 128(R2)
+	FMOVQ F6, 144(R2)
+	FMOVQ F7, 160(R2)
+	FMOVQ F8, 176(R2)
+	FMOVQ 128(R5), F9
+	FMOVQ 144(R5), F10
+	FMOVQ 160(R5), F11
+	FMOVQ 176(R5), F12
+	FMOVQ 128(R4), F13
+	FMOVQ 144(R4), F14
+	FMOVQ 160(R4), F15
+	FMOVQ 176(R4), F16
+	FMOVQ 128(R21), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 144(R21), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 160(R21), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 176(R21), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 128(R19), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 144(R19), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 160(R19), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 176(R19), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	FMOVQ 128(R20), F17
+	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
+	FMOVQ 144(R20), F17
+	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
+	FMOVQ 160(R20), F17
+	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
+	FMOVQ 176(R20), F17
+	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ F9, 128(R4)
+	FMOVQ F10, 144(R4)
+	FMOVQ F11, 160(R4)
+	FMOVQ F12, 176(R4)
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	FMOVQ F5, 368(RSP)
+	WORD $0x4e2ad4c5 // fadd v5.4s, v6.4s, v10.4s
+	FMOVQ F5, 384(RSP)
+	WORD $0x4e2bd4e5 // fadd v5.4s, v7.4s, v11.4s
+	FMOVQ F5, 400(RSP)
+	WORD $0x4e2cd505 // fadd v5.4s, v8.4s, v12.4s
+	FMOVQ F5, 416(RSP)
+	FMOVQ 128(R0), F5
+	FMOVQ 144(R0), F6
+	FMOVQ 160(R0), F7
+	FMOVQ 176(R0), F8
+	FMOVQ 128(R9), F9
+	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
+	FMOVQ 144(R9), F9
+	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
+	FMOVQ 160(R9), F9
+	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
+	FMOVQ 176(R9), F9
+	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
+	FMOVQ 224(RSP), F9
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	FMOVQ 224(RSP), F9
+	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
+	FMOVQ 224(RSP), F9
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	FMOVQ 224(RSP), F9
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x4e29f4a5 // fmax v5.4s, v5.4s, v9.4s
+	FMOVQ 176(RSP), F9
+	WORD $0x4ea9f4a5 // fmin v5.4s, v5.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x4e29f4c6 // fmax v6.4s, v6.4s, v9.4s
+	FMOVQ 176(RSP), F9
+	WORD $0x4ea9f4c6 // fmin v6.4s, v6.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x4e29f4e7 // fmax v7.4s, v7.4s, v9.4s
+	FMOVQ 176(RSP), F9
+	WORD $0x4ea9f4e7 // fmin v7.4s, v7.4s, v9.4s
+	FMOVQ 208(RSP), F9
+	WORD $0x4e29f508 // fmax v8.4s, v8.4s, v9.4s
+	FMOVQ 176(RSP), F9
+	WORD $0x4ea9f508 // fmin v8.4s, v8.4s, v9.4s
+	FMOVQ 160(RSP), F9
+	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	WORD $0x4e218929 // frintn v9.4s, v9.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 128(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 128(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 192(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	FMOVQ 192(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 192(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 192(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	FMOVQ 32(RSP), F13
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	FMOVQ 32(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 48(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 64(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 80(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 96(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4e31d5ef // fadd v15.4s, v15.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf3 // fmul v19.4s, v7.4s, v7.4s
+	WORD $0x6e28dd14 // fmul v20.4s, v8.4s, v8.4s
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	FMOVQ 144(RSP), F13
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	FMOVQ 144(RSP), F13
+	WORD $0x4e2dd4c6 // fadd v6.4s, v6.4s, v13.4s
+	FMOVQ 144(RSP), F13
+	WORD $0x4e2dd4e7 // fadd v7.4s, v7.4s, v13.4s
+	FMOVQ 144(RSP), F13
+	WORD $0x4e2dd508 // fadd v8.4s, v8.4s, v13.4s
+	MOVW $0x4b4000fe, R24
+	VDUP R24, V13.S4
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4f3f052d // sshr v13.4s, v9.4s, #1
+	WORD $0x6ead8529 // sub v9.4s, v9.4s, v13.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x4f3755a9 // shl v9.4s, v13.4s, #23
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	MOVW $0x4b4000fe, R24
+	VDUP R24, V9.S4
+	WORD $0x4e29d549 // fadd v9.4s, v10.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
+	MOVW $0x4b4000fe, R24
+	VDUP R24, V9.S4
+	WORD $0x4e29d569 // fadd v9.4s, v11.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	MOVW $0x4b4000fe, R24
+	VDUP R24, V9.S4
+	WORD $0x4e29d589 // fadd v9.4s, v12.4s, v9.4s
+	WORD $0x4f3f052a // sshr v10.4s, v9.4s, #1
+	WORD $0x6eaa8529 // sub v9.4s, v9.4s, v10.4s
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
+	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
+	FMOVQ 128(R8), F9
+	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
+	FMOVQ 144(R8), F9
+	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
+	FMOVQ 160(R8), F9
+	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
+	FMOVQ 176(R8), F9
+	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
+	FMOVQ 128(R0), F9
+	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
+	FMOVQ 144(R0), F9
+	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
+	FMOVQ 160(R0), F9
+	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
+	FMOVQ 176(R0), F9
+	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
+	FMOVD 64(R1), F9
+	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
+	FMOVD 72(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 80(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 88(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 64(R6), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead3529 // cmhi v9.4s, v9.4s, v13.4s
+	FMOVD 72(R6), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead354a // cmhi v10.4s, v10.4s, v13.4s
+	FMOVD 80(R6), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead356b // cmhi v11.4s, v11.4s, v13.4s
+	FMOVD 88(R6), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	WORD $0x6ead358c // cmhi v12.4s, v12.4s, v13.4s
+	FMOVQ 128(R10), F13
+	FMOVQ 368(RSP), F14
+	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
+	FMOVQ 144(R10), F14
+	FMOVQ 384(RSP), F15
+	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
+	FMOVQ 160(R10), F15
+	FMOVQ 400(RSP), F16
+	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
+	FMOVQ 176(R10), F16
+	FMOVQ 416(RSP), F17
+	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
+	WORD $0x4e291dad // and v13.16b, v13.16b, v9.16b
+	WORD $0x4e2a1dce // and v14.16b, v14.16b, v10.16b
+	WORD $0x4e2b1def // and v15.16b, v15.16b, v11.16b
+	WORD $0x4e2c1e10 // and v16.16b, v16.16b, v12.16b
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	FMOVQ 128(R7), F13
+	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
+	FMOVQ 144(R7), F13
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	FMOVQ 160(R7), F13
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	FMOVQ 176(R7), F13
+	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
+	FMOVQ 128(R0), F13
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	FMOVQ 144(R0), F13
+	WORD $0x4e26d5a6 // fadd v6.4s, v13.4s, v6.4s
+	FMOVQ 160(R0), F13
+	WORD $0x4e27d5a7 // fadd v7.4s, v13.4s, v7.4s
+	FMOVQ 176(R0), F13
+	WORD $0x4e28d5a8 // fadd v8.4s, v13.4s, v8.4s
+	FMOVQ 128(R11), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	WORD $0x4e2d1d29 // and v9.16b, v9.16b, v13.16b
+	FMOVQ 144(R11), F13
+	WORD $0x6eade4cd // fcmgt v13.4s, v6.4s, v13.4s
+	WORD $0x4e2d1d4a // and v10.16b, v10.16b, v13.16b
+	FMOVQ 160(R11), F13
+	WORD $0x6eade4ed // fcmgt v13.4s, v7.4s, v13.4s
+	WORD $0x4e2d1d6b // and v11.16b, v11.16b, v13.16b
+	FMOVQ 176(R11), F13
+	WORD $0x6eade50d // fcmgt v13.4s, v8.4s, v13.4s
+	WORD $0x4e2d1d8c // and v12.16b, v12.16b, v13.16b
+	FMOVQ 128(R12), F13
+	WORD $0x6ea91da5 // bit v5.16b, v13.16b, v9.16b
+	FMOVQ 144(R12), F13
+	WORD $0x6eaa1da6 // bit v6.16b, v13.16b, v10.16b
+	FMOVQ 160(R12), F13
+	WORD $0x6eab1da7 // bit v7.16b, v13.16b, v11.16b
+	FMOVQ 176(R12), F13
+	WORD $0x6eac1da8 // bit v8.16b, v13.16b, v12.16b
+	FMOVQ F5, 128(R0)
+	FMOVQ F6, 144(R0)
+	FMOVQ F7, 160(R0)
+	FMOVQ F8, 176(R0)
+	FMOVD 64(R1), F5
+	WORD $0x2e620ca5 // uqadd v5.4h, v5.4h, v2.4h
+	WORD $0x0e612926 // xtn v6.4h, v9.4s
+	WORD $0x4e661ca5 // bic v5.16b, v5.16b, v6.16b
+	FMOVD F5, 64(R1)
+	FMOVD 72(R1), F5
+	WORD $0x2e620ca5 // uqadd v5.4h, v5.4h, v2.4h
+	WORD $0x0e612946 // xtn v6.4h, v10.4s
+	WORD $0x4e661ca5 // bic v5.16b, v5.16b, v6.16b
+	FMOVD F5, 72(R1)
+	FMOVD 80(R1), F5
+	WORD $0x2e620ca5 // uqadd v5.4h, v5.4h, v2.4h
+	WORD $0x0e612966 // xtn v6.4h, v11.4s
+	WORD $0x4e661ca5 // bic v5.16b, v5.16b, v6.16b
+	FMOVD F5, 80(R1)
+	FMOVD 88(R1), F5
+	WORD $0x2e620ca5 // uqadd v5.4h, v5.4h, v2.4h
+	WORD $0x0e612986 // xtn v6.4h, v12.4s
+	WORD $0x4e661ca5 // bic v5.16b, v5.16b, v6.16b
+	FMOVD F5, 88(R1)
+	FMOVQ F0, 128(R3)
+	FMOVQ F0, 128(R5)
+	FMOVQ F0, 144(R3)
+	FMOVQ F0, 144(R5)
+	FMOVQ F0, 160(R3)
+	FMOVQ F0, 160(R5)
+	FMOVQ F0, 176(R3)
+	FMOVQ F0, 176(R5)
+	WORD $0x0e612925 // xtn v5.4h, v9.4s
+	WORD $0x4e612945 // xtn2 v5.8h, v10.4s
+	WORD $0x0e612966 // xtn v6.4h, v11.4s
+	WORD $0x4e612986 // xtn2 v6.8h, v12.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
+	FMOVQ 192(R3), F6
+	FMOVQ 208(R3), F7
+	FMOVQ 224(R3), F8
+	FMOVQ 240(R3), F9
+	FMOVQ 192(R2), F10
+	FMOVQ 208(R2), F11
+	FMOVQ 224(R2), F12
+	FMOVQ 240(R2), F13
+	FMOVQ 192(R15), F14
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	FMOVQ 208(R15), F15
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	FMOVQ 224(R15), F16
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 240(R15), F17
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 192(R13), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 208(R13), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 224(R13), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 240(R13), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 192(R14), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 208(R14), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 224(R14), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 240(R14), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ F6, 192(R2)
+	FMOVQ F7, 208(R2)
+	FMOVQ F8, 224(R2)
+	FMOVQ F9, 240(R2)
+	FMOVQ 192(R5), F10
+	FMOVQ 208(R5), F11
+	FMOVQ 224(R5), F12
+	FMOVQ 240(R5), F13
+	FMOVQ 192(R4), F14
+	FMOVQ 208(R4), F15
+	FMOVQ 224(R4), F16
+	FMOVQ 240(R4), F17
+	FMOVQ 192(R21), F18
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 208(R21), F19
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 224(R21), F20
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	FMOVQ 240(R21), F21
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	FMOVQ 192(R19), F22
+	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
+	FMOVQ 208(R19), F22
+	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
+	FMOVQ 224(R19), F22
+	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
+	FMOVQ 240(R19), F22
+	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	FMOVQ 192(R20), F18
+	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
+	FMOVQ 208(R20), F18
+	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
+	FMOVQ 224(R20), F18
+	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
+	FMOVQ 240(R20), F18
+	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ F10, 192(R4)
+	FMOVQ F11, 208(R4)
+	FMOVQ F12, 224(R4)
+	FMOVQ F13, 240(R4)
+	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
+	FMOVQ F6, 432(RSP)
+	WORD $0x4e2bd4e6 // fadd v6.4s, v7.4s, v11.4s
+	FMOVQ F6, 448(RSP)
+	WORD $0x4e2cd506 // fadd v6.4s, v8.4s, v12.4s
+	FMOVQ F6, 464(RSP)
+	WORD $0x4e2dd526 // fadd v6.4s, v9.4s, v13.4s
+	FMOVQ F6, 480(RSP)
+	FMOVQ 192(R0), F6
+	FMOVQ 208(R0), F7
+	FMOVQ 224(R0), F8
+	FMOVQ 240(R0), F9
+	FMOVQ 192(R9), F10
+	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
+	FMOVQ 208(R9), F10
+	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
+	FMOVQ 224(R9), F10
+	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
+	FMOVQ 240(R9), F10
+	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	FMOVQ 224(RSP), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af4c6 // fmax v6.4s, v6.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf4c6 // fmin v6.4s, v6.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af4e7 // fmax v7.4s, v7.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf4e7 // fmin v7.4s, v7.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af508 // fmax v8.4s, v8.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf508 // fmin v8.4s, v8.4s, v10.4s
+	FMOVQ 208(RSP), F10
+	WORD $0x4e2af529 // fmax v9.4s, v9.4s, v10.4s
+	FMOVQ 176(RSP), F10
+	WORD $0x4eaaf529 // fmin v9.4s, v9.4s, v10.4s
+	FMOVQ 160(RSP), F10
+	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
+	FMOVQ 160(RSP), F11
+	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
+	FMOVQ 160(RSP), F12
+	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
+	FMOVQ 160(RSP), F13
+	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
+	WORD $0x4e21894a // frintn v10.4s, v10.4s
+	WORD $0x4e21896b // frintn v11.4s, v11.4s
+	WORD $0x4e21898c // frintn v12.4s, v12.4s
+	WORD $0x4e2189ad // frintn v13.4s, v13.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 128(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 128(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	FMOVQ 128(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	FMOVQ 192(RSP), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 192(RSP), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	FMOVQ 192(RSP), F16
+	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
+	FMOVQ 192(RSP), F17
+	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
+	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	FMOVQ 32(RSP), F14
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	FMOVQ 32(RSP), F15
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	FMOVQ 32(RSP), F16
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	FMOVQ 32(RSP), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 48(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 64(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 80(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 96(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
+	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
+	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d5ef // fadd v15.4s, v15.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	FMOVQ 112(RSP), F18
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
+	WORD $0x6e27dcf3 // fmul v19.4s, v7.4s, v7.4s
+	WORD $0x6e28dd14 // fmul v20.4s, v8.4s, v8.4s
+	WORD $0x6e29dd35 // fmul v21.4s, v9.4s, v9.4s
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	FMOVQ 144(RSP), F14
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	FMOVQ 144(RSP), F14
+	WORD $0x4e2ed4e7 // fadd v7.4s, v7.4s, v14.4s
+	FMOVQ 144(RSP), F14
+	WORD $0x4e2ed508 // fadd v8.4s, v8.4s, v14.4s
+	FMOVQ 144(RSP), F14
+	WORD $0x4e2ed529 // fadd v9.4s, v9.4s, v14.4s
+	MOVW $0x4b4000fe, R24
+	VDUP R24, V14.S4
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4f3f054e // sshr v14.4s, v10.4s, #1
+	WORD $0x6eae854a // sub v10.4s, v10.4s, v14.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	WORD $0x4f3755ca // shl v10.4s, v14.4s, #23
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	MOVW $0x4b4000fe, R24
+	VDUP R24, V10.S4
+	WORD $0x4e2ad56a // fadd v10.4s, v11.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
+	MOVW $0x4b4000fe, R24
+	VDUP R24, V10.S4
+	WORD $0x4e2ad58a // fadd v10.4s, v12.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	MOVW $0x4b4000fe, R24
+	VDUP R24, V10.S4
+	WORD $0x4e2ad5aa // fadd v10.4s, v13.4s, v10.4s
+	WORD $0x4f3f054b // sshr v11.4s, v10.4s, #1
+	WORD $0x6eab854a // sub v10.4s, v10.4s, v11.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	FMOVQ 192(R8), F10
+	WORD $0x6e26dd46 // fmul v6.4s, v10.4s, v6.4s
+	FMOVQ 208(R8), F10
+	WORD $0x6e27dd47 // fmul v7.4s, v10.4s, v7.4s
+	FMOVQ 224(R8), F10
+	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
+	FMOVQ 240(R8), F10
+	WORD $0x6e29dd49 // fmul v9.4s, v10.4s, v9.4s
+	FMOVQ 192(R0), F10
+	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
+	FMOVQ 208(R0), F10
+	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
+	FMOVQ 224(R0), F10
+	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
+	FMOVQ 240(R0), F10
+	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
+	FMOVD 96(R1), F10
+	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
+	FMOVD 104(R1), F11
+	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
+	FMOVD 112(R1), F12
+	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
+	FMOVD 120(R1), F13
+	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
+	FMOVD 96(R6), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae354a // cmhi v10.4s, v10.4s, v14.4s
+	FMOVD 104(R6), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae356b // cmhi v11.4s, v11.4s, v14.4s
+	FMOVD 112(R6), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae358c // cmhi v12.4s, v12.4s, v14.4s
+	FMOVD 120(R6), F14
+	WORD $0x2f10a5ce // uxtl v14.4s, v14.4h
+	WORD $0x6eae35ad // cmhi v13.4s, v13.4s, v14.4s
+	FMOVQ 192(R10), F14
+	FMOVQ 432(RSP), F15
+	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
+	FMOVQ 208(R10), F15
+	FMOVQ 448(RSP), F16
+	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
+	FMOVQ 224(R10), F16
+	FMOVQ 464(RSP), F17
+	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
+	FMOVQ 240(R10), F17
+	FMOVQ 480(RSP), F18
+	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
+	WORD $0x4e2a1dce // and v14.16b, v14.16b, v10.16b
+	WORD $0x4e2b1def // and v15.16b, v15.16b, v11.16b
+	WORD $0x4e2c1e10 // and v16.16b, v16.16b, v12.16b
+	WORD $0x4e2d1e31 // and v17.16b, v17.16b, v13.16b
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	FMOVQ 192(R7), F14
+	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
+	FMOVQ 208(R7), F14
+	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
+	FMOVQ 224(R7), F14
+	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
+	FMOVQ 240(R7), F14
+	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
+	FMOVQ 192(R0), F14
+	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	FMOVQ 208(R0), F14
+	WORD $0x4e27d5c7 // fadd v7.4s, v14.4s, v7.4s
+	FMOVQ 224(R0), F14
+	WORD $0x4e28d5c8 // fadd v8.4s, v14.4s, v8.4s
+	FMOVQ 240(R0), F14
+	WORD $0x4e29d5c9 // fadd v9.4s, v14.4s, v9.4s
+	FMOVQ 192(R11), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	WORD $0x4e2e1d4a // and v10.16b, v10.16b, v14.16b
+	FMOVQ 208(R11), F14
+	WORD $0x6eaee4ee // fcmgt v14.4s, v7.4s, v14.4s
+	WORD $0x4e2e1d6b // and v11.16b, v11.16b, v14.16b
+	FMOVQ 224(R11), F14
+	WORD $0x6eaee50e // fcmgt v14.4s, v8.4s, v14.4s
+	WORD $0x4e2e1d8c // and v12.16b, v12.16b, v14.16b
+	FMOVQ 240(R11), F14
+	WORD $0x6eaee52e // fcmgt v14.4s, v9.4s, v14.4s
+	WORD $0x4e2e1dad // and v13.16b, v13.16b, v14.16b
+	FMOVQ 192(R12), F14
+	WORD $0x6eaa1dc6 // bit v6.16b, v14.16b, v10.16b
+	FMOVQ 208(R12), F14
+	WORD $0x6eab1dc7 // bit v7.16b, v14.16b, v11.16b
+	FMOVQ 224(R12), F14
+	WORD $0x6eac1dc8 // bit v8.16b, v14.16b, v12.16b
+	FMOVQ 240(R12), F14
+	WORD $0x6ead1dc9 // bit v9.16b, v14.16b, v13.16b
+	FMOVQ F6, 192(R0)
+	FMOVQ F7, 208(R0)
+	FMOVQ F8, 224(R0)
+	FMOVQ F9, 240(R0)
+	FMOVD 96(R1), F6
+	WORD $0x2e620cc6 // uqadd v6.4h, v6.4h, v2.4h
+	WORD $0x0e612947 // xtn v7.4h, v10.4s
+	WORD $0x4e671cc6 // bic v6.16b, v6.16b, v7.16b
+	FMOVD F6, 96(R1)
+	FMOVD 104(R1), F6
+	WORD $0x2e620cc6 // uqadd v6.4h, v6.4h, v2.4h
+	WORD $0x0e612967 // xtn v7.4h, v11.4s
+	WORD $0x4e671cc6 // bic v6.16b, v6.16b, v7.16b
+	FMOVD F6, 104(R1)
+	FMOVD 112(R1), F6
+	WORD $0x2e620cc6 // uqadd v6.4h, v6.4h, v2.4h
+	WORD $0x0e612987 // xtn v7.4h, v12.4s
+	WORD $0x4e671cc6 // bic v6.16b, v6.16b, v7.16b
+	FMOVD F6, 112(R1)
+	FMOVD 120(R1), F6
+	WORD $0x2e620cc6 // uqadd v6.4h, v6.4h, v2.4h
+	WORD $0x0e6129a7 // xtn v7.4h, v13.4s
+	WORD $0x4e671cc6 // bic v6.16b, v6.16b, v7.16b
+	FMOVD F6, 120(R1)
+	FMOVQ F0, 192(R3)
+	FMOVQ F0, 192(R5)
+	FMOVQ F0, 208(R3)
+	FMOVQ F0, 208(R5)
+	FMOVQ F0, 224(R3)
+	FMOVQ F0, 224(R5)
+	FMOVQ F0, 240(R3)
+	FMOVQ F0, 240(R5)
+	WORD $0x0e612946 // xtn v6.4h, v10.4s
+	WORD $0x4e612966 // xtn2 v6.8h, v11.4s
+	WORD $0x0e612987 // xtn v7.4h, v12.4s
+	WORD $0x4e6129a7 // xtn2 v7.8h, v13.4s
+	WORD $0x0e2128c6 // xtn v6.8b, v6.8h
+	WORD $0x4e2128e6 // xtn2 v6.16b, v7.8h
+	WORD $0x4e211c63 // and v3.16b, v3.16b, v1.16b
+	WORD $0x4e211c84 // and v4.16b, v4.16b, v1.16b
+	WORD $0x4e211ca5 // and v5.16b, v5.16b, v1.16b
+	WORD $0x4e211cc6 // and v6.16b, v6.16b, v1.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e26bca4 // addp v4.16b, v5.16b, v6.16b
+	WORD $0x4e24bc63 // addp v3.16b, v3.16b, v4.16b
+	WORD $0x4e23bc63 // addp v3.16b, v3.16b, v3.16b
+	FMOVD F3, R24
+	MOVD.P R24, 8(R22)
+	ADD $256, R0
+	ADD $128, R1
+	ADD $256, R2
+	ADD $256, R3
+	ADD $256, R4
+	ADD $256, R5
+	MOVD cStride+152(FP), R24
+	ADD R24, R6
+	MOVD kStride+160(FP), R24
+	ADD R24, R7
+	MOVD deltaStride+168(FP), R24
+	ADD R24, R8
+	MOVD rhStride+176(FP), R24
+	ADD R24, R9
+	MOVD resStride+184(FP), R24
+	ADD R24, R10
+	MOVD thrStride+192(FP), R24
+	ADD R24, R11
+	MOVD resetStride+200(FP), R24
+	ADD R24, R12
+	MOVD lT1Stride+208(FP), R24
+	ADD R24, R13
+	MOVD cT1Stride+216(FP), R24
+	ADD R24, R14
+	MOVD bT1Stride+224(FP), R24
+	ADD R24, R15
+	MOVD lT2Stride+232(FP), R24
+	ADD R24, R19
+	MOVD cT2Stride+240(FP), R24
+	ADD R24, R20
+	MOVD bT2Stride+248(FP), R24
+	ADD R24, R21
+	SUBS $1, R23
+	BNE RefractoryExponentialTraced2NEON_reciprocal_block
 
 RefractoryExponentialTraced2NEON_done:
 	RET
 
-// func refractoryExponentialTraced2UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
+// func refractoryExponentialTraced2UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
 TEXT ·refractoryExponentialTraced2UniformNEON(SB), 0, $704-120
 	// 0 scalars held in registers, 25 loaded from the stack where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	VMOVI $0, V0.B16
@@ -40629,49 +49155,47 @@ TEXT ·refractoryExponentialTraced2UniformNEON(SB), 0, $704-120
 	MOVW $0xc2d00000, R0
 	VDUP R0, V3.S4
 	FMOVQ F3, 208(RSP)
-	MOVWU bT1+84(FP), R0
+	MOVWU deltaReciprocal+100(FP), R0
 	VDUP R0, V3.S4
 	FMOVQ F3, 224(RSP)
-	MOVWU bT2+96(FP), R0
+	MOVWU bT1+84(FP), R0
 	VDUP R0, V3.S4
 	FMOVQ F3, 240(RSP)
-	MOVHU c+48(FP), R0
+	MOVWU bT2+96(FP), R0
 	VDUP R0, V3.S4
 	FMOVQ F3, 256(RSP)
-	MOVWU cT1+80(FP), R0
+	MOVHU c+48(FP), R0
 	VDUP R0, V3.S4
 	FMOVQ F3, 272(RSP)
-	MOVWU cT2+92(FP), R0
+	MOVWU cT1+80(FP), R0
 	VDUP R0, V3.S4
 	FMOVQ F3, 288(RSP)
-	MOVWU delta+56(FP), R0
+	MOVWU cT2+92(FP), R0
 	VDUP R0, V3.S4
 	FMOVQ F3, 304(RSP)
-	MOVWU k+52(FP), R0
+	MOVWU delta+56(FP), R0
 	VDUP R0, V3.S4
 	FMOVQ F3, 320(RSP)
-	MOVWU lT1+76(FP), R0
+	MOVWU k+52(FP), R0
 	VDUP R0, V3.S4
 	FMOVQ F3, 336(RSP)
-	MOVWU lT2+88(FP), R0
+	MOVWU lT1+76(FP), R0
 	VDUP R0, V3.S4
 	FMOVQ F3, 352(RSP)
-	MOVWU res+64(FP), R0
+	MOVWU lT2+88(FP), R0
 	VDUP R0, V3.S4
 	FMOVQ F3, 368(RSP)
-	MOVWU reset+72(FP), R0
+	MOVWU res+64(FP), R0
 	VDUP R0, V3.S4
 	FMOVQ F3, 384(RSP)
-	MOVWU rh+60(FP), R0
+	MOVWU reset+72(FP), R0
 	VDUP R0, V3.S4
 	FMOVQ F3, 400(RSP)
-	MOVWU thr+68(FP), R0
+	MOVWU rh+60(FP), R0
 	VDUP R0, V3.S4
 	FMOVQ F3, 416(RSP)
-	FMOVS $(1.0), F3
-	FMOVS delta+56(FP), F4
-	FDIVS F4, F3, F3
-	VDUP V3.S[0], V3.S4
+	MOVWU thr+68(FP), R0
+	VDUP R0, V3.S4
 	FMOVQ F3, 432(RSP)
 	MOVD v+0(FP), R0
 	MOVD r+8(FP), R1
@@ -40682,15 +49206,10 @@ TEXT ·refractoryExponentialTraced2UniformNEON(SB), 0, $704-120
 	MOVD spikes+104(FP), R6
 	MOVD blocks+112(FP), R7
 	CBZ R7, RefractoryExponentialTraced2UniformNEON_done
-	// Which loop: the second if every divisor is ±2^k with a normal
-	// reciprocal, by which it multiplies (the division's bits).
-	MOVWU delta+56(FP), R8
-	TSTW $0x7fffff, R8
-	BNE RefractoryExponentialTraced2UniformNEON_block
-	UBFX $23, R8, $8, R8
-	SUB $1, R8
-	CMP $252, R8
-	BHI RefractoryExponentialTraced2UniformNEON_block
+	// Which loop: the second if the checked function passed every
+	// divisor's reciprocal (not 0), by which it multiplies.
+	MOVWU deltaReciprocal+100(FP), R8
+	CBZW R8, RefractoryExponentialTraced2UniformNEON_block
 	B RefractoryExponentialTraced2UniformNEON_reciprocal_block
 
 RefractoryExponentialTraced2UniformNEON_block:
@@ -40702,33 +49221,33 @@ RefractoryExponentialTraced2UniformNEON_block:
 	FMOVQ 16(R2), F8
 	FMOVQ 32(R2), F9
 	FMOVQ 48(R2), F10
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
-	FMOVQ 224(RSP), F12
+	FMOVQ 240(RSP), F12
 	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
-	FMOVQ 224(RSP), F13
+	FMOVQ 240(RSP), F13
 	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
-	FMOVQ 224(RSP), F14
+	FMOVQ 240(RSP), F14
 	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
-	FMOVQ 336(RSP), F15
+	FMOVQ 352(RSP), F15
 	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
-	FMOVQ 336(RSP), F15
+	FMOVQ 352(RSP), F15
 	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
-	FMOVQ 336(RSP), F15
+	FMOVQ 352(RSP), F15
 	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
-	FMOVQ 336(RSP), F15
+	FMOVQ 352(RSP), F15
 	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
 	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
 	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
 	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
 	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
 	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
 	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
@@ -40746,33 +49265,33 @@ RefractoryExponentialTraced2UniformNEON_block:
 	FMOVQ 16(R4), F12
 	FMOVQ 32(R4), F13
 	FMOVQ 48(R4), F14
-	FMOVQ 240(RSP), F15
+	FMOVQ 256(RSP), F15
 	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
-	FMOVQ 240(RSP), F16
+	FMOVQ 256(RSP), F16
 	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
-	FMOVQ 240(RSP), F18
+	FMOVQ 256(RSP), F18
 	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
-	FMOVQ 352(RSP), F19
+	FMOVQ 368(RSP), F19
 	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
-	FMOVQ 352(RSP), F19
+	FMOVQ 368(RSP), F19
 	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
-	FMOVQ 352(RSP), F19
+	FMOVQ 368(RSP), F19
 	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
-	FMOVQ 352(RSP), F19
+	FMOVQ 368(RSP), F19
 	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
 	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
 	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
 	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
 	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
-	FMOVQ 288(RSP), F15
+	FMOVQ 304(RSP), F15
 	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
-	FMOVQ 288(RSP), F15
+	FMOVQ 304(RSP), F15
 	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
-	FMOVQ 288(RSP), F15
+	FMOVQ 304(RSP), F15
 	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
-	FMOVQ 288(RSP), F15
+	FMOVQ 304(RSP), F15
 	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
 	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
 	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
@@ -40794,21 +49313,21 @@ RefractoryExponentialTraced2UniformNEON_block:
 	FMOVQ 16(R0), F4
 	FMOVQ 32(R0), F5
 	FMOVQ 48(R0), F6
-	FMOVQ 400(RSP), F7
+	FMOVQ 416(RSP), F7
 	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
-	FMOVQ 400(RSP), F7
+	FMOVQ 416(RSP), F7
 	WORD $0x4ea7d484 // fsub v4.4s, v4.4s, v7.4s
-	FMOVQ 400(RSP), F7
+	FMOVQ 416(RSP), F7
 	WORD $0x4ea7d4a5 // fsub v5.4s, v5.4s, v7.4s
-	FMOVQ 400(RSP), F7
+	FMOVQ 416(RSP), F7
 	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
-	FMOVQ 304(RSP), F7
+	FMOVQ 320(RSP), F7
 	WORD $0x6e27fc63 // fdiv v3.4s, v3.4s, v7.4s
-	FMOVQ 304(RSP), F7
+	FMOVQ 320(RSP), F7
 	WORD $0x6e27fc84 // fdiv v4.4s, v4.4s, v7.4s
-	FMOVQ 304(RSP), F7
+	FMOVQ 320(RSP), F7
 	WORD $0x6e27fca5 // fdiv v5.4s, v5.4s, v7.4s
-	FMOVQ 304(RSP), F7
+	FMOVQ 320(RSP), F7
 	WORD $0x6e27fcc6 // fdiv v6.4s, v6.4s, v7.4s
 	FMOVQ 208(RSP), F7
 	WORD $0x4e27f463 // fmax v3.4s, v3.4s, v7.4s
@@ -40982,13 +49501,13 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
 	WORD $0x4f375507 // shl v7.4s, v8.4s, #23
 	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
-	FMOVQ 304(RSP), F7
+	FMOVQ 320(RSP), F7
 	WORD $0x6e23dce3 // fmul v3.4s, v7.4s, v3.4s
-	FMOVQ 304(RSP), F7
+	FMOVQ 320(RSP), F7
 	WORD $0x6e24dce4 // fmul v4.4s, v7.4s, v4.4s
-	FMOVQ 304(RSP), F7
+	FMOVQ 320(RSP), F7
 	WORD $0x6e25dce5 // fmul v5.4s, v7.4s, v5.4s
-	FMOVQ 304(RSP), F7
+	FMOVQ 320(RSP), F7
 	WORD $0x6e26dce6 // fmul v6.4s, v7.4s, v6.4s
 	FMOVQ 0(R0), F7
 	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
@@ -41006,24 +49525,24 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
 	FMOVD 24(R1), F10
 	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
-	FMOVQ 256(RSP), F11
+	FMOVQ 272(RSP), F11
 	WORD $0x6eab34e7 // cmhi v7.4s, v7.4s, v11.4s
-	FMOVQ 256(RSP), F11
+	FMOVQ 272(RSP), F11
 	WORD $0x6eab3508 // cmhi v8.4s, v8.4s, v11.4s
-	FMOVQ 256(RSP), F11
+	FMOVQ 272(RSP), F11
 	WORD $0x6eab3529 // cmhi v9.4s, v9.4s, v11.4s
-	FMOVQ 256(RSP), F11
+	FMOVQ 272(RSP), F11
 	WORD $0x6eab354a // cmhi v10.4s, v10.4s, v11.4s
-	FMOVQ 368(RSP), F11
+	FMOVQ 384(RSP), F11
 	FMOVQ 448(RSP), F12
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
-	FMOVQ 368(RSP), F12
+	FMOVQ 384(RSP), F12
 	FMOVQ 464(RSP), F13
 	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
-	FMOVQ 368(RSP), F13
+	FMOVQ 384(RSP), F13
 	FMOVQ 480(RSP), F14
 	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
-	FMOVQ 368(RSP), F14
+	FMOVQ 384(RSP), F14
 	FMOVQ 496(RSP), F15
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
 	WORD $0x4e271d6b // and v11.16b, v11.16b, v7.16b
@@ -41034,13 +49553,13 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
 	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
 	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
 	FMOVQ 0(R0), F11
 	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
@@ -41050,25 +49569,25 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x4e25d565 // fadd v5.4s, v11.4s, v5.4s
 	FMOVQ 48(R0), F11
 	WORD $0x4e26d566 // fadd v6.4s, v11.4s, v6.4s
-	FMOVQ 416(RSP), F11
+	FMOVQ 432(RSP), F11
 	WORD $0x6eabe46b // fcmgt v11.4s, v3.4s, v11.4s
 	WORD $0x4e2b1ce7 // and v7.16b, v7.16b, v11.16b
-	FMOVQ 416(RSP), F11
+	FMOVQ 432(RSP), F11
 	WORD $0x6eabe48b // fcmgt v11.4s, v4.4s, v11.4s
 	WORD $0x4e2b1d08 // and v8.16b, v8.16b, v11.16b
-	FMOVQ 416(RSP), F11
+	FMOVQ 432(RSP), F11
 	WORD $0x6eabe4ab // fcmgt v11.4s, v5.4s, v11.4s
 	WORD $0x4e2b1d29 // and v9.16b, v9.16b, v11.16b
-	FMOVQ 416(RSP), F11
+	FMOVQ 432(RSP), F11
 	WORD $0x6eabe4cb // fcmgt v11.4s, v6.4s, v11.4s
 	WORD $0x4e2b1d4a // and v10.16b, v10.16b, v11.16b
-	FMOVQ 384(RSP), F11
+	FMOVQ 400(RSP), F11
 	WORD $0x6ea71d63 // bit v3.16b, v11.16b, v7.16b
-	FMOVQ 384(RSP), F11
+	FMOVQ 400(RSP), F11
 	WORD $0x6ea81d64 // bit v4.16b, v11.16b, v8.16b
-	FMOVQ 384(RSP), F11
+	FMOVQ 400(RSP), F11
 	WORD $0x6ea91d65 // bit v5.16b, v11.16b, v9.16b
-	FMOVQ 384(RSP), F11
+	FMOVQ 400(RSP), F11
 	WORD $0x6eaa1d66 // bit v6.16b, v11.16b, v10.16b
 	FMOVQ F3, 0(R0)
 	FMOVQ F4, 16(R0)
@@ -41116,33 +49635,33 @@ RefractoryExponentialTraced2UniformNEON_block:
 	FMOVQ 80(R2), F9
 	FMOVQ 96(R2), F10
 	FMOVQ 112(R2), F11
-	FMOVQ 224(RSP), F12
+	FMOVQ 240(RSP), F12
 	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
-	FMOVQ 224(RSP), F13
+	FMOVQ 240(RSP), F13
 	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
-	FMOVQ 224(RSP), F14
+	FMOVQ 240(RSP), F14
 	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
-	FMOVQ 224(RSP), F15
+	FMOVQ 240(RSP), F15
 	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
-	FMOVQ 336(RSP), F16
+	FMOVQ 352(RSP), F16
 	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
-	FMOVQ 336(RSP), F16
+	FMOVQ 352(RSP), F16
 	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
-	FMOVQ 336(RSP), F16
+	FMOVQ 352(RSP), F16
 	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
-	FMOVQ 336(RSP), F16
+	FMOVQ 352(RSP), F16
 	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
 	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
 	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
 	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
 	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
-	FMOVQ 272(RSP), F12
+	FMOVQ 288(RSP), F12
 	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
-	FMOVQ 272(RSP), F12
+	FMOVQ 288(RSP), F12
 	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
-	FMOVQ 272(RSP), F12
+	FMOVQ 288(RSP), F12
 	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
-	FMOVQ 272(RSP), F12
+	FMOVQ 288(RSP), F12
 	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
 	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
 	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
@@ -41160,33 +49679,33 @@ RefractoryExponentialTraced2UniformNEON_block:
 	FMOVQ 80(R4), F13
 	FMOVQ 96(R4), F14
 	FMOVQ 112(R4), F15
-	FMOVQ 240(RSP), F16
+	FMOVQ 256(RSP), F16
 	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
-	FMOVQ 240(RSP), F18
+	FMOVQ 256(RSP), F18
 	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
-	FMOVQ 352(RSP), F20
+	FMOVQ 368(RSP), F20
 	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
-	FMOVQ 352(RSP), F20
+	FMOVQ 368(RSP), F20
 	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
-	FMOVQ 352(RSP), F20
+	FMOVQ 368(RSP), F20
 	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
-	FMOVQ 352(RSP), F20
+	FMOVQ 368(RSP), F20
 	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
 	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
 	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
 	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
 	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
-	FMOVQ 288(RSP), F16
+	FMOVQ 304(RSP), F16
 	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
-	FMOVQ 288(RSP), F16
+	FMOVQ 304(RSP), F16
 	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
-	FMOVQ 288(RSP), F16
+	FMOVQ 304(RSP), F16
 	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
-	FMOVQ 288(RSP), F16
+	FMOVQ 304(RSP), F16
 	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
 	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
 	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
@@ -41208,21 +49727,21 @@ RefractoryExponentialTraced2UniformNEON_block:
 	FMOVQ 80(R0), F5
 	FMOVQ 96(R0), F6
 	FMOVQ 112(R0), F7
-	FMOVQ 400(RSP), F8
+	FMOVQ 416(RSP), F8
 	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
-	FMOVQ 400(RSP), F8
+	FMOVQ 416(RSP), F8
 	WORD $0x4ea8d4a5 // fsub v5.4s, v5.4s, v8.4s
-	FMOVQ 400(RSP), F8
+	FMOVQ 416(RSP), F8
 	WORD $0x4ea8d4c6 // fsub v6.4s, v6.4s, v8.4s
-	FMOVQ 400(RSP), F8
+	FMOVQ 416(RSP), F8
 	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
-	FMOVQ 304(RSP), F8
+	FMOVQ 320(RSP), F8
 	WORD $0x6e28fc84 // fdiv v4.4s, v4.4s, v8.4s
-	FMOVQ 304(RSP), F8
+	FMOVQ 320(RSP), F8
 	WORD $0x6e28fca5 // fdiv v5.4s, v5.4s, v8.4s
-	FMOVQ 304(RSP), F8
+	FMOVQ 320(RSP), F8
 	WORD $0x6e28fcc6 // fdiv v6.4s, v6.4s, v8.4s
-	FMOVQ 304(RSP), F8
+	FMOVQ 320(RSP), F8
 	WORD $0x6e28fce7 // fdiv v7.4s, v7.4s, v8.4s
 	FMOVQ 208(RSP), F8
 	WORD $0x4e28f484 // fmax v4.4s, v4.4s, v8.4s
@@ -41396,13 +49915,13 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
 	WORD $0x4f375528 // shl v8.4s, v9.4s, #23
 	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
-	FMOVQ 304(RSP), F8
+	FMOVQ 320(RSP), F8
 	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
-	FMOVQ 304(RSP), F8
+	FMOVQ 320(RSP), F8
 	WORD $0x6e25dd05 // fmul v5.4s, v8.4s, v5.4s
-	FMOVQ 304(RSP), F8
+	FMOVQ 320(RSP), F8
 	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
-	FMOVQ 304(RSP), F8
+	FMOVQ 320(RSP), F8
 	WORD $0x6e27dd07 // fmul v7.4s, v8.4s, v7.4s
 	FMOVQ 64(R0), F8
 	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
@@ -41420,24 +49939,24 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
 	FMOVD 56(R1), F11
 	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
-	FMOVQ 256(RSP), F12
+	FMOVQ 272(RSP), F12
 	WORD $0x6eac3508 // cmhi v8.4s, v8.4s, v12.4s
-	FMOVQ 256(RSP), F12
+	FMOVQ 272(RSP), F12
 	WORD $0x6eac3529 // cmhi v9.4s, v9.4s, v12.4s
-	FMOVQ 256(RSP), F12
+	FMOVQ 272(RSP), F12
 	WORD $0x6eac354a // cmhi v10.4s, v10.4s, v12.4s
-	FMOVQ 256(RSP), F12
+	FMOVQ 272(RSP), F12
 	WORD $0x6eac356b // cmhi v11.4s, v11.4s, v12.4s
-	FMOVQ 368(RSP), F12
+	FMOVQ 384(RSP), F12
 	FMOVQ 512(RSP), F13
 	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
-	FMOVQ 368(RSP), F13
+	FMOVQ 384(RSP), F13
 	FMOVQ 528(RSP), F14
 	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
-	FMOVQ 368(RSP), F14
+	FMOVQ 384(RSP), F14
 	FMOVQ 544(RSP), F15
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
-	FMOVQ 368(RSP), F15
+	FMOVQ 384(RSP), F15
 	FMOVQ 560(RSP), F16
 	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
 	WORD $0x4e281d8c // and v12.16b, v12.16b, v8.16b
@@ -41448,13 +49967,13 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
 	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
 	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
-	FMOVQ 320(RSP), F12
+	FMOVQ 336(RSP), F12
 	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
-	FMOVQ 320(RSP), F12
+	FMOVQ 336(RSP), F12
 	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
-	FMOVQ 320(RSP), F12
+	FMOVQ 336(RSP), F12
 	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
-	FMOVQ 320(RSP), F12
+	FMOVQ 336(RSP), F12
 	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
 	FMOVQ 64(R0), F12
 	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
@@ -41464,25 +49983,25 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x4e26d586 // fadd v6.4s, v12.4s, v6.4s
 	FMOVQ 112(R0), F12
 	WORD $0x4e27d587 // fadd v7.4s, v12.4s, v7.4s
-	FMOVQ 416(RSP), F12
+	FMOVQ 432(RSP), F12
 	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
 	WORD $0x4e2c1d08 // and v8.16b, v8.16b, v12.16b
-	FMOVQ 416(RSP), F12
+	FMOVQ 432(RSP), F12
 	WORD $0x6eace4ac // fcmgt v12.4s, v5.4s, v12.4s
 	WORD $0x4e2c1d29 // and v9.16b, v9.16b, v12.16b
-	FMOVQ 416(RSP), F12
+	FMOVQ 432(RSP), F12
 	WORD $0x6eace4cc // fcmgt v12.4s, v6.4s, v12.4s
 	WORD $0x4e2c1d4a // and v10.16b, v10.16b, v12.16b
-	FMOVQ 416(RSP), F12
+	FMOVQ 432(RSP), F12
 	WORD $0x6eace4ec // fcmgt v12.4s, v7.4s, v12.4s
 	WORD $0x4e2c1d6b // and v11.16b, v11.16b, v12.16b
-	FMOVQ 384(RSP), F12
+	FMOVQ 400(RSP), F12
 	WORD $0x6ea81d84 // bit v4.16b, v12.16b, v8.16b
-	FMOVQ 384(RSP), F12
+	FMOVQ 400(RSP), F12
 	WORD $0x6ea91d85 // bit v5.16b, v12.16b, v9.16b
-	FMOVQ 384(RSP), F12
+	FMOVQ 400(RSP), F12
 	WORD $0x6eaa1d86 // bit v6.16b, v12.16b, v10.16b
-	FMOVQ 384(RSP), F12
+	FMOVQ 400(RSP), F12
 	WORD $0x6eab1d87 // bit v7.16b, v12.16b, v11.16b
 	FMOVQ F4, 64(R0)
 	FMOVQ F5, 80(R0)
@@ -41530,33 +50049,33 @@ RefractoryExponentialTraced2UniformNEON_block:
 	FMOVQ 144(R2), F10
 	FMOVQ 160(R2), F11
 	FMOVQ 176(R2), F12
-	FMOVQ 224(RSP), F13
+	FMOVQ 240(RSP), F13
 	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
-	FMOVQ 224(RSP), F14
+	FMOVQ 240(RSP), F14
 	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
-	FMOVQ 224(RSP), F15
+	FMOVQ 240(RSP), F15
 	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
-	FMOVQ 224(RSP), F16
+	FMOVQ 240(RSP), F16
 	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
-	FMOVQ 336(RSP), F17
+	FMOVQ 352(RSP), F17
 	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
-	FMOVQ 336(RSP), F17
+	FMOVQ 352(RSP), F17
 	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
-	FMOVQ 336(RSP), F17
+	FMOVQ 352(RSP), F17
 	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
-	FMOVQ 336(RSP), F17
+	FMOVQ 352(RSP), F17
 	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
 	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
 	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
 	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
 	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
-	FMOVQ 272(RSP), F13
+	FMOVQ 288(RSP), F13
 	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
-	FMOVQ 272(RSP), F13
+	FMOVQ 288(RSP), F13
 	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
-	FMOVQ 272(RSP), F13
+	FMOVQ 288(RSP), F13
 	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
-	FMOVQ 272(RSP), F13
+	FMOVQ 288(RSP), F13
 	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
 	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
 	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
@@ -41574,33 +50093,33 @@ RefractoryExponentialTraced2UniformNEON_block:
 	FMOVQ 144(R4), F14
 	FMOVQ 160(R4), F15
 	FMOVQ 176(R4), F16
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
-	FMOVQ 240(RSP), F18
+	FMOVQ 256(RSP), F18
 	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
-	FMOVQ 240(RSP), F20
+	FMOVQ 256(RSP), F20
 	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
-	FMOVQ 352(RSP), F21
+	FMOVQ 368(RSP), F21
 	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
-	FMOVQ 352(RSP), F21
+	FMOVQ 368(RSP), F21
 	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
-	FMOVQ 352(RSP), F21
+	FMOVQ 368(RSP), F21
 	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
-	FMOVQ 352(RSP), F21
+	FMOVQ 368(RSP), F21
 	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
 	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
 	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
 	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
 	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
-	FMOVQ 288(RSP), F17
+	FMOVQ 304(RSP), F17
 	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
-	FMOVQ 288(RSP), F17
+	FMOVQ 304(RSP), F17
 	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
-	FMOVQ 288(RSP), F17
+	FMOVQ 304(RSP), F17
 	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
-	FMOVQ 288(RSP), F17
+	FMOVQ 304(RSP), F17
 	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
 	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
 	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
@@ -41622,21 +50141,21 @@ RefractoryExponentialTraced2UniformNEON_block:
 	FMOVQ 144(R0), F6
 	FMOVQ 160(R0), F7
 	FMOVQ 176(R0), F8
-	FMOVQ 400(RSP), F9
+	FMOVQ 416(RSP), F9
 	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
-	FMOVQ 400(RSP), F9
+	FMOVQ 416(RSP), F9
 	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
-	FMOVQ 400(RSP), F9
+	FMOVQ 416(RSP), F9
 	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
-	FMOVQ 400(RSP), F9
+	FMOVQ 416(RSP), F9
 	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 320(RSP), F9
 	WORD $0x6e29fca5 // fdiv v5.4s, v5.4s, v9.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 320(RSP), F9
 	WORD $0x6e29fcc6 // fdiv v6.4s, v6.4s, v9.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 320(RSP), F9
 	WORD $0x6e29fce7 // fdiv v7.4s, v7.4s, v9.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 320(RSP), F9
 	WORD $0x6e29fd08 // fdiv v8.4s, v8.4s, v9.4s
 	FMOVQ 208(RSP), F9
 	WORD $0x4e29f4a5 // fmax v5.4s, v5.4s, v9.4s
@@ -41810,13 +50329,13 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 320(RSP), F9
 	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 320(RSP), F9
 	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 320(RSP), F9
 	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 320(RSP), F9
 	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
 	FMOVQ 128(R0), F9
 	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
@@ -41834,24 +50353,24 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
 	FMOVD 88(R1), F12
 	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
-	FMOVQ 256(RSP), F13
+	FMOVQ 272(RSP), F13
 	WORD $0x6ead3529 // cmhi v9.4s, v9.4s, v13.4s
-	FMOVQ 256(RSP), F13
+	FMOVQ 272(RSP), F13
 	WORD $0x6ead354a // cmhi v10.4s, v10.4s, v13.4s
-	FMOVQ 256(RSP), F13
+	FMOVQ 272(RSP), F13
 	WORD $0x6ead356b // cmhi v11.4s, v11.4s, v13.4s
-	FMOVQ 256(RSP), F13
+	FMOVQ 272(RSP), F13
 	WORD $0x6ead358c // cmhi v12.4s, v12.4s, v13.4s
-	FMOVQ 368(RSP), F13
+	FMOVQ 384(RSP), F13
 	FMOVQ 576(RSP), F14
 	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
-	FMOVQ 368(RSP), F14
+	FMOVQ 384(RSP), F14
 	FMOVQ 592(RSP), F15
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
-	FMOVQ 368(RSP), F15
+	FMOVQ 384(RSP), F15
 	FMOVQ 608(RSP), F16
 	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
-	FMOVQ 368(RSP), F16
+	FMOVQ 384(RSP), F16
 	FMOVQ 624(RSP), F17
 	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
 	WORD $0x4e291dad // and v13.16b, v13.16b, v9.16b
@@ -41862,13 +50381,13 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
 	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
 	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
-	FMOVQ 320(RSP), F13
+	FMOVQ 336(RSP), F13
 	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
-	FMOVQ 320(RSP), F13
+	FMOVQ 336(RSP), F13
 	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
-	FMOVQ 320(RSP), F13
+	FMOVQ 336(RSP), F13
 	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
-	FMOVQ 320(RSP), F13
+	FMOVQ 336(RSP), F13
 	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
 	FMOVQ 128(R0), F13
 	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
@@ -41878,25 +50397,25 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x4e27d5a7 // fadd v7.4s, v13.4s, v7.4s
 	FMOVQ 176(R0), F13
 	WORD $0x4e28d5a8 // fadd v8.4s, v13.4s, v8.4s
-	FMOVQ 416(RSP), F13
+	FMOVQ 432(RSP), F13
 	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
 	WORD $0x4e2d1d29 // and v9.16b, v9.16b, v13.16b
-	FMOVQ 416(RSP), F13
+	FMOVQ 432(RSP), F13
 	WORD $0x6eade4cd // fcmgt v13.4s, v6.4s, v13.4s
 	WORD $0x4e2d1d4a // and v10.16b, v10.16b, v13.16b
-	FMOVQ 416(RSP), F13
+	FMOVQ 432(RSP), F13
 	WORD $0x6eade4ed // fcmgt v13.4s, v7.4s, v13.4s
 	WORD $0x4e2d1d6b // and v11.16b, v11.16b, v13.16b
-	FMOVQ 416(RSP), F13
+	FMOVQ 432(RSP), F13
 	WORD $0x6eade50d // fcmgt v13.4s, v8.4s, v13.4s
 	WORD $0x4e2d1d8c // and v12.16b, v12.16b, v13.16b
-	FMOVQ 384(RSP), F13
+	FMOVQ 400(RSP), F13
 	WORD $0x6ea91da5 // bit v5.16b, v13.16b, v9.16b
-	FMOVQ 384(RSP), F13
+	FMOVQ 400(RSP), F13
 	WORD $0x6eaa1da6 // bit v6.16b, v13.16b, v10.16b
-	FMOVQ 384(RSP), F13
+	FMOVQ 400(RSP), F13
 	WORD $0x6eab1da7 // bit v7.16b, v13.16b, v11.16b
-	FMOVQ 384(RSP), F13
+	FMOVQ 400(RSP), F13
 	WORD $0x6eac1da8 // bit v8.16b, v13.16b, v12.16b
 	FMOVQ F5, 128(R0)
 	FMOVQ F6, 144(R0)
@@ -41944,33 +50463,33 @@ RefractoryExponentialTraced2UniformNEON_block:
 	FMOVQ 208(R2), F11
 	FMOVQ 224(R2), F12
 	FMOVQ 240(R2), F13
-	FMOVQ 224(RSP), F14
+	FMOVQ 240(RSP), F14
 	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
-	FMOVQ 224(RSP), F15
+	FMOVQ 240(RSP), F15
 	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
-	FMOVQ 224(RSP), F16
+	FMOVQ 240(RSP), F16
 	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
-	FMOVQ 224(RSP), F17
+	FMOVQ 240(RSP), F17
 	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
-	FMOVQ 336(RSP), F18
+	FMOVQ 352(RSP), F18
 	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
-	FMOVQ 336(RSP), F18
+	FMOVQ 352(RSP), F18
 	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
-	FMOVQ 336(RSP), F18
+	FMOVQ 352(RSP), F18
 	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
-	FMOVQ 336(RSP), F18
+	FMOVQ 352(RSP), F18
 	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
 	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
 	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
 	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
 	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
-	FMOVQ 272(RSP), F14
+	FMOVQ 288(RSP), F14
 	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
-	FMOVQ 272(RSP), F14
+	FMOVQ 288(RSP), F14
 	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
-	FMOVQ 272(RSP), F14
+	FMOVQ 288(RSP), F14
 	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
-	FMOVQ 272(RSP), F14
+	FMOVQ 288(RSP), F14
 	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
 	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
 	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
@@ -41988,33 +50507,33 @@ RefractoryExponentialTraced2UniformNEON_block:
 	FMOVQ 208(R4), F15
 	FMOVQ 224(R4), F16
 	FMOVQ 240(R4), F17
-	FMOVQ 240(RSP), F18
+	FMOVQ 256(RSP), F18
 	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
-	FMOVQ 240(RSP), F20
+	FMOVQ 256(RSP), F20
 	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
-	FMOVQ 240(RSP), F21
+	FMOVQ 256(RSP), F21
 	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
-	FMOVQ 352(RSP), F22
+	FMOVQ 368(RSP), F22
 	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
-	FMOVQ 352(RSP), F22
+	FMOVQ 368(RSP), F22
 	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
-	FMOVQ 352(RSP), F22
+	FMOVQ 368(RSP), F22
 	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
-	FMOVQ 352(RSP), F22
+	FMOVQ 368(RSP), F22
 	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
 	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
 	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
 	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
 	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
 	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
 	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
@@ -42036,21 +50555,21 @@ RefractoryExponentialTraced2UniformNEON_block:
 	FMOVQ 208(R0), F7
 	FMOVQ 224(R0), F8
 	FMOVQ 240(R0), F9
-	FMOVQ 400(RSP), F10
+	FMOVQ 416(RSP), F10
 	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
-	FMOVQ 400(RSP), F10
+	FMOVQ 416(RSP), F10
 	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
-	FMOVQ 400(RSP), F10
+	FMOVQ 416(RSP), F10
 	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
-	FMOVQ 400(RSP), F10
+	FMOVQ 416(RSP), F10
 	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x6e2afcc6 // fdiv v6.4s, v6.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x6e2afce7 // fdiv v7.4s, v7.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x6e2afd08 // fdiv v8.4s, v8.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x6e2afd29 // fdiv v9.4s, v9.4s, v10.4s
 	FMOVQ 208(RSP), F10
 	WORD $0x4e2af4c6 // fmax v6.4s, v6.4s, v10.4s
@@ -42224,13 +50743,13 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x6e26dd46 // fmul v6.4s, v10.4s, v6.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x6e27dd47 // fmul v7.4s, v10.4s, v7.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x6e29dd49 // fmul v9.4s, v10.4s, v9.4s
 	FMOVQ 192(R0), F10
 	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
@@ -42248,24 +50767,24 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
 	FMOVD 120(R1), F13
 	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
-	FMOVQ 256(RSP), F14
+	FMOVQ 272(RSP), F14
 	WORD $0x6eae354a // cmhi v10.4s, v10.4s, v14.4s
-	FMOVQ 256(RSP), F14
+	FMOVQ 272(RSP), F14
 	WORD $0x6eae356b // cmhi v11.4s, v11.4s, v14.4s
-	FMOVQ 256(RSP), F14
+	FMOVQ 272(RSP), F14
 	WORD $0x6eae358c // cmhi v12.4s, v12.4s, v14.4s
-	FMOVQ 256(RSP), F14
+	FMOVQ 272(RSP), F14
 	WORD $0x6eae35ad // cmhi v13.4s, v13.4s, v14.4s
-	FMOVQ 368(RSP), F14
+	FMOVQ 384(RSP), F14
 	FMOVQ 640(RSP), F15
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
-	FMOVQ 368(RSP), F15
+	FMOVQ 384(RSP), F15
 	FMOVQ 656(RSP), F16
 	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
-	FMOVQ 368(RSP), F16
+	FMOVQ 384(RSP), F16
 	FMOVQ 672(RSP), F17
 	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
-	FMOVQ 368(RSP), F17
+	FMOVQ 384(RSP), F17
 	FMOVQ 688(RSP), F18
 	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
 	WORD $0x4e2a1dce // and v14.16b, v14.16b, v10.16b
@@ -42276,13 +50795,13 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
 	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
 	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
-	FMOVQ 320(RSP), F14
+	FMOVQ 336(RSP), F14
 	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
-	FMOVQ 320(RSP), F14
+	FMOVQ 336(RSP), F14
 	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
-	FMOVQ 320(RSP), F14
+	FMOVQ 336(RSP), F14
 	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
-	FMOVQ 320(RSP), F14
+	FMOVQ 336(RSP), F14
 	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
 	FMOVQ 192(R0), F14
 	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
@@ -42292,25 +50811,25 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x4e28d5c8 // fadd v8.4s, v14.4s, v8.4s
 	FMOVQ 240(R0), F14
 	WORD $0x4e29d5c9 // fadd v9.4s, v14.4s, v9.4s
-	FMOVQ 416(RSP), F14
+	FMOVQ 432(RSP), F14
 	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
 	WORD $0x4e2e1d4a // and v10.16b, v10.16b, v14.16b
-	FMOVQ 416(RSP), F14
+	FMOVQ 432(RSP), F14
 	WORD $0x6eaee4ee // fcmgt v14.4s, v7.4s, v14.4s
 	WORD $0x4e2e1d6b // and v11.16b, v11.16b, v14.16b
-	FMOVQ 416(RSP), F14
+	FMOVQ 432(RSP), F14
 	WORD $0x6eaee50e // fcmgt v14.4s, v8.4s, v14.4s
 	WORD $0x4e2e1d8c // and v12.16b, v12.16b, v14.16b
-	FMOVQ 416(RSP), F14
+	FMOVQ 432(RSP), F14
 	WORD $0x6eaee52e // fcmgt v14.4s, v9.4s, v14.4s
 	WORD $0x4e2e1dad // and v13.16b, v13.16b, v14.16b
-	FMOVQ 384(RSP), F14
+	FMOVQ 400(RSP), F14
 	WORD $0x6eaa1dc6 // bit v6.16b, v14.16b, v10.16b
-	FMOVQ 384(RSP), F14
+	FMOVQ 400(RSP), F14
 	WORD $0x6eab1dc7 // bit v7.16b, v14.16b, v11.16b
-	FMOVQ 384(RSP), F14
+	FMOVQ 400(RSP), F14
 	WORD $0x6eac1dc8 // bit v8.16b, v14.16b, v12.16b
-	FMOVQ 384(RSP), F14
+	FMOVQ 400(RSP), F14
 	WORD $0x6ead1dc9 // bit v9.16b, v14.16b, v13.16b
 	FMOVQ F6, 192(R0)
 	FMOVQ F7, 208(R0)
@@ -42379,33 +50898,33 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 16(R2), F8
 	FMOVQ 32(R2), F9
 	FMOVQ 48(R2), F10
-	FMOVQ 224(RSP), F11
+	FMOVQ 240(RSP), F11
 	WORD $0x4ea7d56b // fsub v11.4s, v11.4s, v7.4s
-	FMOVQ 224(RSP), F12
+	FMOVQ 240(RSP), F12
 	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
-	FMOVQ 224(RSP), F13
+	FMOVQ 240(RSP), F13
 	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
-	FMOVQ 224(RSP), F14
+	FMOVQ 240(RSP), F14
 	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
-	FMOVQ 336(RSP), F15
+	FMOVQ 352(RSP), F15
 	WORD $0x6e2bddeb // fmul v11.4s, v15.4s, v11.4s
-	FMOVQ 336(RSP), F15
+	FMOVQ 352(RSP), F15
 	WORD $0x6e2cddec // fmul v12.4s, v15.4s, v12.4s
-	FMOVQ 336(RSP), F15
+	FMOVQ 352(RSP), F15
 	WORD $0x6e2ddded // fmul v13.4s, v15.4s, v13.4s
-	FMOVQ 336(RSP), F15
+	FMOVQ 352(RSP), F15
 	WORD $0x6e2eddee // fmul v14.4s, v15.4s, v14.4s
 	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
 	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
 	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
 	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
-	FMOVQ 272(RSP), F11
+	FMOVQ 288(RSP), F11
 	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
 	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
 	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
@@ -42423,33 +50942,33 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 16(R4), F12
 	FMOVQ 32(R4), F13
 	FMOVQ 48(R4), F14
-	FMOVQ 240(RSP), F15
+	FMOVQ 256(RSP), F15
 	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
-	FMOVQ 240(RSP), F16
+	FMOVQ 256(RSP), F16
 	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
-	FMOVQ 240(RSP), F18
+	FMOVQ 256(RSP), F18
 	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
-	FMOVQ 352(RSP), F19
+	FMOVQ 368(RSP), F19
 	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
-	FMOVQ 352(RSP), F19
+	FMOVQ 368(RSP), F19
 	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
-	FMOVQ 352(RSP), F19
+	FMOVQ 368(RSP), F19
 	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
-	FMOVQ 352(RSP), F19
+	FMOVQ 368(RSP), F19
 	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
 	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
 	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
 	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
 	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
-	FMOVQ 288(RSP), F15
+	FMOVQ 304(RSP), F15
 	WORD $0x6e27dde7 // fmul v7.4s, v15.4s, v7.4s
-	FMOVQ 288(RSP), F15
+	FMOVQ 304(RSP), F15
 	WORD $0x6e28dde8 // fmul v8.4s, v15.4s, v8.4s
-	FMOVQ 288(RSP), F15
+	FMOVQ 304(RSP), F15
 	WORD $0x6e29dde9 // fmul v9.4s, v15.4s, v9.4s
-	FMOVQ 288(RSP), F15
+	FMOVQ 304(RSP), F15
 	WORD $0x6e2addea // fmul v10.4s, v15.4s, v10.4s
 	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
 	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
@@ -42471,21 +50990,21 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 16(R0), F4
 	FMOVQ 32(R0), F5
 	FMOVQ 48(R0), F6
-	FMOVQ 400(RSP), F7
+	FMOVQ 416(RSP), F7
 	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
-	FMOVQ 400(RSP), F7
+	FMOVQ 416(RSP), F7
 	WORD $0x4ea7d484 // fsub v4.4s, v4.4s, v7.4s
-	FMOVQ 400(RSP), F7
+	FMOVQ 416(RSP), F7
 	WORD $0x4ea7d4a5 // fsub v5.4s, v5.4s, v7.4s
-	FMOVQ 400(RSP), F7
+	FMOVQ 416(RSP), F7
 	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
-	FMOVQ 432(RSP), F7
+	FMOVQ 224(RSP), F7
 	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
-	FMOVQ 432(RSP), F7
+	FMOVQ 224(RSP), F7
 	WORD $0x6e27dc84 // fmul v4.4s, v4.4s, v7.4s
-	FMOVQ 432(RSP), F7
+	FMOVQ 224(RSP), F7
 	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
-	FMOVQ 432(RSP), F7
+	FMOVQ 224(RSP), F7
 	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
 	FMOVQ 208(RSP), F7
 	WORD $0x4e27f463 // fmax v3.4s, v3.4s, v7.4s
@@ -42659,13 +51178,13 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
 	WORD $0x4f375507 // shl v7.4s, v8.4s, #23
 	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
-	FMOVQ 304(RSP), F7
+	FMOVQ 320(RSP), F7
 	WORD $0x6e23dce3 // fmul v3.4s, v7.4s, v3.4s
-	FMOVQ 304(RSP), F7
+	FMOVQ 320(RSP), F7
 	WORD $0x6e24dce4 // fmul v4.4s, v7.4s, v4.4s
-	FMOVQ 304(RSP), F7
+	FMOVQ 320(RSP), F7
 	WORD $0x6e25dce5 // fmul v5.4s, v7.4s, v5.4s
-	FMOVQ 304(RSP), F7
+	FMOVQ 320(RSP), F7
 	WORD $0x6e26dce6 // fmul v6.4s, v7.4s, v6.4s
 	FMOVQ 0(R0), F7
 	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
@@ -42683,24 +51202,24 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x2f10a529 // uxtl v9.4s, v9.4h
 	FMOVD 24(R1), F10
 	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
-	FMOVQ 256(RSP), F11
+	FMOVQ 272(RSP), F11
 	WORD $0x6eab34e7 // cmhi v7.4s, v7.4s, v11.4s
-	FMOVQ 256(RSP), F11
+	FMOVQ 272(RSP), F11
 	WORD $0x6eab3508 // cmhi v8.4s, v8.4s, v11.4s
-	FMOVQ 256(RSP), F11
+	FMOVQ 272(RSP), F11
 	WORD $0x6eab3529 // cmhi v9.4s, v9.4s, v11.4s
-	FMOVQ 256(RSP), F11
+	FMOVQ 272(RSP), F11
 	WORD $0x6eab354a // cmhi v10.4s, v10.4s, v11.4s
-	FMOVQ 368(RSP), F11
+	FMOVQ 384(RSP), F11
 	FMOVQ 448(RSP), F12
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
-	FMOVQ 368(RSP), F12
+	FMOVQ 384(RSP), F12
 	FMOVQ 464(RSP), F13
 	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
-	FMOVQ 368(RSP), F13
+	FMOVQ 384(RSP), F13
 	FMOVQ 480(RSP), F14
 	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
-	FMOVQ 368(RSP), F14
+	FMOVQ 384(RSP), F14
 	FMOVQ 496(RSP), F15
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
 	WORD $0x4e271d6b // and v11.16b, v11.16b, v7.16b
@@ -42711,13 +51230,13 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
 	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
 	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x6e24dd64 // fmul v4.4s, v11.4s, v4.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
-	FMOVQ 320(RSP), F11
+	FMOVQ 336(RSP), F11
 	WORD $0x6e26dd66 // fmul v6.4s, v11.4s, v6.4s
 	FMOVQ 0(R0), F11
 	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
@@ -42727,25 +51246,25 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e25d565 // fadd v5.4s, v11.4s, v5.4s
 	FMOVQ 48(R0), F11
 	WORD $0x4e26d566 // fadd v6.4s, v11.4s, v6.4s
-	FMOVQ 416(RSP), F11
+	FMOVQ 432(RSP), F11
 	WORD $0x6eabe46b // fcmgt v11.4s, v3.4s, v11.4s
 	WORD $0x4e2b1ce7 // and v7.16b, v7.16b, v11.16b
-	FMOVQ 416(RSP), F11
+	FMOVQ 432(RSP), F11
 	WORD $0x6eabe48b // fcmgt v11.4s, v4.4s, v11.4s
 	WORD $0x4e2b1d08 // and v8.16b, v8.16b, v11.16b
-	FMOVQ 416(RSP), F11
+	FMOVQ 432(RSP), F11
 	WORD $0x6eabe4ab // fcmgt v11.4s, v5.4s, v11.4s
 	WORD $0x4e2b1d29 // and v9.16b, v9.16b, v11.16b
-	FMOVQ 416(RSP), F11
+	FMOVQ 432(RSP), F11
 	WORD $0x6eabe4cb // fcmgt v11.4s, v6.4s, v11.4s
 	WORD $0x4e2b1d4a // and v10.16b, v10.16b, v11.16b
-	FMOVQ 384(RSP), F11
+	FMOVQ 400(RSP), F11
 	WORD $0x6ea71d63 // bit v3.16b, v11.16b, v7.16b
-	FMOVQ 384(RSP), F11
+	FMOVQ 400(RSP), F11
 	WORD $0x6ea81d64 // bit v4.16b, v11.16b, v8.16b
-	FMOVQ 384(RSP), F11
+	FMOVQ 400(RSP), F11
 	WORD $0x6ea91d65 // bit v5.16b, v11.16b, v9.16b
-	FMOVQ 384(RSP), F11
+	FMOVQ 400(RSP), F11
 	WORD $0x6eaa1d66 // bit v6.16b, v11.16b, v10.16b
 	FMOVQ F3, 0(R0)
 	FMOVQ F4, 16(R0)
@@ -42793,33 +51312,33 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 80(R2), F9
 	FMOVQ 96(R2), F10
 	FMOVQ 112(R2), F11
-	FMOVQ 224(RSP), F12
+	FMOVQ 240(RSP), F12
 	WORD $0x4ea8d58c // fsub v12.4s, v12.4s, v8.4s
-	FMOVQ 224(RSP), F13
+	FMOVQ 240(RSP), F13
 	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
-	FMOVQ 224(RSP), F14
+	FMOVQ 240(RSP), F14
 	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
-	FMOVQ 224(RSP), F15
+	FMOVQ 240(RSP), F15
 	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
-	FMOVQ 336(RSP), F16
+	FMOVQ 352(RSP), F16
 	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
-	FMOVQ 336(RSP), F16
+	FMOVQ 352(RSP), F16
 	WORD $0x6e2dde0d // fmul v13.4s, v16.4s, v13.4s
-	FMOVQ 336(RSP), F16
+	FMOVQ 352(RSP), F16
 	WORD $0x6e2ede0e // fmul v14.4s, v16.4s, v14.4s
-	FMOVQ 336(RSP), F16
+	FMOVQ 352(RSP), F16
 	WORD $0x6e2fde0f // fmul v15.4s, v16.4s, v15.4s
 	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
 	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
 	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
 	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
-	FMOVQ 272(RSP), F12
+	FMOVQ 288(RSP), F12
 	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
-	FMOVQ 272(RSP), F12
+	FMOVQ 288(RSP), F12
 	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
-	FMOVQ 272(RSP), F12
+	FMOVQ 288(RSP), F12
 	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
-	FMOVQ 272(RSP), F12
+	FMOVQ 288(RSP), F12
 	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
 	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
 	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
@@ -42837,33 +51356,33 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 80(R4), F13
 	FMOVQ 96(R4), F14
 	FMOVQ 112(R4), F15
-	FMOVQ 240(RSP), F16
+	FMOVQ 256(RSP), F16
 	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
-	FMOVQ 240(RSP), F18
+	FMOVQ 256(RSP), F18
 	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
-	FMOVQ 352(RSP), F20
+	FMOVQ 368(RSP), F20
 	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
-	FMOVQ 352(RSP), F20
+	FMOVQ 368(RSP), F20
 	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
-	FMOVQ 352(RSP), F20
+	FMOVQ 368(RSP), F20
 	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
-	FMOVQ 352(RSP), F20
+	FMOVQ 368(RSP), F20
 	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
 	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
 	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
 	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
 	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
-	FMOVQ 288(RSP), F16
+	FMOVQ 304(RSP), F16
 	WORD $0x6e28de08 // fmul v8.4s, v16.4s, v8.4s
-	FMOVQ 288(RSP), F16
+	FMOVQ 304(RSP), F16
 	WORD $0x6e29de09 // fmul v9.4s, v16.4s, v9.4s
-	FMOVQ 288(RSP), F16
+	FMOVQ 304(RSP), F16
 	WORD $0x6e2ade0a // fmul v10.4s, v16.4s, v10.4s
-	FMOVQ 288(RSP), F16
+	FMOVQ 304(RSP), F16
 	WORD $0x6e2bde0b // fmul v11.4s, v16.4s, v11.4s
 	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
 	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
@@ -42885,21 +51404,21 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 80(R0), F5
 	FMOVQ 96(R0), F6
 	FMOVQ 112(R0), F7
-	FMOVQ 400(RSP), F8
+	FMOVQ 416(RSP), F8
 	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
-	FMOVQ 400(RSP), F8
+	FMOVQ 416(RSP), F8
 	WORD $0x4ea8d4a5 // fsub v5.4s, v5.4s, v8.4s
-	FMOVQ 400(RSP), F8
+	FMOVQ 416(RSP), F8
 	WORD $0x4ea8d4c6 // fsub v6.4s, v6.4s, v8.4s
-	FMOVQ 400(RSP), F8
+	FMOVQ 416(RSP), F8
 	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
-	FMOVQ 432(RSP), F8
+	FMOVQ 224(RSP), F8
 	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
-	FMOVQ 432(RSP), F8
+	FMOVQ 224(RSP), F8
 	WORD $0x6e28dca5 // fmul v5.4s, v5.4s, v8.4s
-	FMOVQ 432(RSP), F8
+	FMOVQ 224(RSP), F8
 	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
-	FMOVQ 432(RSP), F8
+	FMOVQ 224(RSP), F8
 	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
 	FMOVQ 208(RSP), F8
 	WORD $0x4e28f484 // fmax v4.4s, v4.4s, v8.4s
@@ -43073,13 +51592,13 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
 	WORD $0x4f375528 // shl v8.4s, v9.4s, #23
 	WORD $0x6e28dce7 // fmul v7.4s, v7.4s, v8.4s
-	FMOVQ 304(RSP), F8
+	FMOVQ 320(RSP), F8
 	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
-	FMOVQ 304(RSP), F8
+	FMOVQ 320(RSP), F8
 	WORD $0x6e25dd05 // fmul v5.4s, v8.4s, v5.4s
-	FMOVQ 304(RSP), F8
+	FMOVQ 320(RSP), F8
 	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
-	FMOVQ 304(RSP), F8
+	FMOVQ 320(RSP), F8
 	WORD $0x6e27dd07 // fmul v7.4s, v8.4s, v7.4s
 	FMOVQ 64(R0), F8
 	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
@@ -43097,24 +51616,24 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x2f10a54a // uxtl v10.4s, v10.4h
 	FMOVD 56(R1), F11
 	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
-	FMOVQ 256(RSP), F12
+	FMOVQ 272(RSP), F12
 	WORD $0x6eac3508 // cmhi v8.4s, v8.4s, v12.4s
-	FMOVQ 256(RSP), F12
+	FMOVQ 272(RSP), F12
 	WORD $0x6eac3529 // cmhi v9.4s, v9.4s, v12.4s
-	FMOVQ 256(RSP), F12
+	FMOVQ 272(RSP), F12
 	WORD $0x6eac354a // cmhi v10.4s, v10.4s, v12.4s
-	FMOVQ 256(RSP), F12
+	FMOVQ 272(RSP), F12
 	WORD $0x6eac356b // cmhi v11.4s, v11.4s, v12.4s
-	FMOVQ 368(RSP), F12
+	FMOVQ 384(RSP), F12
 	FMOVQ 512(RSP), F13
 	WORD $0x6e2ddd8c // fmul v12.4s, v12.4s, v13.4s
-	FMOVQ 368(RSP), F13
+	FMOVQ 384(RSP), F13
 	FMOVQ 528(RSP), F14
 	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
-	FMOVQ 368(RSP), F14
+	FMOVQ 384(RSP), F14
 	FMOVQ 544(RSP), F15
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
-	FMOVQ 368(RSP), F15
+	FMOVQ 384(RSP), F15
 	FMOVQ 560(RSP), F16
 	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
 	WORD $0x4e281d8c // and v12.16b, v12.16b, v8.16b
@@ -43125,13 +51644,13 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
 	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
 	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
-	FMOVQ 320(RSP), F12
+	FMOVQ 336(RSP), F12
 	WORD $0x6e24dd84 // fmul v4.4s, v12.4s, v4.4s
-	FMOVQ 320(RSP), F12
+	FMOVQ 336(RSP), F12
 	WORD $0x6e25dd85 // fmul v5.4s, v12.4s, v5.4s
-	FMOVQ 320(RSP), F12
+	FMOVQ 336(RSP), F12
 	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
-	FMOVQ 320(RSP), F12
+	FMOVQ 336(RSP), F12
 	WORD $0x6e27dd87 // fmul v7.4s, v12.4s, v7.4s
 	FMOVQ 64(R0), F12
 	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
@@ -43141,25 +51660,25 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e26d586 // fadd v6.4s, v12.4s, v6.4s
 	FMOVQ 112(R0), F12
 	WORD $0x4e27d587 // fadd v7.4s, v12.4s, v7.4s
-	FMOVQ 416(RSP), F12
+	FMOVQ 432(RSP), F12
 	WORD $0x6eace48c // fcmgt v12.4s, v4.4s, v12.4s
 	WORD $0x4e2c1d08 // and v8.16b, v8.16b, v12.16b
-	FMOVQ 416(RSP), F12
+	FMOVQ 432(RSP), F12
 	WORD $0x6eace4ac // fcmgt v12.4s, v5.4s, v12.4s
 	WORD $0x4e2c1d29 // and v9.16b, v9.16b, v12.16b
-	FMOVQ 416(RSP), F12
+	FMOVQ 432(RSP), F12
 	WORD $0x6eace4cc // fcmgt v12.4s, v6.4s, v12.4s
 	WORD $0x4e2c1d4a // and v10.16b, v10.16b, v12.16b
-	FMOVQ 416(RSP), F12
+	FMOVQ 432(RSP), F12
 	WORD $0x6eace4ec // fcmgt v12.4s, v7.4s, v12.4s
 	WORD $0x4e2c1d6b // and v11.16b, v11.16b, v12.16b
-	FMOVQ 384(RSP), F12
+	FMOVQ 400(RSP), F12
 	WORD $0x6ea81d84 // bit v4.16b, v12.16b, v8.16b
-	FMOVQ 384(RSP), F12
+	FMOVQ 400(RSP), F12
 	WORD $0x6ea91d85 // bit v5.16b, v12.16b, v9.16b
-	FMOVQ 384(RSP), F12
+	FMOVQ 400(RSP), F12
 	WORD $0x6eaa1d86 // bit v6.16b, v12.16b, v10.16b
-	FMOVQ 384(RSP), F12
+	FMOVQ 400(RSP), F12
 	WORD $0x6eab1d87 // bit v7.16b, v12.16b, v11.16b
 	FMOVQ F4, 64(R0)
 	FMOVQ F5, 80(R0)
@@ -43207,33 +51726,33 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 144(R2), F10
 	FMOVQ 160(R2), F11
 	FMOVQ 176(R2), F12
-	FMOVQ 224(RSP), F13
+	FMOVQ 240(RSP), F13
 	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
-	FMOVQ 224(RSP), F14
+	FMOVQ 240(RSP), F14
 	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
-	FMOVQ 224(RSP), F15
+	FMOVQ 240(RSP), F15
 	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
-	FMOVQ 224(RSP), F16
+	FMOVQ 240(RSP), F16
 	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
-	FMOVQ 336(RSP), F17
+	FMOVQ 352(RSP), F17
 	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
-	FMOVQ 336(RSP), F17
+	FMOVQ 352(RSP), F17
 	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
-	FMOVQ 336(RSP), F17
+	FMOVQ 352(RSP), F17
 	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
-	FMOVQ 336(RSP), F17
+	FMOVQ 352(RSP), F17
 	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
 	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
 	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
 	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
 	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
-	FMOVQ 272(RSP), F13
+	FMOVQ 288(RSP), F13
 	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
-	FMOVQ 272(RSP), F13
+	FMOVQ 288(RSP), F13
 	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
-	FMOVQ 272(RSP), F13
+	FMOVQ 288(RSP), F13
 	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
-	FMOVQ 272(RSP), F13
+	FMOVQ 288(RSP), F13
 	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
 	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
 	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
@@ -43251,33 +51770,33 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 144(R4), F14
 	FMOVQ 160(R4), F15
 	FMOVQ 176(R4), F16
-	FMOVQ 240(RSP), F17
+	FMOVQ 256(RSP), F17
 	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
-	FMOVQ 240(RSP), F18
+	FMOVQ 256(RSP), F18
 	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
-	FMOVQ 240(RSP), F20
+	FMOVQ 256(RSP), F20
 	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
-	FMOVQ 352(RSP), F21
+	FMOVQ 368(RSP), F21
 	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
-	FMOVQ 352(RSP), F21
+	FMOVQ 368(RSP), F21
 	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
-	FMOVQ 352(RSP), F21
+	FMOVQ 368(RSP), F21
 	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
-	FMOVQ 352(RSP), F21
+	FMOVQ 368(RSP), F21
 	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
 	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
 	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
 	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
 	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
-	FMOVQ 288(RSP), F17
+	FMOVQ 304(RSP), F17
 	WORD $0x6e29de29 // fmul v9.4s, v17.4s, v9.4s
-	FMOVQ 288(RSP), F17
+	FMOVQ 304(RSP), F17
 	WORD $0x6e2ade2a // fmul v10.4s, v17.4s, v10.4s
-	FMOVQ 288(RSP), F17
+	FMOVQ 304(RSP), F17
 	WORD $0x6e2bde2b // fmul v11.4s, v17.4s, v11.4s
-	FMOVQ 288(RSP), F17
+	FMOVQ 304(RSP), F17
 	WORD $0x6e2cde2c // fmul v12.4s, v17.4s, v12.4s
 	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
 	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
@@ -43299,21 +51818,21 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 144(R0), F6
 	FMOVQ 160(R0), F7
 	FMOVQ 176(R0), F8
-	FMOVQ 400(RSP), F9
+	FMOVQ 416(RSP), F9
 	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
-	FMOVQ 400(RSP), F9
+	FMOVQ 416(RSP), F9
 	WORD $0x4ea9d4c6 // fsub v6.4s, v6.4s, v9.4s
-	FMOVQ 400(RSP), F9
+	FMOVQ 416(RSP), F9
 	WORD $0x4ea9d4e7 // fsub v7.4s, v7.4s, v9.4s
-	FMOVQ 400(RSP), F9
+	FMOVQ 416(RSP), F9
 	WORD $0x4ea9d508 // fsub v8.4s, v8.4s, v9.4s
-	FMOVQ 432(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
-	FMOVQ 432(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e29dcc6 // fmul v6.4s, v6.4s, v9.4s
-	FMOVQ 432(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
-	FMOVQ 432(RSP), F9
+	FMOVQ 224(RSP), F9
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
 	FMOVQ 208(RSP), F9
 	WORD $0x4e29f4a5 // fmax v5.4s, v5.4s, v9.4s
@@ -43487,13 +52006,13 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
 	WORD $0x4f375549 // shl v9.4s, v10.4s, #23
 	WORD $0x6e29dd08 // fmul v8.4s, v8.4s, v9.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 320(RSP), F9
 	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 320(RSP), F9
 	WORD $0x6e26dd26 // fmul v6.4s, v9.4s, v6.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 320(RSP), F9
 	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
-	FMOVQ 304(RSP), F9
+	FMOVQ 320(RSP), F9
 	WORD $0x6e28dd28 // fmul v8.4s, v9.4s, v8.4s
 	FMOVQ 128(R0), F9
 	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
@@ -43511,24 +52030,24 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x2f10a56b // uxtl v11.4s, v11.4h
 	FMOVD 88(R1), F12
 	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
-	FMOVQ 256(RSP), F13
+	FMOVQ 272(RSP), F13
 	WORD $0x6ead3529 // cmhi v9.4s, v9.4s, v13.4s
-	FMOVQ 256(RSP), F13
+	FMOVQ 272(RSP), F13
 	WORD $0x6ead354a // cmhi v10.4s, v10.4s, v13.4s
-	FMOVQ 256(RSP), F13
+	FMOVQ 272(RSP), F13
 	WORD $0x6ead356b // cmhi v11.4s, v11.4s, v13.4s
-	FMOVQ 256(RSP), F13
+	FMOVQ 272(RSP), F13
 	WORD $0x6ead358c // cmhi v12.4s, v12.4s, v13.4s
-	FMOVQ 368(RSP), F13
+	FMOVQ 384(RSP), F13
 	FMOVQ 576(RSP), F14
 	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
-	FMOVQ 368(RSP), F14
+	FMOVQ 384(RSP), F14
 	FMOVQ 592(RSP), F15
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
-	FMOVQ 368(RSP), F15
+	FMOVQ 384(RSP), F15
 	FMOVQ 608(RSP), F16
 	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
-	FMOVQ 368(RSP), F16
+	FMOVQ 384(RSP), F16
 	FMOVQ 624(RSP), F17
 	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
 	WORD $0x4e291dad // and v13.16b, v13.16b, v9.16b
@@ -43539,13 +52058,13 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
 	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
 	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
-	FMOVQ 320(RSP), F13
+	FMOVQ 336(RSP), F13
 	WORD $0x6e25dda5 // fmul v5.4s, v13.4s, v5.4s
-	FMOVQ 320(RSP), F13
+	FMOVQ 336(RSP), F13
 	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
-	FMOVQ 320(RSP), F13
+	FMOVQ 336(RSP), F13
 	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
-	FMOVQ 320(RSP), F13
+	FMOVQ 336(RSP), F13
 	WORD $0x6e28dda8 // fmul v8.4s, v13.4s, v8.4s
 	FMOVQ 128(R0), F13
 	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
@@ -43555,25 +52074,25 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e27d5a7 // fadd v7.4s, v13.4s, v7.4s
 	FMOVQ 176(R0), F13
 	WORD $0x4e28d5a8 // fadd v8.4s, v13.4s, v8.4s
-	FMOVQ 416(RSP), F13
+	FMOVQ 432(RSP), F13
 	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
 	WORD $0x4e2d1d29 // and v9.16b, v9.16b, v13.16b
-	FMOVQ 416(RSP), F13
+	FMOVQ 432(RSP), F13
 	WORD $0x6eade4cd // fcmgt v13.4s, v6.4s, v13.4s
 	WORD $0x4e2d1d4a // and v10.16b, v10.16b, v13.16b
-	FMOVQ 416(RSP), F13
+	FMOVQ 432(RSP), F13
 	WORD $0x6eade4ed // fcmgt v13.4s, v7.4s, v13.4s
 	WORD $0x4e2d1d6b // and v11.16b, v11.16b, v13.16b
-	FMOVQ 416(RSP), F13
+	FMOVQ 432(RSP), F13
 	WORD $0x6eade50d // fcmgt v13.4s, v8.4s, v13.4s
 	WORD $0x4e2d1d8c // and v12.16b, v12.16b, v13.16b
-	FMOVQ 384(RSP), F13
+	FMOVQ 400(RSP), F13
 	WORD $0x6ea91da5 // bit v5.16b, v13.16b, v9.16b
-	FMOVQ 384(RSP), F13
+	FMOVQ 400(RSP), F13
 	WORD $0x6eaa1da6 // bit v6.16b, v13.16b, v10.16b
-	FMOVQ 384(RSP), F13
+	FMOVQ 400(RSP), F13
 	WORD $0x6eab1da7 // bit v7.16b, v13.16b, v11.16b
-	FMOVQ 384(RSP), F13
+	FMOVQ 400(RSP), F13
 	WORD $0x6eac1da8 // bit v8.16b, v13.16b, v12.16b
 	FMOVQ F5, 128(R0)
 	FMOVQ F6, 144(R0)
@@ -43621,33 +52140,33 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 208(R2), F11
 	FMOVQ 224(R2), F12
 	FMOVQ 240(R2), F13
-	FMOVQ 224(RSP), F14
+	FMOVQ 240(RSP), F14
 	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
-	FMOVQ 224(RSP), F15
+	FMOVQ 240(RSP), F15
 	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
-	FMOVQ 224(RSP), F16
+	FMOVQ 240(RSP), F16
 	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
-	FMOVQ 224(RSP), F17
+	FMOVQ 240(RSP), F17
 	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
-	FMOVQ 336(RSP), F18
+	FMOVQ 352(RSP), F18
 	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
-	FMOVQ 336(RSP), F18
+	FMOVQ 352(RSP), F18
 	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
-	FMOVQ 336(RSP), F18
+	FMOVQ 352(RSP), F18
 	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
-	FMOVQ 336(RSP), F18
+	FMOVQ 352(RSP), F18
 	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
 	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
 	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
 	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
 	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
-	FMOVQ 272(RSP), F14
+	FMOVQ 288(RSP), F14
 	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
-	FMOVQ 272(RSP), F14
+	FMOVQ 288(RSP), F14
 	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
-	FMOVQ 272(RSP), F14
+	FMOVQ 288(RSP), F14
 	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
-	FMOVQ 272(RSP), F14
+	FMOVQ 288(RSP), F14
 	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
 	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
 	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
@@ -43665,33 +52184,33 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 208(R4), F15
 	FMOVQ 224(R4), F16
 	FMOVQ 240(R4), F17
-	FMOVQ 240(RSP), F18
+	FMOVQ 256(RSP), F18
 	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
-	FMOVQ 240(RSP), F19
+	FMOVQ 256(RSP), F19
 	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
-	FMOVQ 240(RSP), F20
+	FMOVQ 256(RSP), F20
 	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
-	FMOVQ 240(RSP), F21
+	FMOVQ 256(RSP), F21
 	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
-	FMOVQ 352(RSP), F22
+	FMOVQ 368(RSP), F22
 	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
-	FMOVQ 352(RSP), F22
+	FMOVQ 368(RSP), F22
 	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
-	FMOVQ 352(RSP), F22
+	FMOVQ 368(RSP), F22
 	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
-	FMOVQ 352(RSP), F22
+	FMOVQ 368(RSP), F22
 	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
 	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
 	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
 	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
 	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6e2ade4a // fmul v10.4s, v18.4s, v10.4s
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6e2bde4b // fmul v11.4s, v18.4s, v11.4s
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6e2cde4c // fmul v12.4s, v18.4s, v12.4s
-	FMOVQ 288(RSP), F18
+	FMOVQ 304(RSP), F18
 	WORD $0x6e2dde4d // fmul v13.4s, v18.4s, v13.4s
 	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
 	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
@@ -43713,21 +52232,21 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	FMOVQ 208(R0), F7
 	FMOVQ 224(R0), F8
 	FMOVQ 240(R0), F9
-	FMOVQ 400(RSP), F10
+	FMOVQ 416(RSP), F10
 	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
-	FMOVQ 400(RSP), F10
+	FMOVQ 416(RSP), F10
 	WORD $0x4eaad4e7 // fsub v7.4s, v7.4s, v10.4s
-	FMOVQ 400(RSP), F10
+	FMOVQ 416(RSP), F10
 	WORD $0x4eaad508 // fsub v8.4s, v8.4s, v10.4s
-	FMOVQ 400(RSP), F10
+	FMOVQ 416(RSP), F10
 	WORD $0x4eaad529 // fsub v9.4s, v9.4s, v10.4s
-	FMOVQ 432(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
-	FMOVQ 432(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2adce7 // fmul v7.4s, v7.4s, v10.4s
-	FMOVQ 432(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
-	FMOVQ 432(RSP), F10
+	FMOVQ 224(RSP), F10
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	FMOVQ 208(RSP), F10
 	WORD $0x4e2af4c6 // fmax v6.4s, v6.4s, v10.4s
@@ -43901,13 +52420,13 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
 	WORD $0x4f37556a // shl v10.4s, v11.4s, #23
 	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x6e26dd46 // fmul v6.4s, v10.4s, v6.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x6e27dd47 // fmul v7.4s, v10.4s, v7.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
-	FMOVQ 304(RSP), F10
+	FMOVQ 320(RSP), F10
 	WORD $0x6e29dd49 // fmul v9.4s, v10.4s, v9.4s
 	FMOVQ 192(R0), F10
 	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
@@ -43925,24 +52444,24 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x2f10a58c // uxtl v12.4s, v12.4h
 	FMOVD 120(R1), F13
 	WORD $0x2f10a5ad // uxtl v13.4s, v13.4h
-	FMOVQ 256(RSP), F14
+	FMOVQ 272(RSP), F14
 	WORD $0x6eae354a // cmhi v10.4s, v10.4s, v14.4s
-	FMOVQ 256(RSP), F14
+	FMOVQ 272(RSP), F14
 	WORD $0x6eae356b // cmhi v11.4s, v11.4s, v14.4s
-	FMOVQ 256(RSP), F14
+	FMOVQ 272(RSP), F14
 	WORD $0x6eae358c // cmhi v12.4s, v12.4s, v14.4s
-	FMOVQ 256(RSP), F14
+	FMOVQ 272(RSP), F14
 	WORD $0x6eae35ad // cmhi v13.4s, v13.4s, v14.4s
-	FMOVQ 368(RSP), F14
+	FMOVQ 384(RSP), F14
 	FMOVQ 640(RSP), F15
 	WORD $0x6e2fddce // fmul v14.4s, v14.4s, v15.4s
-	FMOVQ 368(RSP), F15
+	FMOVQ 384(RSP), F15
 	FMOVQ 656(RSP), F16
 	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
-	FMOVQ 368(RSP), F16
+	FMOVQ 384(RSP), F16
 	FMOVQ 672(RSP), F17
 	WORD $0x6e31de10 // fmul v16.4s, v16.4s, v17.4s
-	FMOVQ 368(RSP), F17
+	FMOVQ 384(RSP), F17
 	FMOVQ 688(RSP), F18
 	WORD $0x6e32de31 // fmul v17.4s, v17.4s, v18.4s
 	WORD $0x4e2a1dce // and v14.16b, v14.16b, v10.16b
@@ -43953,13 +52472,13 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
 	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
 	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
-	FMOVQ 320(RSP), F14
+	FMOVQ 336(RSP), F14
 	WORD $0x6e26ddc6 // fmul v6.4s, v14.4s, v6.4s
-	FMOVQ 320(RSP), F14
+	FMOVQ 336(RSP), F14
 	WORD $0x6e27ddc7 // fmul v7.4s, v14.4s, v7.4s
-	FMOVQ 320(RSP), F14
+	FMOVQ 336(RSP), F14
 	WORD $0x6e28ddc8 // fmul v8.4s, v14.4s, v8.4s
-	FMOVQ 320(RSP), F14
+	FMOVQ 336(RSP), F14
 	WORD $0x6e29ddc9 // fmul v9.4s, v14.4s, v9.4s
 	FMOVQ 192(R0), F14
 	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
@@ -43969,25 +52488,25 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e28d5c8 // fadd v8.4s, v14.4s, v8.4s
 	FMOVQ 240(R0), F14
 	WORD $0x4e29d5c9 // fadd v9.4s, v14.4s, v9.4s
-	FMOVQ 416(RSP), F14
+	FMOVQ 432(RSP), F14
 	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
 	WORD $0x4e2e1d4a // and v10.16b, v10.16b, v14.16b
-	FMOVQ 416(RSP), F14
+	FMOVQ 432(RSP), F14
 	WORD $0x6eaee4ee // fcmgt v14.4s, v7.4s, v14.4s
 	WORD $0x4e2e1d6b // and v11.16b, v11.16b, v14.16b
-	FMOVQ 416(RSP), F14
+	FMOVQ 432(RSP), F14
 	WORD $0x6eaee50e // fcmgt v14.4s, v8.4s, v14.4s
 	WORD $0x4e2e1d8c // and v12.16b, v12.16b, v14.16b
-	FMOVQ 416(RSP), F14
+	FMOVQ 432(RSP), F14
 	WORD $0x6eaee52e // fcmgt v14.4s, v9.4s, v14.4s
 	WORD $0x4e2e1dad // and v13.16b, v13.16b, v14.16b
-	FMOVQ 384(RSP), F14
+	FMOVQ 400(RSP), F14
 	WORD $0x6eaa1dc6 // bit v6.16b, v14.16b, v10.16b
-	FMOVQ 384(RSP), F14
+	FMOVQ 400(RSP), F14
 	WORD $0x6eab1dc7 // bit v7.16b, v14.16b, v11.16b
-	FMOVQ 384(RSP), F14
+	FMOVQ 400(RSP), F14
 	WORD $0x6eac1dc8 // bit v8.16b, v14.16b, v12.16b
-	FMOVQ 384(RSP), F14
+	FMOVQ 400(RSP), F14
 	WORD $0x6ead1dc9 // bit v9.16b, v14.16b, v13.16b
 	FMOVQ F6, 192(R0)
 	FMOVQ F7, 208(R0)

@@ -68,67 +68,67 @@ func adaptiveLeakyUniformAVX2(v *float32, r *uint16, theta *float32, cur *float3
 	panic("asm.adaptiveLeakyUniformAVX2: no assembly in this build")
 }
 
-func exponentialAVX512(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, spikes *uint64, blocks int) {
+func exponentialAVX512(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.exponentialAVX512: no assembly in this build")
 }
 
-func exponentialAVX2(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, spikes *uint64, blocks int) {
+func exponentialAVX2(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.exponentialAVX2: no assembly in this build")
 }
 
-func exponentialUniformAVX512(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int) {
+func exponentialUniformAVX512(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.exponentialUniformAVX512: no assembly in this build")
 }
 
-func exponentialUniformAVX2(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int) {
+func exponentialUniformAVX2(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.exponentialUniformAVX2: no assembly in this build")
 }
 
-func refractoryExponentialAVX512(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, spikes *uint64, blocks int) {
+func refractoryExponentialAVX512(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.refractoryExponentialAVX512: no assembly in this build")
 }
 
-func refractoryExponentialAVX2(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, spikes *uint64, blocks int) {
+func refractoryExponentialAVX2(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.refractoryExponentialAVX2: no assembly in this build")
 }
 
-func refractoryExponentialUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int) {
+func refractoryExponentialUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.refractoryExponentialUniformAVX512: no assembly in this build")
 }
 
-func refractoryExponentialUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int) {
+func refractoryExponentialUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.refractoryExponentialUniformAVX2: no assembly in this build")
 }
 
-func adaptiveExponentialAVX512(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride int, spikes *uint64, blocks int) {
+func adaptiveExponentialAVX512(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.adaptiveExponentialAVX512: no assembly in this build")
 }
 
-func adaptiveExponentialAVX2(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride int, spikes *uint64, blocks int) {
+func adaptiveExponentialAVX2(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.adaptiveExponentialAVX2: no assembly in this build")
 }
 
-func adaptiveExponentialUniformAVX512(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int) {
+func adaptiveExponentialUniformAVX512(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.adaptiveExponentialUniformAVX512: no assembly in this build")
 }
 
-func adaptiveExponentialUniformAVX2(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int) {
+func adaptiveExponentialUniformAVX2(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.adaptiveExponentialUniformAVX2: no assembly in this build")
 }
 
-func simplifiedAdaptiveExponentialAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride int, spikes *uint64, blocks int) {
+func simplifiedAdaptiveExponentialAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.simplifiedAdaptiveExponentialAVX512: no assembly in this build")
 }
 
-func simplifiedAdaptiveExponentialAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride int, spikes *uint64, blocks int) {
+func simplifiedAdaptiveExponentialAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.simplifiedAdaptiveExponentialAVX2: no assembly in this build")
 }
 
-func simplifiedAdaptiveExponentialUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int) {
+func simplifiedAdaptiveExponentialUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.simplifiedAdaptiveExponentialUniformAVX512: no assembly in this build")
 }
 
-func simplifiedAdaptiveExponentialUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int) {
+func simplifiedAdaptiveExponentialUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.simplifiedAdaptiveExponentialUniformAVX2: no assembly in this build")
 }
 
@@ -292,67 +292,67 @@ func adaptiveLeakyTraced2UniformAVX2(v *float32, r *uint16, theta *float32, t1 *
 	panic("asm.adaptiveLeakyTraced2UniformAVX2: no assembly in this build")
 }
 
-func exponentialTraced2AVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+func exponentialTraced2AVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.exponentialTraced2AVX512: no assembly in this build")
 }
 
-func exponentialTraced2AVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+func exponentialTraced2AVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.exponentialTraced2AVX2: no assembly in this build")
 }
 
-func exponentialTraced2UniformAVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+func exponentialTraced2UniformAVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.exponentialTraced2UniformAVX512: no assembly in this build")
 }
 
-func exponentialTraced2UniformAVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+func exponentialTraced2UniformAVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.exponentialTraced2UniformAVX2: no assembly in this build")
 }
 
-func refractoryExponentialTraced2AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+func refractoryExponentialTraced2AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.refractoryExponentialTraced2AVX512: no assembly in this build")
 }
 
-func refractoryExponentialTraced2AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+func refractoryExponentialTraced2AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.refractoryExponentialTraced2AVX2: no assembly in this build")
 }
 
-func refractoryExponentialTraced2UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+func refractoryExponentialTraced2UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.refractoryExponentialTraced2UniformAVX512: no assembly in this build")
 }
 
-func refractoryExponentialTraced2UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+func refractoryExponentialTraced2UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.refractoryExponentialTraced2UniformAVX2: no assembly in this build")
 }
 
-func adaptiveExponentialTraced2AVX512(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+func adaptiveExponentialTraced2AVX512(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.adaptiveExponentialTraced2AVX512: no assembly in this build")
 }
 
-func adaptiveExponentialTraced2AVX2(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+func adaptiveExponentialTraced2AVX2(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.adaptiveExponentialTraced2AVX2: no assembly in this build")
 }
 
-func adaptiveExponentialTraced2UniformAVX512(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+func adaptiveExponentialTraced2UniformAVX512(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.adaptiveExponentialTraced2UniformAVX512: no assembly in this build")
 }
 
-func adaptiveExponentialTraced2UniformAVX2(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+func adaptiveExponentialTraced2UniformAVX2(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.adaptiveExponentialTraced2UniformAVX2: no assembly in this build")
 }
 
-func simplifiedAdaptiveExponentialTraced2AVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+func simplifiedAdaptiveExponentialTraced2AVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.simplifiedAdaptiveExponentialTraced2AVX512: no assembly in this build")
 }
 
-func simplifiedAdaptiveExponentialTraced2AVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+func simplifiedAdaptiveExponentialTraced2AVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.simplifiedAdaptiveExponentialTraced2AVX2: no assembly in this build")
 }
 
-func simplifiedAdaptiveExponentialTraced2UniformAVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+func simplifiedAdaptiveExponentialTraced2UniformAVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.simplifiedAdaptiveExponentialTraced2UniformAVX512: no assembly in this build")
 }
 
-func simplifiedAdaptiveExponentialTraced2UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+func simplifiedAdaptiveExponentialTraced2UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.simplifiedAdaptiveExponentialTraced2UniformAVX2: no assembly in this build")
 }
 

@@ -36,35 +36,35 @@ func adaptiveLeakyUniformNEON(v *float32, r *uint16, theta *float32, cur *float3
 	panic("asm.adaptiveLeakyUniformNEON: no assembly in this build")
 }
 
-func exponentialNEON(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, spikes *uint64, blocks int) {
+func exponentialNEON(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.exponentialNEON: no assembly in this build")
 }
 
-func exponentialUniformNEON(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int) {
+func exponentialUniformNEON(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.exponentialUniformNEON: no assembly in this build")
 }
 
-func refractoryExponentialNEON(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, spikes *uint64, blocks int) {
+func refractoryExponentialNEON(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.refractoryExponentialNEON: no assembly in this build")
 }
 
-func refractoryExponentialUniformNEON(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, spikes *uint64, blocks int) {
+func refractoryExponentialUniformNEON(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.refractoryExponentialUniformNEON: no assembly in this build")
 }
 
-func adaptiveExponentialNEON(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride int, spikes *uint64, blocks int) {
+func adaptiveExponentialNEON(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, kwStride, aStride, bStride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.adaptiveExponentialNEON: no assembly in this build")
 }
 
-func adaptiveExponentialUniformNEON(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, spikes *uint64, blocks int) {
+func adaptiveExponentialUniformNEON(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.adaptiveExponentialUniformNEON: no assembly in this build")
 }
 
-func simplifiedAdaptiveExponentialNEON(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride int, spikes *uint64, blocks int) {
+func simplifiedAdaptiveExponentialNEON(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lthetaStride, dthetaStride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.simplifiedAdaptiveExponentialNEON: no assembly in this build")
 }
 
-func simplifiedAdaptiveExponentialUniformNEON(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int) {
+func simplifiedAdaptiveExponentialUniformNEON(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.simplifiedAdaptiveExponentialUniformNEON: no assembly in this build")
 }
 
@@ -148,19 +148,19 @@ func adaptiveLeakyTraced2UniformNEON(v *float32, r *uint16, theta *float32, t1 *
 	panic("asm.adaptiveLeakyTraced2UniformNEON: no assembly in this build")
 }
 
-func exponentialTraced2NEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+func exponentialTraced2NEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.exponentialTraced2NEON: no assembly in this build")
 }
 
-func exponentialTraced2UniformNEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+func exponentialTraced2UniformNEON(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.exponentialTraced2UniformNEON: no assembly in this build")
 }
 
-func refractoryExponentialTraced2NEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, spikes *uint64, blocks int) {
+func refractoryExponentialTraced2NEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride, kStride, deltaStride, rhStride, resStride, thrStride, resetStride, lT1Stride, cT1Stride, bT1Stride, lT2Stride, cT2Stride, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.refractoryExponentialTraced2NEON: no assembly in this build")
 }
 
-func refractoryExponentialTraced2UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int) {
+func refractoryExponentialTraced2UniformNEON(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int) {
 	panic("asm.refractoryExponentialTraced2UniformNEON: no assembly in this build")
 }
 

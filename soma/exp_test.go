@@ -125,15 +125,38 @@ func TestExpArgumentsReachTheirCases(t *testing.T) {
 	}
 }
 
-// TestSpikeSlopeLoops: a uniform spike slope that is a power of two runs
-// the kernels' second loop, which multiplies by its reciprocal instead of
-// dividing; every other runs the first. Both must give the reference's
-// bits: slopes that are powers of two (down to the smallest whose
-// reciprocal is normal), and slopes just off them, on every path, with
-// random states (NaN, ±Inf and subnormal values among them).
+// TestSpikeSlopeLoops: a spike slope that is a power of two, one value for
+// every unit, runs the kernels' second loop, which multiplies by its
+// reciprocal instead of dividing; every other runs the first. Both must
+// give the reference's bits: slopes that are powers of two (down to the
+// smallest whose reciprocal is normal), and slopes just off them, on every
+// path, with random states (NaN, ±Inf and subnormal values among them);
+// in the uniform kernels, in the streamed ones (a threshold per unit
+// beside the one slope), and with a slope per unit: the same power of two
+// in all 64 units but one, which must divide.
 func TestSpikeSlopeLoops(t *testing.T) {
 	slopes := []float32{2, 0.5, 1, 4, 0x1p-20, 0x1p20, 0x1p-126, 0x1p126, 0x1p127,
 		3, 1.5, 0.3, math.Nextafter32(2, 3), math.Nextafter32(2, 1), 0x1p-127}
+	params := func(form string, slope float32, n int) map[string]spark.Param {
+		switch form {
+		case "uniform":
+			return map[string]spark.Param{"spike_slope": spark.Uniform(slope)}
+		case "threshold per unit":
+			thr := make([]float32, n)
+			for i := range thr {
+				thr[i] = -30 + float32(i%7)
+			}
+			return map[string]spark.Param{"spike_slope": spark.Uniform(slope), "threshold": spark.PerUnit(thr)}
+		}
+		slopes := make([]float32, n)
+		for i := range slopes {
+			slopes[i] = slope
+		}
+		if form == "slope per unit, one off" {
+			slopes[n/2] = 2 * slope
+		}
+		return map[string]spark.Param{"spike_slope": spark.PerUnit(slopes)}
+	}
 	for _, class := range expClasses {
 		m := modelOf(t, class)
 		for _, k := range paths() {
@@ -141,22 +164,31 @@ func TestSpikeSlopeLoops(t *testing.T) {
 				using(t, k)
 				r := rng(0x51093)
 				for _, slope := range slopes {
-					for _, n := range []int{64, 100, 300} {
-						s, rm := mustBuild(t, m, n, 0.1, map[string]spark.Param{"spike_slope": spark.Uniform(slope)})
-						got := stateOf(s)
-						scramble(&r, got)
-						want := cloneState(got, n)
-						cur := make([]float32, n)
-						spikes, wantSpikes := spark.NewSpikes(n), make([]bool, n)
-						for step := range 3 {
-							currents(&r, cur)
-							s.Step(cur, spikes)
-							rm.Step(want, cur, wantSpikes)
-							if d := diffState(got, want); d != "" {
-								t.Fatalf("slope %v n=%d step %d: %s", slope, n, step, d)
+					for _, c := range []struct {
+						form string
+						ns   []int
+					}{{"uniform", []int{64, 100, 300}}, {"threshold per unit", []int{64, 100, 300}},
+						{"slope per unit", []int{64, 100}}, {"slope per unit, one off", []int{64}}} {
+						for _, n := range c.ns {
+							if c.form == "slope per unit, one off" && math.IsInf(float64(2*slope), 0) {
+								continue
 							}
-							if d := diffSpikes(spikes, wantSpikes); d != "" {
-								t.Fatalf("slope %v n=%d step %d: %s", slope, n, step, d)
+							s, rm := mustBuild(t, m, n, 0.1, params(c.form, slope, n))
+							got := stateOf(s)
+							scramble(&r, got)
+							want := cloneState(got, n)
+							cur := make([]float32, n)
+							spikes, wantSpikes := spark.NewSpikes(n), make([]bool, n)
+							for step := range 3 {
+								currents(&r, cur)
+								s.Step(cur, spikes)
+								rm.Step(want, cur, wantSpikes)
+								if d := diffState(got, want); d != "" {
+									t.Fatalf("slope %v, %s, n=%d step %d: %s", slope, c.form, n, step, d)
+								}
+								if d := diffSpikes(spikes, wantSpikes); d != "" {
+									t.Fatalf("slope %v, %s, n=%d step %d: %s", slope, c.form, n, step, d)
+								}
 							}
 						}
 					}

@@ -99,6 +99,13 @@ const deepChain = 24
 // allows, spilling the values with the longest gaps between reads (the
 // potential, read first and last; the exponent of 2^n, read by the
 // reduction and by the final scaling) where that lets it interleave more.
+// quotients returns the parameters model m divides by (Quot), sorted.
+func quotients(m model) []string {
+	c := newCensus(m, scalars{}, false)
+	m.body(c)
+	return slices.Sorted(maps.Keys(c.quotients))
+}
+
 func makePlan(m model, sc scalars, b lowering, uniform bool) plan {
 	c := newCensus(m, sc, uniform)
 	m.body(c)

@@ -89,9 +89,11 @@ type emitter interface {
 	Mul(a, b vec) vec    // a·b, rounded (no FMA: the reference rounds each product)
 	Div(a, b vec) vec    // a/b, rounded
 	// Quot is a divided by the parameter name: Div(a, F(name)), which a
-	// uniform kernel computes as a·(1/name) where name is ±2^k with a
-	// normal reciprocal, the same bits (both round the same real number
-	// once), without the division's latency and throughput.
+	// kernel computes as a·(1/name) where every value of name it reads is
+	// the same ±2^k with a normal reciprocal, the same bits (both round
+	// the same real number once), without the division's latency and
+	// throughput. Its checked function finds that out (asm's reciprocal)
+	// and passes the reciprocal, or 0 to divide.
 	Quot(a vec, name string) vec
 	Add(a, b vec) vec                 // a + b
 	Sub(a, b vec) vec                 // a − b
@@ -155,7 +157,6 @@ type backend interface {
 type (
 	scalar struct {
 		name string // the argument, for a parameter
-		at   Mem    // where an amd64 kernel keeps it, if not its argument (a reciprocal)
 		u16  bool
 
 		constant bool   // a constant, of these bits (else a parameter)
@@ -178,7 +179,7 @@ func (s scalar) m() Mem {
 	case s.name != "":
 		return arg(s.name)
 	}
-	return s.at
+	panic("scalar with no argument and no value")
 }
 
 // constKey is the key of a constant, which no stream's name can be.
@@ -225,6 +226,9 @@ func quot(e emitter, reciprocals bool, x vec, name string) vec {
 // reciprocalKey is the key of the scalar 1/name, which no stream's name
 // can be.
 func reciprocalKey(name string) string { return "1/" + name }
+
+// reciprocalArg is the raw kernel's argument that holds 1/name, or 0.
+func reciprocalArg(name string) string { return name + "Reciprocal" }
 
 func (f *frame) start(sc scalars) {
 	f.sc, f.fixed = sc, map[string]reg.VecVirtual{}
@@ -356,6 +360,9 @@ func signature(m model, b lowering, uniform bool) (sig []string, name string) {
 	if len(strides) > 0 {
 		sig = append(sig, strings.Join(strides, ", ")+" int")
 	}
+	for _, q := range quotients(m) {
+		sig = append(sig, reciprocalArg(q)+" float32")
+	}
 	if !m.noSpikes {
 		sig = append(sig, "spikes *uint64")
 	}
@@ -410,20 +417,12 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 	// the spill slots.
 	p := ptrs{}
 	registers := pointerRegisters
-	// A uniform kernel that divides by a parameter has a second loop for
-	// divisors that are powers of two, which multiplies by the reciprocal
-	// (see Quot): computed here, once per call.
-	reciprocal := uniform && len(pl.quotients) > 0
-	if reciprocal {
-		one := sc[sc.constant(math.Float32bits(1))].m()
-		for _, q := range pl.quotients {
-			slot := AllocLocal(8)
-			r := XMM()
-			VMOVSS(one, r)
-			VDIVSS(arg(q), r, r) // 1/q
-			VMOVSS(r, slot)
-			sc[reciprocalKey(q)] = scalar{at: slot}
-		}
+	// A kernel that divides by a parameter has a second loop, which
+	// multiplies by the reciprocal that the checked function passes where
+	// that gives the division's bits (see Quot).
+	reciprocal := len(pl.quotients) > 0
+	for _, q := range pl.quotients {
+		sc[reciprocalKey(q)] = scalar{name: reciprocalArg(q)}
 	}
 	var area locals
 	perStep := 1 // blocks
@@ -480,19 +479,13 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 	TESTQ(blocks, blocks)
 	JZ(LabelRef(name + "_done"))
 	if reciprocal {
-		Comment("Which loop: the second if every divisor is ±2^k with a normal",
-			"reciprocal, by which it multiplies (the division's bits).")
+		Comment("Which loop: the second if the checked function passed every",
+			"divisor's reciprocal (not 0), by which it multiplies.")
 		for _, q := range pl.quotients {
-			bits, e := GP32(), GP32()
-			MOVL(arg(q), bits)
-			TESTL(U32(0x7fffff), bits) // a fraction: not a power of two
-			JNZ(LabelRef(name + "_block"))
-			MOVL(bits, e)
-			SHRL(U8(23), e)
-			ANDL(U32(0xff), e)
-			DECL(e)
-			CMPL(e, U32(252)) // biased exponent in [1, 253]: q and 1/q normal
-			JA(LabelRef(name + "_block"))
+			bits := GP32()
+			MOVL(arg(reciprocalArg(q)), bits)
+			TESTL(bits, bits)
+			JZ(LabelRef(name + "_block"))
 		}
 		JMP(LabelRef(name + "_reciprocal_block"))
 	}

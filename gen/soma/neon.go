@@ -445,21 +445,13 @@ func generateNEON(m model, uniform bool) gowrap.Func {
 		// place of the least used scalar.
 		held = append(held[:max(0, len(held)-1):max(0, len(held)-1)], sc.constant(127))
 	}
-	b.setup(sc, held, counters, !m.noSpikes)
-	// The reciprocals of the divisors, for the loop that multiplies:
-	// stack copies, as the scalars not held.
-	reciprocal := uniform && len(pl.quotients) > 0
-	if reciprocal {
-		for _, q := range pl.quotients {
-			one, x, r, d := f.V(), f.V(), f.V(), f.V()
-			b.ins("FMOVS $(1.0), %v", []arm64.Reg{one}, nil, arm64.Fp(one))
-			b.ins("FMOVS %v, %v", []arm64.Reg{x}, nil, arm64.Text(f.Param(q)), arm64.Fp(x))
-			b.ins("FDIVS %v, %v, %v", []arm64.Reg{r}, []arm64.Reg{x, one}, arm64.Fp(x), arm64.Fp(one), arm64.Fp(r)) // 1/q
-			b.ins("VDUP %v[0], %v", []arm64.Reg{d}, []arm64.Reg{r}, arm64.Vec(r, "S"), arm64.Vec(d, "S4"))
-			sc[reciprocalKey(q)] = scalar{}
-			b.copy(reciprocalKey(q), d)
-		}
+	// The reciprocals of the divisors, for the loop that multiplies
+	// (see Quot): arguments, copied to the stack as the scalars not held.
+	reciprocal := len(pl.quotients) > 0
+	for _, q := range pl.quotients {
+		sc[reciprocalKey(q)] = scalar{name: reciprocalArg(q)}
 	}
+	b.setup(sc, held, counters, !m.noSpikes)
 
 	// The streams' addresses, and the spill slots' on the stack.
 	b.ptrs = map[string]neonPtr{}
@@ -489,17 +481,12 @@ func generateNEON(m model, uniform bool) gowrap.Func {
 	}
 	f.Branch("CBZ", name+"_done", blocks)
 	if reciprocal {
-		f.Comment("Which loop: the second if every divisor is ±2^k with a normal",
-			"reciprocal, by which it multiplies (the division's bits).")
+		f.Comment("Which loop: the second if the checked function passed every",
+			"divisor's reciprocal (not 0), by which it multiplies.")
 		for _, q := range pl.quotients {
-			bits, e := f.R(), f.R()
-			b.ins("MOVWU %v, %v", []arm64.Reg{bits}, nil, arm64.Text(f.Param(q)), arm64.Gen(bits))
-			b.ins("TSTW $0x7fffff, %v", nil, []arm64.Reg{bits}, arm64.Gen(bits)) // a fraction: not a power of two
-			f.Branch("BNE", name+"_block")
-			b.ins("UBFX $23, %v, $8, %v", []arm64.Reg{e}, []arm64.Reg{bits}, arm64.Gen(bits), arm64.Gen(e))
-			b.ins("SUB $1, %v", []arm64.Reg{e}, []arm64.Reg{e}, arm64.Gen(e))
-			b.ins("CMP $252, %v", nil, []arm64.Reg{e}, arm64.Gen(e)) // biased exponent in [1, 253]: q and 1/q normal
-			f.Branch("BHI", name+"_block")
+			bits := f.R()
+			b.ins("MOVWU %v, %v", []arm64.Reg{bits}, nil, arm64.Text(f.Param(reciprocalArg(q))), arm64.Gen(bits))
+			f.Branch("CBZW", name+"_block", bits)
 		}
 		f.Branch("", name+"_reciprocal_block")
 	}

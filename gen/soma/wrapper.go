@@ -60,6 +60,13 @@ func wrapper(m model, b lowering, uniform bool, name, raw, rawSig string) gowrap
 		}
 	}
 	args = append(args, strides...)
+	for _, q := range quotients(m) {
+		if uniform {
+			args = append(args, "reciprocalOf("+q+")")
+		} else {
+			args = append(args, "reciprocal("+q+")")
+		}
+	}
 	if !m.noSpikes {
 		kinds = append(kinds, gowrap.Arg{Name: "spikes", Kind: "words", Out: true})
 		check("checkLen(%q, %q, len(spikes), %q, n/64)", name, "spikes", "len("+first+")/64")
@@ -105,6 +112,15 @@ func wrapper(m model, b lowering, uniform bool, name, raw, rawSig string) gowrap
 	}
 	doc = append(doc, gowrap.Wrap(rules+"Products are rounded on their own (no FMA), as in internal/ref, so the "+
 		"results equal the scalar loop bit for bit.")...)
+	if qs := quotients(m); len(qs) > 0 {
+		doc = append(doc, "")
+		what := "one block (64 values, stride 0) of one value ±2^k with a normal reciprocal"
+		if uniform {
+			what = "±2^k with a normal reciprocal"
+		}
+		doc = append(doc, gowrap.Wrap(fmt.Sprintf("Where %s is %s, the kernel multiplies by the reciprocal "+
+			"instead of dividing: the same bits, faster.", list(qs), what))...)
+	}
 	var drained []string
 	for _, s := range m.streams {
 		if s.kind == drainF32 {

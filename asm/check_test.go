@@ -1,0 +1,47 @@
+package asm
+
+import (
+	"math"
+	"testing"
+)
+
+// TestReciprocal: the divisors whose reciprocal a kernel multiplies by
+// (the bits of the division) and those it divides by (0).
+func TestReciprocal(t *testing.T) {
+	for _, c := range []struct {
+		q, want float32
+	}{
+		{2, 0.5}, {-2, -0.5}, {1, 1}, {0.25, 4}, {0x1p-126, 0x1p126}, {0x1p126, 0x1p-126},
+		{3, 0}, {1.5, 0}, {math.Nextafter32(2, 3), 0}, {0, 0}, {float32(math.Copysign(0, -1)), 0},
+		{0x1p127, 0}, {0x1p-127, 0}, {0x1p-149, 0}, // a subnormal reciprocal, subnormal divisors
+		{float32(math.Inf(1)), 0}, {float32(math.Inf(-1)), 0}, {float32(math.NaN()), 0},
+	} {
+		if got := reciprocalOf(c.q); math.Float32bits(got) != math.Float32bits(c.want) {
+			t.Errorf("reciprocalOf(%g) = %g, want %g", c.q, got, c.want)
+		}
+		block := make([]float32, 64)
+		for i := range block {
+			block[i] = c.q
+		}
+		if got := reciprocal(block); math.Float32bits(got) != math.Float32bits(c.want) {
+			t.Errorf("reciprocal(64 × %g) = %g, want %g", c.q, got, c.want)
+		}
+	}
+	block := make([]float32, 64)
+	for i := range block {
+		block[i] = 2
+	}
+	for _, c := range []struct {
+		name string
+		q    []float32
+	}{
+		{"a block with one other value", append(append([]float32{}, block[:63]...), 4)},
+		{"a block with -2 among 2", append([]float32{-2}, block[1:]...)},
+		{"one value per unit (128)", append(append([]float32{}, block...), block...)},
+		{"too short", block[:63]},
+	} {
+		if got := reciprocal(c.q); got != 0 {
+			t.Errorf("%s: reciprocal = %g, want 0", c.name, got)
+		}
+	}
+}
