@@ -793,3 +793,63 @@ func isNumber(s string) bool {
 	}
 	return s != ""
 }
+
+// TestPrefetchingLoop: an amd64 soma or trace kernel over a population of
+// 2 MB of streams or more asks for cache lines ahead of each step (gen/soma's
+// prefetchMin; 4096 blocks at most, 8 bytes a unit), and must compute what
+// it computes over a small one: each such kernel on 4096 blocks (the
+// random arguments of 16 blocks, tiled) against the same call cut into
+// 16-block calls, uniform and per unit.
+func TestPrefetchingLoop(t *testing.T) {
+	const small, big = 16, 4096 // blocks
+	for _, k := range kernels() {
+		if !k.blocks || !k.runs() || k.isa != "avx2" && k.isa != "avx512" {
+			continue
+		}
+		for _, perUnit := range []bool{false, true} {
+			r := rng(7)
+			seed := newCall(k, small*64, perUnit, nil, plain, &r)
+			// tile repeats a seed argument over big blocks; cut takes
+			// blocks lo to hi of an argument of the big call.
+			tile := func(i int) reflect.Value {
+				a, s := k.args[i], seed.args[i]
+				if a.kind == "value" || a.kind == "param" && !perUnit {
+					return s
+				}
+				v := reflect.MakeSlice(s.Type(), 0, s.Len()*big/small)
+				for range big / small {
+					v = reflect.AppendSlice(v, s)
+				}
+				return v
+			}
+			cut := func(i int, v reflect.Value, lo, hi int) reflect.Value {
+				switch a := k.args[i]; {
+				case a.kind == "value" || a.kind == "param" && !perUnit:
+					return v
+				case a.kind == "words":
+					return v.Slice(lo, hi)
+				}
+				return v.Slice(lo*64, hi*64)
+			}
+			whole, parts := &call{k: k}, &call{k: k}
+			for i := range k.args {
+				// Each call's own copy; a uniform parameter, read only, shared.
+				whole.args = append(whole.args, tile(i))
+				parts.args = append(parts.args, tile(i))
+			}
+			k.call(whole.values())
+			for lo := 0; lo < big; lo += small {
+				c := &call{k: k}
+				for i, v := range parts.args {
+					c.args = append(c.args, cut(i, v, lo, lo+small))
+				}
+				k.call(c.values())
+			}
+			for i, a := range k.args {
+				if a.out && !sameBits(whole.args[i], parts.args[i]) {
+					t.Fatalf("%s perUnit=%v: %s differs between one call over %d blocks and calls of %d", k.name, perUnit, a.name, big, small)
+				}
+			}
+		}
+	}
+}

@@ -5,7 +5,7 @@
 #include "textflag.h"
 
 // func leakyAVX512(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·leakyAVX512(SB), NOSPLIT, $0-96
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -23,6 +23,18 @@ TEXT ·leakyAVX512(SB), NOSPLIT, $0-96
 	JZ       LeakyAVX512_done
 
 LeakyAVX512_block:
+	CMPQ       blocks+88(FP), $0x00001000
+	JB         LeakyAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+
+LeakyAVX512_near0:
 	XORQ      R10, R10
 	VMOVUPS   (AX), Z0
 	VMOVUPS   64(AX), Z1
@@ -87,7 +99,7 @@ LeakyAVX512_done:
 	RET
 
 // func leakyAVX2(v *float32, cur *float32, d *float32, gr *float32, thr *float32, reset *float32, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·leakyAVX2(SB), NOSPLIT, $0-96
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 5 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -104,6 +116,18 @@ TEXT ·leakyAVX2(SB), NOSPLIT, $0-96
 	JZ       LeakyAVX2_done
 
 LeakyAVX2_block:
+	CMPQ       blocks+88(FP), $0x00001000
+	JB         LeakyAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+
+LeakyAVX2_near0:
 	XORQ      R10, R10
 	VMOVUPS   (AX), Y0
 	VMOVUPS   32(AX), Y1
@@ -208,7 +232,7 @@ LeakyAVX2_done:
 	RET
 
 // func leakyUniformAVX512(v *float32, cur *float32, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·leakyUniformAVX512(SB), NOSPLIT, $0-48
 	// 4 scalars held in registers, 0 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4.
 	VPCMPEQW     Y0, Y0, Y0
@@ -228,6 +252,26 @@ TEXT ·leakyUniformAVX512(SB), NOSPLIT, $0-48
 	JCS          LeakyUniformAVX512_block_last
 
 LeakyUniformAVX512_block_pair:
+	CMPQ       blocks+40(FP), $0x00001000
+	JB         LeakyUniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2304(AX)
+	PREFETCHT0 2368(AX)
+	PREFETCHT0 2432(AX)
+	PREFETCHT0 2496(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+
+LeakyUniformAVX512_near0:
 	XORQ      SI, SI
 	XORQ      DI, DI
 	VMOVUPS   (AX), Z4
@@ -333,8 +377,20 @@ LeakyUniformAVX512_block_pair:
 	JCC       LeakyUniformAVX512_block_pair
 
 LeakyUniformAVX512_block_last:
-	TESTQ     $0x00000001, BX
-	JZ        LeakyUniformAVX512_block_end
+	TESTQ      $0x00000001, BX
+	JZ         LeakyUniformAVX512_block_end
+	CMPQ       blocks+40(FP), $0x00001000
+	JB         LeakyUniformAVX512_near1
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+
+LeakyUniformAVX512_near1:
 	XORQ      BX, BX
 	VMOVUPS   (AX), Z4
 	VMOVUPS   64(AX), Z5
@@ -394,7 +450,7 @@ LeakyUniformAVX512_done:
 	RET
 
 // func leakyUniformAVX2(v *float32, cur *float32, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·leakyUniformAVX2(SB), NOSPLIT, $0-48
 	// 4 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -411,6 +467,18 @@ TEXT ·leakyUniformAVX2(SB), NOSPLIT, $0-48
 	JZ           LeakyUniformAVX2_done
 
 LeakyUniformAVX2_block:
+	CMPQ       blocks+40(FP), $0x00001000
+	JB         LeakyUniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+
+LeakyUniformAVX2_near0:
 	XORQ      SI, SI
 	VMOVUPS   (AX), Y4
 	VMOVUPS   32(AX), Y5
@@ -511,7 +579,7 @@ LeakyUniformAVX2_done:
 	RET
 
 // func refractoryLeakyAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·refractoryLeakyAVX512(SB), NOSPLIT, $0-120
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -531,6 +599,20 @@ TEXT ·refractoryLeakyAVX512(SB), NOSPLIT, $0-120
 	JZ       RefractoryLeakyAVX512_done
 
 RefractoryLeakyAVX512_block:
+	CMPQ       blocks+112(FP), $0x00000ccd
+	JB         RefractoryLeakyAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+RefractoryLeakyAVX512_near0:
 	XORQ      R12, R12
 	VMOVDQU16 (CX), Y2
 	VMOVDQU16 32(CX), Y3
@@ -625,7 +707,7 @@ RefractoryLeakyAVX512_done:
 	RET
 
 // func refractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·refractoryLeakyAVX2(SB), NOSPLIT, $0-120
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -644,6 +726,20 @@ TEXT ·refractoryLeakyAVX2(SB), NOSPLIT, $0-120
 	JZ       RefractoryLeakyAVX2_done
 
 RefractoryLeakyAVX2_block:
+	CMPQ       blocks+112(FP), $0x00000ccd
+	JB         RefractoryLeakyAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+RefractoryLeakyAVX2_near0:
 	XORQ         R12, R12
 	VPMOVZXWD    (CX), Y1
 	VPMOVZXWD    16(CX), Y2
@@ -830,7 +926,7 @@ RefractoryLeakyAVX2_done:
 	RET
 
 // func refractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·refractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
 	// 5 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -850,6 +946,20 @@ TEXT ·refractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
 	JZ           RefractoryLeakyUniformAVX512_done
 
 RefractoryLeakyUniformAVX512_block:
+	CMPQ       blocks+56(FP), $0x00000ccd
+	JB         RefractoryLeakyUniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+RefractoryLeakyUniformAVX512_near0:
 	XORQ      DI, DI
 	VMOVDQU16 (CX), Y7
 	VMOVDQU16 32(CX), Y8
@@ -935,7 +1045,7 @@ RefractoryLeakyUniformAVX512_done:
 	RET
 
 // func refractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·refractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
 	// 5 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -955,6 +1065,20 @@ TEXT ·refractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
 	JZ           RefractoryLeakyUniformAVX2_done
 
 RefractoryLeakyUniformAVX2_block:
+	CMPQ       blocks+56(FP), $0x00000ccd
+	JB         RefractoryLeakyUniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+RefractoryLeakyUniformAVX2_near0:
 	XORQ         DI, DI
 	VPMOVZXWD    (CX), Y6
 	VPCMPGTD     Y1, Y6, Y6
@@ -1128,7 +1252,7 @@ RefractoryLeakyUniformAVX2_done:
 	RET
 
 // func strictRefractoryLeakyAVX512(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·strictRefractoryLeakyAVX512(SB), NOSPLIT, $0-120
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -1148,6 +1272,20 @@ TEXT ·strictRefractoryLeakyAVX512(SB), NOSPLIT, $0-120
 	JZ       StrictRefractoryLeakyAVX512_done
 
 StrictRefractoryLeakyAVX512_block:
+	CMPQ       blocks+112(FP), $0x00000ccd
+	JB         StrictRefractoryLeakyAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+StrictRefractoryLeakyAVX512_near0:
 	XORQ      R12, R12
 	VMOVDQU16 (CX), Y2
 	VMOVDQU16 32(CX), Y3
@@ -1250,7 +1388,7 @@ StrictRefractoryLeakyAVX512_done:
 	RET
 
 // func strictRefractoryLeakyAVX2(v *float32, r *uint16, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·strictRefractoryLeakyAVX2(SB), NOSPLIT, $0-120
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -1269,6 +1407,20 @@ TEXT ·strictRefractoryLeakyAVX2(SB), NOSPLIT, $0-120
 	JZ       StrictRefractoryLeakyAVX2_done
 
 StrictRefractoryLeakyAVX2_block:
+	CMPQ       blocks+112(FP), $0x00000ccd
+	JB         StrictRefractoryLeakyAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+StrictRefractoryLeakyAVX2_near0:
 	XORQ         R12, R12
 	VPMOVZXWD    (CX), Y2
 	VPMOVZXWD    16(CX), Y3
@@ -1471,7 +1623,7 @@ StrictRefractoryLeakyAVX2_done:
 	RET
 
 // func strictRefractoryLeakyUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·strictRefractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
 	// 5 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -1491,6 +1643,20 @@ TEXT ·strictRefractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
 	JZ           StrictRefractoryLeakyUniformAVX512_done
 
 StrictRefractoryLeakyUniformAVX512_block:
+	CMPQ       blocks+56(FP), $0x00000ccd
+	JB         StrictRefractoryLeakyUniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+StrictRefractoryLeakyUniformAVX512_near0:
 	XORQ      DI, DI
 	VMOVDQU16 (CX), Y7
 	VMOVDQU16 32(CX), Y8
@@ -1580,7 +1746,7 @@ StrictRefractoryLeakyUniformAVX512_done:
 	RET
 
 // func strictRefractoryLeakyUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·strictRefractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
 	// 5 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -1600,6 +1766,20 @@ TEXT ·strictRefractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
 	JZ           StrictRefractoryLeakyUniformAVX2_done
 
 StrictRefractoryLeakyUniformAVX2_block:
+	CMPQ       blocks+56(FP), $0x00000ccd
+	JB         StrictRefractoryLeakyUniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+StrictRefractoryLeakyUniformAVX2_near0:
 	XORQ         DI, DI
 	VPMOVZXWD    (CX), Y7
 	VPADDD       Y0, Y2, Y8
@@ -1781,7 +1961,7 @@ StrictRefractoryLeakyUniformAVX2_done:
 	RET
 
 // func adaptiveLeakyAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·adaptiveLeakyAVX512(SB), NOSPLIT, $8-160
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -1804,6 +1984,24 @@ TEXT ·adaptiveLeakyAVX512(SB), NOSPLIT, $8-160
 	JZ       AdaptiveLeakyAVX512_done
 
 AdaptiveLeakyAVX512_block:
+	CMPQ       blocks+152(FP), $0x00000925
+	JB         AdaptiveLeakyAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+AdaptiveLeakyAVX512_near0:
 	XORQ      R15, R15
 	VMOVDQU16 (CX), Y2
 	VMOVDQU16 32(CX), Y3
@@ -1933,7 +2131,7 @@ AdaptiveLeakyAVX512_done:
 	RET
 
 // func adaptiveLeakyAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·adaptiveLeakyAVX2(SB), NOSPLIT, $8-160
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -1955,6 +2153,24 @@ TEXT ·adaptiveLeakyAVX2(SB), NOSPLIT, $8-160
 	JZ       AdaptiveLeakyAVX2_done
 
 AdaptiveLeakyAVX2_block:
+	CMPQ       blocks+152(FP), $0x00000925
+	JB         AdaptiveLeakyAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+AdaptiveLeakyAVX2_near0:
 	XORQ         R15, R15
 	VPMOVZXWD    (CX), Y1
 	VPMOVZXWD    16(CX), Y2
@@ -2208,7 +2424,7 @@ AdaptiveLeakyAVX2_done:
 	RET
 
 // func adaptiveLeakyUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·adaptiveLeakyUniformAVX512(SB), NOSPLIT, $0-80
 	// 7 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -2231,6 +2447,24 @@ TEXT ·adaptiveLeakyUniformAVX512(SB), NOSPLIT, $0-80
 	JZ           AdaptiveLeakyUniformAVX512_done
 
 AdaptiveLeakyUniformAVX512_block:
+	CMPQ       blocks+72(FP), $0x00000925
+	JB         AdaptiveLeakyUniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+AdaptiveLeakyUniformAVX512_near0:
 	XORQ      R8, R8
 	VMOVDQU16 (CX), Y9
 	VMOVDQU16 32(CX), Y10
@@ -2345,7 +2579,7 @@ AdaptiveLeakyUniformAVX512_done:
 	RET
 
 // func adaptiveLeakyUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·adaptiveLeakyUniformAVX2(SB), NOSPLIT, $0-80
 	// 7 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -2368,6 +2602,24 @@ TEXT ·adaptiveLeakyUniformAVX2(SB), NOSPLIT, $0-80
 	JZ           AdaptiveLeakyUniformAVX2_done
 
 AdaptiveLeakyUniformAVX2_block:
+	CMPQ       blocks+72(FP), $0x00000925
+	JB         AdaptiveLeakyUniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+AdaptiveLeakyUniformAVX2_near0:
 	XORQ         R8, R8
 	VPMOVZXWD    (CX), Y8
 	VPCMPGTD     Y1, Y8, Y8
@@ -2598,7 +2850,7 @@ AdaptiveLeakyUniformAVX2_done:
 	RET
 
 // func exponentialAVX512(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·exponentialAVX512(SB), NOSPLIT, $0-136
 	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -2629,6 +2881,18 @@ TEXT ·exponentialAVX512(SB), NOSPLIT, $0-136
 	JMP   ExponentialAVX512_reciprocal_block
 
 ExponentialAVX512_block:
+	CMPQ       blocks+128(FP), $0x00001000
+	JB         ExponentialAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+
+ExponentialAVX512_near0:
 	XORQ        R12, R12
 	VMOVUPS     (AX), Z4
 	VMOVUPS     64(AX), Z5
@@ -2804,6 +3068,18 @@ ExponentialAVX512_block:
 	JMP         ExponentialAVX512_done
 
 ExponentialAVX512_reciprocal_block:
+	CMPQ       blocks+128(FP), $0x00001000
+	JB         ExponentialAVX512_near1
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+
+ExponentialAVX512_near1:
 	XORQ        R12, R12
 	VMOVUPS     (AX), Z4
 	VMOVUPS     64(AX), Z5
@@ -3018,7 +3294,7 @@ DATA const3f800000<>+0(SB)/4, $0x3f800000
 GLOBL const3f800000<>(SB), RODATA|NOPTR, $4
 
 // func exponentialAVX2(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·exponentialAVX2(SB), $352-136
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
@@ -3049,6 +3325,18 @@ TEXT ·exponentialAVX2(SB), $352-136
 	JMP   ExponentialAVX2_reciprocal_block
 
 ExponentialAVX2_block:
+	CMPQ       blocks+128(FP), $0x00001000
+	JB         ExponentialAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+ExponentialAVX2_near0:
 	XORQ      R13, R13
 	VMOVUPS   (CX), Y0
 	VMOVUPS   32(CX), Y1
@@ -3464,6 +3752,18 @@ ExponentialAVX2_block:
 	JMP       ExponentialAVX2_done
 
 ExponentialAVX2_reciprocal_block:
+	CMPQ       blocks+128(FP), $0x00001000
+	JB         ExponentialAVX2_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+ExponentialAVX2_near1:
 	XORQ      R13, R13
 	VMOVUPS   (CX), Y0
 	VMOVUPS   32(CX), Y1
@@ -4022,7 +4322,7 @@ DATA vconst4b4000fe<>+28(SB)/4, $0x4b4000fe
 GLOBL vconst4b4000fe<>(SB), RODATA|NOPTR, $32
 
 // func exponentialUniformAVX512(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·exponentialUniformAVX512(SB), $576-64
 	// 5 scalars held in registers, 13 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
@@ -4055,6 +4355,26 @@ ExponentialUniformAVX512_block:
 	JCS  ExponentialUniformAVX512_block_last
 
 ExponentialUniformAVX512_block_pair:
+	CMPQ       blocks+56(FP), $0x00001000
+	JB         ExponentialUniformAVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+
+ExponentialUniformAVX512_near0:
 	XORQ         DI, DI
 	XORQ         R8, R8
 	VMOVUPS      (CX), Z5
@@ -4408,8 +4728,20 @@ ExponentialUniformAVX512_block_pair:
 	JCC          ExponentialUniformAVX512_block_pair
 
 ExponentialUniformAVX512_block_last:
-	TESTQ        $0x00000001, SI
-	JZ           ExponentialUniformAVX512_block_end
+	TESTQ      $0x00000001, SI
+	JZ         ExponentialUniformAVX512_block_end
+	CMPQ       blocks+56(FP), $0x00001000
+	JB         ExponentialUniformAVX512_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+ExponentialUniformAVX512_near1:
 	XORQ         SI, SI
 	VMOVUPS      (CX), Z5
 	VMOVUPS      64(CX), Z6
@@ -4595,6 +4927,26 @@ ExponentialUniformAVX512_reciprocal_block:
 	JCS  ExponentialUniformAVX512_reciprocal_block_last
 
 ExponentialUniformAVX512_reciprocal_block_pair:
+	CMPQ       blocks+56(FP), $0x00001000
+	JB         ExponentialUniformAVX512_near2
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+
+ExponentialUniformAVX512_near2:
 	XORQ         DI, DI
 	XORQ         R8, R8
 	VMOVUPS      (CX), Z5
@@ -4948,8 +5300,20 @@ ExponentialUniformAVX512_reciprocal_block_pair:
 	JCC          ExponentialUniformAVX512_reciprocal_block_pair
 
 ExponentialUniformAVX512_reciprocal_block_last:
-	TESTQ        $0x00000001, SI
-	JZ           ExponentialUniformAVX512_reciprocal_block_end
+	TESTQ      $0x00000001, SI
+	JZ         ExponentialUniformAVX512_reciprocal_block_end
+	CMPQ       blocks+56(FP), $0x00001000
+	JB         ExponentialUniformAVX512_near3
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+ExponentialUniformAVX512_near3:
 	XORQ         SI, SI
 	VMOVUPS      (CX), Z5
 	VMOVUPS      64(CX), Z6
@@ -5133,7 +5497,7 @@ ExponentialUniformAVX512_done:
 	RET
 
 // func exponentialUniformAVX2(v *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·exponentialUniformAVX2(SB), $768-64
 	// 1 scalars held in registers, 17 read from memory where used; vectors interleaved 7 at a time, the groups walking across the blocks; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	LEAQ         (SP), AX
@@ -5174,6 +5538,18 @@ ExponentialUniformAVX2_block:
 	JCS  ExponentialUniformAVX2_block_rest
 
 ExponentialUniformAVX2_block_group:
+	CMPQ       blocks+56(FP), $0x00001000
+	JB         ExponentialUniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+ExponentialUniformAVX2_near0:
 	VMOVUPS   (CX), Y1
 	VMOVUPS   32(CX), Y2
 	VMOVUPS   64(CX), Y3
@@ -5542,6 +5918,12 @@ ExponentialUniformAVX2_block_rest:
 	JZ   ExponentialUniformAVX2_block_end
 
 ExponentialUniformAVX2_block_one:
+	CMPQ       blocks+56(FP), $0x00001000
+	JB         ExponentialUniformAVX2_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2048(DX)
+
+ExponentialUniformAVX2_near1:
 	VMOVUPS   (CX), Y1
 	VSUBPS    128(AX), Y1, Y1
 	VDIVPS    Y0, Y1, Y1
@@ -5607,6 +5989,18 @@ ExponentialUniformAVX2_reciprocal_block:
 	JCS  ExponentialUniformAVX2_reciprocal_block_rest
 
 ExponentialUniformAVX2_reciprocal_block_group:
+	CMPQ       blocks+56(FP), $0x00001000
+	JB         ExponentialUniformAVX2_near2
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+ExponentialUniformAVX2_near2:
 	VMOVUPS   (CX), Y1
 	VMOVUPS   32(CX), Y2
 	VMOVUPS   64(CX), Y3
@@ -5975,6 +6369,12 @@ ExponentialUniformAVX2_reciprocal_block_rest:
 	JZ   ExponentialUniformAVX2_reciprocal_block_end
 
 ExponentialUniformAVX2_reciprocal_block_one:
+	CMPQ       blocks+56(FP), $0x00001000
+	JB         ExponentialUniformAVX2_near3
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2048(DX)
+
+ExponentialUniformAVX2_near3:
 	VMOVUPS   (CX), Y1
 	VSUBPS    128(AX), Y1, Y1
 	VMULPS    (AX), Y1, Y1
@@ -6038,7 +6438,7 @@ ExponentialUniformAVX2_done:
 	RET
 
 // func refractoryExponentialAVX512(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·refractoryExponentialAVX512(SB), NOSPLIT, $0-160
 	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -6071,6 +6471,20 @@ TEXT ·refractoryExponentialAVX512(SB), NOSPLIT, $0-160
 	JMP   RefractoryExponentialAVX512_reciprocal_block
 
 RefractoryExponentialAVX512_block:
+	CMPQ       blocks+152(FP), $0x00000ccd
+	JB         RefractoryExponentialAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+RefractoryExponentialAVX512_near0:
 	XORQ        R14, R14
 	VMOVUPS     (AX), Z6
 	VMOVUPS     64(AX), Z7
@@ -6276,6 +6690,20 @@ RefractoryExponentialAVX512_block:
 	JMP         RefractoryExponentialAVX512_done
 
 RefractoryExponentialAVX512_reciprocal_block:
+	CMPQ       blocks+152(FP), $0x00000ccd
+	JB         RefractoryExponentialAVX512_near1
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+RefractoryExponentialAVX512_near1:
 	XORQ        R14, R14
 	VMOVUPS     (AX), Z6
 	VMOVUPS     64(AX), Z7
@@ -6484,7 +6912,7 @@ RefractoryExponentialAVX512_done:
 	RET
 
 // func refractoryExponentialAVX2(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·refractoryExponentialAVX2(SB), $352-160
 	// 2 scalars held in registers, 10 read from memory where used; vectors interleaved 4 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
@@ -6519,6 +6947,20 @@ TEXT ·refractoryExponentialAVX2(SB), $352-160
 	JMP   RefractoryExponentialAVX2_reciprocal_block
 
 RefractoryExponentialAVX2_block:
+	CMPQ       blocks+152(FP), $0x00000ccd
+	JB         RefractoryExponentialAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RefractoryExponentialAVX2_near0:
 	XORQ         R15, R15
 	VMOVUPS      (CX), Y3
 	VMOVUPS      32(CX), Y4
@@ -7008,6 +7450,20 @@ RefractoryExponentialAVX2_block:
 	JMP          RefractoryExponentialAVX2_done
 
 RefractoryExponentialAVX2_reciprocal_block:
+	CMPQ       blocks+152(FP), $0x00000ccd
+	JB         RefractoryExponentialAVX2_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RefractoryExponentialAVX2_near1:
 	XORQ         R15, R15
 	VMOVUPS      (CX), Y3
 	VMOVUPS      32(CX), Y4
@@ -7500,7 +7956,7 @@ RefractoryExponentialAVX2_done:
 	RET
 
 // func refractoryExponentialUniformAVX512(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·refractoryExponentialUniformAVX512(SB), $576-72
 	// 5 scalars held in registers, 14 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
@@ -7534,6 +7990,30 @@ RefractoryExponentialUniformAVX512_block:
 	JCS  RefractoryExponentialUniformAVX512_block_last
 
 RefractoryExponentialUniformAVX512_block_pair:
+	CMPQ       blocks+64(FP), $0x00000ccd
+	JB         RefractoryExponentialUniformAVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
+
+RefractoryExponentialUniformAVX512_near0:
 	XORQ         R8, R8
 	XORQ         R9, R9
 	VMOVUPS      (CX), Z7
@@ -7944,8 +8424,22 @@ RefractoryExponentialUniformAVX512_block_pair:
 	JCC          RefractoryExponentialUniformAVX512_block_pair
 
 RefractoryExponentialUniformAVX512_block_last:
-	TESTQ        $0x00000001, DI
-	JZ           RefractoryExponentialUniformAVX512_block_end
+	TESTQ      $0x00000001, DI
+	JZ         RefractoryExponentialUniformAVX512_block_end
+	CMPQ       blocks+64(FP), $0x00000ccd
+	JB         RefractoryExponentialUniformAVX512_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RefractoryExponentialUniformAVX512_near1:
 	XORQ         DI, DI
 	VMOVUPS      (CX), Z7
 	VMOVUPS      64(CX), Z8
@@ -8160,6 +8654,30 @@ RefractoryExponentialUniformAVX512_reciprocal_block:
 	JCS  RefractoryExponentialUniformAVX512_reciprocal_block_last
 
 RefractoryExponentialUniformAVX512_reciprocal_block_pair:
+	CMPQ       blocks+64(FP), $0x00000ccd
+	JB         RefractoryExponentialUniformAVX512_near2
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
+
+RefractoryExponentialUniformAVX512_near2:
 	XORQ         R8, R8
 	XORQ         R9, R9
 	VMOVUPS      (CX), Z7
@@ -8570,8 +9088,22 @@ RefractoryExponentialUniformAVX512_reciprocal_block_pair:
 	JCC          RefractoryExponentialUniformAVX512_reciprocal_block_pair
 
 RefractoryExponentialUniformAVX512_reciprocal_block_last:
-	TESTQ        $0x00000001, DI
-	JZ           RefractoryExponentialUniformAVX512_reciprocal_block_end
+	TESTQ      $0x00000001, DI
+	JZ         RefractoryExponentialUniformAVX512_reciprocal_block_end
+	CMPQ       blocks+64(FP), $0x00000ccd
+	JB         RefractoryExponentialUniformAVX512_near3
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RefractoryExponentialUniformAVX512_near3:
 	XORQ         DI, DI
 	VMOVUPS      (CX), Z7
 	VMOVUPS      64(CX), Z8
@@ -8784,7 +9316,7 @@ RefractoryExponentialUniformAVX512_done:
 	RET
 
 // func refractoryExponentialUniformAVX2(v *float32, r *uint16, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·refractoryExponentialUniformAVX2(SB), $1088-72
 	// 0 scalars held in registers, 19 read from memory where used; vectors interleaved 7 at a time, the groups walking across the blocks; between distant reads, 2 values reloaded from their streams, 3 kept on the stack.
 	LEAQ         (SP), AX
@@ -8830,6 +9362,20 @@ RefractoryExponentialUniformAVX2_block:
 	JCS  RefractoryExponentialUniformAVX2_block_rest
 
 RefractoryExponentialUniformAVX2_block_group:
+	CMPQ       blocks+64(FP), $0x00000ccd
+	JB         RefractoryExponentialUniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RefractoryExponentialUniformAVX2_near0:
 	VMOVUPS      (CX), Y1
 	VMOVUPS      32(CX), Y2
 	VMOVUPS      64(CX), Y3
@@ -9276,6 +9822,13 @@ RefractoryExponentialUniformAVX2_block_rest:
 	JZ   RefractoryExponentialUniformAVX2_block_end
 
 RefractoryExponentialUniformAVX2_block_one:
+	CMPQ       blocks+64(FP), $0x00000ccd
+	JB         RefractoryExponentialUniformAVX2_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2048(BX)
+
+RefractoryExponentialUniformAVX2_near1:
 	VMOVUPS      (CX), Y1
 	VSUBPS       192(AX), Y1, Y1
 	VDIVPS       64(AX), Y1, Y1
@@ -9353,6 +9906,20 @@ RefractoryExponentialUniformAVX2_reciprocal_block:
 	JCS  RefractoryExponentialUniformAVX2_reciprocal_block_rest
 
 RefractoryExponentialUniformAVX2_reciprocal_block_group:
+	CMPQ       blocks+64(FP), $0x00000ccd
+	JB         RefractoryExponentialUniformAVX2_near2
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RefractoryExponentialUniformAVX2_near2:
 	VMOVUPS      (CX), Y1
 	VMOVUPS      32(CX), Y2
 	VMOVUPS      64(CX), Y3
@@ -9799,6 +10366,13 @@ RefractoryExponentialUniformAVX2_reciprocal_block_rest:
 	JZ   RefractoryExponentialUniformAVX2_reciprocal_block_end
 
 RefractoryExponentialUniformAVX2_reciprocal_block_one:
+	CMPQ       blocks+64(FP), $0x00000ccd
+	JB         RefractoryExponentialUniformAVX2_near3
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2048(BX)
+
+RefractoryExponentialUniformAVX2_near3:
 	VMOVUPS      (CX), Y1
 	VSUBPS       192(AX), Y1, Y1
 	VMULPS       (AX), Y1, Y1
@@ -9874,7 +10448,7 @@ RefractoryExponentialUniformAVX2_done:
 	RET
 
 // func adaptiveExponentialAVX512(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $8-192
 	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -9908,6 +10482,22 @@ TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $8-192
 	JMP   AdaptiveExponentialAVX512_reciprocal_block
 
 AdaptiveExponentialAVX512_block:
+	CMPQ       blocks+184(FP), $0x00000aab
+	JB         AdaptiveExponentialAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+AdaptiveExponentialAVX512_near0:
 	XORQ        R15, R15
 	VMOVUPS     (AX), Z4
 	VMOVUPS     64(AX), Z5
@@ -10132,6 +10722,22 @@ AdaptiveExponentialAVX512_block:
 	JMP         AdaptiveExponentialAVX512_done
 
 AdaptiveExponentialAVX512_reciprocal_block:
+	CMPQ       blocks+184(FP), $0x00000aab
+	JB         AdaptiveExponentialAVX512_near1
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+AdaptiveExponentialAVX512_near1:
 	XORQ        R15, R15
 	VMOVUPS     (AX), Z4
 	VMOVUPS     64(AX), Z5
@@ -10359,7 +10965,7 @@ AdaptiveExponentialAVX512_done:
 	RET
 
 // func adaptiveExponentialAVX2(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·adaptiveExponentialAVX2(SB), $352-192
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
@@ -10392,6 +10998,22 @@ TEXT ·adaptiveExponentialAVX2(SB), $352-192
 	JMP   AdaptiveExponentialAVX2_reciprocal_block
 
 AdaptiveExponentialAVX2_block:
+	CMPQ       blocks+184(FP), $0x00000aab
+	JB         AdaptiveExponentialAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+AdaptiveExponentialAVX2_near0:
 	XORQ      R15, R15
 	VMOVUPS   (CX), Y0
 	VMOVUPS   32(CX), Y1
@@ -10925,6 +11547,22 @@ AdaptiveExponentialAVX2_block:
 	JMP       AdaptiveExponentialAVX2_done
 
 AdaptiveExponentialAVX2_reciprocal_block:
+	CMPQ       blocks+184(FP), $0x00000aab
+	JB         AdaptiveExponentialAVX2_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+AdaptiveExponentialAVX2_near1:
 	XORQ      R15, R15
 	VMOVUPS   (CX), Y0
 	VMOVUPS   32(CX), Y1
@@ -11461,7 +12099,7 @@ AdaptiveExponentialAVX2_done:
 	RET
 
 // func adaptiveExponentialUniformAVX512(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·adaptiveExponentialUniformAVX512(SB), $576-80
 	// 5 scalars held in registers, 16 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
@@ -11495,6 +12133,34 @@ AdaptiveExponentialUniformAVX512_block:
 	JCS  AdaptiveExponentialUniformAVX512_block_last
 
 AdaptiveExponentialUniformAVX512_block_pair:
+	CMPQ       blocks+72(FP), $0x00000aab
+	JB         AdaptiveExponentialUniformAVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
+
+AdaptiveExponentialUniformAVX512_near0:
 	XORQ         R8, R8
 	XORQ         R9, R9
 	VMOVUPS      (CX), Z5
@@ -11937,8 +12603,24 @@ AdaptiveExponentialUniformAVX512_block_pair:
 	JCC          AdaptiveExponentialUniformAVX512_block_pair
 
 AdaptiveExponentialUniformAVX512_block_last:
-	TESTQ        $0x00000001, DI
-	JZ           AdaptiveExponentialUniformAVX512_block_end
+	TESTQ      $0x00000001, DI
+	JZ         AdaptiveExponentialUniformAVX512_block_end
+	CMPQ       blocks+72(FP), $0x00000aab
+	JB         AdaptiveExponentialUniformAVX512_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+AdaptiveExponentialUniformAVX512_near1:
 	XORQ         DI, DI
 	VMOVUPS      (CX), Z5
 	VMOVUPS      64(CX), Z6
@@ -12169,6 +12851,34 @@ AdaptiveExponentialUniformAVX512_reciprocal_block:
 	JCS  AdaptiveExponentialUniformAVX512_reciprocal_block_last
 
 AdaptiveExponentialUniformAVX512_reciprocal_block_pair:
+	CMPQ       blocks+72(FP), $0x00000aab
+	JB         AdaptiveExponentialUniformAVX512_near2
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
+
+AdaptiveExponentialUniformAVX512_near2:
 	XORQ         R8, R8
 	XORQ         R9, R9
 	VMOVUPS      (CX), Z5
@@ -12611,8 +13321,24 @@ AdaptiveExponentialUniformAVX512_reciprocal_block_pair:
 	JCC          AdaptiveExponentialUniformAVX512_reciprocal_block_pair
 
 AdaptiveExponentialUniformAVX512_reciprocal_block_last:
-	TESTQ        $0x00000001, DI
-	JZ           AdaptiveExponentialUniformAVX512_reciprocal_block_end
+	TESTQ      $0x00000001, DI
+	JZ         AdaptiveExponentialUniformAVX512_reciprocal_block_end
+	CMPQ       blocks+72(FP), $0x00000aab
+	JB         AdaptiveExponentialUniformAVX512_near3
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+AdaptiveExponentialUniformAVX512_near3:
 	XORQ         DI, DI
 	VMOVUPS      (CX), Z5
 	VMOVUPS      64(CX), Z6
@@ -12841,7 +13567,7 @@ AdaptiveExponentialUniformAVX512_done:
 	RET
 
 // func adaptiveExponentialUniformAVX2(v *float32, w *float32, cur *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·adaptiveExponentialUniformAVX2(SB), $1120-80
 	// 1 scalars held in registers, 20 read from memory where used; vectors interleaved 7 at a time, the groups walking across the blocks; between distant reads, 2 values reloaded from their streams, 3 kept on the stack.
 	LEAQ         (SP), AX
@@ -12889,6 +13615,22 @@ AdaptiveExponentialUniformAVX2_block:
 	JCS  AdaptiveExponentialUniformAVX2_block_rest
 
 AdaptiveExponentialUniformAVX2_block_group:
+	CMPQ       blocks+72(FP), $0x00000aab
+	JB         AdaptiveExponentialUniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+AdaptiveExponentialUniformAVX2_near0:
 	VMOVUPS   (CX), Y1
 	VMOVUPS   32(CX), Y2
 	VMOVUPS   64(CX), Y3
@@ -13335,6 +14077,13 @@ AdaptiveExponentialUniformAVX2_block_rest:
 	JZ   AdaptiveExponentialUniformAVX2_block_end
 
 AdaptiveExponentialUniformAVX2_block_one:
+	CMPQ       blocks+72(FP), $0x00000aab
+	JB         AdaptiveExponentialUniformAVX2_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2048(BX)
+
+AdaptiveExponentialUniformAVX2_near1:
 	VMOVUPS   (CX), Y1
 	VSUBPS    224(AX), Y1, Y1
 	VDIVPS    Y0, Y1, Y1
@@ -13412,6 +14161,22 @@ AdaptiveExponentialUniformAVX2_reciprocal_block:
 	JCS  AdaptiveExponentialUniformAVX2_reciprocal_block_rest
 
 AdaptiveExponentialUniformAVX2_reciprocal_block_group:
+	CMPQ       blocks+72(FP), $0x00000aab
+	JB         AdaptiveExponentialUniformAVX2_near2
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+AdaptiveExponentialUniformAVX2_near2:
 	VMOVUPS   (CX), Y1
 	VMOVUPS   32(CX), Y2
 	VMOVUPS   64(CX), Y3
@@ -13858,6 +14623,13 @@ AdaptiveExponentialUniformAVX2_reciprocal_block_rest:
 	JZ   AdaptiveExponentialUniformAVX2_reciprocal_block_end
 
 AdaptiveExponentialUniformAVX2_reciprocal_block_one:
+	CMPQ       blocks+72(FP), $0x00000aab
+	JB         AdaptiveExponentialUniformAVX2_near3
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2048(BX)
+
+AdaptiveExponentialUniformAVX2_near3:
 	VMOVUPS   (CX), Y1
 	VSUBPS    224(AX), Y1, Y1
 	VMULPS    (AX), Y1, Y1
@@ -13933,7 +14705,7 @@ AdaptiveExponentialUniformAVX2_done:
 	RET
 
 // func simplifiedAdaptiveExponentialAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $8-200
 	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -13967,6 +14739,24 @@ TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $8-200
 	JMP   SimplifiedAdaptiveExponentialAVX512_reciprocal_block
 
 SimplifiedAdaptiveExponentialAVX512_block:
+	CMPQ       blocks+192(FP), $0x00000925
+	JB         SimplifiedAdaptiveExponentialAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+SimplifiedAdaptiveExponentialAVX512_near0:
 	XORQ        R15, R15
 	VMOVUPS     (AX), Z6
 	VMOVUPS     64(AX), Z7
@@ -14217,6 +15007,24 @@ SimplifiedAdaptiveExponentialAVX512_block:
 	JMP         SimplifiedAdaptiveExponentialAVX512_done
 
 SimplifiedAdaptiveExponentialAVX512_reciprocal_block:
+	CMPQ       blocks+192(FP), $0x00000925
+	JB         SimplifiedAdaptiveExponentialAVX512_near1
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+SimplifiedAdaptiveExponentialAVX512_near1:
 	XORQ        R15, R15
 	VMOVUPS     (AX), Z6
 	VMOVUPS     64(AX), Z7
@@ -14470,7 +15278,7 @@ SimplifiedAdaptiveExponentialAVX512_done:
 	RET
 
 // func simplifiedAdaptiveExponentialAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·simplifiedAdaptiveExponentialAVX2(SB), $352-200
 	// 2 scalars held in registers, 10 read from memory where used; vectors interleaved 4 at a time; between distant reads, 2 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
@@ -14505,6 +15313,24 @@ TEXT ·simplifiedAdaptiveExponentialAVX2(SB), $352-200
 	JMP   SimplifiedAdaptiveExponentialAVX2_reciprocal_block
 
 SimplifiedAdaptiveExponentialAVX2_block:
+	CMPQ       blocks+192(FP), $0x00000925
+	JB         SimplifiedAdaptiveExponentialAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+
+SimplifiedAdaptiveExponentialAVX2_near0:
 	XORQ         R15, R15
 	VMOVUPS      (CX), Y3
 	VMOVUPS      32(CX), Y4
@@ -15104,6 +15930,24 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	JMP          SimplifiedAdaptiveExponentialAVX2_done
 
 SimplifiedAdaptiveExponentialAVX2_reciprocal_block:
+	CMPQ       blocks+192(FP), $0x00000925
+	JB         SimplifiedAdaptiveExponentialAVX2_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+
+SimplifiedAdaptiveExponentialAVX2_near1:
 	XORQ         R15, R15
 	VMOVUPS      (CX), Y3
 	VMOVUPS      32(CX), Y4
@@ -15706,7 +16550,7 @@ SimplifiedAdaptiveExponentialAVX2_done:
 	RET
 
 // func simplifiedAdaptiveExponentialUniformAVX512(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), $576-88
 	// 5 scalars held in registers, 16 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
@@ -15741,6 +16585,38 @@ SimplifiedAdaptiveExponentialUniformAVX512_block:
 	JCS  SimplifiedAdaptiveExponentialUniformAVX512_block_last
 
 SimplifiedAdaptiveExponentialUniformAVX512_block_pair:
+	CMPQ       blocks+80(FP), $0x00000925
+	JB         SimplifiedAdaptiveExponentialUniformAVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2304(SI)
+	PREFETCHT0 2368(SI)
+	PREFETCHT0 2432(SI)
+	PREFETCHT0 2496(SI)
+
+SimplifiedAdaptiveExponentialUniformAVX512_near0:
 	XORQ         R9, R9
 	XORQ         R10, R10
 	VMOVUPS      (CX), Z7
@@ -16216,8 +17092,26 @@ SimplifiedAdaptiveExponentialUniformAVX512_block_pair:
 	JCC          SimplifiedAdaptiveExponentialUniformAVX512_block_pair
 
 SimplifiedAdaptiveExponentialUniformAVX512_block_last:
-	TESTQ        $0x00000001, R8
-	JZ           SimplifiedAdaptiveExponentialUniformAVX512_block_end
+	TESTQ      $0x00000001, R8
+	JZ         SimplifiedAdaptiveExponentialUniformAVX512_block_end
+	CMPQ       blocks+80(FP), $0x00000925
+	JB         SimplifiedAdaptiveExponentialUniformAVX512_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+
+SimplifiedAdaptiveExponentialUniformAVX512_near1:
 	XORQ         R8, R8
 	VMOVUPS      (CX), Z7
 	VMOVUPS      64(CX), Z8
@@ -16465,6 +17359,38 @@ SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block:
 	JCS  SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block_last
 
 SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block_pair:
+	CMPQ       blocks+80(FP), $0x00000925
+	JB         SimplifiedAdaptiveExponentialUniformAVX512_near2
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2304(SI)
+	PREFETCHT0 2368(SI)
+	PREFETCHT0 2432(SI)
+	PREFETCHT0 2496(SI)
+
+SimplifiedAdaptiveExponentialUniformAVX512_near2:
 	XORQ         R9, R9
 	XORQ         R10, R10
 	VMOVUPS      (CX), Z7
@@ -16940,8 +17866,26 @@ SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block_pair:
 	JCC          SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block_pair
 
 SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block_last:
-	TESTQ        $0x00000001, R8
-	JZ           SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block_end
+	TESTQ      $0x00000001, R8
+	JZ         SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block_end
+	CMPQ       blocks+80(FP), $0x00000925
+	JB         SimplifiedAdaptiveExponentialUniformAVX512_near3
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+
+SimplifiedAdaptiveExponentialUniformAVX512_near3:
 	XORQ         R8, R8
 	VMOVUPS      (CX), Z7
 	VMOVUPS      64(CX), Z8
@@ -17187,7 +18131,7 @@ SimplifiedAdaptiveExponentialUniformAVX512_done:
 	RET
 
 // func simplifiedAdaptiveExponentialUniformAVX2(v *float32, r *uint16, theta *float32, cur *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $1664-88
 	// 0 scalars held in registers, 21 read from memory where used; vectors interleaved 7 at a time, the groups walking across the blocks; between distant reads, 3 values reloaded from their streams, 5 kept on the stack.
 	LEAQ         (SP), AX
@@ -17238,6 +18182,24 @@ SimplifiedAdaptiveExponentialUniformAVX2_block:
 	JCS  SimplifiedAdaptiveExponentialUniformAVX2_block_rest
 
 SimplifiedAdaptiveExponentialUniformAVX2_block_group:
+	CMPQ       blocks+80(FP), $0x00000925
+	JB         SimplifiedAdaptiveExponentialUniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+
+SimplifiedAdaptiveExponentialUniformAVX2_near0:
 	VMOVUPS      (CX), Y1
 	VMOVUPS      32(CX), Y2
 	VMOVUPS      64(CX), Y3
@@ -17769,6 +18731,14 @@ SimplifiedAdaptiveExponentialUniformAVX2_block_rest:
 	JZ   SimplifiedAdaptiveExponentialUniformAVX2_block_end
 
 SimplifiedAdaptiveExponentialUniformAVX2_block_one:
+	CMPQ       blocks+80(FP), $0x00000925
+	JB         SimplifiedAdaptiveExponentialUniformAVX2_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2048(SI)
+
+SimplifiedAdaptiveExponentialUniformAVX2_near1:
 	VMOVUPS      (CX), Y1
 	VSUBPS       256(AX), Y1, Y1
 	VDIVPS       64(AX), Y1, Y1
@@ -17859,6 +18829,24 @@ SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block:
 	JCS  SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block_rest
 
 SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block_group:
+	CMPQ       blocks+80(FP), $0x00000925
+	JB         SimplifiedAdaptiveExponentialUniformAVX2_near2
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+
+SimplifiedAdaptiveExponentialUniformAVX2_near2:
 	VMOVUPS      (CX), Y1
 	VMOVUPS      32(CX), Y2
 	VMOVUPS      64(CX), Y3
@@ -18390,6 +19378,14 @@ SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block_rest:
 	JZ   SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block_end
 
 SimplifiedAdaptiveExponentialUniformAVX2_reciprocal_block_one:
+	CMPQ       blocks+80(FP), $0x00000925
+	JB         SimplifiedAdaptiveExponentialUniformAVX2_near3
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2048(SI)
+
+SimplifiedAdaptiveExponentialUniformAVX2_near3:
 	VMOVUPS      (CX), Y1
 	VSUBPS       256(AX), Y1, Y1
 	VMULPS       (AX), Y1, Y1
@@ -18478,7 +19474,7 @@ SimplifiedAdaptiveExponentialUniformAVX2_done:
 	RET
 
 // func izhikevichAVX512(v *float32, u *float32, cur *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·izhikevichAVX512(SB), NOSPLIT, $0-160
 	// 4 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -18504,6 +19500,22 @@ TEXT ·izhikevichAVX512(SB), NOSPLIT, $0-160
 	JZ           IzhikevichAVX512_done
 
 IzhikevichAVX512_block:
+	CMPQ       blocks+152(FP), $0x00000aab
+	JB         IzhikevichAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+IzhikevichAVX512_near0:
 	XORQ      R14, R14
 	VMOVUPS   (AX), Z4
 	VMOVUPS   64(AX), Z5
@@ -18661,7 +19673,7 @@ DATA const430c0000<>+0(SB)/4, $0x430c0000
 GLOBL const430c0000<>(SB), RODATA|NOPTR, $4
 
 // func izhikevichAVX2(v *float32, u *float32, cur *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·izhikevichAVX2(SB), NOSPLIT, $0-160
 	// 4 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -18686,6 +19698,22 @@ TEXT ·izhikevichAVX2(SB), NOSPLIT, $0-160
 	JZ           IzhikevichAVX2_done
 
 IzhikevichAVX2_block:
+	CMPQ       blocks+152(FP), $0x00000aab
+	JB         IzhikevichAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+IzhikevichAVX2_near0:
 	XORQ      R14, R14
 	VMOVUPS   (AX), Y4
 	VMOVUPS   32(AX), Y5
@@ -18946,7 +19974,7 @@ IzhikevichAVX2_done:
 	RET
 
 // func izhikevichUniformAVX512(v *float32, u *float32, cur *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·izhikevichUniformAVX512(SB), NOSPLIT, $0-72
 	// 8 scalars held in registers, 3 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -18969,6 +19997,22 @@ TEXT ·izhikevichUniformAVX512(SB), NOSPLIT, $0-72
 	JZ           IzhikevichUniformAVX512_done
 
 IzhikevichUniformAVX512_block:
+	CMPQ       blocks+64(FP), $0x00000aab
+	JB         IzhikevichUniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+IzhikevichUniformAVX512_near0:
 	XORQ         DI, DI
 	VMOVUPS      (AX), Z8
 	VMOVUPS      64(AX), Z9
@@ -19118,7 +20162,7 @@ IzhikevichUniformAVX512_done:
 	RET
 
 // func izhikevichUniformAVX2(v *float32, u *float32, cur *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·izhikevichUniformAVX2(SB), NOSPLIT, $96-72
 	// 10 scalars held in registers, 1 read from memory where used; vectors interleaved 1 at a time.
 	LEAQ         (SP), AX
@@ -19147,6 +20191,22 @@ TEXT ·izhikevichUniformAVX2(SB), NOSPLIT, $96-72
 	JZ           IzhikevichUniformAVX2_done
 
 IzhikevichUniformAVX2_block:
+	CMPQ       blocks+64(FP), $0x00000aab
+	JB         IzhikevichUniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+IzhikevichUniformAVX2_near0:
 	XORQ      R8, R8
 	VMOVUPS   (CX), Y10
 	VMOVUPS   (DX), Y11
@@ -19400,7 +20460,7 @@ IzhikevichUniformAVX2_done:
 	RET
 
 // func leakyTraced1AVX512(v *float32, t1 *float32, x1 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·leakyTraced1AVX512(SB), NOSPLIT, $0-152
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -19422,6 +20482,22 @@ TEXT ·leakyTraced1AVX512(SB), NOSPLIT, $0-152
 	JZ       LeakyTraced1AVX512_done
 
 LeakyTraced1AVX512_block:
+	CMPQ       blocks+144(FP), $0x00000aab
+	JB         LeakyTraced1AVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+LeakyTraced1AVX512_near0:
 	XORQ      R14, R14
 	VMOVUPS   (DX), Z0
 	VMOVUPS   64(DX), Z2
@@ -19530,7 +20606,7 @@ LeakyTraced1AVX512_done:
 	RET
 
 // func leakyTraced1AVX2(v *float32, t1 *float32, x1 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·leakyTraced1AVX2(SB), NOSPLIT, $0-152
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -19551,6 +20627,22 @@ TEXT ·leakyTraced1AVX2(SB), NOSPLIT, $0-152
 	JZ       LeakyTraced1AVX2_done
 
 LeakyTraced1AVX2_block:
+	CMPQ       blocks+144(FP), $0x00000aab
+	JB         LeakyTraced1AVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+LeakyTraced1AVX2_near0:
 	XORQ      R14, R14
 	VMOVUPS   (DX), Y0
 	VMOVUPS   32(DX), Y1
@@ -19739,7 +20831,7 @@ LeakyTraced1AVX2_done:
 	RET
 
 // func leakyTraced1UniformAVX512(v *float32, t1 *float32, x1 *float32, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·leakyTraced1UniformAVX512(SB), NOSPLIT, $0-72
 	// 5 scalars held in registers, 2 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4.
 	VPCMPEQW     Y0, Y0, Y0
@@ -19761,6 +20853,34 @@ TEXT ·leakyTraced1UniformAVX512(SB), NOSPLIT, $0-72
 	JCS          LeakyTraced1UniformAVX512_block_last
 
 LeakyTraced1UniformAVX512_block_pair:
+	CMPQ       blocks+64(FP), $0x00000aab
+	JB         LeakyTraced1UniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2304(AX)
+	PREFETCHT0 2368(AX)
+	PREFETCHT0 2432(AX)
+	PREFETCHT0 2496(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+
+LeakyTraced1UniformAVX512_near0:
 	XORQ         DI, DI
 	XORQ         R8, R8
 	VMOVUPS      (DX), Z6
@@ -19955,8 +21075,24 @@ LeakyTraced1UniformAVX512_block_pair:
 	JCC          LeakyTraced1UniformAVX512_block_pair
 
 LeakyTraced1UniformAVX512_block_last:
-	TESTQ        $0x00000001, SI
-	JZ           LeakyTraced1UniformAVX512_block_end
+	TESTQ      $0x00000001, SI
+	JZ         LeakyTraced1UniformAVX512_block_end
+	CMPQ       blocks+64(FP), $0x00000aab
+	JB         LeakyTraced1UniformAVX512_near1
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+LeakyTraced1UniformAVX512_near1:
 	XORQ         SI, SI
 	VMOVUPS      (DX), Z6
 	VMOVUPS      64(DX), Z7
@@ -20061,7 +21197,7 @@ LeakyTraced1UniformAVX512_done:
 	RET
 
 // func leakyTraced1UniformAVX2(v *float32, t1 *float32, x1 *float32, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·leakyTraced1UniformAVX2(SB), NOSPLIT, $0-72
 	// 7 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -20082,6 +21218,22 @@ TEXT ·leakyTraced1UniformAVX2(SB), NOSPLIT, $0-72
 	JZ           LeakyTraced1UniformAVX2_done
 
 LeakyTraced1UniformAVX2_block:
+	CMPQ       blocks+64(FP), $0x00000aab
+	JB         LeakyTraced1UniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+LeakyTraced1UniformAVX2_near0:
 	XORQ      DI, DI
 	VMOVUPS   (DX), Y7
 	VMOVUPS   32(DX), Y8
@@ -20255,7 +21407,7 @@ LeakyTraced1UniformAVX2_done:
 	RET
 
 // func refractoryLeakyTraced1AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·refractoryLeakyTraced1AVX512(SB), NOSPLIT, $8-176
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -20278,6 +21430,24 @@ TEXT ·refractoryLeakyTraced1AVX512(SB), NOSPLIT, $8-176
 	JZ       RefractoryLeakyTraced1AVX512_done
 
 RefractoryLeakyTraced1AVX512_block:
+	CMPQ       blocks+168(FP), $0x00000925
+	JB         RefractoryLeakyTraced1AVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RefractoryLeakyTraced1AVX512_near0:
 	XORQ      R15, R15
 	VMOVUPS   (BX), Z2
 	VMOVUPS   64(BX), Z3
@@ -20421,7 +21591,7 @@ RefractoryLeakyTraced1AVX512_done:
 	RET
 
 // func refractoryLeakyTraced1AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·refractoryLeakyTraced1AVX2(SB), NOSPLIT, $8-176
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -20443,6 +21613,24 @@ TEXT ·refractoryLeakyTraced1AVX2(SB), NOSPLIT, $8-176
 	JZ       RefractoryLeakyTraced1AVX2_done
 
 RefractoryLeakyTraced1AVX2_block:
+	CMPQ       blocks+168(FP), $0x00000925
+	JB         RefractoryLeakyTraced1AVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RefractoryLeakyTraced1AVX2_near0:
 	XORQ         R15, R15
 	VMOVUPS      (BX), Y1
 	VMOVUPS      32(BX), Y2
@@ -20722,7 +21910,7 @@ RefractoryLeakyTraced1AVX2_done:
 	RET
 
 // func refractoryLeakyTraced1UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·refractoryLeakyTraced1UniformAVX512(SB), NOSPLIT, $0-80
 	// 8 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -20746,6 +21934,24 @@ TEXT ·refractoryLeakyTraced1UniformAVX512(SB), NOSPLIT, $0-80
 	JZ           RefractoryLeakyTraced1UniformAVX512_done
 
 RefractoryLeakyTraced1UniformAVX512_block:
+	CMPQ       blocks+72(FP), $0x00000925
+	JB         RefractoryLeakyTraced1UniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RefractoryLeakyTraced1UniformAVX512_near0:
 	XORQ      R8, R8
 	VMOVUPS   (BX), Z10
 	VMOVUPS   64(BX), Z11
@@ -20868,7 +22074,7 @@ RefractoryLeakyTraced1UniformAVX512_done:
 	RET
 
 // func refractoryLeakyTraced1UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·refractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $0-80
 	// 8 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -20892,6 +22098,24 @@ TEXT ·refractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $0-80
 	JZ           RefractoryLeakyTraced1UniformAVX2_done
 
 RefractoryLeakyTraced1UniformAVX2_block:
+	CMPQ       blocks+72(FP), $0x00000925
+	JB         RefractoryLeakyTraced1UniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RefractoryLeakyTraced1UniformAVX2_near0:
 	XORQ         R8, R8
 	VMOVUPS      (BX), Y9
 	VMOVUPS      (DX), Y10
@@ -21138,7 +22362,7 @@ RefractoryLeakyTraced1UniformAVX2_done:
 	RET
 
 // func strictRefractoryLeakyTraced1AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·strictRefractoryLeakyTraced1AVX512(SB), NOSPLIT, $8-176
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -21161,6 +22385,24 @@ TEXT ·strictRefractoryLeakyTraced1AVX512(SB), NOSPLIT, $8-176
 	JZ       StrictRefractoryLeakyTraced1AVX512_done
 
 StrictRefractoryLeakyTraced1AVX512_block:
+	CMPQ       blocks+168(FP), $0x00000925
+	JB         StrictRefractoryLeakyTraced1AVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+StrictRefractoryLeakyTraced1AVX512_near0:
 	XORQ      R15, R15
 	VMOVUPS   (BX), Z2
 	VMOVUPS   64(BX), Z3
@@ -21312,7 +22554,7 @@ StrictRefractoryLeakyTraced1AVX512_done:
 	RET
 
 // func strictRefractoryLeakyTraced1AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·strictRefractoryLeakyTraced1AVX2(SB), NOSPLIT, $8-176
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -21334,6 +22576,24 @@ TEXT ·strictRefractoryLeakyTraced1AVX2(SB), NOSPLIT, $8-176
 	JZ       StrictRefractoryLeakyTraced1AVX2_done
 
 StrictRefractoryLeakyTraced1AVX2_block:
+	CMPQ       blocks+168(FP), $0x00000925
+	JB         StrictRefractoryLeakyTraced1AVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+StrictRefractoryLeakyTraced1AVX2_near0:
 	XORQ         R15, R15
 	VMOVUPS      (BX), Y2
 	VMOVUPS      32(BX), Y3
@@ -21629,7 +22889,7 @@ StrictRefractoryLeakyTraced1AVX2_done:
 	RET
 
 // func strictRefractoryLeakyTraced1UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·strictRefractoryLeakyTraced1UniformAVX512(SB), NOSPLIT, $0-80
 	// 8 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -21653,6 +22913,24 @@ TEXT ·strictRefractoryLeakyTraced1UniformAVX512(SB), NOSPLIT, $0-80
 	JZ           StrictRefractoryLeakyTraced1UniformAVX512_done
 
 StrictRefractoryLeakyTraced1UniformAVX512_block:
+	CMPQ       blocks+72(FP), $0x00000925
+	JB         StrictRefractoryLeakyTraced1UniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+StrictRefractoryLeakyTraced1UniformAVX512_near0:
 	XORQ      R8, R8
 	VMOVUPS   (BX), Z10
 	VMOVUPS   64(BX), Z11
@@ -21779,7 +23057,7 @@ StrictRefractoryLeakyTraced1UniformAVX512_done:
 	RET
 
 // func strictRefractoryLeakyTraced1UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·strictRefractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $96-80
 	// 7 scalars held in registers, 1 read from memory where used; vectors interleaved 1 at a time.
 	LEAQ         (SP), AX
@@ -21807,6 +23085,24 @@ TEXT ·strictRefractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $96-80
 	JZ           StrictRefractoryLeakyTraced1UniformAVX2_done
 
 StrictRefractoryLeakyTraced1UniformAVX2_block:
+	CMPQ       blocks+72(FP), $0x00000925
+	JB         StrictRefractoryLeakyTraced1UniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+
+StrictRefractoryLeakyTraced1UniformAVX2_near0:
 	XORQ         R9, R9
 	VMOVUPS      (SI), Y9
 	VMOVUPS      (BX), Y10
@@ -22069,7 +23365,7 @@ StrictRefractoryLeakyTraced1UniformAVX2_done:
 	RET
 
 // func adaptiveLeakyTraced1AVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·adaptiveLeakyTraced1AVX512(SB), NOSPLIT, $8-216
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -22092,6 +23388,28 @@ TEXT ·adaptiveLeakyTraced1AVX512(SB), NOSPLIT, $8-216
 	JZ       AdaptiveLeakyTraced1AVX512_done
 
 AdaptiveLeakyTraced1AVX512_block:
+	CMPQ       blocks+208(FP), $0x0000071d
+	JB         AdaptiveLeakyTraced1AVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+
+AdaptiveLeakyTraced1AVX512_near0:
 	XORQ      R15, R15
 	VMOVUPS   (SI), Z2
 	VMOVUPS   64(SI), Z3
@@ -22285,7 +23603,7 @@ AdaptiveLeakyTraced1AVX512_done:
 	RET
 
 // func adaptiveLeakyTraced1AVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·adaptiveLeakyTraced1AVX2(SB), NOSPLIT, $8-216
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -22307,6 +23625,28 @@ TEXT ·adaptiveLeakyTraced1AVX2(SB), NOSPLIT, $8-216
 	JZ       AdaptiveLeakyTraced1AVX2_done
 
 AdaptiveLeakyTraced1AVX2_block:
+	CMPQ       blocks+208(FP), $0x0000071d
+	JB         AdaptiveLeakyTraced1AVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+
+AdaptiveLeakyTraced1AVX2_near0:
 	XORQ         R15, R15
 	VMOVUPS      (SI), Y1
 	VMOVUPS      32(SI), Y2
@@ -22704,7 +24044,7 @@ AdaptiveLeakyTraced1AVX2_done:
 	RET
 
 // func adaptiveLeakyTraced1UniformAVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·adaptiveLeakyTraced1UniformAVX512(SB), NOSPLIT, $0-96
 	// 8 scalars held in registers, 2 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -22729,6 +24069,28 @@ TEXT ·adaptiveLeakyTraced1UniformAVX512(SB), NOSPLIT, $0-96
 	JZ           AdaptiveLeakyTraced1UniformAVX512_done
 
 AdaptiveLeakyTraced1UniformAVX512_block:
+	CMPQ       blocks+88(FP), $0x0000071d
+	JB         AdaptiveLeakyTraced1UniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+
+AdaptiveLeakyTraced1UniformAVX512_near0:
 	XORQ         R9, R9
 	VMOVUPS      (SI), Z10
 	VMOVUPS      64(SI), Z11
@@ -22888,7 +24250,7 @@ AdaptiveLeakyTraced1UniformAVX512_done:
 	RET
 
 // func adaptiveLeakyTraced1UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·adaptiveLeakyTraced1UniformAVX2(SB), NOSPLIT, $128-96
 	// 8 scalars held in registers, 2 read from memory where used; vectors interleaved 1 at a time.
 	LEAQ         (SP), AX
@@ -22920,6 +24282,28 @@ TEXT ·adaptiveLeakyTraced1UniformAVX2(SB), NOSPLIT, $128-96
 	JZ           AdaptiveLeakyTraced1UniformAVX2_done
 
 AdaptiveLeakyTraced1UniformAVX2_block:
+	CMPQ       blocks+88(FP), $0x0000071d
+	JB         AdaptiveLeakyTraced1UniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+AdaptiveLeakyTraced1UniformAVX2_near0:
 	XORQ         R10, R10
 	VMOVUPS      (DI), Y9
 	VMOVUPS      (SI), Y10
@@ -23231,7 +24615,7 @@ AdaptiveLeakyTraced1UniformAVX2_done:
 	RET
 
 // func izhikevichTraced1AVX512(v *float32, u *float32, t1 *float32, x1 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·izhikevichTraced1AVX512(SB), NOSPLIT, $8-216
 	// 0 scalars held in registers, 4 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -23254,6 +24638,26 @@ TEXT ·izhikevichTraced1AVX512(SB), NOSPLIT, $8-216
 	JZ       IzhikevichTraced1AVX512_done
 
 IzhikevichTraced1AVX512_block:
+	CMPQ       blocks+208(FP), $0x00000800
+	JB         IzhikevichTraced1AVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+IzhikevichTraced1AVX512_near0:
 	XORQ        R15, R15
 	VMOVUPS     (BX), Z0
 	VMOVUPS     64(BX), Z2
@@ -23461,7 +24865,7 @@ IzhikevichTraced1AVX512_done:
 	RET
 
 // func izhikevichTraced1AVX2(v *float32, u *float32, t1 *float32, x1 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·izhikevichTraced1AVX2(SB), $352-216
 	// 0 scalars held in registers, 4 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
@@ -23487,6 +24891,26 @@ TEXT ·izhikevichTraced1AVX2(SB), $352-216
 	JZ           IzhikevichTraced1AVX2_done
 
 IzhikevichTraced1AVX2_block:
+	CMPQ       blocks+208(FP), $0x00000800
+	JB         IzhikevichTraced1AVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+
+IzhikevichTraced1AVX2_near0:
 	XORQ      R15, R15
 	VMOVUPS   (SI), Y0
 	VMOVUPS   32(SI), Y1
@@ -23929,7 +25353,7 @@ DATA vconst430c0000<>+28(SB)/4, $0x430c0000
 GLOBL vconst430c0000<>(SB), RODATA|NOPTR, $32
 
 // func izhikevichTraced1UniformAVX512(v *float32, u *float32, t1 *float32, x1 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·izhikevichTraced1UniformAVX512(SB), NOSPLIT, $0-96
 	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -23945,6 +25369,26 @@ TEXT ·izhikevichTraced1UniformAVX512(SB), NOSPLIT, $0-96
 	JZ       IzhikevichTraced1UniformAVX512_done
 
 IzhikevichTraced1UniformAVX512_block:
+	CMPQ       blocks+88(FP), $0x00000800
+	JB         IzhikevichTraced1UniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+IzhikevichTraced1UniformAVX512_near0:
 	XORQ         R8, R8
 	VMOVUPS      (BX), Z0
 	VMOVUPS      64(BX), Z2
@@ -24135,7 +25579,7 @@ IzhikevichTraced1UniformAVX512_done:
 	RET
 
 // func izhikevichTraced1UniformAVX2(v *float32, u *float32, t1 *float32, x1 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·izhikevichTraced1UniformAVX2(SB), $672-96
 	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 3 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
@@ -24175,6 +25619,26 @@ TEXT ·izhikevichTraced1UniformAVX2(SB), $672-96
 	JZ           IzhikevichTraced1UniformAVX2_done
 
 IzhikevichTraced1UniformAVX2_block:
+	CMPQ       blocks+88(FP), $0x00000800
+	JB         IzhikevichTraced1UniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+
+IzhikevichTraced1UniformAVX2_near0:
 	XORQ      R9, R9
 	VMOVUPS   (SI), Y0
 	VMOVUPS   32(SI), Y1
@@ -24525,7 +25989,7 @@ IzhikevichTraced1UniformAVX2_done:
 	RET
 
 // func leakyTraced2AVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·leakyTraced2AVX512(SB), NOSPLIT, $8-216
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -24548,6 +26012,30 @@ TEXT ·leakyTraced2AVX512(SB), NOSPLIT, $8-216
 	JZ       LeakyTraced2AVX512_done
 
 LeakyTraced2AVX512_block:
+	CMPQ       blocks+208(FP), $0x00000667
+	JB         LeakyTraced2AVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+
+LeakyTraced2AVX512_near0:
 	XORQ      R15, R15
 	VMOVUPS   (DX), Z0
 	VMOVUPS   64(DX), Z2
@@ -24729,7 +26217,7 @@ LeakyTraced2AVX512_done:
 	RET
 
 // func leakyTraced2AVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·leakyTraced2AVX2(SB), NOSPLIT, $8-216
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -24751,6 +26239,30 @@ TEXT ·leakyTraced2AVX2(SB), NOSPLIT, $8-216
 	JZ       LeakyTraced2AVX2_done
 
 LeakyTraced2AVX2_block:
+	CMPQ       blocks+208(FP), $0x00000667
+	JB         LeakyTraced2AVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+
+LeakyTraced2AVX2_near0:
 	XORQ      R15, R15
 	VMOVUPS   (DX), Y0
 	VMOVUPS   32(DX), Y1
@@ -25092,7 +26604,7 @@ LeakyTraced2AVX2_done:
 	RET
 
 // func leakyTraced2UniformAVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·leakyTraced2UniformAVX512(SB), NOSPLIT, $0-96
 	// 4 scalars held in registers, 6 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -25113,6 +26625,30 @@ TEXT ·leakyTraced2UniformAVX512(SB), NOSPLIT, $0-96
 	JZ           LeakyTraced2UniformAVX512_done
 
 LeakyTraced2UniformAVX512_block:
+	CMPQ       blocks+88(FP), $0x00000667
+	JB         LeakyTraced2UniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+
+LeakyTraced2UniformAVX512_near0:
 	XORQ         R9, R9
 	VMOVUPS      (DX), Z5
 	VMOVUPS      64(DX), Z6
@@ -25268,7 +26804,7 @@ LeakyTraced2UniformAVX512_done:
 	RET
 
 // func leakyTraced2UniformAVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·leakyTraced2UniformAVX2(SB), NOSPLIT, $96-96
 	// 9 scalars held in registers, 1 read from memory where used; vectors interleaved 1 at a time.
 	LEAQ         (SP), AX
@@ -25298,6 +26834,30 @@ TEXT ·leakyTraced2UniformAVX2(SB), NOSPLIT, $96-96
 	JZ           LeakyTraced2UniformAVX2_done
 
 LeakyTraced2UniformAVX2_block:
+	CMPQ       blocks+88(FP), $0x00000667
+	JB         LeakyTraced2UniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+LeakyTraced2UniformAVX2_near0:
 	XORQ      R10, R10
 	VMOVUPS   (BX), Y9
 	VMOVUPS   (DX), Y10
@@ -25561,7 +27121,7 @@ LeakyTraced2UniformAVX2_done:
 	RET
 
 // func refractoryLeakyTraced2AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·refractoryLeakyTraced2AVX512(SB), NOSPLIT, $8-240
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -25584,6 +27144,32 @@ TEXT ·refractoryLeakyTraced2AVX512(SB), NOSPLIT, $8-240
 	JZ       RefractoryLeakyTraced2AVX512_done
 
 RefractoryLeakyTraced2AVX512_block:
+	CMPQ       blocks+232(FP), $0x000005d2
+	JB         RefractoryLeakyTraced2AVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+RefractoryLeakyTraced2AVX512_near0:
 	XORQ      R15, R15
 	VMOVUPS   (BX), Z2
 	VMOVUPS   64(BX), Z3
@@ -25805,7 +27391,7 @@ RefractoryLeakyTraced2AVX512_done:
 	RET
 
 // func refractoryLeakyTraced2AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·refractoryLeakyTraced2AVX2(SB), NOSPLIT, $8-240
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -25827,6 +27413,32 @@ TEXT ·refractoryLeakyTraced2AVX2(SB), NOSPLIT, $8-240
 	JZ       RefractoryLeakyTraced2AVX2_done
 
 RefractoryLeakyTraced2AVX2_block:
+	CMPQ       blocks+232(FP), $0x000005d2
+	JB         RefractoryLeakyTraced2AVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+RefractoryLeakyTraced2AVX2_near0:
 	XORQ         R15, R15
 	VMOVUPS      (BX), Y1
 	VMOVUPS      32(BX), Y2
@@ -26284,7 +27896,7 @@ RefractoryLeakyTraced2AVX2_done:
 	RET
 
 // func refractoryLeakyTraced2UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·refractoryLeakyTraced2UniformAVX512(SB), NOSPLIT, $0-112
 	// 4 scalars held in registers, 7 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -26306,6 +27918,32 @@ TEXT ·refractoryLeakyTraced2UniformAVX512(SB), NOSPLIT, $0-112
 	JZ           RefractoryLeakyTraced2UniformAVX512_done
 
 RefractoryLeakyTraced2UniformAVX512_block:
+	CMPQ       blocks+104(FP), $0x000005d2
+	JB         RefractoryLeakyTraced2UniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+RefractoryLeakyTraced2UniformAVX512_near0:
 	XORQ         R10, R10
 	VMOVUPS      (BX), Z6
 	VMOVUPS      64(BX), Z7
@@ -26490,7 +28128,7 @@ RefractoryLeakyTraced2UniformAVX512_done:
 	RET
 
 // func refractoryLeakyTraced2UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·refractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $192-112
 	// 7 scalars held in registers, 4 read from memory where used; vectors interleaved 1 at a time.
 	LEAQ         (SP), AX
@@ -26526,6 +28164,32 @@ TEXT ·refractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $192-112
 	JZ           RefractoryLeakyTraced2UniformAVX2_done
 
 RefractoryLeakyTraced2UniformAVX2_block:
+	CMPQ       blocks+104(FP), $0x000005d2
+	JB         RefractoryLeakyTraced2UniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RefractoryLeakyTraced2UniformAVX2_near0:
 	XORQ         R11, R11
 	VMOVUPS      (SI), Y8
 	VMOVUPS      (BX), Y9
@@ -26862,7 +28526,7 @@ RefractoryLeakyTraced2UniformAVX2_done:
 	RET
 
 // func strictRefractoryLeakyTraced2AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·strictRefractoryLeakyTraced2AVX512(SB), NOSPLIT, $8-240
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -26885,6 +28549,32 @@ TEXT ·strictRefractoryLeakyTraced2AVX512(SB), NOSPLIT, $8-240
 	JZ       StrictRefractoryLeakyTraced2AVX512_done
 
 StrictRefractoryLeakyTraced2AVX512_block:
+	CMPQ       blocks+232(FP), $0x000005d2
+	JB         StrictRefractoryLeakyTraced2AVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+StrictRefractoryLeakyTraced2AVX512_near0:
 	XORQ      R15, R15
 	VMOVUPS   (BX), Z2
 	VMOVUPS   64(BX), Z3
@@ -27114,7 +28804,7 @@ StrictRefractoryLeakyTraced2AVX512_done:
 	RET
 
 // func strictRefractoryLeakyTraced2AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·strictRefractoryLeakyTraced2AVX2(SB), NOSPLIT, $8-240
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -27136,6 +28826,32 @@ TEXT ·strictRefractoryLeakyTraced2AVX2(SB), NOSPLIT, $8-240
 	JZ       StrictRefractoryLeakyTraced2AVX2_done
 
 StrictRefractoryLeakyTraced2AVX2_block:
+	CMPQ       blocks+232(FP), $0x000005d2
+	JB         StrictRefractoryLeakyTraced2AVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+StrictRefractoryLeakyTraced2AVX2_near0:
 	XORQ         R15, R15
 	VMOVUPS      (BX), Y2
 	VMOVUPS      32(BX), Y3
@@ -27609,7 +29325,7 @@ StrictRefractoryLeakyTraced2AVX2_done:
 	RET
 
 // func strictRefractoryLeakyTraced2UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·strictRefractoryLeakyTraced2UniformAVX512(SB), NOSPLIT, $0-112
 	// 10 scalars held in registers, 1 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -27637,6 +29353,32 @@ TEXT ·strictRefractoryLeakyTraced2UniformAVX512(SB), NOSPLIT, $0-112
 	JZ           StrictRefractoryLeakyTraced2UniformAVX512_done
 
 StrictRefractoryLeakyTraced2UniformAVX512_block:
+	CMPQ       blocks+104(FP), $0x000005d2
+	JB         StrictRefractoryLeakyTraced2UniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+StrictRefractoryLeakyTraced2UniformAVX512_near0:
 	XORQ         R10, R10
 	VMOVUPS      (BX), Z12
 	VMOVUPS      64(BX), Z13
@@ -27817,7 +29559,7 @@ StrictRefractoryLeakyTraced2UniformAVX512_done:
 	RET
 
 // func strictRefractoryLeakyTraced2UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·strictRefractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $224-112
 	// 6 scalars held in registers, 5 read from memory where used; vectors interleaved 1 at a time.
 	LEAQ         (SP), AX
@@ -27854,6 +29596,32 @@ TEXT ·strictRefractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $224-112
 	JZ           StrictRefractoryLeakyTraced2UniformAVX2_done
 
 StrictRefractoryLeakyTraced2UniformAVX2_block:
+	CMPQ       blocks+104(FP), $0x000005d2
+	JB         StrictRefractoryLeakyTraced2UniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	XORQ         R11, R11
 	VMOVUPS      (SI), Y8
 	VMOVUPS      (BX), Y9
@@ -28214,7 +29982,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_done:
 	RET
 
 // func adaptiveLeakyTraced2AVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·adaptiveLeakyTraced2AVX512(SB), NOSPLIT, $8-280
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -28237,6 +30005,36 @@ TEXT ·adaptiveLeakyTraced2AVX512(SB), NOSPLIT, $8-280
 	JZ       AdaptiveLeakyTraced2AVX512_done
 
 AdaptiveLeakyTraced2AVX512_block:
+	CMPQ       blocks+272(FP), $0x000004ed
+	JB         AdaptiveLeakyTraced2AVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+AdaptiveLeakyTraced2AVX512_near0:
 	XORQ      R15, R15
 	VMOVUPS   (SI), Z2
 	VMOVUPS   64(SI), Z3
@@ -28508,7 +30306,7 @@ AdaptiveLeakyTraced2AVX512_done:
 	RET
 
 // func adaptiveLeakyTraced2AVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·adaptiveLeakyTraced2AVX2(SB), NOSPLIT, $8-280
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -28530,6 +30328,36 @@ TEXT ·adaptiveLeakyTraced2AVX2(SB), NOSPLIT, $8-280
 	JZ       AdaptiveLeakyTraced2AVX2_done
 
 AdaptiveLeakyTraced2AVX2_block:
+	CMPQ       blocks+272(FP), $0x000004ed
+	JB         AdaptiveLeakyTraced2AVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+AdaptiveLeakyTraced2AVX2_near0:
 	XORQ         R15, R15
 	VMOVUPS      (SI), Y1
 	VMOVUPS      32(SI), Y2
@@ -29097,7 +30925,7 @@ AdaptiveLeakyTraced2AVX2_done:
 	RET
 
 // func adaptiveLeakyTraced2UniformAVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·adaptiveLeakyTraced2UniformAVX512(SB), NOSPLIT, $0-128
 	// 4 scalars held in registers, 9 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -29120,6 +30948,36 @@ TEXT ·adaptiveLeakyTraced2UniformAVX512(SB), NOSPLIT, $0-128
 	JZ           AdaptiveLeakyTraced2UniformAVX512_done
 
 AdaptiveLeakyTraced2UniformAVX512_block:
+	CMPQ       blocks+120(FP), $0x000004ed
+	JB         AdaptiveLeakyTraced2UniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+AdaptiveLeakyTraced2UniformAVX512_near0:
 	XORQ         R11, R11
 	VMOVUPS      (SI), Z6
 	VMOVUPS      64(SI), Z7
@@ -29337,7 +31195,7 @@ AdaptiveLeakyTraced2UniformAVX512_done:
 	RET
 
 // func adaptiveLeakyTraced2UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·adaptiveLeakyTraced2UniformAVX2(SB), $416-128
 	// 2 scalars held in registers, 11 read from memory where used; vectors interleaved 2 at a time.
 	LEAQ         (SP), AX
@@ -29383,6 +31241,36 @@ TEXT ·adaptiveLeakyTraced2UniformAVX2(SB), $416-128
 	JZ           AdaptiveLeakyTraced2UniformAVX2_done
 
 AdaptiveLeakyTraced2UniformAVX2_block:
+	CMPQ       blocks+120(FP), $0x000004ed
+	JB         AdaptiveLeakyTraced2UniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+	PREFETCHT0 2048(R9)
+	PREFETCHT0 2112(R9)
+	PREFETCHT0 2176(R9)
+	PREFETCHT0 2240(R9)
+
+AdaptiveLeakyTraced2UniformAVX2_near0:
 	XORQ         R12, R12
 	VMOVUPS      (DI), Y3
 	VMOVUPS      32(DI), Y4
@@ -29792,7 +31680,7 @@ AdaptiveLeakyTraced2UniformAVX2_done:
 	RET
 
 // func exponentialTraced2AVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·exponentialTraced2AVX512(SB), NOSPLIT, $320-256
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ     (SP), AX
@@ -29824,6 +31712,30 @@ TEXT ·exponentialTraced2AVX512(SB), NOSPLIT, $320-256
 	JMP   ExponentialTraced2AVX512_reciprocal_block
 
 ExponentialTraced2AVX512_block:
+	CMPQ       blocks+248(FP), $0x00000667
+	JB         ExponentialTraced2AVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+ExponentialTraced2AVX512_near0:
 	XORQ         R15, R15
 	VMOVUPS      (BX), Z0
 	VMOVUPS      64(BX), Z2
@@ -30147,6 +32059,30 @@ ExponentialTraced2AVX512_block:
 	JMP          ExponentialTraced2AVX512_done
 
 ExponentialTraced2AVX512_reciprocal_block:
+	CMPQ       blocks+248(FP), $0x00000667
+	JB         ExponentialTraced2AVX512_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+ExponentialTraced2AVX512_near1:
 	XORQ         R15, R15
 	VMOVUPS      (BX), Z0
 	VMOVUPS      64(BX), Z2
@@ -30473,7 +32409,7 @@ ExponentialTraced2AVX512_done:
 	RET
 
 // func exponentialTraced2AVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·exponentialTraced2AVX2(SB), $608-256
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	LEAQ         (SP), AX
@@ -30506,6 +32442,30 @@ TEXT ·exponentialTraced2AVX2(SB), $608-256
 	JMP   ExponentialTraced2AVX2_reciprocal_block
 
 ExponentialTraced2AVX2_block:
+	CMPQ       blocks+248(FP), $0x00000667
+	JB         ExponentialTraced2AVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+ExponentialTraced2AVX2_near0:
 	XORQ      R15, R15
 	VMOVUPS   (BX), Y0
 	VMOVUPS   32(BX), Y1
@@ -31217,6 +33177,30 @@ ExponentialTraced2AVX2_block:
 	JMP       ExponentialTraced2AVX2_done
 
 ExponentialTraced2AVX2_reciprocal_block:
+	CMPQ       blocks+248(FP), $0x00000667
+	JB         ExponentialTraced2AVX2_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+ExponentialTraced2AVX2_near1:
 	XORQ      R15, R15
 	VMOVUPS   (BX), Y0
 	VMOVUPS   32(BX), Y1
@@ -31931,7 +33915,7 @@ ExponentialTraced2AVX2_done:
 	RET
 
 // func exponentialTraced2UniformAVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·exponentialTraced2UniformAVX512(SB), NOSPLIT, $320-112
 	// 0 scalars held in registers, 24 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ     (SP), AX
@@ -31958,6 +33942,30 @@ TEXT ·exponentialTraced2UniformAVX512(SB), NOSPLIT, $320-112
 	JMP   ExponentialTraced2UniformAVX512_reciprocal_block
 
 ExponentialTraced2UniformAVX512_block:
+	CMPQ       blocks+104(FP), $0x00000667
+	JB         ExponentialTraced2UniformAVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+ExponentialTraced2UniformAVX512_near0:
 	XORQ         R10, R10
 	VMOVUPS      (BX), Z0
 	VMOVUPS      64(BX), Z2
@@ -32242,6 +34250,30 @@ ExponentialTraced2UniformAVX512_block:
 	JMP          ExponentialTraced2UniformAVX512_done
 
 ExponentialTraced2UniformAVX512_reciprocal_block:
+	CMPQ       blocks+104(FP), $0x00000667
+	JB         ExponentialTraced2UniformAVX512_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+ExponentialTraced2UniformAVX512_near1:
 	XORQ         R10, R10
 	VMOVUPS      (BX), Z0
 	VMOVUPS      64(BX), Z2
@@ -32529,7 +34561,7 @@ ExponentialTraced2UniformAVX512_done:
 	RET
 
 // func exponentialTraced2UniformAVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·exponentialTraced2UniformAVX2(SB), $992-112
 	// 0 scalars held in registers, 24 read from memory where used; vectors interleaved 3 at a time, the groups walking across the blocks; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	LEAQ         (SP), AX
@@ -32586,6 +34618,20 @@ ExponentialTraced2UniformAVX2_block:
 	JCS  ExponentialTraced2UniformAVX2_block_rest
 
 ExponentialTraced2UniformAVX2_block_group:
+	CMPQ       blocks+104(FP), $0x00000667
+	JB         ExponentialTraced2UniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+
+ExponentialTraced2UniformAVX2_near0:
 	VMOVUPS   (BX), Y0
 	VMOVUPS   32(BX), Y1
 	VMOVUPS   64(BX), Y2
@@ -32819,6 +34865,15 @@ ExponentialTraced2UniformAVX2_block_rest:
 	JZ   ExponentialTraced2UniformAVX2_block_end
 
 ExponentialTraced2UniformAVX2_block_one:
+	CMPQ       blocks+104(FP), $0x00000667
+	JB         ExponentialTraced2UniformAVX2_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2048(DI)
+
+ExponentialTraced2UniformAVX2_near1:
 	VMOVUPS   (BX), Y0
 	VMOVUPS   (DX), Y1
 	VMOVUPS   32(AX), Y2
@@ -32909,6 +34964,20 @@ ExponentialTraced2UniformAVX2_reciprocal_block:
 	JCS  ExponentialTraced2UniformAVX2_reciprocal_block_rest
 
 ExponentialTraced2UniformAVX2_reciprocal_block_group:
+	CMPQ       blocks+104(FP), $0x00000667
+	JB         ExponentialTraced2UniformAVX2_near2
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+
+ExponentialTraced2UniformAVX2_near2:
 	VMOVUPS   (BX), Y0
 	VMOVUPS   32(BX), Y1
 	VMOVUPS   64(BX), Y2
@@ -33142,6 +35211,15 @@ ExponentialTraced2UniformAVX2_reciprocal_block_rest:
 	JZ   ExponentialTraced2UniformAVX2_reciprocal_block_end
 
 ExponentialTraced2UniformAVX2_reciprocal_block_one:
+	CMPQ       blocks+104(FP), $0x00000667
+	JB         ExponentialTraced2UniformAVX2_near3
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2048(DI)
+
+ExponentialTraced2UniformAVX2_near3:
 	VMOVUPS   (BX), Y0
 	VMOVUPS   (DX), Y1
 	VMOVUPS   32(AX), Y2
@@ -33230,7 +35308,7 @@ ExponentialTraced2UniformAVX2_done:
 	RET
 
 // func refractoryExponentialTraced2AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·refractoryExponentialTraced2AVX512(SB), NOSPLIT, $320-280
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ     (SP), AX
@@ -33262,6 +35340,32 @@ TEXT ·refractoryExponentialTraced2AVX512(SB), NOSPLIT, $320-280
 	JMP   RefractoryExponentialTraced2AVX512_reciprocal_block
 
 RefractoryExponentialTraced2AVX512_block:
+	CMPQ       blocks+272(FP), $0x000005d2
+	JB         RefractoryExponentialTraced2AVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RefractoryExponentialTraced2AVX512_near0:
 	XORQ         R15, R15
 	VMOVUPS      (SI), Z2
 	VMOVUPS      64(SI), Z3
@@ -33625,6 +35729,32 @@ RefractoryExponentialTraced2AVX512_block:
 	JMP          RefractoryExponentialTraced2AVX512_done
 
 RefractoryExponentialTraced2AVX512_reciprocal_block:
+	CMPQ       blocks+272(FP), $0x000005d2
+	JB         RefractoryExponentialTraced2AVX512_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RefractoryExponentialTraced2AVX512_near1:
 	XORQ         R15, R15
 	VMOVUPS      (SI), Z2
 	VMOVUPS      64(SI), Z3
@@ -33991,7 +36121,7 @@ RefractoryExponentialTraced2AVX512_done:
 	RET
 
 // func refractoryExponentialTraced2AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·refractoryExponentialTraced2AVX2(SB), $352-280
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 2 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
@@ -34024,6 +36154,32 @@ TEXT ·refractoryExponentialTraced2AVX2(SB), $352-280
 	JMP   RefractoryExponentialTraced2AVX2_reciprocal_block
 
 RefractoryExponentialTraced2AVX2_block:
+	CMPQ       blocks+272(FP), $0x000005d2
+	JB         RefractoryExponentialTraced2AVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RefractoryExponentialTraced2AVX2_near0:
 	XORQ         R15, R15
 	VMOVUPS      (SI), Y1
 	VMOVUPS      32(SI), Y2
@@ -34827,6 +36983,32 @@ RefractoryExponentialTraced2AVX2_block:
 	JMP          RefractoryExponentialTraced2AVX2_done
 
 RefractoryExponentialTraced2AVX2_reciprocal_block:
+	CMPQ       blocks+272(FP), $0x000005d2
+	JB         RefractoryExponentialTraced2AVX2_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RefractoryExponentialTraced2AVX2_near1:
 	XORQ         R15, R15
 	VMOVUPS      (SI), Y1
 	VMOVUPS      32(SI), Y2
@@ -35633,7 +37815,7 @@ RefractoryExponentialTraced2AVX2_done:
 	RET
 
 // func refractoryExponentialTraced2UniformAVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·refractoryExponentialTraced2UniformAVX512(SB), NOSPLIT, $320-120
 	// 0 scalars held in registers, 25 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ     (SP), AX
@@ -35661,6 +37843,32 @@ TEXT ·refractoryExponentialTraced2UniformAVX512(SB), NOSPLIT, $320-120
 	JMP   RefractoryExponentialTraced2UniformAVX512_reciprocal_block
 
 RefractoryExponentialTraced2UniformAVX512_block:
+	CMPQ       blocks+112(FP), $0x000005d2
+	JB         RefractoryExponentialTraced2UniformAVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RefractoryExponentialTraced2UniformAVX512_near0:
 	XORQ         R11, R11
 	VMOVUPS      (SI), Z2
 	VMOVUPS      64(SI), Z3
@@ -35974,6 +38182,32 @@ RefractoryExponentialTraced2UniformAVX512_block:
 	JMP          RefractoryExponentialTraced2UniformAVX512_done
 
 RefractoryExponentialTraced2UniformAVX512_reciprocal_block:
+	CMPQ       blocks+112(FP), $0x000005d2
+	JB         RefractoryExponentialTraced2UniformAVX512_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RefractoryExponentialTraced2UniformAVX512_near1:
 	XORQ         R11, R11
 	VMOVUPS      (SI), Z2
 	VMOVUPS      64(SI), Z3
@@ -36290,7 +38524,7 @@ RefractoryExponentialTraced2UniformAVX512_done:
 	RET
 
 // func refractoryExponentialTraced2UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·refractoryExponentialTraced2UniformAVX2(SB), $768-120
 	// 0 scalars held in registers, 25 read from memory where used; vectors interleaved 2 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
@@ -36346,6 +38580,32 @@ TEXT ·refractoryExponentialTraced2UniformAVX2(SB), $768-120
 	JMP   RefractoryExponentialTraced2UniformAVX2_reciprocal_block
 
 RefractoryExponentialTraced2UniformAVX2_block:
+	CMPQ       blocks+112(FP), $0x000005d2
+	JB         RefractoryExponentialTraced2UniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RefractoryExponentialTraced2UniformAVX2_near0:
 	XORQ         R11, R11
 	VMOVUPS      (SI), Y1
 	VMOVUPS      32(SI), Y2
@@ -37007,6 +39267,32 @@ RefractoryExponentialTraced2UniformAVX2_block:
 	JMP          RefractoryExponentialTraced2UniformAVX2_done
 
 RefractoryExponentialTraced2UniformAVX2_reciprocal_block:
+	CMPQ       blocks+112(FP), $0x000005d2
+	JB         RefractoryExponentialTraced2UniformAVX2_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RefractoryExponentialTraced2UniformAVX2_near1:
 	XORQ         R11, R11
 	VMOVUPS      (SI), Y1
 	VMOVUPS      32(SI), Y2
@@ -37671,7 +39957,7 @@ RefractoryExponentialTraced2UniformAVX2_done:
 	RET
 
 // func adaptiveExponentialTraced2AVX512(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·adaptiveExponentialTraced2AVX512(SB), NOSPLIT, $320-312
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ     (SP), AX
@@ -37703,6 +39989,34 @@ TEXT ·adaptiveExponentialTraced2AVX512(SB), NOSPLIT, $320-312
 	JMP   AdaptiveExponentialTraced2AVX512_reciprocal_block
 
 AdaptiveExponentialTraced2AVX512_block:
+	CMPQ       blocks+304(FP), $0x00000556
+	JB         AdaptiveExponentialTraced2AVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+AdaptiveExponentialTraced2AVX512_near0:
 	XORQ         R15, R15
 	VMOVUPS      (SI), Z0
 	VMOVUPS      64(SI), Z2
@@ -38090,6 +40404,34 @@ AdaptiveExponentialTraced2AVX512_block:
 	JMP          AdaptiveExponentialTraced2AVX512_done
 
 AdaptiveExponentialTraced2AVX512_reciprocal_block:
+	CMPQ       blocks+304(FP), $0x00000556
+	JB         AdaptiveExponentialTraced2AVX512_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+AdaptiveExponentialTraced2AVX512_near1:
 	XORQ         R15, R15
 	VMOVUPS      (SI), Z0
 	VMOVUPS      64(SI), Z2
@@ -38480,7 +40822,7 @@ AdaptiveExponentialTraced2AVX512_done:
 	RET
 
 // func adaptiveExponentialTraced2AVX2(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·adaptiveExponentialTraced2AVX2(SB), $608-312
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	LEAQ         (SP), AX
@@ -38513,6 +40855,34 @@ TEXT ·adaptiveExponentialTraced2AVX2(SB), $608-312
 	JMP   AdaptiveExponentialTraced2AVX2_reciprocal_block
 
 AdaptiveExponentialTraced2AVX2_block:
+	CMPQ       blocks+304(FP), $0x00000556
+	JB         AdaptiveExponentialTraced2AVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+AdaptiveExponentialTraced2AVX2_near0:
 	XORQ      R15, R15
 	VMOVUPS   (SI), Y0
 	VMOVUPS   32(SI), Y1
@@ -39368,6 +41738,34 @@ AdaptiveExponentialTraced2AVX2_block:
 	JMP       AdaptiveExponentialTraced2AVX2_done
 
 AdaptiveExponentialTraced2AVX2_reciprocal_block:
+	CMPQ       blocks+304(FP), $0x00000556
+	JB         AdaptiveExponentialTraced2AVX2_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+AdaptiveExponentialTraced2AVX2_near1:
 	XORQ      R15, R15
 	VMOVUPS   (SI), Y0
 	VMOVUPS   32(SI), Y1
@@ -40226,7 +42624,7 @@ AdaptiveExponentialTraced2AVX2_done:
 	RET
 
 // func adaptiveExponentialTraced2UniformAVX512(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·adaptiveExponentialTraced2UniformAVX512(SB), NOSPLIT, $320-128
 	// 0 scalars held in registers, 27 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ     (SP), AX
@@ -40254,6 +42652,34 @@ TEXT ·adaptiveExponentialTraced2UniformAVX512(SB), NOSPLIT, $320-128
 	JMP   AdaptiveExponentialTraced2UniformAVX512_reciprocal_block
 
 AdaptiveExponentialTraced2UniformAVX512_block:
+	CMPQ       blocks+120(FP), $0x00000556
+	JB         AdaptiveExponentialTraced2UniformAVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+AdaptiveExponentialTraced2UniformAVX512_near0:
 	XORQ         R11, R11
 	VMOVUPS      (SI), Z0
 	VMOVUPS      64(SI), Z2
@@ -40583,6 +43009,34 @@ AdaptiveExponentialTraced2UniformAVX512_block:
 	JMP          AdaptiveExponentialTraced2UniformAVX512_done
 
 AdaptiveExponentialTraced2UniformAVX512_reciprocal_block:
+	CMPQ       blocks+120(FP), $0x00000556
+	JB         AdaptiveExponentialTraced2UniformAVX512_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+AdaptiveExponentialTraced2UniformAVX512_near1:
 	XORQ         R11, R11
 	VMOVUPS      (SI), Z0
 	VMOVUPS      64(SI), Z2
@@ -40915,7 +43369,7 @@ AdaptiveExponentialTraced2UniformAVX512_done:
 	RET
 
 // func adaptiveExponentialTraced2UniformAVX2(v *float32, w *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, k float32, delta float32, rh float32, res float32, thr float32, reset float32, kw float32, a float32, b float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·adaptiveExponentialTraced2UniformAVX2(SB), $1088-128
 	// 0 scalars held in registers, 27 read from memory where used; vectors interleaved 3 at a time, the groups walking across the blocks; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	LEAQ         (SP), AX
@@ -40979,6 +43433,22 @@ AdaptiveExponentialTraced2UniformAVX2_block:
 	JCS  AdaptiveExponentialTraced2UniformAVX2_block_rest
 
 AdaptiveExponentialTraced2UniformAVX2_block_group:
+	CMPQ       blocks+120(FP), $0x00000556
+	JB         AdaptiveExponentialTraced2UniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+
+AdaptiveExponentialTraced2UniformAVX2_near0:
 	VMOVUPS   (SI), Y0
 	VMOVUPS   32(SI), Y1
 	VMOVUPS   64(SI), Y2
@@ -41243,6 +43713,16 @@ AdaptiveExponentialTraced2UniformAVX2_block_rest:
 	JZ   AdaptiveExponentialTraced2UniformAVX2_block_end
 
 AdaptiveExponentialTraced2UniformAVX2_block_one:
+	CMPQ       blocks+120(FP), $0x00000556
+	JB         AdaptiveExponentialTraced2UniformAVX2_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2048(R8)
+
+AdaptiveExponentialTraced2UniformAVX2_near1:
 	VMOVUPS   (SI), Y0
 	VMOVUPS   (BX), Y1
 	VMOVUPS   96(AX), Y2
@@ -41344,6 +43824,22 @@ AdaptiveExponentialTraced2UniformAVX2_reciprocal_block:
 	JCS  AdaptiveExponentialTraced2UniformAVX2_reciprocal_block_rest
 
 AdaptiveExponentialTraced2UniformAVX2_reciprocal_block_group:
+	CMPQ       blocks+120(FP), $0x00000556
+	JB         AdaptiveExponentialTraced2UniformAVX2_near2
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+
+AdaptiveExponentialTraced2UniformAVX2_near2:
 	VMOVUPS   (SI), Y0
 	VMOVUPS   32(SI), Y1
 	VMOVUPS   64(SI), Y2
@@ -41608,6 +44104,16 @@ AdaptiveExponentialTraced2UniformAVX2_reciprocal_block_rest:
 	JZ   AdaptiveExponentialTraced2UniformAVX2_reciprocal_block_end
 
 AdaptiveExponentialTraced2UniformAVX2_reciprocal_block_one:
+	CMPQ       blocks+120(FP), $0x00000556
+	JB         AdaptiveExponentialTraced2UniformAVX2_near3
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2048(R8)
+
+AdaptiveExponentialTraced2UniformAVX2_near3:
 	VMOVUPS   (SI), Y0
 	VMOVUPS   (BX), Y1
 	VMOVUPS   96(AX), Y2
@@ -41707,7 +44213,7 @@ AdaptiveExponentialTraced2UniformAVX2_done:
 	RET
 
 // func simplifiedAdaptiveExponentialTraced2AVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·simplifiedAdaptiveExponentialTraced2AVX512(SB), NOSPLIT, $320-320
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ     (SP), AX
@@ -41739,6 +44245,36 @@ TEXT ·simplifiedAdaptiveExponentialTraced2AVX512(SB), NOSPLIT, $320-320
 	JMP   SimplifiedAdaptiveExponentialTraced2AVX512_reciprocal_block
 
 SimplifiedAdaptiveExponentialTraced2AVX512_block:
+	CMPQ       blocks+312(FP), $0x000004ed
+	JB         SimplifiedAdaptiveExponentialTraced2AVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+	PREFETCHT0 2048(R9)
+	PREFETCHT0 2112(R9)
+	PREFETCHT0 2176(R9)
+	PREFETCHT0 2240(R9)
+
+SimplifiedAdaptiveExponentialTraced2AVX512_near0:
 	XORQ         R15, R15
 	VMOVUPS      (DI), Z2
 	VMOVUPS      64(DI), Z3
@@ -42152,6 +44688,36 @@ SimplifiedAdaptiveExponentialTraced2AVX512_block:
 	JMP          SimplifiedAdaptiveExponentialTraced2AVX512_done
 
 SimplifiedAdaptiveExponentialTraced2AVX512_reciprocal_block:
+	CMPQ       blocks+312(FP), $0x000004ed
+	JB         SimplifiedAdaptiveExponentialTraced2AVX512_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+	PREFETCHT0 2048(R9)
+	PREFETCHT0 2112(R9)
+	PREFETCHT0 2176(R9)
+	PREFETCHT0 2240(R9)
+
+SimplifiedAdaptiveExponentialTraced2AVX512_near1:
 	XORQ         R15, R15
 	VMOVUPS      (DI), Z2
 	VMOVUPS      64(DI), Z3
@@ -42568,7 +45134,7 @@ SimplifiedAdaptiveExponentialTraced2AVX512_done:
 	RET
 
 // func simplifiedAdaptiveExponentialTraced2AVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·simplifiedAdaptiveExponentialTraced2AVX2(SB), $352-320
 	// 0 scalars held in registers, 12 read from memory where used; vectors interleaved 2 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
@@ -42601,6 +45167,36 @@ TEXT ·simplifiedAdaptiveExponentialTraced2AVX2(SB), $352-320
 	JMP   SimplifiedAdaptiveExponentialTraced2AVX2_reciprocal_block
 
 SimplifiedAdaptiveExponentialTraced2AVX2_block:
+	CMPQ       blocks+312(FP), $0x000004ed
+	JB         SimplifiedAdaptiveExponentialTraced2AVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+	PREFETCHT0 2048(R9)
+	PREFETCHT0 2112(R9)
+	PREFETCHT0 2176(R9)
+	PREFETCHT0 2240(R9)
+
+SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	XORQ         R15, R15
 	VMOVUPS      (DI), Y1
 	VMOVUPS      32(DI), Y2
@@ -43514,6 +46110,36 @@ SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	JMP          SimplifiedAdaptiveExponentialTraced2AVX2_done
 
 SimplifiedAdaptiveExponentialTraced2AVX2_reciprocal_block:
+	CMPQ       blocks+312(FP), $0x000004ed
+	JB         SimplifiedAdaptiveExponentialTraced2AVX2_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+	PREFETCHT0 2048(R9)
+	PREFETCHT0 2112(R9)
+	PREFETCHT0 2176(R9)
+	PREFETCHT0 2240(R9)
+
+SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	XORQ         R15, R15
 	VMOVUPS      (DI), Y1
 	VMOVUPS      32(DI), Y2
@@ -44430,7 +47056,7 @@ SimplifiedAdaptiveExponentialTraced2AVX2_done:
 	RET
 
 // func simplifiedAdaptiveExponentialTraced2UniformAVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
 TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX512(SB), NOSPLIT, $320-136
 	// 0 scalars held in registers, 27 read from memory where used; vectors interleaved 4 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ     (SP), AX
@@ -44459,6 +47085,36 @@ TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX512(SB), NOSPLIT, $320-136
 	JMP   SimplifiedAdaptiveExponentialTraced2UniformAVX512_reciprocal_block
 
 SimplifiedAdaptiveExponentialTraced2UniformAVX512_block:
+	CMPQ       blocks+128(FP), $0x000004ed
+	JB         SimplifiedAdaptiveExponentialTraced2UniformAVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+	PREFETCHT0 2048(R9)
+	PREFETCHT0 2112(R9)
+	PREFETCHT0 2176(R9)
+	PREFETCHT0 2240(R9)
+
+SimplifiedAdaptiveExponentialTraced2UniformAVX512_near0:
 	XORQ         R12, R12
 	VMOVUPS      (DI), Z2
 	VMOVUPS      64(DI), Z3
@@ -44805,6 +47461,36 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX512_block:
 	JMP          SimplifiedAdaptiveExponentialTraced2UniformAVX512_done
 
 SimplifiedAdaptiveExponentialTraced2UniformAVX512_reciprocal_block:
+	CMPQ       blocks+128(FP), $0x000004ed
+	JB         SimplifiedAdaptiveExponentialTraced2UniformAVX512_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+	PREFETCHT0 2048(R9)
+	PREFETCHT0 2112(R9)
+	PREFETCHT0 2176(R9)
+	PREFETCHT0 2240(R9)
+
+SimplifiedAdaptiveExponentialTraced2UniformAVX512_near1:
 	XORQ         R12, R12
 	VMOVUPS      (DI), Z2
 	VMOVUPS      64(DI), Z3
@@ -45154,7 +47840,7 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX512_done:
 	RET
 
 // func simplifiedAdaptiveExponentialTraced2UniformAVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, k float32, delta float32, rh float32, res float32, thr float32, reset float32, ltheta float32, dtheta float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, deltaReciprocal float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX2(SB), $832-136
 	// 0 scalars held in registers, 27 read from memory where used; vectors interleaved 2 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
@@ -45215,6 +47901,36 @@ TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX2(SB), $832-136
 	JMP   SimplifiedAdaptiveExponentialTraced2UniformAVX2_reciprocal_block
 
 SimplifiedAdaptiveExponentialTraced2UniformAVX2_block:
+	CMPQ       blocks+128(FP), $0x000004ed
+	JB         SimplifiedAdaptiveExponentialTraced2UniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+	PREFETCHT0 2048(R9)
+	PREFETCHT0 2112(R9)
+	PREFETCHT0 2176(R9)
+	PREFETCHT0 2240(R9)
+
+SimplifiedAdaptiveExponentialTraced2UniformAVX2_near0:
 	XORQ         R12, R12
 	VMOVUPS      (DI), Y1
 	VMOVUPS      32(DI), Y2
@@ -45941,6 +48657,36 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_block:
 	JMP          SimplifiedAdaptiveExponentialTraced2UniformAVX2_done
 
 SimplifiedAdaptiveExponentialTraced2UniformAVX2_reciprocal_block:
+	CMPQ       blocks+128(FP), $0x000004ed
+	JB         SimplifiedAdaptiveExponentialTraced2UniformAVX2_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+	PREFETCHT0 2048(R9)
+	PREFETCHT0 2112(R9)
+	PREFETCHT0 2176(R9)
+	PREFETCHT0 2240(R9)
+
+SimplifiedAdaptiveExponentialTraced2UniformAVX2_near1:
 	XORQ         R12, R12
 	VMOVUPS      (DI), Y1
 	VMOVUPS      32(DI), Y2
@@ -46670,7 +49416,7 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_done:
 	RET
 
 // func izhikevichTraced2AVX512(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·izhikevichTraced2AVX512(SB), NOSPLIT, $320-280
 	// 0 scalars held in registers, 4 read from memory where used; vectors interleaved 4 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
 	LEAQ     (SP), AX
@@ -46695,6 +49441,34 @@ TEXT ·izhikevichTraced2AVX512(SB), NOSPLIT, $320-280
 	JZ       IzhikevichTraced2AVX512_done
 
 IzhikevichTraced2AVX512_block:
+	CMPQ       blocks+272(FP), $0x00000556
+	JB         IzhikevichTraced2AVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+IzhikevichTraced2AVX512_near0:
 	XORQ        R15, R15
 	VMOVUPS     (SI), Z0
 	VMOVUPS     64(SI), Z2
@@ -46993,7 +49767,7 @@ IzhikevichTraced2AVX512_done:
 	RET
 
 // func izhikevichTraced2AVX2(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·izhikevichTraced2AVX2(SB), $352-280
 	// 0 scalars held in registers, 4 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
@@ -47019,6 +49793,34 @@ TEXT ·izhikevichTraced2AVX2(SB), $352-280
 	JZ           IzhikevichTraced2AVX2_done
 
 IzhikevichTraced2AVX2_block:
+	CMPQ       blocks+272(FP), $0x00000556
+	JB         IzhikevichTraced2AVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+IzhikevichTraced2AVX2_near0:
 	XORQ      R15, R15
 	VMOVUPS   (SI), Y0
 	VMOVUPS   32(SI), Y1
@@ -47593,7 +50395,7 @@ IzhikevichTraced2AVX2_done:
 	RET
 
 // func izhikevichTraced2UniformAVX512(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
 TEXT ·izhikevichTraced2UniformAVX512(SB), NOSPLIT, $320-120
 	// 0 scalars held in registers, 17 read from memory where used; vectors interleaved 4 at a time; between distant reads, 0 values reloaded from their streams, 1 kept on the stack.
 	LEAQ     (SP), AX
@@ -47614,6 +50416,34 @@ TEXT ·izhikevichTraced2UniformAVX512(SB), NOSPLIT, $320-120
 	JZ       IzhikevichTraced2UniformAVX512_done
 
 IzhikevichTraced2UniformAVX512_block:
+	CMPQ       blocks+112(FP), $0x00000556
+	JB         IzhikevichTraced2UniformAVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+IzhikevichTraced2UniformAVX512_near0:
 	XORQ         R11, R11
 	VMOVUPS      (SI), Z0
 	VMOVUPS      64(SI), Z2
@@ -47862,7 +50692,7 @@ IzhikevichTraced2UniformAVX512_done:
 	RET
 
 // func izhikevichTraced2UniformAVX2(v *float32, u *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·izhikevichTraced2UniformAVX2(SB), $768-120
 	// 0 scalars held in registers, 17 read from memory where used; vectors interleaved 3 at a time; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
 	LEAQ         (SP), AX
@@ -47910,6 +50740,34 @@ TEXT ·izhikevichTraced2UniformAVX2(SB), $768-120
 	JZ           IzhikevichTraced2UniformAVX2_done
 
 IzhikevichTraced2UniformAVX2_block:
+	CMPQ       blocks+112(FP), $0x00000556
+	JB         IzhikevichTraced2UniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+IzhikevichTraced2UniformAVX2_near0:
 	XORQ      R11, R11
 	VMOVUPS   (SI), Y0
 	VMOVUPS   32(SI), Y1
@@ -48358,7 +51216,7 @@ IzhikevichTraced2UniformAVX2_done:
 	RET
 
 // func tracerAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·tracerAVX512(SB), NOSPLIT, $0-80
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -48375,6 +51233,22 @@ TEXT ·tracerAVX512(SB), NOSPLIT, $0-80
 	JZ       TracerAVX512_done
 
 TracerAVX512_block:
+	CMPQ       blocks+72(FP), $0x00000aab
+	JB         TracerAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+TracerAVX512_near0:
 	VMOVUPS (CX), Z0
 	VMOVUPS 64(CX), Z1
 	VMOVUPS 128(CX), Z2
@@ -48429,7 +51303,7 @@ TracerAVX512_done:
 	RET
 
 // func tracerAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·tracerAVX2(SB), NOSPLIT, $0-80
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -48445,6 +51319,22 @@ TEXT ·tracerAVX2(SB), NOSPLIT, $0-80
 	JZ       TracerAVX2_done
 
 TracerAVX2_block:
+	CMPQ       blocks+72(FP), $0x00000aab
+	JB         TracerAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+TracerAVX2_near0:
 	VMOVUPS (CX), Y0
 	VMOVUPS 32(CX), Y1
 	VMOVUPS 64(CX), Y2
@@ -48539,7 +51429,7 @@ TracerAVX2_done:
 	RET
 
 // func tracerUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·tracerUniformAVX512(SB), NOSPLIT, $0-48
 	// 3 scalars held in registers, 0 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4.
 	VPCMPEQW     Y0, Y0, Y0
@@ -48558,6 +51448,34 @@ TEXT ·tracerUniformAVX512(SB), NOSPLIT, $0-48
 	JCS          TracerUniformAVX512_block_last
 
 TracerUniformAVX512_block_pair:
+	CMPQ       blocks+40(FP), $0x00000aab
+	JB         TracerUniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2304(AX)
+	PREFETCHT0 2368(AX)
+	PREFETCHT0 2432(AX)
+	PREFETCHT0 2496(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+
+TracerUniformAVX512_near0:
 	VMOVUPS (CX), Z3
 	VMOVUPS 64(CX), Z4
 	VMOVUPS 128(CX), Z5
@@ -48637,8 +51555,24 @@ TracerUniformAVX512_block_pair:
 	JCC     TracerUniformAVX512_block_pair
 
 TracerUniformAVX512_block_last:
-	TESTQ   $0x00000001, BX
-	JZ      TracerUniformAVX512_block_end
+	TESTQ      $0x00000001, BX
+	JZ         TracerUniformAVX512_block_end
+	CMPQ       blocks+40(FP), $0x00000aab
+	JB         TracerUniformAVX512_near1
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+TracerUniformAVX512_near1:
 	VMOVUPS (CX), Z3
 	VMOVUPS 64(CX), Z4
 	VMOVUPS 128(CX), Z5
@@ -48685,7 +51619,7 @@ TracerUniformAVX512_done:
 	RET
 
 // func tracerUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·tracerUniformAVX2(SB), NOSPLIT, $0-48
 	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -48701,6 +51635,22 @@ TEXT ·tracerUniformAVX2(SB), NOSPLIT, $0-48
 	JZ           TracerUniformAVX2_done
 
 TracerUniformAVX2_block:
+	CMPQ       blocks+40(FP), $0x00000aab
+	JB         TracerUniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+TracerUniformAVX2_near0:
 	VMOVUPS (CX), Y3
 	VMOVUPS 32(CX), Y4
 	VMOVUPS 64(CX), Y5
@@ -48784,7 +51734,7 @@ TracerUniformAVX2_done:
 	RET
 
 // func tracerAddAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·tracerAddAVX512(SB), NOSPLIT, $0-80
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -48801,6 +51751,22 @@ TEXT ·tracerAddAVX512(SB), NOSPLIT, $0-80
 	JZ       TracerAddAVX512_done
 
 TracerAddAVX512_block:
+	CMPQ       blocks+72(FP), $0x00000aab
+	JB         TracerAddAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+TracerAddAVX512_near0:
 	VMOVUPS (CX), Z0
 	VMOVUPS 64(CX), Z1
 	VMOVUPS 128(CX), Z2
@@ -48863,7 +51829,7 @@ TracerAddAVX512_done:
 	RET
 
 // func tracerAddAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·tracerAddAVX2(SB), NOSPLIT, $0-80
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -48879,6 +51845,22 @@ TEXT ·tracerAddAVX2(SB), NOSPLIT, $0-80
 	JZ       TracerAddAVX2_done
 
 TracerAddAVX2_block:
+	CMPQ       blocks+72(FP), $0x00000aab
+	JB         TracerAddAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+TracerAddAVX2_near0:
 	VMOVUPS (CX), Y0
 	VMOVUPS 32(CX), Y1
 	VMOVUPS 64(CX), Y2
@@ -48989,7 +51971,7 @@ TracerAddAVX2_done:
 	RET
 
 // func tracerAddUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·tracerAddUniformAVX512(SB), NOSPLIT, $0-48
 	// 3 scalars held in registers, 0 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4.
 	VPCMPEQW     Y0, Y0, Y0
@@ -49008,6 +51990,34 @@ TEXT ·tracerAddUniformAVX512(SB), NOSPLIT, $0-48
 	JCS          TracerAddUniformAVX512_block_last
 
 TracerAddUniformAVX512_block_pair:
+	CMPQ       blocks+40(FP), $0x00000aab
+	JB         TracerAddUniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2304(AX)
+	PREFETCHT0 2368(AX)
+	PREFETCHT0 2432(AX)
+	PREFETCHT0 2496(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+
+TracerAddUniformAVX512_near0:
 	VMOVUPS (CX), Z3
 	VMOVUPS 64(CX), Z4
 	VMOVUPS 128(CX), Z5
@@ -49103,8 +52113,24 @@ TracerAddUniformAVX512_block_pair:
 	JCC     TracerAddUniformAVX512_block_pair
 
 TracerAddUniformAVX512_block_last:
-	TESTQ   $0x00000001, BX
-	JZ      TracerAddUniformAVX512_block_end
+	TESTQ      $0x00000001, BX
+	JZ         TracerAddUniformAVX512_block_end
+	CMPQ       blocks+40(FP), $0x00000aab
+	JB         TracerAddUniformAVX512_near1
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+TracerAddUniformAVX512_near1:
 	VMOVUPS (CX), Z3
 	VMOVUPS 64(CX), Z4
 	VMOVUPS 128(CX), Z5
@@ -49159,7 +52185,7 @@ TracerAddUniformAVX512_done:
 	RET
 
 // func tracerAddUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·tracerAddUniformAVX2(SB), NOSPLIT, $0-48
 	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -49175,6 +52201,22 @@ TEXT ·tracerAddUniformAVX2(SB), NOSPLIT, $0-48
 	JZ           TracerAddUniformAVX2_done
 
 TracerAddUniformAVX2_block:
+	CMPQ       blocks+40(FP), $0x00000aab
+	JB         TracerAddUniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+TracerAddUniformAVX2_near0:
 	VMOVUPS (CX), Y3
 	VMOVUPS 32(CX), Y4
 	VMOVUPS 64(CX), Y5
@@ -49274,7 +52316,7 @@ TracerAddUniformAVX2_done:
 	RET
 
 // func tracerDrainAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·tracerDrainAVX512(SB), NOSPLIT, $0-80
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -49291,6 +52333,22 @@ TEXT ·tracerDrainAVX512(SB), NOSPLIT, $0-80
 	JZ       TracerDrainAVX512_done
 
 TracerDrainAVX512_block:
+	CMPQ       blocks+72(FP), $0x00000aab
+	JB         TracerDrainAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+TracerDrainAVX512_near0:
 	VMOVUPS   (CX), Z0
 	VMOVUPS   64(CX), Z2
 	VMOVUPS   128(CX), Z3
@@ -49353,7 +52411,7 @@ TracerDrainAVX512_done:
 	RET
 
 // func tracerDrainAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·tracerDrainAVX2(SB), NOSPLIT, $0-80
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -49369,6 +52427,22 @@ TEXT ·tracerDrainAVX2(SB), NOSPLIT, $0-80
 	JZ       TracerDrainAVX2_done
 
 TracerDrainAVX2_block:
+	CMPQ       blocks+72(FP), $0x00000aab
+	JB         TracerDrainAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+TracerDrainAVX2_near0:
 	VMOVUPS (CX), Y0
 	VMOVUPS 32(CX), Y1
 	VMOVUPS 64(CX), Y2
@@ -49479,7 +52553,7 @@ TracerDrainAVX2_done:
 	RET
 
 // func tracerDrainUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·tracerDrainUniformAVX512(SB), NOSPLIT, $0-48
 	// 3 scalars held in registers, 0 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4.
 	VPCMPEQW     Y0, Y0, Y0
@@ -49498,6 +52572,34 @@ TEXT ·tracerDrainUniformAVX512(SB), NOSPLIT, $0-48
 	JCS          TracerDrainUniformAVX512_block_last
 
 TracerDrainUniformAVX512_block_pair:
+	CMPQ       blocks+40(FP), $0x00000aab
+	JB         TracerDrainUniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2304(AX)
+	PREFETCHT0 2368(AX)
+	PREFETCHT0 2432(AX)
+	PREFETCHT0 2496(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+
+TracerDrainUniformAVX512_near0:
 	VMOVUPS   (CX), Z4
 	VMOVUPS   64(CX), Z5
 	VMOVUPS   128(CX), Z6
@@ -49593,8 +52695,24 @@ TracerDrainUniformAVX512_block_pair:
 	JCC       TracerDrainUniformAVX512_block_pair
 
 TracerDrainUniformAVX512_block_last:
-	TESTQ     $0x00000001, BX
-	JZ        TracerDrainUniformAVX512_block_end
+	TESTQ      $0x00000001, BX
+	JZ         TracerDrainUniformAVX512_block_end
+	CMPQ       blocks+40(FP), $0x00000aab
+	JB         TracerDrainUniformAVX512_near1
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+TracerDrainUniformAVX512_near1:
 	VMOVUPS   (CX), Z4
 	VMOVUPS   64(CX), Z5
 	VMOVUPS   128(CX), Z6
@@ -49649,7 +52767,7 @@ TracerDrainUniformAVX512_done:
 	RET
 
 // func tracerDrainUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·tracerDrainUniformAVX2(SB), NOSPLIT, $0-48
 	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -49665,6 +52783,22 @@ TEXT ·tracerDrainUniformAVX2(SB), NOSPLIT, $0-48
 	JZ           TracerDrainUniformAVX2_done
 
 TracerDrainUniformAVX2_block:
+	CMPQ       blocks+40(FP), $0x00000aab
+	JB         TracerDrainUniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+TracerDrainUniformAVX2_near0:
 	VMOVUPS (CX), Y3
 	VMOVUPS 32(CX), Y4
 	VMOVUPS 64(CX), Y5
@@ -49764,7 +52898,7 @@ TracerDrainUniformAVX2_done:
 	RET
 
 // func tracerDrainAddAVX512(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·tracerDrainAddAVX512(SB), NOSPLIT, $0-80
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -49781,6 +52915,22 @@ TEXT ·tracerDrainAddAVX512(SB), NOSPLIT, $0-80
 	JZ       TracerDrainAddAVX512_done
 
 TracerDrainAddAVX512_block:
+	CMPQ       blocks+72(FP), $0x00000aab
+	JB         TracerDrainAddAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+TracerDrainAddAVX512_near0:
 	VMOVUPS   (CX), Z0
 	VMOVUPS   64(CX), Z2
 	VMOVUPS   128(CX), Z3
@@ -49851,7 +53001,7 @@ TracerDrainAddAVX512_done:
 	RET
 
 // func tracerDrainAddAVX2(t *float32, x *float32, out *float32, l *float32, c *float32, b *float32, lStride int, cStride int, bStride int, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·tracerDrainAddAVX2(SB), NOSPLIT, $0-80
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -49867,6 +53017,22 @@ TEXT ·tracerDrainAddAVX2(SB), NOSPLIT, $0-80
 	JZ       TracerDrainAddAVX2_done
 
 TracerDrainAddAVX2_block:
+	CMPQ       blocks+72(FP), $0x00000aab
+	JB         TracerDrainAddAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+TracerDrainAddAVX2_near0:
 	VMOVUPS (CX), Y0
 	VMOVUPS 32(CX), Y1
 	VMOVUPS 64(CX), Y2
@@ -49993,7 +53159,7 @@ TracerDrainAddAVX2_done:
 	RET
 
 // func tracerDrainAddUniformAVX512(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·tracerDrainAddUniformAVX512(SB), NOSPLIT, $0-48
 	// 3 scalars held in registers, 0 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4.
 	VPCMPEQW     Y0, Y0, Y0
@@ -50012,6 +53178,34 @@ TEXT ·tracerDrainAddUniformAVX512(SB), NOSPLIT, $0-48
 	JCS          TracerDrainAddUniformAVX512_block_last
 
 TracerDrainAddUniformAVX512_block_pair:
+	CMPQ       blocks+40(FP), $0x00000aab
+	JB         TracerDrainAddUniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2304(AX)
+	PREFETCHT0 2368(AX)
+	PREFETCHT0 2432(AX)
+	PREFETCHT0 2496(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+
+TracerDrainAddUniformAVX512_near0:
 	VMOVUPS   (CX), Z4
 	VMOVUPS   64(CX), Z5
 	VMOVUPS   128(CX), Z6
@@ -50123,8 +53317,24 @@ TracerDrainAddUniformAVX512_block_pair:
 	JCC       TracerDrainAddUniformAVX512_block_pair
 
 TracerDrainAddUniformAVX512_block_last:
-	TESTQ     $0x00000001, BX
-	JZ        TracerDrainAddUniformAVX512_block_end
+	TESTQ      $0x00000001, BX
+	JZ         TracerDrainAddUniformAVX512_block_end
+	CMPQ       blocks+40(FP), $0x00000aab
+	JB         TracerDrainAddUniformAVX512_near1
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+TracerDrainAddUniformAVX512_near1:
 	VMOVUPS   (CX), Z4
 	VMOVUPS   64(CX), Z5
 	VMOVUPS   128(CX), Z6
@@ -50187,7 +53397,7 @@ TracerDrainAddUniformAVX512_done:
 	RET
 
 // func tracerDrainAddUniformAVX2(t *float32, x *float32, out *float32, l float32, c float32, b float32, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·tracerDrainAddUniformAVX2(SB), NOSPLIT, $0-48
 	// 3 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -50203,6 +53413,22 @@ TEXT ·tracerDrainAddUniformAVX2(SB), NOSPLIT, $0-48
 	JZ           TracerDrainAddUniformAVX2_done
 
 TracerDrainAddUniformAVX2_block:
+	CMPQ       blocks+40(FP), $0x00000aab
+	JB         TracerDrainAddUniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+TracerDrainAddUniformAVX2_near0:
 	VMOVUPS (CX), Y3
 	VMOVUPS 32(CX), Y4
 	VMOVUPS 64(CX), Y5
@@ -50318,7 +53544,7 @@ TracerDrainAddUniformAVX2_done:
 	RET
 
 // func rDTracerAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·rDTracerAVX512(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -50339,6 +53565,26 @@ TEXT ·rDTracerAVX512(SB), NOSPLIT, $0-136
 	JZ       RDTracerAVX512_done
 
 RDTracerAVX512_block:
+	CMPQ       blocks+128(FP), $0x00000800
+	JB         RDTracerAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RDTracerAVX512_near0:
 	VMOVUPS (DX), Z0
 	VMOVUPS 64(DX), Z1
 	VMOVUPS 128(DX), Z2
@@ -50433,7 +53679,7 @@ RDTracerAVX512_done:
 	RET
 
 // func rDTracerAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·rDTracerAVX2(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -50453,6 +53699,26 @@ TEXT ·rDTracerAVX2(SB), NOSPLIT, $0-136
 	JZ       RDTracerAVX2_done
 
 RDTracerAVX2_block:
+	CMPQ       blocks+128(FP), $0x00000800
+	JB         RDTracerAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RDTracerAVX2_near0:
 	VMOVUPS (DX), Y0
 	VMOVUPS 32(DX), Y1
 	VMOVUPS 64(DX), Y2
@@ -50623,7 +53889,7 @@ RDTracerAVX2_done:
 	RET
 
 // func rDTracerUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·rDTracerUniformAVX512(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -50644,6 +53910,26 @@ TEXT ·rDTracerUniformAVX512(SB), NOSPLIT, $0-64
 	JZ           RDTracerUniformAVX512_done
 
 RDTracerUniformAVX512_block:
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         RDTracerUniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RDTracerUniformAVX512_near0:
 	VMOVUPS (DX), Z6
 	VMOVUPS 64(DX), Z7
 	VMOVUPS 128(DX), Z8
@@ -50724,7 +54010,7 @@ RDTracerUniformAVX512_done:
 	RET
 
 // func rDTracerUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·rDTracerUniformAVX2(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -50744,6 +54030,26 @@ TEXT ·rDTracerUniformAVX2(SB), NOSPLIT, $0-64
 	JZ           RDTracerUniformAVX2_done
 
 RDTracerUniformAVX2_block:
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         RDTracerUniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RDTracerUniformAVX2_near0:
 	VMOVUPS (DX), Y6
 	VMOVUPS (AX), Y7
 	VSUBPS  Y7, Y1, Y8
@@ -50892,7 +54198,7 @@ RDTracerUniformAVX2_done:
 	RET
 
 // func rDTracerAddAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·rDTracerAddAVX512(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -50913,6 +54219,26 @@ TEXT ·rDTracerAddAVX512(SB), NOSPLIT, $0-136
 	JZ       RDTracerAddAVX512_done
 
 RDTracerAddAVX512_block:
+	CMPQ       blocks+128(FP), $0x00000800
+	JB         RDTracerAddAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RDTracerAddAVX512_near0:
 	VMOVUPS (DX), Z0
 	VMOVUPS 64(DX), Z1
 	VMOVUPS 128(DX), Z2
@@ -51015,7 +54341,7 @@ RDTracerAddAVX512_done:
 	RET
 
 // func rDTracerAddAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·rDTracerAddAVX2(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -51035,6 +54361,26 @@ TEXT ·rDTracerAddAVX2(SB), NOSPLIT, $0-136
 	JZ       RDTracerAddAVX2_done
 
 RDTracerAddAVX2_block:
+	CMPQ       blocks+128(FP), $0x00000800
+	JB         RDTracerAddAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RDTracerAddAVX2_near0:
 	VMOVUPS (DX), Y0
 	VMOVUPS 32(DX), Y1
 	VMOVUPS 64(DX), Y2
@@ -51221,7 +54567,7 @@ RDTracerAddAVX2_done:
 	RET
 
 // func rDTracerAddUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·rDTracerAddUniformAVX512(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -51242,6 +54588,26 @@ TEXT ·rDTracerAddUniformAVX512(SB), NOSPLIT, $0-64
 	JZ           RDTracerAddUniformAVX512_done
 
 RDTracerAddUniformAVX512_block:
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         RDTracerAddUniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RDTracerAddUniformAVX512_near0:
 	VMOVUPS (DX), Z6
 	VMOVUPS 64(DX), Z7
 	VMOVUPS 128(DX), Z8
@@ -51330,7 +54696,7 @@ RDTracerAddUniformAVX512_done:
 	RET
 
 // func rDTracerAddUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·rDTracerAddUniformAVX2(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -51350,6 +54716,26 @@ TEXT ·rDTracerAddUniformAVX2(SB), NOSPLIT, $0-64
 	JZ           RDTracerAddUniformAVX2_done
 
 RDTracerAddUniformAVX2_block:
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         RDTracerAddUniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RDTracerAddUniformAVX2_near0:
 	VMOVUPS (DX), Y6
 	VMOVUPS (AX), Y7
 	VSUBPS  Y7, Y1, Y8
@@ -51514,7 +54900,7 @@ RDTracerAddUniformAVX2_done:
 	RET
 
 // func rDTracerDrainAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·rDTracerDrainAVX512(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -51535,6 +54921,26 @@ TEXT ·rDTracerDrainAVX512(SB), NOSPLIT, $0-136
 	JZ       RDTracerDrainAVX512_done
 
 RDTracerDrainAVX512_block:
+	CMPQ       blocks+128(FP), $0x00000800
+	JB         RDTracerDrainAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RDTracerDrainAVX512_near0:
 	VMOVUPS   (DX), Z0
 	VMOVUPS   64(DX), Z2
 	VMOVUPS   128(DX), Z3
@@ -51637,7 +55043,7 @@ RDTracerDrainAVX512_done:
 	RET
 
 // func rDTracerDrainAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·rDTracerDrainAVX2(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -51657,6 +55063,26 @@ TEXT ·rDTracerDrainAVX2(SB), NOSPLIT, $0-136
 	JZ       RDTracerDrainAVX2_done
 
 RDTracerDrainAVX2_block:
+	CMPQ       blocks+128(FP), $0x00000800
+	JB         RDTracerDrainAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RDTracerDrainAVX2_near0:
 	VMOVUPS (DX), Y0
 	VMOVUPS 32(DX), Y1
 	VMOVUPS 64(DX), Y2
@@ -51843,7 +55269,7 @@ RDTracerDrainAVX2_done:
 	RET
 
 // func rDTracerDrainUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·rDTracerDrainUniformAVX512(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -51864,6 +55290,26 @@ TEXT ·rDTracerDrainUniformAVX512(SB), NOSPLIT, $0-64
 	JZ           RDTracerDrainUniformAVX512_done
 
 RDTracerDrainUniformAVX512_block:
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         RDTracerDrainUniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RDTracerDrainUniformAVX512_near0:
 	VMOVUPS   (DX), Z7
 	VMOVUPS   64(DX), Z8
 	VMOVUPS   128(DX), Z9
@@ -51952,7 +55398,7 @@ RDTracerDrainUniformAVX512_done:
 	RET
 
 // func rDTracerDrainUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·rDTracerDrainUniformAVX2(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -51972,6 +55418,26 @@ TEXT ·rDTracerDrainUniformAVX2(SB), NOSPLIT, $0-64
 	JZ           RDTracerDrainUniformAVX2_done
 
 RDTracerDrainUniformAVX2_block:
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         RDTracerDrainUniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RDTracerDrainUniformAVX2_near0:
 	VMOVUPS (DX), Y6
 	VMOVUPS (AX), Y7
 	VSUBPS  Y7, Y1, Y8
@@ -52136,7 +55602,7 @@ RDTracerDrainUniformAVX2_done:
 	RET
 
 // func rDTracerDrainAddAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·rDTracerDrainAddAVX512(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -52157,6 +55623,26 @@ TEXT ·rDTracerDrainAddAVX512(SB), NOSPLIT, $0-136
 	JZ       RDTracerDrainAddAVX512_done
 
 RDTracerDrainAddAVX512_block:
+	CMPQ       blocks+128(FP), $0x00000800
+	JB         RDTracerDrainAddAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RDTracerDrainAddAVX512_near0:
 	VMOVUPS   (DX), Z0
 	VMOVUPS   64(DX), Z2
 	VMOVUPS   128(DX), Z3
@@ -52267,7 +55753,7 @@ RDTracerDrainAddAVX512_done:
 	RET
 
 // func rDTracerDrainAddAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise *float32, cRise *float32, bRise *float32, lDecay *float32, cDecay *float32, bDecay *float32, lRiseStride int, cRiseStride int, bRiseStride int, lDecayStride int, cDecayStride int, bDecayStride int, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·rDTracerDrainAddAVX2(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -52287,6 +55773,26 @@ TEXT ·rDTracerDrainAddAVX2(SB), NOSPLIT, $0-136
 	JZ       RDTracerDrainAddAVX2_done
 
 RDTracerDrainAddAVX2_block:
+	CMPQ       blocks+128(FP), $0x00000800
+	JB         RDTracerDrainAddAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RDTracerDrainAddAVX2_near0:
 	VMOVUPS (DX), Y0
 	VMOVUPS 32(DX), Y1
 	VMOVUPS 64(DX), Y2
@@ -52489,7 +55995,7 @@ RDTracerDrainAddAVX2_done:
 	RET
 
 // func rDTracerDrainAddUniformAVX512(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·rDTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -52510,6 +56016,26 @@ TEXT ·rDTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-64
 	JZ           RDTracerDrainAddUniformAVX512_done
 
 RDTracerDrainAddUniformAVX512_block:
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         RDTracerDrainAddUniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RDTracerDrainAddUniformAVX512_near0:
 	VMOVUPS   (DX), Z7
 	VMOVUPS   64(DX), Z8
 	VMOVUPS   128(DX), Z9
@@ -52606,7 +56132,7 @@ RDTracerDrainAddUniformAVX512_done:
 	RET
 
 // func rDTracerDrainAddUniformAVX2(rise *float32, decay *float32, x *float32, out *float32, lRise float32, cRise float32, bRise float32, lDecay float32, cDecay float32, bDecay float32, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·rDTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -52626,6 +56152,26 @@ TEXT ·rDTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-64
 	JZ           RDTracerDrainAddUniformAVX2_done
 
 RDTracerDrainAddUniformAVX2_block:
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         RDTracerDrainAddUniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RDTracerDrainAddUniformAVX2_near0:
 	VMOVUPS (DX), Y6
 	VMOVUPS (AX), Y7
 	VSUBPS  Y7, Y1, Y8
@@ -52806,7 +56352,7 @@ RDTracerDrainAddUniformAVX2_done:
 	RET
 
 // func rFSTracerAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·rFSTracerAVX512(SB), NOSPLIT, $0-280
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -52828,6 +56374,34 @@ TEXT ·rFSTracerAVX512(SB), NOSPLIT, $0-280
 	JZ       RFSTracerAVX512_done
 
 RFSTracerAVX512_block:
+	CMPQ       blocks+272(FP), $0x00000556
+	JB         RFSTracerAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+RFSTracerAVX512_near0:
 	VMOVUPS (SI), Z0
 	VMOVUPS 64(SI), Z1
 	VMOVUPS 128(SI), Z2
@@ -53057,7 +56631,7 @@ RFSTracerAVX512_done:
 	RET
 
 // func rFSTracerAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·rFSTracerAVX2(SB), $576-280
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	LEAQ     (SP), AX
@@ -53080,6 +56654,34 @@ TEXT ·rFSTracerAVX2(SB), $576-280
 	JZ       RFSTracerAVX2_done
 
 RFSTracerAVX2_block:
+	CMPQ       blocks+272(FP), $0x00000556
+	JB         RFSTracerAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RFSTracerAVX2_near0:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
@@ -53606,7 +57208,7 @@ RFSTracerAVX2_done:
 	RET
 
 // func rFSTracerUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·rFSTracerUniformAVX512(SB), $1088-112
 	// 5 scalars held in registers, 9 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	LEAQ         (SP), AX
@@ -53633,6 +57235,58 @@ TEXT ·rFSTracerUniformAVX512(SB), $1088-112
 	JCS          RFSTracerUniformAVX512_block_last
 
 RFSTracerUniformAVX512_block_pair:
+	CMPQ       blocks+104(FP), $0x00000556
+	JB         RFSTracerUniformAVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2304(SI)
+	PREFETCHT0 2368(SI)
+	PREFETCHT0 2432(SI)
+	PREFETCHT0 2496(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2304(DI)
+	PREFETCHT0 2368(DI)
+	PREFETCHT0 2432(DI)
+	PREFETCHT0 2496(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+	PREFETCHT0 2304(R8)
+	PREFETCHT0 2368(R8)
+	PREFETCHT0 2432(R8)
+	PREFETCHT0 2496(R8)
+
+RFSTracerUniformAVX512_near0:
 	VMOVUPS      (DI), Z5
 	VMOVUPS      64(DI), Z6
 	VMOVUPS      128(DI), Z7
@@ -53979,8 +57633,36 @@ RFSTracerUniformAVX512_block_pair:
 	JCC          RFSTracerUniformAVX512_block_pair
 
 RFSTracerUniformAVX512_block_last:
-	TESTQ        $0x00000001, R9
-	JZ           RFSTracerUniformAVX512_block_end
+	TESTQ      $0x00000001, R9
+	JZ         RFSTracerUniformAVX512_block_end
+	CMPQ       blocks+104(FP), $0x00000556
+	JB         RFSTracerUniformAVX512_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RFSTracerUniformAVX512_near1:
 	VMOVUPS      (DI), Z5
 	VMOVUPS      64(DI), Z6
 	VMOVUPS      128(DI), Z7
@@ -54162,7 +57844,7 @@ RFSTracerUniformAVX512_done:
 	RET
 
 // func rFSTracerUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·rFSTracerUniformAVX2(SB), $1024-112
 	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	LEAQ         (SP), AX
@@ -54209,6 +57891,34 @@ TEXT ·rFSTracerUniformAVX2(SB), $1024-112
 	JZ           RFSTracerUniformAVX2_done
 
 RFSTracerUniformAVX2_block:
+	CMPQ       blocks+104(FP), $0x00000556
+	JB         RFSTracerUniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RFSTracerUniformAVX2_near0:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
@@ -54575,7 +58285,7 @@ RFSTracerUniformAVX2_done:
 	RET
 
 // func rFSTracerAddAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·rFSTracerAddAVX512(SB), NOSPLIT, $0-280
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -54597,6 +58307,34 @@ TEXT ·rFSTracerAddAVX512(SB), NOSPLIT, $0-280
 	JZ       RFSTracerAddAVX512_done
 
 RFSTracerAddAVX512_block:
+	CMPQ       blocks+272(FP), $0x00000556
+	JB         RFSTracerAddAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+RFSTracerAddAVX512_near0:
 	VMOVUPS (SI), Z0
 	VMOVUPS 64(SI), Z1
 	VMOVUPS 128(SI), Z2
@@ -54834,7 +58572,7 @@ RFSTracerAddAVX512_done:
 	RET
 
 // func rFSTracerAddAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·rFSTracerAddAVX2(SB), $576-280
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	LEAQ     (SP), AX
@@ -54857,6 +58595,34 @@ TEXT ·rFSTracerAddAVX2(SB), $576-280
 	JZ       RFSTracerAddAVX2_done
 
 RFSTracerAddAVX2_block:
+	CMPQ       blocks+272(FP), $0x00000556
+	JB         RFSTracerAddAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RFSTracerAddAVX2_near0:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
@@ -55399,7 +59165,7 @@ RFSTracerAddAVX2_done:
 	RET
 
 // func rFSTracerAddUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·rFSTracerAddUniformAVX512(SB), $1088-112
 	// 5 scalars held in registers, 9 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	LEAQ         (SP), AX
@@ -55426,6 +59192,58 @@ TEXT ·rFSTracerAddUniformAVX512(SB), $1088-112
 	JCS          RFSTracerAddUniformAVX512_block_last
 
 RFSTracerAddUniformAVX512_block_pair:
+	CMPQ       blocks+104(FP), $0x00000556
+	JB         RFSTracerAddUniformAVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2304(SI)
+	PREFETCHT0 2368(SI)
+	PREFETCHT0 2432(SI)
+	PREFETCHT0 2496(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2304(DI)
+	PREFETCHT0 2368(DI)
+	PREFETCHT0 2432(DI)
+	PREFETCHT0 2496(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+	PREFETCHT0 2304(R8)
+	PREFETCHT0 2368(R8)
+	PREFETCHT0 2432(R8)
+	PREFETCHT0 2496(R8)
+
+RFSTracerAddUniformAVX512_near0:
 	VMOVUPS      (DI), Z5
 	VMOVUPS      64(DI), Z6
 	VMOVUPS      128(DI), Z7
@@ -55788,8 +59606,36 @@ RFSTracerAddUniformAVX512_block_pair:
 	JCC          RFSTracerAddUniformAVX512_block_pair
 
 RFSTracerAddUniformAVX512_block_last:
-	TESTQ        $0x00000001, R9
-	JZ           RFSTracerAddUniformAVX512_block_end
+	TESTQ      $0x00000001, R9
+	JZ         RFSTracerAddUniformAVX512_block_end
+	CMPQ       blocks+104(FP), $0x00000556
+	JB         RFSTracerAddUniformAVX512_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RFSTracerAddUniformAVX512_near1:
 	VMOVUPS      (DI), Z5
 	VMOVUPS      64(DI), Z6
 	VMOVUPS      128(DI), Z7
@@ -55979,7 +59825,7 @@ RFSTracerAddUniformAVX512_done:
 	RET
 
 // func rFSTracerAddUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·rFSTracerAddUniformAVX2(SB), $1024-112
 	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 5 at a time; between distant reads, 1 values reloaded from their streams, 2 kept on the stack.
 	LEAQ         (SP), AX
@@ -56026,6 +59872,34 @@ TEXT ·rFSTracerAddUniformAVX2(SB), $1024-112
 	JZ           RFSTracerAddUniformAVX2_done
 
 RFSTracerAddUniformAVX2_block:
+	CMPQ       blocks+104(FP), $0x00000556
+	JB         RFSTracerAddUniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RFSTracerAddUniformAVX2_near0:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
@@ -56408,7 +60282,7 @@ RFSTracerAddUniformAVX2_done:
 	RET
 
 // func rFSTracerDrainAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·rFSTracerDrainAVX512(SB), NOSPLIT, $0-280
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -56430,6 +60304,34 @@ TEXT ·rFSTracerDrainAVX512(SB), NOSPLIT, $0-280
 	JZ       RFSTracerDrainAVX512_done
 
 RFSTracerDrainAVX512_block:
+	CMPQ       blocks+272(FP), $0x00000556
+	JB         RFSTracerDrainAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+RFSTracerDrainAVX512_near0:
 	VMOVUPS   (SI), Z0
 	VMOVUPS   64(SI), Z2
 	VMOVUPS   128(SI), Z3
@@ -56667,7 +60569,7 @@ RFSTracerDrainAVX512_done:
 	RET
 
 // func rFSTracerDrainAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·rFSTracerDrainAVX2(SB), $832-280
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 5 at a time; between distant reads, 0 values reloaded from their streams, 3 kept on the stack.
 	LEAQ     (SP), AX
@@ -56690,6 +60592,34 @@ TEXT ·rFSTracerDrainAVX2(SB), $832-280
 	JZ       RFSTracerDrainAVX2_done
 
 RFSTracerDrainAVX2_block:
+	CMPQ       blocks+272(FP), $0x00000556
+	JB         RFSTracerDrainAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RFSTracerDrainAVX2_near0:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
@@ -57224,7 +61154,7 @@ RFSTracerDrainAVX2_done:
 	RET
 
 // func rFSTracerDrainUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·rFSTracerDrainUniformAVX512(SB), $1600-112
 	// 5 scalars held in registers, 9 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 0 values reloaded from their streams, 3 kept on the stack.
 	LEAQ         (SP), AX
@@ -57251,6 +61181,58 @@ TEXT ·rFSTracerDrainUniformAVX512(SB), $1600-112
 	JCS          RFSTracerDrainUniformAVX512_block_last
 
 RFSTracerDrainUniformAVX512_block_pair:
+	CMPQ       blocks+104(FP), $0x00000556
+	JB         RFSTracerDrainUniformAVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2304(SI)
+	PREFETCHT0 2368(SI)
+	PREFETCHT0 2432(SI)
+	PREFETCHT0 2496(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2304(DI)
+	PREFETCHT0 2368(DI)
+	PREFETCHT0 2432(DI)
+	PREFETCHT0 2496(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+	PREFETCHT0 2304(R8)
+	PREFETCHT0 2368(R8)
+	PREFETCHT0 2432(R8)
+	PREFETCHT0 2496(R8)
+
+RFSTracerDrainUniformAVX512_near0:
 	VMOVUPS      (DI), Z6
 	VMOVUPS      64(DI), Z7
 	VMOVUPS      128(DI), Z8
@@ -57605,8 +61587,36 @@ RFSTracerDrainUniformAVX512_block_pair:
 	JCC          RFSTracerDrainUniformAVX512_block_pair
 
 RFSTracerDrainUniformAVX512_block_last:
-	TESTQ        $0x00000001, R9
-	JZ           RFSTracerDrainUniformAVX512_block_end
+	TESTQ      $0x00000001, R9
+	JZ         RFSTracerDrainUniformAVX512_block_end
+	CMPQ       blocks+104(FP), $0x00000556
+	JB         RFSTracerDrainUniformAVX512_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RFSTracerDrainUniformAVX512_near1:
 	VMOVUPS      (DI), Z6
 	VMOVUPS      64(DI), Z7
 	VMOVUPS      128(DI), Z8
@@ -57792,7 +61802,7 @@ RFSTracerDrainUniformAVX512_done:
 	RET
 
 // func rFSTracerDrainUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·rFSTracerDrainUniformAVX2(SB), $1280-112
 	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 5 at a time; between distant reads, 0 values reloaded from their streams, 3 kept on the stack.
 	LEAQ         (SP), AX
@@ -57839,6 +61849,34 @@ TEXT ·rFSTracerDrainUniformAVX2(SB), $1280-112
 	JZ           RFSTracerDrainUniformAVX2_done
 
 RFSTracerDrainUniformAVX2_block:
+	CMPQ       blocks+104(FP), $0x00000556
+	JB         RFSTracerDrainUniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RFSTracerDrainUniformAVX2_near0:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
@@ -58213,7 +62251,7 @@ RFSTracerDrainUniformAVX2_done:
 	RET
 
 // func rFSTracerDrainAddAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·rFSTracerDrainAddAVX512(SB), NOSPLIT, $0-280
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -58235,6 +62273,34 @@ TEXT ·rFSTracerDrainAddAVX512(SB), NOSPLIT, $0-280
 	JZ       RFSTracerDrainAddAVX512_done
 
 RFSTracerDrainAddAVX512_block:
+	CMPQ       blocks+272(FP), $0x00000556
+	JB         RFSTracerDrainAddAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+
+RFSTracerDrainAddAVX512_near0:
 	VMOVUPS   (SI), Z0
 	VMOVUPS   64(SI), Z2
 	VMOVUPS   128(SI), Z3
@@ -58480,7 +62546,7 @@ RFSTracerDrainAddAVX512_done:
 	RET
 
 // func rFSTracerDrainAddAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise *float32, cFastRise *float32, bFastRise *float32, lFastDecay *float32, cFastDecay *float32, bFastDecay *float32, lSlowRise *float32, cSlowRise *float32, bSlowRise *float32, lSlowDecay *float32, cSlowDecay *float32, bSlowDecay *float32, alpha *float32, alpha1 *float32, lFastRiseStride int, cFastRiseStride int, bFastRiseStride int, lFastDecayStride int, cFastDecayStride int, bFastDecayStride int, lSlowRiseStride int, cSlowRiseStride int, bSlowRiseStride int, lSlowDecayStride int, cSlowDecayStride int, bSlowDecayStride int, alphaStride int, alpha1Stride int, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·rFSTracerDrainAddAVX2(SB), $832-280
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 5 at a time; between distant reads, 0 values reloaded from their streams, 3 kept on the stack.
 	LEAQ     (SP), AX
@@ -58503,6 +62569,34 @@ TEXT ·rFSTracerDrainAddAVX2(SB), $832-280
 	JZ       RFSTracerDrainAddAVX2_done
 
 RFSTracerDrainAddAVX2_block:
+	CMPQ       blocks+272(FP), $0x00000556
+	JB         RFSTracerDrainAddAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RFSTracerDrainAddAVX2_near0:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
@@ -59053,7 +63147,7 @@ RFSTracerDrainAddAVX2_done:
 	RET
 
 // func rFSTracerDrainAddUniformAVX512(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·rFSTracerDrainAddUniformAVX512(SB), $1600-112
 	// 5 scalars held in registers, 9 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 0 values reloaded from their streams, 3 kept on the stack.
 	LEAQ         (SP), AX
@@ -59080,6 +63174,58 @@ TEXT ·rFSTracerDrainAddUniformAVX512(SB), $1600-112
 	JCS          RFSTracerDrainAddUniformAVX512_block_last
 
 RFSTracerDrainAddUniformAVX512_block_pair:
+	CMPQ       blocks+104(FP), $0x00000556
+	JB         RFSTracerDrainAddUniformAVX512_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2304(SI)
+	PREFETCHT0 2368(SI)
+	PREFETCHT0 2432(SI)
+	PREFETCHT0 2496(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2304(DI)
+	PREFETCHT0 2368(DI)
+	PREFETCHT0 2432(DI)
+	PREFETCHT0 2496(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+	PREFETCHT0 2304(R8)
+	PREFETCHT0 2368(R8)
+	PREFETCHT0 2432(R8)
+	PREFETCHT0 2496(R8)
+
+RFSTracerDrainAddUniformAVX512_near0:
 	VMOVUPS      (DI), Z6
 	VMOVUPS      64(DI), Z7
 	VMOVUPS      128(DI), Z8
@@ -59450,8 +63596,36 @@ RFSTracerDrainAddUniformAVX512_block_pair:
 	JCC          RFSTracerDrainAddUniformAVX512_block_pair
 
 RFSTracerDrainAddUniformAVX512_block_last:
-	TESTQ        $0x00000001, R9
-	JZ           RFSTracerDrainAddUniformAVX512_block_end
+	TESTQ      $0x00000001, R9
+	JZ         RFSTracerDrainAddUniformAVX512_block_end
+	CMPQ       blocks+104(FP), $0x00000556
+	JB         RFSTracerDrainAddUniformAVX512_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RFSTracerDrainAddUniformAVX512_near1:
 	VMOVUPS      (DI), Z6
 	VMOVUPS      64(DI), Z7
 	VMOVUPS      128(DI), Z8
@@ -59645,7 +63819,7 @@ RFSTracerDrainAddUniformAVX512_done:
 	RET
 
 // func rFSTracerDrainAddUniformAVX2(fastRise *float32, fastDecay *float32, slowRise *float32, slowDecay *float32, x *float32, out *float32, lFastRise float32, cFastRise float32, bFastRise float32, lFastDecay float32, cFastDecay float32, bFastDecay float32, lSlowRise float32, cSlowRise float32, bSlowRise float32, lSlowDecay float32, cSlowDecay float32, bSlowDecay float32, alpha float32, alpha1 float32, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·rFSTracerDrainAddUniformAVX2(SB), $1280-112
 	// 0 scalars held in registers, 14 read from memory where used; vectors interleaved 5 at a time; between distant reads, 0 values reloaded from their streams, 3 kept on the stack.
 	LEAQ         (SP), AX
@@ -59692,6 +63866,34 @@ TEXT ·rFSTracerDrainAddUniformAVX2(SB), $1280-112
 	JZ           RFSTracerDrainAddUniformAVX2_done
 
 RFSTracerDrainAddUniformAVX2_block:
+	CMPQ       blocks+104(FP), $0x00000556
+	JB         RFSTracerDrainAddUniformAVX2_near0
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	PREFETCHT0 2176(DI)
+	PREFETCHT0 2240(DI)
+	PREFETCHT0 2048(R8)
+	PREFETCHT0 2112(R8)
+	PREFETCHT0 2176(R8)
+	PREFETCHT0 2240(R8)
+
+RFSTracerDrainAddUniformAVX2_near0:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
@@ -60082,7 +64284,7 @@ RFSTracerDrainAddUniformAVX2_done:
 	RET
 
 // func doubleTracerAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·doubleTracerAVX512(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -60103,6 +64305,26 @@ TEXT ·doubleTracerAVX512(SB), NOSPLIT, $0-136
 	JZ       DoubleTracerAVX512_done
 
 DoubleTracerAVX512_block:
+	CMPQ       blocks+128(FP), $0x00000800
+	JB         DoubleTracerAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+DoubleTracerAVX512_near0:
 	VMOVUPS (DX), Z0
 	VMOVUPS 64(DX), Z1
 	VMOVUPS 128(DX), Z2
@@ -60193,7 +64415,7 @@ DoubleTracerAVX512_done:
 	RET
 
 // func doubleTracerAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·doubleTracerAVX2(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -60213,6 +64435,26 @@ TEXT ·doubleTracerAVX2(SB), NOSPLIT, $0-136
 	JZ       DoubleTracerAVX2_done
 
 DoubleTracerAVX2_block:
+	CMPQ       blocks+128(FP), $0x00000800
+	JB         DoubleTracerAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+DoubleTracerAVX2_near0:
 	VMOVUPS (DX), Y0
 	VMOVUPS 32(DX), Y1
 	VMOVUPS 64(DX), Y2
@@ -60375,7 +64617,7 @@ DoubleTracerAVX2_done:
 	RET
 
 // func doubleTracerUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·doubleTracerUniformAVX512(SB), NOSPLIT, $0-64
 	// 5 scalars held in registers, 1 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4.
 	VPCMPEQW     Y0, Y0, Y0
@@ -60397,6 +64639,42 @@ TEXT ·doubleTracerUniformAVX512(SB), NOSPLIT, $0-64
 	JCS          DoubleTracerUniformAVX512_block_last
 
 DoubleTracerUniformAVX512_block_pair:
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         DoubleTracerUniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2304(AX)
+	PREFETCHT0 2368(AX)
+	PREFETCHT0 2432(AX)
+	PREFETCHT0 2496(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
+
+DoubleTracerUniformAVX512_near0:
 	VMOVUPS     (DX), Z5
 	VMOVUPS     64(DX), Z6
 	VMOVUPS     128(DX), Z7
@@ -60533,8 +64811,28 @@ DoubleTracerUniformAVX512_block_pair:
 	JCC         DoubleTracerUniformAVX512_block_pair
 
 DoubleTracerUniformAVX512_block_last:
-	TESTQ       $0x00000001, SI
-	JZ          DoubleTracerUniformAVX512_block_end
+	TESTQ      $0x00000001, SI
+	JZ         DoubleTracerUniformAVX512_block_end
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         DoubleTracerUniformAVX512_near1
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+DoubleTracerUniformAVX512_near1:
 	VMOVUPS     (DX), Z5
 	VMOVUPS     64(DX), Z6
 	VMOVUPS     128(DX), Z7
@@ -60610,7 +64908,7 @@ DoubleTracerUniformAVX512_done:
 	RET
 
 // func doubleTracerUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·doubleTracerUniformAVX2(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -60630,6 +64928,26 @@ TEXT ·doubleTracerUniformAVX2(SB), NOSPLIT, $0-64
 	JZ           DoubleTracerUniformAVX2_done
 
 DoubleTracerUniformAVX2_block:
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         DoubleTracerUniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+DoubleTracerUniformAVX2_near0:
 	VMOVUPS (DX), Y6
 	VMOVUPS 32(DX), Y7
 	VMOVUPS (AX), Y8
@@ -60770,7 +65088,7 @@ DoubleTracerUniformAVX2_done:
 	RET
 
 // func doubleTracerAddAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·doubleTracerAddAVX512(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -60791,6 +65109,26 @@ TEXT ·doubleTracerAddAVX512(SB), NOSPLIT, $0-136
 	JZ       DoubleTracerAddAVX512_done
 
 DoubleTracerAddAVX512_block:
+	CMPQ       blocks+128(FP), $0x00000800
+	JB         DoubleTracerAddAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+DoubleTracerAddAVX512_near0:
 	VMOVUPS (DX), Z0
 	VMOVUPS 64(DX), Z1
 	VMOVUPS 128(DX), Z2
@@ -60889,7 +65227,7 @@ DoubleTracerAddAVX512_done:
 	RET
 
 // func doubleTracerAddAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·doubleTracerAddAVX2(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -60909,6 +65247,26 @@ TEXT ·doubleTracerAddAVX2(SB), NOSPLIT, $0-136
 	JZ       DoubleTracerAddAVX2_done
 
 DoubleTracerAddAVX2_block:
+	CMPQ       blocks+128(FP), $0x00000800
+	JB         DoubleTracerAddAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+DoubleTracerAddAVX2_near0:
 	VMOVUPS (DX), Y0
 	VMOVUPS 32(DX), Y1
 	VMOVUPS 64(DX), Y2
@@ -61087,7 +65445,7 @@ DoubleTracerAddAVX2_done:
 	RET
 
 // func doubleTracerAddUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·doubleTracerAddUniformAVX512(SB), NOSPLIT, $0-64
 	// 5 scalars held in registers, 1 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4.
 	VPCMPEQW     Y0, Y0, Y0
@@ -61109,6 +65467,42 @@ TEXT ·doubleTracerAddUniformAVX512(SB), NOSPLIT, $0-64
 	JCS          DoubleTracerAddUniformAVX512_block_last
 
 DoubleTracerAddUniformAVX512_block_pair:
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         DoubleTracerAddUniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2304(AX)
+	PREFETCHT0 2368(AX)
+	PREFETCHT0 2432(AX)
+	PREFETCHT0 2496(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
+
+DoubleTracerAddUniformAVX512_near0:
 	VMOVUPS     (DX), Z5
 	VMOVUPS     64(DX), Z6
 	VMOVUPS     128(DX), Z7
@@ -61261,8 +65655,28 @@ DoubleTracerAddUniformAVX512_block_pair:
 	JCC         DoubleTracerAddUniformAVX512_block_pair
 
 DoubleTracerAddUniformAVX512_block_last:
-	TESTQ       $0x00000001, SI
-	JZ          DoubleTracerAddUniformAVX512_block_end
+	TESTQ      $0x00000001, SI
+	JZ         DoubleTracerAddUniformAVX512_block_end
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         DoubleTracerAddUniformAVX512_near1
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+DoubleTracerAddUniformAVX512_near1:
 	VMOVUPS     (DX), Z5
 	VMOVUPS     64(DX), Z6
 	VMOVUPS     128(DX), Z7
@@ -61346,7 +65760,7 @@ DoubleTracerAddUniformAVX512_done:
 	RET
 
 // func doubleTracerAddUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·doubleTracerAddUniformAVX2(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -61366,6 +65780,26 @@ TEXT ·doubleTracerAddUniformAVX2(SB), NOSPLIT, $0-64
 	JZ           DoubleTracerAddUniformAVX2_done
 
 DoubleTracerAddUniformAVX2_block:
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         DoubleTracerAddUniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+DoubleTracerAddUniformAVX2_near0:
 	VMOVUPS (DX), Y6
 	VMOVUPS 32(DX), Y7
 	VMOVUPS (AX), Y8
@@ -61522,7 +65956,7 @@ DoubleTracerAddUniformAVX2_done:
 	RET
 
 // func doubleTracerDrainAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·doubleTracerDrainAVX512(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -61543,6 +65977,26 @@ TEXT ·doubleTracerDrainAVX512(SB), NOSPLIT, $0-136
 	JZ       DoubleTracerDrainAVX512_done
 
 DoubleTracerDrainAVX512_block:
+	CMPQ       blocks+128(FP), $0x00000800
+	JB         DoubleTracerDrainAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+DoubleTracerDrainAVX512_near0:
 	VMOVUPS   (DX), Z0
 	VMOVUPS   64(DX), Z2
 	VMOVUPS   128(DX), Z3
@@ -61641,7 +66095,7 @@ DoubleTracerDrainAVX512_done:
 	RET
 
 // func doubleTracerDrainAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·doubleTracerDrainAVX2(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -61661,6 +66115,26 @@ TEXT ·doubleTracerDrainAVX2(SB), NOSPLIT, $0-136
 	JZ       DoubleTracerDrainAVX2_done
 
 DoubleTracerDrainAVX2_block:
+	CMPQ       blocks+128(FP), $0x00000800
+	JB         DoubleTracerDrainAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+DoubleTracerDrainAVX2_near0:
 	VMOVUPS (DX), Y0
 	VMOVUPS 32(DX), Y1
 	VMOVUPS 64(DX), Y2
@@ -61839,7 +66313,7 @@ DoubleTracerDrainAVX2_done:
 	RET
 
 // func doubleTracerDrainUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·doubleTracerDrainUniformAVX512(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -61860,6 +66334,26 @@ TEXT ·doubleTracerDrainUniformAVX512(SB), NOSPLIT, $0-64
 	JZ           DoubleTracerDrainUniformAVX512_done
 
 DoubleTracerDrainUniformAVX512_block:
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         DoubleTracerDrainUniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+DoubleTracerDrainUniformAVX512_near0:
 	VMOVUPS   (DX), Z7
 	VMOVUPS   64(DX), Z8
 	VMOVUPS   128(DX), Z9
@@ -61944,7 +66438,7 @@ DoubleTracerDrainUniformAVX512_done:
 	RET
 
 // func doubleTracerDrainUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·doubleTracerDrainUniformAVX2(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -61964,6 +66458,26 @@ TEXT ·doubleTracerDrainUniformAVX2(SB), NOSPLIT, $0-64
 	JZ           DoubleTracerDrainUniformAVX2_done
 
 DoubleTracerDrainUniformAVX2_block:
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         DoubleTracerDrainUniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+DoubleTracerDrainUniformAVX2_near0:
 	VMOVUPS (DX), Y6
 	VMOVUPS (AX), Y7
 	VSUBPS  Y7, Y0, Y8
@@ -62120,7 +66634,7 @@ DoubleTracerDrainUniformAVX2_done:
 	RET
 
 // func doubleTracerDrainAddAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·doubleTracerDrainAddAVX512(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
@@ -62141,6 +66655,26 @@ TEXT ·doubleTracerDrainAddAVX512(SB), NOSPLIT, $0-136
 	JZ       DoubleTracerDrainAddAVX512_done
 
 DoubleTracerDrainAddAVX512_block:
+	CMPQ       blocks+128(FP), $0x00000800
+	JB         DoubleTracerDrainAddAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+DoubleTracerDrainAddAVX512_near0:
 	VMOVUPS   (DX), Z0
 	VMOVUPS   64(DX), Z2
 	VMOVUPS   128(DX), Z3
@@ -62247,7 +66781,7 @@ DoubleTracerDrainAddAVX512_done:
 	RET
 
 // func doubleTracerDrainAddAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·doubleTracerDrainAddAVX2(SB), NOSPLIT, $0-136
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQD Y0, Y0, Y0
@@ -62267,6 +66801,26 @@ TEXT ·doubleTracerDrainAddAVX2(SB), NOSPLIT, $0-136
 	JZ       DoubleTracerDrainAddAVX2_done
 
 DoubleTracerDrainAddAVX2_block:
+	CMPQ       blocks+128(FP), $0x00000800
+	JB         DoubleTracerDrainAddAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+DoubleTracerDrainAddAVX2_near0:
 	VMOVUPS (DX), Y0
 	VMOVUPS 32(DX), Y1
 	VMOVUPS 64(DX), Y2
@@ -62461,7 +67015,7 @@ DoubleTracerDrainAddAVX2_done:
 	RET
 
 // func doubleTracerDrainAddUniformAVX512(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·doubleTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -62482,6 +67036,26 @@ TEXT ·doubleTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-64
 	JZ           DoubleTracerDrainAddUniformAVX512_done
 
 DoubleTracerDrainAddUniformAVX512_block:
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         DoubleTracerDrainAddUniformAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+DoubleTracerDrainAddUniformAVX512_near0:
 	VMOVUPS   (DX), Z7
 	VMOVUPS   64(DX), Z8
 	VMOVUPS   128(DX), Z9
@@ -62574,7 +67148,7 @@ DoubleTracerDrainAddUniformAVX512_done:
 	RET
 
 // func doubleTracerDrainAddUniformAVX2(t1 *float32, t2 *float32, x *float32, out *float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·doubleTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-64
 	// 6 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -62594,6 +67168,26 @@ TEXT ·doubleTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-64
 	JZ           DoubleTracerDrainAddUniformAVX2_done
 
 DoubleTracerDrainAddUniformAVX2_block:
+	CMPQ       blocks+56(FP), $0x00000800
+	JB         DoubleTracerDrainAddUniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+DoubleTracerDrainAddUniformAVX2_near0:
 	VMOVUPS (DX), Y6
 	VMOVUPS (AX), Y7
 	VSUBPS  Y7, Y0, Y8
@@ -62766,7 +67360,7 @@ DoubleTracerDrainAddUniformAVX2_done:
 	RET
 
 // func expAVX512(x *float32, out *float32, blocks int)
-// Requires: AVX, AVX2, AVX512F
+// Requires: AVX, AVX2, AVX512F, MMX+
 TEXT ·expAVX512(SB), NOSPLIT, $0-24
 	// 8 scalars held in registers, 4 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
@@ -62787,6 +67381,18 @@ TEXT ·expAVX512(SB), NOSPLIT, $0-24
 	JZ           ExpAVX512_done
 
 ExpAVX512_block:
+	CMPQ       blocks+16(FP), $0x00001000
+	JB         ExpAVX512_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+
+ExpAVX512_near0:
 	VMOVUPS     (AX), Z8
 	VMOVUPS     64(AX), Z9
 	VMOVUPS     128(AX), Z10
@@ -62897,7 +67503,7 @@ ExpAVX512_done:
 	RET
 
 // func expAVX2(x *float32, out *float32, blocks int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·expAVX2(SB), NOSPLIT, $0-24
 	// 10 scalars held in registers, 2 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
@@ -62919,6 +67525,18 @@ TEXT ·expAVX2(SB), NOSPLIT, $0-24
 	JZ           ExpAVX2_done
 
 ExpAVX2_block:
+	CMPQ       blocks+16(FP), $0x00001000
+	JB         ExpAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+
+ExpAVX2_near0:
 	VMOVUPS (AX), Y10
 	VMAXPS  Y10, Y9, Y10
 	VMINPS  Y10, Y7, Y10

@@ -332,6 +332,25 @@ func (p ptrs) advance(name string, n Op) {
 	ADDQ(n, q.slot)
 }
 
+// A kernel over a population whose state, input and output streams take
+// prefetchMin bytes or more (the parameters not counted) asks for each
+// stream's cache lines prefetchAhead bytes ahead of each step (PREFETCHT0,
+// which never faults, past a slice's end included): the hardware
+// prefetcher alone leaves the compute-bound kernels waiting on memory.
+// Measured with AVX-512 on an Intel Xeon (2 MB of L2), uniform kernels,
+// 16M units: Exponential 14.8 → 10.7 ms a step, AdaptiveExponential
+// 18.5 → 14.7, Izhikevich 17.2 → 13.8, Tracer 15.6 → 12.6, Leaky 9.7 →
+// 8.6, StrictRefractoryLeakyTraced2 27.1 → 23.3 (1 KiB ahead: 11.0 for
+// Exponential; 4 KiB: 11.2); 1M units (8–40 MB) 5–32% faster. In L2 the
+// prefetches cost 5–8% (RFSTracer and StrictRefractoryLeakyTraced2 on
+// 64K units, 1.4–1.5 MB), hence the threshold, L2's size; below it a step
+// costs a compare and a jump. The NEON kernels, not measured on arm64
+// hardware, do without.
+const (
+	prefetchMin   = 2 << 20
+	prefetchAhead = 2048
+)
+
 // pointerRegisters is how many stream addresses a kernel keeps in general
 // registers; the others stay in their arguments. The block loop needs
 // three more (the block count, the spike words and the word), and a
@@ -476,6 +495,32 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 		SHLQ(U8(bits.TrailingZeros(uint(vectors))), blocks)
 	}
 
+	// ahead asks for the lines prefetchAhead bytes past the next units of
+	// each state, input and output stream, in a call over prefetchMin
+	// bytes of them or more (a compare and a jump otherwise).
+	var streamed []stream
+	unitBytes := 0
+	for _, s := range m.streams {
+		if !s.param() && !s.byValue(uniform) {
+			streamed = append(streamed, s)
+			unitBytes += s.size()
+		}
+	}
+	minBlocks := (prefetchMin + blockUnits*unitBytes - 1) / (blockUnits * unitBytes)
+	aheads := 0
+	ahead := func(units int) {
+		skip := fmt.Sprintf("%s_near%d", name, aheads)
+		aheads++
+		CMPQ(arg("blocks"), U32(minBlocks))
+		JB(LabelRef(skip))
+		for _, s := range streamed {
+			for k := 0; k < units*s.size(); k += 64 {
+				PREFETCHT0(p.at(s.name, prefetchAhead+k))
+			}
+		}
+		Label(skip)
+	}
+
 	TESTQ(blocks, blocks)
 	JZ(LabelRef(name + "_done"))
 	if reciprocal {
@@ -508,6 +553,7 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 	// pairs them, their vectors interleaved up to its split, then each
 	// block's; else one, its vectors interleaved pl.group at a time.
 	step := func(n int) {
+		ahead(n * blockUnits)
 		words := make([]reg.GPVirtual, n)
 		if !m.noSpikes {
 			for i := range words {
@@ -568,6 +614,7 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 	// walkStep emits the body for the next n vectors, interleaved, and
 	// stores each vector's spike bits, lanes/8 bytes of the words.
 	walkStep := func(n int) {
+		ahead(n * b.lanes())
 		b.begin(p)
 		vs := span(0, n)
 		m.body(newInterleaved(b, vs, newCensus(m, sc, uniform), pl))
