@@ -1392,7 +1392,7 @@ StrictRefractoryLeakyAVX512_done:
 TEXT ·strictRefractoryLeakyAVX2(SB), NOSPLIT, $0-120
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLW   $0x0f, Y0, Y1
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     cur+16(FP), DX
@@ -1422,187 +1422,171 @@ StrictRefractoryLeakyAVX2_block:
 
 StrictRefractoryLeakyAVX2_near0:
 	XORQ         R12, R12
-	VPMOVZXWD    (CX), Y2
-	VPMOVZXWD    16(CX), Y3
-	VPMOVZXWD    (BX), Y4
-	VPMOVZXWD    16(BX), Y5
-	VPADDD       Y0, Y4, Y4
-	VPCMPGTD     Y4, Y2, Y2
-	VPADDD       Y0, Y5, Y4
-	VPCMPGTD     Y4, Y3, Y3
-	VMOVUPS      (AX), Y4
-	VMOVUPS      32(AX), Y5
-	VMULPS       (SI), Y4, Y4
-	VMULPS       32(SI), Y5, Y5
-	VMOVUPS      (DX), Y6
-	VMOVUPS      32(DX), Y7
-	VMULPS       (DI), Y6, Y6
-	VMULPS       32(DI), Y7, Y7
+	VPMOVZXWD    (CX), Y1
+	VPMOVZXWD    16(CX), Y2
+	VPMOVZXWD    (BX), Y3
+	VPMOVZXWD    16(BX), Y4
+	VPCMPGTD     Y1, Y3, Y1
+	VPCMPGTD     Y2, Y4, Y2
+	VMOVUPS      (AX), Y3
+	VMOVUPS      32(AX), Y4
+	VMULPS       (SI), Y3, Y3
+	VMULPS       32(SI), Y4, Y4
+	VMOVUPS      (DX), Y5
+	VMOVUPS      32(DX), Y6
+	VMULPS       (DI), Y5, Y5
+	VMULPS       32(DI), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	VCMPPS       $0x1e, (R8), Y4, Y6
-	VANDPS       Y6, Y2, Y6
-	VCMPPS       $0x1e, 32(R8), Y5, Y7
-	VANDPS       Y7, Y3, Y7
-	VMOVUPS      (R9), Y8
-	VBLENDVPS    Y2, Y4, Y8, Y2
-	VMOVUPS      32(R9), Y4
-	VBLENDVPS    Y3, Y5, Y4, Y3
-	VBLENDVPS    Y6, (R9), Y2, Y2
-	VBLENDVPS    Y7, 32(R9), Y3, Y3
-	VMOVUPS      Y2, (AX)
-	VMOVUPS      Y3, 32(AX)
-	VPADDUSW     (CX), X1, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, (CX)
-	VPADDUSW     16(CX), X1, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 16(CX)
-	VMOVMSKPS    Y6, R13
+	VCMPPS       $0x1e, (R8), Y3, Y5
+	VANDNPS      Y5, Y1, Y5
+	VCMPPS       $0x1e, 32(R8), Y4, Y6
+	VANDNPS      Y6, Y2, Y6
+	VBLENDVPS    Y1, (R9), Y3, Y1
+	VBLENDVPS    Y2, 32(R9), Y4, Y2
+	VBLENDVPS    Y5, (R9), Y1, Y1
+	VBLENDVPS    Y6, 32(R9), Y2, Y2
+	VMOVUPS      Y1, (AX)
+	VMOVUPS      Y2, 32(AX)
+	VPADDUSW     (CX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, (CX)
+	VPADDUSW     16(CX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 16(CX)
+	VMOVMSKPS    Y5, R13
 	ORQ          R13, R12
-	VMOVMSKPS    Y7, R13
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x08, R13
 	ORQ          R13, R12
-	VPMOVZXWD    32(CX), Y2
-	VPMOVZXWD    48(CX), Y3
-	VPMOVZXWD    32(BX), Y4
-	VPMOVZXWD    48(BX), Y5
-	VPADDD       Y0, Y4, Y4
-	VPCMPGTD     Y4, Y2, Y2
-	VPADDD       Y0, Y5, Y4
-	VPCMPGTD     Y4, Y3, Y3
-	VMOVUPS      64(AX), Y4
-	VMOVUPS      96(AX), Y5
-	VMULPS       64(SI), Y4, Y4
-	VMULPS       96(SI), Y5, Y5
-	VMOVUPS      64(DX), Y6
-	VMOVUPS      96(DX), Y7
-	VMULPS       64(DI), Y6, Y6
-	VMULPS       96(DI), Y7, Y7
+	VPMOVZXWD    32(CX), Y1
+	VPMOVZXWD    48(CX), Y2
+	VPMOVZXWD    32(BX), Y3
+	VPMOVZXWD    48(BX), Y4
+	VPCMPGTD     Y1, Y3, Y1
+	VPCMPGTD     Y2, Y4, Y2
+	VMOVUPS      64(AX), Y3
+	VMOVUPS      96(AX), Y4
+	VMULPS       64(SI), Y3, Y3
+	VMULPS       96(SI), Y4, Y4
+	VMOVUPS      64(DX), Y5
+	VMOVUPS      96(DX), Y6
+	VMULPS       64(DI), Y5, Y5
+	VMULPS       96(DI), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	VCMPPS       $0x1e, 64(R8), Y4, Y6
-	VANDPS       Y6, Y2, Y6
-	VCMPPS       $0x1e, 96(R8), Y5, Y7
-	VANDPS       Y7, Y3, Y7
-	VMOVUPS      64(R9), Y8
-	VBLENDVPS    Y2, Y4, Y8, Y2
-	VMOVUPS      96(R9), Y4
-	VBLENDVPS    Y3, Y5, Y4, Y3
-	VBLENDVPS    Y6, 64(R9), Y2, Y2
-	VBLENDVPS    Y7, 96(R9), Y3, Y3
-	VMOVUPS      Y2, 64(AX)
-	VMOVUPS      Y3, 96(AX)
-	VPADDUSW     32(CX), X1, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 32(CX)
-	VPADDUSW     48(CX), X1, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 48(CX)
-	VMOVMSKPS    Y6, R13
+	VCMPPS       $0x1e, 64(R8), Y3, Y5
+	VANDNPS      Y5, Y1, Y5
+	VCMPPS       $0x1e, 96(R8), Y4, Y6
+	VANDNPS      Y6, Y2, Y6
+	VBLENDVPS    Y1, 64(R9), Y3, Y1
+	VBLENDVPS    Y2, 96(R9), Y4, Y2
+	VBLENDVPS    Y5, 64(R9), Y1, Y1
+	VBLENDVPS    Y6, 96(R9), Y2, Y2
+	VMOVUPS      Y1, 64(AX)
+	VMOVUPS      Y2, 96(AX)
+	VPADDUSW     32(CX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 32(CX)
+	VPADDUSW     48(CX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 48(CX)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x10, R13
 	ORQ          R13, R12
-	VMOVMSKPS    Y7, R13
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x18, R13
 	ORQ          R13, R12
-	VPMOVZXWD    64(CX), Y2
-	VPMOVZXWD    80(CX), Y3
-	VPMOVZXWD    64(BX), Y4
-	VPMOVZXWD    80(BX), Y5
-	VPADDD       Y0, Y4, Y4
-	VPCMPGTD     Y4, Y2, Y2
-	VPADDD       Y0, Y5, Y4
-	VPCMPGTD     Y4, Y3, Y3
-	VMOVUPS      128(AX), Y4
-	VMOVUPS      160(AX), Y5
-	VMULPS       128(SI), Y4, Y4
-	VMULPS       160(SI), Y5, Y5
-	VMOVUPS      128(DX), Y6
-	VMOVUPS      160(DX), Y7
-	VMULPS       128(DI), Y6, Y6
-	VMULPS       160(DI), Y7, Y7
+	VPMOVZXWD    64(CX), Y1
+	VPMOVZXWD    80(CX), Y2
+	VPMOVZXWD    64(BX), Y3
+	VPMOVZXWD    80(BX), Y4
+	VPCMPGTD     Y1, Y3, Y1
+	VPCMPGTD     Y2, Y4, Y2
+	VMOVUPS      128(AX), Y3
+	VMOVUPS      160(AX), Y4
+	VMULPS       128(SI), Y3, Y3
+	VMULPS       160(SI), Y4, Y4
+	VMOVUPS      128(DX), Y5
+	VMOVUPS      160(DX), Y6
+	VMULPS       128(DI), Y5, Y5
+	VMULPS       160(DI), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	VCMPPS       $0x1e, 128(R8), Y4, Y6
-	VANDPS       Y6, Y2, Y6
-	VCMPPS       $0x1e, 160(R8), Y5, Y7
-	VANDPS       Y7, Y3, Y7
-	VMOVUPS      128(R9), Y8
-	VBLENDVPS    Y2, Y4, Y8, Y2
-	VMOVUPS      160(R9), Y4
-	VBLENDVPS    Y3, Y5, Y4, Y3
-	VBLENDVPS    Y6, 128(R9), Y2, Y2
-	VBLENDVPS    Y7, 160(R9), Y3, Y3
-	VMOVUPS      Y2, 128(AX)
-	VMOVUPS      Y3, 160(AX)
-	VPADDUSW     64(CX), X1, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 64(CX)
-	VPADDUSW     80(CX), X1, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 80(CX)
-	VMOVMSKPS    Y6, R13
+	VCMPPS       $0x1e, 128(R8), Y3, Y5
+	VANDNPS      Y5, Y1, Y5
+	VCMPPS       $0x1e, 160(R8), Y4, Y6
+	VANDNPS      Y6, Y2, Y6
+	VBLENDVPS    Y1, 128(R9), Y3, Y1
+	VBLENDVPS    Y2, 160(R9), Y4, Y2
+	VBLENDVPS    Y5, 128(R9), Y1, Y1
+	VBLENDVPS    Y6, 160(R9), Y2, Y2
+	VMOVUPS      Y1, 128(AX)
+	VMOVUPS      Y2, 160(AX)
+	VPADDUSW     64(CX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 64(CX)
+	VPADDUSW     80(CX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 80(CX)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x20, R13
 	ORQ          R13, R12
-	VMOVMSKPS    Y7, R13
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x28, R13
 	ORQ          R13, R12
-	VPMOVZXWD    96(CX), Y2
-	VPMOVZXWD    112(CX), Y3
-	VPMOVZXWD    96(BX), Y4
-	VPMOVZXWD    112(BX), Y5
-	VPADDD       Y0, Y4, Y4
-	VPCMPGTD     Y4, Y2, Y2
-	VPADDD       Y0, Y5, Y4
-	VPCMPGTD     Y4, Y3, Y3
-	VMOVUPS      192(AX), Y4
-	VMOVUPS      224(AX), Y5
-	VMULPS       192(SI), Y4, Y4
-	VMULPS       224(SI), Y5, Y5
-	VMOVUPS      192(DX), Y6
-	VMOVUPS      224(DX), Y7
-	VMULPS       192(DI), Y6, Y6
-	VMULPS       224(DI), Y7, Y7
+	VPMOVZXWD    96(CX), Y1
+	VPMOVZXWD    112(CX), Y2
+	VPMOVZXWD    96(BX), Y3
+	VPMOVZXWD    112(BX), Y4
+	VPCMPGTD     Y1, Y3, Y1
+	VPCMPGTD     Y2, Y4, Y2
+	VMOVUPS      192(AX), Y3
+	VMOVUPS      224(AX), Y4
+	VMULPS       192(SI), Y3, Y3
+	VMULPS       224(SI), Y4, Y4
+	VMOVUPS      192(DX), Y5
+	VMOVUPS      224(DX), Y6
+	VMULPS       192(DI), Y5, Y5
+	VMULPS       224(DI), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	VCMPPS       $0x1e, 192(R8), Y4, Y6
-	VANDPS       Y6, Y2, Y6
-	VCMPPS       $0x1e, 224(R8), Y5, Y7
-	VANDPS       Y7, Y3, Y7
-	VMOVUPS      192(R9), Y8
-	VBLENDVPS    Y2, Y4, Y8, Y2
-	VMOVUPS      224(R9), Y4
-	VBLENDVPS    Y3, Y5, Y4, Y3
-	VBLENDVPS    Y6, 192(R9), Y2, Y2
-	VBLENDVPS    Y7, 224(R9), Y3, Y3
-	VMOVUPS      Y2, 192(AX)
-	VMOVUPS      Y3, 224(AX)
-	VPADDUSW     96(CX), X1, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 96(CX)
-	VPADDUSW     112(CX), X1, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 112(CX)
-	VMOVMSKPS    Y6, R13
+	VCMPPS       $0x1e, 192(R8), Y3, Y5
+	VANDNPS      Y5, Y1, Y5
+	VCMPPS       $0x1e, 224(R8), Y4, Y6
+	VANDNPS      Y6, Y2, Y6
+	VBLENDVPS    Y1, 192(R9), Y3, Y1
+	VBLENDVPS    Y2, 224(R9), Y4, Y2
+	VBLENDVPS    Y5, 192(R9), Y1, Y1
+	VBLENDVPS    Y6, 224(R9), Y2, Y2
+	VMOVUPS      Y1, 192(AX)
+	VMOVUPS      Y2, 224(AX)
+	VPADDUSW     96(CX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 96(CX)
+	VPADDUSW     112(CX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 112(CX)
+	VMOVMSKPS    Y5, R13
 	SHLQ         $0x30, R13
 	ORQ          R13, R12
-	VMOVMSKPS    Y7, R13
+	VMOVMSKPS    Y6, R13
 	SHLQ         $0x38, R13
 	ORQ          R13, R12
 	MOVQ         R12, (R10)
@@ -1750,13 +1734,13 @@ StrictRefractoryLeakyUniformAVX512_done:
 TEXT ·strictRefractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
 	// 5 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLW       $0x0f, Y0, Y1
-	VPBROADCASTW c+24(FP), X2
-	VPMOVZXWD    X2, Y2
-	VBROADCASTSS d+28(FP), Y3
-	VBROADCASTSS gr+32(FP), Y4
-	VBROADCASTSS reset+40(FP), Y5
-	VBROADCASTSS thr+36(FP), Y6
+	VPSRLW       $0x0f, Y0, Y0
+	VPBROADCASTW c+24(FP), X1
+	VPMOVZXWD    X1, Y1
+	VBROADCASTSS d+28(FP), Y2
+	VBROADCASTSS gr+32(FP), Y3
+	VBROADCASTSS reset+40(FP), Y4
+	VBROADCASTSS thr+36(FP), Y5
 	MOVQ         v+0(FP), AX
 	MOVQ         r+8(FP), CX
 	MOVQ         cur+16(FP), DX
@@ -1781,171 +1765,163 @@ StrictRefractoryLeakyUniformAVX2_block:
 
 StrictRefractoryLeakyUniformAVX2_near0:
 	XORQ         DI, DI
-	VPMOVZXWD    (CX), Y7
-	VPADDD       Y0, Y2, Y8
-	VPCMPGTD     Y8, Y7, Y7
-	VMOVUPS      (AX), Y8
+	VPMOVZXWD    (CX), Y6
+	VPCMPGTD     Y6, Y1, Y6
+	VMOVUPS      (AX), Y7
+	VMULPS       Y7, Y2, Y7
+	VMOVUPS      (DX), Y8
 	VMULPS       Y8, Y3, Y8
-	VMOVUPS      (DX), Y9
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y8, Y8
-	VCMPPS       $0x1e, Y6, Y8, Y9
-	VANDPS       Y9, Y7, Y9
-	VBLENDVPS    Y7, Y8, Y5, Y7
-	VBLENDVPS    Y9, Y5, Y7, Y7
-	VMOVUPS      Y7, (AX)
-	VPADDUSW     (CX), X1, X7
-	VEXTRACTI128 $0x01, Y9, X8
-	VPACKSSDW    X8, X9, X8
-	VPANDN       X7, X8, X7
-	VMOVDQU      X7, (CX)
-	VMOVMSKPS    Y9, R8
+	VADDPS       Y8, Y7, Y7
+	VCMPPS       $0x1e, Y5, Y7, Y8
+	VANDNPS      Y8, Y6, Y8
+	VBLENDVPS    Y6, Y4, Y7, Y6
+	VBLENDVPS    Y8, Y4, Y6, Y6
+	VMOVUPS      Y6, (AX)
+	VPADDUSW     (CX), X0, X6
+	VEXTRACTI128 $0x01, Y8, X7
+	VPACKSSDW    X7, X8, X7
+	VPANDN       X6, X7, X6
+	VMOVDQU      X6, (CX)
+	VMOVMSKPS    Y8, R8
 	ORQ          R8, DI
-	VPMOVZXWD    16(CX), Y7
-	VPADDD       Y0, Y2, Y8
-	VPCMPGTD     Y8, Y7, Y7
-	VMOVUPS      32(AX), Y8
+	VPMOVZXWD    16(CX), Y6
+	VPCMPGTD     Y6, Y1, Y6
+	VMOVUPS      32(AX), Y7
+	VMULPS       Y7, Y2, Y7
+	VMOVUPS      32(DX), Y8
 	VMULPS       Y8, Y3, Y8
-	VMOVUPS      32(DX), Y9
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y8, Y8
-	VCMPPS       $0x1e, Y6, Y8, Y9
-	VANDPS       Y9, Y7, Y9
-	VBLENDVPS    Y7, Y8, Y5, Y7
-	VBLENDVPS    Y9, Y5, Y7, Y7
-	VMOVUPS      Y7, 32(AX)
-	VPADDUSW     16(CX), X1, X7
-	VEXTRACTI128 $0x01, Y9, X8
-	VPACKSSDW    X8, X9, X8
-	VPANDN       X7, X8, X7
-	VMOVDQU      X7, 16(CX)
-	VMOVMSKPS    Y9, R8
+	VADDPS       Y8, Y7, Y7
+	VCMPPS       $0x1e, Y5, Y7, Y8
+	VANDNPS      Y8, Y6, Y8
+	VBLENDVPS    Y6, Y4, Y7, Y6
+	VBLENDVPS    Y8, Y4, Y6, Y6
+	VMOVUPS      Y6, 32(AX)
+	VPADDUSW     16(CX), X0, X6
+	VEXTRACTI128 $0x01, Y8, X7
+	VPACKSSDW    X7, X8, X7
+	VPANDN       X6, X7, X6
+	VMOVDQU      X6, 16(CX)
+	VMOVMSKPS    Y8, R8
 	SHLQ         $0x08, R8
 	ORQ          R8, DI
-	VPMOVZXWD    32(CX), Y7
-	VPADDD       Y0, Y2, Y8
-	VPCMPGTD     Y8, Y7, Y7
-	VMOVUPS      64(AX), Y8
+	VPMOVZXWD    32(CX), Y6
+	VPCMPGTD     Y6, Y1, Y6
+	VMOVUPS      64(AX), Y7
+	VMULPS       Y7, Y2, Y7
+	VMOVUPS      64(DX), Y8
 	VMULPS       Y8, Y3, Y8
-	VMOVUPS      64(DX), Y9
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y8, Y8
-	VCMPPS       $0x1e, Y6, Y8, Y9
-	VANDPS       Y9, Y7, Y9
-	VBLENDVPS    Y7, Y8, Y5, Y7
-	VBLENDVPS    Y9, Y5, Y7, Y7
-	VMOVUPS      Y7, 64(AX)
-	VPADDUSW     32(CX), X1, X7
-	VEXTRACTI128 $0x01, Y9, X8
-	VPACKSSDW    X8, X9, X8
-	VPANDN       X7, X8, X7
-	VMOVDQU      X7, 32(CX)
-	VMOVMSKPS    Y9, R8
+	VADDPS       Y8, Y7, Y7
+	VCMPPS       $0x1e, Y5, Y7, Y8
+	VANDNPS      Y8, Y6, Y8
+	VBLENDVPS    Y6, Y4, Y7, Y6
+	VBLENDVPS    Y8, Y4, Y6, Y6
+	VMOVUPS      Y6, 64(AX)
+	VPADDUSW     32(CX), X0, X6
+	VEXTRACTI128 $0x01, Y8, X7
+	VPACKSSDW    X7, X8, X7
+	VPANDN       X6, X7, X6
+	VMOVDQU      X6, 32(CX)
+	VMOVMSKPS    Y8, R8
 	SHLQ         $0x10, R8
 	ORQ          R8, DI
-	VPMOVZXWD    48(CX), Y7
-	VPADDD       Y0, Y2, Y8
-	VPCMPGTD     Y8, Y7, Y7
-	VMOVUPS      96(AX), Y8
+	VPMOVZXWD    48(CX), Y6
+	VPCMPGTD     Y6, Y1, Y6
+	VMOVUPS      96(AX), Y7
+	VMULPS       Y7, Y2, Y7
+	VMOVUPS      96(DX), Y8
 	VMULPS       Y8, Y3, Y8
-	VMOVUPS      96(DX), Y9
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y8, Y8
-	VCMPPS       $0x1e, Y6, Y8, Y9
-	VANDPS       Y9, Y7, Y9
-	VBLENDVPS    Y7, Y8, Y5, Y7
-	VBLENDVPS    Y9, Y5, Y7, Y7
-	VMOVUPS      Y7, 96(AX)
-	VPADDUSW     48(CX), X1, X7
-	VEXTRACTI128 $0x01, Y9, X8
-	VPACKSSDW    X8, X9, X8
-	VPANDN       X7, X8, X7
-	VMOVDQU      X7, 48(CX)
-	VMOVMSKPS    Y9, R8
+	VADDPS       Y8, Y7, Y7
+	VCMPPS       $0x1e, Y5, Y7, Y8
+	VANDNPS      Y8, Y6, Y8
+	VBLENDVPS    Y6, Y4, Y7, Y6
+	VBLENDVPS    Y8, Y4, Y6, Y6
+	VMOVUPS      Y6, 96(AX)
+	VPADDUSW     48(CX), X0, X6
+	VEXTRACTI128 $0x01, Y8, X7
+	VPACKSSDW    X7, X8, X7
+	VPANDN       X6, X7, X6
+	VMOVDQU      X6, 48(CX)
+	VMOVMSKPS    Y8, R8
 	SHLQ         $0x18, R8
 	ORQ          R8, DI
-	VPMOVZXWD    64(CX), Y7
-	VPADDD       Y0, Y2, Y8
-	VPCMPGTD     Y8, Y7, Y7
-	VMOVUPS      128(AX), Y8
+	VPMOVZXWD    64(CX), Y6
+	VPCMPGTD     Y6, Y1, Y6
+	VMOVUPS      128(AX), Y7
+	VMULPS       Y7, Y2, Y7
+	VMOVUPS      128(DX), Y8
 	VMULPS       Y8, Y3, Y8
-	VMOVUPS      128(DX), Y9
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y8, Y8
-	VCMPPS       $0x1e, Y6, Y8, Y9
-	VANDPS       Y9, Y7, Y9
-	VBLENDVPS    Y7, Y8, Y5, Y7
-	VBLENDVPS    Y9, Y5, Y7, Y7
-	VMOVUPS      Y7, 128(AX)
-	VPADDUSW     64(CX), X1, X7
-	VEXTRACTI128 $0x01, Y9, X8
-	VPACKSSDW    X8, X9, X8
-	VPANDN       X7, X8, X7
-	VMOVDQU      X7, 64(CX)
-	VMOVMSKPS    Y9, R8
+	VADDPS       Y8, Y7, Y7
+	VCMPPS       $0x1e, Y5, Y7, Y8
+	VANDNPS      Y8, Y6, Y8
+	VBLENDVPS    Y6, Y4, Y7, Y6
+	VBLENDVPS    Y8, Y4, Y6, Y6
+	VMOVUPS      Y6, 128(AX)
+	VPADDUSW     64(CX), X0, X6
+	VEXTRACTI128 $0x01, Y8, X7
+	VPACKSSDW    X7, X8, X7
+	VPANDN       X6, X7, X6
+	VMOVDQU      X6, 64(CX)
+	VMOVMSKPS    Y8, R8
 	SHLQ         $0x20, R8
 	ORQ          R8, DI
-	VPMOVZXWD    80(CX), Y7
-	VPADDD       Y0, Y2, Y8
-	VPCMPGTD     Y8, Y7, Y7
-	VMOVUPS      160(AX), Y8
+	VPMOVZXWD    80(CX), Y6
+	VPCMPGTD     Y6, Y1, Y6
+	VMOVUPS      160(AX), Y7
+	VMULPS       Y7, Y2, Y7
+	VMOVUPS      160(DX), Y8
 	VMULPS       Y8, Y3, Y8
-	VMOVUPS      160(DX), Y9
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y8, Y8
-	VCMPPS       $0x1e, Y6, Y8, Y9
-	VANDPS       Y9, Y7, Y9
-	VBLENDVPS    Y7, Y8, Y5, Y7
-	VBLENDVPS    Y9, Y5, Y7, Y7
-	VMOVUPS      Y7, 160(AX)
-	VPADDUSW     80(CX), X1, X7
-	VEXTRACTI128 $0x01, Y9, X8
-	VPACKSSDW    X8, X9, X8
-	VPANDN       X7, X8, X7
-	VMOVDQU      X7, 80(CX)
-	VMOVMSKPS    Y9, R8
+	VADDPS       Y8, Y7, Y7
+	VCMPPS       $0x1e, Y5, Y7, Y8
+	VANDNPS      Y8, Y6, Y8
+	VBLENDVPS    Y6, Y4, Y7, Y6
+	VBLENDVPS    Y8, Y4, Y6, Y6
+	VMOVUPS      Y6, 160(AX)
+	VPADDUSW     80(CX), X0, X6
+	VEXTRACTI128 $0x01, Y8, X7
+	VPACKSSDW    X7, X8, X7
+	VPANDN       X6, X7, X6
+	VMOVDQU      X6, 80(CX)
+	VMOVMSKPS    Y8, R8
 	SHLQ         $0x28, R8
 	ORQ          R8, DI
-	VPMOVZXWD    96(CX), Y7
-	VPADDD       Y0, Y2, Y8
-	VPCMPGTD     Y8, Y7, Y7
-	VMOVUPS      192(AX), Y8
+	VPMOVZXWD    96(CX), Y6
+	VPCMPGTD     Y6, Y1, Y6
+	VMOVUPS      192(AX), Y7
+	VMULPS       Y7, Y2, Y7
+	VMOVUPS      192(DX), Y8
 	VMULPS       Y8, Y3, Y8
-	VMOVUPS      192(DX), Y9
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y8, Y8
-	VCMPPS       $0x1e, Y6, Y8, Y9
-	VANDPS       Y9, Y7, Y9
-	VBLENDVPS    Y7, Y8, Y5, Y7
-	VBLENDVPS    Y9, Y5, Y7, Y7
-	VMOVUPS      Y7, 192(AX)
-	VPADDUSW     96(CX), X1, X7
-	VEXTRACTI128 $0x01, Y9, X8
-	VPACKSSDW    X8, X9, X8
-	VPANDN       X7, X8, X7
-	VMOVDQU      X7, 96(CX)
-	VMOVMSKPS    Y9, R8
+	VADDPS       Y8, Y7, Y7
+	VCMPPS       $0x1e, Y5, Y7, Y8
+	VANDNPS      Y8, Y6, Y8
+	VBLENDVPS    Y6, Y4, Y7, Y6
+	VBLENDVPS    Y8, Y4, Y6, Y6
+	VMOVUPS      Y6, 192(AX)
+	VPADDUSW     96(CX), X0, X6
+	VEXTRACTI128 $0x01, Y8, X7
+	VPACKSSDW    X7, X8, X7
+	VPANDN       X6, X7, X6
+	VMOVDQU      X6, 96(CX)
+	VMOVMSKPS    Y8, R8
 	SHLQ         $0x30, R8
 	ORQ          R8, DI
-	VPMOVZXWD    112(CX), Y7
-	VPADDD       Y0, Y2, Y8
-	VPCMPGTD     Y8, Y7, Y7
-	VMOVUPS      224(AX), Y8
+	VPMOVZXWD    112(CX), Y6
+	VPCMPGTD     Y6, Y1, Y6
+	VMOVUPS      224(AX), Y7
+	VMULPS       Y7, Y2, Y7
+	VMOVUPS      224(DX), Y8
 	VMULPS       Y8, Y3, Y8
-	VMOVUPS      224(DX), Y9
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y8, Y8
-	VCMPPS       $0x1e, Y6, Y8, Y9
-	VANDPS       Y9, Y7, Y9
-	VBLENDVPS    Y7, Y8, Y5, Y7
-	VBLENDVPS    Y9, Y5, Y7, Y7
-	VMOVUPS      Y7, 224(AX)
-	VPADDUSW     112(CX), X1, X7
-	VEXTRACTI128 $0x01, Y9, X8
-	VPACKSSDW    X8, X9, X8
-	VPANDN       X7, X8, X7
-	VMOVDQU      X7, 112(CX)
-	VMOVMSKPS    Y9, R8
+	VADDPS       Y8, Y7, Y7
+	VCMPPS       $0x1e, Y5, Y7, Y8
+	VANDNPS      Y8, Y6, Y8
+	VBLENDVPS    Y6, Y4, Y7, Y6
+	VBLENDVPS    Y8, Y4, Y6, Y6
+	VMOVUPS      Y6, 224(AX)
+	VPADDUSW     112(CX), X0, X6
+	VEXTRACTI128 $0x01, Y8, X7
+	VPACKSSDW    X7, X8, X7
+	VPANDN       X6, X7, X6
+	VMOVDQU      X6, 112(CX)
+	VMOVMSKPS    Y8, R8
 	SHLQ         $0x38, R8
 	ORQ          R8, DI
 	MOVQ         DI, (BX)
@@ -22558,7 +22534,7 @@ StrictRefractoryLeakyTraced1AVX512_done:
 TEXT ·strictRefractoryLeakyTraced1AVX2(SB), NOSPLIT, $8-176
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLW   $0x0f, Y0, Y1
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     t1+16(FP), DX
@@ -22595,275 +22571,259 @@ StrictRefractoryLeakyTraced1AVX2_block:
 
 StrictRefractoryLeakyTraced1AVX2_near0:
 	XORQ         R15, R15
-	VMOVUPS      (BX), Y2
-	VMOVUPS      32(BX), Y3
-	VMOVUPS      (DX), Y4
-	VMOVUPS      32(DX), Y5
+	VMOVUPS      (BX), Y1
+	VMOVUPS      32(BX), Y2
+	VMOVUPS      (DX), Y3
+	VMOVUPS      32(DX), Y4
 	MOVQ         bT1+88(FP), BP
-	VMOVUPS      (BP), Y6
+	VMOVUPS      (BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      32(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      32(BP), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       (R11), Y6, Y6
-	VMULPS       32(R11), Y7, Y7
+	VMULPS       (R11), Y5, Y5
+	VMULPS       32(R11), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	VMULPS       (R12), Y2, Y2
-	VMULPS       32(R12), Y3, Y3
+	VMULPS       (R12), Y1, Y1
+	VMULPS       32(R12), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, (DX)
-	VMOVUPS      Y3, 32(DX)
-	VPMOVZXWD    (CX), Y4
-	VPMOVZXWD    16(CX), Y5
-	VPMOVZXWD    (SI), Y6
-	VPMOVZXWD    16(SI), Y7
-	VPADDD       Y0, Y6, Y6
-	VPCMPGTD     Y6, Y4, Y4
-	VPADDD       Y0, Y7, Y6
-	VPCMPGTD     Y6, Y5, Y5
-	VMOVUPS      (AX), Y6
-	VMOVUPS      32(AX), Y7
-	VMULPS       (DI), Y6, Y6
-	VMULPS       32(DI), Y7, Y7
-	VMULPS       (R8), Y2, Y2
-	VMULPS       32(R8), Y3, Y3
+	VMOVUPS      Y1, (DX)
+	VMOVUPS      Y2, 32(DX)
+	VPMOVZXWD    (CX), Y3
+	VPMOVZXWD    16(CX), Y4
+	VPMOVZXWD    (SI), Y5
+	VPMOVZXWD    16(SI), Y6
+	VPCMPGTD     Y3, Y5, Y3
+	VPCMPGTD     Y4, Y6, Y4
+	VMOVUPS      (AX), Y5
+	VMOVUPS      32(AX), Y6
+	VMULPS       (DI), Y5, Y5
+	VMULPS       32(DI), Y6, Y6
+	VMULPS       (R8), Y1, Y1
+	VMULPS       32(R8), Y2, Y2
+	VADDPS       Y1, Y5, Y1
 	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VCMPPS       $0x1e, (R9), Y2, Y6
-	VANDPS       Y6, Y4, Y6
-	VCMPPS       $0x1e, 32(R9), Y3, Y7
-	VANDPS       Y7, Y5, Y7
-	VMOVUPS      (R10), Y8
-	VBLENDVPS    Y4, Y2, Y8, Y2
-	VMOVUPS      32(R10), Y4
-	VBLENDVPS    Y5, Y3, Y4, Y3
-	VBLENDVPS    Y6, (R10), Y2, Y2
-	VBLENDVPS    Y7, 32(R10), Y3, Y3
-	VMOVUPS      Y2, (AX)
-	VMOVUPS      Y3, 32(AX)
-	VPADDUSW     (CX), X1, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, (CX)
-	VPADDUSW     16(CX), X1, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 16(CX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (BX)
-	VMOVMSKPS    Y6, BP
+	VCMPPS       $0x1e, (R9), Y1, Y5
+	VANDNPS      Y5, Y3, Y5
+	VCMPPS       $0x1e, 32(R9), Y2, Y6
+	VANDNPS      Y6, Y4, Y6
+	VBLENDVPS    Y3, (R10), Y1, Y1
+	VBLENDVPS    Y4, 32(R10), Y2, Y2
+	VBLENDVPS    Y5, (R10), Y1, Y1
+	VBLENDVPS    Y6, 32(R10), Y2, Y2
+	VMOVUPS      Y1, (AX)
+	VMOVUPS      Y2, 32(AX)
+	VPADDUSW     (CX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, (CX)
+	VPADDUSW     16(CX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 16(CX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (BX)
+	VMOVMSKPS    Y5, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(BX)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(BX)
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VMOVUPS      64(BX), Y2
-	VMOVUPS      96(BX), Y3
-	VMOVUPS      64(DX), Y4
-	VMOVUPS      96(DX), Y5
+	VMOVUPS      64(BX), Y1
+	VMOVUPS      96(BX), Y2
+	VMOVUPS      64(DX), Y3
+	VMOVUPS      96(DX), Y4
 	MOVQ         bT1+88(FP), BP
-	VMOVUPS      64(BP), Y6
+	VMOVUPS      64(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      96(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      96(BP), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       64(R11), Y6, Y6
-	VMULPS       96(R11), Y7, Y7
+	VMULPS       64(R11), Y5, Y5
+	VMULPS       96(R11), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	VMULPS       64(R12), Y2, Y2
-	VMULPS       96(R12), Y3, Y3
+	VMULPS       64(R12), Y1, Y1
+	VMULPS       96(R12), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 64(DX)
-	VMOVUPS      Y3, 96(DX)
-	VPMOVZXWD    32(CX), Y4
-	VPMOVZXWD    48(CX), Y5
-	VPMOVZXWD    32(SI), Y6
-	VPMOVZXWD    48(SI), Y7
-	VPADDD       Y0, Y6, Y6
-	VPCMPGTD     Y6, Y4, Y4
-	VPADDD       Y0, Y7, Y6
-	VPCMPGTD     Y6, Y5, Y5
-	VMOVUPS      64(AX), Y6
-	VMOVUPS      96(AX), Y7
-	VMULPS       64(DI), Y6, Y6
-	VMULPS       96(DI), Y7, Y7
-	VMULPS       64(R8), Y2, Y2
-	VMULPS       96(R8), Y3, Y3
+	VMOVUPS      Y1, 64(DX)
+	VMOVUPS      Y2, 96(DX)
+	VPMOVZXWD    32(CX), Y3
+	VPMOVZXWD    48(CX), Y4
+	VPMOVZXWD    32(SI), Y5
+	VPMOVZXWD    48(SI), Y6
+	VPCMPGTD     Y3, Y5, Y3
+	VPCMPGTD     Y4, Y6, Y4
+	VMOVUPS      64(AX), Y5
+	VMOVUPS      96(AX), Y6
+	VMULPS       64(DI), Y5, Y5
+	VMULPS       96(DI), Y6, Y6
+	VMULPS       64(R8), Y1, Y1
+	VMULPS       96(R8), Y2, Y2
+	VADDPS       Y1, Y5, Y1
 	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VCMPPS       $0x1e, 64(R9), Y2, Y6
-	VANDPS       Y6, Y4, Y6
-	VCMPPS       $0x1e, 96(R9), Y3, Y7
-	VANDPS       Y7, Y5, Y7
-	VMOVUPS      64(R10), Y8
-	VBLENDVPS    Y4, Y2, Y8, Y2
-	VMOVUPS      96(R10), Y4
-	VBLENDVPS    Y5, Y3, Y4, Y3
-	VBLENDVPS    Y6, 64(R10), Y2, Y2
-	VBLENDVPS    Y7, 96(R10), Y3, Y3
-	VMOVUPS      Y2, 64(AX)
-	VMOVUPS      Y3, 96(AX)
-	VPADDUSW     32(CX), X1, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 32(CX)
-	VPADDUSW     48(CX), X1, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 48(CX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(BX)
-	VMOVMSKPS    Y6, BP
+	VCMPPS       $0x1e, 64(R9), Y1, Y5
+	VANDNPS      Y5, Y3, Y5
+	VCMPPS       $0x1e, 96(R9), Y2, Y6
+	VANDNPS      Y6, Y4, Y6
+	VBLENDVPS    Y3, 64(R10), Y1, Y1
+	VBLENDVPS    Y4, 96(R10), Y2, Y2
+	VBLENDVPS    Y5, 64(R10), Y1, Y1
+	VBLENDVPS    Y6, 96(R10), Y2, Y2
+	VMOVUPS      Y1, 64(AX)
+	VMOVUPS      Y2, 96(AX)
+	VPADDUSW     32(CX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 32(CX)
+	VPADDUSW     48(CX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 48(CX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(BX)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(BX)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(BX)
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VMOVUPS      128(BX), Y2
-	VMOVUPS      160(BX), Y3
-	VMOVUPS      128(DX), Y4
-	VMOVUPS      160(DX), Y5
+	VMOVUPS      128(BX), Y1
+	VMOVUPS      160(BX), Y2
+	VMOVUPS      128(DX), Y3
+	VMOVUPS      160(DX), Y4
 	MOVQ         bT1+88(FP), BP
-	VMOVUPS      128(BP), Y6
+	VMOVUPS      128(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      160(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      160(BP), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       128(R11), Y6, Y6
-	VMULPS       160(R11), Y7, Y7
+	VMULPS       128(R11), Y5, Y5
+	VMULPS       160(R11), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	VMULPS       128(R12), Y2, Y2
-	VMULPS       160(R12), Y3, Y3
+	VMULPS       128(R12), Y1, Y1
+	VMULPS       160(R12), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 128(DX)
-	VMOVUPS      Y3, 160(DX)
-	VPMOVZXWD    64(CX), Y4
-	VPMOVZXWD    80(CX), Y5
-	VPMOVZXWD    64(SI), Y6
-	VPMOVZXWD    80(SI), Y7
-	VPADDD       Y0, Y6, Y6
-	VPCMPGTD     Y6, Y4, Y4
-	VPADDD       Y0, Y7, Y6
-	VPCMPGTD     Y6, Y5, Y5
-	VMOVUPS      128(AX), Y6
-	VMOVUPS      160(AX), Y7
-	VMULPS       128(DI), Y6, Y6
-	VMULPS       160(DI), Y7, Y7
-	VMULPS       128(R8), Y2, Y2
-	VMULPS       160(R8), Y3, Y3
+	VMOVUPS      Y1, 128(DX)
+	VMOVUPS      Y2, 160(DX)
+	VPMOVZXWD    64(CX), Y3
+	VPMOVZXWD    80(CX), Y4
+	VPMOVZXWD    64(SI), Y5
+	VPMOVZXWD    80(SI), Y6
+	VPCMPGTD     Y3, Y5, Y3
+	VPCMPGTD     Y4, Y6, Y4
+	VMOVUPS      128(AX), Y5
+	VMOVUPS      160(AX), Y6
+	VMULPS       128(DI), Y5, Y5
+	VMULPS       160(DI), Y6, Y6
+	VMULPS       128(R8), Y1, Y1
+	VMULPS       160(R8), Y2, Y2
+	VADDPS       Y1, Y5, Y1
 	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VCMPPS       $0x1e, 128(R9), Y2, Y6
-	VANDPS       Y6, Y4, Y6
-	VCMPPS       $0x1e, 160(R9), Y3, Y7
-	VANDPS       Y7, Y5, Y7
-	VMOVUPS      128(R10), Y8
-	VBLENDVPS    Y4, Y2, Y8, Y2
-	VMOVUPS      160(R10), Y4
-	VBLENDVPS    Y5, Y3, Y4, Y3
-	VBLENDVPS    Y6, 128(R10), Y2, Y2
-	VBLENDVPS    Y7, 160(R10), Y3, Y3
-	VMOVUPS      Y2, 128(AX)
-	VMOVUPS      Y3, 160(AX)
-	VPADDUSW     64(CX), X1, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 64(CX)
-	VPADDUSW     80(CX), X1, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 80(CX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(BX)
-	VMOVMSKPS    Y6, BP
+	VCMPPS       $0x1e, 128(R9), Y1, Y5
+	VANDNPS      Y5, Y3, Y5
+	VCMPPS       $0x1e, 160(R9), Y2, Y6
+	VANDNPS      Y6, Y4, Y6
+	VBLENDVPS    Y3, 128(R10), Y1, Y1
+	VBLENDVPS    Y4, 160(R10), Y2, Y2
+	VBLENDVPS    Y5, 128(R10), Y1, Y1
+	VBLENDVPS    Y6, 160(R10), Y2, Y2
+	VMOVUPS      Y1, 128(AX)
+	VMOVUPS      Y2, 160(AX)
+	VPADDUSW     64(CX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 64(CX)
+	VPADDUSW     80(CX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 80(CX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(BX)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(BX)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(BX)
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VMOVUPS      192(BX), Y2
-	VMOVUPS      224(BX), Y3
-	VMOVUPS      192(DX), Y4
-	VMOVUPS      224(DX), Y5
+	VMOVUPS      192(BX), Y1
+	VMOVUPS      224(BX), Y2
+	VMOVUPS      192(DX), Y3
+	VMOVUPS      224(DX), Y4
 	MOVQ         bT1+88(FP), BP
-	VMOVUPS      192(BP), Y6
+	VMOVUPS      192(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+88(FP), BP
+	VMOVUPS      224(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      224(BP), Y7
-	VSUBPS       Y5, Y7, Y7
-	VMULPS       192(R11), Y6, Y6
-	VMULPS       224(R11), Y7, Y7
+	VMULPS       192(R11), Y5, Y5
+	VMULPS       224(R11), Y6, Y6
+	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	VMULPS       192(R12), Y2, Y2
-	VMULPS       224(R12), Y3, Y3
+	VMULPS       192(R12), Y1, Y1
+	VMULPS       224(R12), Y2, Y2
+	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 192(DX)
-	VMOVUPS      Y3, 224(DX)
-	VPMOVZXWD    96(CX), Y4
-	VPMOVZXWD    112(CX), Y5
-	VPMOVZXWD    96(SI), Y6
-	VPMOVZXWD    112(SI), Y7
-	VPADDD       Y0, Y6, Y6
-	VPCMPGTD     Y6, Y4, Y4
-	VPADDD       Y0, Y7, Y6
-	VPCMPGTD     Y6, Y5, Y5
-	VMOVUPS      192(AX), Y6
-	VMOVUPS      224(AX), Y7
-	VMULPS       192(DI), Y6, Y6
-	VMULPS       224(DI), Y7, Y7
-	VMULPS       192(R8), Y2, Y2
-	VMULPS       224(R8), Y3, Y3
+	VMOVUPS      Y1, 192(DX)
+	VMOVUPS      Y2, 224(DX)
+	VPMOVZXWD    96(CX), Y3
+	VPMOVZXWD    112(CX), Y4
+	VPMOVZXWD    96(SI), Y5
+	VPMOVZXWD    112(SI), Y6
+	VPCMPGTD     Y3, Y5, Y3
+	VPCMPGTD     Y4, Y6, Y4
+	VMOVUPS      192(AX), Y5
+	VMOVUPS      224(AX), Y6
+	VMULPS       192(DI), Y5, Y5
+	VMULPS       224(DI), Y6, Y6
+	VMULPS       192(R8), Y1, Y1
+	VMULPS       224(R8), Y2, Y2
+	VADDPS       Y1, Y5, Y1
 	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VCMPPS       $0x1e, 192(R9), Y2, Y6
-	VANDPS       Y6, Y4, Y6
-	VCMPPS       $0x1e, 224(R9), Y3, Y7
-	VANDPS       Y7, Y5, Y7
-	VMOVUPS      192(R10), Y8
-	VBLENDVPS    Y4, Y2, Y8, Y2
-	VMOVUPS      224(R10), Y4
-	VBLENDVPS    Y5, Y3, Y4, Y3
-	VBLENDVPS    Y6, 192(R10), Y2, Y2
-	VBLENDVPS    Y7, 224(R10), Y3, Y3
-	VMOVUPS      Y2, 192(AX)
-	VMOVUPS      Y3, 224(AX)
-	VPADDUSW     96(CX), X1, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 96(CX)
-	VPADDUSW     112(CX), X1, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 112(CX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(BX)
-	VMOVMSKPS    Y6, BP
+	VCMPPS       $0x1e, 192(R9), Y1, Y5
+	VANDNPS      Y5, Y3, Y5
+	VCMPPS       $0x1e, 224(R9), Y2, Y6
+	VANDNPS      Y6, Y4, Y6
+	VBLENDVPS    Y3, 192(R10), Y1, Y1
+	VBLENDVPS    Y4, 224(R10), Y2, Y2
+	VBLENDVPS    Y5, 192(R10), Y1, Y1
+	VBLENDVPS    Y6, 224(R10), Y2, Y2
+	VMOVUPS      Y1, 192(AX)
+	VMOVUPS      Y2, 224(AX)
+	VPADDUSW     96(CX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 96(CX)
+	VPADDUSW     112(CX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 112(CX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(BX)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(BX)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(BX)
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -23058,306 +23018,286 @@ StrictRefractoryLeakyTraced1UniformAVX512_done:
 
 // func strictRefractoryLeakyTraced1UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, MMX+
-TEXT ·strictRefractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $96-80
-	// 7 scalars held in registers, 1 read from memory where used; vectors interleaved 1 at a time.
-	LEAQ         (SP), AX
-	ADDQ         $0x3f, AX
-	ANDQ         $-64, AX
+TEXT ·strictRefractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $0-80
+	// 8 scalars held in registers, 0 read from memory where used; vectors interleaved 1 at a time.
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLW       $0x0f, Y0, Y1
-	VBROADCASTSS bT1+60(FP), Y2
-	VPBROADCASTW c+32(FP), X3
-	VPMOVZXWD    X3, Y3
-	VBROADCASTSS cT1+56(FP), Y4
-	VBROADCASTSS d+36(FP), Y5
-	VBROADCASTSS gr+40(FP), Y6
-	VBROADCASTSS lT1+52(FP), Y7
-	VBROADCASTSS reset+48(FP), Y8
-	VMOVUPS      Y8, (AX)
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS bT1+60(FP), Y1
+	VPBROADCASTW c+32(FP), X2
+	VPMOVZXWD    X2, Y2
+	VBROADCASTSS cT1+56(FP), Y3
+	VBROADCASTSS d+36(FP), Y4
+	VBROADCASTSS gr+40(FP), Y5
+	VBROADCASTSS lT1+52(FP), Y6
+	VBROADCASTSS reset+48(FP), Y7
 	VBROADCASTSS thr+44(FP), Y8
-	MOVQ         v+0(FP), CX
-	MOVQ         r+8(FP), DX
-	MOVQ         t1+16(FP), BX
-	MOVQ         x1+24(FP), SI
-	MOVQ         spikes+64(FP), DI
-	MOVQ         blocks+72(FP), R8
-	TESTQ        R8, R8
+	MOVQ         v+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         t1+16(FP), DX
+	MOVQ         x1+24(FP), BX
+	MOVQ         spikes+64(FP), SI
+	MOVQ         blocks+72(FP), DI
+	TESTQ        DI, DI
 	JZ           StrictRefractoryLeakyTraced1UniformAVX2_done
 
 StrictRefractoryLeakyTraced1UniformAVX2_block:
 	CMPQ       blocks+72(FP), $0x00000925
 	JB         StrictRefractoryLeakyTraced1UniformAVX2_near0
+	PREFETCHT0 2048(AX)
+	PREFETCHT0 2112(AX)
+	PREFETCHT0 2176(AX)
+	PREFETCHT0 2240(AX)
 	PREFETCHT0 2048(CX)
 	PREFETCHT0 2112(CX)
-	PREFETCHT0 2176(CX)
-	PREFETCHT0 2240(CX)
 	PREFETCHT0 2048(DX)
 	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
 	PREFETCHT0 2048(BX)
 	PREFETCHT0 2112(BX)
 	PREFETCHT0 2176(BX)
 	PREFETCHT0 2240(BX)
-	PREFETCHT0 2048(SI)
-	PREFETCHT0 2112(SI)
-	PREFETCHT0 2176(SI)
-	PREFETCHT0 2240(SI)
 
 StrictRefractoryLeakyTraced1UniformAVX2_near0:
-	XORQ         R9, R9
-	VMOVUPS      (SI), Y9
-	VMOVUPS      (BX), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
+	XORQ         R8, R8
+	VMOVUPS      (BX), Y9
+	VMOVUPS      (DX), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
 	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, (DX)
+	VPMOVZXWD    (CX), Y10
+	VPCMPGTD     Y10, Y2, Y10
+	VMOVUPS      (AX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
+	VADDPS       Y9, Y11, Y9
+	VCMPPS       $0x1e, Y8, Y9, Y11
+	VANDNPS      Y11, Y10, Y11
+	VBLENDVPS    Y10, Y7, Y9, Y9
+	VBLENDVPS    Y11, Y7, Y9, Y9
+	VMOVUPS      Y9, (AX)
+	VPADDUSW     (CX), X0, X9
+	VEXTRACTI128 $0x01, Y11, X10
+	VPACKSSDW    X10, X11, X10
+	VPANDN       X9, X10, X9
+	VMOVDQU      X9, (CX)
+	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, (BX)
-	VPMOVZXWD    (DX), Y10
-	VPADDD       Y0, Y3, Y11
-	VPCMPGTD     Y11, Y10, Y10
-	VMOVUPS      (CX), Y11
-	VMULPS       Y11, Y5, Y11
-	VMULPS       Y9, Y6, Y9
+	VMOVMSKPS    Y11, R9
+	ORQ          R9, R8
+	VMOVUPS      32(BX), Y9
+	VMOVUPS      32(DX), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 32(DX)
+	VPMOVZXWD    16(CX), Y10
+	VPCMPGTD     Y10, Y2, Y10
+	VMOVUPS      32(AX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
 	VADDPS       Y9, Y11, Y9
 	VCMPPS       $0x1e, Y8, Y9, Y11
-	VANDPS       Y11, Y10, Y11
-	VMOVUPS      (AX), Y12
-	VBLENDVPS    Y10, Y9, Y12, Y9
-	VBLENDVPS    Y11, (AX), Y9, Y9
-	VMOVUPS      Y9, (CX)
-	VPADDUSW     (DX), X1, X9
+	VANDNPS      Y11, Y10, Y11
+	VBLENDVPS    Y10, Y7, Y9, Y9
+	VBLENDVPS    Y11, Y7, Y9, Y9
+	VMOVUPS      Y9, 32(AX)
+	VPADDUSW     16(CX), X0, X9
 	VEXTRACTI128 $0x01, Y11, X10
 	VPACKSSDW    X10, X11, X10
 	VPANDN       X9, X10, X9
-	VMOVDQU      X9, (DX)
+	VMOVDQU      X9, 16(CX)
 	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, (SI)
-	VMOVMSKPS    Y11, R10
-	ORQ          R10, R9
-	VMOVUPS      32(SI), Y9
-	VMOVUPS      32(BX), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
 	VMOVUPS      Y9, 32(BX)
-	VPMOVZXWD    16(DX), Y10
-	VPADDD       Y0, Y3, Y11
-	VPCMPGTD     Y11, Y10, Y10
-	VMOVUPS      32(CX), Y11
-	VMULPS       Y11, Y5, Y11
-	VMULPS       Y9, Y6, Y9
+	VMOVMSKPS    Y11, R9
+	SHLQ         $0x08, R9
+	ORQ          R9, R8
+	VMOVUPS      64(BX), Y9
+	VMOVUPS      64(DX), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 64(DX)
+	VPMOVZXWD    32(CX), Y10
+	VPCMPGTD     Y10, Y2, Y10
+	VMOVUPS      64(AX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
 	VADDPS       Y9, Y11, Y9
 	VCMPPS       $0x1e, Y8, Y9, Y11
-	VANDPS       Y11, Y10, Y11
-	VMOVUPS      (AX), Y12
-	VBLENDVPS    Y10, Y9, Y12, Y9
-	VBLENDVPS    Y11, (AX), Y9, Y9
-	VMOVUPS      Y9, 32(CX)
-	VPADDUSW     16(DX), X1, X9
+	VANDNPS      Y11, Y10, Y11
+	VBLENDVPS    Y10, Y7, Y9, Y9
+	VBLENDVPS    Y11, Y7, Y9, Y9
+	VMOVUPS      Y9, 64(AX)
+	VPADDUSW     32(CX), X0, X9
 	VEXTRACTI128 $0x01, Y11, X10
 	VPACKSSDW    X10, X11, X10
 	VPANDN       X9, X10, X9
-	VMOVDQU      X9, 16(DX)
+	VMOVDQU      X9, 32(CX)
 	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 32(SI)
-	VMOVMSKPS    Y11, R10
-	SHLQ         $0x08, R10
-	ORQ          R10, R9
-	VMOVUPS      64(SI), Y9
-	VMOVUPS      64(BX), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
 	VMOVUPS      Y9, 64(BX)
-	VPMOVZXWD    32(DX), Y10
-	VPADDD       Y0, Y3, Y11
-	VPCMPGTD     Y11, Y10, Y10
-	VMOVUPS      64(CX), Y11
-	VMULPS       Y11, Y5, Y11
-	VMULPS       Y9, Y6, Y9
+	VMOVMSKPS    Y11, R9
+	SHLQ         $0x10, R9
+	ORQ          R9, R8
+	VMOVUPS      96(BX), Y9
+	VMOVUPS      96(DX), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 96(DX)
+	VPMOVZXWD    48(CX), Y10
+	VPCMPGTD     Y10, Y2, Y10
+	VMOVUPS      96(AX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
 	VADDPS       Y9, Y11, Y9
 	VCMPPS       $0x1e, Y8, Y9, Y11
-	VANDPS       Y11, Y10, Y11
-	VMOVUPS      (AX), Y12
-	VBLENDVPS    Y10, Y9, Y12, Y9
-	VBLENDVPS    Y11, (AX), Y9, Y9
-	VMOVUPS      Y9, 64(CX)
-	VPADDUSW     32(DX), X1, X9
+	VANDNPS      Y11, Y10, Y11
+	VBLENDVPS    Y10, Y7, Y9, Y9
+	VBLENDVPS    Y11, Y7, Y9, Y9
+	VMOVUPS      Y9, 96(AX)
+	VPADDUSW     48(CX), X0, X9
 	VEXTRACTI128 $0x01, Y11, X10
 	VPACKSSDW    X10, X11, X10
 	VPANDN       X9, X10, X9
-	VMOVDQU      X9, 32(DX)
+	VMOVDQU      X9, 48(CX)
 	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 64(SI)
-	VMOVMSKPS    Y11, R10
-	SHLQ         $0x10, R10
-	ORQ          R10, R9
-	VMOVUPS      96(SI), Y9
-	VMOVUPS      96(BX), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
 	VMOVUPS      Y9, 96(BX)
-	VPMOVZXWD    48(DX), Y10
-	VPADDD       Y0, Y3, Y11
-	VPCMPGTD     Y11, Y10, Y10
-	VMOVUPS      96(CX), Y11
-	VMULPS       Y11, Y5, Y11
-	VMULPS       Y9, Y6, Y9
+	VMOVMSKPS    Y11, R9
+	SHLQ         $0x18, R9
+	ORQ          R9, R8
+	VMOVUPS      128(BX), Y9
+	VMOVUPS      128(DX), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 128(DX)
+	VPMOVZXWD    64(CX), Y10
+	VPCMPGTD     Y10, Y2, Y10
+	VMOVUPS      128(AX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
 	VADDPS       Y9, Y11, Y9
 	VCMPPS       $0x1e, Y8, Y9, Y11
-	VANDPS       Y11, Y10, Y11
-	VMOVUPS      (AX), Y12
-	VBLENDVPS    Y10, Y9, Y12, Y9
-	VBLENDVPS    Y11, (AX), Y9, Y9
-	VMOVUPS      Y9, 96(CX)
-	VPADDUSW     48(DX), X1, X9
+	VANDNPS      Y11, Y10, Y11
+	VBLENDVPS    Y10, Y7, Y9, Y9
+	VBLENDVPS    Y11, Y7, Y9, Y9
+	VMOVUPS      Y9, 128(AX)
+	VPADDUSW     64(CX), X0, X9
 	VEXTRACTI128 $0x01, Y11, X10
 	VPACKSSDW    X10, X11, X10
 	VPANDN       X9, X10, X9
-	VMOVDQU      X9, 48(DX)
+	VMOVDQU      X9, 64(CX)
 	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 96(SI)
-	VMOVMSKPS    Y11, R10
-	SHLQ         $0x18, R10
-	ORQ          R10, R9
-	VMOVUPS      128(SI), Y9
-	VMOVUPS      128(BX), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
 	VMOVUPS      Y9, 128(BX)
-	VPMOVZXWD    64(DX), Y10
-	VPADDD       Y0, Y3, Y11
-	VPCMPGTD     Y11, Y10, Y10
-	VMOVUPS      128(CX), Y11
-	VMULPS       Y11, Y5, Y11
-	VMULPS       Y9, Y6, Y9
+	VMOVMSKPS    Y11, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	VMOVUPS      160(BX), Y9
+	VMOVUPS      160(DX), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 160(DX)
+	VPMOVZXWD    80(CX), Y10
+	VPCMPGTD     Y10, Y2, Y10
+	VMOVUPS      160(AX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
 	VADDPS       Y9, Y11, Y9
 	VCMPPS       $0x1e, Y8, Y9, Y11
-	VANDPS       Y11, Y10, Y11
-	VMOVUPS      (AX), Y12
-	VBLENDVPS    Y10, Y9, Y12, Y9
-	VBLENDVPS    Y11, (AX), Y9, Y9
-	VMOVUPS      Y9, 128(CX)
-	VPADDUSW     64(DX), X1, X9
+	VANDNPS      Y11, Y10, Y11
+	VBLENDVPS    Y10, Y7, Y9, Y9
+	VBLENDVPS    Y11, Y7, Y9, Y9
+	VMOVUPS      Y9, 160(AX)
+	VPADDUSW     80(CX), X0, X9
 	VEXTRACTI128 $0x01, Y11, X10
 	VPACKSSDW    X10, X11, X10
 	VPANDN       X9, X10, X9
-	VMOVDQU      X9, 64(DX)
+	VMOVDQU      X9, 80(CX)
 	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 128(SI)
-	VMOVMSKPS    Y11, R10
-	SHLQ         $0x20, R10
-	ORQ          R10, R9
-	VMOVUPS      160(SI), Y9
-	VMOVUPS      160(BX), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
 	VMOVUPS      Y9, 160(BX)
-	VPMOVZXWD    80(DX), Y10
-	VPADDD       Y0, Y3, Y11
-	VPCMPGTD     Y11, Y10, Y10
-	VMOVUPS      160(CX), Y11
-	VMULPS       Y11, Y5, Y11
-	VMULPS       Y9, Y6, Y9
+	VMOVMSKPS    Y11, R9
+	SHLQ         $0x28, R9
+	ORQ          R9, R8
+	VMOVUPS      192(BX), Y9
+	VMOVUPS      192(DX), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       Y9, Y3, Y9
+	VADDPS       Y9, Y10, Y9
+	VMOVUPS      Y9, 192(DX)
+	VPMOVZXWD    96(CX), Y10
+	VPCMPGTD     Y10, Y2, Y10
+	VMOVUPS      192(AX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
 	VADDPS       Y9, Y11, Y9
 	VCMPPS       $0x1e, Y8, Y9, Y11
-	VANDPS       Y11, Y10, Y11
-	VMOVUPS      (AX), Y12
-	VBLENDVPS    Y10, Y9, Y12, Y9
-	VBLENDVPS    Y11, (AX), Y9, Y9
-	VMOVUPS      Y9, 160(CX)
-	VPADDUSW     80(DX), X1, X9
+	VANDNPS      Y11, Y10, Y11
+	VBLENDVPS    Y10, Y7, Y9, Y9
+	VBLENDVPS    Y11, Y7, Y9, Y9
+	VMOVUPS      Y9, 192(AX)
+	VPADDUSW     96(CX), X0, X9
 	VEXTRACTI128 $0x01, Y11, X10
 	VPACKSSDW    X10, X11, X10
 	VPANDN       X9, X10, X9
-	VMOVDQU      X9, 80(DX)
+	VMOVDQU      X9, 96(CX)
 	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 160(SI)
-	VMOVMSKPS    Y11, R10
-	SHLQ         $0x28, R10
-	ORQ          R10, R9
-	VMOVUPS      192(SI), Y9
-	VMOVUPS      192(BX), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
-	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
-	VADDPS       Y9, Y10, Y9
 	VMOVUPS      Y9, 192(BX)
-	VPMOVZXWD    96(DX), Y10
-	VPADDD       Y0, Y3, Y11
-	VPCMPGTD     Y11, Y10, Y10
-	VMOVUPS      192(CX), Y11
-	VMULPS       Y11, Y5, Y11
-	VMULPS       Y9, Y6, Y9
-	VADDPS       Y9, Y11, Y9
-	VCMPPS       $0x1e, Y8, Y9, Y11
-	VANDPS       Y11, Y10, Y11
-	VMOVUPS      (AX), Y12
-	VBLENDVPS    Y10, Y9, Y12, Y9
-	VBLENDVPS    Y11, (AX), Y9, Y9
-	VMOVUPS      Y9, 192(CX)
-	VPADDUSW     96(DX), X1, X9
-	VEXTRACTI128 $0x01, Y11, X10
-	VPACKSSDW    X10, X11, X10
-	VPANDN       X9, X10, X9
-	VMOVDQU      X9, 96(DX)
-	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 192(SI)
-	VMOVMSKPS    Y11, R10
-	SHLQ         $0x30, R10
-	ORQ          R10, R9
-	VMOVUPS      224(SI), Y9
-	VMOVUPS      224(BX), Y10
-	VSUBPS       Y10, Y2, Y11
-	VMULPS       Y11, Y7, Y11
+	VMOVMSKPS    Y11, R9
+	SHLQ         $0x30, R9
+	ORQ          R9, R8
+	VMOVUPS      224(BX), Y9
+	VMOVUPS      224(DX), Y10
+	VSUBPS       Y10, Y1, Y11
+	VMULPS       Y11, Y6, Y11
 	VADDPS       Y11, Y10, Y10
-	VMULPS       Y9, Y4, Y9
+	VMULPS       Y9, Y3, Y9
 	VADDPS       Y9, Y10, Y9
-	VMOVUPS      Y9, 224(BX)
-	VPMOVZXWD    112(DX), Y10
-	VPADDD       Y0, Y3, Y11
-	VPCMPGTD     Y11, Y10, Y10
-	VMOVUPS      224(CX), Y11
-	VMULPS       Y11, Y5, Y11
-	VMULPS       Y9, Y6, Y9
+	VMOVUPS      Y9, 224(DX)
+	VPMOVZXWD    112(CX), Y10
+	VPCMPGTD     Y10, Y2, Y10
+	VMOVUPS      224(AX), Y11
+	VMULPS       Y11, Y4, Y11
+	VMULPS       Y9, Y5, Y9
 	VADDPS       Y9, Y11, Y9
 	VCMPPS       $0x1e, Y8, Y9, Y11
-	VANDPS       Y11, Y10, Y11
-	VMOVUPS      (AX), Y12
-	VBLENDVPS    Y10, Y9, Y12, Y9
-	VBLENDVPS    Y11, (AX), Y9, Y9
-	VMOVUPS      Y9, 224(CX)
-	VPADDUSW     112(DX), X1, X9
+	VANDNPS      Y11, Y10, Y11
+	VBLENDVPS    Y10, Y7, Y9, Y9
+	VBLENDVPS    Y11, Y7, Y9, Y9
+	VMOVUPS      Y9, 224(AX)
+	VPADDUSW     112(CX), X0, X9
 	VEXTRACTI128 $0x01, Y11, X10
 	VPACKSSDW    X10, X11, X10
 	VPANDN       X9, X10, X9
-	VMOVDQU      X9, 112(DX)
+	VMOVDQU      X9, 112(CX)
 	VXORPS       Y9, Y9, Y9
-	VMOVUPS      Y9, 224(SI)
-	VMOVMSKPS    Y11, R10
-	SHLQ         $0x38, R10
-	ORQ          R10, R9
-	MOVQ         R9, (DI)
-	ADDQ         $0x08, DI
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000080, DX
+	VMOVUPS      Y9, 224(BX)
+	VMOVMSKPS    Y11, R9
+	SHLQ         $0x38, R9
+	ORQ          R9, R8
+	MOVQ         R8, (SI)
+	ADDQ         $0x08, SI
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000100, DX
 	ADDQ         $0x00000100, BX
-	ADDQ         $0x00000100, SI
-	DECQ         R8
+	DECQ         DI
 	JNZ          StrictRefractoryLeakyTraced1UniformAVX2_block
 
 StrictRefractoryLeakyTraced1UniformAVX2_done:
@@ -28808,7 +28748,7 @@ StrictRefractoryLeakyTraced2AVX512_done:
 TEXT ·strictRefractoryLeakyTraced2AVX2(SB), NOSPLIT, $8-240
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
-	VPSRLW   $0x0f, Y0, Y1
+	VPSRLW   $0x0f, Y0, Y0
 	MOVQ     v+0(FP), AX
 	MOVQ     r+8(FP), CX
 	MOVQ     t1+16(FP), DX
@@ -28853,443 +28793,427 @@ StrictRefractoryLeakyTraced2AVX2_block:
 
 StrictRefractoryLeakyTraced2AVX2_near0:
 	XORQ         R15, R15
-	VMOVUPS      (BX), Y2
-	VMOVUPS      32(BX), Y3
-	VMOVUPS      (DX), Y4
-	VMOVUPS      32(DX), Y5
+	VMOVUPS      (BX), Y1
+	VMOVUPS      32(BX), Y2
+	VMOVUPS      (DX), Y3
+	VMOVUPS      32(DX), Y4
 	MOVQ         bT1+104(FP), BP
-	VMOVUPS      (BP), Y6
+	VMOVUPS      (BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      32(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      32(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+88(FP), BP
 	MOVQ         lT1+88(FP), BP
-	VMULPS       (BP), Y6, Y6
+	VMULPS       (BP), Y5, Y5
 	MOVQ         lT1+88(FP), BP
 	MOVQ         lT1+88(FP), BP
-	VMULPS       32(BP), Y7, Y7
-	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       (BP), Y2, Y2
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       32(BP), Y3, Y3
-	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, (DX)
-	VMOVUPS      Y3, 32(DX)
-	VMOVUPS      (DI), Y4
-	VMOVUPS      32(DI), Y5
-	VMOVUPS      (SI), Y6
-	VMOVUPS      32(SI), Y7
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      (BP), Y8
-	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      32(BP), Y9
-	VSUBPS       Y7, Y9, Y9
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       (BP), Y8, Y8
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       32(BP), Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       (BP), Y4, Y4
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       32(BP), Y5, Y5
-	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, (SI)
-	VMOVUPS      Y5, 32(SI)
-	VADDPS       Y4, Y2, Y2
+	VMULPS       32(BP), Y6, Y6
 	VADDPS       Y5, Y3, Y3
-	VPMOVZXWD    (CX), Y4
-	VPMOVZXWD    16(CX), Y5
-	VPMOVZXWD    (R8), Y6
-	VPMOVZXWD    16(R8), Y7
-	VPADDD       Y0, Y6, Y6
-	VPCMPGTD     Y6, Y4, Y4
-	VPADDD       Y0, Y7, Y6
-	VPCMPGTD     Y6, Y5, Y5
-	VMOVUPS      (AX), Y6
-	VMOVUPS      32(AX), Y7
-	VMULPS       (R9), Y6, Y6
-	VMULPS       32(R9), Y7, Y7
-	VMULPS       (R10), Y2, Y2
-	VMULPS       32(R10), Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       (BP), Y1, Y1
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       32(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, (DX)
+	VMOVUPS      Y2, 32(DX)
+	VMOVUPS      (DI), Y3
+	VMOVUPS      32(DI), Y4
+	VMOVUPS      (SI), Y5
+	VMOVUPS      32(SI), Y6
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      (BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      32(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       (BP), Y7, Y7
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       32(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       (BP), Y3, Y3
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       32(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, (SI)
+	VMOVUPS      Y4, 32(SI)
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VPMOVZXWD    (CX), Y3
+	VPMOVZXWD    16(CX), Y4
+	VPMOVZXWD    (R8), Y5
+	VPMOVZXWD    16(R8), Y6
+	VPCMPGTD     Y3, Y5, Y3
+	VPCMPGTD     Y4, Y6, Y4
+	VMOVUPS      (AX), Y5
+	VMOVUPS      32(AX), Y6
+	VMULPS       (R9), Y5, Y5
+	VMULPS       32(R9), Y6, Y6
+	VMULPS       (R10), Y1, Y1
+	VMULPS       32(R10), Y2, Y2
+	VADDPS       Y1, Y5, Y1
 	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VCMPPS       $0x1e, (R11), Y2, Y6
-	VANDPS       Y6, Y4, Y6
-	VCMPPS       $0x1e, 32(R11), Y3, Y7
-	VANDPS       Y7, Y5, Y7
-	VMOVUPS      (R12), Y8
-	VBLENDVPS    Y4, Y2, Y8, Y2
-	VMOVUPS      32(R12), Y4
-	VBLENDVPS    Y5, Y3, Y4, Y3
-	VBLENDVPS    Y6, (R12), Y2, Y2
-	VBLENDVPS    Y7, 32(R12), Y3, Y3
-	VMOVUPS      Y2, (AX)
-	VMOVUPS      Y3, 32(AX)
-	VPADDUSW     (CX), X1, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, (CX)
-	VPADDUSW     16(CX), X1, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 16(CX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, (DI)
-	VMOVMSKPS    Y6, BP
+	VCMPPS       $0x1e, (R11), Y1, Y5
+	VANDNPS      Y5, Y3, Y5
+	VCMPPS       $0x1e, 32(R11), Y2, Y6
+	VANDNPS      Y6, Y4, Y6
+	VBLENDVPS    Y3, (R12), Y1, Y1
+	VBLENDVPS    Y4, 32(R12), Y2, Y2
+	VBLENDVPS    Y5, (R12), Y1, Y1
+	VBLENDVPS    Y6, 32(R12), Y2, Y2
+	VMOVUPS      Y1, (AX)
+	VMOVUPS      Y2, 32(AX)
+	VPADDUSW     (CX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, (CX)
+	VPADDUSW     16(CX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 16(CX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VMOVMSKPS    Y5, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 32(DI)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 32(DI)
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x08, BP
 	ORQ          BP, R15
-	VMOVUPS      64(BX), Y2
-	VMOVUPS      96(BX), Y3
-	VMOVUPS      64(DX), Y4
-	VMOVUPS      96(DX), Y5
+	VMOVUPS      64(BX), Y1
+	VMOVUPS      96(BX), Y2
+	VMOVUPS      64(DX), Y3
+	VMOVUPS      96(DX), Y4
 	MOVQ         bT1+104(FP), BP
-	VMOVUPS      64(BP), Y6
+	VMOVUPS      64(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      96(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      96(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+88(FP), BP
 	MOVQ         lT1+88(FP), BP
-	VMULPS       64(BP), Y6, Y6
+	VMULPS       64(BP), Y5, Y5
 	MOVQ         lT1+88(FP), BP
 	MOVQ         lT1+88(FP), BP
-	VMULPS       96(BP), Y7, Y7
-	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       64(BP), Y2, Y2
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       96(BP), Y3, Y3
-	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 64(DX)
-	VMOVUPS      Y3, 96(DX)
-	VMOVUPS      64(DI), Y4
-	VMOVUPS      96(DI), Y5
-	VMOVUPS      64(SI), Y6
-	VMOVUPS      96(SI), Y7
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      64(BP), Y8
-	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      96(BP), Y9
-	VSUBPS       Y7, Y9, Y9
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       64(BP), Y8, Y8
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       96(BP), Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       64(BP), Y4, Y4
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       96(BP), Y5, Y5
-	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 64(SI)
-	VMOVUPS      Y5, 96(SI)
-	VADDPS       Y4, Y2, Y2
+	VMULPS       96(BP), Y6, Y6
 	VADDPS       Y5, Y3, Y3
-	VPMOVZXWD    32(CX), Y4
-	VPMOVZXWD    48(CX), Y5
-	VPMOVZXWD    32(R8), Y6
-	VPMOVZXWD    48(R8), Y7
-	VPADDD       Y0, Y6, Y6
-	VPCMPGTD     Y6, Y4, Y4
-	VPADDD       Y0, Y7, Y6
-	VPCMPGTD     Y6, Y5, Y5
-	VMOVUPS      64(AX), Y6
-	VMOVUPS      96(AX), Y7
-	VMULPS       64(R9), Y6, Y6
-	VMULPS       96(R9), Y7, Y7
-	VMULPS       64(R10), Y2, Y2
-	VMULPS       96(R10), Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       64(BP), Y1, Y1
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       96(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, 64(DX)
+	VMOVUPS      Y2, 96(DX)
+	VMOVUPS      64(DI), Y3
+	VMOVUPS      96(DI), Y4
+	VMOVUPS      64(SI), Y5
+	VMOVUPS      96(SI), Y6
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      64(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      96(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       64(BP), Y7, Y7
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       96(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       64(BP), Y3, Y3
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       96(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 64(SI)
+	VMOVUPS      Y4, 96(SI)
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VPMOVZXWD    32(CX), Y3
+	VPMOVZXWD    48(CX), Y4
+	VPMOVZXWD    32(R8), Y5
+	VPMOVZXWD    48(R8), Y6
+	VPCMPGTD     Y3, Y5, Y3
+	VPCMPGTD     Y4, Y6, Y4
+	VMOVUPS      64(AX), Y5
+	VMOVUPS      96(AX), Y6
+	VMULPS       64(R9), Y5, Y5
+	VMULPS       96(R9), Y6, Y6
+	VMULPS       64(R10), Y1, Y1
+	VMULPS       96(R10), Y2, Y2
+	VADDPS       Y1, Y5, Y1
 	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VCMPPS       $0x1e, 64(R11), Y2, Y6
-	VANDPS       Y6, Y4, Y6
-	VCMPPS       $0x1e, 96(R11), Y3, Y7
-	VANDPS       Y7, Y5, Y7
-	VMOVUPS      64(R12), Y8
-	VBLENDVPS    Y4, Y2, Y8, Y2
-	VMOVUPS      96(R12), Y4
-	VBLENDVPS    Y5, Y3, Y4, Y3
-	VBLENDVPS    Y6, 64(R12), Y2, Y2
-	VBLENDVPS    Y7, 96(R12), Y3, Y3
-	VMOVUPS      Y2, 64(AX)
-	VMOVUPS      Y3, 96(AX)
-	VPADDUSW     32(CX), X1, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 32(CX)
-	VPADDUSW     48(CX), X1, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 48(CX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 64(DI)
-	VMOVMSKPS    Y6, BP
+	VCMPPS       $0x1e, 64(R11), Y1, Y5
+	VANDNPS      Y5, Y3, Y5
+	VCMPPS       $0x1e, 96(R11), Y2, Y6
+	VANDNPS      Y6, Y4, Y6
+	VBLENDVPS    Y3, 64(R12), Y1, Y1
+	VBLENDVPS    Y4, 96(R12), Y2, Y2
+	VBLENDVPS    Y5, 64(R12), Y1, Y1
+	VBLENDVPS    Y6, 96(R12), Y2, Y2
+	VMOVUPS      Y1, 64(AX)
+	VMOVUPS      Y2, 96(AX)
+	VPADDUSW     32(CX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 32(CX)
+	VPADDUSW     48(CX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 48(CX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x10, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 96(DI)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 96(DI)
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x18, BP
 	ORQ          BP, R15
-	VMOVUPS      128(BX), Y2
-	VMOVUPS      160(BX), Y3
-	VMOVUPS      128(DX), Y4
-	VMOVUPS      160(DX), Y5
+	VMOVUPS      128(BX), Y1
+	VMOVUPS      160(BX), Y2
+	VMOVUPS      128(DX), Y3
+	VMOVUPS      160(DX), Y4
 	MOVQ         bT1+104(FP), BP
-	VMOVUPS      128(BP), Y6
+	VMOVUPS      128(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      160(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      160(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+88(FP), BP
 	MOVQ         lT1+88(FP), BP
-	VMULPS       128(BP), Y6, Y6
+	VMULPS       128(BP), Y5, Y5
 	MOVQ         lT1+88(FP), BP
 	MOVQ         lT1+88(FP), BP
-	VMULPS       160(BP), Y7, Y7
-	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       128(BP), Y2, Y2
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       160(BP), Y3, Y3
-	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 128(DX)
-	VMOVUPS      Y3, 160(DX)
-	VMOVUPS      128(DI), Y4
-	VMOVUPS      160(DI), Y5
-	VMOVUPS      128(SI), Y6
-	VMOVUPS      160(SI), Y7
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      128(BP), Y8
-	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      160(BP), Y9
-	VSUBPS       Y7, Y9, Y9
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       128(BP), Y8, Y8
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       160(BP), Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       128(BP), Y4, Y4
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       160(BP), Y5, Y5
-	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 128(SI)
-	VMOVUPS      Y5, 160(SI)
-	VADDPS       Y4, Y2, Y2
+	VMULPS       160(BP), Y6, Y6
 	VADDPS       Y5, Y3, Y3
-	VPMOVZXWD    64(CX), Y4
-	VPMOVZXWD    80(CX), Y5
-	VPMOVZXWD    64(R8), Y6
-	VPMOVZXWD    80(R8), Y7
-	VPADDD       Y0, Y6, Y6
-	VPCMPGTD     Y6, Y4, Y4
-	VPADDD       Y0, Y7, Y6
-	VPCMPGTD     Y6, Y5, Y5
-	VMOVUPS      128(AX), Y6
-	VMOVUPS      160(AX), Y7
-	VMULPS       128(R9), Y6, Y6
-	VMULPS       160(R9), Y7, Y7
-	VMULPS       128(R10), Y2, Y2
-	VMULPS       160(R10), Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       128(BP), Y1, Y1
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       160(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, 128(DX)
+	VMOVUPS      Y2, 160(DX)
+	VMOVUPS      128(DI), Y3
+	VMOVUPS      160(DI), Y4
+	VMOVUPS      128(SI), Y5
+	VMOVUPS      160(SI), Y6
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      128(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      160(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       128(BP), Y7, Y7
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       160(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       128(BP), Y3, Y3
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       160(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 128(SI)
+	VMOVUPS      Y4, 160(SI)
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VPMOVZXWD    64(CX), Y3
+	VPMOVZXWD    80(CX), Y4
+	VPMOVZXWD    64(R8), Y5
+	VPMOVZXWD    80(R8), Y6
+	VPCMPGTD     Y3, Y5, Y3
+	VPCMPGTD     Y4, Y6, Y4
+	VMOVUPS      128(AX), Y5
+	VMOVUPS      160(AX), Y6
+	VMULPS       128(R9), Y5, Y5
+	VMULPS       160(R9), Y6, Y6
+	VMULPS       128(R10), Y1, Y1
+	VMULPS       160(R10), Y2, Y2
+	VADDPS       Y1, Y5, Y1
 	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VCMPPS       $0x1e, 128(R11), Y2, Y6
-	VANDPS       Y6, Y4, Y6
-	VCMPPS       $0x1e, 160(R11), Y3, Y7
-	VANDPS       Y7, Y5, Y7
-	VMOVUPS      128(R12), Y8
-	VBLENDVPS    Y4, Y2, Y8, Y2
-	VMOVUPS      160(R12), Y4
-	VBLENDVPS    Y5, Y3, Y4, Y3
-	VBLENDVPS    Y6, 128(R12), Y2, Y2
-	VBLENDVPS    Y7, 160(R12), Y3, Y3
-	VMOVUPS      Y2, 128(AX)
-	VMOVUPS      Y3, 160(AX)
-	VPADDUSW     64(CX), X1, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 64(CX)
-	VPADDUSW     80(CX), X1, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 80(CX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 128(DI)
-	VMOVMSKPS    Y6, BP
+	VCMPPS       $0x1e, 128(R11), Y1, Y5
+	VANDNPS      Y5, Y3, Y5
+	VCMPPS       $0x1e, 160(R11), Y2, Y6
+	VANDNPS      Y6, Y4, Y6
+	VBLENDVPS    Y3, 128(R12), Y1, Y1
+	VBLENDVPS    Y4, 160(R12), Y2, Y2
+	VBLENDVPS    Y5, 128(R12), Y1, Y1
+	VBLENDVPS    Y6, 160(R12), Y2, Y2
+	VMOVUPS      Y1, 128(AX)
+	VMOVUPS      Y2, 160(AX)
+	VPADDUSW     64(CX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 64(CX)
+	VPADDUSW     80(CX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 80(CX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 128(DI)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x20, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 160(DI)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 160(DI)
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x28, BP
 	ORQ          BP, R15
-	VMOVUPS      192(BX), Y2
-	VMOVUPS      224(BX), Y3
-	VMOVUPS      192(DX), Y4
-	VMOVUPS      224(DX), Y5
+	VMOVUPS      192(BX), Y1
+	VMOVUPS      224(BX), Y2
+	VMOVUPS      192(DX), Y3
+	VMOVUPS      224(DX), Y4
 	MOVQ         bT1+104(FP), BP
-	VMOVUPS      192(BP), Y6
+	VMOVUPS      192(BP), Y5
+	VSUBPS       Y3, Y5, Y5
+	MOVQ         bT1+104(FP), BP
+	VMOVUPS      224(BP), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      224(BP), Y7
-	VSUBPS       Y5, Y7, Y7
 	MOVQ         lT1+88(FP), BP
 	MOVQ         lT1+88(FP), BP
-	VMULPS       192(BP), Y6, Y6
+	VMULPS       192(BP), Y5, Y5
 	MOVQ         lT1+88(FP), BP
 	MOVQ         lT1+88(FP), BP
-	VMULPS       224(BP), Y7, Y7
-	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       192(BP), Y2, Y2
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       224(BP), Y3, Y3
-	VADDPS       Y2, Y4, Y2
-	VADDPS       Y3, Y5, Y3
-	VMOVUPS      Y2, 192(DX)
-	VMOVUPS      Y3, 224(DX)
-	VMOVUPS      192(DI), Y4
-	VMOVUPS      224(DI), Y5
-	VMOVUPS      192(SI), Y6
-	VMOVUPS      224(SI), Y7
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      192(BP), Y8
-	VSUBPS       Y6, Y8, Y8
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      224(BP), Y9
-	VSUBPS       Y7, Y9, Y9
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       192(BP), Y8, Y8
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       224(BP), Y9, Y9
-	VADDPS       Y8, Y6, Y6
-	VADDPS       Y9, Y7, Y7
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       192(BP), Y4, Y4
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       224(BP), Y5, Y5
-	VADDPS       Y4, Y6, Y4
-	VADDPS       Y5, Y7, Y5
-	VMOVUPS      Y4, 192(SI)
-	VMOVUPS      Y5, 224(SI)
-	VADDPS       Y4, Y2, Y2
+	VMULPS       224(BP), Y6, Y6
 	VADDPS       Y5, Y3, Y3
-	VPMOVZXWD    96(CX), Y4
-	VPMOVZXWD    112(CX), Y5
-	VPMOVZXWD    96(R8), Y6
-	VPMOVZXWD    112(R8), Y7
-	VPADDD       Y0, Y6, Y6
-	VPCMPGTD     Y6, Y4, Y4
-	VPADDD       Y0, Y7, Y6
-	VPCMPGTD     Y6, Y5, Y5
-	VMOVUPS      192(AX), Y6
-	VMOVUPS      224(AX), Y7
-	VMULPS       192(R9), Y6, Y6
-	VMULPS       224(R9), Y7, Y7
-	VMULPS       192(R10), Y2, Y2
-	VMULPS       224(R10), Y3, Y3
+	VADDPS       Y6, Y4, Y4
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       192(BP), Y1, Y1
+	MOVQ         cT1+96(FP), BP
+	MOVQ         cT1+96(FP), BP
+	VMULPS       224(BP), Y2, Y2
+	VADDPS       Y1, Y3, Y1
+	VADDPS       Y2, Y4, Y2
+	VMOVUPS      Y1, 192(DX)
+	VMOVUPS      Y2, 224(DX)
+	VMOVUPS      192(DI), Y3
+	VMOVUPS      224(DI), Y4
+	VMOVUPS      192(SI), Y5
+	VMOVUPS      224(SI), Y6
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      192(BP), Y7
+	VSUBPS       Y5, Y7, Y7
+	MOVQ         bT2+128(FP), BP
+	VMOVUPS      224(BP), Y8
+	VSUBPS       Y6, Y8, Y8
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       192(BP), Y7, Y7
+	MOVQ         lT2+112(FP), BP
+	MOVQ         lT2+112(FP), BP
+	VMULPS       224(BP), Y8, Y8
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y8, Y6, Y6
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       192(BP), Y3, Y3
+	MOVQ         cT2+120(FP), BP
+	MOVQ         cT2+120(FP), BP
+	VMULPS       224(BP), Y4, Y4
+	VADDPS       Y3, Y5, Y3
+	VADDPS       Y4, Y6, Y4
+	VMOVUPS      Y3, 192(SI)
+	VMOVUPS      Y4, 224(SI)
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y4, Y2, Y2
+	VPMOVZXWD    96(CX), Y3
+	VPMOVZXWD    112(CX), Y4
+	VPMOVZXWD    96(R8), Y5
+	VPMOVZXWD    112(R8), Y6
+	VPCMPGTD     Y3, Y5, Y3
+	VPCMPGTD     Y4, Y6, Y4
+	VMOVUPS      192(AX), Y5
+	VMOVUPS      224(AX), Y6
+	VMULPS       192(R9), Y5, Y5
+	VMULPS       224(R9), Y6, Y6
+	VMULPS       192(R10), Y1, Y1
+	VMULPS       224(R10), Y2, Y2
+	VADDPS       Y1, Y5, Y1
 	VADDPS       Y2, Y6, Y2
-	VADDPS       Y3, Y7, Y3
-	VCMPPS       $0x1e, 192(R11), Y2, Y6
-	VANDPS       Y6, Y4, Y6
-	VCMPPS       $0x1e, 224(R11), Y3, Y7
-	VANDPS       Y7, Y5, Y7
-	VMOVUPS      192(R12), Y8
-	VBLENDVPS    Y4, Y2, Y8, Y2
-	VMOVUPS      224(R12), Y4
-	VBLENDVPS    Y5, Y3, Y4, Y3
-	VBLENDVPS    Y6, 192(R12), Y2, Y2
-	VBLENDVPS    Y7, 224(R12), Y3, Y3
-	VMOVUPS      Y2, 192(AX)
-	VMOVUPS      Y3, 224(AX)
-	VPADDUSW     96(CX), X1, X2
-	VEXTRACTI128 $0x01, Y6, X3
-	VPACKSSDW    X3, X6, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 96(CX)
-	VPADDUSW     112(CX), X1, X2
-	VEXTRACTI128 $0x01, Y7, X3
-	VPACKSSDW    X3, X7, X3
-	VPANDN       X2, X3, X2
-	VMOVDQU      X2, 112(CX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 192(DI)
-	VMOVMSKPS    Y6, BP
+	VCMPPS       $0x1e, 192(R11), Y1, Y5
+	VANDNPS      Y5, Y3, Y5
+	VCMPPS       $0x1e, 224(R11), Y2, Y6
+	VANDNPS      Y6, Y4, Y6
+	VBLENDVPS    Y3, 192(R12), Y1, Y1
+	VBLENDVPS    Y4, 224(R12), Y2, Y2
+	VBLENDVPS    Y5, 192(R12), Y1, Y1
+	VBLENDVPS    Y6, 224(R12), Y2, Y2
+	VMOVUPS      Y1, 192(AX)
+	VMOVUPS      Y2, 224(AX)
+	VPADDUSW     96(CX), X0, X1
+	VEXTRACTI128 $0x01, Y5, X2
+	VPACKSSDW    X2, X5, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 96(CX)
+	VPADDUSW     112(CX), X0, X1
+	VEXTRACTI128 $0x01, Y6, X2
+	VPACKSSDW    X2, X6, X2
+	VPANDN       X1, X2, X1
+	VMOVDQU      X1, 112(CX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 192(DI)
+	VMOVMSKPS    Y5, BP
 	SHLQ         $0x30, BP
 	ORQ          BP, R15
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(BX)
-	VXORPS       Y2, Y2, Y2
-	VMOVUPS      Y2, 224(DI)
-	VMOVMSKPS    Y7, BP
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(BX)
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y1, 224(DI)
+	VMOVMSKPS    Y6, BP
 	SHLQ         $0x38, BP
 	ORQ          BP, R15
 	MOVQ         R15, (R13)
@@ -29560,30 +29484,29 @@ StrictRefractoryLeakyTraced2UniformAVX512_done:
 
 // func strictRefractoryLeakyTraced2UniformAVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c uint16, d float32, gr float32, thr float32, reset float32, lT1 float32, cT1 float32, bT1 float32, lT2 float32, cT2 float32, bT2 float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, MMX+
-TEXT ·strictRefractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $224-112
-	// 6 scalars held in registers, 5 read from memory where used; vectors interleaved 1 at a time.
+TEXT ·strictRefractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $192-112
+	// 7 scalars held in registers, 4 read from memory where used; vectors interleaved 1 at a time.
 	LEAQ         (SP), AX
 	ADDQ         $0x3f, AX
 	ANDQ         $-64, AX
 	VPCMPEQD     Y0, Y0, Y0
-	VPSRLW       $0x0f, Y0, Y1
-	VBROADCASTSS bT1+76(FP), Y2
-	VBROADCASTSS bT2+88(FP), Y3
-	VPBROADCASTW c+48(FP), X4
-	VPMOVZXWD    X4, Y4
-	VMOVUPS      Y4, (AX)
+	VPSRLW       $0x0f, Y0, Y0
+	VBROADCASTSS bT1+76(FP), Y1
+	VBROADCASTSS bT2+88(FP), Y2
+	VPBROADCASTW c+48(FP), X3
+	VPMOVZXWD    X3, Y3
 	VBROADCASTSS cT1+72(FP), Y4
 	VBROADCASTSS cT2+84(FP), Y5
 	VBROADCASTSS d+52(FP), Y6
-	VMOVUPS      Y6, 32(AX)
+	VMOVUPS      Y6, (AX)
 	VBROADCASTSS gr+56(FP), Y6
-	VMOVUPS      Y6, 64(AX)
+	VMOVUPS      Y6, 32(AX)
 	VBROADCASTSS lT1+68(FP), Y6
 	VBROADCASTSS lT2+80(FP), Y7
 	VBROADCASTSS reset+64(FP), Y8
-	VMOVUPS      Y8, 96(AX)
+	VMOVUPS      Y8, 64(AX)
 	VBROADCASTSS thr+60(FP), Y8
-	VMOVUPS      Y8, 128(AX)
+	VMOVUPS      Y8, 96(AX)
 	MOVQ         v+0(FP), CX
 	MOVQ         r+8(FP), DX
 	MOVQ         t1+16(FP), BX
@@ -29625,7 +29548,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	XORQ         R11, R11
 	VMOVUPS      (SI), Y8
 	VMOVUPS      (BX), Y9
-	VSUBPS       Y9, Y2, Y10
+	VSUBPS       Y9, Y1, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
@@ -29633,7 +29556,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, (BX)
 	VMOVUPS      (R8), Y9
 	VMOVUPS      (DI), Y10
-	VSUBPS       Y10, Y3, Y11
+	VSUBPS       Y10, Y2, Y11
 	VMULPS       Y11, Y7, Y11
 	VADDPS       Y11, Y10, Y10
 	VMULPS       Y9, Y5, Y9
@@ -29641,20 +29564,17 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y9, (DI)
 	VADDPS       Y9, Y8, Y8
 	VPMOVZXWD    (DX), Y9
-	VMOVUPS      (AX), Y10
-	VPADDD       Y0, Y10, Y10
-	VPCMPGTD     Y10, Y9, Y9
+	VPCMPGTD     Y9, Y3, Y9
 	VMOVUPS      (CX), Y10
-	VMULPS       32(AX), Y10, Y10
-	VMULPS       64(AX), Y8, Y8
+	VMULPS       (AX), Y10, Y10
+	VMULPS       32(AX), Y8, Y8
 	VADDPS       Y8, Y10, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y10
-	VANDPS       Y10, Y9, Y10
-	VMOVUPS      96(AX), Y11
-	VBLENDVPS    Y9, Y8, Y11, Y8
-	VBLENDVPS    Y10, 96(AX), Y8, Y8
+	VCMPPS       $0x1e, 96(AX), Y8, Y10
+	VANDNPS      Y10, Y9, Y10
+	VBLENDVPS    Y9, 64(AX), Y8, Y8
+	VBLENDVPS    Y10, 64(AX), Y8, Y8
 	VMOVUPS      Y8, (CX)
-	VPADDUSW     (DX), X1, X8
+	VPADDUSW     (DX), X0, X8
 	VEXTRACTI128 $0x01, Y10, X9
 	VPACKSSDW    X9, X10, X9
 	VPANDN       X8, X9, X8
@@ -29667,7 +29587,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	ORQ          R12, R11
 	VMOVUPS      32(SI), Y8
 	VMOVUPS      32(BX), Y9
-	VSUBPS       Y9, Y2, Y10
+	VSUBPS       Y9, Y1, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
@@ -29675,7 +29595,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 32(BX)
 	VMOVUPS      32(R8), Y9
 	VMOVUPS      32(DI), Y10
-	VSUBPS       Y10, Y3, Y11
+	VSUBPS       Y10, Y2, Y11
 	VMULPS       Y11, Y7, Y11
 	VADDPS       Y11, Y10, Y10
 	VMULPS       Y9, Y5, Y9
@@ -29683,20 +29603,17 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y9, 32(DI)
 	VADDPS       Y9, Y8, Y8
 	VPMOVZXWD    16(DX), Y9
-	VMOVUPS      (AX), Y10
-	VPADDD       Y0, Y10, Y10
-	VPCMPGTD     Y10, Y9, Y9
+	VPCMPGTD     Y9, Y3, Y9
 	VMOVUPS      32(CX), Y10
-	VMULPS       32(AX), Y10, Y10
-	VMULPS       64(AX), Y8, Y8
+	VMULPS       (AX), Y10, Y10
+	VMULPS       32(AX), Y8, Y8
 	VADDPS       Y8, Y10, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y10
-	VANDPS       Y10, Y9, Y10
-	VMOVUPS      96(AX), Y11
-	VBLENDVPS    Y9, Y8, Y11, Y8
-	VBLENDVPS    Y10, 96(AX), Y8, Y8
+	VCMPPS       $0x1e, 96(AX), Y8, Y10
+	VANDNPS      Y10, Y9, Y10
+	VBLENDVPS    Y9, 64(AX), Y8, Y8
+	VBLENDVPS    Y10, 64(AX), Y8, Y8
 	VMOVUPS      Y8, 32(CX)
-	VPADDUSW     16(DX), X1, X8
+	VPADDUSW     16(DX), X0, X8
 	VEXTRACTI128 $0x01, Y10, X9
 	VPACKSSDW    X9, X10, X9
 	VPANDN       X8, X9, X8
@@ -29710,7 +29627,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	ORQ          R12, R11
 	VMOVUPS      64(SI), Y8
 	VMOVUPS      64(BX), Y9
-	VSUBPS       Y9, Y2, Y10
+	VSUBPS       Y9, Y1, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
@@ -29718,7 +29635,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 64(BX)
 	VMOVUPS      64(R8), Y9
 	VMOVUPS      64(DI), Y10
-	VSUBPS       Y10, Y3, Y11
+	VSUBPS       Y10, Y2, Y11
 	VMULPS       Y11, Y7, Y11
 	VADDPS       Y11, Y10, Y10
 	VMULPS       Y9, Y5, Y9
@@ -29726,20 +29643,17 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y9, 64(DI)
 	VADDPS       Y9, Y8, Y8
 	VPMOVZXWD    32(DX), Y9
-	VMOVUPS      (AX), Y10
-	VPADDD       Y0, Y10, Y10
-	VPCMPGTD     Y10, Y9, Y9
+	VPCMPGTD     Y9, Y3, Y9
 	VMOVUPS      64(CX), Y10
-	VMULPS       32(AX), Y10, Y10
-	VMULPS       64(AX), Y8, Y8
+	VMULPS       (AX), Y10, Y10
+	VMULPS       32(AX), Y8, Y8
 	VADDPS       Y8, Y10, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y10
-	VANDPS       Y10, Y9, Y10
-	VMOVUPS      96(AX), Y11
-	VBLENDVPS    Y9, Y8, Y11, Y8
-	VBLENDVPS    Y10, 96(AX), Y8, Y8
+	VCMPPS       $0x1e, 96(AX), Y8, Y10
+	VANDNPS      Y10, Y9, Y10
+	VBLENDVPS    Y9, 64(AX), Y8, Y8
+	VBLENDVPS    Y10, 64(AX), Y8, Y8
 	VMOVUPS      Y8, 64(CX)
-	VPADDUSW     32(DX), X1, X8
+	VPADDUSW     32(DX), X0, X8
 	VEXTRACTI128 $0x01, Y10, X9
 	VPACKSSDW    X9, X10, X9
 	VPANDN       X8, X9, X8
@@ -29753,7 +29667,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	ORQ          R12, R11
 	VMOVUPS      96(SI), Y8
 	VMOVUPS      96(BX), Y9
-	VSUBPS       Y9, Y2, Y10
+	VSUBPS       Y9, Y1, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
@@ -29761,7 +29675,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 96(BX)
 	VMOVUPS      96(R8), Y9
 	VMOVUPS      96(DI), Y10
-	VSUBPS       Y10, Y3, Y11
+	VSUBPS       Y10, Y2, Y11
 	VMULPS       Y11, Y7, Y11
 	VADDPS       Y11, Y10, Y10
 	VMULPS       Y9, Y5, Y9
@@ -29769,20 +29683,17 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y9, 96(DI)
 	VADDPS       Y9, Y8, Y8
 	VPMOVZXWD    48(DX), Y9
-	VMOVUPS      (AX), Y10
-	VPADDD       Y0, Y10, Y10
-	VPCMPGTD     Y10, Y9, Y9
+	VPCMPGTD     Y9, Y3, Y9
 	VMOVUPS      96(CX), Y10
-	VMULPS       32(AX), Y10, Y10
-	VMULPS       64(AX), Y8, Y8
+	VMULPS       (AX), Y10, Y10
+	VMULPS       32(AX), Y8, Y8
 	VADDPS       Y8, Y10, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y10
-	VANDPS       Y10, Y9, Y10
-	VMOVUPS      96(AX), Y11
-	VBLENDVPS    Y9, Y8, Y11, Y8
-	VBLENDVPS    Y10, 96(AX), Y8, Y8
+	VCMPPS       $0x1e, 96(AX), Y8, Y10
+	VANDNPS      Y10, Y9, Y10
+	VBLENDVPS    Y9, 64(AX), Y8, Y8
+	VBLENDVPS    Y10, 64(AX), Y8, Y8
 	VMOVUPS      Y8, 96(CX)
-	VPADDUSW     48(DX), X1, X8
+	VPADDUSW     48(DX), X0, X8
 	VEXTRACTI128 $0x01, Y10, X9
 	VPACKSSDW    X9, X10, X9
 	VPANDN       X8, X9, X8
@@ -29796,7 +29707,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	ORQ          R12, R11
 	VMOVUPS      128(SI), Y8
 	VMOVUPS      128(BX), Y9
-	VSUBPS       Y9, Y2, Y10
+	VSUBPS       Y9, Y1, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
@@ -29804,7 +29715,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 128(BX)
 	VMOVUPS      128(R8), Y9
 	VMOVUPS      128(DI), Y10
-	VSUBPS       Y10, Y3, Y11
+	VSUBPS       Y10, Y2, Y11
 	VMULPS       Y11, Y7, Y11
 	VADDPS       Y11, Y10, Y10
 	VMULPS       Y9, Y5, Y9
@@ -29812,20 +29723,17 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y9, 128(DI)
 	VADDPS       Y9, Y8, Y8
 	VPMOVZXWD    64(DX), Y9
-	VMOVUPS      (AX), Y10
-	VPADDD       Y0, Y10, Y10
-	VPCMPGTD     Y10, Y9, Y9
+	VPCMPGTD     Y9, Y3, Y9
 	VMOVUPS      128(CX), Y10
-	VMULPS       32(AX), Y10, Y10
-	VMULPS       64(AX), Y8, Y8
+	VMULPS       (AX), Y10, Y10
+	VMULPS       32(AX), Y8, Y8
 	VADDPS       Y8, Y10, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y10
-	VANDPS       Y10, Y9, Y10
-	VMOVUPS      96(AX), Y11
-	VBLENDVPS    Y9, Y8, Y11, Y8
-	VBLENDVPS    Y10, 96(AX), Y8, Y8
+	VCMPPS       $0x1e, 96(AX), Y8, Y10
+	VANDNPS      Y10, Y9, Y10
+	VBLENDVPS    Y9, 64(AX), Y8, Y8
+	VBLENDVPS    Y10, 64(AX), Y8, Y8
 	VMOVUPS      Y8, 128(CX)
-	VPADDUSW     64(DX), X1, X8
+	VPADDUSW     64(DX), X0, X8
 	VEXTRACTI128 $0x01, Y10, X9
 	VPACKSSDW    X9, X10, X9
 	VPANDN       X8, X9, X8
@@ -29839,7 +29747,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	ORQ          R12, R11
 	VMOVUPS      160(SI), Y8
 	VMOVUPS      160(BX), Y9
-	VSUBPS       Y9, Y2, Y10
+	VSUBPS       Y9, Y1, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
@@ -29847,7 +29755,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 160(BX)
 	VMOVUPS      160(R8), Y9
 	VMOVUPS      160(DI), Y10
-	VSUBPS       Y10, Y3, Y11
+	VSUBPS       Y10, Y2, Y11
 	VMULPS       Y11, Y7, Y11
 	VADDPS       Y11, Y10, Y10
 	VMULPS       Y9, Y5, Y9
@@ -29855,20 +29763,17 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y9, 160(DI)
 	VADDPS       Y9, Y8, Y8
 	VPMOVZXWD    80(DX), Y9
-	VMOVUPS      (AX), Y10
-	VPADDD       Y0, Y10, Y10
-	VPCMPGTD     Y10, Y9, Y9
+	VPCMPGTD     Y9, Y3, Y9
 	VMOVUPS      160(CX), Y10
-	VMULPS       32(AX), Y10, Y10
-	VMULPS       64(AX), Y8, Y8
+	VMULPS       (AX), Y10, Y10
+	VMULPS       32(AX), Y8, Y8
 	VADDPS       Y8, Y10, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y10
-	VANDPS       Y10, Y9, Y10
-	VMOVUPS      96(AX), Y11
-	VBLENDVPS    Y9, Y8, Y11, Y8
-	VBLENDVPS    Y10, 96(AX), Y8, Y8
+	VCMPPS       $0x1e, 96(AX), Y8, Y10
+	VANDNPS      Y10, Y9, Y10
+	VBLENDVPS    Y9, 64(AX), Y8, Y8
+	VBLENDVPS    Y10, 64(AX), Y8, Y8
 	VMOVUPS      Y8, 160(CX)
-	VPADDUSW     80(DX), X1, X8
+	VPADDUSW     80(DX), X0, X8
 	VEXTRACTI128 $0x01, Y10, X9
 	VPACKSSDW    X9, X10, X9
 	VPANDN       X8, X9, X8
@@ -29882,7 +29787,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	ORQ          R12, R11
 	VMOVUPS      192(SI), Y8
 	VMOVUPS      192(BX), Y9
-	VSUBPS       Y9, Y2, Y10
+	VSUBPS       Y9, Y1, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
@@ -29890,7 +29795,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 192(BX)
 	VMOVUPS      192(R8), Y9
 	VMOVUPS      192(DI), Y10
-	VSUBPS       Y10, Y3, Y11
+	VSUBPS       Y10, Y2, Y11
 	VMULPS       Y11, Y7, Y11
 	VADDPS       Y11, Y10, Y10
 	VMULPS       Y9, Y5, Y9
@@ -29898,20 +29803,17 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y9, 192(DI)
 	VADDPS       Y9, Y8, Y8
 	VPMOVZXWD    96(DX), Y9
-	VMOVUPS      (AX), Y10
-	VPADDD       Y0, Y10, Y10
-	VPCMPGTD     Y10, Y9, Y9
+	VPCMPGTD     Y9, Y3, Y9
 	VMOVUPS      192(CX), Y10
-	VMULPS       32(AX), Y10, Y10
-	VMULPS       64(AX), Y8, Y8
+	VMULPS       (AX), Y10, Y10
+	VMULPS       32(AX), Y8, Y8
 	VADDPS       Y8, Y10, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y10
-	VANDPS       Y10, Y9, Y10
-	VMOVUPS      96(AX), Y11
-	VBLENDVPS    Y9, Y8, Y11, Y8
-	VBLENDVPS    Y10, 96(AX), Y8, Y8
+	VCMPPS       $0x1e, 96(AX), Y8, Y10
+	VANDNPS      Y10, Y9, Y10
+	VBLENDVPS    Y9, 64(AX), Y8, Y8
+	VBLENDVPS    Y10, 64(AX), Y8, Y8
 	VMOVUPS      Y8, 192(CX)
-	VPADDUSW     96(DX), X1, X8
+	VPADDUSW     96(DX), X0, X8
 	VEXTRACTI128 $0x01, Y10, X9
 	VPACKSSDW    X9, X10, X9
 	VPANDN       X8, X9, X8
@@ -29925,7 +29827,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	ORQ          R12, R11
 	VMOVUPS      224(SI), Y8
 	VMOVUPS      224(BX), Y9
-	VSUBPS       Y9, Y2, Y10
+	VSUBPS       Y9, Y1, Y10
 	VMULPS       Y10, Y6, Y10
 	VADDPS       Y10, Y9, Y9
 	VMULPS       Y8, Y4, Y8
@@ -29933,7 +29835,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 224(BX)
 	VMOVUPS      224(R8), Y9
 	VMOVUPS      224(DI), Y10
-	VSUBPS       Y10, Y3, Y11
+	VSUBPS       Y10, Y2, Y11
 	VMULPS       Y11, Y7, Y11
 	VADDPS       Y11, Y10, Y10
 	VMULPS       Y9, Y5, Y9
@@ -29941,20 +29843,17 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y9, 224(DI)
 	VADDPS       Y9, Y8, Y8
 	VPMOVZXWD    112(DX), Y9
-	VMOVUPS      (AX), Y10
-	VPADDD       Y0, Y10, Y10
-	VPCMPGTD     Y10, Y9, Y9
+	VPCMPGTD     Y9, Y3, Y9
 	VMOVUPS      224(CX), Y10
-	VMULPS       32(AX), Y10, Y10
-	VMULPS       64(AX), Y8, Y8
+	VMULPS       (AX), Y10, Y10
+	VMULPS       32(AX), Y8, Y8
 	VADDPS       Y8, Y10, Y8
-	VCMPPS       $0x1e, 128(AX), Y8, Y10
-	VANDPS       Y10, Y9, Y10
-	VMOVUPS      96(AX), Y11
-	VBLENDVPS    Y9, Y8, Y11, Y8
-	VBLENDVPS    Y10, 96(AX), Y8, Y8
+	VCMPPS       $0x1e, 96(AX), Y8, Y10
+	VANDNPS      Y10, Y9, Y10
+	VBLENDVPS    Y9, 64(AX), Y8, Y8
+	VBLENDVPS    Y10, 64(AX), Y8, Y8
 	VMOVUPS      Y8, 224(CX)
-	VPADDUSW     112(DX), X1, X8
+	VPADDUSW     112(DX), X0, X8
 	VEXTRACTI128 $0x01, Y10, X9
 	VPACKSSDW    X9, X10, X9
 	VPANDN       X8, X9, X8

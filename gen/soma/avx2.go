@@ -22,10 +22,16 @@ import (
 // register.
 type avx2 struct {
 	frame
-	minus1, ones16 reg.VecVirtual         // 8 × int32 −1, 16 × uint16 1
-	spikes         map[int]reg.VecVirtual // each vector's spike mask
-	vmems          map[string]vmem        // the scalars not held
+	ones16 reg.VecVirtual         // 16 × uint16 1
+	spikes map[int]reg.VecVirtual // each vector's spike mask
+	vmems  map[string]vmem        // the scalars not held
 }
+
+// A notMask is a mask held as its complement: UGE's, which takes one
+// compare so (y > x is ¬(x ≥ y)) where the mask itself would take two.
+// The operations that read masks take it as it is (VANDNPS for And and
+// Gate, the blend's sides swapped for Select); positive makes the mask.
+type notMask struct{ not reg.VecVirtual }
 
 // vmem is a scalar laid out as a whole vector in memory.
 type vmem struct{ m Mem }
@@ -54,8 +60,8 @@ func (b *avx2) lanes() int   { return 8 }
 
 // budget interleaves as many of a block's 8 vectors as the 16 vector
 // registers hold, masks included, after one for the momentary, one for the
-// counters' 16-bit ones where the body has counters, one for −1 where it
-// compares them by UGE and, in a short body, up to 6 for held scalars; it
+// counters' 16-bit ones where the body has counters and, in a short body,
+// up to 6 for held scalars; it
 // holds as many scalars as remain. A long body interleaves first: its
 // dependency chain is what bounds it, and a scalar not held costs only a
 // broadcast load where it is used; it counts an operation's result in the
@@ -68,9 +74,6 @@ func (b *avx2) budget(p pressure, n int) (held, group int) {
 	reserve := 1
 	if p.counters {
 		reserve++ // ones16
-	}
-	if p.atLeast {
-		reserve++ // minus1
 	}
 	scalars := 0
 	if !p.long {
@@ -103,9 +106,10 @@ func (b *avx2) localBytes(sc scalars, held []string) int {
 
 func (b *avx2) setup(sc scalars, held []string, area *locals) {
 	b.start(sc)
-	b.minus1, b.ones16 = YMM(), YMM()
-	VPCMPEQD(b.minus1, b.minus1, b.minus1)
-	VPSRLW(U8(15), b.minus1, b.ones16)
+	minus1 := YMM()
+	b.ones16 = YMM()
+	VPCMPEQD(minus1, minus1, minus1)
+	VPSRLW(U8(15), minus1, b.ones16)
 	b.vmems = map[string]vmem{}
 	keys := slices.Sorted(maps.Keys(sc))
 	for _, k := range keys {
@@ -252,18 +256,51 @@ func (b *avx2) GT(x, y vec) mask {
 // values in [0, 65535].
 func (b *avx2) UGT(x, y uvec) mask { return b.binary(VPCMPGTD, x, y) }
 
-// UGE is x > y − 1, exact for values in [0, 65535].
-func (b *avx2) UGE(x, y uvec) mask { return b.binary(VPCMPGTD, x, b.binary(VPADDD, y, b.minus1)) }
+// UGE is ¬(y > x), held as its complement (notMask).
+func (b *avx2) UGE(x, y uvec) mask { return notMask{b.binary(VPCMPGTD, y, x)} }
 
-func (b *avx2) And(x, y mask) mask { return b.binary(VANDPS, x, y) }
+func (b *avx2) And(x, y mask) mask {
+	xn, xNot := x.(notMask)
+	yn, yNot := y.(notMask)
+	switch {
+	case xNot && yNot:
+		return notMask{b.binary(VORPS, xn.not, yn.not)} // ¬a ∧ ¬b = ¬(a ∨ b)
+	case xNot:
+		return b.binary(VANDNPS, xn.not, y) // ¬a ∧ y
+	case yNot:
+		return b.binary(VANDNPS, yn.not, x)
+	}
+	return b.binary(VANDPS, x, y)
+}
 
 func (b *avx2) GTIf(m mask, x, y vec) mask { return b.And(m, b.GT(x, y)) }
 
-func (b *avx2) Gate(m mask, x vec) vec { return b.commuting(VANDPS, x, m) } // all-ones lanes keep x, the others are +0
+// Gate keeps x in the lanes where m is set, +0 in the others.
+func (b *avx2) Gate(m mask, x vec) vec {
+	if n, ok := m.(notMask); ok {
+		return b.binary(VANDNPS, n.not, x)
+	}
+	return b.commuting(VANDPS, x, m)
+}
 
 func (b *avx2) Select(m mask, x, y vec) vec {
+	if n, ok := m.(notMask); ok {
+		m, x, y = n.not, y, x
+	}
 	z := YMM()
 	VBLENDVPS(m.(reg.VecVirtual), b.rm(x), b.reg(y), z) // z = m ? x : y
+	return z
+}
+
+// positive returns mask m itself, complementing a notMask.
+func (b *avx2) positive(m mask) reg.VecVirtual {
+	n, ok := m.(notMask)
+	if !ok {
+		return m.(reg.VecVirtual)
+	}
+	ones, z := YMM(), YMM()
+	VPCMPEQD(ones, ones, ones)
+	VXORPS(ones, n.not, z)
 	return z
 }
 
@@ -280,7 +317,7 @@ func (b *avx2) Tick(name string, _ uvec, s mask) {
 	at := b.at(name, 8, 2)
 	inc := XMM()
 	VPADDUSW(at, b.ones16.AsX(), inc) // min(r + 1, 65535)
-	m := s.(reg.VecVirtual)
+	m := b.positive(s)
 	hi := XMM()
 	VEXTRACTI128(U8(1), m, hi)
 	s16 := XMM()
@@ -315,7 +352,7 @@ func (b *avx2) drain(name string) {
 	VMOVUPS(z, b.at(name, 8, 4))
 }
 
-func (b *avx2) Spikes(m mask) { b.spikes[b.v] = m.(reg.VecVirtual) }
+func (b *avx2) Spikes(m mask) { b.spikes[b.v] = b.positive(m) }
 
 func (b *avx2) spikeBits() reg.GPVirtual {
 	g := GP32()

@@ -247,7 +247,6 @@ type pressure struct {
 	all         int  // both together, for a backend whose masks are vectors
 	tightAll    int  // both together, tight
 	counters    bool // the body has counters (which take the backend constants)
-	atLeast     bool // the body compares counters by UGE (which may take one more)
 	long        bool // the body is long (see longBody)
 }
 
@@ -274,7 +273,6 @@ type census struct {
 	ops       int
 	spikes    interface{}
 	counters  bool            // whether the body loads counters
-	atLeast   bool            // whether it compares them by UGE
 	quotients map[string]bool // the parameters the body divides by (Quot)
 	scales    bool            // whether the body scales (Scale)
 }
@@ -411,7 +409,7 @@ func (c *census) pressureIn(spills map[cval]spill, lo, hi int) pressure {
 		p.all = max(p.all, through.vecs+through.masks+dying.vecs+dying.masks+out.vecs+out.masks)
 		p.tightAll = max(p.tightAll, through.vecs+through.masks+max(dying.vecs+dying.masks, out.vecs+out.masks))
 	}
-	p.counters, p.atLeast, p.long = c.counters, c.atLeast, c.ops >= longBody
+	p.counters, p.long = c.counters, c.ops >= longBody
 	return p
 }
 
@@ -508,7 +506,7 @@ func (c *census) Round(a vec) vec                  { return c.op(false, true, a)
 func (c *census) Scale(p, n vec) vec               { c.scales = true; return c.op(false, true, p, n) }
 func (c *census) GT(a, b vec) mask                 { return c.op(true, true, a, b) }
 func (c *census) UGT(a, b uvec) mask               { return c.op(true, true, a, b) }
-func (c *census) UGE(a, b uvec) mask               { c.atLeast = true; return c.op(true, true, a, b) }
+func (c *census) UGE(a, b uvec) mask               { return c.op(true, true, a, b) }
 func (c *census) And(a, b mask) mask               { return c.op(true, true, a, b) }
 func (c *census) GTIf(m mask, a, b vec) mask       { return c.op(true, true, m, a, b) }
 func (c *census) Gate(m mask, a vec) vec           { return c.op(false, true, m, a) }
