@@ -178,12 +178,16 @@ func (b *avx2) U(name string) uvec {
 
 func (b *avx2) Const(x float32) vec { return b.value(b.sc.constant(math.Float32bits(x))) }
 
-// reg returns x in a register, loading it from memory.
+// reg returns x in a register, loading it from memory, blending a
+// selection.
 func (b *avx2) reg(x interface{}) reg.VecVirtual {
 	if m, ok := b.memory(x); ok {
 		z := YMM()
 		VMOVUPS(m, z)
 		return z
+	}
+	if s, ok := x.(*selection); ok {
+		return b.blend(s)
 	}
 	return x.(reg.VecVirtual)
 }
@@ -204,7 +208,7 @@ func (b *avx2) rm(x interface{}) Op {
 	if m, ok := b.memory(x); ok {
 		return m
 	}
-	return x.(reg.VecVirtual)
+	return b.reg(x)
 }
 
 // binary emits z = x ∘ y with op, y a memory operand where it is one.
@@ -283,13 +287,52 @@ func (b *avx2) Gate(m mask, x vec) vec {
 	return b.commuting(VANDPS, x, m)
 }
 
+// A selection is m ? x : y not blended yet: the blend, three µops on
+// Intel cores, is emitted where the value is first read (reg), unless a
+// Select of the form s ? x : (m ? w : x) reads it, which takes one
+// blend on s ∨ ¬m, one mask operation: StrictRefractoryLeaky's
+// potential, s ? reset : (ready ? V : reset).
+type selection struct {
+	m    mask
+	x, y vec
+	z    reg.VecVirtual // the blend, once emitted
+}
+
 func (b *avx2) Select(m mask, x, y vec) vec {
+	if in, ok := y.(*selection); ok && in.z == nil && in.y == x {
+		return &selection{m: b.orNot(m, in.m), x: x, y: in.x}
+	}
+	return &selection{m: m, x: x, y: y}
+}
+
+// orNot returns s ∨ ¬m, in one operation whichever of them is held as
+// its complement.
+func (b *avx2) orNot(s, m mask) mask {
+	sn, sNot := s.(notMask)
+	mn, mNot := m.(notMask)
+	switch {
+	case !sNot && mNot:
+		return b.binary(VORPS, s, mn.not)
+	case !sNot:
+		return notMask{b.binary(VANDNPS, s, m)} // ¬(¬s ∧ m)
+	case !mNot:
+		return notMask{b.binary(VANDPS, sn.not, m)} // ¬(¬s′ ∧ m), s = ¬s′
+	}
+	return notMask{b.binary(VANDNPS, mn.not, sn.not)} // ¬(s′ ∧ ¬m′)
+}
+
+// blend emits selection s, once.
+func (b *avx2) blend(s *selection) reg.VecVirtual {
+	if s.z != nil {
+		return s.z
+	}
+	m, x, y := s.m, s.x, s.y
 	if n, ok := m.(notMask); ok {
 		m, x, y = n.not, y, x
 	}
-	z := YMM()
-	VBLENDVPS(m.(reg.VecVirtual), b.rm(x), b.reg(y), z) // z = m ? x : y
-	return z
+	s.z = YMM()
+	VBLENDVPS(m.(reg.VecVirtual), b.rm(x), b.reg(y), s.z) // z = m ? x : y
+	return s.z
 }
 
 // positive returns mask m itself, complementing a notMask.

@@ -70,7 +70,8 @@ var models = []model{
 			s := e.GTIf(ready, x, e.F("thr"))
 			reset := e.F("reset")
 			// Two blends rather than one on ready ∧ ¬s: mask operations
-			// are the scarcer execution units on AVX-512.
+			// are the scarcer execution units on AVX-512. (AVX2, whose
+			// blends take three µops, folds them into one: selection.)
 			e.Store("v", e.Select(s, reset, e.Select(ready, x, reset)))
 			e.Tick("r", r, s)
 			e.Spikes(s)
