@@ -61,8 +61,7 @@ func (b *avx2) lanes() int   { return 8 }
 // budget interleaves as many of a block's 8 vectors as the 16 vector
 // registers hold, masks included, after one for the momentary, one for the
 // counters' 16-bit ones where the body has counters and, in a short body,
-// up to 6 for held scalars; it
-// holds as many scalars as remain. A long body interleaves first: its
+// up to 6 for held scalars; it holds as many scalars as remain. A long body interleaves first: its
 // dependency chain is what bounds it, and a scalar not held costs only a
 // broadcast load where it is used; it counts an operation's result in the
 // register of an input it reads last (tightAll), as the allocator does.
@@ -263,16 +262,14 @@ func (b *avx2) UGT(x, y uvec) mask { return b.binary(VPCMPGTD, x, y) }
 // UGE is ¬(y > x), held as its complement (notMask).
 func (b *avx2) UGE(x, y uvec) mask { return notMask{b.binary(VPCMPGTD, y, x)} }
 
+// And takes a notMask by VANDNPS (¬a ∧ y), the other mask made positive
+// if it is one too.
 func (b *avx2) And(x, y mask) mask {
-	xn, xNot := x.(notMask)
-	yn, yNot := y.(notMask)
-	switch {
-	case xNot && yNot:
-		return notMask{b.binary(VORPS, xn.not, yn.not)} // ¬a ∧ ¬b = ¬(a ∨ b)
-	case xNot:
-		return b.binary(VANDNPS, xn.not, y) // ¬a ∧ y
-	case yNot:
-		return b.binary(VANDNPS, yn.not, x)
+	if _, ok := y.(notMask); ok {
+		x, y = y, x
+	}
+	if n, ok := x.(notMask); ok {
+		return b.binary(VANDNPS, n.not, b.positive(y))
 	}
 	return b.binary(VANDPS, x, y)
 }
@@ -289,9 +286,10 @@ func (b *avx2) Gate(m mask, x vec) vec {
 
 // A selection is m ? x : y not blended yet: the blend, three µops on
 // Intel cores, is emitted where the value is first read (reg), unless a
-// Select of the form s ? x : (m ? w : x) reads it, which takes one
-// blend on s ∨ ¬m, one mask operation: StrictRefractoryLeaky's
-// potential, s ? reset : (ready ? V : reset).
+// Select of the form s ? x : (m ? w : x) reads it, m a notMask, which
+// takes one blend on s ∨ ¬m, ¬m being what the notMask holds:
+// StrictRefractoryLeaky's potential, s ? reset : (ready ? V : reset),
+// ready its counter's UGE.
 type selection struct {
 	m    mask
 	x, y vec
@@ -300,25 +298,11 @@ type selection struct {
 
 func (b *avx2) Select(m mask, x, y vec) vec {
 	if in, ok := y.(*selection); ok && in.z == nil && in.y == x {
-		return &selection{m: b.orNot(m, in.m), x: x, y: in.x}
+		if not, ok := in.m.(notMask); ok {
+			return &selection{m: b.binary(VORPS, b.positive(m), not.not), x: x, y: in.x} // s ∨ ¬m
+		}
 	}
 	return &selection{m: m, x: x, y: y}
-}
-
-// orNot returns s ∨ ¬m, in one operation whichever of them is held as
-// its complement.
-func (b *avx2) orNot(s, m mask) mask {
-	sn, sNot := s.(notMask)
-	mn, mNot := m.(notMask)
-	switch {
-	case !sNot && mNot:
-		return b.binary(VORPS, s, mn.not)
-	case !sNot:
-		return notMask{b.binary(VANDNPS, s, m)} // ¬(¬s ∧ m)
-	case !mNot:
-		return notMask{b.binary(VANDPS, sn.not, m)} // ¬(¬s′ ∧ m), s = ¬s′
-	}
-	return notMask{b.binary(VANDNPS, mn.not, sn.not)} // ¬(s′ ∧ ¬m′)
 }
 
 // blend emits selection s, once.

@@ -93,12 +93,6 @@ const minGap = 8
 // vectors, walking, than 4 or 5, two groups a block; walking alone, 2–3%.)
 const deepChain = 24
 
-// makePlan decides how b lowers m, from what a census of the body counts:
-// each scalar's uses (the most used are held), and the registers one
-// vector keeps live at once. It interleaves as many vectors as the backend
-// allows, spilling the values with the longest gaps between reads (the
-// potential, read first and last; the exponent of 2^n, read by the
-// reduction and by the final scaling) where that lets it interleave more.
 // quotients returns the parameters model m divides by (Quot), sorted.
 func quotients(m model) []string {
 	c := newCensus(m, scalars{}, false)
@@ -106,6 +100,12 @@ func quotients(m model) []string {
 	return slices.Sorted(maps.Keys(c.quotients))
 }
 
+// makePlan decides how b lowers m, from what a census of the body counts:
+// each scalar's uses (the most used are held), and the registers one
+// vector keeps live at once. It interleaves as many vectors as the backend
+// allows, spilling the values with the longest gaps between reads (the
+// potential, read first and last; the exponent of 2^n, read by the
+// reduction and by the final scaling) where that lets it interleave more.
 func makePlan(m model, sc scalars, b lowering, uniform bool) plan {
 	c := newCensus(m, sc, uniform)
 	m.body(c)
