@@ -801,7 +801,7 @@ func isNumber(s string) bool {
 // random arguments of 16 blocks, tiled) against the same call cut into
 // 16-block calls, uniform and per unit.
 func TestPrefetchingLoop(t *testing.T) {
-	const small, big = 16, 4096 // blocks
+	const small, big = 16, 4096 // blocks; big is gen/soma's prefetchTested, which it checks
 	for _, k := range kernels() {
 		if !k.blocks || !k.runs() || k.isa != "avx2" && k.isa != "avx512" {
 			continue

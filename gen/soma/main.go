@@ -349,6 +349,10 @@ func (p ptrs) advance(name string, n Op) {
 const (
 	prefetchMin   = 2 << 20
 	prefetchAhead = 2048
+	// prefetchTested is the most blocks a kernel may need before it
+	// prefetches: asm's TestPrefetchingLoop runs every kernel on this
+	// many, so that its prefetching loop is tested (8 bytes a unit).
+	prefetchTested = 4096
 )
 
 // pointerRegisters is how many stream addresses a kernel keeps in general
@@ -507,6 +511,9 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 		}
 	}
 	minBlocks := (prefetchMin + blockUnits*unitBytes - 1) / (blockUnits * unitBytes)
+	if minBlocks > prefetchTested {
+		panic(fmt.Sprintf("%s: prefetches from %d blocks, past the %d that asm's TestPrefetchingLoop runs", name, minBlocks, prefetchTested))
+	}
 	aheads := 0
 	ahead := func(units int) {
 		skip := fmt.Sprintf("%s_near%d", name, aheads)
