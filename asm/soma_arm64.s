@@ -3389,29 +3389,21 @@ ExponentialNEON_block:
 	WORD $0x4e218a10 // frintn v16.4s, v16.4s
 	FMOVQ F16, 336(RSP)
 	FMOVQ 112(RSP), F17
-	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
-	FMOVQ 112(RSP), F18
-	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
-	FMOVQ 112(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 112(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 112(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 112(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 112(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	WORD $0x4eb1d421 // fsub v1.4s, v1.4s, v17.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	WORD $0x4eb1cd21 // fmls v1.4s, v9.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd42 // fmls v2.4s, v10.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd63 // fmls v3.4s, v11.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd84 // fmls v4.4s, v12.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cda5 // fmls v5.4s, v13.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cdc6 // fmls v6.4s, v14.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cde7 // fmls v7.4s, v15.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1ce08 // fmls v8.4s, v16.4s, v17.4s
 	FMOVQ 176(RSP), F17
 	WORD $0x6e31dd29 // fmul v9.4s, v9.4s, v17.4s
 	FMOVQ 176(RSP), F17
@@ -3937,29 +3929,21 @@ ExponentialNEON_block:
 	WORD $0x4e218a52 // frintn v18.4s, v18.4s
 	FMOVQ F18, 464(RSP)
 	FMOVQ 112(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 112(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 112(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 112(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 112(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 112(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	FMOVQ 112(RSP), F26
-	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
+	WORD $0x4eb3cd63 // fmls v3.4s, v11.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cd84 // fmls v4.4s, v12.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cda5 // fmls v5.4s, v13.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cdc6 // fmls v6.4s, v14.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cde7 // fmls v7.4s, v15.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce08 // fmls v8.4s, v16.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce29 // fmls v9.4s, v17.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce4a // fmls v10.4s, v18.4s, v19.4s
 	FMOVQ 176(RSP), F19
 	WORD $0x6e33dd6b // fmul v11.4s, v11.4s, v19.4s
 	FMOVQ 176(RSP), F19
@@ -4514,29 +4498,21 @@ ExponentialNEON_reciprocal_block:
 	WORD $0x4e218a10 // frintn v16.4s, v16.4s
 	FMOVQ F16, 336(RSP)
 	FMOVQ 112(RSP), F17
-	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
-	FMOVQ 112(RSP), F18
-	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
-	FMOVQ 112(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 112(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 112(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 112(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 112(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	WORD $0x4eb1d421 // fsub v1.4s, v1.4s, v17.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	WORD $0x4eb1cd21 // fmls v1.4s, v9.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd42 // fmls v2.4s, v10.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd63 // fmls v3.4s, v11.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd84 // fmls v4.4s, v12.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cda5 // fmls v5.4s, v13.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cdc6 // fmls v6.4s, v14.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cde7 // fmls v7.4s, v15.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1ce08 // fmls v8.4s, v16.4s, v17.4s
 	FMOVQ 176(RSP), F17
 	WORD $0x6e31dd29 // fmul v9.4s, v9.4s, v17.4s
 	FMOVQ 176(RSP), F17
@@ -5062,29 +5038,21 @@ ExponentialNEON_reciprocal_block:
 	WORD $0x4e218a52 // frintn v18.4s, v18.4s
 	FMOVQ F18, 464(RSP)
 	FMOVQ 112(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 112(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 112(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 112(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 112(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 112(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	FMOVQ 112(RSP), F26
-	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
+	WORD $0x4eb3cd63 // fmls v3.4s, v11.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cd84 // fmls v4.4s, v12.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cda5 // fmls v5.4s, v13.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cdc6 // fmls v6.4s, v14.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cde7 // fmls v7.4s, v15.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce08 // fmls v8.4s, v16.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce29 // fmls v9.4s, v17.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce4a // fmls v10.4s, v18.4s, v19.4s
 	FMOVQ 176(RSP), F19
 	WORD $0x6e33dd6b // fmul v11.4s, v11.4s, v19.4s
 	FMOVQ 176(RSP), F19
@@ -5717,29 +5685,21 @@ ExponentialUniformNEON_block:
 	WORD $0x4e218a10 // frintn v16.4s, v16.4s
 	FMOVQ F16, 432(RSP)
 	FMOVQ 112(RSP), F17
-	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
-	FMOVQ 112(RSP), F18
-	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
-	FMOVQ 112(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 112(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 112(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 112(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 112(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	WORD $0x4eb1d421 // fsub v1.4s, v1.4s, v17.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	WORD $0x4eb1cd21 // fmls v1.4s, v9.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd42 // fmls v2.4s, v10.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd63 // fmls v3.4s, v11.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd84 // fmls v4.4s, v12.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cda5 // fmls v5.4s, v13.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cdc6 // fmls v6.4s, v14.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cde7 // fmls v7.4s, v15.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1ce08 // fmls v8.4s, v16.4s, v17.4s
 	FMOVQ 176(RSP), F17
 	WORD $0x6e31dd29 // fmul v9.4s, v9.4s, v17.4s
 	FMOVQ 176(RSP), F17
@@ -6265,29 +6225,21 @@ ExponentialUniformNEON_block:
 	WORD $0x4e218a52 // frintn v18.4s, v18.4s
 	FMOVQ F18, 560(RSP)
 	FMOVQ 112(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 112(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 112(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 112(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 112(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 112(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	FMOVQ 112(RSP), F26
-	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
+	WORD $0x4eb3cd63 // fmls v3.4s, v11.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cd84 // fmls v4.4s, v12.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cda5 // fmls v5.4s, v13.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cdc6 // fmls v6.4s, v14.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cde7 // fmls v7.4s, v15.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce08 // fmls v8.4s, v16.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce29 // fmls v9.4s, v17.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce4a // fmls v10.4s, v18.4s, v19.4s
 	FMOVQ 176(RSP), F19
 	WORD $0x6e33dd6b // fmul v11.4s, v11.4s, v19.4s
 	FMOVQ 176(RSP), F19
@@ -6830,29 +6782,21 @@ ExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e218a10 // frintn v16.4s, v16.4s
 	FMOVQ F16, 432(RSP)
 	FMOVQ 112(RSP), F17
-	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
-	FMOVQ 112(RSP), F18
-	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
-	FMOVQ 112(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 112(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 112(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 112(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 112(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	WORD $0x4eb1d421 // fsub v1.4s, v1.4s, v17.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	WORD $0x4eb1cd21 // fmls v1.4s, v9.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd42 // fmls v2.4s, v10.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd63 // fmls v3.4s, v11.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd84 // fmls v4.4s, v12.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cda5 // fmls v5.4s, v13.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cdc6 // fmls v6.4s, v14.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cde7 // fmls v7.4s, v15.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1ce08 // fmls v8.4s, v16.4s, v17.4s
 	FMOVQ 176(RSP), F17
 	WORD $0x6e31dd29 // fmul v9.4s, v9.4s, v17.4s
 	FMOVQ 176(RSP), F17
@@ -7378,29 +7322,21 @@ ExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e218a52 // frintn v18.4s, v18.4s
 	FMOVQ F18, 560(RSP)
 	FMOVQ 112(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 112(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 112(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 112(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 112(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 112(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	FMOVQ 112(RSP), F26
-	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
+	WORD $0x4eb3cd63 // fmls v3.4s, v11.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cd84 // fmls v4.4s, v12.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cda5 // fmls v5.4s, v13.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cdc6 // fmls v6.4s, v14.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cde7 // fmls v7.4s, v15.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce08 // fmls v8.4s, v16.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce29 // fmls v9.4s, v17.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce4a // fmls v10.4s, v18.4s, v19.4s
 	FMOVQ 176(RSP), F19
 	WORD $0x6e33dd6b // fmul v11.4s, v11.4s, v19.4s
 	FMOVQ 176(RSP), F19
@@ -8016,29 +7952,21 @@ RefractoryExponentialNEON_block:
 	WORD $0x4e218a31 // frintn v17.4s, v17.4s
 	FMOVQ F17, 352(RSP)
 	FMOVQ 128(RSP), F18
-	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
-	FMOVQ 128(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 128(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
+	WORD $0x4eb2cd42 // fmls v2.4s, v10.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cd63 // fmls v3.4s, v11.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cd84 // fmls v4.4s, v12.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cda5 // fmls v5.4s, v13.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cdc6 // fmls v6.4s, v14.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cde7 // fmls v7.4s, v15.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2ce08 // fmls v8.4s, v16.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2ce29 // fmls v9.4s, v17.4s, v18.4s
 	FMOVQ 192(RSP), F18
 	WORD $0x6e32dd4a // fmul v10.4s, v10.4s, v18.4s
 	FMOVQ 192(RSP), F18
@@ -8660,29 +8588,21 @@ RefractoryExponentialNEON_block:
 	WORD $0x4e218a73 // frintn v19.4s, v19.4s
 	FMOVQ F19, 480(RSP)
 	FMOVQ 128(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	FMOVQ 128(RSP), F26
-	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
-	FMOVQ 128(RSP), F27
-	WORD $0x6e3bde7b // fmul v27.4s, v19.4s, v27.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
-	WORD $0x4ebbd56b // fsub v11.4s, v11.4s, v27.4s
+	WORD $0x4eb4cd84 // fmls v4.4s, v12.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cda5 // fmls v5.4s, v13.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cdc6 // fmls v6.4s, v14.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cde7 // fmls v7.4s, v15.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce08 // fmls v8.4s, v16.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce29 // fmls v9.4s, v17.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce4a // fmls v10.4s, v18.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce6b // fmls v11.4s, v19.4s, v20.4s
 	FMOVQ 192(RSP), F20
 	WORD $0x6e34dd8c // fmul v12.4s, v12.4s, v20.4s
 	FMOVQ 192(RSP), F20
@@ -9336,29 +9256,21 @@ RefractoryExponentialNEON_reciprocal_block:
 	WORD $0x4e218a31 // frintn v17.4s, v17.4s
 	FMOVQ F17, 352(RSP)
 	FMOVQ 128(RSP), F18
-	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
-	FMOVQ 128(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 128(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
+	WORD $0x4eb2cd42 // fmls v2.4s, v10.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cd63 // fmls v3.4s, v11.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cd84 // fmls v4.4s, v12.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cda5 // fmls v5.4s, v13.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cdc6 // fmls v6.4s, v14.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cde7 // fmls v7.4s, v15.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2ce08 // fmls v8.4s, v16.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2ce29 // fmls v9.4s, v17.4s, v18.4s
 	FMOVQ 192(RSP), F18
 	WORD $0x6e32dd4a // fmul v10.4s, v10.4s, v18.4s
 	FMOVQ 192(RSP), F18
@@ -9980,29 +9892,21 @@ RefractoryExponentialNEON_reciprocal_block:
 	WORD $0x4e218a73 // frintn v19.4s, v19.4s
 	FMOVQ F19, 480(RSP)
 	FMOVQ 128(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	FMOVQ 128(RSP), F26
-	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
-	FMOVQ 128(RSP), F27
-	WORD $0x6e3bde7b // fmul v27.4s, v19.4s, v27.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
-	WORD $0x4ebbd56b // fsub v11.4s, v11.4s, v27.4s
+	WORD $0x4eb4cd84 // fmls v4.4s, v12.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cda5 // fmls v5.4s, v13.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cdc6 // fmls v6.4s, v14.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cde7 // fmls v7.4s, v15.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce08 // fmls v8.4s, v16.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce29 // fmls v9.4s, v17.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce4a // fmls v10.4s, v18.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce6b // fmls v11.4s, v19.4s, v20.4s
 	FMOVQ 192(RSP), F20
 	WORD $0x6e34dd8c // fmul v12.4s, v12.4s, v20.4s
 	FMOVQ 192(RSP), F20
@@ -10743,29 +10647,21 @@ RefractoryExponentialUniformNEON_block:
 	WORD $0x4e218a31 // frintn v17.4s, v17.4s
 	FMOVQ F17, 464(RSP)
 	FMOVQ 128(RSP), F18
-	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
-	FMOVQ 128(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 128(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
+	WORD $0x4eb2cd42 // fmls v2.4s, v10.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cd63 // fmls v3.4s, v11.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cd84 // fmls v4.4s, v12.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cda5 // fmls v5.4s, v13.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cdc6 // fmls v6.4s, v14.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cde7 // fmls v7.4s, v15.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2ce08 // fmls v8.4s, v16.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2ce29 // fmls v9.4s, v17.4s, v18.4s
 	FMOVQ 192(RSP), F18
 	WORD $0x6e32dd4a // fmul v10.4s, v10.4s, v18.4s
 	FMOVQ 192(RSP), F18
@@ -11379,29 +11275,21 @@ RefractoryExponentialUniformNEON_block:
 	WORD $0x4e218a73 // frintn v19.4s, v19.4s
 	FMOVQ F19, 592(RSP)
 	FMOVQ 128(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	FMOVQ 128(RSP), F26
-	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
-	FMOVQ 128(RSP), F27
-	WORD $0x6e3bde7b // fmul v27.4s, v19.4s, v27.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
-	WORD $0x4ebbd56b // fsub v11.4s, v11.4s, v27.4s
+	WORD $0x4eb4cd84 // fmls v4.4s, v12.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cda5 // fmls v5.4s, v13.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cdc6 // fmls v6.4s, v14.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cde7 // fmls v7.4s, v15.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce08 // fmls v8.4s, v16.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce29 // fmls v9.4s, v17.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce4a // fmls v10.4s, v18.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce6b // fmls v11.4s, v19.4s, v20.4s
 	FMOVQ 192(RSP), F20
 	WORD $0x6e34dd8c // fmul v12.4s, v12.4s, v20.4s
 	FMOVQ 192(RSP), F20
@@ -12033,29 +11921,21 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e218a31 // frintn v17.4s, v17.4s
 	FMOVQ F17, 464(RSP)
 	FMOVQ 128(RSP), F18
-	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
-	FMOVQ 128(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 128(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
+	WORD $0x4eb2cd42 // fmls v2.4s, v10.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cd63 // fmls v3.4s, v11.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cd84 // fmls v4.4s, v12.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cda5 // fmls v5.4s, v13.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cdc6 // fmls v6.4s, v14.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cde7 // fmls v7.4s, v15.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2ce08 // fmls v8.4s, v16.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2ce29 // fmls v9.4s, v17.4s, v18.4s
 	FMOVQ 192(RSP), F18
 	WORD $0x6e32dd4a // fmul v10.4s, v10.4s, v18.4s
 	FMOVQ 192(RSP), F18
@@ -12669,29 +12549,21 @@ RefractoryExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e218a73 // frintn v19.4s, v19.4s
 	FMOVQ F19, 592(RSP)
 	FMOVQ 128(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	FMOVQ 128(RSP), F26
-	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
-	FMOVQ 128(RSP), F27
-	WORD $0x6e3bde7b // fmul v27.4s, v19.4s, v27.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
-	WORD $0x4ebbd56b // fsub v11.4s, v11.4s, v27.4s
+	WORD $0x4eb4cd84 // fmls v4.4s, v12.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cda5 // fmls v5.4s, v13.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cdc6 // fmls v6.4s, v14.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cde7 // fmls v7.4s, v15.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce08 // fmls v8.4s, v16.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce29 // fmls v9.4s, v17.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce4a // fmls v10.4s, v18.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce6b // fmls v11.4s, v19.4s, v20.4s
 	FMOVQ 192(RSP), F20
 	WORD $0x6e34dd8c // fmul v12.4s, v12.4s, v20.4s
 	FMOVQ 192(RSP), F20
@@ -13393,29 +13265,21 @@ AdaptiveExponentialNEON_block:
 	WORD $0x4e218a10 // frintn v16.4s, v16.4s
 	FMOVQ F16, 336(RSP)
 	FMOVQ 112(RSP), F17
-	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
-	FMOVQ 112(RSP), F18
-	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
-	FMOVQ 112(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 112(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 112(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 112(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 112(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	WORD $0x4eb1d421 // fsub v1.4s, v1.4s, v17.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	WORD $0x4eb1cd21 // fmls v1.4s, v9.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd42 // fmls v2.4s, v10.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd63 // fmls v3.4s, v11.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd84 // fmls v4.4s, v12.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cda5 // fmls v5.4s, v13.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cdc6 // fmls v6.4s, v14.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cde7 // fmls v7.4s, v15.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1ce08 // fmls v8.4s, v16.4s, v17.4s
 	FMOVQ 176(RSP), F17
 	WORD $0x6e31dd29 // fmul v9.4s, v9.4s, v17.4s
 	FMOVQ 176(RSP), F17
@@ -14053,29 +13917,21 @@ AdaptiveExponentialNEON_block:
 	WORD $0x4e218a52 // frintn v18.4s, v18.4s
 	FMOVQ F18, 464(RSP)
 	FMOVQ 112(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 112(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 112(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 112(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 112(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 112(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	FMOVQ 112(RSP), F26
-	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
+	WORD $0x4eb3cd63 // fmls v3.4s, v11.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cd84 // fmls v4.4s, v12.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cda5 // fmls v5.4s, v13.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cdc6 // fmls v6.4s, v14.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cde7 // fmls v7.4s, v15.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce08 // fmls v8.4s, v16.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce29 // fmls v9.4s, v17.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce4a // fmls v10.4s, v18.4s, v19.4s
 	FMOVQ 176(RSP), F19
 	WORD $0x6e33dd6b // fmul v11.4s, v11.4s, v19.4s
 	FMOVQ 176(RSP), F19
@@ -14749,29 +14605,21 @@ AdaptiveExponentialNEON_reciprocal_block:
 	WORD $0x4e218a10 // frintn v16.4s, v16.4s
 	FMOVQ F16, 336(RSP)
 	FMOVQ 112(RSP), F17
-	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
-	FMOVQ 112(RSP), F18
-	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
-	FMOVQ 112(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 112(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 112(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 112(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 112(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	WORD $0x4eb1d421 // fsub v1.4s, v1.4s, v17.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	WORD $0x4eb1cd21 // fmls v1.4s, v9.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd42 // fmls v2.4s, v10.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd63 // fmls v3.4s, v11.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd84 // fmls v4.4s, v12.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cda5 // fmls v5.4s, v13.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cdc6 // fmls v6.4s, v14.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cde7 // fmls v7.4s, v15.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1ce08 // fmls v8.4s, v16.4s, v17.4s
 	FMOVQ 176(RSP), F17
 	WORD $0x6e31dd29 // fmul v9.4s, v9.4s, v17.4s
 	FMOVQ 176(RSP), F17
@@ -15409,29 +15257,21 @@ AdaptiveExponentialNEON_reciprocal_block:
 	WORD $0x4e218a52 // frintn v18.4s, v18.4s
 	FMOVQ F18, 464(RSP)
 	FMOVQ 112(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 112(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 112(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 112(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 112(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 112(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	FMOVQ 112(RSP), F26
-	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
+	WORD $0x4eb3cd63 // fmls v3.4s, v11.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cd84 // fmls v4.4s, v12.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cda5 // fmls v5.4s, v13.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cdc6 // fmls v6.4s, v14.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cde7 // fmls v7.4s, v15.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce08 // fmls v8.4s, v16.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce29 // fmls v9.4s, v17.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce4a // fmls v10.4s, v18.4s, v19.4s
 	FMOVQ 176(RSP), F19
 	WORD $0x6e33dd6b // fmul v11.4s, v11.4s, v19.4s
 	FMOVQ 176(RSP), F19
@@ -16193,29 +16033,21 @@ AdaptiveExponentialUniformNEON_block:
 	WORD $0x4e218a10 // frintn v16.4s, v16.4s
 	FMOVQ F16, 480(RSP)
 	FMOVQ 112(RSP), F17
-	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
-	FMOVQ 112(RSP), F18
-	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
-	FMOVQ 112(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 112(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 112(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 112(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 112(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	WORD $0x4eb1d421 // fsub v1.4s, v1.4s, v17.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	WORD $0x4eb1cd21 // fmls v1.4s, v9.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd42 // fmls v2.4s, v10.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd63 // fmls v3.4s, v11.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd84 // fmls v4.4s, v12.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cda5 // fmls v5.4s, v13.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cdc6 // fmls v6.4s, v14.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cde7 // fmls v7.4s, v15.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1ce08 // fmls v8.4s, v16.4s, v17.4s
 	FMOVQ 176(RSP), F17
 	WORD $0x6e31dd29 // fmul v9.4s, v9.4s, v17.4s
 	FMOVQ 176(RSP), F17
@@ -16853,29 +16685,21 @@ AdaptiveExponentialUniformNEON_block:
 	WORD $0x4e218a52 // frintn v18.4s, v18.4s
 	FMOVQ F18, 608(RSP)
 	FMOVQ 112(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 112(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 112(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 112(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 112(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 112(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	FMOVQ 112(RSP), F26
-	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
+	WORD $0x4eb3cd63 // fmls v3.4s, v11.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cd84 // fmls v4.4s, v12.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cda5 // fmls v5.4s, v13.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cdc6 // fmls v6.4s, v14.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cde7 // fmls v7.4s, v15.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce08 // fmls v8.4s, v16.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce29 // fmls v9.4s, v17.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce4a // fmls v10.4s, v18.4s, v19.4s
 	FMOVQ 176(RSP), F19
 	WORD $0x6e33dd6b // fmul v11.4s, v11.4s, v19.4s
 	FMOVQ 176(RSP), F19
@@ -17531,29 +17355,21 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e218a10 // frintn v16.4s, v16.4s
 	FMOVQ F16, 480(RSP)
 	FMOVQ 112(RSP), F17
-	WORD $0x6e31dd31 // fmul v17.4s, v9.4s, v17.4s
-	FMOVQ 112(RSP), F18
-	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
-	FMOVQ 112(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 112(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 112(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 112(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 112(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	WORD $0x4eb1d421 // fsub v1.4s, v1.4s, v17.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
+	WORD $0x4eb1cd21 // fmls v1.4s, v9.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd42 // fmls v2.4s, v10.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd63 // fmls v3.4s, v11.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cd84 // fmls v4.4s, v12.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cda5 // fmls v5.4s, v13.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cdc6 // fmls v6.4s, v14.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1cde7 // fmls v7.4s, v15.4s, v17.4s
+	FMOVQ 112(RSP), F17
+	WORD $0x4eb1ce08 // fmls v8.4s, v16.4s, v17.4s
 	FMOVQ 176(RSP), F17
 	WORD $0x6e31dd29 // fmul v9.4s, v9.4s, v17.4s
 	FMOVQ 176(RSP), F17
@@ -18191,29 +18007,21 @@ AdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e218a52 // frintn v18.4s, v18.4s
 	FMOVQ F18, 608(RSP)
 	FMOVQ 112(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 112(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 112(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 112(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 112(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 112(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	FMOVQ 112(RSP), F26
-	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
+	WORD $0x4eb3cd63 // fmls v3.4s, v11.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cd84 // fmls v4.4s, v12.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cda5 // fmls v5.4s, v13.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cdc6 // fmls v6.4s, v14.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3cde7 // fmls v7.4s, v15.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce08 // fmls v8.4s, v16.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce29 // fmls v9.4s, v17.4s, v19.4s
+	FMOVQ 112(RSP), F19
+	WORD $0x4eb3ce4a // fmls v10.4s, v18.4s, v19.4s
 	FMOVQ 176(RSP), F19
 	WORD $0x6e33dd6b // fmul v11.4s, v11.4s, v19.4s
 	FMOVQ 176(RSP), F19
@@ -18945,29 +18753,21 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x4e218a31 // frintn v17.4s, v17.4s
 	FMOVQ F17, 352(RSP)
 	FMOVQ 128(RSP), F18
-	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
-	FMOVQ 128(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 128(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
+	WORD $0x4eb2cd42 // fmls v2.4s, v10.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cd63 // fmls v3.4s, v11.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cd84 // fmls v4.4s, v12.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cda5 // fmls v5.4s, v13.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cdc6 // fmls v6.4s, v14.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cde7 // fmls v7.4s, v15.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2ce08 // fmls v8.4s, v16.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2ce29 // fmls v9.4s, v17.4s, v18.4s
 	FMOVQ 192(RSP), F18
 	WORD $0x6e32dd4a // fmul v10.4s, v10.4s, v18.4s
 	FMOVQ 192(RSP), F18
@@ -19661,29 +19461,21 @@ SimplifiedAdaptiveExponentialNEON_block:
 	WORD $0x4e218a73 // frintn v19.4s, v19.4s
 	FMOVQ F19, 480(RSP)
 	FMOVQ 128(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	FMOVQ 128(RSP), F26
-	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
-	FMOVQ 128(RSP), F27
-	WORD $0x6e3bde7b // fmul v27.4s, v19.4s, v27.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
-	WORD $0x4ebbd56b // fsub v11.4s, v11.4s, v27.4s
+	WORD $0x4eb4cd84 // fmls v4.4s, v12.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cda5 // fmls v5.4s, v13.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cdc6 // fmls v6.4s, v14.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cde7 // fmls v7.4s, v15.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce08 // fmls v8.4s, v16.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce29 // fmls v9.4s, v17.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce4a // fmls v10.4s, v18.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce6b // fmls v11.4s, v19.4s, v20.4s
 	FMOVQ 192(RSP), F20
 	WORD $0x6e34dd8c // fmul v12.4s, v12.4s, v20.4s
 	FMOVQ 192(RSP), F20
@@ -20414,29 +20206,21 @@ SimplifiedAdaptiveExponentialNEON_reciprocal_block:
 	WORD $0x4e218a31 // frintn v17.4s, v17.4s
 	FMOVQ F17, 352(RSP)
 	FMOVQ 128(RSP), F18
-	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
-	FMOVQ 128(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 128(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
+	WORD $0x4eb2cd42 // fmls v2.4s, v10.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cd63 // fmls v3.4s, v11.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cd84 // fmls v4.4s, v12.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cda5 // fmls v5.4s, v13.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cdc6 // fmls v6.4s, v14.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cde7 // fmls v7.4s, v15.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2ce08 // fmls v8.4s, v16.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2ce29 // fmls v9.4s, v17.4s, v18.4s
 	FMOVQ 192(RSP), F18
 	WORD $0x6e32dd4a // fmul v10.4s, v10.4s, v18.4s
 	FMOVQ 192(RSP), F18
@@ -21130,29 +20914,21 @@ SimplifiedAdaptiveExponentialNEON_reciprocal_block:
 	WORD $0x4e218a73 // frintn v19.4s, v19.4s
 	FMOVQ F19, 480(RSP)
 	FMOVQ 128(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	FMOVQ 128(RSP), F26
-	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
-	FMOVQ 128(RSP), F27
-	WORD $0x6e3bde7b // fmul v27.4s, v19.4s, v27.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
-	WORD $0x4ebbd56b // fsub v11.4s, v11.4s, v27.4s
+	WORD $0x4eb4cd84 // fmls v4.4s, v12.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cda5 // fmls v5.4s, v13.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cdc6 // fmls v6.4s, v14.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cde7 // fmls v7.4s, v15.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce08 // fmls v8.4s, v16.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce29 // fmls v9.4s, v17.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce4a // fmls v10.4s, v18.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce6b // fmls v11.4s, v19.4s, v20.4s
 	FMOVQ 192(RSP), F20
 	WORD $0x6e34dd8c // fmul v12.4s, v12.4s, v20.4s
 	FMOVQ 192(RSP), F20
@@ -21977,29 +21753,21 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x4e218a31 // frintn v17.4s, v17.4s
 	FMOVQ F17, 496(RSP)
 	FMOVQ 128(RSP), F18
-	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
-	FMOVQ 128(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 128(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
+	WORD $0x4eb2cd42 // fmls v2.4s, v10.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cd63 // fmls v3.4s, v11.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cd84 // fmls v4.4s, v12.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cda5 // fmls v5.4s, v13.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cdc6 // fmls v6.4s, v14.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cde7 // fmls v7.4s, v15.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2ce08 // fmls v8.4s, v16.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2ce29 // fmls v9.4s, v17.4s, v18.4s
 	FMOVQ 192(RSP), F18
 	WORD $0x6e32dd4a // fmul v10.4s, v10.4s, v18.4s
 	FMOVQ 192(RSP), F18
@@ -22685,29 +22453,21 @@ SimplifiedAdaptiveExponentialUniformNEON_block:
 	WORD $0x4e218a73 // frintn v19.4s, v19.4s
 	FMOVQ F19, 624(RSP)
 	FMOVQ 128(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	FMOVQ 128(RSP), F26
-	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
-	FMOVQ 128(RSP), F27
-	WORD $0x6e3bde7b // fmul v27.4s, v19.4s, v27.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
-	WORD $0x4ebbd56b // fsub v11.4s, v11.4s, v27.4s
+	WORD $0x4eb4cd84 // fmls v4.4s, v12.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cda5 // fmls v5.4s, v13.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cdc6 // fmls v6.4s, v14.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cde7 // fmls v7.4s, v15.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce08 // fmls v8.4s, v16.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce29 // fmls v9.4s, v17.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce4a // fmls v10.4s, v18.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce6b // fmls v11.4s, v19.4s, v20.4s
 	FMOVQ 192(RSP), F20
 	WORD $0x6e34dd8c // fmul v12.4s, v12.4s, v20.4s
 	FMOVQ 192(RSP), F20
@@ -23412,29 +23172,21 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e218a31 // frintn v17.4s, v17.4s
 	FMOVQ F17, 496(RSP)
 	FMOVQ 128(RSP), F18
-	WORD $0x6e32dd52 // fmul v18.4s, v10.4s, v18.4s
-	FMOVQ 128(RSP), F19
-	WORD $0x6e33dd73 // fmul v19.4s, v11.4s, v19.4s
-	FMOVQ 128(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
+	WORD $0x4eb2cd42 // fmls v2.4s, v10.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cd63 // fmls v3.4s, v11.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cd84 // fmls v4.4s, v12.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cda5 // fmls v5.4s, v13.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cdc6 // fmls v6.4s, v14.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2cde7 // fmls v7.4s, v15.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2ce08 // fmls v8.4s, v16.4s, v18.4s
+	FMOVQ 128(RSP), F18
+	WORD $0x4eb2ce29 // fmls v9.4s, v17.4s, v18.4s
 	FMOVQ 192(RSP), F18
 	WORD $0x6e32dd4a // fmul v10.4s, v10.4s, v18.4s
 	FMOVQ 192(RSP), F18
@@ -24120,29 +23872,21 @@ SimplifiedAdaptiveExponentialUniformNEON_reciprocal_block:
 	WORD $0x4e218a73 // frintn v19.4s, v19.4s
 	FMOVQ F19, 624(RSP)
 	FMOVQ 128(RSP), F20
-	WORD $0x6e34dd94 // fmul v20.4s, v12.4s, v20.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e35ddb5 // fmul v21.4s, v13.4s, v21.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e36ddd6 // fmul v22.4s, v14.4s, v22.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e37ddf7 // fmul v23.4s, v15.4s, v23.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e38de18 // fmul v24.4s, v16.4s, v24.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e39de39 // fmul v25.4s, v17.4s, v25.4s
-	FMOVQ 128(RSP), F26
-	WORD $0x6e3ade5a // fmul v26.4s, v18.4s, v26.4s
-	FMOVQ 128(RSP), F27
-	WORD $0x6e3bde7b // fmul v27.4s, v19.4s, v27.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
-	WORD $0x4ebbd56b // fsub v11.4s, v11.4s, v27.4s
+	WORD $0x4eb4cd84 // fmls v4.4s, v12.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cda5 // fmls v5.4s, v13.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cdc6 // fmls v6.4s, v14.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4cde7 // fmls v7.4s, v15.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce08 // fmls v8.4s, v16.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce29 // fmls v9.4s, v17.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce4a // fmls v10.4s, v18.4s, v20.4s
+	FMOVQ 128(RSP), F20
+	WORD $0x4eb4ce6b // fmls v11.4s, v19.4s, v20.4s
 	FMOVQ 192(RSP), F20
 	WORD $0x6e34dd8c // fmul v12.4s, v12.4s, v20.4s
 	FMOVQ 192(RSP), F20
@@ -39583,17 +39327,13 @@ ExponentialTraced2NEON_block:
 	WORD $0x4e218908 // frintn v8.4s, v8.4s
 	WORD $0x4e218929 // frintn v9.4s, v9.4s
 	FMOVQ 112(RSP), F10
-	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
-	FMOVQ 112(RSP), F11
-	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
-	FMOVQ 112(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 112(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
-	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaaccc2 // fmls v2.4s, v6.4s, v10.4s
+	FMOVQ 112(RSP), F10
+	WORD $0x4eaacce3 // fmls v3.4s, v7.4s, v10.4s
+	FMOVQ 112(RSP), F10
+	WORD $0x4eaacd04 // fmls v4.4s, v8.4s, v10.4s
+	FMOVQ 112(RSP), F10
+	WORD $0x4eaacd25 // fmls v5.4s, v9.4s, v10.4s
 	FMOVQ 176(RSP), F10
 	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
 	FMOVQ 176(RSP), F11
@@ -39953,17 +39693,13 @@ ExponentialTraced2NEON_block:
 	WORD $0x4e218929 // frintn v9.4s, v9.4s
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
 	FMOVQ 112(RSP), F11
-	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
-	FMOVQ 112(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 112(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 112(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eabcce3 // fmls v3.4s, v7.4s, v11.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x4eabcd04 // fmls v4.4s, v8.4s, v11.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x4eabcd25 // fmls v5.4s, v9.4s, v11.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x4eabcd46 // fmls v6.4s, v10.4s, v11.4s
 	FMOVQ 176(RSP), F11
 	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
 	FMOVQ 176(RSP), F12
@@ -40323,17 +40059,13 @@ ExponentialTraced2NEON_block:
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
 	FMOVQ 112(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 112(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 112(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 112(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eaccd04 // fmls v4.4s, v8.4s, v12.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x4eaccd25 // fmls v5.4s, v9.4s, v12.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x4eaccd46 // fmls v6.4s, v10.4s, v12.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x4eaccd67 // fmls v7.4s, v11.4s, v12.4s
 	FMOVQ 176(RSP), F12
 	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
 	FMOVQ 176(RSP), F13
@@ -40693,17 +40425,13 @@ ExponentialTraced2NEON_block:
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
 	FMOVQ 112(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 112(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 112(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	FMOVQ 112(RSP), F16
-	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
-	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eadcd25 // fmls v5.4s, v9.4s, v13.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x4eadcd46 // fmls v6.4s, v10.4s, v13.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x4eadcd67 // fmls v7.4s, v11.4s, v13.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x4eadcd88 // fmls v8.4s, v12.4s, v13.4s
 	FMOVQ 176(RSP), F13
 	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
 	FMOVQ 176(RSP), F14
@@ -41107,17 +40835,13 @@ ExponentialTraced2NEON_reciprocal_block:
 	WORD $0x4e218908 // frintn v8.4s, v8.4s
 	WORD $0x4e218929 // frintn v9.4s, v9.4s
 	FMOVQ 112(RSP), F10
-	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
-	FMOVQ 112(RSP), F11
-	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
-	FMOVQ 112(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 112(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
-	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaaccc2 // fmls v2.4s, v6.4s, v10.4s
+	FMOVQ 112(RSP), F10
+	WORD $0x4eaacce3 // fmls v3.4s, v7.4s, v10.4s
+	FMOVQ 112(RSP), F10
+	WORD $0x4eaacd04 // fmls v4.4s, v8.4s, v10.4s
+	FMOVQ 112(RSP), F10
+	WORD $0x4eaacd25 // fmls v5.4s, v9.4s, v10.4s
 	FMOVQ 176(RSP), F10
 	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
 	FMOVQ 176(RSP), F11
@@ -41477,17 +41201,13 @@ ExponentialTraced2NEON_reciprocal_block:
 	WORD $0x4e218929 // frintn v9.4s, v9.4s
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
 	FMOVQ 112(RSP), F11
-	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
-	FMOVQ 112(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 112(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 112(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eabcce3 // fmls v3.4s, v7.4s, v11.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x4eabcd04 // fmls v4.4s, v8.4s, v11.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x4eabcd25 // fmls v5.4s, v9.4s, v11.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x4eabcd46 // fmls v6.4s, v10.4s, v11.4s
 	FMOVQ 176(RSP), F11
 	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
 	FMOVQ 176(RSP), F12
@@ -41847,17 +41567,13 @@ ExponentialTraced2NEON_reciprocal_block:
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
 	FMOVQ 112(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 112(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 112(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 112(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eaccd04 // fmls v4.4s, v8.4s, v12.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x4eaccd25 // fmls v5.4s, v9.4s, v12.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x4eaccd46 // fmls v6.4s, v10.4s, v12.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x4eaccd67 // fmls v7.4s, v11.4s, v12.4s
 	FMOVQ 176(RSP), F12
 	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
 	FMOVQ 176(RSP), F13
@@ -42217,17 +41933,13 @@ ExponentialTraced2NEON_reciprocal_block:
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
 	FMOVQ 112(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 112(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 112(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	FMOVQ 112(RSP), F16
-	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
-	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eadcd25 // fmls v5.4s, v9.4s, v13.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x4eadcd46 // fmls v6.4s, v10.4s, v13.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x4eadcd67 // fmls v7.4s, v11.4s, v13.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x4eadcd88 // fmls v8.4s, v12.4s, v13.4s
 	FMOVQ 176(RSP), F13
 	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
 	FMOVQ 176(RSP), F14
@@ -42730,17 +42442,13 @@ ExponentialTraced2UniformNEON_block:
 	WORD $0x4e218908 // frintn v8.4s, v8.4s
 	WORD $0x4e218929 // frintn v9.4s, v9.4s
 	FMOVQ 112(RSP), F10
-	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
-	FMOVQ 112(RSP), F11
-	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
-	FMOVQ 112(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 112(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
-	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaaccc2 // fmls v2.4s, v6.4s, v10.4s
+	FMOVQ 112(RSP), F10
+	WORD $0x4eaacce3 // fmls v3.4s, v7.4s, v10.4s
+	FMOVQ 112(RSP), F10
+	WORD $0x4eaacd04 // fmls v4.4s, v8.4s, v10.4s
+	FMOVQ 112(RSP), F10
+	WORD $0x4eaacd25 // fmls v5.4s, v9.4s, v10.4s
 	FMOVQ 176(RSP), F10
 	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
 	FMOVQ 176(RSP), F11
@@ -43100,17 +42808,13 @@ ExponentialTraced2UniformNEON_block:
 	WORD $0x4e218929 // frintn v9.4s, v9.4s
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
 	FMOVQ 112(RSP), F11
-	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
-	FMOVQ 112(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 112(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 112(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eabcce3 // fmls v3.4s, v7.4s, v11.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x4eabcd04 // fmls v4.4s, v8.4s, v11.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x4eabcd25 // fmls v5.4s, v9.4s, v11.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x4eabcd46 // fmls v6.4s, v10.4s, v11.4s
 	FMOVQ 176(RSP), F11
 	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
 	FMOVQ 176(RSP), F12
@@ -43470,17 +43174,13 @@ ExponentialTraced2UniformNEON_block:
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
 	FMOVQ 112(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 112(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 112(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 112(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eaccd04 // fmls v4.4s, v8.4s, v12.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x4eaccd25 // fmls v5.4s, v9.4s, v12.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x4eaccd46 // fmls v6.4s, v10.4s, v12.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x4eaccd67 // fmls v7.4s, v11.4s, v12.4s
 	FMOVQ 176(RSP), F12
 	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
 	FMOVQ 176(RSP), F13
@@ -43840,17 +43540,13 @@ ExponentialTraced2UniformNEON_block:
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
 	FMOVQ 112(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 112(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 112(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	FMOVQ 112(RSP), F16
-	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
-	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eadcd25 // fmls v5.4s, v9.4s, v13.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x4eadcd46 // fmls v6.4s, v10.4s, v13.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x4eadcd67 // fmls v7.4s, v11.4s, v13.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x4eadcd88 // fmls v8.4s, v12.4s, v13.4s
 	FMOVQ 176(RSP), F13
 	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
 	FMOVQ 176(RSP), F14
@@ -44230,17 +43926,13 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e218908 // frintn v8.4s, v8.4s
 	WORD $0x4e218929 // frintn v9.4s, v9.4s
 	FMOVQ 112(RSP), F10
-	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
-	FMOVQ 112(RSP), F11
-	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
-	FMOVQ 112(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 112(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
-	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
+	WORD $0x4eaaccc2 // fmls v2.4s, v6.4s, v10.4s
+	FMOVQ 112(RSP), F10
+	WORD $0x4eaacce3 // fmls v3.4s, v7.4s, v10.4s
+	FMOVQ 112(RSP), F10
+	WORD $0x4eaacd04 // fmls v4.4s, v8.4s, v10.4s
+	FMOVQ 112(RSP), F10
+	WORD $0x4eaacd25 // fmls v5.4s, v9.4s, v10.4s
 	FMOVQ 176(RSP), F10
 	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
 	FMOVQ 176(RSP), F11
@@ -44600,17 +44292,13 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e218929 // frintn v9.4s, v9.4s
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
 	FMOVQ 112(RSP), F11
-	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
-	FMOVQ 112(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 112(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 112(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eabcce3 // fmls v3.4s, v7.4s, v11.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x4eabcd04 // fmls v4.4s, v8.4s, v11.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x4eabcd25 // fmls v5.4s, v9.4s, v11.4s
+	FMOVQ 112(RSP), F11
+	WORD $0x4eabcd46 // fmls v6.4s, v10.4s, v11.4s
 	FMOVQ 176(RSP), F11
 	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
 	FMOVQ 176(RSP), F12
@@ -44970,17 +44658,13 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
 	FMOVQ 112(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 112(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 112(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 112(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eaccd04 // fmls v4.4s, v8.4s, v12.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x4eaccd25 // fmls v5.4s, v9.4s, v12.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x4eaccd46 // fmls v6.4s, v10.4s, v12.4s
+	FMOVQ 112(RSP), F12
+	WORD $0x4eaccd67 // fmls v7.4s, v11.4s, v12.4s
 	FMOVQ 176(RSP), F12
 	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
 	FMOVQ 176(RSP), F13
@@ -45340,17 +45024,13 @@ ExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
 	FMOVQ 112(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 112(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 112(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	FMOVQ 112(RSP), F16
-	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
-	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eadcd25 // fmls v5.4s, v9.4s, v13.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x4eadcd46 // fmls v6.4s, v10.4s, v13.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x4eadcd67 // fmls v7.4s, v11.4s, v13.4s
+	FMOVQ 112(RSP), F13
+	WORD $0x4eadcd88 // fmls v8.4s, v12.4s, v13.4s
 	FMOVQ 176(RSP), F13
 	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
 	FMOVQ 176(RSP), F14
@@ -45812,17 +45492,13 @@ RefractoryExponentialTraced2NEON_block:
 	WORD $0x4e218929 // frintn v9.4s, v9.4s
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
 	FMOVQ 128(RSP), F11
-	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
-	FMOVQ 128(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 128(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 128(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eabcce3 // fmls v3.4s, v7.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4eabcd04 // fmls v4.4s, v8.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4eabcd25 // fmls v5.4s, v9.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4eabcd46 // fmls v6.4s, v10.4s, v11.4s
 	FMOVQ 192(RSP), F11
 	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
 	FMOVQ 192(RSP), F12
@@ -46230,17 +45906,13 @@ RefractoryExponentialTraced2NEON_block:
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
 	FMOVQ 128(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 128(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 128(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 128(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eaccd04 // fmls v4.4s, v8.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4eaccd25 // fmls v5.4s, v9.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4eaccd46 // fmls v6.4s, v10.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4eaccd67 // fmls v7.4s, v11.4s, v12.4s
 	FMOVQ 192(RSP), F12
 	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
 	FMOVQ 192(RSP), F13
@@ -46648,17 +46320,13 @@ RefractoryExponentialTraced2NEON_block:
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
 	FMOVQ 128(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 128(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 128(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	FMOVQ 128(RSP), F16
-	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
-	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eadcd25 // fmls v5.4s, v9.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4eadcd46 // fmls v6.4s, v10.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4eadcd67 // fmls v7.4s, v11.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4eadcd88 // fmls v8.4s, v12.4s, v13.4s
 	FMOVQ 192(RSP), F13
 	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
 	FMOVQ 192(RSP), F14
@@ -47066,17 +46734,13 @@ RefractoryExponentialTraced2NEON_block:
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
 	WORD $0x4e2189ad // frintn v13.4s, v13.4s
 	FMOVQ 128(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 128(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	FMOVQ 128(RSP), F16
-	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
-	FMOVQ 128(RSP), F17
-	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
-	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
-	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eaecd46 // fmls v6.4s, v10.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4eaecd67 // fmls v7.4s, v11.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4eaecd88 // fmls v8.4s, v12.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4eaecda9 // fmls v9.4s, v13.4s, v14.4s
 	FMOVQ 192(RSP), F14
 	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
 	FMOVQ 192(RSP), F15
@@ -47531,17 +47195,13 @@ RefractoryExponentialTraced2NEON_reciprocal_block:
 	WORD $0x4e218929 // frintn v9.4s, v9.4s
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
 	FMOVQ 128(RSP), F11
-	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
-	FMOVQ 128(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 128(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 128(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eabcce3 // fmls v3.4s, v7.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4eabcd04 // fmls v4.4s, v8.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4eabcd25 // fmls v5.4s, v9.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4eabcd46 // fmls v6.4s, v10.4s, v11.4s
 	FMOVQ 192(RSP), F11
 	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
 	FMOVQ 192(RSP), F12
@@ -47949,17 +47609,13 @@ RefractoryExponentialTraced2NEON_reciprocal_block:
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
 	FMOVQ 128(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 128(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 128(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 128(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eaccd04 // fmls v4.4s, v8.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4eaccd25 // fmls v5.4s, v9.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4eaccd46 // fmls v6.4s, v10.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4eaccd67 // fmls v7.4s, v11.4s, v12.4s
 	FMOVQ 192(RSP), F12
 	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
 	FMOVQ 192(RSP), F13
@@ -48367,17 +48023,13 @@ RefractoryExponentialTraced2NEON_reciprocal_block:
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
 	FMOVQ 128(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 128(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 128(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	FMOVQ 128(RSP), F16
-	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
-	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eadcd25 // fmls v5.4s, v9.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4eadcd46 // fmls v6.4s, v10.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4eadcd67 // fmls v7.4s, v11.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4eadcd88 // fmls v8.4s, v12.4s, v13.4s
 	FMOVQ 192(RSP), F13
 	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
 	FMOVQ 192(RSP), F14
@@ -48785,17 +48437,13 @@ RefractoryExponentialTraced2NEON_reciprocal_block:
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
 	WORD $0x4e2189ad // frintn v13.4s, v13.4s
 	FMOVQ 128(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 128(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	FMOVQ 128(RSP), F16
-	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
-	FMOVQ 128(RSP), F17
-	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
-	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
-	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eaecd46 // fmls v6.4s, v10.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4eaecd67 // fmls v7.4s, v11.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4eaecd88 // fmls v8.4s, v12.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4eaecda9 // fmls v9.4s, v13.4s, v14.4s
 	FMOVQ 192(RSP), F14
 	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
 	FMOVQ 192(RSP), F15
@@ -49358,17 +49006,13 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x4e218929 // frintn v9.4s, v9.4s
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
 	FMOVQ 128(RSP), F11
-	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
-	FMOVQ 128(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 128(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 128(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eabcce3 // fmls v3.4s, v7.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4eabcd04 // fmls v4.4s, v8.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4eabcd25 // fmls v5.4s, v9.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4eabcd46 // fmls v6.4s, v10.4s, v11.4s
 	FMOVQ 192(RSP), F11
 	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
 	FMOVQ 192(RSP), F12
@@ -49772,17 +49416,13 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
 	FMOVQ 128(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 128(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 128(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 128(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eaccd04 // fmls v4.4s, v8.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4eaccd25 // fmls v5.4s, v9.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4eaccd46 // fmls v6.4s, v10.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4eaccd67 // fmls v7.4s, v11.4s, v12.4s
 	FMOVQ 192(RSP), F12
 	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
 	FMOVQ 192(RSP), F13
@@ -50186,17 +49826,13 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
 	FMOVQ 128(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 128(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 128(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	FMOVQ 128(RSP), F16
-	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
-	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eadcd25 // fmls v5.4s, v9.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4eadcd46 // fmls v6.4s, v10.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4eadcd67 // fmls v7.4s, v11.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4eadcd88 // fmls v8.4s, v12.4s, v13.4s
 	FMOVQ 192(RSP), F13
 	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
 	FMOVQ 192(RSP), F14
@@ -50600,17 +50236,13 @@ RefractoryExponentialTraced2UniformNEON_block:
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
 	WORD $0x4e2189ad // frintn v13.4s, v13.4s
 	FMOVQ 128(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 128(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	FMOVQ 128(RSP), F16
-	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
-	FMOVQ 128(RSP), F17
-	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
-	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
-	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eaecd46 // fmls v6.4s, v10.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4eaecd67 // fmls v7.4s, v11.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4eaecd88 // fmls v8.4s, v12.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4eaecda9 // fmls v9.4s, v13.4s, v14.4s
 	FMOVQ 192(RSP), F14
 	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
 	FMOVQ 192(RSP), F15
@@ -51035,17 +50667,13 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e218929 // frintn v9.4s, v9.4s
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
 	FMOVQ 128(RSP), F11
-	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
-	FMOVQ 128(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 128(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 128(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
+	WORD $0x4eabcce3 // fmls v3.4s, v7.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4eabcd04 // fmls v4.4s, v8.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4eabcd25 // fmls v5.4s, v9.4s, v11.4s
+	FMOVQ 128(RSP), F11
+	WORD $0x4eabcd46 // fmls v6.4s, v10.4s, v11.4s
 	FMOVQ 192(RSP), F11
 	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
 	FMOVQ 192(RSP), F12
@@ -51449,17 +51077,13 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e21894a // frintn v10.4s, v10.4s
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
 	FMOVQ 128(RSP), F12
-	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
-	FMOVQ 128(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 128(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 128(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
+	WORD $0x4eaccd04 // fmls v4.4s, v8.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4eaccd25 // fmls v5.4s, v9.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4eaccd46 // fmls v6.4s, v10.4s, v12.4s
+	FMOVQ 128(RSP), F12
+	WORD $0x4eaccd67 // fmls v7.4s, v11.4s, v12.4s
 	FMOVQ 192(RSP), F12
 	WORD $0x6e2cdd0c // fmul v12.4s, v8.4s, v12.4s
 	FMOVQ 192(RSP), F13
@@ -51863,17 +51487,13 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e21896b // frintn v11.4s, v11.4s
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
 	FMOVQ 128(RSP), F13
-	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
-	FMOVQ 128(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 128(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	FMOVQ 128(RSP), F16
-	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
-	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
+	WORD $0x4eadcd25 // fmls v5.4s, v9.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4eadcd46 // fmls v6.4s, v10.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4eadcd67 // fmls v7.4s, v11.4s, v13.4s
+	FMOVQ 128(RSP), F13
+	WORD $0x4eadcd88 // fmls v8.4s, v12.4s, v13.4s
 	FMOVQ 192(RSP), F13
 	WORD $0x6e2ddd2d // fmul v13.4s, v9.4s, v13.4s
 	FMOVQ 192(RSP), F14
@@ -52277,17 +51897,13 @@ RefractoryExponentialTraced2UniformNEON_reciprocal_block:
 	WORD $0x4e21898c // frintn v12.4s, v12.4s
 	WORD $0x4e2189ad // frintn v13.4s, v13.4s
 	FMOVQ 128(RSP), F14
-	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
-	FMOVQ 128(RSP), F15
-	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
-	FMOVQ 128(RSP), F16
-	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
-	FMOVQ 128(RSP), F17
-	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
-	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
-	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
+	WORD $0x4eaecd46 // fmls v6.4s, v10.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4eaecd67 // fmls v7.4s, v11.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4eaecd88 // fmls v8.4s, v12.4s, v14.4s
+	FMOVQ 128(RSP), F14
+	WORD $0x4eaecda9 // fmls v9.4s, v13.4s, v14.4s
 	FMOVQ 192(RSP), F14
 	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
 	FMOVQ 192(RSP), F15
@@ -70688,14 +70304,10 @@ ExpNEON_block:
 	WORD $0x4e2189ad // frintn v13.4s, v13.4s
 	WORD $0x4e2189ce // frintn v14.4s, v14.4s
 	WORD $0x4e2189ef // frintn v15.4s, v15.4s
-	WORD $0x6e23dd90 // fmul v16.4s, v12.4s, v3.4s
-	WORD $0x6e23ddb1 // fmul v17.4s, v13.4s, v3.4s
-	WORD $0x6e23ddd2 // fmul v18.4s, v14.4s, v3.4s
-	WORD $0x6e23ddf3 // fmul v19.4s, v15.4s, v3.4s
-	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
-	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
-	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
-	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	WORD $0x4ea3cd88 // fmls v8.4s, v12.4s, v3.4s
+	WORD $0x4ea3cda9 // fmls v9.4s, v13.4s, v3.4s
+	WORD $0x4ea3cdca // fmls v10.4s, v14.4s, v3.4s
+	WORD $0x4ea3cdeb // fmls v11.4s, v15.4s, v3.4s
 	WORD $0x6e24dd90 // fmul v16.4s, v12.4s, v4.4s
 	WORD $0x6e24ddb1 // fmul v17.4s, v13.4s, v4.4s
 	WORD $0x6e24ddd2 // fmul v18.4s, v14.4s, v4.4s
@@ -70836,14 +70448,10 @@ ExpNEON_block:
 	WORD $0x4e2189ad // frintn v13.4s, v13.4s
 	WORD $0x4e2189ce // frintn v14.4s, v14.4s
 	WORD $0x4e2189ef // frintn v15.4s, v15.4s
-	WORD $0x6e23dd90 // fmul v16.4s, v12.4s, v3.4s
-	WORD $0x6e23ddb1 // fmul v17.4s, v13.4s, v3.4s
-	WORD $0x6e23ddd2 // fmul v18.4s, v14.4s, v3.4s
-	WORD $0x6e23ddf3 // fmul v19.4s, v15.4s, v3.4s
-	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
-	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
-	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
-	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	WORD $0x4ea3cd88 // fmls v8.4s, v12.4s, v3.4s
+	WORD $0x4ea3cda9 // fmls v9.4s, v13.4s, v3.4s
+	WORD $0x4ea3cdca // fmls v10.4s, v14.4s, v3.4s
+	WORD $0x4ea3cdeb // fmls v11.4s, v15.4s, v3.4s
 	WORD $0x6e24dd90 // fmul v16.4s, v12.4s, v4.4s
 	WORD $0x6e24ddb1 // fmul v17.4s, v13.4s, v4.4s
 	WORD $0x6e24ddd2 // fmul v18.4s, v14.4s, v4.4s
@@ -70984,14 +70592,10 @@ ExpNEON_block:
 	WORD $0x4e2189ad // frintn v13.4s, v13.4s
 	WORD $0x4e2189ce // frintn v14.4s, v14.4s
 	WORD $0x4e2189ef // frintn v15.4s, v15.4s
-	WORD $0x6e23dd90 // fmul v16.4s, v12.4s, v3.4s
-	WORD $0x6e23ddb1 // fmul v17.4s, v13.4s, v3.4s
-	WORD $0x6e23ddd2 // fmul v18.4s, v14.4s, v3.4s
-	WORD $0x6e23ddf3 // fmul v19.4s, v15.4s, v3.4s
-	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
-	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
-	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
-	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	WORD $0x4ea3cd88 // fmls v8.4s, v12.4s, v3.4s
+	WORD $0x4ea3cda9 // fmls v9.4s, v13.4s, v3.4s
+	WORD $0x4ea3cdca // fmls v10.4s, v14.4s, v3.4s
+	WORD $0x4ea3cdeb // fmls v11.4s, v15.4s, v3.4s
 	WORD $0x6e24dd90 // fmul v16.4s, v12.4s, v4.4s
 	WORD $0x6e24ddb1 // fmul v17.4s, v13.4s, v4.4s
 	WORD $0x6e24ddd2 // fmul v18.4s, v14.4s, v4.4s
@@ -71132,14 +70736,10 @@ ExpNEON_block:
 	WORD $0x4e2189ad // frintn v13.4s, v13.4s
 	WORD $0x4e2189ce // frintn v14.4s, v14.4s
 	WORD $0x4e2189ef // frintn v15.4s, v15.4s
-	WORD $0x6e23dd90 // fmul v16.4s, v12.4s, v3.4s
-	WORD $0x6e23ddb1 // fmul v17.4s, v13.4s, v3.4s
-	WORD $0x6e23ddd2 // fmul v18.4s, v14.4s, v3.4s
-	WORD $0x6e23ddf3 // fmul v19.4s, v15.4s, v3.4s
-	WORD $0x4eb0d508 // fsub v8.4s, v8.4s, v16.4s
-	WORD $0x4eb1d529 // fsub v9.4s, v9.4s, v17.4s
-	WORD $0x4eb2d54a // fsub v10.4s, v10.4s, v18.4s
-	WORD $0x4eb3d56b // fsub v11.4s, v11.4s, v19.4s
+	WORD $0x4ea3cd88 // fmls v8.4s, v12.4s, v3.4s
+	WORD $0x4ea3cda9 // fmls v9.4s, v13.4s, v3.4s
+	WORD $0x4ea3cdca // fmls v10.4s, v14.4s, v3.4s
+	WORD $0x4ea3cdeb // fmls v11.4s, v15.4s, v3.4s
 	WORD $0x6e24dd90 // fmul v16.4s, v12.4s, v4.4s
 	WORD $0x6e24ddb1 // fmul v17.4s, v13.4s, v4.4s
 	WORD $0x6e24ddd2 // fmul v18.4s, v14.4s, v4.4s

@@ -233,6 +233,24 @@ func (b *avx2) Quot(x vec, name string) vec { return quot(b, b.reciprocals, x, n
 func (b *avx2) Add(x, y vec) vec            { return b.commuting(VADDPS, x, y) }
 func (b *avx2) Sub(x, y vec) vec            { return b.binary(VSUBPS, x, y) }
 
+// SubExact is one VFNMADD, into a register loaded with whichever of y and
+// a is in memory (a load, which takes no arithmetic port), or a copy of a.
+func (b *avx2) SubExact(a, x, y vec) vec {
+	z := YMM()
+	if m, ok := b.memory(y); ok {
+		VMOVUPS(m, z)
+		VFNMADD213PS(b.rm(a), b.reg(x), z) // z = −(x·z) + a
+		return z
+	}
+	if m, ok := b.memory(a); ok {
+		VMOVUPS(m, z)
+	} else {
+		VMOVAPS(b.reg(a), z)
+	}
+	VFNMADD231PS(b.rm(y), b.reg(x), z) // z = −(x·y) + z
+	return z
+}
+
 // Clamp takes x as the second source of MAXPS and MINPS, which return it
 // when either source is NaN.
 func (b *avx2) Clamp(x, lo, hi vec) vec {

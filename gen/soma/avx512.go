@@ -156,6 +156,24 @@ func (b *avx512) Quot(x vec, name string) vec { return quot(b, b.reciprocals, x,
 func (b *avx512) Add(x, y vec) vec            { return b.binary(VADDPS, VADDPS_BCST, x, y, true) }
 func (b *avx512) Sub(x, y vec) vec            { return b.binary(VSUBPS, VSUBPS_BCST, x, y, false) }
 
+// SubExact is one VFNMADD, into a register that holds the scalar y
+// (loaded, which takes no arithmetic port) or a copy of a.
+func (b *avx512) SubExact(a, x, y vec) vec {
+	z := ZMM()
+	if s, ok := y.(scalar); ok {
+		VBROADCASTSS(s.m(), z)
+		VFNMADD213PS(b.rm(a), b.reg(x), z) // z = −(x·z) + a
+		return z
+	}
+	if m, ok := a.(memvec); ok {
+		VMOVUPS(b.mem(m), z)
+	} else {
+		VMOVAPS(b.reg(a), z)
+	}
+	VFNMADD231PS(b.rm(y), b.reg(x), z) // z = −(x·y) + z
+	return z
+}
+
 // Clamp takes x as the second source of MAXPS and MINPS, which return it
 // when either source is NaN.
 func (b *avx512) Clamp(x, lo, hi vec) vec {

@@ -501,6 +501,7 @@ func (c *census) Quot(a vec, name string) vec {
 }
 func (c *census) Add(a, b vec) vec                 { return c.op(false, true, a, b) }
 func (c *census) Sub(a, b vec) vec                 { return c.op(false, true, a, b) }
+func (c *census) SubExact(a, x, y vec) vec         { return c.op(false, true, a, x, y) }
 func (c *census) Clamp(a, lo, hi vec) vec          { return c.op(false, true, a, lo, hi) }
 func (c *census) Round(a vec) vec                  { return c.op(false, true, a) }
 func (c *census) Scale(p, n vec) vec               { c.scales = true; return c.op(false, true, p, n) }

@@ -20,12 +20,13 @@ var expC = []float32{1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 1.0 / 
 // exp returns e^x: x clamped to [expMin, expMax] (NaN stays NaN);
 // n = round(x·log2e), ties to even (the reference adds and subtracts
 // 1.5·2^23, which rounds the same way; a backend may round in one
-// instruction); r = x − n·ln2Hi − n·ln2Lo; e^r = (r²·q(r) + r) + 1; scaled
-// by 2^n, rounded once.
+// instruction); r = x − n·ln2Hi − n·ln2Lo, where n·ln2Hi is exact (n has
+// at most 8 significant bits, ln2Hi 9); e^r = (r²·q(r) + r) + 1; scaled by
+// 2^n, rounded once.
 func exp(e emitter, x vec) vec {
 	x = e.Clamp(x, e.Const(expMin), e.Const(expMax))
 	n := e.Round(e.Mul(x, e.Const(log2e)))
-	r := e.Sub(x, e.Mul(n, e.Const(ln2Hi)))
+	r := e.SubExact(x, n, e.Const(ln2Hi))
 	r = e.Sub(r, e.Mul(n, e.Const(ln2Lo)))
 	q := e.Const(expC[0])
 	for _, c := range expC[1:] {

@@ -131,6 +131,11 @@ func (g interleaved) Add(a, b vec) vec {
 func (g interleaved) Sub(a, b vec) vec {
 	return g.each(g.c.Sub(id(a), id(b)), func(e emitter, i int) interface{} { return e.Sub(g.at(a, i), g.at(b, i)) })
 }
+func (g interleaved) SubExact(a, x, y vec) vec {
+	return g.each(g.c.SubExact(id(a), id(x), id(y)), func(e emitter, i int) interface{} {
+		return e.SubExact(g.at(a, i), g.at(x, i), g.at(y, i))
+	})
+}
 func (g interleaved) Clamp(a, lo, hi vec) vec {
 	return g.each(g.c.Clamp(id(a), id(lo), id(hi)), func(e emitter, i int) interface{} {
 		return e.Clamp(g.at(a, i), g.at(lo, i), g.at(hi, i))

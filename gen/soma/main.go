@@ -95,8 +95,13 @@ type emitter interface {
 	// throughput. Its checked function finds that out (asm's reciprocal)
 	// and passes the reciprocal, or 0 to divide.
 	Quot(a vec, name string) vec
-	Add(a, b vec) vec                 // a + b
-	Sub(a, b vec) vec                 // a − b
+	Add(a, b vec) vec // a + b
+	Sub(a, b vec) vec // a − b
+	// SubExact is a − x·y where the product x·y is exact in float32 (the
+	// exponential's n·ln2Hi): one fused multiply–subtract where the ISA
+	// has one. The same bits as Sub(a, Mul(x, y)): only the difference
+	// rounds, in both.
+	SubExact(a, x, y vec) vec
 	Clamp(a, lo, hi vec) vec          // min(max(a, lo), hi); NaN stays NaN
 	Round(a vec) vec                  // a rounded to an integer, ties to even, for |a| < 2^22 (as (a + 1.5·2^23) − 1.5·2^23)
 	Scale(p, n vec) vec               // p·2^n for an integral n in [−150, 128], rounded once (see scale)

@@ -289,6 +289,16 @@ func (b *neon) Quot(x vec, name string) vec { return quot(b, b.reciprocals, x, n
 func (b *neon) Add(x, y vec) vec            { return b.op3("fadd", x, y) }
 func (b *neon) Sub(x, y vec) vec            { return b.op3("fsub", x, y) }
 
+// SubExact is FMLS into a copy of a, which vanishes where a is not read
+// after it.
+func (b *neon) SubExact(a, x, y vec) vec {
+	xr, yr := b.reg(x), b.reg(y)
+	d := b.f.V()
+	b.f.Copy(d, b.reg(a))
+	b.f.V3("fmls", d, xr, yr) // d = d − x·y
+	return d
+}
+
 // Clamp: FMAX and FMIN return a NaN operand (quieted), so NaN stays NaN.
 func (b *neon) Clamp(x, lo, hi vec) vec { return b.op3("fmin", b.op3("fmax", x, lo), hi) }
 

@@ -41,6 +41,9 @@ var forms = map[string]form{
 	"cmhs":  {base: 0x6ea03c00, arr: [3]string{"4s", "4s", "4s"}},
 	"addp":  {base: 0x4e20bc00, arr: [3]string{"16b", "16b", "16b"}},
 
+	// d −= n·m, one rounding.
+	"fmls": {base: 0x4ea0cc00, arr: [3]string{"4s", "4s", "4s"}, readsDst: true},
+
 	// The counters' saturating r + 1: four halves, the low 8 bytes.
 	"uqadd.4h": {base: 0x2e600c00, arr: [3]string{"4h", "4h", "4h"}},
 
