@@ -35,7 +35,6 @@ LeakyAVX512_block:
 	PREFETCHT0 2240(CX)
 
 LeakyAVX512_near0:
-	XORQ      R10, R10
 	VMOVUPS   (AX), Z0
 	VMOVUPS   64(AX), Z1
 	VMOVUPS   128(AX), Z2
@@ -72,18 +71,10 @@ LeakyAVX512_near0:
 	VMOVUPS   Z0, 64(AX)
 	VMOVUPS   Z1, 128(AX)
 	VMOVUPS   Z2, 192(AX)
-	KMOVW     K1, R11
-	ORQ       R11, R10
-	KMOVW     K2, R11
-	SHLQ      $0x10, R11
-	ORQ       R11, R10
-	KMOVW     K3, R11
-	SHLQ      $0x20, R11
-	ORQ       R11, R10
-	KMOVW     K4, R11
-	SHLQ      $0x30, R11
-	ORQ       R11, R10
-	MOVQ      R10, (R8)
+	KMOVW     K1, (R8)
+	KMOVW     K2, 2(R8)
+	KMOVW     K3, 4(R8)
+	KMOVW     K4, 6(R8)
 	ADDQ      $0x08, R8
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -128,7 +119,6 @@ LeakyAVX2_block:
 	PREFETCHT0 2240(CX)
 
 LeakyAVX2_near0:
-	XORQ      R10, R10
 	VMOVUPS   (AX), Y0
 	VMOVUPS   32(AX), Y1
 	VMOVUPS   64(AX), Y2
@@ -169,20 +159,16 @@ LeakyAVX2_near0:
 	VMOVUPS   Y0, 96(AX)
 	VBLENDVPS Y9, 128(DI), Y4, Y0
 	VMOVUPS   Y0, 128(AX)
-	VMOVMSKPS Y5, R11
-	ORQ       R11, R10
-	VMOVMSKPS Y6, R11
-	SHLQ      $0x08, R11
-	ORQ       R11, R10
-	VMOVMSKPS Y7, R11
-	SHLQ      $0x10, R11
-	ORQ       R11, R10
-	VMOVMSKPS Y8, R11
-	SHLQ      $0x18, R11
-	ORQ       R11, R10
-	VMOVMSKPS Y9, R11
-	SHLQ      $0x20, R11
-	ORQ       R11, R10
+	VMOVMSKPS Y5, R10
+	MOVB      R10, (R8)
+	VMOVMSKPS Y6, R10
+	MOVB      R10, 1(R8)
+	VMOVMSKPS Y7, R10
+	MOVB      R10, 2(R8)
+	VMOVMSKPS Y8, R10
+	MOVB      R10, 3(R8)
+	VMOVMSKPS Y9, R10
+	MOVB      R10, 4(R8)
 	VMOVUPS   160(AX), Y0
 	VMOVUPS   192(AX), Y1
 	VMOVUPS   224(AX), Y2
@@ -207,16 +193,12 @@ LeakyAVX2_near0:
 	VMOVUPS   Y0, 192(AX)
 	VBLENDVPS Y5, 224(DI), Y2, Y0
 	VMOVUPS   Y0, 224(AX)
-	VMOVMSKPS Y3, R11
-	SHLQ      $0x28, R11
-	ORQ       R11, R10
-	VMOVMSKPS Y4, R11
-	SHLQ      $0x30, R11
-	ORQ       R11, R10
-	VMOVMSKPS Y5, R11
-	SHLQ      $0x38, R11
-	ORQ       R11, R10
-	MOVQ      R10, (R8)
+	VMOVMSKPS Y3, R10
+	MOVB      R10, 5(R8)
+	VMOVMSKPS Y4, R10
+	MOVB      R10, 6(R8)
+	VMOVMSKPS Y5, R10
+	MOVB      R10, 7(R8)
 	ADDQ      $0x08, R8
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -272,8 +254,6 @@ LeakyUniformAVX512_block_pair:
 	PREFETCHT0 2496(CX)
 
 LeakyUniformAVX512_near0:
-	XORQ      SI, SI
-	XORQ      DI, DI
 	VMOVUPS   (AX), Z4
 	VMOVUPS   64(AX), Z5
 	VMOVUPS   128(AX), Z6
@@ -330,17 +310,10 @@ LeakyUniformAVX512_near0:
 	VMOVUPS   Z4, 64(AX)
 	VMOVUPS   Z5, 128(AX)
 	VMOVUPS   Z6, 192(AX)
-	KMOVW     K1, R8
-	ORQ       R8, SI
-	KMOVW     K2, R8
-	SHLQ      $0x10, R8
-	ORQ       R8, SI
-	KMOVW     K3, R8
-	SHLQ      $0x20, R8
-	ORQ       R8, SI
-	KMOVW     K4, R8
-	SHLQ      $0x30, R8
-	ORQ       R8, SI
+	KMOVW     K1, (DX)
+	KMOVW     K2, 2(DX)
+	KMOVW     K3, 4(DX)
+	KMOVW     K4, 6(DX)
 	VCMPPS    $0x1e, Z2, Z8, K1
 	VCMPPS    $0x1e, Z2, Z9, K2
 	VCMPPS    $0x1e, Z2, Z10, K3
@@ -357,19 +330,10 @@ LeakyUniformAVX512_near0:
 	VMOVUPS   Z5, 320(AX)
 	VMOVUPS   Z6, 384(AX)
 	VMOVUPS   Z7, 448(AX)
-	KMOVW     K1, R8
-	ORQ       R8, DI
-	KMOVW     K2, R8
-	SHLQ      $0x10, R8
-	ORQ       R8, DI
-	KMOVW     K3, R8
-	SHLQ      $0x20, R8
-	ORQ       R8, DI
-	KMOVW     K4, R8
-	SHLQ      $0x30, R8
-	ORQ       R8, DI
-	MOVQ      SI, (DX)
-	MOVQ      DI, 8(DX)
+	KMOVW     K1, 8(DX)
+	KMOVW     K2, 10(DX)
+	KMOVW     K3, 12(DX)
+	KMOVW     K4, 14(DX)
 	ADDQ      $0x10, DX
 	ADDQ      $0x00000200, AX
 	ADDQ      $0x00000200, CX
@@ -391,7 +355,6 @@ LeakyUniformAVX512_block_last:
 	PREFETCHT0 2240(CX)
 
 LeakyUniformAVX512_near1:
-	XORQ      BX, BX
 	VMOVUPS   (AX), Z4
 	VMOVUPS   64(AX), Z5
 	VMOVUPS   128(AX), Z6
@@ -428,18 +391,10 @@ LeakyUniformAVX512_near1:
 	VMOVUPS   Z2, 64(AX)
 	VMOVUPS   Z4, 128(AX)
 	VMOVUPS   Z5, 192(AX)
-	KMOVW     K1, SI
-	ORQ       SI, BX
-	KMOVW     K2, SI
-	SHLQ      $0x10, SI
-	ORQ       SI, BX
-	KMOVW     K3, SI
-	SHLQ      $0x20, SI
-	ORQ       SI, BX
-	KMOVW     K4, SI
-	SHLQ      $0x30, SI
-	ORQ       SI, BX
-	MOVQ      BX, (DX)
+	KMOVW     K1, (DX)
+	KMOVW     K2, 2(DX)
+	KMOVW     K3, 4(DX)
+	KMOVW     K4, 6(DX)
 	ADDQ      $0x08, DX
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -479,7 +434,6 @@ LeakyUniformAVX2_block:
 	PREFETCHT0 2240(CX)
 
 LeakyUniformAVX2_near0:
-	XORQ      SI, SI
 	VMOVUPS   (AX), Y4
 	VMOVUPS   32(AX), Y5
 	VMOVUPS   64(AX), Y6
@@ -504,14 +458,12 @@ LeakyUniformAVX2_near0:
 	VMOVUPS   Y4, 32(AX)
 	VBLENDVPS Y9, Y2, Y6, Y4
 	VMOVUPS   Y4, 64(AX)
-	VMOVMSKPS Y7, DI
-	ORQ       DI, SI
-	VMOVMSKPS Y8, DI
-	SHLQ      $0x08, DI
-	ORQ       DI, SI
-	VMOVMSKPS Y9, DI
-	SHLQ      $0x10, DI
-	ORQ       DI, SI
+	VMOVMSKPS Y7, SI
+	MOVB      SI, (DX)
+	VMOVMSKPS Y8, SI
+	MOVB      SI, 1(DX)
+	VMOVMSKPS Y9, SI
+	MOVB      SI, 2(DX)
 	VMOVUPS   96(AX), Y4
 	VMOVUPS   128(AX), Y5
 	VMOVUPS   160(AX), Y6
@@ -536,15 +488,12 @@ LeakyUniformAVX2_near0:
 	VMOVUPS   Y4, 128(AX)
 	VBLENDVPS Y9, Y2, Y6, Y4
 	VMOVUPS   Y4, 160(AX)
-	VMOVMSKPS Y7, DI
-	SHLQ      $0x18, DI
-	ORQ       DI, SI
-	VMOVMSKPS Y8, DI
-	SHLQ      $0x20, DI
-	ORQ       DI, SI
-	VMOVMSKPS Y9, DI
-	SHLQ      $0x28, DI
-	ORQ       DI, SI
+	VMOVMSKPS Y7, SI
+	MOVB      SI, 3(DX)
+	VMOVMSKPS Y8, SI
+	MOVB      SI, 4(DX)
+	VMOVMSKPS Y9, SI
+	MOVB      SI, 5(DX)
 	VMOVUPS   192(AX), Y4
 	VMOVUPS   224(AX), Y5
 	VMULPS    Y4, Y0, Y4
@@ -561,13 +510,10 @@ LeakyUniformAVX2_near0:
 	VMOVUPS   Y4, 192(AX)
 	VBLENDVPS Y7, Y2, Y5, Y4
 	VMOVUPS   Y4, 224(AX)
-	VMOVMSKPS Y6, DI
-	SHLQ      $0x30, DI
-	ORQ       DI, SI
-	VMOVMSKPS Y7, DI
-	SHLQ      $0x38, DI
-	ORQ       DI, SI
-	MOVQ      SI, (DX)
+	VMOVMSKPS Y6, SI
+	MOVB      SI, 6(DX)
+	VMOVMSKPS Y7, SI
+	MOVB      SI, 7(DX)
 	ADDQ      $0x08, DX
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -613,7 +559,6 @@ RefractoryLeakyAVX512_block:
 	PREFETCHT0 2240(DX)
 
 RefractoryLeakyAVX512_near0:
-	XORQ      R12, R12
 	VMOVDQU16 (CX), Y2
 	VMOVDQU16 32(CX), Y3
 	VMOVDQU16 64(CX), Y4
@@ -678,18 +623,10 @@ RefractoryLeakyAVX512_near0:
 	VPADDUSW  Y0, Y5, Y2
 	VMOVDQU16 Y1, K4, Y2
 	VMOVDQU16 Y2, 96(CX)
-	KMOVW     K1, R13
-	ORQ       R13, R12
-	KMOVW     K2, R13
-	SHLQ      $0x10, R13
-	ORQ       R13, R12
-	KMOVW     K3, R13
-	SHLQ      $0x20, R13
-	ORQ       R13, R12
-	KMOVW     K4, R13
-	SHLQ      $0x30, R13
-	ORQ       R13, R12
-	MOVQ      R12, (R10)
+	KMOVW     K1, (R10)
+	KMOVW     K2, 2(R10)
+	KMOVW     K3, 4(R10)
+	KMOVW     K4, 6(R10)
 	ADDQ      $0x08, R10
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000080, CX
@@ -740,7 +677,6 @@ RefractoryLeakyAVX2_block:
 	PREFETCHT0 2240(DX)
 
 RefractoryLeakyAVX2_near0:
-	XORQ         R12, R12
 	VPMOVZXWD    (CX), Y1
 	VPMOVZXWD    16(CX), Y2
 	VPMOVZXWD    (BX), Y3
@@ -777,11 +713,10 @@ RefractoryLeakyAVX2_near0:
 	VPACKSSDW    X4, X2, X4
 	VPANDN       X3, X4, X3
 	VMOVDQU      X3, 16(CX)
-	VMOVMSKPS    Y1, R13
-	ORQ          R13, R12
-	VMOVMSKPS    Y2, R13
-	SHLQ         $0x08, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y1, R12
+	MOVB         R12, (R10)
+	VMOVMSKPS    Y2, R12
+	MOVB         R12, 1(R10)
 	VPMOVZXWD    32(CX), Y1
 	VPMOVZXWD    48(CX), Y2
 	VPMOVZXWD    32(BX), Y3
@@ -818,12 +753,10 @@ RefractoryLeakyAVX2_near0:
 	VPACKSSDW    X4, X2, X4
 	VPANDN       X3, X4, X3
 	VMOVDQU      X3, 48(CX)
-	VMOVMSKPS    Y1, R13
-	SHLQ         $0x10, R13
-	ORQ          R13, R12
-	VMOVMSKPS    Y2, R13
-	SHLQ         $0x18, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y1, R12
+	MOVB         R12, 2(R10)
+	VMOVMSKPS    Y2, R12
+	MOVB         R12, 3(R10)
 	VPMOVZXWD    64(CX), Y1
 	VPMOVZXWD    80(CX), Y2
 	VPMOVZXWD    64(BX), Y3
@@ -860,12 +793,10 @@ RefractoryLeakyAVX2_near0:
 	VPACKSSDW    X4, X2, X4
 	VPANDN       X3, X4, X3
 	VMOVDQU      X3, 80(CX)
-	VMOVMSKPS    Y1, R13
-	SHLQ         $0x20, R13
-	ORQ          R13, R12
-	VMOVMSKPS    Y2, R13
-	SHLQ         $0x28, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y1, R12
+	MOVB         R12, 4(R10)
+	VMOVMSKPS    Y2, R12
+	MOVB         R12, 5(R10)
 	VPMOVZXWD    96(CX), Y1
 	VPMOVZXWD    112(CX), Y2
 	VPMOVZXWD    96(BX), Y3
@@ -902,13 +833,10 @@ RefractoryLeakyAVX2_near0:
 	VPACKSSDW    X4, X2, X4
 	VPANDN       X3, X4, X3
 	VMOVDQU      X3, 112(CX)
-	VMOVMSKPS    Y1, R13
-	SHLQ         $0x30, R13
-	ORQ          R13, R12
-	VMOVMSKPS    Y2, R13
-	SHLQ         $0x38, R13
-	ORQ          R13, R12
-	MOVQ         R12, (R10)
+	VMOVMSKPS    Y1, R12
+	MOVB         R12, 6(R10)
+	VMOVMSKPS    Y2, R12
+	MOVB         R12, 7(R10)
 	ADDQ         $0x08, R10
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -960,7 +888,6 @@ RefractoryLeakyUniformAVX512_block:
 	PREFETCHT0 2240(DX)
 
 RefractoryLeakyUniformAVX512_near0:
-	XORQ      DI, DI
 	VMOVDQU16 (CX), Y7
 	VMOVDQU16 32(CX), Y8
 	VMOVDQU16 64(CX), Y9
@@ -1021,18 +948,10 @@ RefractoryLeakyUniformAVX512_near0:
 	VPADDUSW  Y0, Y10, Y7
 	VMOVDQU16 Y1, K4, Y7
 	VMOVDQU16 Y7, 96(CX)
-	KMOVW     K1, R8
-	ORQ       R8, DI
-	KMOVW     K2, R8
-	SHLQ      $0x10, R8
-	ORQ       R8, DI
-	KMOVW     K3, R8
-	SHLQ      $0x20, R8
-	ORQ       R8, DI
-	KMOVW     K4, R8
-	SHLQ      $0x30, R8
-	ORQ       R8, DI
-	MOVQ      DI, (BX)
+	KMOVW     K1, (BX)
+	KMOVW     K2, 2(BX)
+	KMOVW     K3, 4(BX)
+	KMOVW     K4, 6(BX)
 	ADDQ      $0x08, BX
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000080, CX
@@ -1079,7 +998,6 @@ RefractoryLeakyUniformAVX2_block:
 	PREFETCHT0 2240(DX)
 
 RefractoryLeakyUniformAVX2_near0:
-	XORQ         DI, DI
 	VPMOVZXWD    (CX), Y6
 	VPCMPGTD     Y1, Y6, Y6
 	VMOVUPS      (AX), Y7
@@ -1097,8 +1015,8 @@ RefractoryLeakyUniformAVX2_near0:
 	VPACKSSDW    X8, X6, X8
 	VPANDN       X7, X8, X7
 	VMOVDQU      X7, (CX)
-	VMOVMSKPS    Y6, R8
-	ORQ          R8, DI
+	VMOVMSKPS    Y6, DI
+	MOVB         DI, (BX)
 	VPMOVZXWD    16(CX), Y6
 	VPCMPGTD     Y1, Y6, Y6
 	VMOVUPS      32(AX), Y7
@@ -1116,9 +1034,8 @@ RefractoryLeakyUniformAVX2_near0:
 	VPACKSSDW    X8, X6, X8
 	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 16(CX)
-	VMOVMSKPS    Y6, R8
-	SHLQ         $0x08, R8
-	ORQ          R8, DI
+	VMOVMSKPS    Y6, DI
+	MOVB         DI, 1(BX)
 	VPMOVZXWD    32(CX), Y6
 	VPCMPGTD     Y1, Y6, Y6
 	VMOVUPS      64(AX), Y7
@@ -1136,9 +1053,8 @@ RefractoryLeakyUniformAVX2_near0:
 	VPACKSSDW    X8, X6, X8
 	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 32(CX)
-	VMOVMSKPS    Y6, R8
-	SHLQ         $0x10, R8
-	ORQ          R8, DI
+	VMOVMSKPS    Y6, DI
+	MOVB         DI, 2(BX)
 	VPMOVZXWD    48(CX), Y6
 	VPCMPGTD     Y1, Y6, Y6
 	VMOVUPS      96(AX), Y7
@@ -1156,9 +1072,8 @@ RefractoryLeakyUniformAVX2_near0:
 	VPACKSSDW    X8, X6, X8
 	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 48(CX)
-	VMOVMSKPS    Y6, R8
-	SHLQ         $0x18, R8
-	ORQ          R8, DI
+	VMOVMSKPS    Y6, DI
+	MOVB         DI, 3(BX)
 	VPMOVZXWD    64(CX), Y6
 	VPCMPGTD     Y1, Y6, Y6
 	VMOVUPS      128(AX), Y7
@@ -1176,9 +1091,8 @@ RefractoryLeakyUniformAVX2_near0:
 	VPACKSSDW    X8, X6, X8
 	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 64(CX)
-	VMOVMSKPS    Y6, R8
-	SHLQ         $0x20, R8
-	ORQ          R8, DI
+	VMOVMSKPS    Y6, DI
+	MOVB         DI, 4(BX)
 	VPMOVZXWD    80(CX), Y6
 	VPCMPGTD     Y1, Y6, Y6
 	VMOVUPS      160(AX), Y7
@@ -1196,9 +1110,8 @@ RefractoryLeakyUniformAVX2_near0:
 	VPACKSSDW    X8, X6, X8
 	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 80(CX)
-	VMOVMSKPS    Y6, R8
-	SHLQ         $0x28, R8
-	ORQ          R8, DI
+	VMOVMSKPS    Y6, DI
+	MOVB         DI, 5(BX)
 	VPMOVZXWD    96(CX), Y6
 	VPCMPGTD     Y1, Y6, Y6
 	VMOVUPS      192(AX), Y7
@@ -1216,9 +1129,8 @@ RefractoryLeakyUniformAVX2_near0:
 	VPACKSSDW    X8, X6, X8
 	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 96(CX)
-	VMOVMSKPS    Y6, R8
-	SHLQ         $0x30, R8
-	ORQ          R8, DI
+	VMOVMSKPS    Y6, DI
+	MOVB         DI, 6(BX)
 	VPMOVZXWD    112(CX), Y6
 	VPCMPGTD     Y1, Y6, Y6
 	VMOVUPS      224(AX), Y7
@@ -1236,10 +1148,8 @@ RefractoryLeakyUniformAVX2_near0:
 	VPACKSSDW    X8, X6, X8
 	VPANDN       X7, X8, X7
 	VMOVDQU      X7, 112(CX)
-	VMOVMSKPS    Y6, R8
-	SHLQ         $0x38, R8
-	ORQ          R8, DI
-	MOVQ         DI, (BX)
+	VMOVMSKPS    Y6, DI
+	MOVB         DI, 7(BX)
 	ADDQ         $0x08, BX
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -1286,7 +1196,6 @@ StrictRefractoryLeakyAVX512_block:
 	PREFETCHT0 2240(DX)
 
 StrictRefractoryLeakyAVX512_near0:
-	XORQ      R12, R12
 	VMOVDQU16 (CX), Y2
 	VMOVDQU16 32(CX), Y3
 	VMOVDQU16 64(CX), Y4
@@ -1341,14 +1250,9 @@ StrictRefractoryLeakyAVX512_near0:
 	VPADDUSW  Y0, Y4, Y2
 	VMOVDQU16 Y1, K6, Y2
 	VMOVDQU16 Y2, 64(CX)
-	KMOVW     K4, R13
-	ORQ       R13, R12
-	KMOVW     K5, R13
-	SHLQ      $0x10, R13
-	ORQ       R13, R12
-	KMOVW     K6, R13
-	SHLQ      $0x20, R13
-	ORQ       R13, R12
+	KMOVW     K4, (R10)
+	KMOVW     K5, 2(R10)
+	KMOVW     K6, 4(R10)
 	VMOVDQU16 96(CX), Y2
 	VMOVDQU16 96(BX), Y3
 	VPCMPUW   $0x05, Y3, Y2, K1
@@ -1367,10 +1271,7 @@ StrictRefractoryLeakyAVX512_near0:
 	VPADDUSW  Y0, Y2, Y2
 	VMOVDQU16 Y1, K2, Y2
 	VMOVDQU16 Y2, 96(CX)
-	KMOVW     K2, R13
-	SHLQ      $0x30, R13
-	ORQ       R13, R12
-	MOVQ      R12, (R10)
+	KMOVW     K2, 6(R10)
 	ADDQ      $0x08, R10
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000080, CX
@@ -1421,7 +1322,6 @@ StrictRefractoryLeakyAVX2_block:
 	PREFETCHT0 2240(DX)
 
 StrictRefractoryLeakyAVX2_near0:
-	XORQ         R12, R12
 	VPMOVZXWD    (CX), Y1
 	VPMOVZXWD    16(CX), Y2
 	VPMOVZXWD    (BX), Y3
@@ -1458,11 +1358,10 @@ StrictRefractoryLeakyAVX2_near0:
 	VPACKSSDW    X2, X6, X2
 	VPANDN       X1, X2, X1
 	VMOVDQU      X1, 16(CX)
-	VMOVMSKPS    Y5, R13
-	ORQ          R13, R12
-	VMOVMSKPS    Y6, R13
-	SHLQ         $0x08, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y5, R12
+	MOVB         R12, (R10)
+	VMOVMSKPS    Y6, R12
+	MOVB         R12, 1(R10)
 	VPMOVZXWD    32(CX), Y1
 	VPMOVZXWD    48(CX), Y2
 	VPMOVZXWD    32(BX), Y3
@@ -1499,12 +1398,10 @@ StrictRefractoryLeakyAVX2_near0:
 	VPACKSSDW    X2, X6, X2
 	VPANDN       X1, X2, X1
 	VMOVDQU      X1, 48(CX)
-	VMOVMSKPS    Y5, R13
-	SHLQ         $0x10, R13
-	ORQ          R13, R12
-	VMOVMSKPS    Y6, R13
-	SHLQ         $0x18, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y5, R12
+	MOVB         R12, 2(R10)
+	VMOVMSKPS    Y6, R12
+	MOVB         R12, 3(R10)
 	VPMOVZXWD    64(CX), Y1
 	VPMOVZXWD    80(CX), Y2
 	VPMOVZXWD    64(BX), Y3
@@ -1541,12 +1438,10 @@ StrictRefractoryLeakyAVX2_near0:
 	VPACKSSDW    X2, X6, X2
 	VPANDN       X1, X2, X1
 	VMOVDQU      X1, 80(CX)
-	VMOVMSKPS    Y5, R13
-	SHLQ         $0x20, R13
-	ORQ          R13, R12
-	VMOVMSKPS    Y6, R13
-	SHLQ         $0x28, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y5, R12
+	MOVB         R12, 4(R10)
+	VMOVMSKPS    Y6, R12
+	MOVB         R12, 5(R10)
 	VPMOVZXWD    96(CX), Y1
 	VPMOVZXWD    112(CX), Y2
 	VPMOVZXWD    96(BX), Y3
@@ -1583,13 +1478,10 @@ StrictRefractoryLeakyAVX2_near0:
 	VPACKSSDW    X2, X6, X2
 	VPANDN       X1, X2, X1
 	VMOVDQU      X1, 112(CX)
-	VMOVMSKPS    Y5, R13
-	SHLQ         $0x30, R13
-	ORQ          R13, R12
-	VMOVMSKPS    Y6, R13
-	SHLQ         $0x38, R13
-	ORQ          R13, R12
-	MOVQ         R12, (R10)
+	VMOVMSKPS    Y5, R12
+	MOVB         R12, 6(R10)
+	VMOVMSKPS    Y6, R12
+	MOVB         R12, 7(R10)
 	ADDQ         $0x08, R10
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -1641,7 +1533,6 @@ StrictRefractoryLeakyUniformAVX512_block:
 	PREFETCHT0 2240(DX)
 
 StrictRefractoryLeakyUniformAVX512_near0:
-	XORQ      DI, DI
 	VMOVDQU16 (CX), Y7
 	VMOVDQU16 32(CX), Y8
 	VMOVDQU16 64(CX), Y9
@@ -1690,14 +1581,9 @@ StrictRefractoryLeakyUniformAVX512_near0:
 	VPADDUSW  Y0, Y9, Y7
 	VMOVDQU16 Y1, K6, Y7
 	VMOVDQU16 Y7, 64(CX)
-	KMOVW     K4, R8
-	ORQ       R8, DI
-	KMOVW     K5, R8
-	SHLQ      $0x10, R8
-	ORQ       R8, DI
-	KMOVW     K6, R8
-	SHLQ      $0x20, R8
-	ORQ       R8, DI
+	KMOVW     K4, (BX)
+	KMOVW     K5, 2(BX)
+	KMOVW     K6, 4(BX)
 	VMOVDQU16 96(CX), Y7
 	VPCMPUW   $0x05, Y2, Y7, K1
 	VMOVUPS   192(AX), Z8
@@ -1714,10 +1600,7 @@ StrictRefractoryLeakyUniformAVX512_near0:
 	VPADDUSW  Y0, Y7, Y7
 	VMOVDQU16 Y1, K2, Y7
 	VMOVDQU16 Y7, 96(CX)
-	KMOVW     K2, R8
-	SHLQ      $0x30, R8
-	ORQ       R8, DI
-	MOVQ      DI, (BX)
+	KMOVW     K2, 6(BX)
 	ADDQ      $0x08, BX
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000080, CX
@@ -1764,7 +1647,6 @@ StrictRefractoryLeakyUniformAVX2_block:
 	PREFETCHT0 2240(DX)
 
 StrictRefractoryLeakyUniformAVX2_near0:
-	XORQ         DI, DI
 	VPMOVZXWD    (CX), Y6
 	VPCMPGTD     Y6, Y1, Y6
 	VMOVUPS      (AX), Y7
@@ -1782,8 +1664,8 @@ StrictRefractoryLeakyUniformAVX2_near0:
 	VPACKSSDW    X7, X8, X7
 	VPANDN       X6, X7, X6
 	VMOVDQU      X6, (CX)
-	VMOVMSKPS    Y8, R8
-	ORQ          R8, DI
+	VMOVMSKPS    Y8, DI
+	MOVB         DI, (BX)
 	VPMOVZXWD    16(CX), Y6
 	VPCMPGTD     Y6, Y1, Y6
 	VMOVUPS      32(AX), Y7
@@ -1801,9 +1683,8 @@ StrictRefractoryLeakyUniformAVX2_near0:
 	VPACKSSDW    X7, X8, X7
 	VPANDN       X6, X7, X6
 	VMOVDQU      X6, 16(CX)
-	VMOVMSKPS    Y8, R8
-	SHLQ         $0x08, R8
-	ORQ          R8, DI
+	VMOVMSKPS    Y8, DI
+	MOVB         DI, 1(BX)
 	VPMOVZXWD    32(CX), Y6
 	VPCMPGTD     Y6, Y1, Y6
 	VMOVUPS      64(AX), Y7
@@ -1821,9 +1702,8 @@ StrictRefractoryLeakyUniformAVX2_near0:
 	VPACKSSDW    X7, X8, X7
 	VPANDN       X6, X7, X6
 	VMOVDQU      X6, 32(CX)
-	VMOVMSKPS    Y8, R8
-	SHLQ         $0x10, R8
-	ORQ          R8, DI
+	VMOVMSKPS    Y8, DI
+	MOVB         DI, 2(BX)
 	VPMOVZXWD    48(CX), Y6
 	VPCMPGTD     Y6, Y1, Y6
 	VMOVUPS      96(AX), Y7
@@ -1841,9 +1721,8 @@ StrictRefractoryLeakyUniformAVX2_near0:
 	VPACKSSDW    X7, X8, X7
 	VPANDN       X6, X7, X6
 	VMOVDQU      X6, 48(CX)
-	VMOVMSKPS    Y8, R8
-	SHLQ         $0x18, R8
-	ORQ          R8, DI
+	VMOVMSKPS    Y8, DI
+	MOVB         DI, 3(BX)
 	VPMOVZXWD    64(CX), Y6
 	VPCMPGTD     Y6, Y1, Y6
 	VMOVUPS      128(AX), Y7
@@ -1861,9 +1740,8 @@ StrictRefractoryLeakyUniformAVX2_near0:
 	VPACKSSDW    X7, X8, X7
 	VPANDN       X6, X7, X6
 	VMOVDQU      X6, 64(CX)
-	VMOVMSKPS    Y8, R8
-	SHLQ         $0x20, R8
-	ORQ          R8, DI
+	VMOVMSKPS    Y8, DI
+	MOVB         DI, 4(BX)
 	VPMOVZXWD    80(CX), Y6
 	VPCMPGTD     Y6, Y1, Y6
 	VMOVUPS      160(AX), Y7
@@ -1881,9 +1759,8 @@ StrictRefractoryLeakyUniformAVX2_near0:
 	VPACKSSDW    X7, X8, X7
 	VPANDN       X6, X7, X6
 	VMOVDQU      X6, 80(CX)
-	VMOVMSKPS    Y8, R8
-	SHLQ         $0x28, R8
-	ORQ          R8, DI
+	VMOVMSKPS    Y8, DI
+	MOVB         DI, 5(BX)
 	VPMOVZXWD    96(CX), Y6
 	VPCMPGTD     Y6, Y1, Y6
 	VMOVUPS      192(AX), Y7
@@ -1901,9 +1778,8 @@ StrictRefractoryLeakyUniformAVX2_near0:
 	VPACKSSDW    X7, X8, X7
 	VPANDN       X6, X7, X6
 	VMOVDQU      X6, 96(CX)
-	VMOVMSKPS    Y8, R8
-	SHLQ         $0x30, R8
-	ORQ          R8, DI
+	VMOVMSKPS    Y8, DI
+	MOVB         DI, 6(BX)
 	VPMOVZXWD    112(CX), Y6
 	VPCMPGTD     Y6, Y1, Y6
 	VMOVUPS      224(AX), Y7
@@ -1921,10 +1797,8 @@ StrictRefractoryLeakyUniformAVX2_near0:
 	VPACKSSDW    X7, X8, X7
 	VPANDN       X6, X7, X6
 	VMOVDQU      X6, 112(CX)
-	VMOVMSKPS    Y8, R8
-	SHLQ         $0x38, R8
-	ORQ          R8, DI
-	MOVQ         DI, (BX)
+	VMOVMSKPS    Y8, DI
+	MOVB         DI, 7(BX)
 	ADDQ         $0x08, BX
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -1938,7 +1812,7 @@ StrictRefractoryLeakyUniformAVX2_done:
 
 // func adaptiveLeakyAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
-TEXT ·adaptiveLeakyAVX512(SB), NOSPLIT, $8-160
+TEXT ·adaptiveLeakyAVX512(SB), NOSPLIT, $0-160
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
@@ -1978,7 +1852,6 @@ AdaptiveLeakyAVX512_block:
 	PREFETCHT0 2240(BX)
 
 AdaptiveLeakyAVX512_near0:
-	XORQ      R15, R15
 	VMOVDQU16 (CX), Y2
 	VMOVDQU16 32(CX), Y3
 	VMOVDQU16 64(CX), Y4
@@ -2075,18 +1948,10 @@ AdaptiveLeakyAVX512_near0:
 	VMOVUPS   Z3, 64(DX)
 	VMOVUPS   Z4, 128(DX)
 	VMOVUPS   Z5, 192(DX)
-	KMOVW     K1, BP
-	ORQ       BP, R15
-	KMOVW     K2, BP
-	SHLQ      $0x10, BP
-	ORQ       BP, R15
-	KMOVW     K3, BP
-	SHLQ      $0x20, BP
-	ORQ       BP, R15
-	KMOVW     K4, BP
-	SHLQ      $0x30, BP
-	ORQ       BP, R15
-	MOVQ      R15, (R13)
+	KMOVW     K1, (R13)
+	KMOVW     K2, 2(R13)
+	KMOVW     K3, 4(R13)
+	KMOVW     K4, 6(R13)
 	ADDQ      $0x08, R13
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000080, CX
@@ -2108,7 +1973,7 @@ AdaptiveLeakyAVX512_done:
 
 // func adaptiveLeakyAVX2(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, MMX+
-TEXT ·adaptiveLeakyAVX2(SB), NOSPLIT, $8-160
+TEXT ·adaptiveLeakyAVX2(SB), NOSPLIT, $0-160
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
@@ -2147,7 +2012,6 @@ AdaptiveLeakyAVX2_block:
 	PREFETCHT0 2240(BX)
 
 AdaptiveLeakyAVX2_near0:
-	XORQ         R15, R15
 	VPMOVZXWD    (CX), Y1
 	VPMOVZXWD    16(CX), Y2
 	VPMOVZXWD    (SI), Y3
@@ -2200,11 +2064,10 @@ AdaptiveLeakyAVX2_near0:
 	VADDPS       Y6, Y4, Y4
 	VMOVUPS      Y3, (DX)
 	VMOVUPS      Y4, 32(DX)
-	VMOVMSKPS    Y1, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y2, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y1, R15
+	MOVB         R15, (R13)
+	VMOVMSKPS    Y2, R15
+	MOVB         R15, 1(R13)
 	VPMOVZXWD    32(CX), Y1
 	VPMOVZXWD    48(CX), Y2
 	VPMOVZXWD    32(SI), Y3
@@ -2257,12 +2120,10 @@ AdaptiveLeakyAVX2_near0:
 	VADDPS       Y6, Y4, Y4
 	VMOVUPS      Y3, 64(DX)
 	VMOVUPS      Y4, 96(DX)
-	VMOVMSKPS    Y1, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y2, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y1, R15
+	MOVB         R15, 2(R13)
+	VMOVMSKPS    Y2, R15
+	MOVB         R15, 3(R13)
 	VPMOVZXWD    64(CX), Y1
 	VPMOVZXWD    80(CX), Y2
 	VPMOVZXWD    64(SI), Y3
@@ -2315,12 +2176,10 @@ AdaptiveLeakyAVX2_near0:
 	VADDPS       Y6, Y4, Y4
 	VMOVUPS      Y3, 128(DX)
 	VMOVUPS      Y4, 160(DX)
-	VMOVMSKPS    Y1, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y2, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y1, R15
+	MOVB         R15, 4(R13)
+	VMOVMSKPS    Y2, R15
+	MOVB         R15, 5(R13)
 	VPMOVZXWD    96(CX), Y1
 	VPMOVZXWD    112(CX), Y2
 	VPMOVZXWD    96(SI), Y3
@@ -2373,13 +2232,10 @@ AdaptiveLeakyAVX2_near0:
 	VADDPS       Y6, Y4, Y4
 	VMOVUPS      Y3, 192(DX)
 	VMOVUPS      Y4, 224(DX)
-	VMOVMSKPS    Y1, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y2, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y1, R15
+	MOVB         R15, 6(R13)
+	VMOVMSKPS    Y2, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -2441,7 +2297,6 @@ AdaptiveLeakyUniformAVX512_block:
 	PREFETCHT0 2240(BX)
 
 AdaptiveLeakyUniformAVX512_near0:
-	XORQ      R8, R8
 	VMOVDQU16 (CX), Y9
 	VMOVDQU16 32(CX), Y10
 	VMOVDQU16 64(CX), Y11
@@ -2530,18 +2385,10 @@ AdaptiveLeakyUniformAVX512_near0:
 	VMOVUPS   Z10, 64(DX)
 	VMOVUPS   Z11, 128(DX)
 	VMOVUPS   Z12, 192(DX)
-	KMOVW     K1, R9
-	ORQ       R9, R8
-	KMOVW     K2, R9
-	SHLQ      $0x10, R9
-	ORQ       R9, R8
-	KMOVW     K3, R9
-	SHLQ      $0x20, R9
-	ORQ       R9, R8
-	KMOVW     K4, R9
-	SHLQ      $0x30, R9
-	ORQ       R9, R8
-	MOVQ      R8, (SI)
+	KMOVW     K1, (SI)
+	KMOVW     K2, 2(SI)
+	KMOVW     K3, 4(SI)
+	KMOVW     K4, 6(SI)
 	ADDQ      $0x08, SI
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000080, CX
@@ -2596,7 +2443,6 @@ AdaptiveLeakyUniformAVX2_block:
 	PREFETCHT0 2240(BX)
 
 AdaptiveLeakyUniformAVX2_near0:
-	XORQ         R8, R8
 	VPMOVZXWD    (CX), Y8
 	VPCMPGTD     Y1, Y8, Y8
 	VMOVUPS      (AX), Y9
@@ -2621,8 +2467,8 @@ AdaptiveLeakyUniformAVX2_near0:
 	VANDPS       Y8, Y3, Y10
 	VADDPS       Y10, Y9, Y9
 	VMOVUPS      Y9, (DX)
-	VMOVMSKPS    Y8, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y8, R8
+	MOVB         R8, (SI)
 	VPMOVZXWD    16(CX), Y8
 	VPCMPGTD     Y1, Y8, Y8
 	VMOVUPS      32(AX), Y9
@@ -2647,9 +2493,8 @@ AdaptiveLeakyUniformAVX2_near0:
 	VANDPS       Y8, Y3, Y10
 	VADDPS       Y10, Y9, Y9
 	VMOVUPS      Y9, 32(DX)
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x08, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y8, R8
+	MOVB         R8, 1(SI)
 	VPMOVZXWD    32(CX), Y8
 	VPCMPGTD     Y1, Y8, Y8
 	VMOVUPS      64(AX), Y9
@@ -2674,9 +2519,8 @@ AdaptiveLeakyUniformAVX2_near0:
 	VANDPS       Y8, Y3, Y10
 	VADDPS       Y10, Y9, Y9
 	VMOVUPS      Y9, 64(DX)
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x10, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y8, R8
+	MOVB         R8, 2(SI)
 	VPMOVZXWD    48(CX), Y8
 	VPCMPGTD     Y1, Y8, Y8
 	VMOVUPS      96(AX), Y9
@@ -2701,9 +2545,8 @@ AdaptiveLeakyUniformAVX2_near0:
 	VANDPS       Y8, Y3, Y10
 	VADDPS       Y10, Y9, Y9
 	VMOVUPS      Y9, 96(DX)
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x18, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y8, R8
+	MOVB         R8, 3(SI)
 	VPMOVZXWD    64(CX), Y8
 	VPCMPGTD     Y1, Y8, Y8
 	VMOVUPS      128(AX), Y9
@@ -2728,9 +2571,8 @@ AdaptiveLeakyUniformAVX2_near0:
 	VANDPS       Y8, Y3, Y10
 	VADDPS       Y10, Y9, Y9
 	VMOVUPS      Y9, 128(DX)
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x20, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y8, R8
+	MOVB         R8, 4(SI)
 	VPMOVZXWD    80(CX), Y8
 	VPCMPGTD     Y1, Y8, Y8
 	VMOVUPS      160(AX), Y9
@@ -2755,9 +2597,8 @@ AdaptiveLeakyUniformAVX2_near0:
 	VANDPS       Y8, Y3, Y10
 	VADDPS       Y10, Y9, Y9
 	VMOVUPS      Y9, 160(DX)
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x28, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y8, R8
+	MOVB         R8, 5(SI)
 	VPMOVZXWD    96(CX), Y8
 	VPCMPGTD     Y1, Y8, Y8
 	VMOVUPS      192(AX), Y9
@@ -2782,9 +2623,8 @@ AdaptiveLeakyUniformAVX2_near0:
 	VANDPS       Y8, Y3, Y10
 	VADDPS       Y10, Y9, Y9
 	VMOVUPS      Y9, 192(DX)
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x30, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y8, R8
+	MOVB         R8, 6(SI)
 	VPMOVZXWD    112(CX), Y8
 	VPCMPGTD     Y1, Y8, Y8
 	VMOVUPS      224(AX), Y9
@@ -2809,10 +2649,8 @@ AdaptiveLeakyUniformAVX2_near0:
 	VANDPS       Y8, Y3, Y10
 	VADDPS       Y10, Y9, Y9
 	VMOVUPS      Y9, 224(DX)
-	VMOVMSKPS    Y8, R9
-	SHLQ         $0x38, R9
-	ORQ          R9, R8
-	MOVQ         R8, (SI)
+	VMOVMSKPS    Y8, R8
+	MOVB         R8, 7(SI)
 	ADDQ         $0x08, SI
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -2869,7 +2707,6 @@ ExponentialAVX512_block:
 	PREFETCHT0 2240(CX)
 
 ExponentialAVX512_near0:
-	XORQ         R12, R12
 	VMOVUPS      (AX), Z4
 	VMOVUPS      64(AX), Z5
 	VMOVUPS      128(AX), Z6
@@ -3018,18 +2855,10 @@ ExponentialAVX512_near0:
 	VMOVUPS      Z4, 64(AX)
 	VMOVUPS      Z5, 128(AX)
 	VMOVUPS      Z6, 192(AX)
-	KMOVW        K1, R13
-	ORQ          R13, R12
-	KMOVW        K2, R13
-	SHLQ         $0x10, R13
-	ORQ          R13, R12
-	KMOVW        K3, R13
-	SHLQ         $0x20, R13
-	ORQ          R13, R12
-	KMOVW        K4, R13
-	SHLQ         $0x30, R13
-	ORQ          R13, R12
-	MOVQ         R12, (R10)
+	KMOVW        K1, (R10)
+	KMOVW        K2, 2(R10)
+	KMOVW        K3, 4(R10)
+	KMOVW        K4, 6(R10)
 	ADDQ         $0x08, R10
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000100, CX
@@ -3056,7 +2885,6 @@ ExponentialAVX512_reciprocal_block:
 	PREFETCHT0 2240(CX)
 
 ExponentialAVX512_near1:
-	XORQ         R12, R12
 	VMOVUPS      (AX), Z4
 	VMOVUPS      64(AX), Z5
 	VMOVUPS      128(AX), Z6
@@ -3205,18 +3033,10 @@ ExponentialAVX512_near1:
 	VMOVUPS      Z4, 64(AX)
 	VMOVUPS      Z5, 128(AX)
 	VMOVUPS      Z6, 192(AX)
-	KMOVW        K1, R13
-	ORQ          R13, R12
-	KMOVW        K2, R13
-	SHLQ         $0x10, R13
-	ORQ          R13, R12
-	KMOVW        K3, R13
-	SHLQ         $0x20, R13
-	ORQ          R13, R12
-	KMOVW        K4, R13
-	SHLQ         $0x30, R13
-	ORQ          R13, R12
-	MOVQ         R12, (R10)
+	KMOVW        K1, (R10)
+	KMOVW        K2, 2(R10)
+	KMOVW        K3, 4(R10)
+	KMOVW        K4, 6(R10)
 	ADDQ         $0x08, R10
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000100, CX
@@ -3313,7 +3133,6 @@ ExponentialAVX2_block:
 	PREFETCHT0 2240(DX)
 
 ExponentialAVX2_near0:
-	XORQ         R13, R13
 	VMOVUPS      (CX), Y0
 	VMOVUPS      32(CX), Y1
 	VMOVUPS      64(CX), Y2
@@ -3549,20 +3368,16 @@ ExponentialAVX2_near0:
 	VMOVUPS      Y0, 96(CX)
 	VBLENDVPS    Y9, 128(R10), Y3, Y0
 	VMOVUPS      Y0, 128(CX)
-	VMOVMSKPS    Y5, R14
-	ORQ          R14, R13
-	VMOVMSKPS    Y6, R14
-	SHLQ         $0x08, R14
-	ORQ          R14, R13
-	VMOVMSKPS    Y7, R14
-	SHLQ         $0x10, R14
-	ORQ          R14, R13
-	VMOVMSKPS    Y8, R14
-	SHLQ         $0x18, R14
-	ORQ          R14, R13
-	VMOVMSKPS    Y9, R14
-	SHLQ         $0x20, R14
-	ORQ          R14, R13
+	VMOVMSKPS    Y5, R13
+	MOVB         R13, (R11)
+	VMOVMSKPS    Y6, R13
+	MOVB         R13, 1(R11)
+	VMOVMSKPS    Y7, R13
+	MOVB         R13, 2(R11)
+	VMOVMSKPS    Y8, R13
+	MOVB         R13, 3(R11)
+	VMOVMSKPS    Y9, R13
+	MOVB         R13, 4(R11)
 	VMOVUPS      160(CX), Y0
 	VMOVUPS      192(CX), Y1
 	VMOVUPS      224(CX), Y2
@@ -3704,16 +3519,12 @@ ExponentialAVX2_near0:
 	VMOVUPS      Y0, 192(CX)
 	VBLENDVPS    Y5, 224(R10), Y1, Y0
 	VMOVUPS      Y0, 224(CX)
-	VMOVMSKPS    Y3, R14
-	SHLQ         $0x28, R14
-	ORQ          R14, R13
-	VMOVMSKPS    Y4, R14
-	SHLQ         $0x30, R14
-	ORQ          R14, R13
-	VMOVMSKPS    Y5, R14
-	SHLQ         $0x38, R14
-	ORQ          R14, R13
-	MOVQ         R13, (R11)
+	VMOVMSKPS    Y3, R13
+	MOVB         R13, 5(R11)
+	VMOVMSKPS    Y4, R13
+	MOVB         R13, 6(R11)
+	VMOVMSKPS    Y5, R13
+	MOVB         R13, 7(R11)
 	ADDQ         $0x08, R11
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -3740,7 +3551,6 @@ ExponentialAVX2_reciprocal_block:
 	PREFETCHT0 2240(DX)
 
 ExponentialAVX2_near1:
-	XORQ         R13, R13
 	VMOVUPS      (CX), Y0
 	VMOVUPS      32(CX), Y1
 	VMOVUPS      64(CX), Y2
@@ -3976,20 +3786,16 @@ ExponentialAVX2_near1:
 	VMOVUPS      Y0, 96(CX)
 	VBLENDVPS    Y9, 128(R10), Y3, Y0
 	VMOVUPS      Y0, 128(CX)
-	VMOVMSKPS    Y5, R14
-	ORQ          R14, R13
-	VMOVMSKPS    Y6, R14
-	SHLQ         $0x08, R14
-	ORQ          R14, R13
-	VMOVMSKPS    Y7, R14
-	SHLQ         $0x10, R14
-	ORQ          R14, R13
-	VMOVMSKPS    Y8, R14
-	SHLQ         $0x18, R14
-	ORQ          R14, R13
-	VMOVMSKPS    Y9, R14
-	SHLQ         $0x20, R14
-	ORQ          R14, R13
+	VMOVMSKPS    Y5, R13
+	MOVB         R13, (R11)
+	VMOVMSKPS    Y6, R13
+	MOVB         R13, 1(R11)
+	VMOVMSKPS    Y7, R13
+	MOVB         R13, 2(R11)
+	VMOVMSKPS    Y8, R13
+	MOVB         R13, 3(R11)
+	VMOVMSKPS    Y9, R13
+	MOVB         R13, 4(R11)
 	VMOVUPS      160(CX), Y0
 	VMOVUPS      192(CX), Y1
 	VMOVUPS      224(CX), Y2
@@ -4131,16 +3937,12 @@ ExponentialAVX2_near1:
 	VMOVUPS      Y0, 192(CX)
 	VBLENDVPS    Y5, 224(R10), Y1, Y0
 	VMOVUPS      Y0, 224(CX)
-	VMOVMSKPS    Y3, R14
-	SHLQ         $0x28, R14
-	ORQ          R14, R13
-	VMOVMSKPS    Y4, R14
-	SHLQ         $0x30, R14
-	ORQ          R14, R13
-	VMOVMSKPS    Y5, R14
-	SHLQ         $0x38, R14
-	ORQ          R14, R13
-	MOVQ         R13, (R11)
+	VMOVMSKPS    Y3, R13
+	MOVB         R13, 5(R11)
+	VMOVMSKPS    Y4, R13
+	MOVB         R13, 6(R11)
+	VMOVMSKPS    Y5, R13
+	MOVB         R13, 7(R11)
 	ADDQ         $0x08, R11
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -4351,8 +4153,6 @@ ExponentialUniformAVX512_block_pair:
 	PREFETCHT0 2496(DX)
 
 ExponentialUniformAVX512_near0:
-	XORQ         DI, DI
-	XORQ         R8, R8
 	VMOVUPS      (CX), Z5
 	VMOVUPS      64(CX), Z6
 	VMOVUPS      128(CX), Z7
@@ -4649,17 +4449,10 @@ ExponentialUniformAVX512_near0:
 	VMOVUPS      Z12, 64(CX)
 	VMOVUPS      Z5, 128(CX)
 	VMOVUPS      Z6, 192(CX)
-	KMOVW        K1, R9
-	ORQ          R9, DI
-	KMOVW        K2, R9
-	SHLQ         $0x10, R9
-	ORQ          R9, DI
-	KMOVW        K3, R9
-	SHLQ         $0x20, R9
-	ORQ          R9, DI
-	KMOVW        K4, R9
-	SHLQ         $0x30, R9
-	ORQ          R9, DI
+	KMOVW        K1, (BX)
+	KMOVW        K2, 2(BX)
+	KMOVW        K3, 4(BX)
+	KMOVW        K4, 6(BX)
 	VBROADCASTSS thr+32(FP), Z5
 	VCMPPS       $0x1e, Z5, Z8, K1
 	VBROADCASTSS thr+32(FP), Z5
@@ -4684,19 +4477,10 @@ ExponentialUniformAVX512_near0:
 	VMOVUPS      Z6, 320(CX)
 	VMOVUPS      Z7, 384(CX)
 	VMOVUPS      Z8, 448(CX)
-	KMOVW        K1, R9
-	ORQ          R9, R8
-	KMOVW        K2, R9
-	SHLQ         $0x10, R9
-	ORQ          R9, R8
-	KMOVW        K3, R9
-	SHLQ         $0x20, R9
-	ORQ          R9, R8
-	KMOVW        K4, R9
-	SHLQ         $0x30, R9
-	ORQ          R9, R8
-	MOVQ         DI, (BX)
-	MOVQ         R8, 8(BX)
+	KMOVW        K1, 8(BX)
+	KMOVW        K2, 10(BX)
+	KMOVW        K3, 12(BX)
+	KMOVW        K4, 14(BX)
 	ADDQ         $0x10, BX
 	ADDQ         $0x00000200, CX
 	ADDQ         $0x00000200, DX
@@ -4718,7 +4502,6 @@ ExponentialUniformAVX512_block_last:
 	PREFETCHT0 2240(DX)
 
 ExponentialUniformAVX512_near1:
-	XORQ         SI, SI
 	VMOVUPS      (CX), Z5
 	VMOVUPS      64(CX), Z6
 	VMOVUPS      128(CX), Z7
@@ -4879,18 +4662,10 @@ ExponentialUniformAVX512_near1:
 	VMOVUPS      Z1, 64(CX)
 	VMOVUPS      Z2, 128(CX)
 	VMOVUPS      Z3, 192(CX)
-	KMOVW        K1, AX
-	ORQ          AX, SI
-	KMOVW        K2, AX
-	SHLQ         $0x10, AX
-	ORQ          AX, SI
-	KMOVW        K3, AX
-	SHLQ         $0x20, AX
-	ORQ          AX, SI
-	KMOVW        K4, AX
-	SHLQ         $0x30, AX
-	ORQ          AX, SI
-	MOVQ         SI, (BX)
+	KMOVW        K1, (BX)
+	KMOVW        K2, 2(BX)
+	KMOVW        K3, 4(BX)
+	KMOVW        K4, 6(BX)
 	ADDQ         $0x08, BX
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -4923,8 +4698,6 @@ ExponentialUniformAVX512_reciprocal_block_pair:
 	PREFETCHT0 2496(DX)
 
 ExponentialUniformAVX512_near2:
-	XORQ         DI, DI
-	XORQ         R8, R8
 	VMOVUPS      (CX), Z5
 	VMOVUPS      64(CX), Z6
 	VMOVUPS      128(CX), Z7
@@ -5221,17 +4994,10 @@ ExponentialUniformAVX512_near2:
 	VMOVUPS      Z12, 64(CX)
 	VMOVUPS      Z5, 128(CX)
 	VMOVUPS      Z6, 192(CX)
-	KMOVW        K1, R9
-	ORQ          R9, DI
-	KMOVW        K2, R9
-	SHLQ         $0x10, R9
-	ORQ          R9, DI
-	KMOVW        K3, R9
-	SHLQ         $0x20, R9
-	ORQ          R9, DI
-	KMOVW        K4, R9
-	SHLQ         $0x30, R9
-	ORQ          R9, DI
+	KMOVW        K1, (BX)
+	KMOVW        K2, 2(BX)
+	KMOVW        K3, 4(BX)
+	KMOVW        K4, 6(BX)
 	VBROADCASTSS thr+32(FP), Z5
 	VCMPPS       $0x1e, Z5, Z8, K1
 	VBROADCASTSS thr+32(FP), Z5
@@ -5256,19 +5022,10 @@ ExponentialUniformAVX512_near2:
 	VMOVUPS      Z6, 320(CX)
 	VMOVUPS      Z7, 384(CX)
 	VMOVUPS      Z8, 448(CX)
-	KMOVW        K1, R9
-	ORQ          R9, R8
-	KMOVW        K2, R9
-	SHLQ         $0x10, R9
-	ORQ          R9, R8
-	KMOVW        K3, R9
-	SHLQ         $0x20, R9
-	ORQ          R9, R8
-	KMOVW        K4, R9
-	SHLQ         $0x30, R9
-	ORQ          R9, R8
-	MOVQ         DI, (BX)
-	MOVQ         R8, 8(BX)
+	KMOVW        K1, 8(BX)
+	KMOVW        K2, 10(BX)
+	KMOVW        K3, 12(BX)
+	KMOVW        K4, 14(BX)
 	ADDQ         $0x10, BX
 	ADDQ         $0x00000200, CX
 	ADDQ         $0x00000200, DX
@@ -5290,7 +5047,6 @@ ExponentialUniformAVX512_reciprocal_block_last:
 	PREFETCHT0 2240(DX)
 
 ExponentialUniformAVX512_near3:
-	XORQ         SI, SI
 	VMOVUPS      (CX), Z5
 	VMOVUPS      64(CX), Z6
 	VMOVUPS      128(CX), Z7
@@ -5451,18 +5207,10 @@ ExponentialUniformAVX512_near3:
 	VMOVUPS      Z1, 64(CX)
 	VMOVUPS      Z2, 128(CX)
 	VMOVUPS      Z3, 192(CX)
-	KMOVW        K1, AX
-	ORQ          AX, SI
-	KMOVW        K2, AX
-	SHLQ         $0x10, AX
-	ORQ          AX, SI
-	KMOVW        K3, AX
-	SHLQ         $0x20, AX
-	ORQ          AX, SI
-	KMOVW        K4, AX
-	SHLQ         $0x30, AX
-	ORQ          AX, SI
-	MOVQ         SI, (BX)
+	KMOVW        K1, (BX)
+	KMOVW        K2, 2(BX)
+	KMOVW        K3, 4(BX)
+	KMOVW        K4, 6(BX)
 	ADDQ         $0x08, BX
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -6445,7 +6193,6 @@ RefractoryExponentialAVX512_block:
 	PREFETCHT0 2240(DX)
 
 RefractoryExponentialAVX512_near0:
-	XORQ         R14, R14
 	VMOVUPS      (AX), Z6
 	VMOVUPS      64(AX), Z7
 	VMOVUPS      128(AX), Z8
@@ -6622,18 +6369,10 @@ RefractoryExponentialAVX512_near0:
 	VPADDUSW     Y0, Y17, Y6
 	VMOVDQU16    Y1, K4, Y6
 	VMOVDQU16    Y6, 96(CX)
-	KMOVW        K1, R15
-	ORQ          R15, R14
-	KMOVW        K2, R15
-	SHLQ         $0x10, R15
-	ORQ          R15, R14
-	KMOVW        K3, R15
-	SHLQ         $0x20, R15
-	ORQ          R15, R14
-	KMOVW        K4, R15
-	SHLQ         $0x30, R15
-	ORQ          R15, R14
-	MOVQ         R14, (R12)
+	KMOVW        K1, (R12)
+	KMOVW        K2, 2(R12)
+	KMOVW        K3, 4(R12)
+	KMOVW        K4, 6(R12)
 	ADDQ         $0x08, R12
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -6664,7 +6403,6 @@ RefractoryExponentialAVX512_reciprocal_block:
 	PREFETCHT0 2240(DX)
 
 RefractoryExponentialAVX512_near1:
-	XORQ         R14, R14
 	VMOVUPS      (AX), Z6
 	VMOVUPS      64(AX), Z7
 	VMOVUPS      128(AX), Z8
@@ -6841,18 +6579,10 @@ RefractoryExponentialAVX512_near1:
 	VPADDUSW     Y0, Y17, Y6
 	VMOVDQU16    Y1, K4, Y6
 	VMOVDQU16    Y6, 96(CX)
-	KMOVW        K1, R15
-	ORQ          R15, R14
-	KMOVW        K2, R15
-	SHLQ         $0x10, R15
-	ORQ          R15, R14
-	KMOVW        K3, R15
-	SHLQ         $0x20, R15
-	ORQ          R15, R14
-	KMOVW        K4, R15
-	SHLQ         $0x30, R15
-	ORQ          R15, R14
-	MOVQ         R14, (R12)
+	KMOVW        K1, (R12)
+	KMOVW        K2, 2(R12)
+	KMOVW        K3, 4(R12)
+	KMOVW        K4, 6(R12)
 	ADDQ         $0x08, R12
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -6921,7 +6651,6 @@ RefractoryExponentialAVX2_block:
 	PREFETCHT0 2240(BX)
 
 RefractoryExponentialAVX2_near0:
-	XORQ         R15, R15
 	VMOVUPS      (CX), Y3
 	VMOVUPS      32(CX), Y4
 	VMOVUPS      64(CX), Y5
@@ -7146,17 +6875,14 @@ RefractoryExponentialAVX2_near0:
 	VPACKSSDW    X4, X10, X4
 	VPANDN       X3, X4, X3
 	VMOVDQU      X3, 48(DX)
-	VMOVMSKPS    Y7, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y9, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y10, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y7, R15
+	MOVB         R15, (R13)
+	VMOVMSKPS    Y8, R15
+	MOVB         R15, 1(R13)
+	VMOVMSKPS    Y9, R15
+	MOVB         R15, 2(R13)
+	VMOVMSKPS    Y10, R15
+	MOVB         R15, 3(R13)
 	VMOVUPS      128(CX), Y3
 	VMOVUPS      160(CX), Y4
 	VMOVUPS      192(CX), Y5
@@ -7381,19 +7107,14 @@ RefractoryExponentialAVX2_near0:
 	VPACKSSDW    X4, X10, X4
 	VPANDN       X3, X4, X3
 	VMOVDQU      X3, 112(DX)
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y9, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y10, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y7, R15
+	MOVB         R15, 4(R13)
+	VMOVMSKPS    Y8, R15
+	MOVB         R15, 5(R13)
+	VMOVMSKPS    Y9, R15
+	MOVB         R15, 6(R13)
+	VMOVMSKPS    Y10, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -7424,7 +7145,6 @@ RefractoryExponentialAVX2_reciprocal_block:
 	PREFETCHT0 2240(BX)
 
 RefractoryExponentialAVX2_near1:
-	XORQ         R15, R15
 	VMOVUPS      (CX), Y3
 	VMOVUPS      32(CX), Y4
 	VMOVUPS      64(CX), Y5
@@ -7649,17 +7369,14 @@ RefractoryExponentialAVX2_near1:
 	VPACKSSDW    X4, X10, X4
 	VPANDN       X3, X4, X3
 	VMOVDQU      X3, 48(DX)
-	VMOVMSKPS    Y7, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y9, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y10, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y7, R15
+	MOVB         R15, (R13)
+	VMOVMSKPS    Y8, R15
+	MOVB         R15, 1(R13)
+	VMOVMSKPS    Y9, R15
+	MOVB         R15, 2(R13)
+	VMOVMSKPS    Y10, R15
+	MOVB         R15, 3(R13)
 	VMOVUPS      128(CX), Y3
 	VMOVUPS      160(CX), Y4
 	VMOVUPS      192(CX), Y5
@@ -7884,19 +7601,14 @@ RefractoryExponentialAVX2_near1:
 	VPACKSSDW    X4, X10, X4
 	VPANDN       X3, X4, X3
 	VMOVDQU      X3, 112(DX)
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y9, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y10, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y7, R15
+	MOVB         R15, 4(R13)
+	VMOVMSKPS    Y8, R15
+	MOVB         R15, 5(R13)
+	VMOVMSKPS    Y9, R15
+	MOVB         R15, 6(R13)
+	VMOVMSKPS    Y10, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -7974,8 +7686,6 @@ RefractoryExponentialUniformAVX512_block_pair:
 	PREFETCHT0 2496(BX)
 
 RefractoryExponentialUniformAVX512_near0:
-	XORQ         R8, R8
-	XORQ         R9, R9
 	VMOVUPS      (CX), Z7
 	VMOVUPS      64(CX), Z8
 	VMOVUPS      128(CX), Z9
@@ -8284,17 +7994,10 @@ RefractoryExponentialUniformAVX512_near0:
 	VPADDUSW     Y0, Y18, Y7
 	VMOVDQU16    Y1, K4, Y7
 	VMOVDQU16    Y7, 96(DX)
-	KMOVW        K1, R10
-	ORQ          R10, R8
-	KMOVW        K2, R10
-	SHLQ         $0x10, R10
-	ORQ          R10, R8
-	KMOVW        K3, R10
-	SHLQ         $0x20, R10
-	ORQ          R10, R8
-	KMOVW        K4, R10
-	SHLQ         $0x30, R10
-	ORQ          R10, R8
+	KMOVW        K1, (SI)
+	KMOVW        K2, 2(SI)
+	KMOVW        K3, 4(SI)
+	KMOVW        K4, 6(SI)
 	VPBROADCASTW c+24(FP), Y7
 	VPBROADCASTW c+24(FP), Y8
 	VPBROADCASTW c+24(FP), Y9
@@ -8363,19 +8066,10 @@ RefractoryExponentialUniformAVX512_near0:
 	VPADDUSW     Y0, Y22, Y7
 	VMOVDQU16    Y1, K4, Y7
 	VMOVDQU16    Y7, 224(DX)
-	KMOVW        K1, R10
-	ORQ          R10, R9
-	KMOVW        K2, R10
-	SHLQ         $0x10, R10
-	ORQ          R10, R9
-	KMOVW        K3, R10
-	SHLQ         $0x20, R10
-	ORQ          R10, R9
-	KMOVW        K4, R10
-	SHLQ         $0x30, R10
-	ORQ          R10, R9
-	MOVQ         R8, (SI)
-	MOVQ         R9, 8(SI)
+	KMOVW        K1, 8(SI)
+	KMOVW        K2, 10(SI)
+	KMOVW        K3, 12(SI)
+	KMOVW        K4, 14(SI)
 	ADDQ         $0x10, SI
 	ADDQ         $0x00000200, CX
 	ADDQ         $0x00000100, DX
@@ -8400,7 +8094,6 @@ RefractoryExponentialUniformAVX512_block_last:
 	PREFETCHT0 2240(BX)
 
 RefractoryExponentialUniformAVX512_near1:
-	XORQ         DI, DI
 	VMOVUPS      (CX), Z7
 	VMOVUPS      64(CX), Z8
 	VMOVUPS      128(CX), Z9
@@ -8589,18 +8282,10 @@ RefractoryExponentialUniformAVX512_near1:
 	VPADDUSW     Y0, Y9, Y0
 	VMOVDQU16    Y1, K4, Y0
 	VMOVDQU16    Y0, 96(DX)
-	KMOVW        K1, AX
-	ORQ          AX, DI
-	KMOVW        K2, AX
-	SHLQ         $0x10, AX
-	ORQ          AX, DI
-	KMOVW        K3, AX
-	SHLQ         $0x20, AX
-	ORQ          AX, DI
-	KMOVW        K4, AX
-	SHLQ         $0x30, AX
-	ORQ          AX, DI
-	MOVQ         DI, (SI)
+	KMOVW        K1, (SI)
+	KMOVW        K2, 2(SI)
+	KMOVW        K3, 4(SI)
+	KMOVW        K4, 6(SI)
 	ADDQ         $0x08, SI
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -8638,8 +8323,6 @@ RefractoryExponentialUniformAVX512_reciprocal_block_pair:
 	PREFETCHT0 2496(BX)
 
 RefractoryExponentialUniformAVX512_near2:
-	XORQ         R8, R8
-	XORQ         R9, R9
 	VMOVUPS      (CX), Z7
 	VMOVUPS      64(CX), Z8
 	VMOVUPS      128(CX), Z9
@@ -8948,17 +8631,10 @@ RefractoryExponentialUniformAVX512_near2:
 	VPADDUSW     Y0, Y18, Y7
 	VMOVDQU16    Y1, K4, Y7
 	VMOVDQU16    Y7, 96(DX)
-	KMOVW        K1, R10
-	ORQ          R10, R8
-	KMOVW        K2, R10
-	SHLQ         $0x10, R10
-	ORQ          R10, R8
-	KMOVW        K3, R10
-	SHLQ         $0x20, R10
-	ORQ          R10, R8
-	KMOVW        K4, R10
-	SHLQ         $0x30, R10
-	ORQ          R10, R8
+	KMOVW        K1, (SI)
+	KMOVW        K2, 2(SI)
+	KMOVW        K3, 4(SI)
+	KMOVW        K4, 6(SI)
 	VPBROADCASTW c+24(FP), Y7
 	VPBROADCASTW c+24(FP), Y8
 	VPBROADCASTW c+24(FP), Y9
@@ -9027,19 +8703,10 @@ RefractoryExponentialUniformAVX512_near2:
 	VPADDUSW     Y0, Y22, Y7
 	VMOVDQU16    Y1, K4, Y7
 	VMOVDQU16    Y7, 224(DX)
-	KMOVW        K1, R10
-	ORQ          R10, R9
-	KMOVW        K2, R10
-	SHLQ         $0x10, R10
-	ORQ          R10, R9
-	KMOVW        K3, R10
-	SHLQ         $0x20, R10
-	ORQ          R10, R9
-	KMOVW        K4, R10
-	SHLQ         $0x30, R10
-	ORQ          R10, R9
-	MOVQ         R8, (SI)
-	MOVQ         R9, 8(SI)
+	KMOVW        K1, 8(SI)
+	KMOVW        K2, 10(SI)
+	KMOVW        K3, 12(SI)
+	KMOVW        K4, 14(SI)
 	ADDQ         $0x10, SI
 	ADDQ         $0x00000200, CX
 	ADDQ         $0x00000100, DX
@@ -9064,7 +8731,6 @@ RefractoryExponentialUniformAVX512_reciprocal_block_last:
 	PREFETCHT0 2240(BX)
 
 RefractoryExponentialUniformAVX512_near3:
-	XORQ         DI, DI
 	VMOVUPS      (CX), Z7
 	VMOVUPS      64(CX), Z8
 	VMOVUPS      128(CX), Z9
@@ -9253,18 +8919,10 @@ RefractoryExponentialUniformAVX512_near3:
 	VPADDUSW     Y0, Y9, Y0
 	VMOVDQU16    Y1, K4, Y0
 	VMOVDQU16    Y0, 96(DX)
-	KMOVW        K1, AX
-	ORQ          AX, DI
-	KMOVW        K2, AX
-	SHLQ         $0x10, AX
-	ORQ          AX, DI
-	KMOVW        K3, AX
-	SHLQ         $0x20, AX
-	ORQ          AX, DI
-	KMOVW        K4, AX
-	SHLQ         $0x30, AX
-	ORQ          AX, DI
-	MOVQ         DI, (SI)
+	KMOVW        K1, (SI)
+	KMOVW        K2, 2(SI)
+	KMOVW        K3, 4(SI)
+	KMOVW        K4, 6(SI)
 	ADDQ         $0x08, SI
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -10393,7 +10051,7 @@ RefractoryExponentialUniformAVX2_done:
 
 // func adaptiveExponentialAVX512(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
-TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $8-192
+TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $0-192
 	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
@@ -10442,7 +10100,6 @@ AdaptiveExponentialAVX512_block:
 	PREFETCHT0 2240(DX)
 
 AdaptiveExponentialAVX512_near0:
-	XORQ         R15, R15
 	VMOVUPS      (AX), Z4
 	VMOVUPS      64(AX), Z5
 	VMOVUPS      128(AX), Z6
@@ -10619,14 +10276,14 @@ AdaptiveExponentialAVX512_near0:
 	VADDPS       Z4, Z13, Z4
 	VADDPS       Z5, Z14, Z5
 	VADDPS       Z6, Z15, Z6
-	MOVQ         b+88(FP), BP
-	VMOVUPS.Z    (BP), K1, Z8
-	MOVQ         b+88(FP), BP
-	VMOVUPS.Z    64(BP), K2, Z9
-	MOVQ         b+88(FP), BP
-	VMOVUPS.Z    128(BP), K3, Z10
-	MOVQ         b+88(FP), BP
-	VMOVUPS.Z    192(BP), K4, Z11
+	MOVQ         b+88(FP), R15
+	VMOVUPS.Z    (R15), K1, Z8
+	MOVQ         b+88(FP), R15
+	VMOVUPS.Z    64(R15), K2, Z9
+	MOVQ         b+88(FP), R15
+	VMOVUPS.Z    128(R15), K3, Z10
+	MOVQ         b+88(FP), R15
+	VMOVUPS.Z    192(R15), K4, Z11
 	VADDPS       Z8, Z7, Z7
 	VADDPS       Z9, Z4, Z4
 	VADDPS       Z10, Z5, Z5
@@ -10635,18 +10292,10 @@ AdaptiveExponentialAVX512_near0:
 	VMOVUPS      Z4, 64(CX)
 	VMOVUPS      Z5, 128(CX)
 	VMOVUPS      Z6, 192(CX)
-	KMOVW        K1, BP
-	ORQ          BP, R15
-	KMOVW        K2, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
-	KMOVW        K3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
-	KMOVW        K4, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	KMOVW        K1, (R13)
+	KMOVW        K2, 2(R13)
+	KMOVW        K3, 4(R13)
+	KMOVW        K4, 6(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000100, CX
@@ -10682,7 +10331,6 @@ AdaptiveExponentialAVX512_reciprocal_block:
 	PREFETCHT0 2240(DX)
 
 AdaptiveExponentialAVX512_near1:
-	XORQ         R15, R15
 	VMOVUPS      (AX), Z4
 	VMOVUPS      64(AX), Z5
 	VMOVUPS      128(AX), Z6
@@ -10859,14 +10507,14 @@ AdaptiveExponentialAVX512_near1:
 	VADDPS       Z4, Z13, Z4
 	VADDPS       Z5, Z14, Z5
 	VADDPS       Z6, Z15, Z6
-	MOVQ         b+88(FP), BP
-	VMOVUPS.Z    (BP), K1, Z8
-	MOVQ         b+88(FP), BP
-	VMOVUPS.Z    64(BP), K2, Z9
-	MOVQ         b+88(FP), BP
-	VMOVUPS.Z    128(BP), K3, Z10
-	MOVQ         b+88(FP), BP
-	VMOVUPS.Z    192(BP), K4, Z11
+	MOVQ         b+88(FP), R15
+	VMOVUPS.Z    (R15), K1, Z8
+	MOVQ         b+88(FP), R15
+	VMOVUPS.Z    64(R15), K2, Z9
+	MOVQ         b+88(FP), R15
+	VMOVUPS.Z    128(R15), K3, Z10
+	MOVQ         b+88(FP), R15
+	VMOVUPS.Z    192(R15), K4, Z11
 	VADDPS       Z8, Z7, Z7
 	VADDPS       Z9, Z4, Z4
 	VADDPS       Z10, Z5, Z5
@@ -10875,18 +10523,10 @@ AdaptiveExponentialAVX512_near1:
 	VMOVUPS      Z4, 64(CX)
 	VMOVUPS      Z5, 128(CX)
 	VMOVUPS      Z6, 192(CX)
-	KMOVW        K1, BP
-	ORQ          BP, R15
-	KMOVW        K2, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
-	KMOVW        K3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
-	KMOVW        K4, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	KMOVW        K1, (R13)
+	KMOVW        K2, 2(R13)
+	KMOVW        K3, 4(R13)
+	KMOVW        K4, 6(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000100, CX
@@ -10958,7 +10598,6 @@ AdaptiveExponentialAVX2_block:
 	PREFETCHT0 2240(BX)
 
 AdaptiveExponentialAVX2_near0:
-	XORQ         R15, R15
 	VMOVUPS      (CX), Y0
 	VMOVUPS      32(CX), Y1
 	VMOVUPS      64(CX), Y2
@@ -11209,21 +10848,21 @@ AdaptiveExponentialAVX2_near0:
 	VMOVUPS      Y2, 96(CX)
 	VBLENDVPS    Y14, 128(R11), Y3, Y3
 	VMOVUPS      Y3, 128(CX)
-	MOVQ         a+80(FP), BP
-	MOVQ         a+80(FP), BP
-	VMULPS       (BP), Y4, Y4
-	MOVQ         a+80(FP), BP
-	MOVQ         a+80(FP), BP
-	VMULPS       32(BP), Y0, Y0
-	MOVQ         a+80(FP), BP
-	MOVQ         a+80(FP), BP
-	VMULPS       64(BP), Y1, Y1
-	MOVQ         a+80(FP), BP
-	MOVQ         a+80(FP), BP
-	VMULPS       96(BP), Y2, Y2
-	MOVQ         a+80(FP), BP
-	MOVQ         a+80(FP), BP
-	VMULPS       128(BP), Y3, Y3
+	MOVQ         a+80(FP), R15
+	MOVQ         a+80(FP), R15
+	VMULPS       (R15), Y4, Y4
+	MOVQ         a+80(FP), R15
+	MOVQ         a+80(FP), R15
+	VMULPS       32(R15), Y0, Y0
+	MOVQ         a+80(FP), R15
+	MOVQ         a+80(FP), R15
+	VMULPS       64(R15), Y1, Y1
+	MOVQ         a+80(FP), R15
+	MOVQ         a+80(FP), R15
+	VMULPS       96(R15), Y2, Y2
+	MOVQ         a+80(FP), R15
+	MOVQ         a+80(FP), R15
+	VMULPS       128(R15), Y3, Y3
 	VSUBPS       Y5, Y4, Y4
 	VSUBPS       Y6, Y0, Y0
 	VSUBPS       Y7, Y1, Y1
@@ -11239,21 +10878,21 @@ AdaptiveExponentialAVX2_near0:
 	VADDPS       Y1, Y7, Y1
 	VADDPS       Y2, Y8, Y2
 	VADDPS       Y3, Y9, Y3
-	MOVQ         b+88(FP), BP
-	MOVQ         b+88(FP), BP
-	VANDPS       (BP), Y10, Y5
-	MOVQ         b+88(FP), BP
-	MOVQ         b+88(FP), BP
-	VANDPS       32(BP), Y11, Y6
-	MOVQ         b+88(FP), BP
-	MOVQ         b+88(FP), BP
-	VANDPS       64(BP), Y12, Y7
-	MOVQ         b+88(FP), BP
-	MOVQ         b+88(FP), BP
-	VANDPS       96(BP), Y13, Y8
-	MOVQ         b+88(FP), BP
-	MOVQ         b+88(FP), BP
-	VANDPS       128(BP), Y14, Y9
+	MOVQ         b+88(FP), R15
+	MOVQ         b+88(FP), R15
+	VANDPS       (R15), Y10, Y5
+	MOVQ         b+88(FP), R15
+	MOVQ         b+88(FP), R15
+	VANDPS       32(R15), Y11, Y6
+	MOVQ         b+88(FP), R15
+	MOVQ         b+88(FP), R15
+	VANDPS       64(R15), Y12, Y7
+	MOVQ         b+88(FP), R15
+	MOVQ         b+88(FP), R15
+	VANDPS       96(R15), Y13, Y8
+	MOVQ         b+88(FP), R15
+	MOVQ         b+88(FP), R15
+	VANDPS       128(R15), Y14, Y9
 	VADDPS       Y5, Y4, Y4
 	VADDPS       Y6, Y0, Y0
 	VADDPS       Y7, Y1, Y1
@@ -11264,20 +10903,16 @@ AdaptiveExponentialAVX2_near0:
 	VMOVUPS      Y1, 64(DX)
 	VMOVUPS      Y2, 96(DX)
 	VMOVUPS      Y3, 128(DX)
-	VMOVMSKPS    Y10, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y11, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y12, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y13, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y14, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y10, R15
+	MOVB         R15, (R13)
+	VMOVMSKPS    Y11, R15
+	MOVB         R15, 1(R13)
+	VMOVMSKPS    Y12, R15
+	MOVB         R15, 2(R13)
+	VMOVMSKPS    Y13, R15
+	MOVB         R15, 3(R13)
+	VMOVMSKPS    Y14, R15
+	MOVB         R15, 4(R13)
 	VMOVUPS      160(CX), Y0
 	VMOVUPS      192(CX), Y1
 	VMOVUPS      224(CX), Y2
@@ -11428,15 +11063,15 @@ AdaptiveExponentialAVX2_near0:
 	VMOVUPS      Y0, 192(CX)
 	VBLENDVPS    Y8, 224(R11), Y1, Y1
 	VMOVUPS      Y1, 224(CX)
-	MOVQ         a+80(FP), BP
-	MOVQ         a+80(FP), BP
-	VMULPS       160(BP), Y2, Y2
-	MOVQ         a+80(FP), BP
-	MOVQ         a+80(FP), BP
-	VMULPS       192(BP), Y0, Y0
-	MOVQ         a+80(FP), BP
-	MOVQ         a+80(FP), BP
-	VMULPS       224(BP), Y1, Y1
+	MOVQ         a+80(FP), R15
+	MOVQ         a+80(FP), R15
+	VMULPS       160(R15), Y2, Y2
+	MOVQ         a+80(FP), R15
+	MOVQ         a+80(FP), R15
+	VMULPS       192(R15), Y0, Y0
+	MOVQ         a+80(FP), R15
+	MOVQ         a+80(FP), R15
+	VMULPS       224(R15), Y1, Y1
 	VSUBPS       Y3, Y2, Y2
 	VSUBPS       Y4, Y0, Y0
 	VSUBPS       Y5, Y1, Y1
@@ -11446,31 +11081,27 @@ AdaptiveExponentialAVX2_near0:
 	VADDPS       Y2, Y3, Y2
 	VADDPS       Y0, Y4, Y0
 	VADDPS       Y1, Y5, Y1
-	MOVQ         b+88(FP), BP
-	MOVQ         b+88(FP), BP
-	VANDPS       160(BP), Y6, Y3
-	MOVQ         b+88(FP), BP
-	MOVQ         b+88(FP), BP
-	VANDPS       192(BP), Y7, Y4
-	MOVQ         b+88(FP), BP
-	MOVQ         b+88(FP), BP
-	VANDPS       224(BP), Y8, Y5
+	MOVQ         b+88(FP), R15
+	MOVQ         b+88(FP), R15
+	VANDPS       160(R15), Y6, Y3
+	MOVQ         b+88(FP), R15
+	MOVQ         b+88(FP), R15
+	VANDPS       192(R15), Y7, Y4
+	MOVQ         b+88(FP), R15
+	MOVQ         b+88(FP), R15
+	VANDPS       224(R15), Y8, Y5
 	VADDPS       Y3, Y2, Y2
 	VADDPS       Y4, Y0, Y0
 	VADDPS       Y5, Y1, Y1
 	VMOVUPS      Y2, 160(DX)
 	VMOVUPS      Y0, 192(DX)
 	VMOVUPS      Y1, 224(DX)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 5(R13)
+	VMOVMSKPS    Y7, R15
+	MOVB         R15, 6(R13)
+	VMOVMSKPS    Y8, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -11507,7 +11138,6 @@ AdaptiveExponentialAVX2_reciprocal_block:
 	PREFETCHT0 2240(BX)
 
 AdaptiveExponentialAVX2_near1:
-	XORQ         R15, R15
 	VMOVUPS      (CX), Y0
 	VMOVUPS      32(CX), Y1
 	VMOVUPS      64(CX), Y2
@@ -11758,21 +11388,21 @@ AdaptiveExponentialAVX2_near1:
 	VMOVUPS      Y2, 96(CX)
 	VBLENDVPS    Y14, 128(R11), Y3, Y3
 	VMOVUPS      Y3, 128(CX)
-	MOVQ         a+80(FP), BP
-	MOVQ         a+80(FP), BP
-	VMULPS       (BP), Y4, Y4
-	MOVQ         a+80(FP), BP
-	MOVQ         a+80(FP), BP
-	VMULPS       32(BP), Y0, Y0
-	MOVQ         a+80(FP), BP
-	MOVQ         a+80(FP), BP
-	VMULPS       64(BP), Y1, Y1
-	MOVQ         a+80(FP), BP
-	MOVQ         a+80(FP), BP
-	VMULPS       96(BP), Y2, Y2
-	MOVQ         a+80(FP), BP
-	MOVQ         a+80(FP), BP
-	VMULPS       128(BP), Y3, Y3
+	MOVQ         a+80(FP), R15
+	MOVQ         a+80(FP), R15
+	VMULPS       (R15), Y4, Y4
+	MOVQ         a+80(FP), R15
+	MOVQ         a+80(FP), R15
+	VMULPS       32(R15), Y0, Y0
+	MOVQ         a+80(FP), R15
+	MOVQ         a+80(FP), R15
+	VMULPS       64(R15), Y1, Y1
+	MOVQ         a+80(FP), R15
+	MOVQ         a+80(FP), R15
+	VMULPS       96(R15), Y2, Y2
+	MOVQ         a+80(FP), R15
+	MOVQ         a+80(FP), R15
+	VMULPS       128(R15), Y3, Y3
 	VSUBPS       Y5, Y4, Y4
 	VSUBPS       Y6, Y0, Y0
 	VSUBPS       Y7, Y1, Y1
@@ -11788,21 +11418,21 @@ AdaptiveExponentialAVX2_near1:
 	VADDPS       Y1, Y7, Y1
 	VADDPS       Y2, Y8, Y2
 	VADDPS       Y3, Y9, Y3
-	MOVQ         b+88(FP), BP
-	MOVQ         b+88(FP), BP
-	VANDPS       (BP), Y10, Y5
-	MOVQ         b+88(FP), BP
-	MOVQ         b+88(FP), BP
-	VANDPS       32(BP), Y11, Y6
-	MOVQ         b+88(FP), BP
-	MOVQ         b+88(FP), BP
-	VANDPS       64(BP), Y12, Y7
-	MOVQ         b+88(FP), BP
-	MOVQ         b+88(FP), BP
-	VANDPS       96(BP), Y13, Y8
-	MOVQ         b+88(FP), BP
-	MOVQ         b+88(FP), BP
-	VANDPS       128(BP), Y14, Y9
+	MOVQ         b+88(FP), R15
+	MOVQ         b+88(FP), R15
+	VANDPS       (R15), Y10, Y5
+	MOVQ         b+88(FP), R15
+	MOVQ         b+88(FP), R15
+	VANDPS       32(R15), Y11, Y6
+	MOVQ         b+88(FP), R15
+	MOVQ         b+88(FP), R15
+	VANDPS       64(R15), Y12, Y7
+	MOVQ         b+88(FP), R15
+	MOVQ         b+88(FP), R15
+	VANDPS       96(R15), Y13, Y8
+	MOVQ         b+88(FP), R15
+	MOVQ         b+88(FP), R15
+	VANDPS       128(R15), Y14, Y9
 	VADDPS       Y5, Y4, Y4
 	VADDPS       Y6, Y0, Y0
 	VADDPS       Y7, Y1, Y1
@@ -11813,20 +11443,16 @@ AdaptiveExponentialAVX2_near1:
 	VMOVUPS      Y1, 64(DX)
 	VMOVUPS      Y2, 96(DX)
 	VMOVUPS      Y3, 128(DX)
-	VMOVMSKPS    Y10, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y11, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y12, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y13, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y14, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y10, R15
+	MOVB         R15, (R13)
+	VMOVMSKPS    Y11, R15
+	MOVB         R15, 1(R13)
+	VMOVMSKPS    Y12, R15
+	MOVB         R15, 2(R13)
+	VMOVMSKPS    Y13, R15
+	MOVB         R15, 3(R13)
+	VMOVMSKPS    Y14, R15
+	MOVB         R15, 4(R13)
 	VMOVUPS      160(CX), Y0
 	VMOVUPS      192(CX), Y1
 	VMOVUPS      224(CX), Y2
@@ -11977,15 +11603,15 @@ AdaptiveExponentialAVX2_near1:
 	VMOVUPS      Y0, 192(CX)
 	VBLENDVPS    Y8, 224(R11), Y1, Y1
 	VMOVUPS      Y1, 224(CX)
-	MOVQ         a+80(FP), BP
-	MOVQ         a+80(FP), BP
-	VMULPS       160(BP), Y2, Y2
-	MOVQ         a+80(FP), BP
-	MOVQ         a+80(FP), BP
-	VMULPS       192(BP), Y0, Y0
-	MOVQ         a+80(FP), BP
-	MOVQ         a+80(FP), BP
-	VMULPS       224(BP), Y1, Y1
+	MOVQ         a+80(FP), R15
+	MOVQ         a+80(FP), R15
+	VMULPS       160(R15), Y2, Y2
+	MOVQ         a+80(FP), R15
+	MOVQ         a+80(FP), R15
+	VMULPS       192(R15), Y0, Y0
+	MOVQ         a+80(FP), R15
+	MOVQ         a+80(FP), R15
+	VMULPS       224(R15), Y1, Y1
 	VSUBPS       Y3, Y2, Y2
 	VSUBPS       Y4, Y0, Y0
 	VSUBPS       Y5, Y1, Y1
@@ -11995,31 +11621,27 @@ AdaptiveExponentialAVX2_near1:
 	VADDPS       Y2, Y3, Y2
 	VADDPS       Y0, Y4, Y0
 	VADDPS       Y1, Y5, Y1
-	MOVQ         b+88(FP), BP
-	MOVQ         b+88(FP), BP
-	VANDPS       160(BP), Y6, Y3
-	MOVQ         b+88(FP), BP
-	MOVQ         b+88(FP), BP
-	VANDPS       192(BP), Y7, Y4
-	MOVQ         b+88(FP), BP
-	MOVQ         b+88(FP), BP
-	VANDPS       224(BP), Y8, Y5
+	MOVQ         b+88(FP), R15
+	MOVQ         b+88(FP), R15
+	VANDPS       160(R15), Y6, Y3
+	MOVQ         b+88(FP), R15
+	MOVQ         b+88(FP), R15
+	VANDPS       192(R15), Y7, Y4
+	MOVQ         b+88(FP), R15
+	MOVQ         b+88(FP), R15
+	VANDPS       224(R15), Y8, Y5
 	VADDPS       Y3, Y2, Y2
 	VADDPS       Y4, Y0, Y0
 	VADDPS       Y5, Y1, Y1
 	VMOVUPS      Y2, 160(DX)
 	VMOVUPS      Y0, 192(DX)
 	VMOVUPS      Y1, 224(DX)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 5(R13)
+	VMOVMSKPS    Y7, R15
+	MOVB         R15, 6(R13)
+	VMOVMSKPS    Y8, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -12105,8 +11727,6 @@ AdaptiveExponentialUniformAVX512_block_pair:
 	PREFETCHT0 2496(BX)
 
 AdaptiveExponentialUniformAVX512_near0:
-	XORQ         R8, R8
-	XORQ         R9, R9
 	VMOVUPS      (CX), Z5
 	VMOVUPS      64(CX), Z6
 	VMOVUPS      128(CX), Z7
@@ -12459,17 +12079,10 @@ AdaptiveExponentialUniformAVX512_near0:
 	VMOVUPS      Z12, 64(DX)
 	VMOVUPS      Z5, 128(DX)
 	VMOVUPS      Z6, 192(DX)
-	KMOVW        K1, R10
-	ORQ          R10, R8
-	KMOVW        K2, R10
-	SHLQ         $0x10, R10
-	ORQ          R10, R8
-	KMOVW        K3, R10
-	SHLQ         $0x20, R10
-	ORQ          R10, R8
-	KMOVW        K4, R10
-	SHLQ         $0x30, R10
-	ORQ          R10, R8
+	KMOVW        K1, (SI)
+	KMOVW        K2, 2(SI)
+	KMOVW        K3, 4(SI)
+	KMOVW        K4, 6(SI)
 	VBROADCASTSS thr+40(FP), Z5
 	VCMPPS       $0x1e, Z5, Z8, K1
 	VBROADCASTSS thr+40(FP), Z5
@@ -12526,19 +12139,10 @@ AdaptiveExponentialUniformAVX512_near0:
 	VMOVUPS      Z6, 320(DX)
 	VMOVUPS      Z7, 384(DX)
 	VMOVUPS      Z8, 448(DX)
-	KMOVW        K1, R10
-	ORQ          R10, R9
-	KMOVW        K2, R10
-	SHLQ         $0x10, R10
-	ORQ          R10, R9
-	KMOVW        K3, R10
-	SHLQ         $0x20, R10
-	ORQ          R10, R9
-	KMOVW        K4, R10
-	SHLQ         $0x30, R10
-	ORQ          R10, R9
-	MOVQ         R8, (SI)
-	MOVQ         R9, 8(SI)
+	KMOVW        K1, 8(SI)
+	KMOVW        K2, 10(SI)
+	KMOVW        K3, 12(SI)
+	KMOVW        K4, 14(SI)
 	ADDQ         $0x10, SI
 	ADDQ         $0x00000200, CX
 	ADDQ         $0x00000200, DX
@@ -12565,7 +12169,6 @@ AdaptiveExponentialUniformAVX512_block_last:
 	PREFETCHT0 2240(BX)
 
 AdaptiveExponentialUniformAVX512_near1:
-	XORQ         DI, DI
 	VMOVUPS      (CX), Z5
 	VMOVUPS      64(CX), Z6
 	VMOVUPS      128(CX), Z7
@@ -12770,18 +12373,10 @@ AdaptiveExponentialUniformAVX512_near1:
 	VMOVUPS      Z1, 64(DX)
 	VMOVUPS      Z2, 128(DX)
 	VMOVUPS      Z3, 192(DX)
-	KMOVW        K1, AX
-	ORQ          AX, DI
-	KMOVW        K2, AX
-	SHLQ         $0x10, AX
-	ORQ          AX, DI
-	KMOVW        K3, AX
-	SHLQ         $0x20, AX
-	ORQ          AX, DI
-	KMOVW        K4, AX
-	SHLQ         $0x30, AX
-	ORQ          AX, DI
-	MOVQ         DI, (SI)
+	KMOVW        K1, (SI)
+	KMOVW        K2, 2(SI)
+	KMOVW        K3, 4(SI)
+	KMOVW        K4, 6(SI)
 	ADDQ         $0x08, SI
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -12823,8 +12418,6 @@ AdaptiveExponentialUniformAVX512_reciprocal_block_pair:
 	PREFETCHT0 2496(BX)
 
 AdaptiveExponentialUniformAVX512_near2:
-	XORQ         R8, R8
-	XORQ         R9, R9
 	VMOVUPS      (CX), Z5
 	VMOVUPS      64(CX), Z6
 	VMOVUPS      128(CX), Z7
@@ -13177,17 +12770,10 @@ AdaptiveExponentialUniformAVX512_near2:
 	VMOVUPS      Z12, 64(DX)
 	VMOVUPS      Z5, 128(DX)
 	VMOVUPS      Z6, 192(DX)
-	KMOVW        K1, R10
-	ORQ          R10, R8
-	KMOVW        K2, R10
-	SHLQ         $0x10, R10
-	ORQ          R10, R8
-	KMOVW        K3, R10
-	SHLQ         $0x20, R10
-	ORQ          R10, R8
-	KMOVW        K4, R10
-	SHLQ         $0x30, R10
-	ORQ          R10, R8
+	KMOVW        K1, (SI)
+	KMOVW        K2, 2(SI)
+	KMOVW        K3, 4(SI)
+	KMOVW        K4, 6(SI)
 	VBROADCASTSS thr+40(FP), Z5
 	VCMPPS       $0x1e, Z5, Z8, K1
 	VBROADCASTSS thr+40(FP), Z5
@@ -13244,19 +12830,10 @@ AdaptiveExponentialUniformAVX512_near2:
 	VMOVUPS      Z6, 320(DX)
 	VMOVUPS      Z7, 384(DX)
 	VMOVUPS      Z8, 448(DX)
-	KMOVW        K1, R10
-	ORQ          R10, R9
-	KMOVW        K2, R10
-	SHLQ         $0x10, R10
-	ORQ          R10, R9
-	KMOVW        K3, R10
-	SHLQ         $0x20, R10
-	ORQ          R10, R9
-	KMOVW        K4, R10
-	SHLQ         $0x30, R10
-	ORQ          R10, R9
-	MOVQ         R8, (SI)
-	MOVQ         R9, 8(SI)
+	KMOVW        K1, 8(SI)
+	KMOVW        K2, 10(SI)
+	KMOVW        K3, 12(SI)
+	KMOVW        K4, 14(SI)
 	ADDQ         $0x10, SI
 	ADDQ         $0x00000200, CX
 	ADDQ         $0x00000200, DX
@@ -13283,7 +12860,6 @@ AdaptiveExponentialUniformAVX512_reciprocal_block_last:
 	PREFETCHT0 2240(BX)
 
 AdaptiveExponentialUniformAVX512_near3:
-	XORQ         DI, DI
 	VMOVUPS      (CX), Z5
 	VMOVUPS      64(CX), Z6
 	VMOVUPS      128(CX), Z7
@@ -13488,18 +13064,10 @@ AdaptiveExponentialUniformAVX512_near3:
 	VMOVUPS      Z1, 64(DX)
 	VMOVUPS      Z2, 128(DX)
 	VMOVUPS      Z3, 192(DX)
-	KMOVW        K1, AX
-	ORQ          AX, DI
-	KMOVW        K2, AX
-	SHLQ         $0x10, AX
-	ORQ          AX, DI
-	KMOVW        K3, AX
-	SHLQ         $0x20, AX
-	ORQ          AX, DI
-	KMOVW        K4, AX
-	SHLQ         $0x30, AX
-	ORQ          AX, DI
-	MOVQ         DI, (SI)
+	KMOVW        K1, (SI)
+	KMOVW        K2, 2(SI)
+	KMOVW        K3, 4(SI)
+	KMOVW        K4, 6(SI)
 	ADDQ         $0x08, SI
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -14634,7 +14202,7 @@ AdaptiveExponentialUniformAVX2_done:
 
 // func simplifiedAdaptiveExponentialAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
-TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $8-200
+TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $0-200
 	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
@@ -14685,7 +14253,6 @@ SimplifiedAdaptiveExponentialAVX512_block:
 	PREFETCHT0 2240(BX)
 
 SimplifiedAdaptiveExponentialAVX512_near0:
-	XORQ         R15, R15
 	VMOVUPS      (AX), Z6
 	VMOVUPS      64(AX), Z7
 	VMOVUPS      128(AX), Z8
@@ -14874,26 +14441,26 @@ SimplifiedAdaptiveExponentialAVX512_near0:
 	VSUBPS       Z12, Z8, Z8
 	VMOVUPS      192(R11), Z9
 	VSUBPS       Z13, Z9, Z9
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       (BP), Z6, Z6
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       64(BP), Z7, Z7
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       128(BP), Z8, Z8
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       192(BP), Z9, Z9
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       (R15), Z6, Z6
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       64(R15), Z7, Z7
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       128(R15), Z8, Z8
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       192(R15), Z9, Z9
 	VADDPS       Z6, Z10, Z6
 	VADDPS       Z7, Z11, Z7
 	VADDPS       Z8, Z12, Z8
 	VADDPS       Z9, Z13, Z9
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS.Z    (BP), K1, Z10
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS.Z    64(BP), K2, Z11
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS.Z    128(BP), K3, Z12
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS.Z    192(BP), K4, Z13
+	MOVQ         dtheta+96(FP), R15
+	VMOVUPS.Z    (R15), K1, Z10
+	MOVQ         dtheta+96(FP), R15
+	VMOVUPS.Z    64(R15), K2, Z11
+	MOVQ         dtheta+96(FP), R15
+	VMOVUPS.Z    128(R15), K3, Z12
+	MOVQ         dtheta+96(FP), R15
+	VMOVUPS.Z    192(R15), K4, Z13
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
 	VADDPS       Z12, Z8, Z8
@@ -14902,18 +14469,10 @@ SimplifiedAdaptiveExponentialAVX512_near0:
 	VMOVUPS      Z7, 64(DX)
 	VMOVUPS      Z8, 128(DX)
 	VMOVUPS      Z9, 192(DX)
-	KMOVW        K1, BP
-	ORQ          BP, R15
-	KMOVW        K2, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
-	KMOVW        K3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
-	KMOVW        K4, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	KMOVW        K1, (R13)
+	KMOVW        K2, 2(R13)
+	KMOVW        K3, 4(R13)
+	KMOVW        K4, 6(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -14953,7 +14512,6 @@ SimplifiedAdaptiveExponentialAVX512_reciprocal_block:
 	PREFETCHT0 2240(BX)
 
 SimplifiedAdaptiveExponentialAVX512_near1:
-	XORQ         R15, R15
 	VMOVUPS      (AX), Z6
 	VMOVUPS      64(AX), Z7
 	VMOVUPS      128(AX), Z8
@@ -15142,26 +14700,26 @@ SimplifiedAdaptiveExponentialAVX512_near1:
 	VSUBPS       Z12, Z8, Z8
 	VMOVUPS      192(R11), Z9
 	VSUBPS       Z13, Z9, Z9
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       (BP), Z6, Z6
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       64(BP), Z7, Z7
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       128(BP), Z8, Z8
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       192(BP), Z9, Z9
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       (R15), Z6, Z6
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       64(R15), Z7, Z7
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       128(R15), Z8, Z8
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       192(R15), Z9, Z9
 	VADDPS       Z6, Z10, Z6
 	VADDPS       Z7, Z11, Z7
 	VADDPS       Z8, Z12, Z8
 	VADDPS       Z9, Z13, Z9
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS.Z    (BP), K1, Z10
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS.Z    64(BP), K2, Z11
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS.Z    128(BP), K3, Z12
-	MOVQ         dtheta+96(FP), BP
-	VMOVUPS.Z    192(BP), K4, Z13
+	MOVQ         dtheta+96(FP), R15
+	VMOVUPS.Z    (R15), K1, Z10
+	MOVQ         dtheta+96(FP), R15
+	VMOVUPS.Z    64(R15), K2, Z11
+	MOVQ         dtheta+96(FP), R15
+	VMOVUPS.Z    128(R15), K3, Z12
+	MOVQ         dtheta+96(FP), R15
+	VMOVUPS.Z    192(R15), K4, Z13
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
 	VADDPS       Z12, Z8, Z8
@@ -15170,18 +14728,10 @@ SimplifiedAdaptiveExponentialAVX512_near1:
 	VMOVUPS      Z7, 64(DX)
 	VMOVUPS      Z8, 128(DX)
 	VMOVUPS      Z9, 192(DX)
-	KMOVW        K1, BP
-	ORQ          BP, R15
-	KMOVW        K2, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
-	KMOVW        K3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
-	KMOVW        K4, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	KMOVW        K1, (R13)
+	KMOVW        K2, 2(R13)
+	KMOVW        K3, 4(R13)
+	KMOVW        K4, 6(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -15259,7 +14809,6 @@ SimplifiedAdaptiveExponentialAVX2_block:
 	PREFETCHT0 2240(SI)
 
 SimplifiedAdaptiveExponentialAVX2_near0:
-	XORQ         R15, R15
 	VMOVUPS      (CX), Y3
 	VMOVUPS      32(CX), Y4
 	VMOVUPS      64(CX), Y5
@@ -15456,17 +15005,17 @@ SimplifiedAdaptiveExponentialAVX2_near0:
 	VANDPS       Y15, Y9, Y9
 	VCMPPS       $0x1e, Y14, Y5, Y15
 	VANDPS       Y15, Y10, Y10
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y7, (BP), Y6, Y6
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y7, (R15), Y6, Y6
 	VMOVUPS      Y6, (CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y8, 32(BP), Y3, Y3
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y8, 32(R15), Y3, Y3
 	VMOVUPS      Y3, 32(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y9, 64(BP), Y4, Y3
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y9, 64(R15), Y4, Y3
 	VMOVUPS      Y3, 64(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y10, 96(BP), Y5, Y3
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y10, 96(R15), Y5, Y3
 	VMOVUPS      Y3, 96(CX)
 	VPMOVZXWD    (DX), Y3
 	VPADDUSW     (DX), X0, X3
@@ -15500,34 +15049,34 @@ SimplifiedAdaptiveExponentialAVX2_near0:
 	VSUBPS       Y13, Y5, Y5
 	VMOVUPS      96(R12), Y6
 	VSUBPS       Y14, Y6, Y6
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       (BP), Y3, Y3
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       32(BP), Y4, Y4
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       64(BP), Y5, Y5
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       96(BP), Y6, Y6
+	MOVQ         ltheta+88(FP), R15
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       (R15), Y3, Y3
+	MOVQ         ltheta+88(FP), R15
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       32(R15), Y4, Y4
+	MOVQ         ltheta+88(FP), R15
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       64(R15), Y5, Y5
+	MOVQ         ltheta+88(FP), R15
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       96(R15), Y6, Y6
 	VADDPS       Y3, Y11, Y3
 	VADDPS       Y4, Y12, Y4
 	VADDPS       Y5, Y13, Y5
 	VADDPS       Y6, Y14, Y6
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       (BP), Y7, Y11
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       32(BP), Y8, Y12
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       64(BP), Y9, Y13
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       96(BP), Y10, Y14
+	MOVQ         dtheta+96(FP), R15
+	MOVQ         dtheta+96(FP), R15
+	VANDPS       (R15), Y7, Y11
+	MOVQ         dtheta+96(FP), R15
+	MOVQ         dtheta+96(FP), R15
+	VANDPS       32(R15), Y8, Y12
+	MOVQ         dtheta+96(FP), R15
+	MOVQ         dtheta+96(FP), R15
+	VANDPS       64(R15), Y9, Y13
+	MOVQ         dtheta+96(FP), R15
+	MOVQ         dtheta+96(FP), R15
+	VANDPS       96(R15), Y10, Y14
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
@@ -15536,17 +15085,14 @@ SimplifiedAdaptiveExponentialAVX2_near0:
 	VMOVUPS      Y4, 32(BX)
 	VMOVUPS      Y5, 64(BX)
 	VMOVUPS      Y6, 96(BX)
-	VMOVMSKPS    Y7, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y9, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y10, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y7, R15
+	MOVB         R15, (R13)
+	VMOVMSKPS    Y8, R15
+	MOVB         R15, 1(R13)
+	VMOVMSKPS    Y9, R15
+	MOVB         R15, 2(R13)
+	VMOVMSKPS    Y10, R15
+	MOVB         R15, 3(R13)
 	VMOVUPS      128(CX), Y3
 	VMOVUPS      160(CX), Y4
 	VMOVUPS      192(CX), Y5
@@ -15743,17 +15289,17 @@ SimplifiedAdaptiveExponentialAVX2_near0:
 	VANDPS       Y15, Y9, Y9
 	VCMPPS       $0x1e, Y14, Y5, Y15
 	VANDPS       Y15, Y10, Y10
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y7, 128(BP), Y6, Y6
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y7, 128(R15), Y6, Y6
 	VMOVUPS      Y6, 128(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y8, 160(BP), Y3, Y3
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y8, 160(R15), Y3, Y3
 	VMOVUPS      Y3, 160(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y9, 192(BP), Y4, Y3
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y9, 192(R15), Y4, Y3
 	VMOVUPS      Y3, 192(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y10, 224(BP), Y5, Y3
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y10, 224(R15), Y5, Y3
 	VMOVUPS      Y3, 224(CX)
 	VPMOVZXWD    64(DX), Y3
 	VPADDUSW     64(DX), X0, X3
@@ -15787,34 +15333,34 @@ SimplifiedAdaptiveExponentialAVX2_near0:
 	VSUBPS       Y13, Y5, Y5
 	VMOVUPS      224(R12), Y6
 	VSUBPS       Y14, Y6, Y6
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       128(BP), Y3, Y3
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       160(BP), Y4, Y4
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       192(BP), Y5, Y5
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       224(BP), Y6, Y6
+	MOVQ         ltheta+88(FP), R15
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       128(R15), Y3, Y3
+	MOVQ         ltheta+88(FP), R15
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       160(R15), Y4, Y4
+	MOVQ         ltheta+88(FP), R15
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       192(R15), Y5, Y5
+	MOVQ         ltheta+88(FP), R15
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       224(R15), Y6, Y6
 	VADDPS       Y3, Y11, Y3
 	VADDPS       Y4, Y12, Y4
 	VADDPS       Y5, Y13, Y5
 	VADDPS       Y6, Y14, Y6
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       128(BP), Y7, Y11
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       160(BP), Y8, Y12
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       192(BP), Y9, Y13
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       224(BP), Y10, Y14
+	MOVQ         dtheta+96(FP), R15
+	MOVQ         dtheta+96(FP), R15
+	VANDPS       128(R15), Y7, Y11
+	MOVQ         dtheta+96(FP), R15
+	MOVQ         dtheta+96(FP), R15
+	VANDPS       160(R15), Y8, Y12
+	MOVQ         dtheta+96(FP), R15
+	MOVQ         dtheta+96(FP), R15
+	VANDPS       192(R15), Y9, Y13
+	MOVQ         dtheta+96(FP), R15
+	MOVQ         dtheta+96(FP), R15
+	VANDPS       224(R15), Y10, Y14
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
@@ -15823,19 +15369,14 @@ SimplifiedAdaptiveExponentialAVX2_near0:
 	VMOVUPS      Y4, 160(BX)
 	VMOVUPS      Y5, 192(BX)
 	VMOVUPS      Y6, 224(BX)
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y9, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y10, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y7, R15
+	MOVB         R15, 4(R13)
+	VMOVMSKPS    Y8, R15
+	MOVB         R15, 5(R13)
+	VMOVMSKPS    Y9, R15
+	MOVB         R15, 6(R13)
+	VMOVMSKPS    Y10, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -15876,7 +15417,6 @@ SimplifiedAdaptiveExponentialAVX2_reciprocal_block:
 	PREFETCHT0 2240(SI)
 
 SimplifiedAdaptiveExponentialAVX2_near1:
-	XORQ         R15, R15
 	VMOVUPS      (CX), Y3
 	VMOVUPS      32(CX), Y4
 	VMOVUPS      64(CX), Y5
@@ -16073,17 +15613,17 @@ SimplifiedAdaptiveExponentialAVX2_near1:
 	VANDPS       Y15, Y9, Y9
 	VCMPPS       $0x1e, Y14, Y5, Y15
 	VANDPS       Y15, Y10, Y10
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y7, (BP), Y6, Y6
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y7, (R15), Y6, Y6
 	VMOVUPS      Y6, (CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y8, 32(BP), Y3, Y3
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y8, 32(R15), Y3, Y3
 	VMOVUPS      Y3, 32(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y9, 64(BP), Y4, Y3
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y9, 64(R15), Y4, Y3
 	VMOVUPS      Y3, 64(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y10, 96(BP), Y5, Y3
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y10, 96(R15), Y5, Y3
 	VMOVUPS      Y3, 96(CX)
 	VPMOVZXWD    (DX), Y3
 	VPADDUSW     (DX), X0, X3
@@ -16117,34 +15657,34 @@ SimplifiedAdaptiveExponentialAVX2_near1:
 	VSUBPS       Y13, Y5, Y5
 	VMOVUPS      96(R12), Y6
 	VSUBPS       Y14, Y6, Y6
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       (BP), Y3, Y3
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       32(BP), Y4, Y4
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       64(BP), Y5, Y5
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       96(BP), Y6, Y6
+	MOVQ         ltheta+88(FP), R15
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       (R15), Y3, Y3
+	MOVQ         ltheta+88(FP), R15
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       32(R15), Y4, Y4
+	MOVQ         ltheta+88(FP), R15
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       64(R15), Y5, Y5
+	MOVQ         ltheta+88(FP), R15
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       96(R15), Y6, Y6
 	VADDPS       Y3, Y11, Y3
 	VADDPS       Y4, Y12, Y4
 	VADDPS       Y5, Y13, Y5
 	VADDPS       Y6, Y14, Y6
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       (BP), Y7, Y11
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       32(BP), Y8, Y12
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       64(BP), Y9, Y13
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       96(BP), Y10, Y14
+	MOVQ         dtheta+96(FP), R15
+	MOVQ         dtheta+96(FP), R15
+	VANDPS       (R15), Y7, Y11
+	MOVQ         dtheta+96(FP), R15
+	MOVQ         dtheta+96(FP), R15
+	VANDPS       32(R15), Y8, Y12
+	MOVQ         dtheta+96(FP), R15
+	MOVQ         dtheta+96(FP), R15
+	VANDPS       64(R15), Y9, Y13
+	MOVQ         dtheta+96(FP), R15
+	MOVQ         dtheta+96(FP), R15
+	VANDPS       96(R15), Y10, Y14
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
@@ -16153,17 +15693,14 @@ SimplifiedAdaptiveExponentialAVX2_near1:
 	VMOVUPS      Y4, 32(BX)
 	VMOVUPS      Y5, 64(BX)
 	VMOVUPS      Y6, 96(BX)
-	VMOVMSKPS    Y7, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y9, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y10, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y7, R15
+	MOVB         R15, (R13)
+	VMOVMSKPS    Y8, R15
+	MOVB         R15, 1(R13)
+	VMOVMSKPS    Y9, R15
+	MOVB         R15, 2(R13)
+	VMOVMSKPS    Y10, R15
+	MOVB         R15, 3(R13)
 	VMOVUPS      128(CX), Y3
 	VMOVUPS      160(CX), Y4
 	VMOVUPS      192(CX), Y5
@@ -16360,17 +15897,17 @@ SimplifiedAdaptiveExponentialAVX2_near1:
 	VANDPS       Y15, Y9, Y9
 	VCMPPS       $0x1e, Y14, Y5, Y15
 	VANDPS       Y15, Y10, Y10
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y7, 128(BP), Y6, Y6
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y7, 128(R15), Y6, Y6
 	VMOVUPS      Y6, 128(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y8, 160(BP), Y3, Y3
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y8, 160(R15), Y3, Y3
 	VMOVUPS      Y3, 160(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y9, 192(BP), Y4, Y3
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y9, 192(R15), Y4, Y3
 	VMOVUPS      Y3, 192(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y10, 224(BP), Y5, Y3
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y10, 224(R15), Y5, Y3
 	VMOVUPS      Y3, 224(CX)
 	VPMOVZXWD    64(DX), Y3
 	VPADDUSW     64(DX), X0, X3
@@ -16404,34 +15941,34 @@ SimplifiedAdaptiveExponentialAVX2_near1:
 	VSUBPS       Y13, Y5, Y5
 	VMOVUPS      224(R12), Y6
 	VSUBPS       Y14, Y6, Y6
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       128(BP), Y3, Y3
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       160(BP), Y4, Y4
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       192(BP), Y5, Y5
-	MOVQ         ltheta+88(FP), BP
-	MOVQ         ltheta+88(FP), BP
-	VMULPS       224(BP), Y6, Y6
+	MOVQ         ltheta+88(FP), R15
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       128(R15), Y3, Y3
+	MOVQ         ltheta+88(FP), R15
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       160(R15), Y4, Y4
+	MOVQ         ltheta+88(FP), R15
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       192(R15), Y5, Y5
+	MOVQ         ltheta+88(FP), R15
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       224(R15), Y6, Y6
 	VADDPS       Y3, Y11, Y3
 	VADDPS       Y4, Y12, Y4
 	VADDPS       Y5, Y13, Y5
 	VADDPS       Y6, Y14, Y6
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       128(BP), Y7, Y11
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       160(BP), Y8, Y12
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       192(BP), Y9, Y13
-	MOVQ         dtheta+96(FP), BP
-	MOVQ         dtheta+96(FP), BP
-	VANDPS       224(BP), Y10, Y14
+	MOVQ         dtheta+96(FP), R15
+	MOVQ         dtheta+96(FP), R15
+	VANDPS       128(R15), Y7, Y11
+	MOVQ         dtheta+96(FP), R15
+	MOVQ         dtheta+96(FP), R15
+	VANDPS       160(R15), Y8, Y12
+	MOVQ         dtheta+96(FP), R15
+	MOVQ         dtheta+96(FP), R15
+	VANDPS       192(R15), Y9, Y13
+	MOVQ         dtheta+96(FP), R15
+	MOVQ         dtheta+96(FP), R15
+	VANDPS       224(R15), Y10, Y14
 	VADDPS       Y11, Y3, Y3
 	VADDPS       Y12, Y4, Y4
 	VADDPS       Y13, Y5, Y5
@@ -16440,19 +15977,14 @@ SimplifiedAdaptiveExponentialAVX2_near1:
 	VMOVUPS      Y4, 160(BX)
 	VMOVUPS      Y5, 192(BX)
 	VMOVUPS      Y6, 224(BX)
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y9, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	VMOVMSKPS    Y10, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y7, R15
+	MOVB         R15, 4(R13)
+	VMOVMSKPS    Y8, R15
+	MOVB         R15, 5(R13)
+	VMOVMSKPS    Y9, R15
+	MOVB         R15, 6(R13)
+	VMOVMSKPS    Y10, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -16545,8 +16077,6 @@ SimplifiedAdaptiveExponentialUniformAVX512_block_pair:
 	PREFETCHT0 2496(SI)
 
 SimplifiedAdaptiveExponentialUniformAVX512_near0:
-	XORQ         R9, R9
-	XORQ         R10, R10
 	VMOVUPS      (CX), Z7
 	VMOVUPS      64(CX), Z8
 	VMOVUPS      128(CX), Z9
@@ -16887,17 +16417,10 @@ SimplifiedAdaptiveExponentialUniformAVX512_near0:
 	VMOVUPS      Z8, 64(BX)
 	VMOVUPS      Z9, 128(BX)
 	VMOVUPS      Z14, 192(BX)
-	KMOVW        K1, R11
-	ORQ          R11, R9
-	KMOVW        K2, R11
-	SHLQ         $0x10, R11
-	ORQ          R11, R9
-	KMOVW        K3, R11
-	SHLQ         $0x20, R11
-	ORQ          R11, R9
-	KMOVW        K4, R11
-	SHLQ         $0x30, R11
-	ORQ          R11, R9
+	KMOVW        K1, (DI)
+	KMOVW        K2, 2(DI)
+	KMOVW        K3, 4(DI)
+	KMOVW        K4, 6(DI)
 	VPBROADCASTW c+32(FP), Y7
 	VPBROADCASTW c+32(FP), Y8
 	VPBROADCASTW c+32(FP), Y9
@@ -16998,19 +16521,10 @@ SimplifiedAdaptiveExponentialUniformAVX512_near0:
 	VMOVUPS      Z8, 320(BX)
 	VMOVUPS      Z9, 384(BX)
 	VMOVUPS      Z10, 448(BX)
-	KMOVW        K1, R11
-	ORQ          R11, R10
-	KMOVW        K2, R11
-	SHLQ         $0x10, R11
-	ORQ          R11, R10
-	KMOVW        K3, R11
-	SHLQ         $0x20, R11
-	ORQ          R11, R10
-	KMOVW        K4, R11
-	SHLQ         $0x30, R11
-	ORQ          R11, R10
-	MOVQ         R9, (DI)
-	MOVQ         R10, 8(DI)
+	KMOVW        K1, 8(DI)
+	KMOVW        K2, 10(DI)
+	KMOVW        K3, 12(DI)
+	KMOVW        K4, 14(DI)
 	ADDQ         $0x10, DI
 	ADDQ         $0x00000200, CX
 	ADDQ         $0x00000100, DX
@@ -17040,7 +16554,6 @@ SimplifiedAdaptiveExponentialUniformAVX512_block_last:
 	PREFETCHT0 2240(SI)
 
 SimplifiedAdaptiveExponentialUniformAVX512_near1:
-	XORQ         R8, R8
 	VMOVUPS      (CX), Z7
 	VMOVUPS      64(CX), Z8
 	VMOVUPS      128(CX), Z9
@@ -17261,18 +16774,10 @@ SimplifiedAdaptiveExponentialUniformAVX512_near1:
 	VMOVUPS      Z1, 64(BX)
 	VMOVUPS      Z2, 128(BX)
 	VMOVUPS      Z3, 192(BX)
-	KMOVW        K1, AX
-	ORQ          AX, R8
-	KMOVW        K2, AX
-	SHLQ         $0x10, AX
-	ORQ          AX, R8
-	KMOVW        K3, AX
-	SHLQ         $0x20, AX
-	ORQ          AX, R8
-	KMOVW        K4, AX
-	SHLQ         $0x30, AX
-	ORQ          AX, R8
-	MOVQ         R8, (DI)
+	KMOVW        K1, (DI)
+	KMOVW        K2, 2(DI)
+	KMOVW        K3, 4(DI)
+	KMOVW        K4, 6(DI)
 	ADDQ         $0x08, DI
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -17319,8 +16824,6 @@ SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block_pair:
 	PREFETCHT0 2496(SI)
 
 SimplifiedAdaptiveExponentialUniformAVX512_near2:
-	XORQ         R9, R9
-	XORQ         R10, R10
 	VMOVUPS      (CX), Z7
 	VMOVUPS      64(CX), Z8
 	VMOVUPS      128(CX), Z9
@@ -17661,17 +17164,10 @@ SimplifiedAdaptiveExponentialUniformAVX512_near2:
 	VMOVUPS      Z8, 64(BX)
 	VMOVUPS      Z9, 128(BX)
 	VMOVUPS      Z14, 192(BX)
-	KMOVW        K1, R11
-	ORQ          R11, R9
-	KMOVW        K2, R11
-	SHLQ         $0x10, R11
-	ORQ          R11, R9
-	KMOVW        K3, R11
-	SHLQ         $0x20, R11
-	ORQ          R11, R9
-	KMOVW        K4, R11
-	SHLQ         $0x30, R11
-	ORQ          R11, R9
+	KMOVW        K1, (DI)
+	KMOVW        K2, 2(DI)
+	KMOVW        K3, 4(DI)
+	KMOVW        K4, 6(DI)
 	VPBROADCASTW c+32(FP), Y7
 	VPBROADCASTW c+32(FP), Y8
 	VPBROADCASTW c+32(FP), Y9
@@ -17772,19 +17268,10 @@ SimplifiedAdaptiveExponentialUniformAVX512_near2:
 	VMOVUPS      Z8, 320(BX)
 	VMOVUPS      Z9, 384(BX)
 	VMOVUPS      Z10, 448(BX)
-	KMOVW        K1, R11
-	ORQ          R11, R10
-	KMOVW        K2, R11
-	SHLQ         $0x10, R11
-	ORQ          R11, R10
-	KMOVW        K3, R11
-	SHLQ         $0x20, R11
-	ORQ          R11, R10
-	KMOVW        K4, R11
-	SHLQ         $0x30, R11
-	ORQ          R11, R10
-	MOVQ         R9, (DI)
-	MOVQ         R10, 8(DI)
+	KMOVW        K1, 8(DI)
+	KMOVW        K2, 10(DI)
+	KMOVW        K3, 12(DI)
+	KMOVW        K4, 14(DI)
 	ADDQ         $0x10, DI
 	ADDQ         $0x00000200, CX
 	ADDQ         $0x00000100, DX
@@ -17814,7 +17301,6 @@ SimplifiedAdaptiveExponentialUniformAVX512_reciprocal_block_last:
 	PREFETCHT0 2240(SI)
 
 SimplifiedAdaptiveExponentialUniformAVX512_near3:
-	XORQ         R8, R8
 	VMOVUPS      (CX), Z7
 	VMOVUPS      64(CX), Z8
 	VMOVUPS      128(CX), Z9
@@ -18035,18 +17521,10 @@ SimplifiedAdaptiveExponentialUniformAVX512_near3:
 	VMOVUPS      Z1, 64(BX)
 	VMOVUPS      Z2, 128(BX)
 	VMOVUPS      Z3, 192(BX)
-	KMOVW        K1, AX
-	ORQ          AX, R8
-	KMOVW        K2, AX
-	SHLQ         $0x10, AX
-	ORQ          AX, R8
-	KMOVW        K3, AX
-	SHLQ         $0x20, AX
-	ORQ          AX, R8
-	KMOVW        K4, AX
-	SHLQ         $0x30, AX
-	ORQ          AX, R8
-	MOVQ         R8, (DI)
+	KMOVW        K1, (DI)
+	KMOVW        K2, 2(DI)
+	KMOVW        K3, 4(DI)
+	KMOVW        K4, 6(DI)
 	ADDQ         $0x08, DI
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -19428,7 +18906,6 @@ IzhikevichAVX512_block:
 	PREFETCHT0 2240(DX)
 
 IzhikevichAVX512_near0:
-	XORQ      R14, R14
 	VMOVUPS   (AX), Z4
 	VMOVUPS   64(AX), Z5
 	VMOVUPS   128(AX), Z6
@@ -19545,18 +19022,10 @@ IzhikevichAVX512_near0:
 	VMOVUPS   Z4, 64(CX)
 	VMOVUPS   Z5, 128(CX)
 	VMOVUPS   Z6, 192(CX)
-	KMOVW     K1, R15
-	ORQ       R15, R14
-	KMOVW     K2, R15
-	SHLQ      $0x10, R15
-	ORQ       R15, R14
-	KMOVW     K3, R15
-	SHLQ      $0x20, R15
-	ORQ       R15, R14
-	KMOVW     K4, R15
-	SHLQ      $0x30, R15
-	ORQ       R15, R14
-	MOVQ      R14, (R12)
+	KMOVW     K1, (R12)
+	KMOVW     K2, 2(R12)
+	KMOVW     K3, 4(R12)
+	KMOVW     K4, 6(R12)
 	ADDQ      $0x08, R12
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -19626,7 +19095,6 @@ IzhikevichAVX2_block:
 	PREFETCHT0 2240(DX)
 
 IzhikevichAVX2_near0:
-	XORQ      R14, R14
 	VMOVUPS   (AX), Y4
 	VMOVUPS   32(AX), Y5
 	VMOVUPS   (CX), Y6
@@ -19681,11 +19149,10 @@ IzhikevichAVX2_near0:
 	VMOVUPS   Y4, (CX)
 	VBLENDVPS Y9, Y5, Y7, Y4
 	VMOVUPS   Y4, 32(CX)
-	VMOVMSKPS Y8, R15
-	ORQ       R15, R14
-	VMOVMSKPS Y9, R15
-	SHLQ      $0x08, R15
-	ORQ       R15, R14
+	VMOVMSKPS Y8, R14
+	MOVB      R14, (R12)
+	VMOVMSKPS Y9, R14
+	MOVB      R14, 1(R12)
 	VMOVUPS   64(AX), Y4
 	VMOVUPS   96(AX), Y5
 	VMOVUPS   64(CX), Y6
@@ -19740,12 +19207,10 @@ IzhikevichAVX2_near0:
 	VMOVUPS   Y4, 64(CX)
 	VBLENDVPS Y9, Y5, Y7, Y4
 	VMOVUPS   Y4, 96(CX)
-	VMOVMSKPS Y8, R15
-	SHLQ      $0x10, R15
-	ORQ       R15, R14
-	VMOVMSKPS Y9, R15
-	SHLQ      $0x18, R15
-	ORQ       R15, R14
+	VMOVMSKPS Y8, R14
+	MOVB      R14, 2(R12)
+	VMOVMSKPS Y9, R14
+	MOVB      R14, 3(R12)
 	VMOVUPS   128(AX), Y4
 	VMOVUPS   160(AX), Y5
 	VMOVUPS   128(CX), Y6
@@ -19800,12 +19265,10 @@ IzhikevichAVX2_near0:
 	VMOVUPS   Y4, 128(CX)
 	VBLENDVPS Y9, Y5, Y7, Y4
 	VMOVUPS   Y4, 160(CX)
-	VMOVMSKPS Y8, R15
-	SHLQ      $0x20, R15
-	ORQ       R15, R14
-	VMOVMSKPS Y9, R15
-	SHLQ      $0x28, R15
-	ORQ       R15, R14
+	VMOVMSKPS Y8, R14
+	MOVB      R14, 4(R12)
+	VMOVMSKPS Y9, R14
+	MOVB      R14, 5(R12)
 	VMOVUPS   192(AX), Y4
 	VMOVUPS   224(AX), Y5
 	VMOVUPS   192(CX), Y6
@@ -19860,13 +19323,10 @@ IzhikevichAVX2_near0:
 	VMOVUPS   Y4, 192(CX)
 	VBLENDVPS Y9, Y5, Y7, Y4
 	VMOVUPS   Y4, 224(CX)
-	VMOVMSKPS Y8, R15
-	SHLQ      $0x30, R15
-	ORQ       R15, R14
-	VMOVMSKPS Y9, R15
-	SHLQ      $0x38, R15
-	ORQ       R15, R14
-	MOVQ      R14, (R12)
+	VMOVMSKPS Y8, R14
+	MOVB      R14, 6(R12)
+	VMOVMSKPS Y9, R14
+	MOVB      R14, 7(R12)
 	ADDQ      $0x08, R12
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -19925,7 +19385,6 @@ IzhikevichUniformAVX512_block:
 	PREFETCHT0 2240(DX)
 
 IzhikevichUniformAVX512_near0:
-	XORQ         DI, DI
 	VMOVUPS      (AX), Z8
 	VMOVUPS      64(AX), Z9
 	VMOVUPS      128(AX), Z10
@@ -20050,18 +19509,10 @@ IzhikevichUniformAVX512_near0:
 	VMOVUPS      Z8, 64(CX)
 	VMOVUPS      Z9, 128(CX)
 	VMOVUPS      Z10, 192(CX)
-	KMOVW        K1, R8
-	ORQ          R8, DI
-	KMOVW        K2, R8
-	SHLQ         $0x10, R8
-	ORQ          R8, DI
-	KMOVW        K3, R8
-	SHLQ         $0x20, R8
-	ORQ          R8, DI
-	KMOVW        K4, R8
-	SHLQ         $0x30, R8
-	ORQ          R8, DI
-	MOVQ         DI, (BX)
+	KMOVW        K1, (BX)
+	KMOVW        K2, 2(BX)
+	KMOVW        K3, 4(BX)
+	KMOVW        K4, 6(BX)
 	ADDQ         $0x08, BX
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000100, CX
@@ -20119,7 +19570,6 @@ IzhikevichUniformAVX2_block:
 	PREFETCHT0 2240(BX)
 
 IzhikevichUniformAVX2_near0:
-	XORQ      R8, R8
 	VMOVUPS   (CX), Y10
 	VMOVUPS   (DX), Y11
 	VADDPS    Y8, Y10, Y12
@@ -20147,8 +19597,8 @@ IzhikevichUniformAVX2_near0:
 	VADDPS    (AX), Y11, Y10
 	VBLENDVPS Y12, Y10, Y11, Y10
 	VMOVUPS   Y10, (DX)
-	VMOVMSKPS Y12, R9
-	ORQ       R9, R8
+	VMOVMSKPS Y12, R8
+	MOVB      R8, (SI)
 	VMOVUPS   32(CX), Y10
 	VMOVUPS   32(DX), Y11
 	VADDPS    Y8, Y10, Y12
@@ -20176,9 +19626,8 @@ IzhikevichUniformAVX2_near0:
 	VADDPS    (AX), Y11, Y10
 	VBLENDVPS Y12, Y10, Y11, Y10
 	VMOVUPS   Y10, 32(DX)
-	VMOVMSKPS Y12, R9
-	SHLQ      $0x08, R9
-	ORQ       R9, R8
+	VMOVMSKPS Y12, R8
+	MOVB      R8, 1(SI)
 	VMOVUPS   64(CX), Y10
 	VMOVUPS   64(DX), Y11
 	VADDPS    Y8, Y10, Y12
@@ -20206,9 +19655,8 @@ IzhikevichUniformAVX2_near0:
 	VADDPS    (AX), Y11, Y10
 	VBLENDVPS Y12, Y10, Y11, Y10
 	VMOVUPS   Y10, 64(DX)
-	VMOVMSKPS Y12, R9
-	SHLQ      $0x10, R9
-	ORQ       R9, R8
+	VMOVMSKPS Y12, R8
+	MOVB      R8, 2(SI)
 	VMOVUPS   96(CX), Y10
 	VMOVUPS   96(DX), Y11
 	VADDPS    Y8, Y10, Y12
@@ -20236,9 +19684,8 @@ IzhikevichUniformAVX2_near0:
 	VADDPS    (AX), Y11, Y10
 	VBLENDVPS Y12, Y10, Y11, Y10
 	VMOVUPS   Y10, 96(DX)
-	VMOVMSKPS Y12, R9
-	SHLQ      $0x18, R9
-	ORQ       R9, R8
+	VMOVMSKPS Y12, R8
+	MOVB      R8, 3(SI)
 	VMOVUPS   128(CX), Y10
 	VMOVUPS   128(DX), Y11
 	VADDPS    Y8, Y10, Y12
@@ -20266,9 +19713,8 @@ IzhikevichUniformAVX2_near0:
 	VADDPS    (AX), Y11, Y10
 	VBLENDVPS Y12, Y10, Y11, Y10
 	VMOVUPS   Y10, 128(DX)
-	VMOVMSKPS Y12, R9
-	SHLQ      $0x20, R9
-	ORQ       R9, R8
+	VMOVMSKPS Y12, R8
+	MOVB      R8, 4(SI)
 	VMOVUPS   160(CX), Y10
 	VMOVUPS   160(DX), Y11
 	VADDPS    Y8, Y10, Y12
@@ -20296,9 +19742,8 @@ IzhikevichUniformAVX2_near0:
 	VADDPS    (AX), Y11, Y10
 	VBLENDVPS Y12, Y10, Y11, Y10
 	VMOVUPS   Y10, 160(DX)
-	VMOVMSKPS Y12, R9
-	SHLQ      $0x28, R9
-	ORQ       R9, R8
+	VMOVMSKPS Y12, R8
+	MOVB      R8, 5(SI)
 	VMOVUPS   192(CX), Y10
 	VMOVUPS   192(DX), Y11
 	VADDPS    Y8, Y10, Y12
@@ -20326,9 +19771,8 @@ IzhikevichUniformAVX2_near0:
 	VADDPS    (AX), Y11, Y10
 	VBLENDVPS Y12, Y10, Y11, Y10
 	VMOVUPS   Y10, 192(DX)
-	VMOVMSKPS Y12, R9
-	SHLQ      $0x30, R9
-	ORQ       R9, R8
+	VMOVMSKPS Y12, R8
+	MOVB      R8, 6(SI)
 	VMOVUPS   224(CX), Y10
 	VMOVUPS   224(DX), Y11
 	VADDPS    Y8, Y10, Y12
@@ -20356,10 +19800,8 @@ IzhikevichUniformAVX2_near0:
 	VADDPS    (AX), Y11, Y10
 	VBLENDVPS Y12, Y10, Y11, Y10
 	VMOVUPS   Y10, 224(DX)
-	VMOVMSKPS Y12, R9
-	SHLQ      $0x38, R9
-	ORQ       R9, R8
-	MOVQ      R8, (SI)
+	VMOVMSKPS Y12, R8
+	MOVB      R8, 7(SI)
 	ADDQ      $0x08, SI
 	ADDQ      $0x00000100, CX
 	ADDQ      $0x00000100, DX
@@ -20410,7 +19852,6 @@ LeakyTraced1AVX512_block:
 	PREFETCHT0 2240(DX)
 
 LeakyTraced1AVX512_near0:
-	XORQ      R14, R14
 	VMOVUPS   (DX), Z0
 	VMOVUPS   64(DX), Z2
 	VMOVUPS   128(DX), Z3
@@ -20481,24 +19922,16 @@ LeakyTraced1AVX512_near0:
 	VMOVUPS   Z7, 192(AX)
 	VPTESTMD  Z0, Z0, K5
 	VMOVDQU32 Z1, K5, (DX)
-	KMOVW     K1, R15
-	ORQ       R15, R14
+	KMOVW     K1, (R12)
 	VPTESTMD  Z2, Z2, K1
 	VMOVDQU32 Z1, K1, 64(DX)
-	KMOVW     K2, R15
-	SHLQ      $0x10, R15
-	ORQ       R15, R14
+	KMOVW     K2, 2(R12)
 	VPTESTMD  Z3, Z3, K1
 	VMOVDQU32 Z1, K1, 128(DX)
-	KMOVW     K3, R15
-	SHLQ      $0x20, R15
-	ORQ       R15, R14
+	KMOVW     K3, 4(R12)
 	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, 192(DX)
-	KMOVW     K4, R15
-	SHLQ      $0x30, R15
-	ORQ       R15, R14
-	MOVQ      R14, (R12)
+	KMOVW     K4, 6(R12)
 	ADDQ      $0x08, R12
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -20555,7 +19988,6 @@ LeakyTraced1AVX2_block:
 	PREFETCHT0 2240(DX)
 
 LeakyTraced1AVX2_near0:
-	XORQ      R14, R14
 	VMOVUPS   (DX), Y0
 	VMOVUPS   32(DX), Y1
 	VMOVUPS   64(DX), Y2
@@ -20606,18 +20038,16 @@ LeakyTraced1AVX2_near0:
 	VMOVUPS   Y0, 64(AX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, (DX)
-	VMOVMSKPS Y3, R15
-	ORQ       R15, R14
+	VMOVMSKPS Y3, R14
+	MOVB      R14, (R12)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 32(DX)
-	VMOVMSKPS Y4, R15
-	SHLQ      $0x08, R15
-	ORQ       R15, R14
+	VMOVMSKPS Y4, R14
+	MOVB      R14, 1(R12)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 64(DX)
-	VMOVMSKPS Y5, R15
-	SHLQ      $0x10, R15
-	ORQ       R15, R14
+	VMOVMSKPS Y5, R14
+	MOVB      R14, 2(R12)
 	VMOVUPS   96(DX), Y0
 	VMOVUPS   128(DX), Y1
 	VMOVUPS   160(DX), Y2
@@ -20668,19 +20098,16 @@ LeakyTraced1AVX2_near0:
 	VMOVUPS   Y0, 160(AX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 96(DX)
-	VMOVMSKPS Y3, R15
-	SHLQ      $0x18, R15
-	ORQ       R15, R14
+	VMOVMSKPS Y3, R14
+	MOVB      R14, 3(R12)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 128(DX)
-	VMOVMSKPS Y4, R15
-	SHLQ      $0x20, R15
-	ORQ       R15, R14
+	VMOVMSKPS Y4, R14
+	MOVB      R14, 4(R12)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 160(DX)
-	VMOVMSKPS Y5, R15
-	SHLQ      $0x28, R15
-	ORQ       R15, R14
+	VMOVMSKPS Y5, R14
+	MOVB      R14, 5(R12)
 	VMOVUPS   192(DX), Y0
 	VMOVUPS   224(DX), Y1
 	VMOVUPS   192(CX), Y2
@@ -20715,15 +20142,12 @@ LeakyTraced1AVX2_near0:
 	VMOVUPS   Y0, 224(AX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 192(DX)
-	VMOVMSKPS Y2, R15
-	SHLQ      $0x30, R15
-	ORQ       R15, R14
+	VMOVMSKPS Y2, R14
+	MOVB      R14, 6(R12)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 224(DX)
-	VMOVMSKPS Y3, R15
-	SHLQ      $0x38, R15
-	ORQ       R15, R14
-	MOVQ      R14, (R12)
+	VMOVMSKPS Y3, R14
+	MOVB      R14, 7(R12)
 	ADDQ      $0x08, R12
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -20793,8 +20217,6 @@ LeakyTraced1UniformAVX512_block_pair:
 	PREFETCHT0 2496(DX)
 
 LeakyTraced1UniformAVX512_near0:
-	XORQ         DI, DI
-	XORQ         R8, R8
 	VMOVUPS      (DX), Z6
 	VMOVUPS      64(DX), Z7
 	VMOVUPS      128(DX), Z8
@@ -20917,23 +20339,16 @@ LeakyTraced1UniformAVX512_near0:
 	VMOVUPS      Z16, 192(AX)
 	VPTESTMD     Z6, Z6, K5
 	VMOVDQU32    Z1, K5, (DX)
-	KMOVW        K1, R9
-	ORQ          R9, DI
+	KMOVW        K1, (BX)
 	VPTESTMD     Z7, Z7, K1
 	VMOVDQU32    Z1, K1, 64(DX)
-	KMOVW        K2, R9
-	SHLQ         $0x10, R9
-	ORQ          R9, DI
+	KMOVW        K2, 2(BX)
 	VPTESTMD     Z8, Z8, K1
 	VMOVDQU32    Z1, K1, 128(DX)
-	KMOVW        K3, R9
-	SHLQ         $0x20, R9
-	ORQ          R9, DI
+	KMOVW        K3, 4(BX)
 	VPTESTMD     Z9, Z9, K1
 	VMOVDQU32    Z1, K1, 192(DX)
-	KMOVW        K4, R9
-	SHLQ         $0x30, R9
-	ORQ          R9, DI
+	KMOVW        K4, 6(BX)
 	VBROADCASTSS thr+32(FP), Z6
 	VCMPPS       $0x1e, Z6, Z18, K1
 	VBROADCASTSS thr+32(FP), Z6
@@ -20960,25 +20375,16 @@ LeakyTraced1UniformAVX512_near0:
 	VMOVUPS      Z9, 448(AX)
 	VPTESTMD     Z10, Z10, K5
 	VMOVDQU32    Z1, K5, 256(DX)
-	KMOVW        K1, R9
-	ORQ          R9, R8
+	KMOVW        K1, 8(BX)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 320(DX)
-	KMOVW        K2, R9
-	SHLQ         $0x10, R9
-	ORQ          R9, R8
+	KMOVW        K2, 10(BX)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 384(DX)
-	KMOVW        K3, R9
-	SHLQ         $0x20, R9
-	ORQ          R9, R8
+	KMOVW        K3, 12(BX)
 	VPTESTMD     Z13, Z13, K1
 	VMOVDQU32    Z1, K1, 448(DX)
-	KMOVW        K4, R9
-	SHLQ         $0x30, R9
-	ORQ          R9, R8
-	MOVQ         DI, (BX)
-	MOVQ         R8, 8(BX)
+	KMOVW        K4, 14(BX)
 	ADDQ         $0x10, BX
 	ADDQ         $0x00000200, AX
 	ADDQ         $0x00000200, CX
@@ -21005,7 +20411,6 @@ LeakyTraced1UniformAVX512_block_last:
 	PREFETCHT0 2240(DX)
 
 LeakyTraced1UniformAVX512_near1:
-	XORQ         SI, SI
 	VMOVUPS      (DX), Z6
 	VMOVUPS      64(DX), Z7
 	VMOVUPS      128(DX), Z8
@@ -21080,24 +20485,16 @@ LeakyTraced1UniformAVX512_near1:
 	VMOVUPS      Z5, 192(AX)
 	VPTESTMD     Z6, Z6, K5
 	VMOVDQU32    Z1, K5, (DX)
-	KMOVW        K1, DI
-	ORQ          DI, SI
+	KMOVW        K1, (BX)
 	VPTESTMD     Z7, Z7, K1
 	VMOVDQU32    Z1, K1, 64(DX)
-	KMOVW        K2, DI
-	SHLQ         $0x10, DI
-	ORQ          DI, SI
+	KMOVW        K2, 2(BX)
 	VPTESTMD     Z8, Z8, K1
 	VMOVDQU32    Z1, K1, 128(DX)
-	KMOVW        K3, DI
-	SHLQ         $0x20, DI
-	ORQ          DI, SI
+	KMOVW        K3, 4(BX)
 	VPTESTMD     Z9, Z9, K1
 	VMOVDQU32    Z1, K1, 192(DX)
-	KMOVW        K4, DI
-	SHLQ         $0x30, DI
-	ORQ          DI, SI
-	MOVQ         SI, (BX)
+	KMOVW        K4, 6(BX)
 	ADDQ         $0x08, BX
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000100, CX
@@ -21146,7 +20543,6 @@ LeakyTraced1UniformAVX2_block:
 	PREFETCHT0 2240(DX)
 
 LeakyTraced1UniformAVX2_near0:
-	XORQ      DI, DI
 	VMOVUPS   (DX), Y7
 	VMOVUPS   32(DX), Y8
 	VMOVUPS   (CX), Y9
@@ -21179,13 +20575,12 @@ LeakyTraced1UniformAVX2_near0:
 	VMOVUPS   Y7, 32(AX)
 	VXORPS    Y7, Y7, Y7
 	VMOVUPS   Y7, (DX)
-	VMOVMSKPS Y9, R8
-	ORQ       R8, DI
+	VMOVMSKPS Y9, DI
+	MOVB      DI, (BX)
 	VXORPS    Y7, Y7, Y7
 	VMOVUPS   Y7, 32(DX)
-	VMOVMSKPS Y10, R8
-	SHLQ      $0x08, R8
-	ORQ       R8, DI
+	VMOVMSKPS Y10, DI
+	MOVB      DI, 1(BX)
 	VMOVUPS   64(DX), Y7
 	VMOVUPS   96(DX), Y8
 	VMOVUPS   64(CX), Y9
@@ -21218,14 +20613,12 @@ LeakyTraced1UniformAVX2_near0:
 	VMOVUPS   Y7, 96(AX)
 	VXORPS    Y7, Y7, Y7
 	VMOVUPS   Y7, 64(DX)
-	VMOVMSKPS Y9, R8
-	SHLQ      $0x10, R8
-	ORQ       R8, DI
+	VMOVMSKPS Y9, DI
+	MOVB      DI, 2(BX)
 	VXORPS    Y7, Y7, Y7
 	VMOVUPS   Y7, 96(DX)
-	VMOVMSKPS Y10, R8
-	SHLQ      $0x18, R8
-	ORQ       R8, DI
+	VMOVMSKPS Y10, DI
+	MOVB      DI, 3(BX)
 	VMOVUPS   128(DX), Y7
 	VMOVUPS   160(DX), Y8
 	VMOVUPS   128(CX), Y9
@@ -21258,14 +20651,12 @@ LeakyTraced1UniformAVX2_near0:
 	VMOVUPS   Y7, 160(AX)
 	VXORPS    Y7, Y7, Y7
 	VMOVUPS   Y7, 128(DX)
-	VMOVMSKPS Y9, R8
-	SHLQ      $0x20, R8
-	ORQ       R8, DI
+	VMOVMSKPS Y9, DI
+	MOVB      DI, 4(BX)
 	VXORPS    Y7, Y7, Y7
 	VMOVUPS   Y7, 160(DX)
-	VMOVMSKPS Y10, R8
-	SHLQ      $0x28, R8
-	ORQ       R8, DI
+	VMOVMSKPS Y10, DI
+	MOVB      DI, 5(BX)
 	VMOVUPS   192(DX), Y7
 	VMOVUPS   224(DX), Y8
 	VMOVUPS   192(CX), Y9
@@ -21298,15 +20689,12 @@ LeakyTraced1UniformAVX2_near0:
 	VMOVUPS   Y7, 224(AX)
 	VXORPS    Y7, Y7, Y7
 	VMOVUPS   Y7, 192(DX)
-	VMOVMSKPS Y9, R8
-	SHLQ      $0x30, R8
-	ORQ       R8, DI
+	VMOVMSKPS Y9, DI
+	MOVB      DI, 6(BX)
 	VXORPS    Y7, Y7, Y7
 	VMOVUPS   Y7, 224(DX)
-	VMOVMSKPS Y10, R8
-	SHLQ      $0x38, R8
-	ORQ       R8, DI
-	MOVQ      DI, (BX)
+	VMOVMSKPS Y10, DI
+	MOVB      DI, 7(BX)
 	ADDQ      $0x08, BX
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -21320,7 +20708,7 @@ LeakyTraced1UniformAVX2_done:
 
 // func refractoryLeakyTraced1AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
-TEXT ·refractoryLeakyTraced1AVX512(SB), NOSPLIT, $8-176
+TEXT ·refractoryLeakyTraced1AVX512(SB), NOSPLIT, $0-176
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
@@ -21360,7 +20748,6 @@ RefractoryLeakyTraced1AVX512_block:
 	PREFETCHT0 2240(BX)
 
 RefractoryLeakyTraced1AVX512_near0:
-	XORQ      R15, R15
 	VMOVUPS   (BX), Z2
 	VMOVUPS   64(BX), Z3
 	VMOVUPS   128(BX), Z4
@@ -21369,17 +20756,17 @@ RefractoryLeakyTraced1AVX512_near0:
 	VMOVUPS   64(DX), Z7
 	VMOVUPS   128(DX), Z8
 	VMOVUPS   192(DX), Z9
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   (BP), Z10
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   (R15), Z10
 	VSUBPS    Z6, Z10, Z10
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   64(BP), Z11
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   64(R15), Z11
 	VSUBPS    Z7, Z11, Z11
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   128(BP), Z12
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   128(R15), Z12
 	VSUBPS    Z8, Z12, Z12
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   192(BP), Z13
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   192(R15), Z13
 	VSUBPS    Z9, Z13, Z13
 	VMULPS    (R11), Z10, Z10
 	VMULPS    64(R11), Z11, Z11
@@ -21463,24 +20850,16 @@ RefractoryLeakyTraced1AVX512_near0:
 	VMOVDQU16 Y6, 96(CX)
 	VPTESTMD  Z2, Z2, K5
 	VMOVDQU32 Z1, K5, (BX)
-	KMOVW     K1, BP
-	ORQ       BP, R15
+	KMOVW     K1, (R13)
 	VPTESTMD  Z3, Z3, K1
 	VMOVDQU32 Z1, K1, 64(BX)
-	KMOVW     K2, BP
-	SHLQ      $0x10, BP
-	ORQ       BP, R15
+	KMOVW     K2, 2(R13)
 	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, 128(BX)
-	KMOVW     K3, BP
-	SHLQ      $0x20, BP
-	ORQ       BP, R15
+	KMOVW     K3, 4(R13)
 	VPTESTMD  Z5, Z5, K1
 	VMOVDQU32 Z1, K1, 192(BX)
-	KMOVW     K4, BP
-	SHLQ      $0x30, BP
-	ORQ       BP, R15
-	MOVQ      R15, (R13)
+	KMOVW     K4, 6(R13)
 	ADDQ      $0x08, R13
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000080, CX
@@ -21504,7 +20883,7 @@ RefractoryLeakyTraced1AVX512_done:
 
 // func refractoryLeakyTraced1AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, MMX+
-TEXT ·refractoryLeakyTraced1AVX2(SB), NOSPLIT, $8-176
+TEXT ·refractoryLeakyTraced1AVX2(SB), NOSPLIT, $0-176
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
@@ -21543,16 +20922,15 @@ RefractoryLeakyTraced1AVX2_block:
 	PREFETCHT0 2240(BX)
 
 RefractoryLeakyTraced1AVX2_near0:
-	XORQ         R15, R15
 	VMOVUPS      (BX), Y1
 	VMOVUPS      32(BX), Y2
 	VMOVUPS      (DX), Y3
 	VMOVUPS      32(DX), Y4
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      (BP), Y5
+	MOVQ         bT1+88(FP), R15
+	VMOVUPS      (R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      32(BP), Y6
+	MOVQ         bT1+88(FP), R15
+	VMOVUPS      32(R15), Y6
 	VSUBPS       Y4, Y6, Y6
 	VMULPS       (R11), Y5, Y5
 	VMULPS       32(R11), Y6, Y6
@@ -21600,22 +20978,21 @@ RefractoryLeakyTraced1AVX2_near0:
 	VMOVDQU      X1, 16(CX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, (BX)
-	VMOVMSKPS    Y3, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, (R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(BX)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 1(R13)
 	VMOVUPS      64(BX), Y1
 	VMOVUPS      96(BX), Y2
 	VMOVUPS      64(DX), Y3
 	VMOVUPS      96(DX), Y4
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      64(BP), Y5
+	MOVQ         bT1+88(FP), R15
+	VMOVUPS      64(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      96(BP), Y6
+	MOVQ         bT1+88(FP), R15
+	VMOVUPS      96(R15), Y6
 	VSUBPS       Y4, Y6, Y6
 	VMULPS       64(R11), Y5, Y5
 	VMULPS       96(R11), Y6, Y6
@@ -21663,23 +21040,21 @@ RefractoryLeakyTraced1AVX2_near0:
 	VMOVDQU      X1, 48(CX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 64(BX)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 2(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(BX)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 3(R13)
 	VMOVUPS      128(BX), Y1
 	VMOVUPS      160(BX), Y2
 	VMOVUPS      128(DX), Y3
 	VMOVUPS      160(DX), Y4
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      128(BP), Y5
+	MOVQ         bT1+88(FP), R15
+	VMOVUPS      128(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      160(BP), Y6
+	MOVQ         bT1+88(FP), R15
+	VMOVUPS      160(R15), Y6
 	VSUBPS       Y4, Y6, Y6
 	VMULPS       128(R11), Y5, Y5
 	VMULPS       160(R11), Y6, Y6
@@ -21727,23 +21102,21 @@ RefractoryLeakyTraced1AVX2_near0:
 	VMOVDQU      X1, 80(CX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 128(BX)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 4(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(BX)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 5(R13)
 	VMOVUPS      192(BX), Y1
 	VMOVUPS      224(BX), Y2
 	VMOVUPS      192(DX), Y3
 	VMOVUPS      224(DX), Y4
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      192(BP), Y5
+	MOVQ         bT1+88(FP), R15
+	VMOVUPS      192(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      224(BP), Y6
+	MOVQ         bT1+88(FP), R15
+	VMOVUPS      224(R15), Y6
 	VSUBPS       Y4, Y6, Y6
 	VMULPS       192(R11), Y5, Y5
 	VMULPS       224(R11), Y6, Y6
@@ -21791,15 +21164,12 @@ RefractoryLeakyTraced1AVX2_near0:
 	VMOVDQU      X1, 112(CX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 192(BX)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 6(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(BX)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -21864,7 +21234,6 @@ RefractoryLeakyTraced1UniformAVX512_block:
 	PREFETCHT0 2240(BX)
 
 RefractoryLeakyTraced1UniformAVX512_near0:
-	XORQ      R8, R8
 	VMOVUPS   (BX), Z10
 	VMOVUPS   64(BX), Z11
 	VMOVUPS   128(BX), Z12
@@ -21955,24 +21324,16 @@ RefractoryLeakyTraced1UniformAVX512_near0:
 	VMOVDQU16 Y14, 96(CX)
 	VPTESTMD  Z10, Z10, K5
 	VMOVDQU32 Z1, K5, (BX)
-	KMOVW     K1, R9
-	ORQ       R9, R8
+	KMOVW     K1, (SI)
 	VPTESTMD  Z11, Z11, K1
 	VMOVDQU32 Z1, K1, 64(BX)
-	KMOVW     K2, R9
-	SHLQ      $0x10, R9
-	ORQ       R9, R8
+	KMOVW     K2, 2(SI)
 	VPTESTMD  Z12, Z12, K1
 	VMOVDQU32 Z1, K1, 128(BX)
-	KMOVW     K3, R9
-	SHLQ      $0x20, R9
-	ORQ       R9, R8
+	KMOVW     K3, 4(SI)
 	VPTESTMD  Z13, Z13, K1
 	VMOVDQU32 Z1, K1, 192(BX)
-	KMOVW     K4, R9
-	SHLQ      $0x30, R9
-	ORQ       R9, R8
-	MOVQ      R8, (SI)
+	KMOVW     K4, 6(SI)
 	ADDQ      $0x08, SI
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000080, CX
@@ -22028,7 +21389,6 @@ RefractoryLeakyTraced1UniformAVX2_block:
 	PREFETCHT0 2240(BX)
 
 RefractoryLeakyTraced1UniformAVX2_near0:
-	XORQ         R8, R8
 	VMOVUPS      (BX), Y9
 	VMOVUPS      (DX), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -22055,8 +21415,8 @@ RefractoryLeakyTraced1UniformAVX2_near0:
 	VMOVDQU      X9, (CX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, (BX)
-	VMOVMSKPS    Y10, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y10, R8
+	MOVB         R8, (SI)
 	VMOVUPS      32(BX), Y9
 	VMOVUPS      32(DX), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -22083,9 +21443,8 @@ RefractoryLeakyTraced1UniformAVX2_near0:
 	VMOVDQU      X9, 16(CX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 32(BX)
-	VMOVMSKPS    Y10, R9
-	SHLQ         $0x08, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y10, R8
+	MOVB         R8, 1(SI)
 	VMOVUPS      64(BX), Y9
 	VMOVUPS      64(DX), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -22112,9 +21471,8 @@ RefractoryLeakyTraced1UniformAVX2_near0:
 	VMOVDQU      X9, 32(CX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 64(BX)
-	VMOVMSKPS    Y10, R9
-	SHLQ         $0x10, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y10, R8
+	MOVB         R8, 2(SI)
 	VMOVUPS      96(BX), Y9
 	VMOVUPS      96(DX), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -22141,9 +21499,8 @@ RefractoryLeakyTraced1UniformAVX2_near0:
 	VMOVDQU      X9, 48(CX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 96(BX)
-	VMOVMSKPS    Y10, R9
-	SHLQ         $0x18, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y10, R8
+	MOVB         R8, 3(SI)
 	VMOVUPS      128(BX), Y9
 	VMOVUPS      128(DX), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -22170,9 +21527,8 @@ RefractoryLeakyTraced1UniformAVX2_near0:
 	VMOVDQU      X9, 64(CX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 128(BX)
-	VMOVMSKPS    Y10, R9
-	SHLQ         $0x20, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y10, R8
+	MOVB         R8, 4(SI)
 	VMOVUPS      160(BX), Y9
 	VMOVUPS      160(DX), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -22199,9 +21555,8 @@ RefractoryLeakyTraced1UniformAVX2_near0:
 	VMOVDQU      X9, 80(CX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 160(BX)
-	VMOVMSKPS    Y10, R9
-	SHLQ         $0x28, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y10, R8
+	MOVB         R8, 5(SI)
 	VMOVUPS      192(BX), Y9
 	VMOVUPS      192(DX), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -22228,9 +21583,8 @@ RefractoryLeakyTraced1UniformAVX2_near0:
 	VMOVDQU      X9, 96(CX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 192(BX)
-	VMOVMSKPS    Y10, R9
-	SHLQ         $0x30, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y10, R8
+	MOVB         R8, 6(SI)
 	VMOVUPS      224(BX), Y9
 	VMOVUPS      224(DX), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -22257,10 +21611,8 @@ RefractoryLeakyTraced1UniformAVX2_near0:
 	VMOVDQU      X9, 112(CX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 224(BX)
-	VMOVMSKPS    Y10, R9
-	SHLQ         $0x38, R9
-	ORQ          R9, R8
-	MOVQ         R8, (SI)
+	VMOVMSKPS    Y10, R8
+	MOVB         R8, 7(SI)
 	ADDQ         $0x08, SI
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -22275,7 +21627,7 @@ RefractoryLeakyTraced1UniformAVX2_done:
 
 // func strictRefractoryLeakyTraced1AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
-TEXT ·strictRefractoryLeakyTraced1AVX512(SB), NOSPLIT, $8-176
+TEXT ·strictRefractoryLeakyTraced1AVX512(SB), NOSPLIT, $0-176
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
@@ -22315,21 +21667,20 @@ StrictRefractoryLeakyTraced1AVX512_block:
 	PREFETCHT0 2240(BX)
 
 StrictRefractoryLeakyTraced1AVX512_near0:
-	XORQ      R15, R15
 	VMOVUPS   (BX), Z2
 	VMOVUPS   64(BX), Z3
 	VMOVUPS   128(BX), Z4
 	VMOVUPS   (DX), Z5
 	VMOVUPS   64(DX), Z6
 	VMOVUPS   128(DX), Z7
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   (BP), Z8
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   (R15), Z8
 	VSUBPS    Z5, Z8, Z8
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   64(BP), Z9
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   64(R15), Z9
 	VSUBPS    Z6, Z9, Z9
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   128(BP), Z10
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   128(R15), Z10
 	VSUBPS    Z7, Z10, Z10
 	VMULPS    (R11), Z8, Z8
 	VMULPS    64(R11), Z9, Z9
@@ -22399,22 +21750,17 @@ StrictRefractoryLeakyTraced1AVX512_near0:
 	VMOVDQU16 Y5, 64(CX)
 	VPTESTMD  Z2, Z2, K1
 	VMOVDQU32 Z1, K1, (BX)
-	KMOVW     K4, BP
-	ORQ       BP, R15
+	KMOVW     K4, (R13)
 	VPTESTMD  Z3, Z3, K1
 	VMOVDQU32 Z1, K1, 64(BX)
-	KMOVW     K5, BP
-	SHLQ      $0x10, BP
-	ORQ       BP, R15
+	KMOVW     K5, 2(R13)
 	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, 128(BX)
-	KMOVW     K6, BP
-	SHLQ      $0x20, BP
-	ORQ       BP, R15
+	KMOVW     K6, 4(R13)
 	VMOVUPS   192(BX), Z2
 	VMOVUPS   192(DX), Z3
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   192(BP), Z4
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   192(R15), Z4
 	VSUBPS    Z3, Z4, Z4
 	VMULPS    192(R11), Z4, Z4
 	VADDPS    Z4, Z3, Z3
@@ -22440,10 +21786,7 @@ StrictRefractoryLeakyTraced1AVX512_near0:
 	VMOVDQU16 Y3, 96(CX)
 	VPTESTMD  Z2, Z2, K1
 	VMOVDQU32 Z1, K1, 192(BX)
-	KMOVW     K2, BP
-	SHLQ      $0x30, BP
-	ORQ       BP, R15
-	MOVQ      R15, (R13)
+	KMOVW     K2, 6(R13)
 	ADDQ      $0x08, R13
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000080, CX
@@ -22467,7 +21810,7 @@ StrictRefractoryLeakyTraced1AVX512_done:
 
 // func strictRefractoryLeakyTraced1AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, MMX+
-TEXT ·strictRefractoryLeakyTraced1AVX2(SB), NOSPLIT, $8-176
+TEXT ·strictRefractoryLeakyTraced1AVX2(SB), NOSPLIT, $0-176
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
@@ -22506,16 +21849,15 @@ StrictRefractoryLeakyTraced1AVX2_block:
 	PREFETCHT0 2240(BX)
 
 StrictRefractoryLeakyTraced1AVX2_near0:
-	XORQ         R15, R15
 	VMOVUPS      (BX), Y1
 	VMOVUPS      32(BX), Y2
 	VMOVUPS      (DX), Y3
 	VMOVUPS      32(DX), Y4
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      (BP), Y5
+	MOVQ         bT1+88(FP), R15
+	VMOVUPS      (R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      32(BP), Y6
+	MOVQ         bT1+88(FP), R15
+	VMOVUPS      32(R15), Y6
 	VSUBPS       Y4, Y6, Y6
 	VMULPS       (R11), Y5, Y5
 	VMULPS       32(R11), Y6, Y6
@@ -22563,22 +21905,21 @@ StrictRefractoryLeakyTraced1AVX2_near0:
 	VMOVDQU      X1, 16(CX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, (BX)
-	VMOVMSKPS    Y5, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, (R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(BX)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 1(R13)
 	VMOVUPS      64(BX), Y1
 	VMOVUPS      96(BX), Y2
 	VMOVUPS      64(DX), Y3
 	VMOVUPS      96(DX), Y4
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      64(BP), Y5
+	MOVQ         bT1+88(FP), R15
+	VMOVUPS      64(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      96(BP), Y6
+	MOVQ         bT1+88(FP), R15
+	VMOVUPS      96(R15), Y6
 	VSUBPS       Y4, Y6, Y6
 	VMULPS       64(R11), Y5, Y5
 	VMULPS       96(R11), Y6, Y6
@@ -22626,23 +21967,21 @@ StrictRefractoryLeakyTraced1AVX2_near0:
 	VMOVDQU      X1, 48(CX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 64(BX)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 2(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(BX)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 3(R13)
 	VMOVUPS      128(BX), Y1
 	VMOVUPS      160(BX), Y2
 	VMOVUPS      128(DX), Y3
 	VMOVUPS      160(DX), Y4
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      128(BP), Y5
+	MOVQ         bT1+88(FP), R15
+	VMOVUPS      128(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      160(BP), Y6
+	MOVQ         bT1+88(FP), R15
+	VMOVUPS      160(R15), Y6
 	VSUBPS       Y4, Y6, Y6
 	VMULPS       128(R11), Y5, Y5
 	VMULPS       160(R11), Y6, Y6
@@ -22690,23 +22029,21 @@ StrictRefractoryLeakyTraced1AVX2_near0:
 	VMOVDQU      X1, 80(CX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 128(BX)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 4(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(BX)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 5(R13)
 	VMOVUPS      192(BX), Y1
 	VMOVUPS      224(BX), Y2
 	VMOVUPS      192(DX), Y3
 	VMOVUPS      224(DX), Y4
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      192(BP), Y5
+	MOVQ         bT1+88(FP), R15
+	VMOVUPS      192(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+88(FP), BP
-	VMOVUPS      224(BP), Y6
+	MOVQ         bT1+88(FP), R15
+	VMOVUPS      224(R15), Y6
 	VSUBPS       Y4, Y6, Y6
 	VMULPS       192(R11), Y5, Y5
 	VMULPS       224(R11), Y6, Y6
@@ -22754,15 +22091,12 @@ StrictRefractoryLeakyTraced1AVX2_near0:
 	VMOVDQU      X1, 112(CX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 192(BX)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 6(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(BX)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -22827,7 +22161,6 @@ StrictRefractoryLeakyTraced1UniformAVX512_block:
 	PREFETCHT0 2240(BX)
 
 StrictRefractoryLeakyTraced1UniformAVX512_near0:
-	XORQ      R8, R8
 	VMOVUPS   (BX), Z10
 	VMOVUPS   64(BX), Z11
 	VMOVUPS   128(BX), Z12
@@ -22899,18 +22232,13 @@ StrictRefractoryLeakyTraced1UniformAVX512_near0:
 	VMOVDQU16 Y13, 64(CX)
 	VPTESTMD  Z10, Z10, K1
 	VMOVDQU32 Z1, K1, (BX)
-	KMOVW     K4, R9
-	ORQ       R9, R8
+	KMOVW     K4, (SI)
 	VPTESTMD  Z11, Z11, K1
 	VMOVDQU32 Z1, K1, 64(BX)
-	KMOVW     K5, R9
-	SHLQ      $0x10, R9
-	ORQ       R9, R8
+	KMOVW     K5, 2(SI)
 	VPTESTMD  Z12, Z12, K1
 	VMOVDQU32 Z1, K1, 128(BX)
-	KMOVW     K6, R9
-	SHLQ      $0x20, R9
-	ORQ       R9, R8
+	KMOVW     K6, 4(SI)
 	VMOVUPS   192(BX), Z10
 	VMOVUPS   192(DX), Z11
 	VSUBPS    Z11, Z3, Z12
@@ -22936,10 +22264,7 @@ StrictRefractoryLeakyTraced1UniformAVX512_near0:
 	VMOVDQU16 Y11, 96(CX)
 	VPTESTMD  Z10, Z10, K1
 	VMOVDQU32 Z1, K1, 192(BX)
-	KMOVW     K2, R9
-	SHLQ      $0x30, R9
-	ORQ       R9, R8
-	MOVQ      R8, (SI)
+	KMOVW     K2, 6(SI)
 	ADDQ      $0x08, SI
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000080, CX
@@ -22995,7 +22320,6 @@ StrictRefractoryLeakyTraced1UniformAVX2_block:
 	PREFETCHT0 2240(BX)
 
 StrictRefractoryLeakyTraced1UniformAVX2_near0:
-	XORQ         R8, R8
 	VMOVUPS      (BX), Y9
 	VMOVUPS      (DX), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -23022,8 +22346,8 @@ StrictRefractoryLeakyTraced1UniformAVX2_near0:
 	VMOVDQU      X9, (CX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, (BX)
-	VMOVMSKPS    Y11, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y11, R8
+	MOVB         R8, (SI)
 	VMOVUPS      32(BX), Y9
 	VMOVUPS      32(DX), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -23050,9 +22374,8 @@ StrictRefractoryLeakyTraced1UniformAVX2_near0:
 	VMOVDQU      X9, 16(CX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 32(BX)
-	VMOVMSKPS    Y11, R9
-	SHLQ         $0x08, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y11, R8
+	MOVB         R8, 1(SI)
 	VMOVUPS      64(BX), Y9
 	VMOVUPS      64(DX), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -23079,9 +22402,8 @@ StrictRefractoryLeakyTraced1UniformAVX2_near0:
 	VMOVDQU      X9, 32(CX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 64(BX)
-	VMOVMSKPS    Y11, R9
-	SHLQ         $0x10, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y11, R8
+	MOVB         R8, 2(SI)
 	VMOVUPS      96(BX), Y9
 	VMOVUPS      96(DX), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -23108,9 +22430,8 @@ StrictRefractoryLeakyTraced1UniformAVX2_near0:
 	VMOVDQU      X9, 48(CX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 96(BX)
-	VMOVMSKPS    Y11, R9
-	SHLQ         $0x18, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y11, R8
+	MOVB         R8, 3(SI)
 	VMOVUPS      128(BX), Y9
 	VMOVUPS      128(DX), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -23137,9 +22458,8 @@ StrictRefractoryLeakyTraced1UniformAVX2_near0:
 	VMOVDQU      X9, 64(CX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 128(BX)
-	VMOVMSKPS    Y11, R9
-	SHLQ         $0x20, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y11, R8
+	MOVB         R8, 4(SI)
 	VMOVUPS      160(BX), Y9
 	VMOVUPS      160(DX), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -23166,9 +22486,8 @@ StrictRefractoryLeakyTraced1UniformAVX2_near0:
 	VMOVDQU      X9, 80(CX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 160(BX)
-	VMOVMSKPS    Y11, R9
-	SHLQ         $0x28, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y11, R8
+	MOVB         R8, 5(SI)
 	VMOVUPS      192(BX), Y9
 	VMOVUPS      192(DX), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -23195,9 +22514,8 @@ StrictRefractoryLeakyTraced1UniformAVX2_near0:
 	VMOVDQU      X9, 96(CX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 192(BX)
-	VMOVMSKPS    Y11, R9
-	SHLQ         $0x30, R9
-	ORQ          R9, R8
+	VMOVMSKPS    Y11, R8
+	MOVB         R8, 6(SI)
 	VMOVUPS      224(BX), Y9
 	VMOVUPS      224(DX), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -23224,10 +22542,8 @@ StrictRefractoryLeakyTraced1UniformAVX2_near0:
 	VMOVDQU      X9, 112(CX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 224(BX)
-	VMOVMSKPS    Y11, R9
-	SHLQ         $0x38, R9
-	ORQ          R9, R8
-	MOVQ         R8, (SI)
+	VMOVMSKPS    Y11, R8
+	MOVB         R8, 7(SI)
 	ADDQ         $0x08, SI
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -23242,7 +22558,7 @@ StrictRefractoryLeakyTraced1UniformAVX2_done:
 
 // func adaptiveLeakyTraced1AVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
-TEXT ·adaptiveLeakyTraced1AVX512(SB), NOSPLIT, $8-216
+TEXT ·adaptiveLeakyTraced1AVX512(SB), NOSPLIT, $0-216
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
@@ -23286,7 +22602,6 @@ AdaptiveLeakyTraced1AVX512_block:
 	PREFETCHT0 2240(SI)
 
 AdaptiveLeakyTraced1AVX512_near0:
-	XORQ      R15, R15
 	VMOVUPS   (SI), Z2
 	VMOVUPS   64(SI), Z3
 	VMOVUPS   128(SI), Z4
@@ -23295,38 +22610,38 @@ AdaptiveLeakyTraced1AVX512_near0:
 	VMOVUPS   64(BX), Z7
 	VMOVUPS   128(BX), Z8
 	VMOVUPS   192(BX), Z9
-	MOVQ      bT1+112(FP), BP
-	VMOVUPS   (BP), Z10
+	MOVQ      bT1+112(FP), R15
+	VMOVUPS   (R15), Z10
 	VSUBPS    Z6, Z10, Z10
-	MOVQ      bT1+112(FP), BP
-	VMOVUPS   64(BP), Z11
+	MOVQ      bT1+112(FP), R15
+	VMOVUPS   64(R15), Z11
 	VSUBPS    Z7, Z11, Z11
-	MOVQ      bT1+112(FP), BP
-	VMOVUPS   128(BP), Z12
+	MOVQ      bT1+112(FP), R15
+	VMOVUPS   128(R15), Z12
 	VSUBPS    Z8, Z12, Z12
-	MOVQ      bT1+112(FP), BP
-	VMOVUPS   192(BP), Z13
+	MOVQ      bT1+112(FP), R15
+	VMOVUPS   192(R15), Z13
 	VSUBPS    Z9, Z13, Z13
-	MOVQ      lT1+96(FP), BP
-	VMULPS    (BP), Z10, Z10
-	MOVQ      lT1+96(FP), BP
-	VMULPS    64(BP), Z11, Z11
-	MOVQ      lT1+96(FP), BP
-	VMULPS    128(BP), Z12, Z12
-	MOVQ      lT1+96(FP), BP
-	VMULPS    192(BP), Z13, Z13
+	MOVQ      lT1+96(FP), R15
+	VMULPS    (R15), Z10, Z10
+	MOVQ      lT1+96(FP), R15
+	VMULPS    64(R15), Z11, Z11
+	MOVQ      lT1+96(FP), R15
+	VMULPS    128(R15), Z12, Z12
+	MOVQ      lT1+96(FP), R15
+	VMULPS    192(R15), Z13, Z13
 	VADDPS    Z10, Z6, Z6
 	VADDPS    Z11, Z7, Z7
 	VADDPS    Z12, Z8, Z8
 	VADDPS    Z13, Z9, Z9
-	MOVQ      cT1+104(FP), BP
-	VMULPS    (BP), Z2, Z10
-	MOVQ      cT1+104(FP), BP
-	VMULPS    64(BP), Z3, Z11
-	MOVQ      cT1+104(FP), BP
-	VMULPS    128(BP), Z4, Z12
-	MOVQ      cT1+104(FP), BP
-	VMULPS    192(BP), Z5, Z13
+	MOVQ      cT1+104(FP), R15
+	VMULPS    (R15), Z2, Z10
+	MOVQ      cT1+104(FP), R15
+	VMULPS    64(R15), Z3, Z11
+	MOVQ      cT1+104(FP), R15
+	VMULPS    128(R15), Z4, Z12
+	MOVQ      cT1+104(FP), R15
+	VMULPS    192(R15), Z5, Z13
 	VADDPS    Z10, Z6, Z6
 	VADDPS    Z11, Z7, Z7
 	VADDPS    Z12, Z8, Z8
@@ -23415,14 +22730,14 @@ AdaptiveLeakyTraced1AVX512_near0:
 	VADDPS    Z7, Z15, Z7
 	VADDPS    Z8, Z16, Z8
 	VADDPS    Z9, Z17, Z9
-	MOVQ      dtheta+88(FP), BP
-	VMOVUPS.Z (BP), K1, Z10
-	MOVQ      dtheta+88(FP), BP
-	VMOVUPS.Z 64(BP), K2, Z11
-	MOVQ      dtheta+88(FP), BP
-	VMOVUPS.Z 128(BP), K3, Z12
-	MOVQ      dtheta+88(FP), BP
-	VMOVUPS.Z 192(BP), K4, Z13
+	MOVQ      dtheta+88(FP), R15
+	VMOVUPS.Z (R15), K1, Z10
+	MOVQ      dtheta+88(FP), R15
+	VMOVUPS.Z 64(R15), K2, Z11
+	MOVQ      dtheta+88(FP), R15
+	VMOVUPS.Z 128(R15), K3, Z12
+	MOVQ      dtheta+88(FP), R15
+	VMOVUPS.Z 192(R15), K4, Z13
 	VADDPS    Z10, Z6, Z6
 	VADDPS    Z11, Z7, Z7
 	VADDPS    Z12, Z8, Z8
@@ -23433,24 +22748,16 @@ AdaptiveLeakyTraced1AVX512_near0:
 	VMOVUPS   Z9, 192(DX)
 	VPTESTMD  Z2, Z2, K5
 	VMOVDQU32 Z1, K5, (SI)
-	KMOVW     K1, BP
-	ORQ       BP, R15
+	KMOVW     K1, (R13)
 	VPTESTMD  Z3, Z3, K1
 	VMOVDQU32 Z1, K1, 64(SI)
-	KMOVW     K2, BP
-	SHLQ      $0x10, BP
-	ORQ       BP, R15
+	KMOVW     K2, 2(R13)
 	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, 128(SI)
-	KMOVW     K3, BP
-	SHLQ      $0x20, BP
-	ORQ       BP, R15
+	KMOVW     K3, 4(R13)
 	VPTESTMD  Z5, Z5, K1
 	VMOVDQU32 Z1, K1, 192(SI)
-	KMOVW     K4, BP
-	SHLQ      $0x30, BP
-	ORQ       BP, R15
-	MOVQ      R15, (R13)
+	KMOVW     K4, 6(R13)
 	ADDQ      $0x08, R13
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000080, CX
@@ -23480,7 +22787,7 @@ AdaptiveLeakyTraced1AVX512_done:
 
 // func adaptiveLeakyTraced1AVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, MMX+
-TEXT ·adaptiveLeakyTraced1AVX2(SB), NOSPLIT, $8-216
+TEXT ·adaptiveLeakyTraced1AVX2(SB), NOSPLIT, $0-216
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
@@ -23523,31 +22830,30 @@ AdaptiveLeakyTraced1AVX2_block:
 	PREFETCHT0 2240(SI)
 
 AdaptiveLeakyTraced1AVX2_near0:
-	XORQ         R15, R15
 	VMOVUPS      (SI), Y1
 	VMOVUPS      32(SI), Y2
 	VMOVUPS      (BX), Y3
 	VMOVUPS      32(BX), Y4
-	MOVQ         bT1+112(FP), BP
-	VMOVUPS      (BP), Y5
+	MOVQ         bT1+112(FP), R15
+	VMOVUPS      (R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+112(FP), BP
-	VMOVUPS      32(BP), Y6
+	MOVQ         bT1+112(FP), R15
+	VMOVUPS      32(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+96(FP), BP
-	MOVQ         lT1+96(FP), BP
-	VMULPS       (BP), Y5, Y5
-	MOVQ         lT1+96(FP), BP
-	MOVQ         lT1+96(FP), BP
-	VMULPS       32(BP), Y6, Y6
+	MOVQ         lT1+96(FP), R15
+	MOVQ         lT1+96(FP), R15
+	VMULPS       (R15), Y5, Y5
+	MOVQ         lT1+96(FP), R15
+	MOVQ         lT1+96(FP), R15
+	VMULPS       32(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+104(FP), BP
-	MOVQ         cT1+104(FP), BP
-	VMULPS       (BP), Y1, Y1
-	MOVQ         cT1+104(FP), BP
-	MOVQ         cT1+104(FP), BP
-	VMULPS       32(BP), Y2, Y2
+	MOVQ         cT1+104(FP), R15
+	MOVQ         cT1+104(FP), R15
+	VMULPS       (R15), Y1, Y1
+	MOVQ         cT1+104(FP), R15
+	MOVQ         cT1+104(FP), R15
+	VMULPS       32(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, (BX)
@@ -23596,49 +22902,48 @@ AdaptiveLeakyTraced1AVX2_near0:
 	VMULPS       32(R12), Y2, Y2
 	VADDPS       Y1, Y5, Y1
 	VADDPS       Y2, Y6, Y2
-	MOVQ         dtheta+88(FP), BP
-	MOVQ         dtheta+88(FP), BP
-	VANDPS       (BP), Y3, Y5
-	MOVQ         dtheta+88(FP), BP
-	MOVQ         dtheta+88(FP), BP
-	VANDPS       32(BP), Y4, Y6
+	MOVQ         dtheta+88(FP), R15
+	MOVQ         dtheta+88(FP), R15
+	VANDPS       (R15), Y3, Y5
+	MOVQ         dtheta+88(FP), R15
+	MOVQ         dtheta+88(FP), R15
+	VANDPS       32(R15), Y4, Y6
 	VADDPS       Y5, Y1, Y1
 	VADDPS       Y6, Y2, Y2
 	VMOVUPS      Y1, (DX)
 	VMOVUPS      Y2, 32(DX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, (SI)
-	VMOVMSKPS    Y3, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, (R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(SI)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 1(R13)
 	VMOVUPS      64(SI), Y1
 	VMOVUPS      96(SI), Y2
 	VMOVUPS      64(BX), Y3
 	VMOVUPS      96(BX), Y4
-	MOVQ         bT1+112(FP), BP
-	VMOVUPS      64(BP), Y5
+	MOVQ         bT1+112(FP), R15
+	VMOVUPS      64(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+112(FP), BP
-	VMOVUPS      96(BP), Y6
+	MOVQ         bT1+112(FP), R15
+	VMOVUPS      96(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+96(FP), BP
-	MOVQ         lT1+96(FP), BP
-	VMULPS       64(BP), Y5, Y5
-	MOVQ         lT1+96(FP), BP
-	MOVQ         lT1+96(FP), BP
-	VMULPS       96(BP), Y6, Y6
+	MOVQ         lT1+96(FP), R15
+	MOVQ         lT1+96(FP), R15
+	VMULPS       64(R15), Y5, Y5
+	MOVQ         lT1+96(FP), R15
+	MOVQ         lT1+96(FP), R15
+	VMULPS       96(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+104(FP), BP
-	MOVQ         cT1+104(FP), BP
-	VMULPS       64(BP), Y1, Y1
-	MOVQ         cT1+104(FP), BP
-	MOVQ         cT1+104(FP), BP
-	VMULPS       96(BP), Y2, Y2
+	MOVQ         cT1+104(FP), R15
+	MOVQ         cT1+104(FP), R15
+	VMULPS       64(R15), Y1, Y1
+	MOVQ         cT1+104(FP), R15
+	MOVQ         cT1+104(FP), R15
+	VMULPS       96(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 64(BX)
@@ -23687,50 +22992,48 @@ AdaptiveLeakyTraced1AVX2_near0:
 	VMULPS       96(R12), Y2, Y2
 	VADDPS       Y1, Y5, Y1
 	VADDPS       Y2, Y6, Y2
-	MOVQ         dtheta+88(FP), BP
-	MOVQ         dtheta+88(FP), BP
-	VANDPS       64(BP), Y3, Y5
-	MOVQ         dtheta+88(FP), BP
-	MOVQ         dtheta+88(FP), BP
-	VANDPS       96(BP), Y4, Y6
+	MOVQ         dtheta+88(FP), R15
+	MOVQ         dtheta+88(FP), R15
+	VANDPS       64(R15), Y3, Y5
+	MOVQ         dtheta+88(FP), R15
+	MOVQ         dtheta+88(FP), R15
+	VANDPS       96(R15), Y4, Y6
 	VADDPS       Y5, Y1, Y1
 	VADDPS       Y6, Y2, Y2
 	VMOVUPS      Y1, 64(DX)
 	VMOVUPS      Y2, 96(DX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 64(SI)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 2(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(SI)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 3(R13)
 	VMOVUPS      128(SI), Y1
 	VMOVUPS      160(SI), Y2
 	VMOVUPS      128(BX), Y3
 	VMOVUPS      160(BX), Y4
-	MOVQ         bT1+112(FP), BP
-	VMOVUPS      128(BP), Y5
+	MOVQ         bT1+112(FP), R15
+	VMOVUPS      128(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+112(FP), BP
-	VMOVUPS      160(BP), Y6
+	MOVQ         bT1+112(FP), R15
+	VMOVUPS      160(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+96(FP), BP
-	MOVQ         lT1+96(FP), BP
-	VMULPS       128(BP), Y5, Y5
-	MOVQ         lT1+96(FP), BP
-	MOVQ         lT1+96(FP), BP
-	VMULPS       160(BP), Y6, Y6
+	MOVQ         lT1+96(FP), R15
+	MOVQ         lT1+96(FP), R15
+	VMULPS       128(R15), Y5, Y5
+	MOVQ         lT1+96(FP), R15
+	MOVQ         lT1+96(FP), R15
+	VMULPS       160(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+104(FP), BP
-	MOVQ         cT1+104(FP), BP
-	VMULPS       128(BP), Y1, Y1
-	MOVQ         cT1+104(FP), BP
-	MOVQ         cT1+104(FP), BP
-	VMULPS       160(BP), Y2, Y2
+	MOVQ         cT1+104(FP), R15
+	MOVQ         cT1+104(FP), R15
+	VMULPS       128(R15), Y1, Y1
+	MOVQ         cT1+104(FP), R15
+	MOVQ         cT1+104(FP), R15
+	VMULPS       160(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 128(BX)
@@ -23779,50 +23082,48 @@ AdaptiveLeakyTraced1AVX2_near0:
 	VMULPS       160(R12), Y2, Y2
 	VADDPS       Y1, Y5, Y1
 	VADDPS       Y2, Y6, Y2
-	MOVQ         dtheta+88(FP), BP
-	MOVQ         dtheta+88(FP), BP
-	VANDPS       128(BP), Y3, Y5
-	MOVQ         dtheta+88(FP), BP
-	MOVQ         dtheta+88(FP), BP
-	VANDPS       160(BP), Y4, Y6
+	MOVQ         dtheta+88(FP), R15
+	MOVQ         dtheta+88(FP), R15
+	VANDPS       128(R15), Y3, Y5
+	MOVQ         dtheta+88(FP), R15
+	MOVQ         dtheta+88(FP), R15
+	VANDPS       160(R15), Y4, Y6
 	VADDPS       Y5, Y1, Y1
 	VADDPS       Y6, Y2, Y2
 	VMOVUPS      Y1, 128(DX)
 	VMOVUPS      Y2, 160(DX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 128(SI)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 4(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(SI)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 5(R13)
 	VMOVUPS      192(SI), Y1
 	VMOVUPS      224(SI), Y2
 	VMOVUPS      192(BX), Y3
 	VMOVUPS      224(BX), Y4
-	MOVQ         bT1+112(FP), BP
-	VMOVUPS      192(BP), Y5
+	MOVQ         bT1+112(FP), R15
+	VMOVUPS      192(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+112(FP), BP
-	VMOVUPS      224(BP), Y6
+	MOVQ         bT1+112(FP), R15
+	VMOVUPS      224(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+96(FP), BP
-	MOVQ         lT1+96(FP), BP
-	VMULPS       192(BP), Y5, Y5
-	MOVQ         lT1+96(FP), BP
-	MOVQ         lT1+96(FP), BP
-	VMULPS       224(BP), Y6, Y6
+	MOVQ         lT1+96(FP), R15
+	MOVQ         lT1+96(FP), R15
+	VMULPS       192(R15), Y5, Y5
+	MOVQ         lT1+96(FP), R15
+	MOVQ         lT1+96(FP), R15
+	VMULPS       224(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+104(FP), BP
-	MOVQ         cT1+104(FP), BP
-	VMULPS       192(BP), Y1, Y1
-	MOVQ         cT1+104(FP), BP
-	MOVQ         cT1+104(FP), BP
-	VMULPS       224(BP), Y2, Y2
+	MOVQ         cT1+104(FP), R15
+	MOVQ         cT1+104(FP), R15
+	VMULPS       192(R15), Y1, Y1
+	MOVQ         cT1+104(FP), R15
+	MOVQ         cT1+104(FP), R15
+	VMULPS       224(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 192(BX)
@@ -23871,27 +23172,24 @@ AdaptiveLeakyTraced1AVX2_near0:
 	VMULPS       224(R12), Y2, Y2
 	VADDPS       Y1, Y5, Y1
 	VADDPS       Y2, Y6, Y2
-	MOVQ         dtheta+88(FP), BP
-	MOVQ         dtheta+88(FP), BP
-	VANDPS       192(BP), Y3, Y5
-	MOVQ         dtheta+88(FP), BP
-	MOVQ         dtheta+88(FP), BP
-	VANDPS       224(BP), Y4, Y6
+	MOVQ         dtheta+88(FP), R15
+	MOVQ         dtheta+88(FP), R15
+	VANDPS       192(R15), Y3, Y5
+	MOVQ         dtheta+88(FP), R15
+	MOVQ         dtheta+88(FP), R15
+	VANDPS       224(R15), Y4, Y6
 	VADDPS       Y5, Y1, Y1
 	VADDPS       Y6, Y2, Y2
 	VMOVUPS      Y1, 192(DX)
 	VMOVUPS      Y2, 224(DX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 192(SI)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 6(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(SI)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -23967,7 +23265,6 @@ AdaptiveLeakyTraced1UniformAVX512_block:
 	PREFETCHT0 2240(SI)
 
 AdaptiveLeakyTraced1UniformAVX512_near0:
-	XORQ         R9, R9
 	VMOVUPS      (SI), Z10
 	VMOVUPS      64(SI), Z11
 	VMOVUPS      128(SI), Z12
@@ -24094,24 +23391,16 @@ AdaptiveLeakyTraced1UniformAVX512_near0:
 	VMOVUPS      Z17, 192(DX)
 	VPTESTMD     Z10, Z10, K5
 	VMOVDQU32    Z1, K5, (SI)
-	KMOVW        K1, R10
-	ORQ          R10, R9
+	KMOVW        K1, (DI)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 64(SI)
-	KMOVW        K2, R10
-	SHLQ         $0x10, R10
-	ORQ          R10, R9
+	KMOVW        K2, 2(DI)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 128(SI)
-	KMOVW        K3, R10
-	SHLQ         $0x20, R10
-	ORQ          R10, R9
+	KMOVW        K3, 4(DI)
 	VPTESTMD     Z13, Z13, K1
 	VMOVDQU32    Z1, K1, 192(SI)
-	KMOVW        K4, R10
-	SHLQ         $0x30, R10
-	ORQ          R10, R9
-	MOVQ         R9, (DI)
+	KMOVW        K4, 6(DI)
 	ADDQ         $0x08, DI
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -24180,7 +23469,6 @@ AdaptiveLeakyTraced1UniformAVX2_block:
 	PREFETCHT0 2240(DI)
 
 AdaptiveLeakyTraced1UniformAVX2_near0:
-	XORQ         R10, R10
 	VMOVUPS      (DI), Y9
 	VMOVUPS      (SI), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -24215,8 +23503,8 @@ AdaptiveLeakyTraced1UniformAVX2_near0:
 	VMOVUPS      Y9, (BX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, (DI)
-	VMOVMSKPS    Y10, R11
-	ORQ          R11, R10
+	VMOVMSKPS    Y10, R10
+	MOVB         R10, (R8)
 	VMOVUPS      32(DI), Y9
 	VMOVUPS      32(SI), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -24251,9 +23539,8 @@ AdaptiveLeakyTraced1UniformAVX2_near0:
 	VMOVUPS      Y9, 32(BX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 32(DI)
-	VMOVMSKPS    Y10, R11
-	SHLQ         $0x08, R11
-	ORQ          R11, R10
+	VMOVMSKPS    Y10, R10
+	MOVB         R10, 1(R8)
 	VMOVUPS      64(DI), Y9
 	VMOVUPS      64(SI), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -24288,9 +23575,8 @@ AdaptiveLeakyTraced1UniformAVX2_near0:
 	VMOVUPS      Y9, 64(BX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 64(DI)
-	VMOVMSKPS    Y10, R11
-	SHLQ         $0x10, R11
-	ORQ          R11, R10
+	VMOVMSKPS    Y10, R10
+	MOVB         R10, 2(R8)
 	VMOVUPS      96(DI), Y9
 	VMOVUPS      96(SI), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -24325,9 +23611,8 @@ AdaptiveLeakyTraced1UniformAVX2_near0:
 	VMOVUPS      Y9, 96(BX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 96(DI)
-	VMOVMSKPS    Y10, R11
-	SHLQ         $0x18, R11
-	ORQ          R11, R10
+	VMOVMSKPS    Y10, R10
+	MOVB         R10, 3(R8)
 	VMOVUPS      128(DI), Y9
 	VMOVUPS      128(SI), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -24362,9 +23647,8 @@ AdaptiveLeakyTraced1UniformAVX2_near0:
 	VMOVUPS      Y9, 128(BX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 128(DI)
-	VMOVMSKPS    Y10, R11
-	SHLQ         $0x20, R11
-	ORQ          R11, R10
+	VMOVMSKPS    Y10, R10
+	MOVB         R10, 4(R8)
 	VMOVUPS      160(DI), Y9
 	VMOVUPS      160(SI), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -24399,9 +23683,8 @@ AdaptiveLeakyTraced1UniformAVX2_near0:
 	VMOVUPS      Y9, 160(BX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 160(DI)
-	VMOVMSKPS    Y10, R11
-	SHLQ         $0x28, R11
-	ORQ          R11, R10
+	VMOVMSKPS    Y10, R10
+	MOVB         R10, 5(R8)
 	VMOVUPS      192(DI), Y9
 	VMOVUPS      192(SI), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -24436,9 +23719,8 @@ AdaptiveLeakyTraced1UniformAVX2_near0:
 	VMOVUPS      Y9, 192(BX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 192(DI)
-	VMOVMSKPS    Y10, R11
-	SHLQ         $0x30, R11
-	ORQ          R11, R10
+	VMOVMSKPS    Y10, R10
+	MOVB         R10, 6(R8)
 	VMOVUPS      224(DI), Y9
 	VMOVUPS      224(SI), Y10
 	VSUBPS       Y10, Y1, Y11
@@ -24473,10 +23755,8 @@ AdaptiveLeakyTraced1UniformAVX2_near0:
 	VMOVUPS      Y9, 224(BX)
 	VXORPS       Y9, Y9, Y9
 	VMOVUPS      Y9, 224(DI)
-	VMOVMSKPS    Y10, R11
-	SHLQ         $0x38, R11
-	ORQ          R11, R10
-	MOVQ         R10, (R8)
+	VMOVMSKPS    Y10, R10
+	MOVB         R10, 7(R8)
 	ADDQ         $0x08, R8
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -24492,7 +23772,7 @@ AdaptiveLeakyTraced1UniformAVX2_done:
 
 // func izhikevichTraced1AVX512(v *float32, u *float32, t1 *float32, x1 *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, lT1 *float32, cT1 *float32, bT1 *float32, restStride int, resStride int, aStride int, bStride int, dStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
-TEXT ·izhikevichTraced1AVX512(SB), NOSPLIT, $8-216
+TEXT ·izhikevichTraced1AVX512(SB), NOSPLIT, $0-216
 	// 0 scalars held in registers, 4 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
@@ -24534,7 +23814,6 @@ IzhikevichTraced1AVX512_block:
 	PREFETCHT0 2240(BX)
 
 IzhikevichTraced1AVX512_near0:
-	XORQ        R15, R15
 	VMOVUPS     (BX), Z0
 	VMOVUPS     64(BX), Z2
 	VMOVUPS     128(BX), Z3
@@ -24543,38 +23822,38 @@ IzhikevichTraced1AVX512_near0:
 	VMOVUPS     64(DX), Z6
 	VMOVUPS     128(DX), Z7
 	VMOVUPS     192(DX), Z8
-	MOVQ        bT1+112(FP), BP
-	VMOVUPS     (BP), Z9
+	MOVQ        bT1+112(FP), R15
+	VMOVUPS     (R15), Z9
 	VSUBPS      Z5, Z9, Z9
-	MOVQ        bT1+112(FP), BP
-	VMOVUPS     64(BP), Z10
+	MOVQ        bT1+112(FP), R15
+	VMOVUPS     64(R15), Z10
 	VSUBPS      Z6, Z10, Z10
-	MOVQ        bT1+112(FP), BP
-	VMOVUPS     128(BP), Z11
+	MOVQ        bT1+112(FP), R15
+	VMOVUPS     128(R15), Z11
 	VSUBPS      Z7, Z11, Z11
-	MOVQ        bT1+112(FP), BP
-	VMOVUPS     192(BP), Z12
+	MOVQ        bT1+112(FP), R15
+	VMOVUPS     192(R15), Z12
 	VSUBPS      Z8, Z12, Z12
-	MOVQ        lT1+96(FP), BP
-	VMULPS      (BP), Z9, Z9
-	MOVQ        lT1+96(FP), BP
-	VMULPS      64(BP), Z10, Z10
-	MOVQ        lT1+96(FP), BP
-	VMULPS      128(BP), Z11, Z11
-	MOVQ        lT1+96(FP), BP
-	VMULPS      192(BP), Z12, Z12
+	MOVQ        lT1+96(FP), R15
+	VMULPS      (R15), Z9, Z9
+	MOVQ        lT1+96(FP), R15
+	VMULPS      64(R15), Z10, Z10
+	MOVQ        lT1+96(FP), R15
+	VMULPS      128(R15), Z11, Z11
+	MOVQ        lT1+96(FP), R15
+	VMULPS      192(R15), Z12, Z12
 	VADDPS      Z9, Z5, Z5
 	VADDPS      Z10, Z6, Z6
 	VADDPS      Z11, Z7, Z7
 	VADDPS      Z12, Z8, Z8
-	MOVQ        cT1+104(FP), BP
-	VMULPS      (BP), Z0, Z9
-	MOVQ        cT1+104(FP), BP
-	VMULPS      64(BP), Z2, Z10
-	MOVQ        cT1+104(FP), BP
-	VMULPS      128(BP), Z3, Z11
-	MOVQ        cT1+104(FP), BP
-	VMULPS      192(BP), Z4, Z12
+	MOVQ        cT1+104(FP), R15
+	VMULPS      (R15), Z0, Z9
+	MOVQ        cT1+104(FP), R15
+	VMULPS      64(R15), Z2, Z10
+	MOVQ        cT1+104(FP), R15
+	VMULPS      128(R15), Z3, Z11
+	MOVQ        cT1+104(FP), R15
+	VMULPS      192(R15), Z4, Z12
 	VADDPS      Z9, Z5, Z5
 	VADDPS      Z10, Z6, Z6
 	VADDPS      Z11, Z7, Z7
@@ -24697,24 +23976,16 @@ IzhikevichTraced1AVX512_near0:
 	VMOVUPS     Z7, 192(CX)
 	VPTESTMD    Z0, Z0, K5
 	VMOVDQU32   Z1, K5, (BX)
-	KMOVW       K1, BP
-	ORQ         BP, R15
+	KMOVW       K1, (R13)
 	VPTESTMD    Z2, Z2, K1
 	VMOVDQU32   Z1, K1, 64(BX)
-	KMOVW       K2, BP
-	SHLQ        $0x10, BP
-	ORQ         BP, R15
+	KMOVW       K2, 2(R13)
 	VPTESTMD    Z3, Z3, K1
 	VMOVDQU32   Z1, K1, 128(BX)
-	KMOVW       K3, BP
-	SHLQ        $0x20, BP
-	ORQ         BP, R15
+	KMOVW       K3, 4(R13)
 	VPTESTMD    Z4, Z4, K1
 	VMOVDQU32   Z1, K1, 192(BX)
-	KMOVW       K4, BP
-	SHLQ        $0x30, BP
-	ORQ         BP, R15
-	MOVQ        R15, (R13)
+	KMOVW       K4, 6(R13)
 	ADDQ        $0x08, R13
 	ADDQ        $0x00000100, AX
 	ADDQ        $0x00000100, CX
@@ -24787,43 +24058,42 @@ IzhikevichTraced1AVX2_block:
 	PREFETCHT0 2240(SI)
 
 IzhikevichTraced1AVX2_near0:
-	XORQ      R15, R15
 	VMOVUPS   (SI), Y0
 	VMOVUPS   32(SI), Y1
 	VMOVUPS   64(SI), Y2
 	VMOVUPS   (BX), Y3
 	VMOVUPS   32(BX), Y4
 	VMOVUPS   64(BX), Y5
-	MOVQ      bT1+112(FP), BP
-	VMOVUPS   (BP), Y6
+	MOVQ      bT1+112(FP), R15
+	VMOVUPS   (R15), Y6
 	VSUBPS    Y3, Y6, Y6
-	MOVQ      bT1+112(FP), BP
-	VMOVUPS   32(BP), Y7
+	MOVQ      bT1+112(FP), R15
+	VMOVUPS   32(R15), Y7
 	VSUBPS    Y4, Y7, Y7
-	MOVQ      bT1+112(FP), BP
-	VMOVUPS   64(BP), Y8
+	MOVQ      bT1+112(FP), R15
+	VMOVUPS   64(R15), Y8
 	VSUBPS    Y5, Y8, Y8
-	MOVQ      lT1+96(FP), BP
-	MOVQ      lT1+96(FP), BP
-	VMULPS    (BP), Y6, Y6
-	MOVQ      lT1+96(FP), BP
-	MOVQ      lT1+96(FP), BP
-	VMULPS    32(BP), Y7, Y7
-	MOVQ      lT1+96(FP), BP
-	MOVQ      lT1+96(FP), BP
-	VMULPS    64(BP), Y8, Y8
+	MOVQ      lT1+96(FP), R15
+	MOVQ      lT1+96(FP), R15
+	VMULPS    (R15), Y6, Y6
+	MOVQ      lT1+96(FP), R15
+	MOVQ      lT1+96(FP), R15
+	VMULPS    32(R15), Y7, Y7
+	MOVQ      lT1+96(FP), R15
+	MOVQ      lT1+96(FP), R15
+	VMULPS    64(R15), Y8, Y8
 	VADDPS    Y6, Y3, Y3
 	VADDPS    Y7, Y4, Y4
 	VADDPS    Y8, Y5, Y5
-	MOVQ      cT1+104(FP), BP
-	MOVQ      cT1+104(FP), BP
-	VMULPS    (BP), Y0, Y0
-	MOVQ      cT1+104(FP), BP
-	MOVQ      cT1+104(FP), BP
-	VMULPS    32(BP), Y1, Y1
-	MOVQ      cT1+104(FP), BP
-	MOVQ      cT1+104(FP), BP
-	VMULPS    64(BP), Y2, Y2
+	MOVQ      cT1+104(FP), R15
+	MOVQ      cT1+104(FP), R15
+	VMULPS    (R15), Y0, Y0
+	MOVQ      cT1+104(FP), R15
+	MOVQ      cT1+104(FP), R15
+	VMULPS    32(R15), Y1, Y1
+	MOVQ      cT1+104(FP), R15
+	MOVQ      cT1+104(FP), R15
+	VMULPS    64(R15), Y2, Y2
 	VADDPS    Y0, Y3, Y0
 	VMOVUPS   Y0, 32(AX)
 	VADDPS    Y1, Y4, Y1
@@ -24899,14 +24169,14 @@ IzhikevichTraced1AVX2_near0:
 	VCMPPS    $0x1e, (R12), Y0, Y6
 	VCMPPS    $0x1e, 32(R12), Y1, Y7
 	VCMPPS    $0x1e, 64(R12), Y2, Y8
-	MOVQ      reset+80(FP), BP
-	VBLENDVPS Y6, (BP), Y0, Y0
+	MOVQ      reset+80(FP), R15
+	VBLENDVPS Y6, (R15), Y0, Y0
 	VMOVUPS   Y0, (CX)
-	MOVQ      reset+80(FP), BP
-	VBLENDVPS Y7, 32(BP), Y1, Y0
+	MOVQ      reset+80(FP), R15
+	VBLENDVPS Y7, 32(R15), Y1, Y0
 	VMOVUPS   Y0, 32(CX)
-	MOVQ      reset+80(FP), BP
-	VBLENDVPS Y8, 64(BP), Y2, Y0
+	MOVQ      reset+80(FP), R15
+	VBLENDVPS Y8, 64(R15), Y2, Y0
 	VMOVUPS   Y0, 64(CX)
 	VADDPS    (R11), Y3, Y0
 	VADDPS    32(R11), Y4, Y1
@@ -24919,54 +24189,52 @@ IzhikevichTraced1AVX2_near0:
 	VMOVUPS   Y0, 64(DX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, (SI)
-	VMOVMSKPS Y6, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y6, R15
+	MOVB      R15, (R13)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 32(SI)
-	VMOVMSKPS Y7, BP
-	SHLQ      $0x08, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y7, R15
+	MOVB      R15, 1(R13)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 64(SI)
-	VMOVMSKPS Y8, BP
-	SHLQ      $0x10, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y8, R15
+	MOVB      R15, 2(R13)
 	VMOVUPS   96(SI), Y0
 	VMOVUPS   128(SI), Y1
 	VMOVUPS   160(SI), Y2
 	VMOVUPS   96(BX), Y3
 	VMOVUPS   128(BX), Y4
 	VMOVUPS   160(BX), Y5
-	MOVQ      bT1+112(FP), BP
-	VMOVUPS   96(BP), Y6
+	MOVQ      bT1+112(FP), R15
+	VMOVUPS   96(R15), Y6
 	VSUBPS    Y3, Y6, Y6
-	MOVQ      bT1+112(FP), BP
-	VMOVUPS   128(BP), Y7
+	MOVQ      bT1+112(FP), R15
+	VMOVUPS   128(R15), Y7
 	VSUBPS    Y4, Y7, Y7
-	MOVQ      bT1+112(FP), BP
-	VMOVUPS   160(BP), Y8
+	MOVQ      bT1+112(FP), R15
+	VMOVUPS   160(R15), Y8
 	VSUBPS    Y5, Y8, Y8
-	MOVQ      lT1+96(FP), BP
-	MOVQ      lT1+96(FP), BP
-	VMULPS    96(BP), Y6, Y6
-	MOVQ      lT1+96(FP), BP
-	MOVQ      lT1+96(FP), BP
-	VMULPS    128(BP), Y7, Y7
-	MOVQ      lT1+96(FP), BP
-	MOVQ      lT1+96(FP), BP
-	VMULPS    160(BP), Y8, Y8
+	MOVQ      lT1+96(FP), R15
+	MOVQ      lT1+96(FP), R15
+	VMULPS    96(R15), Y6, Y6
+	MOVQ      lT1+96(FP), R15
+	MOVQ      lT1+96(FP), R15
+	VMULPS    128(R15), Y7, Y7
+	MOVQ      lT1+96(FP), R15
+	MOVQ      lT1+96(FP), R15
+	VMULPS    160(R15), Y8, Y8
 	VADDPS    Y6, Y3, Y3
 	VADDPS    Y7, Y4, Y4
 	VADDPS    Y8, Y5, Y5
-	MOVQ      cT1+104(FP), BP
-	MOVQ      cT1+104(FP), BP
-	VMULPS    96(BP), Y0, Y0
-	MOVQ      cT1+104(FP), BP
-	MOVQ      cT1+104(FP), BP
-	VMULPS    128(BP), Y1, Y1
-	MOVQ      cT1+104(FP), BP
-	MOVQ      cT1+104(FP), BP
-	VMULPS    160(BP), Y2, Y2
+	MOVQ      cT1+104(FP), R15
+	MOVQ      cT1+104(FP), R15
+	VMULPS    96(R15), Y0, Y0
+	MOVQ      cT1+104(FP), R15
+	MOVQ      cT1+104(FP), R15
+	VMULPS    128(R15), Y1, Y1
+	MOVQ      cT1+104(FP), R15
+	MOVQ      cT1+104(FP), R15
+	VMULPS    160(R15), Y2, Y2
 	VADDPS    Y0, Y3, Y0
 	VMOVUPS   Y0, 128(AX)
 	VADDPS    Y1, Y4, Y1
@@ -25042,14 +24310,14 @@ IzhikevichTraced1AVX2_near0:
 	VCMPPS    $0x1e, 96(R12), Y0, Y6
 	VCMPPS    $0x1e, 128(R12), Y1, Y7
 	VCMPPS    $0x1e, 160(R12), Y2, Y8
-	MOVQ      reset+80(FP), BP
-	VBLENDVPS Y6, 96(BP), Y0, Y0
+	MOVQ      reset+80(FP), R15
+	VBLENDVPS Y6, 96(R15), Y0, Y0
 	VMOVUPS   Y0, 96(CX)
-	MOVQ      reset+80(FP), BP
-	VBLENDVPS Y7, 128(BP), Y1, Y0
+	MOVQ      reset+80(FP), R15
+	VBLENDVPS Y7, 128(R15), Y1, Y0
 	VMOVUPS   Y0, 128(CX)
-	MOVQ      reset+80(FP), BP
-	VBLENDVPS Y8, 160(BP), Y2, Y0
+	MOVQ      reset+80(FP), R15
+	VBLENDVPS Y8, 160(R15), Y2, Y0
 	VMOVUPS   Y0, 160(CX)
 	VADDPS    96(R11), Y3, Y0
 	VADDPS    128(R11), Y4, Y1
@@ -25062,43 +24330,40 @@ IzhikevichTraced1AVX2_near0:
 	VMOVUPS   Y0, 160(DX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 96(SI)
-	VMOVMSKPS Y6, BP
-	SHLQ      $0x18, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y6, R15
+	MOVB      R15, 3(R13)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 128(SI)
-	VMOVMSKPS Y7, BP
-	SHLQ      $0x20, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y7, R15
+	MOVB      R15, 4(R13)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 160(SI)
-	VMOVMSKPS Y8, BP
-	SHLQ      $0x28, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y8, R15
+	MOVB      R15, 5(R13)
 	VMOVUPS   192(SI), Y0
 	VMOVUPS   224(SI), Y1
 	VMOVUPS   192(BX), Y2
 	VMOVUPS   224(BX), Y3
-	MOVQ      bT1+112(FP), BP
-	VMOVUPS   192(BP), Y4
+	MOVQ      bT1+112(FP), R15
+	VMOVUPS   192(R15), Y4
 	VSUBPS    Y2, Y4, Y4
-	MOVQ      bT1+112(FP), BP
-	VMOVUPS   224(BP), Y5
+	MOVQ      bT1+112(FP), R15
+	VMOVUPS   224(R15), Y5
 	VSUBPS    Y3, Y5, Y5
-	MOVQ      lT1+96(FP), BP
-	MOVQ      lT1+96(FP), BP
-	VMULPS    192(BP), Y4, Y4
-	MOVQ      lT1+96(FP), BP
-	MOVQ      lT1+96(FP), BP
-	VMULPS    224(BP), Y5, Y5
+	MOVQ      lT1+96(FP), R15
+	MOVQ      lT1+96(FP), R15
+	VMULPS    192(R15), Y4, Y4
+	MOVQ      lT1+96(FP), R15
+	MOVQ      lT1+96(FP), R15
+	VMULPS    224(R15), Y5, Y5
 	VADDPS    Y4, Y2, Y2
 	VADDPS    Y5, Y3, Y3
-	MOVQ      cT1+104(FP), BP
-	MOVQ      cT1+104(FP), BP
-	VMULPS    192(BP), Y0, Y0
-	MOVQ      cT1+104(FP), BP
-	MOVQ      cT1+104(FP), BP
-	VMULPS    224(BP), Y1, Y1
+	MOVQ      cT1+104(FP), R15
+	MOVQ      cT1+104(FP), R15
+	VMULPS    192(R15), Y0, Y0
+	MOVQ      cT1+104(FP), R15
+	MOVQ      cT1+104(FP), R15
+	VMULPS    224(R15), Y1, Y1
 	VADDPS    Y0, Y2, Y0
 	VMOVUPS   Y0, 224(AX)
 	VADDPS    Y1, Y3, Y1
@@ -25149,11 +24414,11 @@ IzhikevichTraced1AVX2_near0:
 	VADDPS    Y5, Y3, Y3
 	VCMPPS    $0x1e, 192(R12), Y0, Y4
 	VCMPPS    $0x1e, 224(R12), Y1, Y5
-	MOVQ      reset+80(FP), BP
-	VBLENDVPS Y4, 192(BP), Y0, Y0
+	MOVQ      reset+80(FP), R15
+	VBLENDVPS Y4, 192(R15), Y0, Y0
 	VMOVUPS   Y0, 192(CX)
-	MOVQ      reset+80(FP), BP
-	VBLENDVPS Y5, 224(BP), Y1, Y0
+	MOVQ      reset+80(FP), R15
+	VBLENDVPS Y5, 224(R15), Y1, Y0
 	VMOVUPS   Y0, 224(CX)
 	VADDPS    192(R11), Y2, Y0
 	VADDPS    224(R11), Y3, Y1
@@ -25163,15 +24428,12 @@ IzhikevichTraced1AVX2_near0:
 	VMOVUPS   Y0, 224(DX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 192(SI)
-	VMOVMSKPS Y4, BP
-	SHLQ      $0x30, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y4, R15
+	MOVB      R15, 6(R13)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 224(SI)
-	VMOVMSKPS Y5, BP
-	SHLQ      $0x38, BP
-	ORQ       BP, R15
-	MOVQ      R15, (R13)
+	VMOVMSKPS Y5, R15
+	MOVB      R15, 7(R13)
 	ADDQ      $0x08, R13
 	ADDQ      $0x00000100, CX
 	ADDQ      $0x00000100, DX
@@ -25265,7 +24527,6 @@ IzhikevichTraced1UniformAVX512_block:
 	PREFETCHT0 2240(BX)
 
 IzhikevichTraced1UniformAVX512_near0:
-	XORQ         R8, R8
 	VMOVUPS      (BX), Z0
 	VMOVUPS      64(BX), Z2
 	VMOVUPS      128(BX), Z3
@@ -25424,24 +24685,16 @@ IzhikevichTraced1UniformAVX512_near0:
 	VMOVUPS      Z7, 192(CX)
 	VPTESTMD     Z0, Z0, K5
 	VMOVDQU32    Z1, K5, (BX)
-	KMOVW        K1, R9
-	ORQ          R9, R8
+	KMOVW        K1, (SI)
 	VPTESTMD     Z2, Z2, K1
 	VMOVDQU32    Z1, K1, 64(BX)
-	KMOVW        K2, R9
-	SHLQ         $0x10, R9
-	ORQ          R9, R8
+	KMOVW        K2, 2(SI)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 128(BX)
-	KMOVW        K3, R9
-	SHLQ         $0x20, R9
-	ORQ          R9, R8
+	KMOVW        K3, 4(SI)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 192(BX)
-	KMOVW        K4, R9
-	SHLQ         $0x30, R9
-	ORQ          R9, R8
-	MOVQ         R8, (SI)
+	KMOVW        K4, 6(SI)
 	ADDQ         $0x08, SI
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000100, CX
@@ -25515,7 +24768,6 @@ IzhikevichTraced1UniformAVX2_block:
 	PREFETCHT0 2240(SI)
 
 IzhikevichTraced1UniformAVX2_near0:
-	XORQ      R9, R9
 	VMOVUPS   (SI), Y0
 	VMOVUPS   32(SI), Y1
 	VMOVUPS   64(SI), Y2
@@ -25629,18 +24881,16 @@ IzhikevichTraced1UniformAVX2_near0:
 	VMOVUPS   Y0, 64(DX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, (SI)
-	VMOVMSKPS Y6, R10
-	ORQ       R10, R9
+	VMOVMSKPS Y6, R9
+	MOVB      R9, (DI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 32(SI)
-	VMOVMSKPS Y7, R10
-	SHLQ      $0x08, R10
-	ORQ       R10, R9
+	VMOVMSKPS Y7, R9
+	MOVB      R9, 1(DI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 64(SI)
-	VMOVMSKPS Y8, R10
-	SHLQ      $0x10, R10
-	ORQ       R10, R9
+	VMOVMSKPS Y8, R9
+	MOVB      R9, 2(DI)
 	VMOVUPS   96(SI), Y0
 	VMOVUPS   128(SI), Y1
 	VMOVUPS   160(SI), Y2
@@ -25754,19 +25004,16 @@ IzhikevichTraced1UniformAVX2_near0:
 	VMOVUPS   Y0, 160(DX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 96(SI)
-	VMOVMSKPS Y6, R10
-	SHLQ      $0x18, R10
-	ORQ       R10, R9
+	VMOVMSKPS Y6, R9
+	MOVB      R9, 3(DI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 128(SI)
-	VMOVMSKPS Y7, R10
-	SHLQ      $0x20, R10
-	ORQ       R10, R9
+	VMOVMSKPS Y7, R9
+	MOVB      R9, 4(DI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 160(SI)
-	VMOVMSKPS Y8, R10
-	SHLQ      $0x28, R10
-	ORQ       R10, R9
+	VMOVMSKPS Y8, R9
+	MOVB      R9, 5(DI)
 	VMOVUPS   192(SI), Y0
 	VMOVUPS   224(SI), Y1
 	VMOVUPS   192(BX), Y2
@@ -25843,15 +25090,12 @@ IzhikevichTraced1UniformAVX2_near0:
 	VMOVUPS   Y0, 224(DX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 192(SI)
-	VMOVMSKPS Y4, R10
-	SHLQ      $0x30, R10
-	ORQ       R10, R9
+	VMOVMSKPS Y4, R9
+	MOVB      R9, 6(DI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 224(SI)
-	VMOVMSKPS Y5, R10
-	SHLQ      $0x38, R10
-	ORQ       R10, R9
-	MOVQ      R9, (DI)
+	VMOVMSKPS Y5, R9
+	MOVB      R9, 7(DI)
 	ADDQ      $0x08, DI
 	ADDQ      $0x00000100, CX
 	ADDQ      $0x00000100, DX
@@ -25866,7 +25110,7 @@ IzhikevichTraced1UniformAVX2_done:
 
 // func leakyTraced2AVX512(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
-TEXT ·leakyTraced2AVX512(SB), NOSPLIT, $8-216
+TEXT ·leakyTraced2AVX512(SB), NOSPLIT, $0-216
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
@@ -25912,7 +25156,6 @@ LeakyTraced2AVX512_block:
 	PREFETCHT0 2240(SI)
 
 LeakyTraced2AVX512_near0:
-	XORQ      R15, R15
 	VMOVUPS   (DX), Z0
 	VMOVUPS   64(DX), Z2
 	VMOVUPS   128(DX), Z3
@@ -25921,17 +25164,17 @@ LeakyTraced2AVX512_near0:
 	VMOVUPS   64(CX), Z6
 	VMOVUPS   128(CX), Z7
 	VMOVUPS   192(CX), Z8
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   (BP), Z9
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   (R15), Z9
 	VSUBPS    Z5, Z9, Z9
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   64(BP), Z10
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   64(R15), Z10
 	VSUBPS    Z6, Z10, Z10
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   128(BP), Z11
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   128(R15), Z11
 	VSUBPS    Z7, Z11, Z11
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   192(BP), Z12
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   192(R15), Z12
 	VSUBPS    Z8, Z12, Z12
 	VMULPS    (R11), Z9, Z9
 	VMULPS    64(R11), Z10, Z10
@@ -25961,38 +25204,38 @@ LeakyTraced2AVX512_near0:
 	VMOVUPS   64(BX), Z14
 	VMOVUPS   128(BX), Z15
 	VMOVUPS   192(BX), Z16
-	MOVQ      bT2+112(FP), BP
-	VMOVUPS   (BP), Z17
+	MOVQ      bT2+112(FP), R15
+	VMOVUPS   (R15), Z17
 	VSUBPS    Z13, Z17, Z17
-	MOVQ      bT2+112(FP), BP
-	VMOVUPS   64(BP), Z18
+	MOVQ      bT2+112(FP), R15
+	VMOVUPS   64(R15), Z18
 	VSUBPS    Z14, Z18, Z18
-	MOVQ      bT2+112(FP), BP
-	VMOVUPS   128(BP), Z19
+	MOVQ      bT2+112(FP), R15
+	VMOVUPS   128(R15), Z19
 	VSUBPS    Z15, Z19, Z19
-	MOVQ      bT2+112(FP), BP
-	VMOVUPS   192(BP), Z20
+	MOVQ      bT2+112(FP), R15
+	VMOVUPS   192(R15), Z20
 	VSUBPS    Z16, Z20, Z20
-	MOVQ      lT2+96(FP), BP
-	VMULPS    (BP), Z17, Z17
-	MOVQ      lT2+96(FP), BP
-	VMULPS    64(BP), Z18, Z18
-	MOVQ      lT2+96(FP), BP
-	VMULPS    128(BP), Z19, Z19
-	MOVQ      lT2+96(FP), BP
-	VMULPS    192(BP), Z20, Z20
+	MOVQ      lT2+96(FP), R15
+	VMULPS    (R15), Z17, Z17
+	MOVQ      lT2+96(FP), R15
+	VMULPS    64(R15), Z18, Z18
+	MOVQ      lT2+96(FP), R15
+	VMULPS    128(R15), Z19, Z19
+	MOVQ      lT2+96(FP), R15
+	VMULPS    192(R15), Z20, Z20
 	VADDPS    Z17, Z13, Z13
 	VADDPS    Z18, Z14, Z14
 	VADDPS    Z19, Z15, Z15
 	VADDPS    Z20, Z16, Z16
-	MOVQ      cT2+104(FP), BP
-	VMULPS    (BP), Z9, Z17
-	MOVQ      cT2+104(FP), BP
-	VMULPS    64(BP), Z10, Z18
-	MOVQ      cT2+104(FP), BP
-	VMULPS    128(BP), Z11, Z19
-	MOVQ      cT2+104(FP), BP
-	VMULPS    192(BP), Z12, Z20
+	MOVQ      cT2+104(FP), R15
+	VMULPS    (R15), Z9, Z17
+	MOVQ      cT2+104(FP), R15
+	VMULPS    64(R15), Z10, Z18
+	MOVQ      cT2+104(FP), R15
+	VMULPS    128(R15), Z11, Z19
+	MOVQ      cT2+104(FP), R15
+	VMULPS    192(R15), Z12, Z20
 	VADDPS    Z17, Z13, Z13
 	VADDPS    Z18, Z14, Z14
 	VADDPS    Z19, Z15, Z15
@@ -26041,30 +25284,22 @@ LeakyTraced2AVX512_near0:
 	VMOVDQU32 Z1, K5, (DX)
 	VPTESTMD  Z9, Z9, K5
 	VMOVDQU32 Z1, K5, (SI)
-	KMOVW     K1, BP
-	ORQ       BP, R15
+	KMOVW     K1, (R13)
 	VPTESTMD  Z2, Z2, K1
 	VMOVDQU32 Z1, K1, 64(DX)
 	VPTESTMD  Z10, Z10, K1
 	VMOVDQU32 Z1, K1, 64(SI)
-	KMOVW     K2, BP
-	SHLQ      $0x10, BP
-	ORQ       BP, R15
+	KMOVW     K2, 2(R13)
 	VPTESTMD  Z3, Z3, K1
 	VMOVDQU32 Z1, K1, 128(DX)
 	VPTESTMD  Z11, Z11, K1
 	VMOVDQU32 Z1, K1, 128(SI)
-	KMOVW     K3, BP
-	SHLQ      $0x20, BP
-	ORQ       BP, R15
+	KMOVW     K3, 4(R13)
 	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, 192(DX)
 	VPTESTMD  Z12, Z12, K1
 	VMOVDQU32 Z1, K1, 192(SI)
-	KMOVW     K4, BP
-	SHLQ      $0x30, BP
-	ORQ       BP, R15
-	MOVQ      R15, (R13)
+	KMOVW     K4, 6(R13)
 	ADDQ      $0x08, R13
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -26094,7 +25329,7 @@ LeakyTraced2AVX512_done:
 
 // func leakyTraced2AVX2(v *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, MMX+
-TEXT ·leakyTraced2AVX2(SB), NOSPLIT, $8-216
+TEXT ·leakyTraced2AVX2(SB), NOSPLIT, $0-216
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
@@ -26139,16 +25374,15 @@ LeakyTraced2AVX2_block:
 	PREFETCHT0 2240(SI)
 
 LeakyTraced2AVX2_near0:
-	XORQ      R15, R15
 	VMOVUPS   (DX), Y0
 	VMOVUPS   32(DX), Y1
 	VMOVUPS   (CX), Y2
 	VMOVUPS   32(CX), Y3
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   (BP), Y4
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   (R15), Y4
 	VSUBPS    Y2, Y4, Y4
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   32(BP), Y5
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   32(R15), Y5
 	VSUBPS    Y3, Y5, Y5
 	VMULPS    (R11), Y4, Y4
 	VMULPS    32(R11), Y5, Y5
@@ -26164,26 +25398,26 @@ LeakyTraced2AVX2_near0:
 	VMOVUPS   32(SI), Y3
 	VMOVUPS   (BX), Y4
 	VMOVUPS   32(BX), Y5
-	MOVQ      bT2+112(FP), BP
-	VMOVUPS   (BP), Y6
+	MOVQ      bT2+112(FP), R15
+	VMOVUPS   (R15), Y6
 	VSUBPS    Y4, Y6, Y6
-	MOVQ      bT2+112(FP), BP
-	VMOVUPS   32(BP), Y7
+	MOVQ      bT2+112(FP), R15
+	VMOVUPS   32(R15), Y7
 	VSUBPS    Y5, Y7, Y7
-	MOVQ      lT2+96(FP), BP
-	MOVQ      lT2+96(FP), BP
-	VMULPS    (BP), Y6, Y6
-	MOVQ      lT2+96(FP), BP
-	MOVQ      lT2+96(FP), BP
-	VMULPS    32(BP), Y7, Y7
+	MOVQ      lT2+96(FP), R15
+	MOVQ      lT2+96(FP), R15
+	VMULPS    (R15), Y6, Y6
+	MOVQ      lT2+96(FP), R15
+	MOVQ      lT2+96(FP), R15
+	VMULPS    32(R15), Y7, Y7
 	VADDPS    Y6, Y4, Y4
 	VADDPS    Y7, Y5, Y5
-	MOVQ      cT2+104(FP), BP
-	MOVQ      cT2+104(FP), BP
-	VMULPS    (BP), Y2, Y2
-	MOVQ      cT2+104(FP), BP
-	MOVQ      cT2+104(FP), BP
-	VMULPS    32(BP), Y3, Y3
+	MOVQ      cT2+104(FP), R15
+	MOVQ      cT2+104(FP), R15
+	VMULPS    (R15), Y2, Y2
+	MOVQ      cT2+104(FP), R15
+	MOVQ      cT2+104(FP), R15
+	VMULPS    32(R15), Y3, Y3
 	VADDPS    Y2, Y4, Y2
 	VADDPS    Y3, Y5, Y3
 	VMOVUPS   Y2, (BX)
@@ -26208,24 +25442,23 @@ LeakyTraced2AVX2_near0:
 	VMOVUPS   Y0, (DX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, (SI)
-	VMOVMSKPS Y2, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y2, R15
+	MOVB      R15, (R13)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 32(DX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 32(SI)
-	VMOVMSKPS Y3, BP
-	SHLQ      $0x08, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y3, R15
+	MOVB      R15, 1(R13)
 	VMOVUPS   64(DX), Y0
 	VMOVUPS   96(DX), Y1
 	VMOVUPS   64(CX), Y2
 	VMOVUPS   96(CX), Y3
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   64(BP), Y4
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   64(R15), Y4
 	VSUBPS    Y2, Y4, Y4
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   96(BP), Y5
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   96(R15), Y5
 	VSUBPS    Y3, Y5, Y5
 	VMULPS    64(R11), Y4, Y4
 	VMULPS    96(R11), Y5, Y5
@@ -26241,26 +25474,26 @@ LeakyTraced2AVX2_near0:
 	VMOVUPS   96(SI), Y3
 	VMOVUPS   64(BX), Y4
 	VMOVUPS   96(BX), Y5
-	MOVQ      bT2+112(FP), BP
-	VMOVUPS   64(BP), Y6
+	MOVQ      bT2+112(FP), R15
+	VMOVUPS   64(R15), Y6
 	VSUBPS    Y4, Y6, Y6
-	MOVQ      bT2+112(FP), BP
-	VMOVUPS   96(BP), Y7
+	MOVQ      bT2+112(FP), R15
+	VMOVUPS   96(R15), Y7
 	VSUBPS    Y5, Y7, Y7
-	MOVQ      lT2+96(FP), BP
-	MOVQ      lT2+96(FP), BP
-	VMULPS    64(BP), Y6, Y6
-	MOVQ      lT2+96(FP), BP
-	MOVQ      lT2+96(FP), BP
-	VMULPS    96(BP), Y7, Y7
+	MOVQ      lT2+96(FP), R15
+	MOVQ      lT2+96(FP), R15
+	VMULPS    64(R15), Y6, Y6
+	MOVQ      lT2+96(FP), R15
+	MOVQ      lT2+96(FP), R15
+	VMULPS    96(R15), Y7, Y7
 	VADDPS    Y6, Y4, Y4
 	VADDPS    Y7, Y5, Y5
-	MOVQ      cT2+104(FP), BP
-	MOVQ      cT2+104(FP), BP
-	VMULPS    64(BP), Y2, Y2
-	MOVQ      cT2+104(FP), BP
-	MOVQ      cT2+104(FP), BP
-	VMULPS    96(BP), Y3, Y3
+	MOVQ      cT2+104(FP), R15
+	MOVQ      cT2+104(FP), R15
+	VMULPS    64(R15), Y2, Y2
+	MOVQ      cT2+104(FP), R15
+	MOVQ      cT2+104(FP), R15
+	VMULPS    96(R15), Y3, Y3
 	VADDPS    Y2, Y4, Y2
 	VADDPS    Y3, Y5, Y3
 	VMOVUPS   Y2, 64(BX)
@@ -26285,25 +25518,23 @@ LeakyTraced2AVX2_near0:
 	VMOVUPS   Y0, 64(DX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 64(SI)
-	VMOVMSKPS Y2, BP
-	SHLQ      $0x10, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y2, R15
+	MOVB      R15, 2(R13)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 96(DX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 96(SI)
-	VMOVMSKPS Y3, BP
-	SHLQ      $0x18, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y3, R15
+	MOVB      R15, 3(R13)
 	VMOVUPS   128(DX), Y0
 	VMOVUPS   160(DX), Y1
 	VMOVUPS   128(CX), Y2
 	VMOVUPS   160(CX), Y3
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   128(BP), Y4
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   128(R15), Y4
 	VSUBPS    Y2, Y4, Y4
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   160(BP), Y5
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   160(R15), Y5
 	VSUBPS    Y3, Y5, Y5
 	VMULPS    128(R11), Y4, Y4
 	VMULPS    160(R11), Y5, Y5
@@ -26319,26 +25550,26 @@ LeakyTraced2AVX2_near0:
 	VMOVUPS   160(SI), Y3
 	VMOVUPS   128(BX), Y4
 	VMOVUPS   160(BX), Y5
-	MOVQ      bT2+112(FP), BP
-	VMOVUPS   128(BP), Y6
+	MOVQ      bT2+112(FP), R15
+	VMOVUPS   128(R15), Y6
 	VSUBPS    Y4, Y6, Y6
-	MOVQ      bT2+112(FP), BP
-	VMOVUPS   160(BP), Y7
+	MOVQ      bT2+112(FP), R15
+	VMOVUPS   160(R15), Y7
 	VSUBPS    Y5, Y7, Y7
-	MOVQ      lT2+96(FP), BP
-	MOVQ      lT2+96(FP), BP
-	VMULPS    128(BP), Y6, Y6
-	MOVQ      lT2+96(FP), BP
-	MOVQ      lT2+96(FP), BP
-	VMULPS    160(BP), Y7, Y7
+	MOVQ      lT2+96(FP), R15
+	MOVQ      lT2+96(FP), R15
+	VMULPS    128(R15), Y6, Y6
+	MOVQ      lT2+96(FP), R15
+	MOVQ      lT2+96(FP), R15
+	VMULPS    160(R15), Y7, Y7
 	VADDPS    Y6, Y4, Y4
 	VADDPS    Y7, Y5, Y5
-	MOVQ      cT2+104(FP), BP
-	MOVQ      cT2+104(FP), BP
-	VMULPS    128(BP), Y2, Y2
-	MOVQ      cT2+104(FP), BP
-	MOVQ      cT2+104(FP), BP
-	VMULPS    160(BP), Y3, Y3
+	MOVQ      cT2+104(FP), R15
+	MOVQ      cT2+104(FP), R15
+	VMULPS    128(R15), Y2, Y2
+	MOVQ      cT2+104(FP), R15
+	MOVQ      cT2+104(FP), R15
+	VMULPS    160(R15), Y3, Y3
 	VADDPS    Y2, Y4, Y2
 	VADDPS    Y3, Y5, Y3
 	VMOVUPS   Y2, 128(BX)
@@ -26363,25 +25594,23 @@ LeakyTraced2AVX2_near0:
 	VMOVUPS   Y0, 128(DX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 128(SI)
-	VMOVMSKPS Y2, BP
-	SHLQ      $0x20, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y2, R15
+	MOVB      R15, 4(R13)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 160(DX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 160(SI)
-	VMOVMSKPS Y3, BP
-	SHLQ      $0x28, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y3, R15
+	MOVB      R15, 5(R13)
 	VMOVUPS   192(DX), Y0
 	VMOVUPS   224(DX), Y1
 	VMOVUPS   192(CX), Y2
 	VMOVUPS   224(CX), Y3
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   192(BP), Y4
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   192(R15), Y4
 	VSUBPS    Y2, Y4, Y4
-	MOVQ      bT1+88(FP), BP
-	VMOVUPS   224(BP), Y5
+	MOVQ      bT1+88(FP), R15
+	VMOVUPS   224(R15), Y5
 	VSUBPS    Y3, Y5, Y5
 	VMULPS    192(R11), Y4, Y4
 	VMULPS    224(R11), Y5, Y5
@@ -26397,26 +25626,26 @@ LeakyTraced2AVX2_near0:
 	VMOVUPS   224(SI), Y3
 	VMOVUPS   192(BX), Y4
 	VMOVUPS   224(BX), Y5
-	MOVQ      bT2+112(FP), BP
-	VMOVUPS   192(BP), Y6
+	MOVQ      bT2+112(FP), R15
+	VMOVUPS   192(R15), Y6
 	VSUBPS    Y4, Y6, Y6
-	MOVQ      bT2+112(FP), BP
-	VMOVUPS   224(BP), Y7
+	MOVQ      bT2+112(FP), R15
+	VMOVUPS   224(R15), Y7
 	VSUBPS    Y5, Y7, Y7
-	MOVQ      lT2+96(FP), BP
-	MOVQ      lT2+96(FP), BP
-	VMULPS    192(BP), Y6, Y6
-	MOVQ      lT2+96(FP), BP
-	MOVQ      lT2+96(FP), BP
-	VMULPS    224(BP), Y7, Y7
+	MOVQ      lT2+96(FP), R15
+	MOVQ      lT2+96(FP), R15
+	VMULPS    192(R15), Y6, Y6
+	MOVQ      lT2+96(FP), R15
+	MOVQ      lT2+96(FP), R15
+	VMULPS    224(R15), Y7, Y7
 	VADDPS    Y6, Y4, Y4
 	VADDPS    Y7, Y5, Y5
-	MOVQ      cT2+104(FP), BP
-	MOVQ      cT2+104(FP), BP
-	VMULPS    192(BP), Y2, Y2
-	MOVQ      cT2+104(FP), BP
-	MOVQ      cT2+104(FP), BP
-	VMULPS    224(BP), Y3, Y3
+	MOVQ      cT2+104(FP), R15
+	MOVQ      cT2+104(FP), R15
+	VMULPS    192(R15), Y2, Y2
+	MOVQ      cT2+104(FP), R15
+	MOVQ      cT2+104(FP), R15
+	VMULPS    224(R15), Y3, Y3
 	VADDPS    Y2, Y4, Y2
 	VADDPS    Y3, Y5, Y3
 	VMOVUPS   Y2, 192(BX)
@@ -26441,17 +25670,14 @@ LeakyTraced2AVX2_near0:
 	VMOVUPS   Y0, 192(DX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 192(SI)
-	VMOVMSKPS Y2, BP
-	SHLQ      $0x30, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y2, R15
+	MOVB      R15, 6(R13)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 224(DX)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 224(SI)
-	VMOVMSKPS Y3, BP
-	SHLQ      $0x38, BP
-	ORQ       BP, R15
-	MOVQ      R15, (R13)
+	VMOVMSKPS Y3, R15
+	MOVB      R15, 7(R13)
 	ADDQ      $0x08, R13
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000100, CX
@@ -26525,7 +25751,6 @@ LeakyTraced2UniformAVX512_block:
 	PREFETCHT0 2240(SI)
 
 LeakyTraced2UniformAVX512_near0:
-	XORQ         R9, R9
 	VMOVUPS      (DX), Z5
 	VMOVUPS      64(DX), Z6
 	VMOVUPS      128(DX), Z7
@@ -26642,30 +25867,22 @@ LeakyTraced2UniformAVX512_near0:
 	VMOVDQU32    Z1, K5, (DX)
 	VPTESTMD     Z13, Z13, K5
 	VMOVDQU32    Z1, K5, (SI)
-	KMOVW        K1, R10
-	ORQ          R10, R9
+	KMOVW        K1, (DI)
 	VPTESTMD     Z6, Z6, K1
 	VMOVDQU32    Z1, K1, 64(DX)
 	VPTESTMD     Z14, Z14, K1
 	VMOVDQU32    Z1, K1, 64(SI)
-	KMOVW        K2, R10
-	SHLQ         $0x10, R10
-	ORQ          R10, R9
+	KMOVW        K2, 2(DI)
 	VPTESTMD     Z7, Z7, K1
 	VMOVDQU32    Z1, K1, 128(DX)
 	VPTESTMD     Z15, Z15, K1
 	VMOVDQU32    Z1, K1, 128(SI)
-	KMOVW        K3, R10
-	SHLQ         $0x20, R10
-	ORQ          R10, R9
+	KMOVW        K3, 4(DI)
 	VPTESTMD     Z8, Z8, K1
 	VMOVDQU32    Z1, K1, 192(DX)
 	VPTESTMD     Z16, Z16, K1
 	VMOVDQU32    Z1, K1, 192(SI)
-	KMOVW        K4, R10
-	SHLQ         $0x30, R10
-	ORQ          R10, R9
-	MOVQ         R9, (DI)
+	KMOVW        K4, 6(DI)
 	ADDQ         $0x08, DI
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000100, CX
@@ -26734,7 +25951,6 @@ LeakyTraced2UniformAVX2_block:
 	PREFETCHT0 2240(DI)
 
 LeakyTraced2UniformAVX2_near0:
-	XORQ      R10, R10
 	VMOVUPS   (BX), Y9
 	VMOVUPS   (DX), Y10
 	VSUBPS    Y10, Y0, Y11
@@ -26763,8 +25979,8 @@ LeakyTraced2UniformAVX2_near0:
 	VMOVUPS   Y9, (BX)
 	VXORPS    Y9, Y9, Y9
 	VMOVUPS   Y9, (DI)
-	VMOVMSKPS Y10, R11
-	ORQ       R11, R10
+	VMOVMSKPS Y10, R10
+	MOVB      R10, (R8)
 	VMOVUPS   32(BX), Y9
 	VMOVUPS   32(DX), Y10
 	VSUBPS    Y10, Y0, Y11
@@ -26793,9 +26009,8 @@ LeakyTraced2UniformAVX2_near0:
 	VMOVUPS   Y9, 32(BX)
 	VXORPS    Y9, Y9, Y9
 	VMOVUPS   Y9, 32(DI)
-	VMOVMSKPS Y10, R11
-	SHLQ      $0x08, R11
-	ORQ       R11, R10
+	VMOVMSKPS Y10, R10
+	MOVB      R10, 1(R8)
 	VMOVUPS   64(BX), Y9
 	VMOVUPS   64(DX), Y10
 	VSUBPS    Y10, Y0, Y11
@@ -26824,9 +26039,8 @@ LeakyTraced2UniformAVX2_near0:
 	VMOVUPS   Y9, 64(BX)
 	VXORPS    Y9, Y9, Y9
 	VMOVUPS   Y9, 64(DI)
-	VMOVMSKPS Y10, R11
-	SHLQ      $0x10, R11
-	ORQ       R11, R10
+	VMOVMSKPS Y10, R10
+	MOVB      R10, 2(R8)
 	VMOVUPS   96(BX), Y9
 	VMOVUPS   96(DX), Y10
 	VSUBPS    Y10, Y0, Y11
@@ -26855,9 +26069,8 @@ LeakyTraced2UniformAVX2_near0:
 	VMOVUPS   Y9, 96(BX)
 	VXORPS    Y9, Y9, Y9
 	VMOVUPS   Y9, 96(DI)
-	VMOVMSKPS Y10, R11
-	SHLQ      $0x18, R11
-	ORQ       R11, R10
+	VMOVMSKPS Y10, R10
+	MOVB      R10, 3(R8)
 	VMOVUPS   128(BX), Y9
 	VMOVUPS   128(DX), Y10
 	VSUBPS    Y10, Y0, Y11
@@ -26886,9 +26099,8 @@ LeakyTraced2UniformAVX2_near0:
 	VMOVUPS   Y9, 128(BX)
 	VXORPS    Y9, Y9, Y9
 	VMOVUPS   Y9, 128(DI)
-	VMOVMSKPS Y10, R11
-	SHLQ      $0x20, R11
-	ORQ       R11, R10
+	VMOVMSKPS Y10, R10
+	MOVB      R10, 4(R8)
 	VMOVUPS   160(BX), Y9
 	VMOVUPS   160(DX), Y10
 	VSUBPS    Y10, Y0, Y11
@@ -26917,9 +26129,8 @@ LeakyTraced2UniformAVX2_near0:
 	VMOVUPS   Y9, 160(BX)
 	VXORPS    Y9, Y9, Y9
 	VMOVUPS   Y9, 160(DI)
-	VMOVMSKPS Y10, R11
-	SHLQ      $0x28, R11
-	ORQ       R11, R10
+	VMOVMSKPS Y10, R10
+	MOVB      R10, 5(R8)
 	VMOVUPS   192(BX), Y9
 	VMOVUPS   192(DX), Y10
 	VSUBPS    Y10, Y0, Y11
@@ -26948,9 +26159,8 @@ LeakyTraced2UniformAVX2_near0:
 	VMOVUPS   Y9, 192(BX)
 	VXORPS    Y9, Y9, Y9
 	VMOVUPS   Y9, 192(DI)
-	VMOVMSKPS Y10, R11
-	SHLQ      $0x30, R11
-	ORQ       R11, R10
+	VMOVMSKPS Y10, R10
+	MOVB      R10, 6(R8)
 	VMOVUPS   224(BX), Y9
 	VMOVUPS   224(DX), Y10
 	VSUBPS    Y10, Y0, Y11
@@ -26979,10 +26189,8 @@ LeakyTraced2UniformAVX2_near0:
 	VMOVUPS   Y9, 224(BX)
 	VXORPS    Y9, Y9, Y9
 	VMOVUPS   Y9, 224(DI)
-	VMOVMSKPS Y10, R11
-	SHLQ      $0x38, R11
-	ORQ       R11, R10
-	MOVQ      R10, (R8)
+	VMOVMSKPS Y10, R10
+	MOVB      R10, 7(R8)
 	ADDQ      $0x08, R8
 	ADDQ      $0x00000100, CX
 	ADDQ      $0x00000100, DX
@@ -26998,7 +26206,7 @@ LeakyTraced2UniformAVX2_done:
 
 // func refractoryLeakyTraced2AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
-TEXT ·refractoryLeakyTraced2AVX512(SB), NOSPLIT, $8-240
+TEXT ·refractoryLeakyTraced2AVX512(SB), NOSPLIT, $0-240
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
@@ -27046,7 +26254,6 @@ RefractoryLeakyTraced2AVX512_block:
 	PREFETCHT0 2240(DI)
 
 RefractoryLeakyTraced2AVX512_near0:
-	XORQ      R15, R15
 	VMOVUPS   (BX), Z2
 	VMOVUPS   64(BX), Z3
 	VMOVUPS   128(BX), Z4
@@ -27055,38 +26262,38 @@ RefractoryLeakyTraced2AVX512_near0:
 	VMOVUPS   64(DX), Z7
 	VMOVUPS   128(DX), Z8
 	VMOVUPS   192(DX), Z9
-	MOVQ      bT1+104(FP), BP
-	VMOVUPS   (BP), Z10
+	MOVQ      bT1+104(FP), R15
+	VMOVUPS   (R15), Z10
 	VSUBPS    Z6, Z10, Z10
-	MOVQ      bT1+104(FP), BP
-	VMOVUPS   64(BP), Z11
+	MOVQ      bT1+104(FP), R15
+	VMOVUPS   64(R15), Z11
 	VSUBPS    Z7, Z11, Z11
-	MOVQ      bT1+104(FP), BP
-	VMOVUPS   128(BP), Z12
+	MOVQ      bT1+104(FP), R15
+	VMOVUPS   128(R15), Z12
 	VSUBPS    Z8, Z12, Z12
-	MOVQ      bT1+104(FP), BP
-	VMOVUPS   192(BP), Z13
+	MOVQ      bT1+104(FP), R15
+	VMOVUPS   192(R15), Z13
 	VSUBPS    Z9, Z13, Z13
-	MOVQ      lT1+88(FP), BP
-	VMULPS    (BP), Z10, Z10
-	MOVQ      lT1+88(FP), BP
-	VMULPS    64(BP), Z11, Z11
-	MOVQ      lT1+88(FP), BP
-	VMULPS    128(BP), Z12, Z12
-	MOVQ      lT1+88(FP), BP
-	VMULPS    192(BP), Z13, Z13
+	MOVQ      lT1+88(FP), R15
+	VMULPS    (R15), Z10, Z10
+	MOVQ      lT1+88(FP), R15
+	VMULPS    64(R15), Z11, Z11
+	MOVQ      lT1+88(FP), R15
+	VMULPS    128(R15), Z12, Z12
+	MOVQ      lT1+88(FP), R15
+	VMULPS    192(R15), Z13, Z13
 	VADDPS    Z10, Z6, Z6
 	VADDPS    Z11, Z7, Z7
 	VADDPS    Z12, Z8, Z8
 	VADDPS    Z13, Z9, Z9
-	MOVQ      cT1+96(FP), BP
-	VMULPS    (BP), Z2, Z10
-	MOVQ      cT1+96(FP), BP
-	VMULPS    64(BP), Z3, Z11
-	MOVQ      cT1+96(FP), BP
-	VMULPS    128(BP), Z4, Z12
-	MOVQ      cT1+96(FP), BP
-	VMULPS    192(BP), Z5, Z13
+	MOVQ      cT1+96(FP), R15
+	VMULPS    (R15), Z2, Z10
+	MOVQ      cT1+96(FP), R15
+	VMULPS    64(R15), Z3, Z11
+	MOVQ      cT1+96(FP), R15
+	VMULPS    128(R15), Z4, Z12
+	MOVQ      cT1+96(FP), R15
+	VMULPS    192(R15), Z5, Z13
 	VADDPS    Z10, Z6, Z6
 	VADDPS    Z11, Z7, Z7
 	VADDPS    Z12, Z8, Z8
@@ -27103,38 +26310,38 @@ RefractoryLeakyTraced2AVX512_near0:
 	VMOVUPS   64(SI), Z15
 	VMOVUPS   128(SI), Z16
 	VMOVUPS   192(SI), Z17
-	MOVQ      bT2+128(FP), BP
-	VMOVUPS   (BP), Z18
+	MOVQ      bT2+128(FP), R15
+	VMOVUPS   (R15), Z18
 	VSUBPS    Z14, Z18, Z18
-	MOVQ      bT2+128(FP), BP
-	VMOVUPS   64(BP), Z19
+	MOVQ      bT2+128(FP), R15
+	VMOVUPS   64(R15), Z19
 	VSUBPS    Z15, Z19, Z19
-	MOVQ      bT2+128(FP), BP
-	VMOVUPS   128(BP), Z20
+	MOVQ      bT2+128(FP), R15
+	VMOVUPS   128(R15), Z20
 	VSUBPS    Z16, Z20, Z20
-	MOVQ      bT2+128(FP), BP
-	VMOVUPS   192(BP), Z21
+	MOVQ      bT2+128(FP), R15
+	VMOVUPS   192(R15), Z21
 	VSUBPS    Z17, Z21, Z21
-	MOVQ      lT2+112(FP), BP
-	VMULPS    (BP), Z18, Z18
-	MOVQ      lT2+112(FP), BP
-	VMULPS    64(BP), Z19, Z19
-	MOVQ      lT2+112(FP), BP
-	VMULPS    128(BP), Z20, Z20
-	MOVQ      lT2+112(FP), BP
-	VMULPS    192(BP), Z21, Z21
+	MOVQ      lT2+112(FP), R15
+	VMULPS    (R15), Z18, Z18
+	MOVQ      lT2+112(FP), R15
+	VMULPS    64(R15), Z19, Z19
+	MOVQ      lT2+112(FP), R15
+	VMULPS    128(R15), Z20, Z20
+	MOVQ      lT2+112(FP), R15
+	VMULPS    192(R15), Z21, Z21
 	VADDPS    Z18, Z14, Z14
 	VADDPS    Z19, Z15, Z15
 	VADDPS    Z20, Z16, Z16
 	VADDPS    Z21, Z17, Z17
-	MOVQ      cT2+120(FP), BP
-	VMULPS    (BP), Z10, Z18
-	MOVQ      cT2+120(FP), BP
-	VMULPS    64(BP), Z11, Z19
-	MOVQ      cT2+120(FP), BP
-	VMULPS    128(BP), Z12, Z20
-	MOVQ      cT2+120(FP), BP
-	VMULPS    192(BP), Z13, Z21
+	MOVQ      cT2+120(FP), R15
+	VMULPS    (R15), Z10, Z18
+	MOVQ      cT2+120(FP), R15
+	VMULPS    64(R15), Z11, Z19
+	MOVQ      cT2+120(FP), R15
+	VMULPS    128(R15), Z12, Z20
+	MOVQ      cT2+120(FP), R15
+	VMULPS    192(R15), Z13, Z21
 	VADDPS    Z18, Z14, Z14
 	VADDPS    Z19, Z15, Z15
 	VADDPS    Z20, Z16, Z16
@@ -27211,30 +26418,22 @@ RefractoryLeakyTraced2AVX512_near0:
 	VMOVDQU32 Z1, K5, (BX)
 	VPTESTMD  Z10, Z10, K5
 	VMOVDQU32 Z1, K5, (DI)
-	KMOVW     K1, BP
-	ORQ       BP, R15
+	KMOVW     K1, (R13)
 	VPTESTMD  Z3, Z3, K1
 	VMOVDQU32 Z1, K1, 64(BX)
 	VPTESTMD  Z11, Z11, K1
 	VMOVDQU32 Z1, K1, 64(DI)
-	KMOVW     K2, BP
-	SHLQ      $0x10, BP
-	ORQ       BP, R15
+	KMOVW     K2, 2(R13)
 	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, 128(BX)
 	VPTESTMD  Z12, Z12, K1
 	VMOVDQU32 Z1, K1, 128(DI)
-	KMOVW     K3, BP
-	SHLQ      $0x20, BP
-	ORQ       BP, R15
+	KMOVW     K3, 4(R13)
 	VPTESTMD  Z5, Z5, K1
 	VMOVDQU32 Z1, K1, 192(BX)
 	VPTESTMD  Z13, Z13, K1
 	VMOVDQU32 Z1, K1, 192(DI)
-	KMOVW     K4, BP
-	SHLQ      $0x30, BP
-	ORQ       BP, R15
-	MOVQ      R15, (R13)
+	KMOVW     K4, 6(R13)
 	ADDQ      $0x08, R13
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000080, CX
@@ -27268,7 +26467,7 @@ RefractoryLeakyTraced2AVX512_done:
 
 // func refractoryLeakyTraced2AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, MMX+
-TEXT ·refractoryLeakyTraced2AVX2(SB), NOSPLIT, $8-240
+TEXT ·refractoryLeakyTraced2AVX2(SB), NOSPLIT, $0-240
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
@@ -27315,31 +26514,30 @@ RefractoryLeakyTraced2AVX2_block:
 	PREFETCHT0 2240(DI)
 
 RefractoryLeakyTraced2AVX2_near0:
-	XORQ         R15, R15
 	VMOVUPS      (BX), Y1
 	VMOVUPS      32(BX), Y2
 	VMOVUPS      (DX), Y3
 	VMOVUPS      32(DX), Y4
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      (BP), Y5
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      (R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      32(BP), Y6
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      32(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       (BP), Y5, Y5
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       32(BP), Y6, Y6
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       (R15), Y5, Y5
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       32(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       (BP), Y1, Y1
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       32(BP), Y2, Y2
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       (R15), Y1, Y1
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       32(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, (DX)
@@ -27348,26 +26546,26 @@ RefractoryLeakyTraced2AVX2_near0:
 	VMOVUPS      32(DI), Y4
 	VMOVUPS      (SI), Y5
 	VMOVUPS      32(SI), Y6
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      (BP), Y7
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      (R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      32(BP), Y8
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      32(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       (BP), Y7, Y7
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       32(BP), Y8, Y8
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       (R15), Y7, Y7
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       32(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       (BP), Y3, Y3
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       32(BP), Y4, Y4
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       (R15), Y3, Y3
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       32(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, (SI)
@@ -27412,39 +26610,38 @@ RefractoryLeakyTraced2AVX2_near0:
 	VMOVUPS      Y1, (BX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, (DI)
-	VMOVMSKPS    Y3, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, (R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(BX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(DI)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 1(R13)
 	VMOVUPS      64(BX), Y1
 	VMOVUPS      96(BX), Y2
 	VMOVUPS      64(DX), Y3
 	VMOVUPS      96(DX), Y4
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      64(BP), Y5
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      64(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      96(BP), Y6
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      96(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       64(BP), Y5, Y5
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       96(BP), Y6, Y6
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       64(R15), Y5, Y5
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       96(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       64(BP), Y1, Y1
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       96(BP), Y2, Y2
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       64(R15), Y1, Y1
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       96(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 64(DX)
@@ -27453,26 +26650,26 @@ RefractoryLeakyTraced2AVX2_near0:
 	VMOVUPS      96(DI), Y4
 	VMOVUPS      64(SI), Y5
 	VMOVUPS      96(SI), Y6
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      64(BP), Y7
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      64(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      96(BP), Y8
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      96(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       64(BP), Y7, Y7
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       96(BP), Y8, Y8
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       64(R15), Y7, Y7
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       96(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       64(BP), Y3, Y3
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       96(BP), Y4, Y4
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       64(R15), Y3, Y3
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       96(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 64(SI)
@@ -27517,40 +26714,38 @@ RefractoryLeakyTraced2AVX2_near0:
 	VMOVUPS      Y1, 64(BX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 64(DI)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 2(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(BX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(DI)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 3(R13)
 	VMOVUPS      128(BX), Y1
 	VMOVUPS      160(BX), Y2
 	VMOVUPS      128(DX), Y3
 	VMOVUPS      160(DX), Y4
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      128(BP), Y5
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      128(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      160(BP), Y6
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      160(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       128(BP), Y5, Y5
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       160(BP), Y6, Y6
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       128(R15), Y5, Y5
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       160(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       128(BP), Y1, Y1
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       160(BP), Y2, Y2
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       128(R15), Y1, Y1
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       160(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 128(DX)
@@ -27559,26 +26754,26 @@ RefractoryLeakyTraced2AVX2_near0:
 	VMOVUPS      160(DI), Y4
 	VMOVUPS      128(SI), Y5
 	VMOVUPS      160(SI), Y6
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      128(BP), Y7
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      128(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      160(BP), Y8
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      160(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       128(BP), Y7, Y7
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       160(BP), Y8, Y8
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       128(R15), Y7, Y7
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       160(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       128(BP), Y3, Y3
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       160(BP), Y4, Y4
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       128(R15), Y3, Y3
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       160(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 128(SI)
@@ -27623,40 +26818,38 @@ RefractoryLeakyTraced2AVX2_near0:
 	VMOVUPS      Y1, 128(BX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 128(DI)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 4(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(BX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(DI)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 5(R13)
 	VMOVUPS      192(BX), Y1
 	VMOVUPS      224(BX), Y2
 	VMOVUPS      192(DX), Y3
 	VMOVUPS      224(DX), Y4
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      192(BP), Y5
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      192(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      224(BP), Y6
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      224(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       192(BP), Y5, Y5
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       224(BP), Y6, Y6
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       192(R15), Y5, Y5
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       224(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       192(BP), Y1, Y1
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       224(BP), Y2, Y2
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       192(R15), Y1, Y1
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       224(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 192(DX)
@@ -27665,26 +26858,26 @@ RefractoryLeakyTraced2AVX2_near0:
 	VMOVUPS      224(DI), Y4
 	VMOVUPS      192(SI), Y5
 	VMOVUPS      224(SI), Y6
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      192(BP), Y7
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      192(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      224(BP), Y8
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      224(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       192(BP), Y7, Y7
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       224(BP), Y8, Y8
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       192(R15), Y7, Y7
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       224(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       192(BP), Y3, Y3
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       224(BP), Y4, Y4
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       192(R15), Y3, Y3
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       224(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 192(SI)
@@ -27729,17 +26922,14 @@ RefractoryLeakyTraced2AVX2_near0:
 	VMOVUPS      Y1, 192(BX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 192(DI)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 6(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(BX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(DI)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -27820,7 +27010,6 @@ RefractoryLeakyTraced2UniformAVX512_block:
 	PREFETCHT0 2240(DI)
 
 RefractoryLeakyTraced2UniformAVX512_near0:
-	XORQ         R10, R10
 	VMOVUPS      (BX), Z6
 	VMOVUPS      64(BX), Z7
 	VMOVUPS      128(BX), Z8
@@ -27965,30 +27154,22 @@ RefractoryLeakyTraced2UniformAVX512_near0:
 	VMOVDQU32    Z1, K5, (BX)
 	VPTESTMD     Z14, Z14, K5
 	VMOVDQU32    Z1, K5, (DI)
-	KMOVW        K1, R11
-	ORQ          R11, R10
+	KMOVW        K1, (R8)
 	VPTESTMD     Z7, Z7, K1
 	VMOVDQU32    Z1, K1, 64(BX)
 	VPTESTMD     Z15, Z15, K1
 	VMOVDQU32    Z1, K1, 64(DI)
-	KMOVW        K2, R11
-	SHLQ         $0x10, R11
-	ORQ          R11, R10
+	KMOVW        K2, 2(R8)
 	VPTESTMD     Z8, Z8, K1
 	VMOVDQU32    Z1, K1, 128(BX)
 	VPTESTMD     Z16, Z16, K1
 	VMOVDQU32    Z1, K1, 128(DI)
-	KMOVW        K3, R11
-	SHLQ         $0x20, R11
-	ORQ          R11, R10
+	KMOVW        K3, 4(R8)
 	VPTESTMD     Z9, Z9, K1
 	VMOVDQU32    Z1, K1, 192(BX)
 	VPTESTMD     Z17, Z17, K1
 	VMOVDQU32    Z1, K1, 192(DI)
-	KMOVW        K4, R11
-	SHLQ         $0x30, R11
-	ORQ          R11, R10
-	MOVQ         R10, (R8)
+	KMOVW        K4, 6(R8)
 	ADDQ         $0x08, R8
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -28066,7 +27247,6 @@ RefractoryLeakyTraced2UniformAVX2_block:
 	PREFETCHT0 2240(R8)
 
 RefractoryLeakyTraced2UniformAVX2_near0:
-	XORQ         R11, R11
 	VMOVUPS      (SI), Y8
 	VMOVUPS      (BX), Y9
 	VSUBPS       Y9, Y1, Y10
@@ -28104,8 +27284,8 @@ RefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, (SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, (R8)
-	VMOVMSKPS    Y9, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y9, R11
+	MOVB         R11, (R9)
 	VMOVUPS      32(SI), Y8
 	VMOVUPS      32(BX), Y9
 	VSUBPS       Y9, Y1, Y10
@@ -28143,9 +27323,8 @@ RefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 32(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 32(R8)
-	VMOVMSKPS    Y9, R12
-	SHLQ         $0x08, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y9, R11
+	MOVB         R11, 1(R9)
 	VMOVUPS      64(SI), Y8
 	VMOVUPS      64(BX), Y9
 	VSUBPS       Y9, Y1, Y10
@@ -28183,9 +27362,8 @@ RefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 64(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 64(R8)
-	VMOVMSKPS    Y9, R12
-	SHLQ         $0x10, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y9, R11
+	MOVB         R11, 2(R9)
 	VMOVUPS      96(SI), Y8
 	VMOVUPS      96(BX), Y9
 	VSUBPS       Y9, Y1, Y10
@@ -28223,9 +27401,8 @@ RefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 96(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 96(R8)
-	VMOVMSKPS    Y9, R12
-	SHLQ         $0x18, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y9, R11
+	MOVB         R11, 3(R9)
 	VMOVUPS      128(SI), Y8
 	VMOVUPS      128(BX), Y9
 	VSUBPS       Y9, Y1, Y10
@@ -28263,9 +27440,8 @@ RefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 128(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 128(R8)
-	VMOVMSKPS    Y9, R12
-	SHLQ         $0x20, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y9, R11
+	MOVB         R11, 4(R9)
 	VMOVUPS      160(SI), Y8
 	VMOVUPS      160(BX), Y9
 	VSUBPS       Y9, Y1, Y10
@@ -28303,9 +27479,8 @@ RefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 160(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 160(R8)
-	VMOVMSKPS    Y9, R12
-	SHLQ         $0x28, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y9, R11
+	MOVB         R11, 5(R9)
 	VMOVUPS      192(SI), Y8
 	VMOVUPS      192(BX), Y9
 	VSUBPS       Y9, Y1, Y10
@@ -28343,9 +27518,8 @@ RefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 192(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 192(R8)
-	VMOVMSKPS    Y9, R12
-	SHLQ         $0x30, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y9, R11
+	MOVB         R11, 6(R9)
 	VMOVUPS      224(SI), Y8
 	VMOVUPS      224(BX), Y9
 	VSUBPS       Y9, Y1, Y10
@@ -28383,10 +27557,8 @@ RefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 224(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 224(R8)
-	VMOVMSKPS    Y9, R12
-	SHLQ         $0x38, R12
-	ORQ          R12, R11
-	MOVQ         R11, (R9)
+	VMOVMSKPS    Y9, R11
+	MOVB         R11, 7(R9)
 	ADDQ         $0x08, R9
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -28403,7 +27575,7 @@ RefractoryLeakyTraced2UniformAVX2_done:
 
 // func strictRefractoryLeakyTraced2AVX512(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
-TEXT ·strictRefractoryLeakyTraced2AVX512(SB), NOSPLIT, $8-240
+TEXT ·strictRefractoryLeakyTraced2AVX512(SB), NOSPLIT, $0-240
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 3 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
@@ -28451,37 +27623,36 @@ StrictRefractoryLeakyTraced2AVX512_block:
 	PREFETCHT0 2240(DI)
 
 StrictRefractoryLeakyTraced2AVX512_near0:
-	XORQ      R15, R15
 	VMOVUPS   (BX), Z2
 	VMOVUPS   64(BX), Z3
 	VMOVUPS   128(BX), Z4
 	VMOVUPS   (DX), Z5
 	VMOVUPS   64(DX), Z6
 	VMOVUPS   128(DX), Z7
-	MOVQ      bT1+104(FP), BP
-	VMOVUPS   (BP), Z8
+	MOVQ      bT1+104(FP), R15
+	VMOVUPS   (R15), Z8
 	VSUBPS    Z5, Z8, Z8
-	MOVQ      bT1+104(FP), BP
-	VMOVUPS   64(BP), Z9
+	MOVQ      bT1+104(FP), R15
+	VMOVUPS   64(R15), Z9
 	VSUBPS    Z6, Z9, Z9
-	MOVQ      bT1+104(FP), BP
-	VMOVUPS   128(BP), Z10
+	MOVQ      bT1+104(FP), R15
+	VMOVUPS   128(R15), Z10
 	VSUBPS    Z7, Z10, Z10
-	MOVQ      lT1+88(FP), BP
-	VMULPS    (BP), Z8, Z8
-	MOVQ      lT1+88(FP), BP
-	VMULPS    64(BP), Z9, Z9
-	MOVQ      lT1+88(FP), BP
-	VMULPS    128(BP), Z10, Z10
+	MOVQ      lT1+88(FP), R15
+	VMULPS    (R15), Z8, Z8
+	MOVQ      lT1+88(FP), R15
+	VMULPS    64(R15), Z9, Z9
+	MOVQ      lT1+88(FP), R15
+	VMULPS    128(R15), Z10, Z10
 	VADDPS    Z8, Z5, Z5
 	VADDPS    Z9, Z6, Z6
 	VADDPS    Z10, Z7, Z7
-	MOVQ      cT1+96(FP), BP
-	VMULPS    (BP), Z2, Z8
-	MOVQ      cT1+96(FP), BP
-	VMULPS    64(BP), Z3, Z9
-	MOVQ      cT1+96(FP), BP
-	VMULPS    128(BP), Z4, Z10
+	MOVQ      cT1+96(FP), R15
+	VMULPS    (R15), Z2, Z8
+	MOVQ      cT1+96(FP), R15
+	VMULPS    64(R15), Z3, Z9
+	MOVQ      cT1+96(FP), R15
+	VMULPS    128(R15), Z4, Z10
 	VADDPS    Z8, Z5, Z5
 	VADDPS    Z9, Z6, Z6
 	VADDPS    Z10, Z7, Z7
@@ -28494,30 +27665,30 @@ StrictRefractoryLeakyTraced2AVX512_near0:
 	VMOVUPS   (SI), Z11
 	VMOVUPS   64(SI), Z12
 	VMOVUPS   128(SI), Z13
-	MOVQ      bT2+128(FP), BP
-	VMOVUPS   (BP), Z14
+	MOVQ      bT2+128(FP), R15
+	VMOVUPS   (R15), Z14
 	VSUBPS    Z11, Z14, Z14
-	MOVQ      bT2+128(FP), BP
-	VMOVUPS   64(BP), Z15
+	MOVQ      bT2+128(FP), R15
+	VMOVUPS   64(R15), Z15
 	VSUBPS    Z12, Z15, Z15
-	MOVQ      bT2+128(FP), BP
-	VMOVUPS   128(BP), Z16
+	MOVQ      bT2+128(FP), R15
+	VMOVUPS   128(R15), Z16
 	VSUBPS    Z13, Z16, Z16
-	MOVQ      lT2+112(FP), BP
-	VMULPS    (BP), Z14, Z14
-	MOVQ      lT2+112(FP), BP
-	VMULPS    64(BP), Z15, Z15
-	MOVQ      lT2+112(FP), BP
-	VMULPS    128(BP), Z16, Z16
+	MOVQ      lT2+112(FP), R15
+	VMULPS    (R15), Z14, Z14
+	MOVQ      lT2+112(FP), R15
+	VMULPS    64(R15), Z15, Z15
+	MOVQ      lT2+112(FP), R15
+	VMULPS    128(R15), Z16, Z16
 	VADDPS    Z14, Z11, Z11
 	VADDPS    Z15, Z12, Z12
 	VADDPS    Z16, Z13, Z13
-	MOVQ      cT2+120(FP), BP
-	VMULPS    (BP), Z8, Z14
-	MOVQ      cT2+120(FP), BP
-	VMULPS    64(BP), Z9, Z15
-	MOVQ      cT2+120(FP), BP
-	VMULPS    128(BP), Z10, Z16
+	MOVQ      cT2+120(FP), R15
+	VMULPS    (R15), Z8, Z14
+	MOVQ      cT2+120(FP), R15
+	VMULPS    64(R15), Z9, Z15
+	MOVQ      cT2+120(FP), R15
+	VMULPS    128(R15), Z10, Z16
 	VADDPS    Z14, Z11, Z11
 	VADDPS    Z15, Z12, Z12
 	VADDPS    Z16, Z13, Z13
@@ -28582,44 +27753,39 @@ StrictRefractoryLeakyTraced2AVX512_near0:
 	VMOVDQU32 Z1, K1, (BX)
 	VPTESTMD  Z8, Z8, K1
 	VMOVDQU32 Z1, K1, (DI)
-	KMOVW     K4, BP
-	ORQ       BP, R15
+	KMOVW     K4, (R13)
 	VPTESTMD  Z3, Z3, K1
 	VMOVDQU32 Z1, K1, 64(BX)
 	VPTESTMD  Z9, Z9, K1
 	VMOVDQU32 Z1, K1, 64(DI)
-	KMOVW     K5, BP
-	SHLQ      $0x10, BP
-	ORQ       BP, R15
+	KMOVW     K5, 2(R13)
 	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, 128(BX)
 	VPTESTMD  Z10, Z10, K1
 	VMOVDQU32 Z1, K1, 128(DI)
-	KMOVW     K6, BP
-	SHLQ      $0x20, BP
-	ORQ       BP, R15
+	KMOVW     K6, 4(R13)
 	VMOVUPS   192(BX), Z2
 	VMOVUPS   192(DX), Z3
-	MOVQ      bT1+104(FP), BP
-	VMOVUPS   192(BP), Z4
+	MOVQ      bT1+104(FP), R15
+	VMOVUPS   192(R15), Z4
 	VSUBPS    Z3, Z4, Z4
-	MOVQ      lT1+88(FP), BP
-	VMULPS    192(BP), Z4, Z4
+	MOVQ      lT1+88(FP), R15
+	VMULPS    192(R15), Z4, Z4
 	VADDPS    Z4, Z3, Z3
-	MOVQ      cT1+96(FP), BP
-	VMULPS    192(BP), Z2, Z4
+	MOVQ      cT1+96(FP), R15
+	VMULPS    192(R15), Z2, Z4
 	VADDPS    Z4, Z3, Z3
 	VMOVUPS   Z3, 192(DX)
 	VMOVUPS   192(DI), Z4
 	VMOVUPS   192(SI), Z5
-	MOVQ      bT2+128(FP), BP
-	VMOVUPS   192(BP), Z6
+	MOVQ      bT2+128(FP), R15
+	VMOVUPS   192(R15), Z6
 	VSUBPS    Z5, Z6, Z6
-	MOVQ      lT2+112(FP), BP
-	VMULPS    192(BP), Z6, Z6
+	MOVQ      lT2+112(FP), R15
+	VMULPS    192(R15), Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	MOVQ      cT2+120(FP), BP
-	VMULPS    192(BP), Z4, Z6
+	MOVQ      cT2+120(FP), R15
+	VMULPS    192(R15), Z4, Z6
 	VADDPS    Z6, Z5, Z5
 	VMOVUPS   Z5, 192(SI)
 	VADDPS    Z5, Z3, Z3
@@ -28644,10 +27810,7 @@ StrictRefractoryLeakyTraced2AVX512_near0:
 	VMOVDQU32 Z1, K1, 192(BX)
 	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, 192(DI)
-	KMOVW     K2, BP
-	SHLQ      $0x30, BP
-	ORQ       BP, R15
-	MOVQ      R15, (R13)
+	KMOVW     K2, 6(R13)
 	ADDQ      $0x08, R13
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000080, CX
@@ -28681,7 +27844,7 @@ StrictRefractoryLeakyTraced2AVX512_done:
 
 // func strictRefractoryLeakyTraced2AVX2(v *float32, r *uint16, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, MMX+
-TEXT ·strictRefractoryLeakyTraced2AVX2(SB), NOSPLIT, $8-240
+TEXT ·strictRefractoryLeakyTraced2AVX2(SB), NOSPLIT, $0-240
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
@@ -28728,31 +27891,30 @@ StrictRefractoryLeakyTraced2AVX2_block:
 	PREFETCHT0 2240(DI)
 
 StrictRefractoryLeakyTraced2AVX2_near0:
-	XORQ         R15, R15
 	VMOVUPS      (BX), Y1
 	VMOVUPS      32(BX), Y2
 	VMOVUPS      (DX), Y3
 	VMOVUPS      32(DX), Y4
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      (BP), Y5
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      (R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      32(BP), Y6
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      32(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       (BP), Y5, Y5
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       32(BP), Y6, Y6
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       (R15), Y5, Y5
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       32(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       (BP), Y1, Y1
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       32(BP), Y2, Y2
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       (R15), Y1, Y1
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       32(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, (DX)
@@ -28761,26 +27923,26 @@ StrictRefractoryLeakyTraced2AVX2_near0:
 	VMOVUPS      32(DI), Y4
 	VMOVUPS      (SI), Y5
 	VMOVUPS      32(SI), Y6
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      (BP), Y7
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      (R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      32(BP), Y8
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      32(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       (BP), Y7, Y7
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       32(BP), Y8, Y8
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       (R15), Y7, Y7
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       32(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       (BP), Y3, Y3
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       32(BP), Y4, Y4
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       (R15), Y3, Y3
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       32(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, (SI)
@@ -28825,39 +27987,38 @@ StrictRefractoryLeakyTraced2AVX2_near0:
 	VMOVUPS      Y1, (BX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, (DI)
-	VMOVMSKPS    Y5, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, (R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(BX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(DI)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 1(R13)
 	VMOVUPS      64(BX), Y1
 	VMOVUPS      96(BX), Y2
 	VMOVUPS      64(DX), Y3
 	VMOVUPS      96(DX), Y4
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      64(BP), Y5
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      64(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      96(BP), Y6
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      96(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       64(BP), Y5, Y5
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       96(BP), Y6, Y6
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       64(R15), Y5, Y5
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       96(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       64(BP), Y1, Y1
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       96(BP), Y2, Y2
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       64(R15), Y1, Y1
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       96(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 64(DX)
@@ -28866,26 +28027,26 @@ StrictRefractoryLeakyTraced2AVX2_near0:
 	VMOVUPS      96(DI), Y4
 	VMOVUPS      64(SI), Y5
 	VMOVUPS      96(SI), Y6
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      64(BP), Y7
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      64(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      96(BP), Y8
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      96(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       64(BP), Y7, Y7
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       96(BP), Y8, Y8
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       64(R15), Y7, Y7
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       96(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       64(BP), Y3, Y3
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       96(BP), Y4, Y4
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       64(R15), Y3, Y3
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       96(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 64(SI)
@@ -28930,40 +28091,38 @@ StrictRefractoryLeakyTraced2AVX2_near0:
 	VMOVUPS      Y1, 64(BX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 64(DI)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 2(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(BX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(DI)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 3(R13)
 	VMOVUPS      128(BX), Y1
 	VMOVUPS      160(BX), Y2
 	VMOVUPS      128(DX), Y3
 	VMOVUPS      160(DX), Y4
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      128(BP), Y5
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      128(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      160(BP), Y6
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      160(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       128(BP), Y5, Y5
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       160(BP), Y6, Y6
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       128(R15), Y5, Y5
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       160(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       128(BP), Y1, Y1
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       160(BP), Y2, Y2
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       128(R15), Y1, Y1
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       160(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 128(DX)
@@ -28972,26 +28131,26 @@ StrictRefractoryLeakyTraced2AVX2_near0:
 	VMOVUPS      160(DI), Y4
 	VMOVUPS      128(SI), Y5
 	VMOVUPS      160(SI), Y6
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      128(BP), Y7
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      128(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      160(BP), Y8
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      160(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       128(BP), Y7, Y7
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       160(BP), Y8, Y8
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       128(R15), Y7, Y7
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       160(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       128(BP), Y3, Y3
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       160(BP), Y4, Y4
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       128(R15), Y3, Y3
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       160(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 128(SI)
@@ -29036,40 +28195,38 @@ StrictRefractoryLeakyTraced2AVX2_near0:
 	VMOVUPS      Y1, 128(BX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 128(DI)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 4(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(BX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(DI)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 5(R13)
 	VMOVUPS      192(BX), Y1
 	VMOVUPS      224(BX), Y2
 	VMOVUPS      192(DX), Y3
 	VMOVUPS      224(DX), Y4
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      192(BP), Y5
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      192(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      224(BP), Y6
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      224(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       192(BP), Y5, Y5
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       224(BP), Y6, Y6
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       192(R15), Y5, Y5
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       224(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       192(BP), Y1, Y1
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       224(BP), Y2, Y2
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       192(R15), Y1, Y1
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       224(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 192(DX)
@@ -29078,26 +28235,26 @@ StrictRefractoryLeakyTraced2AVX2_near0:
 	VMOVUPS      224(DI), Y4
 	VMOVUPS      192(SI), Y5
 	VMOVUPS      224(SI), Y6
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      192(BP), Y7
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      192(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      224(BP), Y8
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      224(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       192(BP), Y7, Y7
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       224(BP), Y8, Y8
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       192(R15), Y7, Y7
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       224(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       192(BP), Y3, Y3
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       224(BP), Y4, Y4
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       192(R15), Y3, Y3
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       224(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 192(SI)
@@ -29142,17 +28299,14 @@ StrictRefractoryLeakyTraced2AVX2_near0:
 	VMOVUPS      Y1, 192(BX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 192(DI)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 6(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(BX)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(DI)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -29239,7 +28393,6 @@ StrictRefractoryLeakyTraced2UniformAVX512_block:
 	PREFETCHT0 2240(DI)
 
 StrictRefractoryLeakyTraced2UniformAVX512_near0:
-	XORQ         R10, R10
 	VMOVUPS      (BX), Z12
 	VMOVUPS      64(BX), Z13
 	VMOVUPS      128(BX), Z14
@@ -29346,22 +28499,17 @@ StrictRefractoryLeakyTraced2UniformAVX512_near0:
 	VMOVDQU32    Z1, K1, (BX)
 	VPTESTMD     Z18, Z18, K1
 	VMOVDQU32    Z1, K1, (DI)
-	KMOVW        K4, R11
-	ORQ          R11, R10
+	KMOVW        K4, (R8)
 	VPTESTMD     Z13, Z13, K1
 	VMOVDQU32    Z1, K1, 64(BX)
 	VPTESTMD     Z19, Z19, K1
 	VMOVDQU32    Z1, K1, 64(DI)
-	KMOVW        K5, R11
-	SHLQ         $0x10, R11
-	ORQ          R11, R10
+	KMOVW        K5, 2(R8)
 	VPTESTMD     Z14, Z14, K1
 	VMOVDQU32    Z1, K1, 128(BX)
 	VPTESTMD     Z20, Z20, K1
 	VMOVDQU32    Z1, K1, 128(DI)
-	KMOVW        K6, R11
-	SHLQ         $0x20, R11
-	ORQ          R11, R10
+	KMOVW        K6, 4(R8)
 	VMOVUPS      192(BX), Z12
 	VMOVUPS      192(DX), Z13
 	VSUBPS       Z13, Z3, Z14
@@ -29400,10 +28548,7 @@ StrictRefractoryLeakyTraced2UniformAVX512_near0:
 	VMOVDQU32    Z1, K1, 192(BX)
 	VPTESTMD     Z14, Z14, K1
 	VMOVDQU32    Z1, K1, 192(DI)
-	KMOVW        K2, R11
-	SHLQ         $0x30, R11
-	ORQ          R11, R10
-	MOVQ         R10, (R8)
+	KMOVW        K2, 6(R8)
 	ADDQ         $0x08, R8
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -29481,7 +28626,6 @@ StrictRefractoryLeakyTraced2UniformAVX2_block:
 	PREFETCHT0 2240(R8)
 
 StrictRefractoryLeakyTraced2UniformAVX2_near0:
-	XORQ         R11, R11
 	VMOVUPS      (SI), Y8
 	VMOVUPS      (BX), Y9
 	VSUBPS       Y9, Y1, Y10
@@ -29519,8 +28663,8 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, (SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, (R8)
-	VMOVMSKPS    Y10, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y10, R11
+	MOVB         R11, (R9)
 	VMOVUPS      32(SI), Y8
 	VMOVUPS      32(BX), Y9
 	VSUBPS       Y9, Y1, Y10
@@ -29558,9 +28702,8 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 32(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 32(R8)
-	VMOVMSKPS    Y10, R12
-	SHLQ         $0x08, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y10, R11
+	MOVB         R11, 1(R9)
 	VMOVUPS      64(SI), Y8
 	VMOVUPS      64(BX), Y9
 	VSUBPS       Y9, Y1, Y10
@@ -29598,9 +28741,8 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 64(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 64(R8)
-	VMOVMSKPS    Y10, R12
-	SHLQ         $0x10, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y10, R11
+	MOVB         R11, 2(R9)
 	VMOVUPS      96(SI), Y8
 	VMOVUPS      96(BX), Y9
 	VSUBPS       Y9, Y1, Y10
@@ -29638,9 +28780,8 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 96(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 96(R8)
-	VMOVMSKPS    Y10, R12
-	SHLQ         $0x18, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y10, R11
+	MOVB         R11, 3(R9)
 	VMOVUPS      128(SI), Y8
 	VMOVUPS      128(BX), Y9
 	VSUBPS       Y9, Y1, Y10
@@ -29678,9 +28819,8 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 128(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 128(R8)
-	VMOVMSKPS    Y10, R12
-	SHLQ         $0x20, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y10, R11
+	MOVB         R11, 4(R9)
 	VMOVUPS      160(SI), Y8
 	VMOVUPS      160(BX), Y9
 	VSUBPS       Y9, Y1, Y10
@@ -29718,9 +28858,8 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 160(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 160(R8)
-	VMOVMSKPS    Y10, R12
-	SHLQ         $0x28, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y10, R11
+	MOVB         R11, 5(R9)
 	VMOVUPS      192(SI), Y8
 	VMOVUPS      192(BX), Y9
 	VSUBPS       Y9, Y1, Y10
@@ -29758,9 +28897,8 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 192(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 192(R8)
-	VMOVMSKPS    Y10, R12
-	SHLQ         $0x30, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y10, R11
+	MOVB         R11, 6(R9)
 	VMOVUPS      224(SI), Y8
 	VMOVUPS      224(BX), Y9
 	VSUBPS       Y9, Y1, Y10
@@ -29798,10 +28936,8 @@ StrictRefractoryLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y8, 224(SI)
 	VXORPS       Y8, Y8, Y8
 	VMOVUPS      Y8, 224(R8)
-	VMOVMSKPS    Y10, R12
-	SHLQ         $0x38, R12
-	ORQ          R12, R11
-	MOVQ         R11, (R9)
+	VMOVMSKPS    Y10, R11
+	MOVB         R11, 7(R9)
 	ADDQ         $0x08, R9
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -29818,7 +28954,7 @@ StrictRefractoryLeakyTraced2UniformAVX2_done:
 
 // func adaptiveLeakyTraced2AVX512(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
-TEXT ·adaptiveLeakyTraced2AVX512(SB), NOSPLIT, $8-280
+TEXT ·adaptiveLeakyTraced2AVX512(SB), NOSPLIT, $0-280
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 4 at a time.
 	VPCMPEQW Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
@@ -29870,7 +29006,6 @@ AdaptiveLeakyTraced2AVX512_block:
 	PREFETCHT0 2240(R8)
 
 AdaptiveLeakyTraced2AVX512_near0:
-	XORQ      R15, R15
 	VMOVUPS   (SI), Z2
 	VMOVUPS   64(SI), Z3
 	VMOVUPS   128(SI), Z4
@@ -29879,38 +29014,38 @@ AdaptiveLeakyTraced2AVX512_near0:
 	VMOVUPS   64(BX), Z7
 	VMOVUPS   128(BX), Z8
 	VMOVUPS   192(BX), Z9
-	MOVQ      bT1+128(FP), BP
-	VMOVUPS   (BP), Z10
+	MOVQ      bT1+128(FP), R15
+	VMOVUPS   (R15), Z10
 	VSUBPS    Z6, Z10, Z10
-	MOVQ      bT1+128(FP), BP
-	VMOVUPS   64(BP), Z11
+	MOVQ      bT1+128(FP), R15
+	VMOVUPS   64(R15), Z11
 	VSUBPS    Z7, Z11, Z11
-	MOVQ      bT1+128(FP), BP
-	VMOVUPS   128(BP), Z12
+	MOVQ      bT1+128(FP), R15
+	VMOVUPS   128(R15), Z12
 	VSUBPS    Z8, Z12, Z12
-	MOVQ      bT1+128(FP), BP
-	VMOVUPS   192(BP), Z13
+	MOVQ      bT1+128(FP), R15
+	VMOVUPS   192(R15), Z13
 	VSUBPS    Z9, Z13, Z13
-	MOVQ      lT1+112(FP), BP
-	VMULPS    (BP), Z10, Z10
-	MOVQ      lT1+112(FP), BP
-	VMULPS    64(BP), Z11, Z11
-	MOVQ      lT1+112(FP), BP
-	VMULPS    128(BP), Z12, Z12
-	MOVQ      lT1+112(FP), BP
-	VMULPS    192(BP), Z13, Z13
+	MOVQ      lT1+112(FP), R15
+	VMULPS    (R15), Z10, Z10
+	MOVQ      lT1+112(FP), R15
+	VMULPS    64(R15), Z11, Z11
+	MOVQ      lT1+112(FP), R15
+	VMULPS    128(R15), Z12, Z12
+	MOVQ      lT1+112(FP), R15
+	VMULPS    192(R15), Z13, Z13
 	VADDPS    Z10, Z6, Z6
 	VADDPS    Z11, Z7, Z7
 	VADDPS    Z12, Z8, Z8
 	VADDPS    Z13, Z9, Z9
-	MOVQ      cT1+120(FP), BP
-	VMULPS    (BP), Z2, Z10
-	MOVQ      cT1+120(FP), BP
-	VMULPS    64(BP), Z3, Z11
-	MOVQ      cT1+120(FP), BP
-	VMULPS    128(BP), Z4, Z12
-	MOVQ      cT1+120(FP), BP
-	VMULPS    192(BP), Z5, Z13
+	MOVQ      cT1+120(FP), R15
+	VMULPS    (R15), Z2, Z10
+	MOVQ      cT1+120(FP), R15
+	VMULPS    64(R15), Z3, Z11
+	MOVQ      cT1+120(FP), R15
+	VMULPS    128(R15), Z4, Z12
+	MOVQ      cT1+120(FP), R15
+	VMULPS    192(R15), Z5, Z13
 	VADDPS    Z10, Z6, Z6
 	VADDPS    Z11, Z7, Z7
 	VADDPS    Z12, Z8, Z8
@@ -29927,38 +29062,38 @@ AdaptiveLeakyTraced2AVX512_near0:
 	VMOVUPS   64(DI), Z15
 	VMOVUPS   128(DI), Z16
 	VMOVUPS   192(DI), Z17
-	MOVQ      bT2+152(FP), BP
-	VMOVUPS   (BP), Z18
+	MOVQ      bT2+152(FP), R15
+	VMOVUPS   (R15), Z18
 	VSUBPS    Z14, Z18, Z18
-	MOVQ      bT2+152(FP), BP
-	VMOVUPS   64(BP), Z19
+	MOVQ      bT2+152(FP), R15
+	VMOVUPS   64(R15), Z19
 	VSUBPS    Z15, Z19, Z19
-	MOVQ      bT2+152(FP), BP
-	VMOVUPS   128(BP), Z20
+	MOVQ      bT2+152(FP), R15
+	VMOVUPS   128(R15), Z20
 	VSUBPS    Z16, Z20, Z20
-	MOVQ      bT2+152(FP), BP
-	VMOVUPS   192(BP), Z21
+	MOVQ      bT2+152(FP), R15
+	VMOVUPS   192(R15), Z21
 	VSUBPS    Z17, Z21, Z21
-	MOVQ      lT2+136(FP), BP
-	VMULPS    (BP), Z18, Z18
-	MOVQ      lT2+136(FP), BP
-	VMULPS    64(BP), Z19, Z19
-	MOVQ      lT2+136(FP), BP
-	VMULPS    128(BP), Z20, Z20
-	MOVQ      lT2+136(FP), BP
-	VMULPS    192(BP), Z21, Z21
+	MOVQ      lT2+136(FP), R15
+	VMULPS    (R15), Z18, Z18
+	MOVQ      lT2+136(FP), R15
+	VMULPS    64(R15), Z19, Z19
+	MOVQ      lT2+136(FP), R15
+	VMULPS    128(R15), Z20, Z20
+	MOVQ      lT2+136(FP), R15
+	VMULPS    192(R15), Z21, Z21
 	VADDPS    Z18, Z14, Z14
 	VADDPS    Z19, Z15, Z15
 	VADDPS    Z20, Z16, Z16
 	VADDPS    Z21, Z17, Z17
-	MOVQ      cT2+144(FP), BP
-	VMULPS    (BP), Z10, Z18
-	MOVQ      cT2+144(FP), BP
-	VMULPS    64(BP), Z11, Z19
-	MOVQ      cT2+144(FP), BP
-	VMULPS    128(BP), Z12, Z20
-	MOVQ      cT2+144(FP), BP
-	VMULPS    192(BP), Z13, Z21
+	MOVQ      cT2+144(FP), R15
+	VMULPS    (R15), Z10, Z18
+	MOVQ      cT2+144(FP), R15
+	VMULPS    64(R15), Z11, Z19
+	MOVQ      cT2+144(FP), R15
+	VMULPS    128(R15), Z12, Z20
+	MOVQ      cT2+144(FP), R15
+	VMULPS    192(R15), Z13, Z21
 	VADDPS    Z18, Z14, Z14
 	VADDPS    Z19, Z15, Z15
 	VADDPS    Z20, Z16, Z16
@@ -30012,17 +29147,17 @@ AdaptiveLeakyTraced2AVX512_near0:
 	VCMPPS    $0x1e, Z20, Z8, K3, K3
 	VCMPPS    $0x1e, Z21, Z9, K4, K4
 	VXORPS    Z22, Z22, Z22
-	MOVQ      reset+88(FP), BP
-	VBLENDMPS (BP), Z6, K1, Z22
+	MOVQ      reset+88(FP), R15
+	VBLENDMPS (R15), Z6, K1, Z22
 	VXORPS    Z6, Z6, Z6
-	MOVQ      reset+88(FP), BP
-	VBLENDMPS 64(BP), Z7, K2, Z6
+	MOVQ      reset+88(FP), R15
+	VBLENDMPS 64(R15), Z7, K2, Z6
 	VXORPS    Z7, Z7, Z7
-	MOVQ      reset+88(FP), BP
-	VBLENDMPS 128(BP), Z8, K3, Z7
+	MOVQ      reset+88(FP), R15
+	VBLENDMPS 128(R15), Z8, K3, Z7
 	VXORPS    Z8, Z8, Z8
-	MOVQ      reset+88(FP), BP
-	VBLENDMPS 192(BP), Z9, K4, Z8
+	MOVQ      reset+88(FP), R15
+	VBLENDMPS 192(R15), Z9, K4, Z8
 	VMOVUPS   Z22, (AX)
 	VMOVUPS   Z6, 64(AX)
 	VMOVUPS   Z7, 128(AX)
@@ -30047,26 +29182,26 @@ AdaptiveLeakyTraced2AVX512_near0:
 	VSUBPS    Z20, Z8, Z8
 	VMOVUPS   192(R12), Z9
 	VSUBPS    Z21, Z9, Z9
-	MOVQ      ltheta+96(FP), BP
-	VMULPS    (BP), Z6, Z6
-	MOVQ      ltheta+96(FP), BP
-	VMULPS    64(BP), Z7, Z7
-	MOVQ      ltheta+96(FP), BP
-	VMULPS    128(BP), Z8, Z8
-	MOVQ      ltheta+96(FP), BP
-	VMULPS    192(BP), Z9, Z9
+	MOVQ      ltheta+96(FP), R15
+	VMULPS    (R15), Z6, Z6
+	MOVQ      ltheta+96(FP), R15
+	VMULPS    64(R15), Z7, Z7
+	MOVQ      ltheta+96(FP), R15
+	VMULPS    128(R15), Z8, Z8
+	MOVQ      ltheta+96(FP), R15
+	VMULPS    192(R15), Z9, Z9
 	VADDPS    Z6, Z18, Z6
 	VADDPS    Z7, Z19, Z7
 	VADDPS    Z8, Z20, Z8
 	VADDPS    Z9, Z21, Z9
-	MOVQ      dtheta+104(FP), BP
-	VMOVUPS.Z (BP), K1, Z14
-	MOVQ      dtheta+104(FP), BP
-	VMOVUPS.Z 64(BP), K2, Z15
-	MOVQ      dtheta+104(FP), BP
-	VMOVUPS.Z 128(BP), K3, Z16
-	MOVQ      dtheta+104(FP), BP
-	VMOVUPS.Z 192(BP), K4, Z17
+	MOVQ      dtheta+104(FP), R15
+	VMOVUPS.Z (R15), K1, Z14
+	MOVQ      dtheta+104(FP), R15
+	VMOVUPS.Z 64(R15), K2, Z15
+	MOVQ      dtheta+104(FP), R15
+	VMOVUPS.Z 128(R15), K3, Z16
+	MOVQ      dtheta+104(FP), R15
+	VMOVUPS.Z 192(R15), K4, Z17
 	VADDPS    Z14, Z6, Z6
 	VADDPS    Z15, Z7, Z7
 	VADDPS    Z16, Z8, Z8
@@ -30079,30 +29214,22 @@ AdaptiveLeakyTraced2AVX512_near0:
 	VMOVDQU32 Z1, K5, (SI)
 	VPTESTMD  Z10, Z10, K5
 	VMOVDQU32 Z1, K5, (R8)
-	KMOVW     K1, BP
-	ORQ       BP, R15
+	KMOVW     K1, (R13)
 	VPTESTMD  Z3, Z3, K1
 	VMOVDQU32 Z1, K1, 64(SI)
 	VPTESTMD  Z11, Z11, K1
 	VMOVDQU32 Z1, K1, 64(R8)
-	KMOVW     K2, BP
-	SHLQ      $0x10, BP
-	ORQ       BP, R15
+	KMOVW     K2, 2(R13)
 	VPTESTMD  Z4, Z4, K1
 	VMOVDQU32 Z1, K1, 128(SI)
 	VPTESTMD  Z12, Z12, K1
 	VMOVDQU32 Z1, K1, 128(R8)
-	KMOVW     K3, BP
-	SHLQ      $0x20, BP
-	ORQ       BP, R15
+	KMOVW     K3, 4(R13)
 	VPTESTMD  Z5, Z5, K1
 	VMOVDQU32 Z1, K1, 192(SI)
 	VPTESTMD  Z13, Z13, K1
 	VMOVDQU32 Z1, K1, 192(R8)
-	KMOVW     K4, BP
-	SHLQ      $0x30, BP
-	ORQ       BP, R15
-	MOVQ      R15, (R13)
+	KMOVW     K4, 6(R13)
 	ADDQ      $0x08, R13
 	ADDQ      $0x00000100, AX
 	ADDQ      $0x00000080, CX
@@ -30142,7 +29269,7 @@ AdaptiveLeakyTraced2AVX512_done:
 
 // func adaptiveLeakyTraced2AVX2(v *float32, r *uint16, theta *float32, t1 *float32, x1 *float32, t2 *float32, x2 *float32, c *uint16, d *float32, gr *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, lT1 *float32, cT1 *float32, bT1 *float32, lT2 *float32, cT2 *float32, bT2 *float32, cStride int, dStride int, grStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, lT1Stride int, cT1Stride int, bT1Stride int, lT2Stride int, cT2Stride int, bT2Stride int, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, MMX+
-TEXT ·adaptiveLeakyTraced2AVX2(SB), NOSPLIT, $8-280
+TEXT ·adaptiveLeakyTraced2AVX2(SB), NOSPLIT, $0-280
 	// 0 scalars held in registers, 0 read from memory where used; vectors interleaved 2 at a time.
 	VPCMPEQD Y0, Y0, Y0
 	VPSRLW   $0x0f, Y0, Y0
@@ -30193,31 +29320,30 @@ AdaptiveLeakyTraced2AVX2_block:
 	PREFETCHT0 2240(R8)
 
 AdaptiveLeakyTraced2AVX2_near0:
-	XORQ         R15, R15
 	VMOVUPS      (SI), Y1
 	VMOVUPS      32(SI), Y2
 	VMOVUPS      (BX), Y3
 	VMOVUPS      32(BX), Y4
-	MOVQ         bT1+128(FP), BP
-	VMOVUPS      (BP), Y5
+	MOVQ         bT1+128(FP), R15
+	VMOVUPS      (R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+128(FP), BP
-	VMOVUPS      32(BP), Y6
+	MOVQ         bT1+128(FP), R15
+	VMOVUPS      32(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+112(FP), BP
-	MOVQ         lT1+112(FP), BP
-	VMULPS       (BP), Y5, Y5
-	MOVQ         lT1+112(FP), BP
-	MOVQ         lT1+112(FP), BP
-	VMULPS       32(BP), Y6, Y6
+	MOVQ         lT1+112(FP), R15
+	MOVQ         lT1+112(FP), R15
+	VMULPS       (R15), Y5, Y5
+	MOVQ         lT1+112(FP), R15
+	MOVQ         lT1+112(FP), R15
+	VMULPS       32(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+120(FP), BP
-	MOVQ         cT1+120(FP), BP
-	VMULPS       (BP), Y1, Y1
-	MOVQ         cT1+120(FP), BP
-	MOVQ         cT1+120(FP), BP
-	VMULPS       32(BP), Y2, Y2
+	MOVQ         cT1+120(FP), R15
+	MOVQ         cT1+120(FP), R15
+	VMULPS       (R15), Y1, Y1
+	MOVQ         cT1+120(FP), R15
+	MOVQ         cT1+120(FP), R15
+	VMULPS       32(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, (BX)
@@ -30226,26 +29352,26 @@ AdaptiveLeakyTraced2AVX2_near0:
 	VMOVUPS      32(R8), Y4
 	VMOVUPS      (DI), Y5
 	VMOVUPS      32(DI), Y6
-	MOVQ         bT2+152(FP), BP
-	VMOVUPS      (BP), Y7
+	MOVQ         bT2+152(FP), R15
+	VMOVUPS      (R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+152(FP), BP
-	VMOVUPS      32(BP), Y8
+	MOVQ         bT2+152(FP), R15
+	VMOVUPS      32(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+136(FP), BP
-	MOVQ         lT2+136(FP), BP
-	VMULPS       (BP), Y7, Y7
-	MOVQ         lT2+136(FP), BP
-	MOVQ         lT2+136(FP), BP
-	VMULPS       32(BP), Y8, Y8
+	MOVQ         lT2+136(FP), R15
+	MOVQ         lT2+136(FP), R15
+	VMULPS       (R15), Y7, Y7
+	MOVQ         lT2+136(FP), R15
+	MOVQ         lT2+136(FP), R15
+	VMULPS       32(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+144(FP), BP
-	MOVQ         cT2+144(FP), BP
-	VMULPS       (BP), Y3, Y3
-	MOVQ         cT2+144(FP), BP
-	MOVQ         cT2+144(FP), BP
-	VMULPS       32(BP), Y4, Y4
+	MOVQ         cT2+144(FP), R15
+	MOVQ         cT2+144(FP), R15
+	VMULPS       (R15), Y3, Y3
+	MOVQ         cT2+144(FP), R15
+	MOVQ         cT2+144(FP), R15
+	VMULPS       32(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, (DI)
@@ -30274,11 +29400,11 @@ AdaptiveLeakyTraced2AVX2_near0:
 	VANDPS       Y7, Y3, Y3
 	VCMPPS       $0x1e, Y6, Y2, Y7
 	VANDPS       Y7, Y4, Y4
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y3, (BP), Y1, Y1
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y3, (R15), Y1, Y1
 	VMOVUPS      Y1, (AX)
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y4, 32(BP), Y2, Y1
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y4, 32(R15), Y2, Y1
 	VMOVUPS      Y1, 32(AX)
 	VPADDUSW     (CX), X0, X1
 	VEXTRACTI128 $0x01, Y3, X2
@@ -30294,20 +29420,20 @@ AdaptiveLeakyTraced2AVX2_near0:
 	VSUBPS       Y5, Y1, Y1
 	VMOVUPS      32(R12), Y2
 	VSUBPS       Y6, Y2, Y2
-	MOVQ         ltheta+96(FP), BP
-	MOVQ         ltheta+96(FP), BP
-	VMULPS       (BP), Y1, Y1
-	MOVQ         ltheta+96(FP), BP
-	MOVQ         ltheta+96(FP), BP
-	VMULPS       32(BP), Y2, Y2
+	MOVQ         ltheta+96(FP), R15
+	MOVQ         ltheta+96(FP), R15
+	VMULPS       (R15), Y1, Y1
+	MOVQ         ltheta+96(FP), R15
+	MOVQ         ltheta+96(FP), R15
+	VMULPS       32(R15), Y2, Y2
 	VADDPS       Y1, Y5, Y1
 	VADDPS       Y2, Y6, Y2
-	MOVQ         dtheta+104(FP), BP
-	MOVQ         dtheta+104(FP), BP
-	VANDPS       (BP), Y3, Y5
-	MOVQ         dtheta+104(FP), BP
-	MOVQ         dtheta+104(FP), BP
-	VANDPS       32(BP), Y4, Y6
+	MOVQ         dtheta+104(FP), R15
+	MOVQ         dtheta+104(FP), R15
+	VANDPS       (R15), Y3, Y5
+	MOVQ         dtheta+104(FP), R15
+	MOVQ         dtheta+104(FP), R15
+	VANDPS       32(R15), Y4, Y6
 	VADDPS       Y5, Y1, Y1
 	VADDPS       Y6, Y2, Y2
 	VMOVUPS      Y1, (DX)
@@ -30316,39 +29442,38 @@ AdaptiveLeakyTraced2AVX2_near0:
 	VMOVUPS      Y1, (SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, (R8)
-	VMOVMSKPS    Y3, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, (R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(R8)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 1(R13)
 	VMOVUPS      64(SI), Y1
 	VMOVUPS      96(SI), Y2
 	VMOVUPS      64(BX), Y3
 	VMOVUPS      96(BX), Y4
-	MOVQ         bT1+128(FP), BP
-	VMOVUPS      64(BP), Y5
+	MOVQ         bT1+128(FP), R15
+	VMOVUPS      64(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+128(FP), BP
-	VMOVUPS      96(BP), Y6
+	MOVQ         bT1+128(FP), R15
+	VMOVUPS      96(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+112(FP), BP
-	MOVQ         lT1+112(FP), BP
-	VMULPS       64(BP), Y5, Y5
-	MOVQ         lT1+112(FP), BP
-	MOVQ         lT1+112(FP), BP
-	VMULPS       96(BP), Y6, Y6
+	MOVQ         lT1+112(FP), R15
+	MOVQ         lT1+112(FP), R15
+	VMULPS       64(R15), Y5, Y5
+	MOVQ         lT1+112(FP), R15
+	MOVQ         lT1+112(FP), R15
+	VMULPS       96(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+120(FP), BP
-	MOVQ         cT1+120(FP), BP
-	VMULPS       64(BP), Y1, Y1
-	MOVQ         cT1+120(FP), BP
-	MOVQ         cT1+120(FP), BP
-	VMULPS       96(BP), Y2, Y2
+	MOVQ         cT1+120(FP), R15
+	MOVQ         cT1+120(FP), R15
+	VMULPS       64(R15), Y1, Y1
+	MOVQ         cT1+120(FP), R15
+	MOVQ         cT1+120(FP), R15
+	VMULPS       96(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 64(BX)
@@ -30357,26 +29482,26 @@ AdaptiveLeakyTraced2AVX2_near0:
 	VMOVUPS      96(R8), Y4
 	VMOVUPS      64(DI), Y5
 	VMOVUPS      96(DI), Y6
-	MOVQ         bT2+152(FP), BP
-	VMOVUPS      64(BP), Y7
+	MOVQ         bT2+152(FP), R15
+	VMOVUPS      64(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+152(FP), BP
-	VMOVUPS      96(BP), Y8
+	MOVQ         bT2+152(FP), R15
+	VMOVUPS      96(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+136(FP), BP
-	MOVQ         lT2+136(FP), BP
-	VMULPS       64(BP), Y7, Y7
-	MOVQ         lT2+136(FP), BP
-	MOVQ         lT2+136(FP), BP
-	VMULPS       96(BP), Y8, Y8
+	MOVQ         lT2+136(FP), R15
+	MOVQ         lT2+136(FP), R15
+	VMULPS       64(R15), Y7, Y7
+	MOVQ         lT2+136(FP), R15
+	MOVQ         lT2+136(FP), R15
+	VMULPS       96(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+144(FP), BP
-	MOVQ         cT2+144(FP), BP
-	VMULPS       64(BP), Y3, Y3
-	MOVQ         cT2+144(FP), BP
-	MOVQ         cT2+144(FP), BP
-	VMULPS       96(BP), Y4, Y4
+	MOVQ         cT2+144(FP), R15
+	MOVQ         cT2+144(FP), R15
+	VMULPS       64(R15), Y3, Y3
+	MOVQ         cT2+144(FP), R15
+	MOVQ         cT2+144(FP), R15
+	VMULPS       96(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 64(DI)
@@ -30405,11 +29530,11 @@ AdaptiveLeakyTraced2AVX2_near0:
 	VANDPS       Y7, Y3, Y3
 	VCMPPS       $0x1e, Y6, Y2, Y7
 	VANDPS       Y7, Y4, Y4
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y3, 64(BP), Y1, Y1
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y3, 64(R15), Y1, Y1
 	VMOVUPS      Y1, 64(AX)
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y4, 96(BP), Y2, Y1
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y4, 96(R15), Y2, Y1
 	VMOVUPS      Y1, 96(AX)
 	VPADDUSW     32(CX), X0, X1
 	VEXTRACTI128 $0x01, Y3, X2
@@ -30425,20 +29550,20 @@ AdaptiveLeakyTraced2AVX2_near0:
 	VSUBPS       Y5, Y1, Y1
 	VMOVUPS      96(R12), Y2
 	VSUBPS       Y6, Y2, Y2
-	MOVQ         ltheta+96(FP), BP
-	MOVQ         ltheta+96(FP), BP
-	VMULPS       64(BP), Y1, Y1
-	MOVQ         ltheta+96(FP), BP
-	MOVQ         ltheta+96(FP), BP
-	VMULPS       96(BP), Y2, Y2
+	MOVQ         ltheta+96(FP), R15
+	MOVQ         ltheta+96(FP), R15
+	VMULPS       64(R15), Y1, Y1
+	MOVQ         ltheta+96(FP), R15
+	MOVQ         ltheta+96(FP), R15
+	VMULPS       96(R15), Y2, Y2
 	VADDPS       Y1, Y5, Y1
 	VADDPS       Y2, Y6, Y2
-	MOVQ         dtheta+104(FP), BP
-	MOVQ         dtheta+104(FP), BP
-	VANDPS       64(BP), Y3, Y5
-	MOVQ         dtheta+104(FP), BP
-	MOVQ         dtheta+104(FP), BP
-	VANDPS       96(BP), Y4, Y6
+	MOVQ         dtheta+104(FP), R15
+	MOVQ         dtheta+104(FP), R15
+	VANDPS       64(R15), Y3, Y5
+	MOVQ         dtheta+104(FP), R15
+	MOVQ         dtheta+104(FP), R15
+	VANDPS       96(R15), Y4, Y6
 	VADDPS       Y5, Y1, Y1
 	VADDPS       Y6, Y2, Y2
 	VMOVUPS      Y1, 64(DX)
@@ -30447,40 +29572,38 @@ AdaptiveLeakyTraced2AVX2_near0:
 	VMOVUPS      Y1, 64(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 64(R8)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 2(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(R8)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 3(R13)
 	VMOVUPS      128(SI), Y1
 	VMOVUPS      160(SI), Y2
 	VMOVUPS      128(BX), Y3
 	VMOVUPS      160(BX), Y4
-	MOVQ         bT1+128(FP), BP
-	VMOVUPS      128(BP), Y5
+	MOVQ         bT1+128(FP), R15
+	VMOVUPS      128(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+128(FP), BP
-	VMOVUPS      160(BP), Y6
+	MOVQ         bT1+128(FP), R15
+	VMOVUPS      160(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+112(FP), BP
-	MOVQ         lT1+112(FP), BP
-	VMULPS       128(BP), Y5, Y5
-	MOVQ         lT1+112(FP), BP
-	MOVQ         lT1+112(FP), BP
-	VMULPS       160(BP), Y6, Y6
+	MOVQ         lT1+112(FP), R15
+	MOVQ         lT1+112(FP), R15
+	VMULPS       128(R15), Y5, Y5
+	MOVQ         lT1+112(FP), R15
+	MOVQ         lT1+112(FP), R15
+	VMULPS       160(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+120(FP), BP
-	MOVQ         cT1+120(FP), BP
-	VMULPS       128(BP), Y1, Y1
-	MOVQ         cT1+120(FP), BP
-	MOVQ         cT1+120(FP), BP
-	VMULPS       160(BP), Y2, Y2
+	MOVQ         cT1+120(FP), R15
+	MOVQ         cT1+120(FP), R15
+	VMULPS       128(R15), Y1, Y1
+	MOVQ         cT1+120(FP), R15
+	MOVQ         cT1+120(FP), R15
+	VMULPS       160(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 128(BX)
@@ -30489,26 +29612,26 @@ AdaptiveLeakyTraced2AVX2_near0:
 	VMOVUPS      160(R8), Y4
 	VMOVUPS      128(DI), Y5
 	VMOVUPS      160(DI), Y6
-	MOVQ         bT2+152(FP), BP
-	VMOVUPS      128(BP), Y7
+	MOVQ         bT2+152(FP), R15
+	VMOVUPS      128(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+152(FP), BP
-	VMOVUPS      160(BP), Y8
+	MOVQ         bT2+152(FP), R15
+	VMOVUPS      160(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+136(FP), BP
-	MOVQ         lT2+136(FP), BP
-	VMULPS       128(BP), Y7, Y7
-	MOVQ         lT2+136(FP), BP
-	MOVQ         lT2+136(FP), BP
-	VMULPS       160(BP), Y8, Y8
+	MOVQ         lT2+136(FP), R15
+	MOVQ         lT2+136(FP), R15
+	VMULPS       128(R15), Y7, Y7
+	MOVQ         lT2+136(FP), R15
+	MOVQ         lT2+136(FP), R15
+	VMULPS       160(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+144(FP), BP
-	MOVQ         cT2+144(FP), BP
-	VMULPS       128(BP), Y3, Y3
-	MOVQ         cT2+144(FP), BP
-	MOVQ         cT2+144(FP), BP
-	VMULPS       160(BP), Y4, Y4
+	MOVQ         cT2+144(FP), R15
+	MOVQ         cT2+144(FP), R15
+	VMULPS       128(R15), Y3, Y3
+	MOVQ         cT2+144(FP), R15
+	MOVQ         cT2+144(FP), R15
+	VMULPS       160(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 128(DI)
@@ -30537,11 +29660,11 @@ AdaptiveLeakyTraced2AVX2_near0:
 	VANDPS       Y7, Y3, Y3
 	VCMPPS       $0x1e, Y6, Y2, Y7
 	VANDPS       Y7, Y4, Y4
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y3, 128(BP), Y1, Y1
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y3, 128(R15), Y1, Y1
 	VMOVUPS      Y1, 128(AX)
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y4, 160(BP), Y2, Y1
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y4, 160(R15), Y2, Y1
 	VMOVUPS      Y1, 160(AX)
 	VPADDUSW     64(CX), X0, X1
 	VEXTRACTI128 $0x01, Y3, X2
@@ -30557,20 +29680,20 @@ AdaptiveLeakyTraced2AVX2_near0:
 	VSUBPS       Y5, Y1, Y1
 	VMOVUPS      160(R12), Y2
 	VSUBPS       Y6, Y2, Y2
-	MOVQ         ltheta+96(FP), BP
-	MOVQ         ltheta+96(FP), BP
-	VMULPS       128(BP), Y1, Y1
-	MOVQ         ltheta+96(FP), BP
-	MOVQ         ltheta+96(FP), BP
-	VMULPS       160(BP), Y2, Y2
+	MOVQ         ltheta+96(FP), R15
+	MOVQ         ltheta+96(FP), R15
+	VMULPS       128(R15), Y1, Y1
+	MOVQ         ltheta+96(FP), R15
+	MOVQ         ltheta+96(FP), R15
+	VMULPS       160(R15), Y2, Y2
 	VADDPS       Y1, Y5, Y1
 	VADDPS       Y2, Y6, Y2
-	MOVQ         dtheta+104(FP), BP
-	MOVQ         dtheta+104(FP), BP
-	VANDPS       128(BP), Y3, Y5
-	MOVQ         dtheta+104(FP), BP
-	MOVQ         dtheta+104(FP), BP
-	VANDPS       160(BP), Y4, Y6
+	MOVQ         dtheta+104(FP), R15
+	MOVQ         dtheta+104(FP), R15
+	VANDPS       128(R15), Y3, Y5
+	MOVQ         dtheta+104(FP), R15
+	MOVQ         dtheta+104(FP), R15
+	VANDPS       160(R15), Y4, Y6
 	VADDPS       Y5, Y1, Y1
 	VADDPS       Y6, Y2, Y2
 	VMOVUPS      Y1, 128(DX)
@@ -30579,40 +29702,38 @@ AdaptiveLeakyTraced2AVX2_near0:
 	VMOVUPS      Y1, 128(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 128(R8)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 4(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(R8)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 5(R13)
 	VMOVUPS      192(SI), Y1
 	VMOVUPS      224(SI), Y2
 	VMOVUPS      192(BX), Y3
 	VMOVUPS      224(BX), Y4
-	MOVQ         bT1+128(FP), BP
-	VMOVUPS      192(BP), Y5
+	MOVQ         bT1+128(FP), R15
+	VMOVUPS      192(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+128(FP), BP
-	VMOVUPS      224(BP), Y6
+	MOVQ         bT1+128(FP), R15
+	VMOVUPS      224(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+112(FP), BP
-	MOVQ         lT1+112(FP), BP
-	VMULPS       192(BP), Y5, Y5
-	MOVQ         lT1+112(FP), BP
-	MOVQ         lT1+112(FP), BP
-	VMULPS       224(BP), Y6, Y6
+	MOVQ         lT1+112(FP), R15
+	MOVQ         lT1+112(FP), R15
+	VMULPS       192(R15), Y5, Y5
+	MOVQ         lT1+112(FP), R15
+	MOVQ         lT1+112(FP), R15
+	VMULPS       224(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+120(FP), BP
-	MOVQ         cT1+120(FP), BP
-	VMULPS       192(BP), Y1, Y1
-	MOVQ         cT1+120(FP), BP
-	MOVQ         cT1+120(FP), BP
-	VMULPS       224(BP), Y2, Y2
+	MOVQ         cT1+120(FP), R15
+	MOVQ         cT1+120(FP), R15
+	VMULPS       192(R15), Y1, Y1
+	MOVQ         cT1+120(FP), R15
+	MOVQ         cT1+120(FP), R15
+	VMULPS       224(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 192(BX)
@@ -30621,26 +29742,26 @@ AdaptiveLeakyTraced2AVX2_near0:
 	VMOVUPS      224(R8), Y4
 	VMOVUPS      192(DI), Y5
 	VMOVUPS      224(DI), Y6
-	MOVQ         bT2+152(FP), BP
-	VMOVUPS      192(BP), Y7
+	MOVQ         bT2+152(FP), R15
+	VMOVUPS      192(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+152(FP), BP
-	VMOVUPS      224(BP), Y8
+	MOVQ         bT2+152(FP), R15
+	VMOVUPS      224(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+136(FP), BP
-	MOVQ         lT2+136(FP), BP
-	VMULPS       192(BP), Y7, Y7
-	MOVQ         lT2+136(FP), BP
-	MOVQ         lT2+136(FP), BP
-	VMULPS       224(BP), Y8, Y8
+	MOVQ         lT2+136(FP), R15
+	MOVQ         lT2+136(FP), R15
+	VMULPS       192(R15), Y7, Y7
+	MOVQ         lT2+136(FP), R15
+	MOVQ         lT2+136(FP), R15
+	VMULPS       224(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+144(FP), BP
-	MOVQ         cT2+144(FP), BP
-	VMULPS       192(BP), Y3, Y3
-	MOVQ         cT2+144(FP), BP
-	MOVQ         cT2+144(FP), BP
-	VMULPS       224(BP), Y4, Y4
+	MOVQ         cT2+144(FP), R15
+	MOVQ         cT2+144(FP), R15
+	VMULPS       192(R15), Y3, Y3
+	MOVQ         cT2+144(FP), R15
+	MOVQ         cT2+144(FP), R15
+	VMULPS       224(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 192(DI)
@@ -30669,11 +29790,11 @@ AdaptiveLeakyTraced2AVX2_near0:
 	VANDPS       Y7, Y3, Y3
 	VCMPPS       $0x1e, Y6, Y2, Y7
 	VANDPS       Y7, Y4, Y4
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y3, 192(BP), Y1, Y1
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y3, 192(R15), Y1, Y1
 	VMOVUPS      Y1, 192(AX)
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y4, 224(BP), Y2, Y1
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y4, 224(R15), Y2, Y1
 	VMOVUPS      Y1, 224(AX)
 	VPADDUSW     96(CX), X0, X1
 	VEXTRACTI128 $0x01, Y3, X2
@@ -30689,20 +29810,20 @@ AdaptiveLeakyTraced2AVX2_near0:
 	VSUBPS       Y5, Y1, Y1
 	VMOVUPS      224(R12), Y2
 	VSUBPS       Y6, Y2, Y2
-	MOVQ         ltheta+96(FP), BP
-	MOVQ         ltheta+96(FP), BP
-	VMULPS       192(BP), Y1, Y1
-	MOVQ         ltheta+96(FP), BP
-	MOVQ         ltheta+96(FP), BP
-	VMULPS       224(BP), Y2, Y2
+	MOVQ         ltheta+96(FP), R15
+	MOVQ         ltheta+96(FP), R15
+	VMULPS       192(R15), Y1, Y1
+	MOVQ         ltheta+96(FP), R15
+	MOVQ         ltheta+96(FP), R15
+	VMULPS       224(R15), Y2, Y2
 	VADDPS       Y1, Y5, Y1
 	VADDPS       Y2, Y6, Y2
-	MOVQ         dtheta+104(FP), BP
-	MOVQ         dtheta+104(FP), BP
-	VANDPS       192(BP), Y3, Y5
-	MOVQ         dtheta+104(FP), BP
-	MOVQ         dtheta+104(FP), BP
-	VANDPS       224(BP), Y4, Y6
+	MOVQ         dtheta+104(FP), R15
+	MOVQ         dtheta+104(FP), R15
+	VANDPS       192(R15), Y3, Y5
+	MOVQ         dtheta+104(FP), R15
+	MOVQ         dtheta+104(FP), R15
+	VANDPS       224(R15), Y4, Y6
 	VADDPS       Y5, Y1, Y1
 	VADDPS       Y6, Y2, Y2
 	VMOVUPS      Y1, 192(DX)
@@ -30711,17 +29832,14 @@ AdaptiveLeakyTraced2AVX2_near0:
 	VMOVUPS      Y1, 192(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 192(R8)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 6(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(R8)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -30813,7 +29931,6 @@ AdaptiveLeakyTraced2UniformAVX512_block:
 	PREFETCHT0 2240(R8)
 
 AdaptiveLeakyTraced2UniformAVX512_near0:
-	XORQ         R11, R11
 	VMOVUPS      (SI), Z6
 	VMOVUPS      64(SI), Z7
 	VMOVUPS      128(SI), Z8
@@ -30990,30 +30107,22 @@ AdaptiveLeakyTraced2UniformAVX512_near0:
 	VMOVDQU32    Z1, K5, (SI)
 	VPTESTMD     Z14, Z14, K5
 	VMOVDQU32    Z1, K5, (R8)
-	KMOVW        K1, R12
-	ORQ          R12, R11
+	KMOVW        K1, (R9)
 	VPTESTMD     Z7, Z7, K1
 	VMOVDQU32    Z1, K1, 64(SI)
 	VPTESTMD     Z15, Z15, K1
 	VMOVDQU32    Z1, K1, 64(R8)
-	KMOVW        K2, R12
-	SHLQ         $0x10, R12
-	ORQ          R12, R11
+	KMOVW        K2, 2(R9)
 	VPTESTMD     Z8, Z8, K1
 	VMOVDQU32    Z1, K1, 128(SI)
 	VPTESTMD     Z16, Z16, K1
 	VMOVDQU32    Z1, K1, 128(R8)
-	KMOVW        K3, R12
-	SHLQ         $0x20, R12
-	ORQ          R12, R11
+	KMOVW        K3, 4(R9)
 	VPTESTMD     Z9, Z9, K1
 	VMOVDQU32    Z1, K1, 192(SI)
 	VPTESTMD     Z17, Z17, K1
 	VMOVDQU32    Z1, K1, 192(R8)
-	KMOVW        K4, R12
-	SHLQ         $0x30, R12
-	ORQ          R12, R11
-	MOVQ         R11, (R9)
+	KMOVW        K4, 6(R9)
 	ADDQ         $0x08, R9
 	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000080, CX
@@ -31106,7 +30215,6 @@ AdaptiveLeakyTraced2UniformAVX2_block:
 	PREFETCHT0 2240(R9)
 
 AdaptiveLeakyTraced2UniformAVX2_near0:
-	XORQ         R12, R12
 	VMOVUPS      (DI), Y3
 	VMOVUPS      32(DI), Y4
 	VMOVUPS      (SI), Y5
@@ -31195,15 +30303,14 @@ AdaptiveLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y3, (DI)
 	VXORPS       Y3, Y3, Y3
 	VMOVUPS      Y3, (R9)
-	VMOVMSKPS    Y5, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y5, R12
+	MOVB         R12, (R10)
 	VXORPS       Y3, Y3, Y3
 	VMOVUPS      Y3, 32(DI)
 	VXORPS       Y3, Y3, Y3
 	VMOVUPS      Y3, 32(R9)
-	VMOVMSKPS    Y6, R13
-	SHLQ         $0x08, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y6, R12
+	MOVB         R12, 1(R10)
 	VMOVUPS      64(DI), Y3
 	VMOVUPS      96(DI), Y4
 	VMOVUPS      64(SI), Y5
@@ -31292,16 +30399,14 @@ AdaptiveLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y3, 64(DI)
 	VXORPS       Y3, Y3, Y3
 	VMOVUPS      Y3, 64(R9)
-	VMOVMSKPS    Y5, R13
-	SHLQ         $0x10, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y5, R12
+	MOVB         R12, 2(R10)
 	VXORPS       Y3, Y3, Y3
 	VMOVUPS      Y3, 96(DI)
 	VXORPS       Y3, Y3, Y3
 	VMOVUPS      Y3, 96(R9)
-	VMOVMSKPS    Y6, R13
-	SHLQ         $0x18, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y6, R12
+	MOVB         R12, 3(R10)
 	VMOVUPS      128(DI), Y3
 	VMOVUPS      160(DI), Y4
 	VMOVUPS      128(SI), Y5
@@ -31390,16 +30495,14 @@ AdaptiveLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y3, 128(DI)
 	VXORPS       Y3, Y3, Y3
 	VMOVUPS      Y3, 128(R9)
-	VMOVMSKPS    Y5, R13
-	SHLQ         $0x20, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y5, R12
+	MOVB         R12, 4(R10)
 	VXORPS       Y3, Y3, Y3
 	VMOVUPS      Y3, 160(DI)
 	VXORPS       Y3, Y3, Y3
 	VMOVUPS      Y3, 160(R9)
-	VMOVMSKPS    Y6, R13
-	SHLQ         $0x28, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y6, R12
+	MOVB         R12, 5(R10)
 	VMOVUPS      192(DI), Y3
 	VMOVUPS      224(DI), Y4
 	VMOVUPS      192(SI), Y5
@@ -31488,17 +30591,14 @@ AdaptiveLeakyTraced2UniformAVX2_near0:
 	VMOVUPS      Y3, 192(DI)
 	VXORPS       Y3, Y3, Y3
 	VMOVUPS      Y3, 192(R9)
-	VMOVMSKPS    Y5, R13
-	SHLQ         $0x30, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y5, R12
+	MOVB         R12, 6(R10)
 	VXORPS       Y3, Y3, Y3
 	VMOVUPS      Y3, 224(DI)
 	VXORPS       Y3, Y3, Y3
 	VMOVUPS      Y3, 224(R9)
-	VMOVMSKPS    Y6, R13
-	SHLQ         $0x38, R13
-	ORQ          R13, R12
-	MOVQ         R12, (R10)
+	VMOVMSKPS    Y6, R12
+	MOVB         R12, 7(R10)
 	ADDQ         $0x08, R10
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -31571,7 +30671,6 @@ ExponentialTraced2AVX512_block:
 	PREFETCHT0 2240(DI)
 
 ExponentialTraced2AVX512_near0:
-	XORQ         R15, R15
 	VMOVUPS      (BX), Z0
 	VMOVUPS      64(BX), Z2
 	VMOVUPS      128(BX), Z3
@@ -31580,38 +30679,38 @@ ExponentialTraced2AVX512_near0:
 	VMOVUPS      64(DX), Z6
 	VMOVUPS      128(DX), Z7
 	VMOVUPS      192(DX), Z8
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      (BP), Z9
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      (R15), Z9
 	VSUBPS       Z5, Z9, Z9
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      64(BP), Z10
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      64(R15), Z10
 	VSUBPS       Z6, Z10, Z10
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      128(BP), Z11
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      128(R15), Z11
 	VSUBPS       Z7, Z11, Z11
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      192(BP), Z12
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      192(R15), Z12
 	VSUBPS       Z8, Z12, Z12
-	MOVQ         lT1+88(FP), BP
-	VMULPS       (BP), Z9, Z9
-	MOVQ         lT1+88(FP), BP
-	VMULPS       64(BP), Z10, Z10
-	MOVQ         lT1+88(FP), BP
-	VMULPS       128(BP), Z11, Z11
-	MOVQ         lT1+88(FP), BP
-	VMULPS       192(BP), Z12, Z12
+	MOVQ         lT1+88(FP), R15
+	VMULPS       (R15), Z9, Z9
+	MOVQ         lT1+88(FP), R15
+	VMULPS       64(R15), Z10, Z10
+	MOVQ         lT1+88(FP), R15
+	VMULPS       128(R15), Z11, Z11
+	MOVQ         lT1+88(FP), R15
+	VMULPS       192(R15), Z12, Z12
 	VADDPS       Z9, Z5, Z5
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
 	VADDPS       Z12, Z8, Z8
-	MOVQ         cT1+96(FP), BP
-	VMULPS       (BP), Z0, Z9
-	MOVQ         cT1+96(FP), BP
-	VMULPS       64(BP), Z2, Z10
-	MOVQ         cT1+96(FP), BP
-	VMULPS       128(BP), Z3, Z11
-	MOVQ         cT1+96(FP), BP
-	VMULPS       192(BP), Z4, Z12
+	MOVQ         cT1+96(FP), R15
+	VMULPS       (R15), Z0, Z9
+	MOVQ         cT1+96(FP), R15
+	VMULPS       64(R15), Z2, Z10
+	MOVQ         cT1+96(FP), R15
+	VMULPS       128(R15), Z3, Z11
+	MOVQ         cT1+96(FP), R15
+	VMULPS       192(R15), Z4, Z12
 	VADDPS       Z9, Z5, Z5
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
@@ -31628,38 +30727,38 @@ ExponentialTraced2AVX512_near0:
 	VMOVUPS      64(SI), Z14
 	VMOVUPS      128(SI), Z15
 	VMOVUPS      192(SI), Z16
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      (BP), Z17
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      (R15), Z17
 	VSUBPS       Z13, Z17, Z17
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      64(BP), Z18
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      64(R15), Z18
 	VSUBPS       Z14, Z18, Z18
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      128(BP), Z19
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      128(R15), Z19
 	VSUBPS       Z15, Z19, Z19
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      192(BP), Z20
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      192(R15), Z20
 	VSUBPS       Z16, Z20, Z20
-	MOVQ         lT2+112(FP), BP
-	VMULPS       (BP), Z17, Z17
-	MOVQ         lT2+112(FP), BP
-	VMULPS       64(BP), Z18, Z18
-	MOVQ         lT2+112(FP), BP
-	VMULPS       128(BP), Z19, Z19
-	MOVQ         lT2+112(FP), BP
-	VMULPS       192(BP), Z20, Z20
+	MOVQ         lT2+112(FP), R15
+	VMULPS       (R15), Z17, Z17
+	MOVQ         lT2+112(FP), R15
+	VMULPS       64(R15), Z18, Z18
+	MOVQ         lT2+112(FP), R15
+	VMULPS       128(R15), Z19, Z19
+	MOVQ         lT2+112(FP), R15
+	VMULPS       192(R15), Z20, Z20
 	VADDPS       Z17, Z13, Z13
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
 	VADDPS       Z20, Z16, Z16
-	MOVQ         cT2+120(FP), BP
-	VMULPS       (BP), Z9, Z17
-	MOVQ         cT2+120(FP), BP
-	VMULPS       64(BP), Z10, Z18
-	MOVQ         cT2+120(FP), BP
-	VMULPS       128(BP), Z11, Z19
-	MOVQ         cT2+120(FP), BP
-	VMULPS       192(BP), Z12, Z20
+	MOVQ         cT2+120(FP), R15
+	VMULPS       (R15), Z9, Z17
+	MOVQ         cT2+120(FP), R15
+	VMULPS       64(R15), Z10, Z18
+	MOVQ         cT2+120(FP), R15
+	VMULPS       128(R15), Z11, Z19
+	MOVQ         cT2+120(FP), R15
+	VMULPS       192(R15), Z12, Z20
 	VADDPS       Z17, Z13, Z13
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
@@ -31821,17 +30920,17 @@ ExponentialTraced2AVX512_near0:
 	VCMPPS       $0x1e, 128(R12), Z6, K3
 	VCMPPS       $0x1e, 192(R12), Z7, K4
 	VXORPS       Z13, Z13, Z13
-	MOVQ         reset+80(FP), BP
-	VBLENDMPS    (BP), Z8, K1, Z13
+	MOVQ         reset+80(FP), R15
+	VBLENDMPS    (R15), Z8, K1, Z13
 	VXORPS       Z8, Z8, Z8
-	MOVQ         reset+80(FP), BP
-	VBLENDMPS    64(BP), Z5, K2, Z8
+	MOVQ         reset+80(FP), R15
+	VBLENDMPS    64(R15), Z5, K2, Z8
 	VXORPS       Z5, Z5, Z5
-	MOVQ         reset+80(FP), BP
-	VBLENDMPS    128(BP), Z6, K3, Z5
+	MOVQ         reset+80(FP), R15
+	VBLENDMPS    128(R15), Z6, K3, Z5
 	VXORPS       Z6, Z6, Z6
-	MOVQ         reset+80(FP), BP
-	VBLENDMPS    192(BP), Z7, K4, Z6
+	MOVQ         reset+80(FP), R15
+	VBLENDMPS    192(R15), Z7, K4, Z6
 	VMOVUPS      Z13, (CX)
 	VMOVUPS      Z8, 64(CX)
 	VMOVUPS      Z5, 128(CX)
@@ -31840,30 +30939,22 @@ ExponentialTraced2AVX512_near0:
 	VMOVDQU32    Z1, K5, (BX)
 	VPTESTMD     Z9, Z9, K5
 	VMOVDQU32    Z1, K5, (DI)
-	KMOVW        K1, BP
-	ORQ          BP, R15
+	KMOVW        K1, (R13)
 	VPTESTMD     Z2, Z2, K1
 	VMOVDQU32    Z1, K1, 64(BX)
 	VPTESTMD     Z10, Z10, K1
 	VMOVDQU32    Z1, K1, 64(DI)
-	KMOVW        K2, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	KMOVW        K2, 2(R13)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 128(BX)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 128(DI)
-	KMOVW        K3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	KMOVW        K3, 4(R13)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 192(BX)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 192(DI)
-	KMOVW        K4, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	KMOVW        K4, 6(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -31918,7 +31009,6 @@ ExponentialTraced2AVX512_reciprocal_block:
 	PREFETCHT0 2240(DI)
 
 ExponentialTraced2AVX512_near1:
-	XORQ         R15, R15
 	VMOVUPS      (BX), Z0
 	VMOVUPS      64(BX), Z2
 	VMOVUPS      128(BX), Z3
@@ -31927,38 +31017,38 @@ ExponentialTraced2AVX512_near1:
 	VMOVUPS      64(DX), Z6
 	VMOVUPS      128(DX), Z7
 	VMOVUPS      192(DX), Z8
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      (BP), Z9
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      (R15), Z9
 	VSUBPS       Z5, Z9, Z9
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      64(BP), Z10
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      64(R15), Z10
 	VSUBPS       Z6, Z10, Z10
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      128(BP), Z11
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      128(R15), Z11
 	VSUBPS       Z7, Z11, Z11
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      192(BP), Z12
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      192(R15), Z12
 	VSUBPS       Z8, Z12, Z12
-	MOVQ         lT1+88(FP), BP
-	VMULPS       (BP), Z9, Z9
-	MOVQ         lT1+88(FP), BP
-	VMULPS       64(BP), Z10, Z10
-	MOVQ         lT1+88(FP), BP
-	VMULPS       128(BP), Z11, Z11
-	MOVQ         lT1+88(FP), BP
-	VMULPS       192(BP), Z12, Z12
+	MOVQ         lT1+88(FP), R15
+	VMULPS       (R15), Z9, Z9
+	MOVQ         lT1+88(FP), R15
+	VMULPS       64(R15), Z10, Z10
+	MOVQ         lT1+88(FP), R15
+	VMULPS       128(R15), Z11, Z11
+	MOVQ         lT1+88(FP), R15
+	VMULPS       192(R15), Z12, Z12
 	VADDPS       Z9, Z5, Z5
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
 	VADDPS       Z12, Z8, Z8
-	MOVQ         cT1+96(FP), BP
-	VMULPS       (BP), Z0, Z9
-	MOVQ         cT1+96(FP), BP
-	VMULPS       64(BP), Z2, Z10
-	MOVQ         cT1+96(FP), BP
-	VMULPS       128(BP), Z3, Z11
-	MOVQ         cT1+96(FP), BP
-	VMULPS       192(BP), Z4, Z12
+	MOVQ         cT1+96(FP), R15
+	VMULPS       (R15), Z0, Z9
+	MOVQ         cT1+96(FP), R15
+	VMULPS       64(R15), Z2, Z10
+	MOVQ         cT1+96(FP), R15
+	VMULPS       128(R15), Z3, Z11
+	MOVQ         cT1+96(FP), R15
+	VMULPS       192(R15), Z4, Z12
 	VADDPS       Z9, Z5, Z5
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
@@ -31975,38 +31065,38 @@ ExponentialTraced2AVX512_near1:
 	VMOVUPS      64(SI), Z14
 	VMOVUPS      128(SI), Z15
 	VMOVUPS      192(SI), Z16
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      (BP), Z17
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      (R15), Z17
 	VSUBPS       Z13, Z17, Z17
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      64(BP), Z18
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      64(R15), Z18
 	VSUBPS       Z14, Z18, Z18
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      128(BP), Z19
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      128(R15), Z19
 	VSUBPS       Z15, Z19, Z19
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      192(BP), Z20
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      192(R15), Z20
 	VSUBPS       Z16, Z20, Z20
-	MOVQ         lT2+112(FP), BP
-	VMULPS       (BP), Z17, Z17
-	MOVQ         lT2+112(FP), BP
-	VMULPS       64(BP), Z18, Z18
-	MOVQ         lT2+112(FP), BP
-	VMULPS       128(BP), Z19, Z19
-	MOVQ         lT2+112(FP), BP
-	VMULPS       192(BP), Z20, Z20
+	MOVQ         lT2+112(FP), R15
+	VMULPS       (R15), Z17, Z17
+	MOVQ         lT2+112(FP), R15
+	VMULPS       64(R15), Z18, Z18
+	MOVQ         lT2+112(FP), R15
+	VMULPS       128(R15), Z19, Z19
+	MOVQ         lT2+112(FP), R15
+	VMULPS       192(R15), Z20, Z20
 	VADDPS       Z17, Z13, Z13
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
 	VADDPS       Z20, Z16, Z16
-	MOVQ         cT2+120(FP), BP
-	VMULPS       (BP), Z9, Z17
-	MOVQ         cT2+120(FP), BP
-	VMULPS       64(BP), Z10, Z18
-	MOVQ         cT2+120(FP), BP
-	VMULPS       128(BP), Z11, Z19
-	MOVQ         cT2+120(FP), BP
-	VMULPS       192(BP), Z12, Z20
+	MOVQ         cT2+120(FP), R15
+	VMULPS       (R15), Z9, Z17
+	MOVQ         cT2+120(FP), R15
+	VMULPS       64(R15), Z10, Z18
+	MOVQ         cT2+120(FP), R15
+	VMULPS       128(R15), Z11, Z19
+	MOVQ         cT2+120(FP), R15
+	VMULPS       192(R15), Z12, Z20
 	VADDPS       Z17, Z13, Z13
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
@@ -32168,17 +31258,17 @@ ExponentialTraced2AVX512_near1:
 	VCMPPS       $0x1e, 128(R12), Z6, K3
 	VCMPPS       $0x1e, 192(R12), Z7, K4
 	VXORPS       Z13, Z13, Z13
-	MOVQ         reset+80(FP), BP
-	VBLENDMPS    (BP), Z8, K1, Z13
+	MOVQ         reset+80(FP), R15
+	VBLENDMPS    (R15), Z8, K1, Z13
 	VXORPS       Z8, Z8, Z8
-	MOVQ         reset+80(FP), BP
-	VBLENDMPS    64(BP), Z5, K2, Z8
+	MOVQ         reset+80(FP), R15
+	VBLENDMPS    64(R15), Z5, K2, Z8
 	VXORPS       Z5, Z5, Z5
-	MOVQ         reset+80(FP), BP
-	VBLENDMPS    128(BP), Z6, K3, Z5
+	MOVQ         reset+80(FP), R15
+	VBLENDMPS    128(R15), Z6, K3, Z5
 	VXORPS       Z6, Z6, Z6
-	MOVQ         reset+80(FP), BP
-	VBLENDMPS    192(BP), Z7, K4, Z6
+	MOVQ         reset+80(FP), R15
+	VBLENDMPS    192(R15), Z7, K4, Z6
 	VMOVUPS      Z13, (CX)
 	VMOVUPS      Z8, 64(CX)
 	VMOVUPS      Z5, 128(CX)
@@ -32187,30 +31277,22 @@ ExponentialTraced2AVX512_near1:
 	VMOVDQU32    Z1, K5, (BX)
 	VPTESTMD     Z9, Z9, K5
 	VMOVDQU32    Z1, K5, (DI)
-	KMOVW        K1, BP
-	ORQ          BP, R15
+	KMOVW        K1, (R13)
 	VPTESTMD     Z2, Z2, K1
 	VMOVDQU32    Z1, K1, 64(BX)
 	VPTESTMD     Z10, Z10, K1
 	VMOVDQU32    Z1, K1, 64(DI)
-	KMOVW        K2, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	KMOVW        K2, 2(R13)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 128(BX)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 128(DI)
-	KMOVW        K3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	KMOVW        K3, 4(R13)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 192(BX)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 192(DI)
-	KMOVW        K4, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	KMOVW        K4, 6(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -32301,43 +31383,42 @@ ExponentialTraced2AVX2_block:
 	PREFETCHT0 2240(DI)
 
 ExponentialTraced2AVX2_near0:
-	XORQ         R15, R15
 	VMOVUPS      (BX), Y0
 	VMOVUPS      32(BX), Y1
 	VMOVUPS      64(BX), Y2
 	VMOVUPS      (DX), Y3
 	VMOVUPS      32(DX), Y4
 	VMOVUPS      64(DX), Y5
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      (BP), Y6
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      (R15), Y6
 	VSUBPS       Y3, Y6, Y6
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      32(BP), Y7
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      32(R15), Y7
 	VSUBPS       Y4, Y7, Y7
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      64(BP), Y8
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      64(R15), Y8
 	VSUBPS       Y5, Y8, Y8
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       (BP), Y6, Y6
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       32(BP), Y7, Y7
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       64(BP), Y8, Y8
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       (R15), Y6, Y6
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       32(R15), Y7, Y7
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       64(R15), Y8, Y8
 	VADDPS       Y6, Y3, Y3
 	VADDPS       Y7, Y4, Y4
 	VADDPS       Y8, Y5, Y5
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       (BP), Y0, Y0
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       32(BP), Y1, Y1
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       64(BP), Y2, Y2
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       (R15), Y0, Y0
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       32(R15), Y1, Y1
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       64(R15), Y2, Y2
 	VADDPS       Y0, Y3, Y0
 	VADDPS       Y1, Y4, Y1
 	VADDPS       Y2, Y5, Y2
@@ -32350,36 +31431,36 @@ ExponentialTraced2AVX2_near0:
 	VMOVUPS      (SI), Y6
 	VMOVUPS      32(SI), Y7
 	VMOVUPS      64(SI), Y8
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      (BP), Y9
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      (R15), Y9
 	VSUBPS       Y6, Y9, Y9
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      32(BP), Y10
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      32(R15), Y10
 	VSUBPS       Y7, Y10, Y10
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      64(BP), Y11
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      64(R15), Y11
 	VSUBPS       Y8, Y11, Y11
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       (BP), Y9, Y9
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       32(BP), Y10, Y10
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       64(BP), Y11, Y11
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       (R15), Y9, Y9
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       32(R15), Y10, Y10
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       64(R15), Y11, Y11
 	VADDPS       Y9, Y6, Y6
 	VADDPS       Y10, Y7, Y7
 	VADDPS       Y11, Y8, Y8
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       (BP), Y3, Y3
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       32(BP), Y4, Y4
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       64(BP), Y5, Y5
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       (R15), Y3, Y3
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       32(R15), Y4, Y4
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       64(R15), Y5, Y5
 	VADDPS       Y3, Y6, Y3
 	VADDPS       Y4, Y7, Y4
 	VADDPS       Y5, Y8, Y5
@@ -32527,71 +31608,69 @@ ExponentialTraced2AVX2_near0:
 	VCMPPS       $0x1e, (R12), Y2, Y3
 	VCMPPS       $0x1e, 32(R12), Y0, Y4
 	VCMPPS       $0x1e, 64(R12), Y1, Y5
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y3, (BP), Y2, Y2
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y3, (R15), Y2, Y2
 	VMOVUPS      Y2, (CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y4, 32(BP), Y0, Y0
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y4, 32(R15), Y0, Y0
 	VMOVUPS      Y0, 32(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y5, 64(BP), Y1, Y0
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y5, 64(R15), Y1, Y0
 	VMOVUPS      Y0, 64(CX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, (BX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, (DI)
-	VMOVMSKPS    Y3, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, (R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 32(BX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 32(DI)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 1(R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 64(BX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 64(DI)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 2(R13)
 	VMOVUPS      96(BX), Y0
 	VMOVUPS      128(BX), Y1
 	VMOVUPS      160(BX), Y2
 	VMOVUPS      96(DX), Y3
 	VMOVUPS      128(DX), Y4
 	VMOVUPS      160(DX), Y5
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      96(BP), Y6
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      96(R15), Y6
 	VSUBPS       Y3, Y6, Y6
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      128(BP), Y7
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      128(R15), Y7
 	VSUBPS       Y4, Y7, Y7
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      160(BP), Y8
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      160(R15), Y8
 	VSUBPS       Y5, Y8, Y8
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       96(BP), Y6, Y6
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       128(BP), Y7, Y7
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       160(BP), Y8, Y8
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       96(R15), Y6, Y6
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       128(R15), Y7, Y7
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       160(R15), Y8, Y8
 	VADDPS       Y6, Y3, Y3
 	VADDPS       Y7, Y4, Y4
 	VADDPS       Y8, Y5, Y5
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       96(BP), Y0, Y0
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       128(BP), Y1, Y1
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       160(BP), Y2, Y2
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       96(R15), Y0, Y0
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       128(R15), Y1, Y1
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       160(R15), Y2, Y2
 	VADDPS       Y0, Y3, Y0
 	VADDPS       Y1, Y4, Y1
 	VADDPS       Y2, Y5, Y2
@@ -32604,36 +31683,36 @@ ExponentialTraced2AVX2_near0:
 	VMOVUPS      96(SI), Y6
 	VMOVUPS      128(SI), Y7
 	VMOVUPS      160(SI), Y8
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      96(BP), Y9
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      96(R15), Y9
 	VSUBPS       Y6, Y9, Y9
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      128(BP), Y10
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      128(R15), Y10
 	VSUBPS       Y7, Y10, Y10
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      160(BP), Y11
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      160(R15), Y11
 	VSUBPS       Y8, Y11, Y11
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       96(BP), Y9, Y9
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       128(BP), Y10, Y10
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       160(BP), Y11, Y11
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       96(R15), Y9, Y9
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       128(R15), Y10, Y10
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       160(R15), Y11, Y11
 	VADDPS       Y9, Y6, Y6
 	VADDPS       Y10, Y7, Y7
 	VADDPS       Y11, Y8, Y8
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       96(BP), Y3, Y3
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       128(BP), Y4, Y4
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       160(BP), Y5, Y5
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       96(R15), Y3, Y3
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       128(R15), Y4, Y4
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       160(R15), Y5, Y5
 	VADDPS       Y3, Y6, Y3
 	VADDPS       Y4, Y7, Y4
 	VADDPS       Y5, Y8, Y5
@@ -32781,60 +31860,57 @@ ExponentialTraced2AVX2_near0:
 	VCMPPS       $0x1e, 96(R12), Y2, Y3
 	VCMPPS       $0x1e, 128(R12), Y0, Y4
 	VCMPPS       $0x1e, 160(R12), Y1, Y5
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y3, 96(BP), Y2, Y2
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y3, 96(R15), Y2, Y2
 	VMOVUPS      Y2, 96(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y4, 128(BP), Y0, Y0
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y4, 128(R15), Y0, Y0
 	VMOVUPS      Y0, 128(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y5, 160(BP), Y1, Y0
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y5, 160(R15), Y1, Y0
 	VMOVUPS      Y0, 160(CX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 96(BX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 96(DI)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 3(R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 128(BX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 128(DI)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 4(R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 160(BX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 160(DI)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 5(R13)
 	VMOVUPS      192(BX), Y0
 	VMOVUPS      224(BX), Y1
 	VMOVUPS      192(DX), Y2
 	VMOVUPS      224(DX), Y3
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      192(BP), Y4
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      192(R15), Y4
 	VSUBPS       Y2, Y4, Y4
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      224(BP), Y5
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      224(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       192(BP), Y4, Y4
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       224(BP), Y5, Y5
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       192(R15), Y4, Y4
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       224(R15), Y5, Y5
 	VADDPS       Y4, Y2, Y2
 	VADDPS       Y5, Y3, Y3
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       192(BP), Y0, Y0
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       224(BP), Y1, Y1
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       192(R15), Y0, Y0
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       224(R15), Y1, Y1
 	VADDPS       Y0, Y2, Y0
 	VADDPS       Y1, Y3, Y1
 	VMOVUPS      Y0, 192(DX)
@@ -32843,26 +31919,26 @@ ExponentialTraced2AVX2_near0:
 	VMOVUPS      224(DI), Y3
 	VMOVUPS      192(SI), Y4
 	VMOVUPS      224(SI), Y5
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      192(BP), Y6
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      192(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      224(BP), Y7
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      224(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       192(BP), Y6, Y6
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       224(BP), Y7, Y7
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       192(R15), Y6, Y6
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       224(R15), Y7, Y7
 	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       192(BP), Y2, Y2
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       224(BP), Y3, Y3
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       192(R15), Y2, Y2
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       224(R15), Y3, Y3
 	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
 	VMOVUPS      Y2, 192(SI)
@@ -32961,27 +32037,24 @@ ExponentialTraced2AVX2_near0:
 	VADDPS       224(CX), Y0, Y0
 	VCMPPS       $0x1e, 192(R12), Y1, Y2
 	VCMPPS       $0x1e, 224(R12), Y0, Y3
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y2, 192(BP), Y1, Y1
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y2, 192(R15), Y1, Y1
 	VMOVUPS      Y1, 192(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y3, 224(BP), Y0, Y0
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y3, 224(R15), Y0, Y0
 	VMOVUPS      Y0, 224(CX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 192(BX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 192(DI)
-	VMOVMSKPS    Y2, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y2, R15
+	MOVB         R15, 6(R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 224(BX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 224(DI)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -33036,43 +32109,42 @@ ExponentialTraced2AVX2_reciprocal_block:
 	PREFETCHT0 2240(DI)
 
 ExponentialTraced2AVX2_near1:
-	XORQ         R15, R15
 	VMOVUPS      (BX), Y0
 	VMOVUPS      32(BX), Y1
 	VMOVUPS      64(BX), Y2
 	VMOVUPS      (DX), Y3
 	VMOVUPS      32(DX), Y4
 	VMOVUPS      64(DX), Y5
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      (BP), Y6
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      (R15), Y6
 	VSUBPS       Y3, Y6, Y6
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      32(BP), Y7
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      32(R15), Y7
 	VSUBPS       Y4, Y7, Y7
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      64(BP), Y8
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      64(R15), Y8
 	VSUBPS       Y5, Y8, Y8
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       (BP), Y6, Y6
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       32(BP), Y7, Y7
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       64(BP), Y8, Y8
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       (R15), Y6, Y6
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       32(R15), Y7, Y7
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       64(R15), Y8, Y8
 	VADDPS       Y6, Y3, Y3
 	VADDPS       Y7, Y4, Y4
 	VADDPS       Y8, Y5, Y5
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       (BP), Y0, Y0
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       32(BP), Y1, Y1
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       64(BP), Y2, Y2
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       (R15), Y0, Y0
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       32(R15), Y1, Y1
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       64(R15), Y2, Y2
 	VADDPS       Y0, Y3, Y0
 	VADDPS       Y1, Y4, Y1
 	VADDPS       Y2, Y5, Y2
@@ -33085,36 +32157,36 @@ ExponentialTraced2AVX2_near1:
 	VMOVUPS      (SI), Y6
 	VMOVUPS      32(SI), Y7
 	VMOVUPS      64(SI), Y8
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      (BP), Y9
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      (R15), Y9
 	VSUBPS       Y6, Y9, Y9
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      32(BP), Y10
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      32(R15), Y10
 	VSUBPS       Y7, Y10, Y10
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      64(BP), Y11
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      64(R15), Y11
 	VSUBPS       Y8, Y11, Y11
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       (BP), Y9, Y9
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       32(BP), Y10, Y10
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       64(BP), Y11, Y11
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       (R15), Y9, Y9
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       32(R15), Y10, Y10
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       64(R15), Y11, Y11
 	VADDPS       Y9, Y6, Y6
 	VADDPS       Y10, Y7, Y7
 	VADDPS       Y11, Y8, Y8
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       (BP), Y3, Y3
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       32(BP), Y4, Y4
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       64(BP), Y5, Y5
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       (R15), Y3, Y3
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       32(R15), Y4, Y4
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       64(R15), Y5, Y5
 	VADDPS       Y3, Y6, Y3
 	VADDPS       Y4, Y7, Y4
 	VADDPS       Y5, Y8, Y5
@@ -33262,71 +32334,69 @@ ExponentialTraced2AVX2_near1:
 	VCMPPS       $0x1e, (R12), Y2, Y3
 	VCMPPS       $0x1e, 32(R12), Y0, Y4
 	VCMPPS       $0x1e, 64(R12), Y1, Y5
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y3, (BP), Y2, Y2
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y3, (R15), Y2, Y2
 	VMOVUPS      Y2, (CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y4, 32(BP), Y0, Y0
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y4, 32(R15), Y0, Y0
 	VMOVUPS      Y0, 32(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y5, 64(BP), Y1, Y0
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y5, 64(R15), Y1, Y0
 	VMOVUPS      Y0, 64(CX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, (BX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, (DI)
-	VMOVMSKPS    Y3, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, (R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 32(BX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 32(DI)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 1(R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 64(BX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 64(DI)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 2(R13)
 	VMOVUPS      96(BX), Y0
 	VMOVUPS      128(BX), Y1
 	VMOVUPS      160(BX), Y2
 	VMOVUPS      96(DX), Y3
 	VMOVUPS      128(DX), Y4
 	VMOVUPS      160(DX), Y5
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      96(BP), Y6
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      96(R15), Y6
 	VSUBPS       Y3, Y6, Y6
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      128(BP), Y7
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      128(R15), Y7
 	VSUBPS       Y4, Y7, Y7
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      160(BP), Y8
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      160(R15), Y8
 	VSUBPS       Y5, Y8, Y8
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       96(BP), Y6, Y6
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       128(BP), Y7, Y7
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       160(BP), Y8, Y8
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       96(R15), Y6, Y6
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       128(R15), Y7, Y7
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       160(R15), Y8, Y8
 	VADDPS       Y6, Y3, Y3
 	VADDPS       Y7, Y4, Y4
 	VADDPS       Y8, Y5, Y5
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       96(BP), Y0, Y0
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       128(BP), Y1, Y1
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       160(BP), Y2, Y2
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       96(R15), Y0, Y0
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       128(R15), Y1, Y1
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       160(R15), Y2, Y2
 	VADDPS       Y0, Y3, Y0
 	VADDPS       Y1, Y4, Y1
 	VADDPS       Y2, Y5, Y2
@@ -33339,36 +32409,36 @@ ExponentialTraced2AVX2_near1:
 	VMOVUPS      96(SI), Y6
 	VMOVUPS      128(SI), Y7
 	VMOVUPS      160(SI), Y8
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      96(BP), Y9
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      96(R15), Y9
 	VSUBPS       Y6, Y9, Y9
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      128(BP), Y10
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      128(R15), Y10
 	VSUBPS       Y7, Y10, Y10
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      160(BP), Y11
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      160(R15), Y11
 	VSUBPS       Y8, Y11, Y11
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       96(BP), Y9, Y9
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       128(BP), Y10, Y10
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       160(BP), Y11, Y11
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       96(R15), Y9, Y9
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       128(R15), Y10, Y10
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       160(R15), Y11, Y11
 	VADDPS       Y9, Y6, Y6
 	VADDPS       Y10, Y7, Y7
 	VADDPS       Y11, Y8, Y8
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       96(BP), Y3, Y3
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       128(BP), Y4, Y4
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       160(BP), Y5, Y5
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       96(R15), Y3, Y3
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       128(R15), Y4, Y4
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       160(R15), Y5, Y5
 	VADDPS       Y3, Y6, Y3
 	VADDPS       Y4, Y7, Y4
 	VADDPS       Y5, Y8, Y5
@@ -33516,60 +32586,57 @@ ExponentialTraced2AVX2_near1:
 	VCMPPS       $0x1e, 96(R12), Y2, Y3
 	VCMPPS       $0x1e, 128(R12), Y0, Y4
 	VCMPPS       $0x1e, 160(R12), Y1, Y5
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y3, 96(BP), Y2, Y2
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y3, 96(R15), Y2, Y2
 	VMOVUPS      Y2, 96(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y4, 128(BP), Y0, Y0
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y4, 128(R15), Y0, Y0
 	VMOVUPS      Y0, 128(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y5, 160(BP), Y1, Y0
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y5, 160(R15), Y1, Y0
 	VMOVUPS      Y0, 160(CX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 96(BX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 96(DI)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 3(R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 128(BX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 128(DI)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 4(R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 160(BX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 160(DI)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 5(R13)
 	VMOVUPS      192(BX), Y0
 	VMOVUPS      224(BX), Y1
 	VMOVUPS      192(DX), Y2
 	VMOVUPS      224(DX), Y3
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      192(BP), Y4
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      192(R15), Y4
 	VSUBPS       Y2, Y4, Y4
-	MOVQ         bT1+104(FP), BP
-	VMOVUPS      224(BP), Y5
+	MOVQ         bT1+104(FP), R15
+	VMOVUPS      224(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       192(BP), Y4, Y4
-	MOVQ         lT1+88(FP), BP
-	MOVQ         lT1+88(FP), BP
-	VMULPS       224(BP), Y5, Y5
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       192(R15), Y4, Y4
+	MOVQ         lT1+88(FP), R15
+	MOVQ         lT1+88(FP), R15
+	VMULPS       224(R15), Y5, Y5
 	VADDPS       Y4, Y2, Y2
 	VADDPS       Y5, Y3, Y3
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       192(BP), Y0, Y0
-	MOVQ         cT1+96(FP), BP
-	MOVQ         cT1+96(FP), BP
-	VMULPS       224(BP), Y1, Y1
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       192(R15), Y0, Y0
+	MOVQ         cT1+96(FP), R15
+	MOVQ         cT1+96(FP), R15
+	VMULPS       224(R15), Y1, Y1
 	VADDPS       Y0, Y2, Y0
 	VADDPS       Y1, Y3, Y1
 	VMOVUPS      Y0, 192(DX)
@@ -33578,26 +32645,26 @@ ExponentialTraced2AVX2_near1:
 	VMOVUPS      224(DI), Y3
 	VMOVUPS      192(SI), Y4
 	VMOVUPS      224(SI), Y5
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      192(BP), Y6
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      192(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT2+128(FP), BP
-	VMOVUPS      224(BP), Y7
+	MOVQ         bT2+128(FP), R15
+	VMOVUPS      224(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       192(BP), Y6, Y6
-	MOVQ         lT2+112(FP), BP
-	MOVQ         lT2+112(FP), BP
-	VMULPS       224(BP), Y7, Y7
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       192(R15), Y6, Y6
+	MOVQ         lT2+112(FP), R15
+	MOVQ         lT2+112(FP), R15
+	VMULPS       224(R15), Y7, Y7
 	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       192(BP), Y2, Y2
-	MOVQ         cT2+120(FP), BP
-	MOVQ         cT2+120(FP), BP
-	VMULPS       224(BP), Y3, Y3
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       192(R15), Y2, Y2
+	MOVQ         cT2+120(FP), R15
+	MOVQ         cT2+120(FP), R15
+	VMULPS       224(R15), Y3, Y3
 	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
 	VMOVUPS      Y2, 192(SI)
@@ -33696,27 +32763,24 @@ ExponentialTraced2AVX2_near1:
 	VADDPS       224(CX), Y0, Y0
 	VCMPPS       $0x1e, 192(R12), Y1, Y2
 	VCMPPS       $0x1e, 224(R12), Y0, Y3
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y2, 192(BP), Y1, Y1
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y2, 192(R15), Y1, Y1
 	VMOVUPS      Y1, 192(CX)
-	MOVQ         reset+80(FP), BP
-	VBLENDVPS    Y3, 224(BP), Y0, Y0
+	MOVQ         reset+80(FP), R15
+	VBLENDVPS    Y3, 224(R15), Y0, Y0
 	VMOVUPS      Y0, 224(CX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 192(BX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 192(DI)
-	VMOVMSKPS    Y2, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y2, R15
+	MOVB         R15, 6(R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 224(BX)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 224(DI)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -33801,7 +32865,6 @@ ExponentialTraced2UniformAVX512_block:
 	PREFETCHT0 2240(DI)
 
 ExponentialTraced2UniformAVX512_near0:
-	XORQ         R10, R10
 	VMOVUPS      (BX), Z0
 	VMOVUPS      64(BX), Z2
 	VMOVUPS      128(BX), Z3
@@ -34050,30 +33113,22 @@ ExponentialTraced2UniformAVX512_near0:
 	VMOVDQU32    Z1, K5, (BX)
 	VPTESTMD     Z9, Z9, K5
 	VMOVDQU32    Z1, K5, (DI)
-	KMOVW        K1, R11
-	ORQ          R11, R10
+	KMOVW        K1, (R8)
 	VPTESTMD     Z2, Z2, K1
 	VMOVDQU32    Z1, K1, 64(BX)
 	VPTESTMD     Z10, Z10, K1
 	VMOVDQU32    Z1, K1, 64(DI)
-	KMOVW        K2, R11
-	SHLQ         $0x10, R11
-	ORQ          R11, R10
+	KMOVW        K2, 2(R8)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 128(BX)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 128(DI)
-	KMOVW        K3, R11
-	SHLQ         $0x20, R11
-	ORQ          R11, R10
+	KMOVW        K3, 4(R8)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 192(BX)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 192(DI)
-	KMOVW        K4, R11
-	SHLQ         $0x30, R11
-	ORQ          R11, R10
-	MOVQ         R10, (R8)
+	KMOVW        K4, 6(R8)
 	ADDQ         $0x08, R8
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -34109,7 +33164,6 @@ ExponentialTraced2UniformAVX512_reciprocal_block:
 	PREFETCHT0 2240(DI)
 
 ExponentialTraced2UniformAVX512_near1:
-	XORQ         R10, R10
 	VMOVUPS      (BX), Z0
 	VMOVUPS      64(BX), Z2
 	VMOVUPS      128(BX), Z3
@@ -34358,30 +33412,22 @@ ExponentialTraced2UniformAVX512_near1:
 	VMOVDQU32    Z1, K5, (BX)
 	VPTESTMD     Z9, Z9, K5
 	VMOVDQU32    Z1, K5, (DI)
-	KMOVW        K1, R11
-	ORQ          R11, R10
+	KMOVW        K1, (R8)
 	VPTESTMD     Z2, Z2, K1
 	VMOVDQU32    Z1, K1, 64(BX)
 	VPTESTMD     Z10, Z10, K1
 	VMOVDQU32    Z1, K1, 64(DI)
-	KMOVW        K2, R11
-	SHLQ         $0x10, R11
-	ORQ          R11, R10
+	KMOVW        K2, 2(R8)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 128(BX)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 128(DI)
-	KMOVW        K3, R11
-	SHLQ         $0x20, R11
-	ORQ          R11, R10
+	KMOVW        K3, 4(R8)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 192(BX)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 192(DI)
-	KMOVW        K4, R11
-	SHLQ         $0x30, R11
-	ORQ          R11, R10
-	MOVQ         R10, (R8)
+	KMOVW        K4, 6(R8)
 	ADDQ         $0x08, R8
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -35201,7 +34247,6 @@ RefractoryExponentialTraced2AVX512_block:
 	PREFETCHT0 2240(R8)
 
 RefractoryExponentialTraced2AVX512_near0:
-	XORQ         R15, R15
 	VMOVUPS      (SI), Z2
 	VMOVUPS      64(SI), Z3
 	VMOVUPS      128(SI), Z4
@@ -35210,38 +34255,38 @@ RefractoryExponentialTraced2AVX512_near0:
 	VMOVUPS      64(BX), Z7
 	VMOVUPS      128(BX), Z8
 	VMOVUPS      192(BX), Z9
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      (BP), Z10
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      (R15), Z10
 	VSUBPS       Z6, Z10, Z10
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      64(BP), Z11
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      64(R15), Z11
 	VSUBPS       Z7, Z11, Z11
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      128(BP), Z12
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      128(R15), Z12
 	VSUBPS       Z8, Z12, Z12
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      192(BP), Z13
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      192(R15), Z13
 	VSUBPS       Z9, Z13, Z13
-	MOVQ         lT1+104(FP), BP
-	VMULPS       (BP), Z10, Z10
-	MOVQ         lT1+104(FP), BP
-	VMULPS       64(BP), Z11, Z11
-	MOVQ         lT1+104(FP), BP
-	VMULPS       128(BP), Z12, Z12
-	MOVQ         lT1+104(FP), BP
-	VMULPS       192(BP), Z13, Z13
+	MOVQ         lT1+104(FP), R15
+	VMULPS       (R15), Z10, Z10
+	MOVQ         lT1+104(FP), R15
+	VMULPS       64(R15), Z11, Z11
+	MOVQ         lT1+104(FP), R15
+	VMULPS       128(R15), Z12, Z12
+	MOVQ         lT1+104(FP), R15
+	VMULPS       192(R15), Z13, Z13
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
 	VADDPS       Z12, Z8, Z8
 	VADDPS       Z13, Z9, Z9
-	MOVQ         cT1+112(FP), BP
-	VMULPS       (BP), Z2, Z10
-	MOVQ         cT1+112(FP), BP
-	VMULPS       64(BP), Z3, Z11
-	MOVQ         cT1+112(FP), BP
-	VMULPS       128(BP), Z4, Z12
-	MOVQ         cT1+112(FP), BP
-	VMULPS       192(BP), Z5, Z13
+	MOVQ         cT1+112(FP), R15
+	VMULPS       (R15), Z2, Z10
+	MOVQ         cT1+112(FP), R15
+	VMULPS       64(R15), Z3, Z11
+	MOVQ         cT1+112(FP), R15
+	VMULPS       128(R15), Z4, Z12
+	MOVQ         cT1+112(FP), R15
+	VMULPS       192(R15), Z5, Z13
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
 	VADDPS       Z12, Z8, Z8
@@ -35258,38 +34303,38 @@ RefractoryExponentialTraced2AVX512_near0:
 	VMOVUPS      64(DI), Z15
 	VMOVUPS      128(DI), Z16
 	VMOVUPS      192(DI), Z17
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      (BP), Z18
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      (R15), Z18
 	VSUBPS       Z14, Z18, Z18
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      64(BP), Z19
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      64(R15), Z19
 	VSUBPS       Z15, Z19, Z19
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      128(BP), Z20
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      128(R15), Z20
 	VSUBPS       Z16, Z20, Z20
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      192(BP), Z21
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      192(R15), Z21
 	VSUBPS       Z17, Z21, Z21
-	MOVQ         lT2+128(FP), BP
-	VMULPS       (BP), Z18, Z18
-	MOVQ         lT2+128(FP), BP
-	VMULPS       64(BP), Z19, Z19
-	MOVQ         lT2+128(FP), BP
-	VMULPS       128(BP), Z20, Z20
-	MOVQ         lT2+128(FP), BP
-	VMULPS       192(BP), Z21, Z21
+	MOVQ         lT2+128(FP), R15
+	VMULPS       (R15), Z18, Z18
+	MOVQ         lT2+128(FP), R15
+	VMULPS       64(R15), Z19, Z19
+	MOVQ         lT2+128(FP), R15
+	VMULPS       128(R15), Z20, Z20
+	MOVQ         lT2+128(FP), R15
+	VMULPS       192(R15), Z21, Z21
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
 	VADDPS       Z20, Z16, Z16
 	VADDPS       Z21, Z17, Z17
-	MOVQ         cT2+136(FP), BP
-	VMULPS       (BP), Z10, Z18
-	MOVQ         cT2+136(FP), BP
-	VMULPS       64(BP), Z11, Z19
-	MOVQ         cT2+136(FP), BP
-	VMULPS       128(BP), Z12, Z20
-	MOVQ         cT2+136(FP), BP
-	VMULPS       192(BP), Z13, Z21
+	MOVQ         cT2+136(FP), R15
+	VMULPS       (R15), Z10, Z18
+	MOVQ         cT2+136(FP), R15
+	VMULPS       64(R15), Z11, Z19
+	MOVQ         cT2+136(FP), R15
+	VMULPS       128(R15), Z12, Z20
+	MOVQ         cT2+136(FP), R15
+	VMULPS       192(R15), Z13, Z21
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
 	VADDPS       Z20, Z16, Z16
@@ -35438,17 +34483,17 @@ RefractoryExponentialTraced2AVX512_near0:
 	VPCMPUW      $0x06, Y19, Y15, K2
 	VPCMPUW      $0x06, Y20, Y16, K3
 	VPCMPUW      $0x06, Y21, Y17, K4
-	MOVQ         res+80(FP), BP
-	VMOVUPS      (BP), Z18
+	MOVQ         res+80(FP), R15
+	VMOVUPS      (R15), Z18
 	VMULPS       (AX), Z18, Z18
-	MOVQ         res+80(FP), BP
-	VMOVUPS      64(BP), Z19
+	MOVQ         res+80(FP), R15
+	VMOVUPS      64(R15), Z19
 	VMULPS       64(AX), Z19, Z19
-	MOVQ         res+80(FP), BP
-	VMOVUPS      128(BP), Z20
+	MOVQ         res+80(FP), R15
+	VMOVUPS      128(R15), Z20
 	VMULPS       128(AX), Z20, Z20
-	MOVQ         res+80(FP), BP
-	VMOVUPS      192(BP), Z21
+	MOVQ         res+80(FP), R15
+	VMOVUPS      192(R15), Z21
 	VMULPS       192(AX), Z21, Z21
 	VMOVUPS.Z    Z18, K1, Z18
 	VMOVUPS.Z    Z19, K2, Z19
@@ -35466,26 +34511,26 @@ RefractoryExponentialTraced2AVX512_near0:
 	VADDPS       64(CX), Z6, Z6
 	VADDPS       128(CX), Z7, Z7
 	VADDPS       192(CX), Z8, Z8
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, (BP), Z9, K1, K1
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 64(BP), Z6, K2, K2
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 128(BP), Z7, K3, K3
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 192(BP), Z8, K4, K4
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, (R15), Z9, K1, K1
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 64(R15), Z6, K2, K2
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 128(R15), Z7, K3, K3
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 192(R15), Z8, K4, K4
 	VXORPS       Z18, Z18, Z18
-	MOVQ         reset+96(FP), BP
-	VBLENDMPS    (BP), Z9, K1, Z18
+	MOVQ         reset+96(FP), R15
+	VBLENDMPS    (R15), Z9, K1, Z18
 	VXORPS       Z9, Z9, Z9
-	MOVQ         reset+96(FP), BP
-	VBLENDMPS    64(BP), Z6, K2, Z9
+	MOVQ         reset+96(FP), R15
+	VBLENDMPS    64(R15), Z6, K2, Z9
 	VXORPS       Z6, Z6, Z6
-	MOVQ         reset+96(FP), BP
-	VBLENDMPS    128(BP), Z7, K3, Z6
+	MOVQ         reset+96(FP), R15
+	VBLENDMPS    128(R15), Z7, K3, Z6
 	VXORPS       Z7, Z7, Z7
-	MOVQ         reset+96(FP), BP
-	VBLENDMPS    192(BP), Z8, K4, Z7
+	MOVQ         reset+96(FP), R15
+	VBLENDMPS    192(R15), Z8, K4, Z7
 	VMOVUPS      Z18, (CX)
 	VMOVUPS      Z9, 64(CX)
 	VMOVUPS      Z6, 128(CX)
@@ -35506,30 +34551,22 @@ RefractoryExponentialTraced2AVX512_near0:
 	VMOVDQU32    Z1, K5, (SI)
 	VPTESTMD     Z10, Z10, K5
 	VMOVDQU32    Z1, K5, (R8)
-	KMOVW        K1, BP
-	ORQ          BP, R15
+	KMOVW        K1, (R13)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 64(SI)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 64(R8)
-	KMOVW        K2, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	KMOVW        K2, 2(R13)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 128(SI)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 128(R8)
-	KMOVW        K3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	KMOVW        K3, 4(R13)
 	VPTESTMD     Z5, Z5, K1
 	VMOVDQU32    Z1, K1, 192(SI)
 	VPTESTMD     Z13, Z13, K1
 	VMOVDQU32    Z1, K1, 192(R8)
-	KMOVW        K4, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	KMOVW        K4, 6(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -35590,7 +34627,6 @@ RefractoryExponentialTraced2AVX512_reciprocal_block:
 	PREFETCHT0 2240(R8)
 
 RefractoryExponentialTraced2AVX512_near1:
-	XORQ         R15, R15
 	VMOVUPS      (SI), Z2
 	VMOVUPS      64(SI), Z3
 	VMOVUPS      128(SI), Z4
@@ -35599,38 +34635,38 @@ RefractoryExponentialTraced2AVX512_near1:
 	VMOVUPS      64(BX), Z7
 	VMOVUPS      128(BX), Z8
 	VMOVUPS      192(BX), Z9
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      (BP), Z10
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      (R15), Z10
 	VSUBPS       Z6, Z10, Z10
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      64(BP), Z11
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      64(R15), Z11
 	VSUBPS       Z7, Z11, Z11
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      128(BP), Z12
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      128(R15), Z12
 	VSUBPS       Z8, Z12, Z12
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      192(BP), Z13
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      192(R15), Z13
 	VSUBPS       Z9, Z13, Z13
-	MOVQ         lT1+104(FP), BP
-	VMULPS       (BP), Z10, Z10
-	MOVQ         lT1+104(FP), BP
-	VMULPS       64(BP), Z11, Z11
-	MOVQ         lT1+104(FP), BP
-	VMULPS       128(BP), Z12, Z12
-	MOVQ         lT1+104(FP), BP
-	VMULPS       192(BP), Z13, Z13
+	MOVQ         lT1+104(FP), R15
+	VMULPS       (R15), Z10, Z10
+	MOVQ         lT1+104(FP), R15
+	VMULPS       64(R15), Z11, Z11
+	MOVQ         lT1+104(FP), R15
+	VMULPS       128(R15), Z12, Z12
+	MOVQ         lT1+104(FP), R15
+	VMULPS       192(R15), Z13, Z13
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
 	VADDPS       Z12, Z8, Z8
 	VADDPS       Z13, Z9, Z9
-	MOVQ         cT1+112(FP), BP
-	VMULPS       (BP), Z2, Z10
-	MOVQ         cT1+112(FP), BP
-	VMULPS       64(BP), Z3, Z11
-	MOVQ         cT1+112(FP), BP
-	VMULPS       128(BP), Z4, Z12
-	MOVQ         cT1+112(FP), BP
-	VMULPS       192(BP), Z5, Z13
+	MOVQ         cT1+112(FP), R15
+	VMULPS       (R15), Z2, Z10
+	MOVQ         cT1+112(FP), R15
+	VMULPS       64(R15), Z3, Z11
+	MOVQ         cT1+112(FP), R15
+	VMULPS       128(R15), Z4, Z12
+	MOVQ         cT1+112(FP), R15
+	VMULPS       192(R15), Z5, Z13
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
 	VADDPS       Z12, Z8, Z8
@@ -35647,38 +34683,38 @@ RefractoryExponentialTraced2AVX512_near1:
 	VMOVUPS      64(DI), Z15
 	VMOVUPS      128(DI), Z16
 	VMOVUPS      192(DI), Z17
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      (BP), Z18
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      (R15), Z18
 	VSUBPS       Z14, Z18, Z18
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      64(BP), Z19
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      64(R15), Z19
 	VSUBPS       Z15, Z19, Z19
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      128(BP), Z20
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      128(R15), Z20
 	VSUBPS       Z16, Z20, Z20
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      192(BP), Z21
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      192(R15), Z21
 	VSUBPS       Z17, Z21, Z21
-	MOVQ         lT2+128(FP), BP
-	VMULPS       (BP), Z18, Z18
-	MOVQ         lT2+128(FP), BP
-	VMULPS       64(BP), Z19, Z19
-	MOVQ         lT2+128(FP), BP
-	VMULPS       128(BP), Z20, Z20
-	MOVQ         lT2+128(FP), BP
-	VMULPS       192(BP), Z21, Z21
+	MOVQ         lT2+128(FP), R15
+	VMULPS       (R15), Z18, Z18
+	MOVQ         lT2+128(FP), R15
+	VMULPS       64(R15), Z19, Z19
+	MOVQ         lT2+128(FP), R15
+	VMULPS       128(R15), Z20, Z20
+	MOVQ         lT2+128(FP), R15
+	VMULPS       192(R15), Z21, Z21
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
 	VADDPS       Z20, Z16, Z16
 	VADDPS       Z21, Z17, Z17
-	MOVQ         cT2+136(FP), BP
-	VMULPS       (BP), Z10, Z18
-	MOVQ         cT2+136(FP), BP
-	VMULPS       64(BP), Z11, Z19
-	MOVQ         cT2+136(FP), BP
-	VMULPS       128(BP), Z12, Z20
-	MOVQ         cT2+136(FP), BP
-	VMULPS       192(BP), Z13, Z21
+	MOVQ         cT2+136(FP), R15
+	VMULPS       (R15), Z10, Z18
+	MOVQ         cT2+136(FP), R15
+	VMULPS       64(R15), Z11, Z19
+	MOVQ         cT2+136(FP), R15
+	VMULPS       128(R15), Z12, Z20
+	MOVQ         cT2+136(FP), R15
+	VMULPS       192(R15), Z13, Z21
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
 	VADDPS       Z20, Z16, Z16
@@ -35827,17 +34863,17 @@ RefractoryExponentialTraced2AVX512_near1:
 	VPCMPUW      $0x06, Y19, Y15, K2
 	VPCMPUW      $0x06, Y20, Y16, K3
 	VPCMPUW      $0x06, Y21, Y17, K4
-	MOVQ         res+80(FP), BP
-	VMOVUPS      (BP), Z18
+	MOVQ         res+80(FP), R15
+	VMOVUPS      (R15), Z18
 	VMULPS       (AX), Z18, Z18
-	MOVQ         res+80(FP), BP
-	VMOVUPS      64(BP), Z19
+	MOVQ         res+80(FP), R15
+	VMOVUPS      64(R15), Z19
 	VMULPS       64(AX), Z19, Z19
-	MOVQ         res+80(FP), BP
-	VMOVUPS      128(BP), Z20
+	MOVQ         res+80(FP), R15
+	VMOVUPS      128(R15), Z20
 	VMULPS       128(AX), Z20, Z20
-	MOVQ         res+80(FP), BP
-	VMOVUPS      192(BP), Z21
+	MOVQ         res+80(FP), R15
+	VMOVUPS      192(R15), Z21
 	VMULPS       192(AX), Z21, Z21
 	VMOVUPS.Z    Z18, K1, Z18
 	VMOVUPS.Z    Z19, K2, Z19
@@ -35855,26 +34891,26 @@ RefractoryExponentialTraced2AVX512_near1:
 	VADDPS       64(CX), Z6, Z6
 	VADDPS       128(CX), Z7, Z7
 	VADDPS       192(CX), Z8, Z8
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, (BP), Z9, K1, K1
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 64(BP), Z6, K2, K2
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 128(BP), Z7, K3, K3
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 192(BP), Z8, K4, K4
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, (R15), Z9, K1, K1
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 64(R15), Z6, K2, K2
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 128(R15), Z7, K3, K3
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 192(R15), Z8, K4, K4
 	VXORPS       Z18, Z18, Z18
-	MOVQ         reset+96(FP), BP
-	VBLENDMPS    (BP), Z9, K1, Z18
+	MOVQ         reset+96(FP), R15
+	VBLENDMPS    (R15), Z9, K1, Z18
 	VXORPS       Z9, Z9, Z9
-	MOVQ         reset+96(FP), BP
-	VBLENDMPS    64(BP), Z6, K2, Z9
+	MOVQ         reset+96(FP), R15
+	VBLENDMPS    64(R15), Z6, K2, Z9
 	VXORPS       Z6, Z6, Z6
-	MOVQ         reset+96(FP), BP
-	VBLENDMPS    128(BP), Z7, K3, Z6
+	MOVQ         reset+96(FP), R15
+	VBLENDMPS    128(R15), Z7, K3, Z6
 	VXORPS       Z7, Z7, Z7
-	MOVQ         reset+96(FP), BP
-	VBLENDMPS    192(BP), Z8, K4, Z7
+	MOVQ         reset+96(FP), R15
+	VBLENDMPS    192(R15), Z8, K4, Z7
 	VMOVUPS      Z18, (CX)
 	VMOVUPS      Z9, 64(CX)
 	VMOVUPS      Z6, 128(CX)
@@ -35895,30 +34931,22 @@ RefractoryExponentialTraced2AVX512_near1:
 	VMOVDQU32    Z1, K5, (SI)
 	VPTESTMD     Z10, Z10, K5
 	VMOVDQU32    Z1, K5, (R8)
-	KMOVW        K1, BP
-	ORQ          BP, R15
+	KMOVW        K1, (R13)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 64(SI)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 64(R8)
-	KMOVW        K2, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	KMOVW        K2, 2(R13)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 128(SI)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 128(R8)
-	KMOVW        K3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	KMOVW        K3, 4(R13)
 	VPTESTMD     Z5, Z5, K1
 	VMOVDQU32    Z1, K1, 192(SI)
 	VPTESTMD     Z13, Z13, K1
 	VMOVDQU32    Z1, K1, 192(R8)
-	KMOVW        K4, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	KMOVW        K4, 6(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -36015,31 +35043,30 @@ RefractoryExponentialTraced2AVX2_block:
 	PREFETCHT0 2240(R8)
 
 RefractoryExponentialTraced2AVX2_near0:
-	XORQ         R15, R15
 	VMOVUPS      (SI), Y1
 	VMOVUPS      32(SI), Y2
 	VMOVUPS      (BX), Y3
 	VMOVUPS      32(BX), Y4
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      (BP), Y5
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      (R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      32(BP), Y6
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      32(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+104(FP), BP
-	MOVQ         lT1+104(FP), BP
-	VMULPS       (BP), Y5, Y5
-	MOVQ         lT1+104(FP), BP
-	MOVQ         lT1+104(FP), BP
-	VMULPS       32(BP), Y6, Y6
+	MOVQ         lT1+104(FP), R15
+	MOVQ         lT1+104(FP), R15
+	VMULPS       (R15), Y5, Y5
+	MOVQ         lT1+104(FP), R15
+	MOVQ         lT1+104(FP), R15
+	VMULPS       32(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+112(FP), BP
-	MOVQ         cT1+112(FP), BP
-	VMULPS       (BP), Y1, Y1
-	MOVQ         cT1+112(FP), BP
-	MOVQ         cT1+112(FP), BP
-	VMULPS       32(BP), Y2, Y2
+	MOVQ         cT1+112(FP), R15
+	MOVQ         cT1+112(FP), R15
+	VMULPS       (R15), Y1, Y1
+	MOVQ         cT1+112(FP), R15
+	MOVQ         cT1+112(FP), R15
+	VMULPS       32(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, (BX)
@@ -36048,26 +35075,26 @@ RefractoryExponentialTraced2AVX2_near0:
 	VMOVUPS      32(R8), Y4
 	VMOVUPS      (DI), Y5
 	VMOVUPS      32(DI), Y6
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      (BP), Y7
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      (R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      32(BP), Y8
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      32(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+128(FP), BP
-	MOVQ         lT2+128(FP), BP
-	VMULPS       (BP), Y7, Y7
-	MOVQ         lT2+128(FP), BP
-	MOVQ         lT2+128(FP), BP
-	VMULPS       32(BP), Y8, Y8
+	MOVQ         lT2+128(FP), R15
+	MOVQ         lT2+128(FP), R15
+	VMULPS       (R15), Y7, Y7
+	MOVQ         lT2+128(FP), R15
+	MOVQ         lT2+128(FP), R15
+	VMULPS       32(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+136(FP), BP
-	MOVQ         cT2+136(FP), BP
-	VMULPS       (BP), Y3, Y3
-	MOVQ         cT2+136(FP), BP
-	MOVQ         cT2+136(FP), BP
-	VMULPS       32(BP), Y4, Y4
+	MOVQ         cT2+136(FP), R15
+	MOVQ         cT2+136(FP), R15
+	VMULPS       (R15), Y3, Y3
+	MOVQ         cT2+136(FP), R15
+	MOVQ         cT2+136(FP), R15
+	VMULPS       32(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, (DI)
@@ -36156,14 +35183,14 @@ RefractoryExponentialTraced2AVX2_near0:
 	VPMOVZXWD    16(R9), Y8
 	VPCMPGTD     Y7, Y5, Y5
 	VPCMPGTD     Y8, Y6, Y6
-	MOVQ         res+80(FP), BP
-	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), R15
+	MOVQ         res+80(FP), R15
 	VMOVUPS      32(AX), Y7
-	VMULPS       (BP), Y7, Y7
-	MOVQ         res+80(FP), BP
-	MOVQ         res+80(FP), BP
+	VMULPS       (R15), Y7, Y7
+	MOVQ         res+80(FP), R15
+	MOVQ         res+80(FP), R15
 	VMOVUPS      64(AX), Y8
-	VMULPS       32(BP), Y8, Y8
+	VMULPS       32(R15), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y4, Y4
@@ -36172,17 +35199,17 @@ RefractoryExponentialTraced2AVX2_near0:
 	VMULPS       32(R10), Y3, Y3
 	VADDPS       Y4, Y1, Y1
 	VADDPS       Y3, Y2, Y2
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, (BP), Y1, Y3
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, (R15), Y1, Y3
 	VANDPS       Y3, Y5, Y3
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 32(BP), Y2, Y4
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 32(R15), Y2, Y4
 	VANDPS       Y4, Y6, Y4
-	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y3, (BP), Y1, Y1
+	MOVQ         reset+96(FP), R15
+	VBLENDVPS    Y3, (R15), Y1, Y1
 	VMOVUPS      Y1, (CX)
-	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y4, 32(BP), Y2, Y1
+	MOVQ         reset+96(FP), R15
+	VBLENDVPS    Y4, 32(R15), Y2, Y1
 	VMOVUPS      Y1, 32(CX)
 	VPADDUSW     (DX), X0, X1
 	VEXTRACTI128 $0x01, Y3, X2
@@ -36198,39 +35225,38 @@ RefractoryExponentialTraced2AVX2_near0:
 	VMOVUPS      Y1, (SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, (R8)
-	VMOVMSKPS    Y3, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, (R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(R8)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 1(R13)
 	VMOVUPS      64(SI), Y1
 	VMOVUPS      96(SI), Y2
 	VMOVUPS      64(BX), Y3
 	VMOVUPS      96(BX), Y4
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      64(BP), Y5
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      64(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      96(BP), Y6
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      96(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+104(FP), BP
-	MOVQ         lT1+104(FP), BP
-	VMULPS       64(BP), Y5, Y5
-	MOVQ         lT1+104(FP), BP
-	MOVQ         lT1+104(FP), BP
-	VMULPS       96(BP), Y6, Y6
+	MOVQ         lT1+104(FP), R15
+	MOVQ         lT1+104(FP), R15
+	VMULPS       64(R15), Y5, Y5
+	MOVQ         lT1+104(FP), R15
+	MOVQ         lT1+104(FP), R15
+	VMULPS       96(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+112(FP), BP
-	MOVQ         cT1+112(FP), BP
-	VMULPS       64(BP), Y1, Y1
-	MOVQ         cT1+112(FP), BP
-	MOVQ         cT1+112(FP), BP
-	VMULPS       96(BP), Y2, Y2
+	MOVQ         cT1+112(FP), R15
+	MOVQ         cT1+112(FP), R15
+	VMULPS       64(R15), Y1, Y1
+	MOVQ         cT1+112(FP), R15
+	MOVQ         cT1+112(FP), R15
+	VMULPS       96(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 64(BX)
@@ -36239,26 +35265,26 @@ RefractoryExponentialTraced2AVX2_near0:
 	VMOVUPS      96(R8), Y4
 	VMOVUPS      64(DI), Y5
 	VMOVUPS      96(DI), Y6
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      64(BP), Y7
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      64(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      96(BP), Y8
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      96(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+128(FP), BP
-	MOVQ         lT2+128(FP), BP
-	VMULPS       64(BP), Y7, Y7
-	MOVQ         lT2+128(FP), BP
-	MOVQ         lT2+128(FP), BP
-	VMULPS       96(BP), Y8, Y8
+	MOVQ         lT2+128(FP), R15
+	MOVQ         lT2+128(FP), R15
+	VMULPS       64(R15), Y7, Y7
+	MOVQ         lT2+128(FP), R15
+	MOVQ         lT2+128(FP), R15
+	VMULPS       96(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+136(FP), BP
-	MOVQ         cT2+136(FP), BP
-	VMULPS       64(BP), Y3, Y3
-	MOVQ         cT2+136(FP), BP
-	MOVQ         cT2+136(FP), BP
-	VMULPS       96(BP), Y4, Y4
+	MOVQ         cT2+136(FP), R15
+	MOVQ         cT2+136(FP), R15
+	VMULPS       64(R15), Y3, Y3
+	MOVQ         cT2+136(FP), R15
+	MOVQ         cT2+136(FP), R15
+	VMULPS       96(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 64(DI)
@@ -36347,14 +35373,14 @@ RefractoryExponentialTraced2AVX2_near0:
 	VPMOVZXWD    48(R9), Y8
 	VPCMPGTD     Y7, Y5, Y5
 	VPCMPGTD     Y8, Y6, Y6
-	MOVQ         res+80(FP), BP
-	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), R15
+	MOVQ         res+80(FP), R15
 	VMOVUPS      96(AX), Y7
-	VMULPS       64(BP), Y7, Y7
-	MOVQ         res+80(FP), BP
-	MOVQ         res+80(FP), BP
+	VMULPS       64(R15), Y7, Y7
+	MOVQ         res+80(FP), R15
+	MOVQ         res+80(FP), R15
 	VMOVUPS      128(AX), Y8
-	VMULPS       96(BP), Y8, Y8
+	VMULPS       96(R15), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y4, Y4
@@ -36363,17 +35389,17 @@ RefractoryExponentialTraced2AVX2_near0:
 	VMULPS       96(R10), Y3, Y3
 	VADDPS       Y4, Y1, Y1
 	VADDPS       Y3, Y2, Y2
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 64(BP), Y1, Y3
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 64(R15), Y1, Y3
 	VANDPS       Y3, Y5, Y3
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 96(BP), Y2, Y4
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 96(R15), Y2, Y4
 	VANDPS       Y4, Y6, Y4
-	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y3, 64(BP), Y1, Y1
+	MOVQ         reset+96(FP), R15
+	VBLENDVPS    Y3, 64(R15), Y1, Y1
 	VMOVUPS      Y1, 64(CX)
-	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y4, 96(BP), Y2, Y1
+	MOVQ         reset+96(FP), R15
+	VBLENDVPS    Y4, 96(R15), Y2, Y1
 	VMOVUPS      Y1, 96(CX)
 	VPADDUSW     32(DX), X0, X1
 	VEXTRACTI128 $0x01, Y3, X2
@@ -36389,40 +35415,38 @@ RefractoryExponentialTraced2AVX2_near0:
 	VMOVUPS      Y1, 64(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 64(R8)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 2(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(R8)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 3(R13)
 	VMOVUPS      128(SI), Y1
 	VMOVUPS      160(SI), Y2
 	VMOVUPS      128(BX), Y3
 	VMOVUPS      160(BX), Y4
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      128(BP), Y5
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      128(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      160(BP), Y6
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      160(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+104(FP), BP
-	MOVQ         lT1+104(FP), BP
-	VMULPS       128(BP), Y5, Y5
-	MOVQ         lT1+104(FP), BP
-	MOVQ         lT1+104(FP), BP
-	VMULPS       160(BP), Y6, Y6
+	MOVQ         lT1+104(FP), R15
+	MOVQ         lT1+104(FP), R15
+	VMULPS       128(R15), Y5, Y5
+	MOVQ         lT1+104(FP), R15
+	MOVQ         lT1+104(FP), R15
+	VMULPS       160(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+112(FP), BP
-	MOVQ         cT1+112(FP), BP
-	VMULPS       128(BP), Y1, Y1
-	MOVQ         cT1+112(FP), BP
-	MOVQ         cT1+112(FP), BP
-	VMULPS       160(BP), Y2, Y2
+	MOVQ         cT1+112(FP), R15
+	MOVQ         cT1+112(FP), R15
+	VMULPS       128(R15), Y1, Y1
+	MOVQ         cT1+112(FP), R15
+	MOVQ         cT1+112(FP), R15
+	VMULPS       160(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 128(BX)
@@ -36431,26 +35455,26 @@ RefractoryExponentialTraced2AVX2_near0:
 	VMOVUPS      160(R8), Y4
 	VMOVUPS      128(DI), Y5
 	VMOVUPS      160(DI), Y6
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      128(BP), Y7
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      128(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      160(BP), Y8
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      160(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+128(FP), BP
-	MOVQ         lT2+128(FP), BP
-	VMULPS       128(BP), Y7, Y7
-	MOVQ         lT2+128(FP), BP
-	MOVQ         lT2+128(FP), BP
-	VMULPS       160(BP), Y8, Y8
+	MOVQ         lT2+128(FP), R15
+	MOVQ         lT2+128(FP), R15
+	VMULPS       128(R15), Y7, Y7
+	MOVQ         lT2+128(FP), R15
+	MOVQ         lT2+128(FP), R15
+	VMULPS       160(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+136(FP), BP
-	MOVQ         cT2+136(FP), BP
-	VMULPS       128(BP), Y3, Y3
-	MOVQ         cT2+136(FP), BP
-	MOVQ         cT2+136(FP), BP
-	VMULPS       160(BP), Y4, Y4
+	MOVQ         cT2+136(FP), R15
+	MOVQ         cT2+136(FP), R15
+	VMULPS       128(R15), Y3, Y3
+	MOVQ         cT2+136(FP), R15
+	MOVQ         cT2+136(FP), R15
+	VMULPS       160(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 128(DI)
@@ -36539,14 +35563,14 @@ RefractoryExponentialTraced2AVX2_near0:
 	VPMOVZXWD    80(R9), Y8
 	VPCMPGTD     Y7, Y5, Y5
 	VPCMPGTD     Y8, Y6, Y6
-	MOVQ         res+80(FP), BP
-	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), R15
+	MOVQ         res+80(FP), R15
 	VMOVUPS      160(AX), Y7
-	VMULPS       128(BP), Y7, Y7
-	MOVQ         res+80(FP), BP
-	MOVQ         res+80(FP), BP
+	VMULPS       128(R15), Y7, Y7
+	MOVQ         res+80(FP), R15
+	MOVQ         res+80(FP), R15
 	VMOVUPS      192(AX), Y8
-	VMULPS       160(BP), Y8, Y8
+	VMULPS       160(R15), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y4, Y4
@@ -36555,17 +35579,17 @@ RefractoryExponentialTraced2AVX2_near0:
 	VMULPS       160(R10), Y3, Y3
 	VADDPS       Y4, Y1, Y1
 	VADDPS       Y3, Y2, Y2
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 128(BP), Y1, Y3
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 128(R15), Y1, Y3
 	VANDPS       Y3, Y5, Y3
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 160(BP), Y2, Y4
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 160(R15), Y2, Y4
 	VANDPS       Y4, Y6, Y4
-	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y3, 128(BP), Y1, Y1
+	MOVQ         reset+96(FP), R15
+	VBLENDVPS    Y3, 128(R15), Y1, Y1
 	VMOVUPS      Y1, 128(CX)
-	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y4, 160(BP), Y2, Y1
+	MOVQ         reset+96(FP), R15
+	VBLENDVPS    Y4, 160(R15), Y2, Y1
 	VMOVUPS      Y1, 160(CX)
 	VPADDUSW     64(DX), X0, X1
 	VEXTRACTI128 $0x01, Y3, X2
@@ -36581,40 +35605,38 @@ RefractoryExponentialTraced2AVX2_near0:
 	VMOVUPS      Y1, 128(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 128(R8)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 4(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(R8)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 5(R13)
 	VMOVUPS      192(SI), Y1
 	VMOVUPS      224(SI), Y2
 	VMOVUPS      192(BX), Y3
 	VMOVUPS      224(BX), Y4
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      192(BP), Y5
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      192(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      224(BP), Y6
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      224(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+104(FP), BP
-	MOVQ         lT1+104(FP), BP
-	VMULPS       192(BP), Y5, Y5
-	MOVQ         lT1+104(FP), BP
-	MOVQ         lT1+104(FP), BP
-	VMULPS       224(BP), Y6, Y6
+	MOVQ         lT1+104(FP), R15
+	MOVQ         lT1+104(FP), R15
+	VMULPS       192(R15), Y5, Y5
+	MOVQ         lT1+104(FP), R15
+	MOVQ         lT1+104(FP), R15
+	VMULPS       224(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+112(FP), BP
-	MOVQ         cT1+112(FP), BP
-	VMULPS       192(BP), Y1, Y1
-	MOVQ         cT1+112(FP), BP
-	MOVQ         cT1+112(FP), BP
-	VMULPS       224(BP), Y2, Y2
+	MOVQ         cT1+112(FP), R15
+	MOVQ         cT1+112(FP), R15
+	VMULPS       192(R15), Y1, Y1
+	MOVQ         cT1+112(FP), R15
+	MOVQ         cT1+112(FP), R15
+	VMULPS       224(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 192(BX)
@@ -36623,26 +35645,26 @@ RefractoryExponentialTraced2AVX2_near0:
 	VMOVUPS      224(R8), Y4
 	VMOVUPS      192(DI), Y5
 	VMOVUPS      224(DI), Y6
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      192(BP), Y7
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      192(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      224(BP), Y8
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      224(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+128(FP), BP
-	MOVQ         lT2+128(FP), BP
-	VMULPS       192(BP), Y7, Y7
-	MOVQ         lT2+128(FP), BP
-	MOVQ         lT2+128(FP), BP
-	VMULPS       224(BP), Y8, Y8
+	MOVQ         lT2+128(FP), R15
+	MOVQ         lT2+128(FP), R15
+	VMULPS       192(R15), Y7, Y7
+	MOVQ         lT2+128(FP), R15
+	MOVQ         lT2+128(FP), R15
+	VMULPS       224(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+136(FP), BP
-	MOVQ         cT2+136(FP), BP
-	VMULPS       192(BP), Y3, Y3
-	MOVQ         cT2+136(FP), BP
-	MOVQ         cT2+136(FP), BP
-	VMULPS       224(BP), Y4, Y4
+	MOVQ         cT2+136(FP), R15
+	MOVQ         cT2+136(FP), R15
+	VMULPS       192(R15), Y3, Y3
+	MOVQ         cT2+136(FP), R15
+	MOVQ         cT2+136(FP), R15
+	VMULPS       224(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 192(DI)
@@ -36731,14 +35753,14 @@ RefractoryExponentialTraced2AVX2_near0:
 	VPMOVZXWD    112(R9), Y8
 	VPCMPGTD     Y7, Y5, Y5
 	VPCMPGTD     Y8, Y6, Y6
-	MOVQ         res+80(FP), BP
-	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), R15
+	MOVQ         res+80(FP), R15
 	VMOVUPS      224(AX), Y7
-	VMULPS       192(BP), Y7, Y7
-	MOVQ         res+80(FP), BP
-	MOVQ         res+80(FP), BP
+	VMULPS       192(R15), Y7, Y7
+	MOVQ         res+80(FP), R15
+	MOVQ         res+80(FP), R15
 	VMOVUPS      256(AX), Y8
-	VMULPS       224(BP), Y8, Y8
+	VMULPS       224(R15), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y4, Y4
@@ -36747,17 +35769,17 @@ RefractoryExponentialTraced2AVX2_near0:
 	VMULPS       224(R10), Y3, Y3
 	VADDPS       Y4, Y1, Y1
 	VADDPS       Y3, Y2, Y2
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 192(BP), Y1, Y3
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 192(R15), Y1, Y3
 	VANDPS       Y3, Y5, Y3
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 224(BP), Y2, Y4
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 224(R15), Y2, Y4
 	VANDPS       Y4, Y6, Y4
-	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y3, 192(BP), Y1, Y1
+	MOVQ         reset+96(FP), R15
+	VBLENDVPS    Y3, 192(R15), Y1, Y1
 	VMOVUPS      Y1, 192(CX)
-	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y4, 224(BP), Y2, Y1
+	MOVQ         reset+96(FP), R15
+	VBLENDVPS    Y4, 224(R15), Y2, Y1
 	VMOVUPS      Y1, 224(CX)
 	VPADDUSW     96(DX), X0, X1
 	VEXTRACTI128 $0x01, Y3, X2
@@ -36773,17 +35795,14 @@ RefractoryExponentialTraced2AVX2_near0:
 	VMOVUPS      Y1, 192(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 192(R8)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 6(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(R8)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -36844,31 +35863,30 @@ RefractoryExponentialTraced2AVX2_reciprocal_block:
 	PREFETCHT0 2240(R8)
 
 RefractoryExponentialTraced2AVX2_near1:
-	XORQ         R15, R15
 	VMOVUPS      (SI), Y1
 	VMOVUPS      32(SI), Y2
 	VMOVUPS      (BX), Y3
 	VMOVUPS      32(BX), Y4
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      (BP), Y5
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      (R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      32(BP), Y6
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      32(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+104(FP), BP
-	MOVQ         lT1+104(FP), BP
-	VMULPS       (BP), Y5, Y5
-	MOVQ         lT1+104(FP), BP
-	MOVQ         lT1+104(FP), BP
-	VMULPS       32(BP), Y6, Y6
+	MOVQ         lT1+104(FP), R15
+	MOVQ         lT1+104(FP), R15
+	VMULPS       (R15), Y5, Y5
+	MOVQ         lT1+104(FP), R15
+	MOVQ         lT1+104(FP), R15
+	VMULPS       32(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+112(FP), BP
-	MOVQ         cT1+112(FP), BP
-	VMULPS       (BP), Y1, Y1
-	MOVQ         cT1+112(FP), BP
-	MOVQ         cT1+112(FP), BP
-	VMULPS       32(BP), Y2, Y2
+	MOVQ         cT1+112(FP), R15
+	MOVQ         cT1+112(FP), R15
+	VMULPS       (R15), Y1, Y1
+	MOVQ         cT1+112(FP), R15
+	MOVQ         cT1+112(FP), R15
+	VMULPS       32(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, (BX)
@@ -36877,26 +35895,26 @@ RefractoryExponentialTraced2AVX2_near1:
 	VMOVUPS      32(R8), Y4
 	VMOVUPS      (DI), Y5
 	VMOVUPS      32(DI), Y6
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      (BP), Y7
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      (R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      32(BP), Y8
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      32(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+128(FP), BP
-	MOVQ         lT2+128(FP), BP
-	VMULPS       (BP), Y7, Y7
-	MOVQ         lT2+128(FP), BP
-	MOVQ         lT2+128(FP), BP
-	VMULPS       32(BP), Y8, Y8
+	MOVQ         lT2+128(FP), R15
+	MOVQ         lT2+128(FP), R15
+	VMULPS       (R15), Y7, Y7
+	MOVQ         lT2+128(FP), R15
+	MOVQ         lT2+128(FP), R15
+	VMULPS       32(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+136(FP), BP
-	MOVQ         cT2+136(FP), BP
-	VMULPS       (BP), Y3, Y3
-	MOVQ         cT2+136(FP), BP
-	MOVQ         cT2+136(FP), BP
-	VMULPS       32(BP), Y4, Y4
+	MOVQ         cT2+136(FP), R15
+	MOVQ         cT2+136(FP), R15
+	VMULPS       (R15), Y3, Y3
+	MOVQ         cT2+136(FP), R15
+	MOVQ         cT2+136(FP), R15
+	VMULPS       32(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, (DI)
@@ -36985,14 +36003,14 @@ RefractoryExponentialTraced2AVX2_near1:
 	VPMOVZXWD    16(R9), Y8
 	VPCMPGTD     Y7, Y5, Y5
 	VPCMPGTD     Y8, Y6, Y6
-	MOVQ         res+80(FP), BP
-	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), R15
+	MOVQ         res+80(FP), R15
 	VMOVUPS      32(AX), Y7
-	VMULPS       (BP), Y7, Y7
-	MOVQ         res+80(FP), BP
-	MOVQ         res+80(FP), BP
+	VMULPS       (R15), Y7, Y7
+	MOVQ         res+80(FP), R15
+	MOVQ         res+80(FP), R15
 	VMOVUPS      64(AX), Y8
-	VMULPS       32(BP), Y8, Y8
+	VMULPS       32(R15), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y4, Y4
@@ -37001,17 +36019,17 @@ RefractoryExponentialTraced2AVX2_near1:
 	VMULPS       32(R10), Y3, Y3
 	VADDPS       Y4, Y1, Y1
 	VADDPS       Y3, Y2, Y2
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, (BP), Y1, Y3
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, (R15), Y1, Y3
 	VANDPS       Y3, Y5, Y3
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 32(BP), Y2, Y4
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 32(R15), Y2, Y4
 	VANDPS       Y4, Y6, Y4
-	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y3, (BP), Y1, Y1
+	MOVQ         reset+96(FP), R15
+	VBLENDVPS    Y3, (R15), Y1, Y1
 	VMOVUPS      Y1, (CX)
-	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y4, 32(BP), Y2, Y1
+	MOVQ         reset+96(FP), R15
+	VBLENDVPS    Y4, 32(R15), Y2, Y1
 	VMOVUPS      Y1, 32(CX)
 	VPADDUSW     (DX), X0, X1
 	VEXTRACTI128 $0x01, Y3, X2
@@ -37027,39 +36045,38 @@ RefractoryExponentialTraced2AVX2_near1:
 	VMOVUPS      Y1, (SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, (R8)
-	VMOVMSKPS    Y3, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, (R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(R8)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 1(R13)
 	VMOVUPS      64(SI), Y1
 	VMOVUPS      96(SI), Y2
 	VMOVUPS      64(BX), Y3
 	VMOVUPS      96(BX), Y4
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      64(BP), Y5
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      64(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      96(BP), Y6
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      96(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+104(FP), BP
-	MOVQ         lT1+104(FP), BP
-	VMULPS       64(BP), Y5, Y5
-	MOVQ         lT1+104(FP), BP
-	MOVQ         lT1+104(FP), BP
-	VMULPS       96(BP), Y6, Y6
+	MOVQ         lT1+104(FP), R15
+	MOVQ         lT1+104(FP), R15
+	VMULPS       64(R15), Y5, Y5
+	MOVQ         lT1+104(FP), R15
+	MOVQ         lT1+104(FP), R15
+	VMULPS       96(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+112(FP), BP
-	MOVQ         cT1+112(FP), BP
-	VMULPS       64(BP), Y1, Y1
-	MOVQ         cT1+112(FP), BP
-	MOVQ         cT1+112(FP), BP
-	VMULPS       96(BP), Y2, Y2
+	MOVQ         cT1+112(FP), R15
+	MOVQ         cT1+112(FP), R15
+	VMULPS       64(R15), Y1, Y1
+	MOVQ         cT1+112(FP), R15
+	MOVQ         cT1+112(FP), R15
+	VMULPS       96(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 64(BX)
@@ -37068,26 +36085,26 @@ RefractoryExponentialTraced2AVX2_near1:
 	VMOVUPS      96(R8), Y4
 	VMOVUPS      64(DI), Y5
 	VMOVUPS      96(DI), Y6
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      64(BP), Y7
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      64(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      96(BP), Y8
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      96(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+128(FP), BP
-	MOVQ         lT2+128(FP), BP
-	VMULPS       64(BP), Y7, Y7
-	MOVQ         lT2+128(FP), BP
-	MOVQ         lT2+128(FP), BP
-	VMULPS       96(BP), Y8, Y8
+	MOVQ         lT2+128(FP), R15
+	MOVQ         lT2+128(FP), R15
+	VMULPS       64(R15), Y7, Y7
+	MOVQ         lT2+128(FP), R15
+	MOVQ         lT2+128(FP), R15
+	VMULPS       96(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+136(FP), BP
-	MOVQ         cT2+136(FP), BP
-	VMULPS       64(BP), Y3, Y3
-	MOVQ         cT2+136(FP), BP
-	MOVQ         cT2+136(FP), BP
-	VMULPS       96(BP), Y4, Y4
+	MOVQ         cT2+136(FP), R15
+	MOVQ         cT2+136(FP), R15
+	VMULPS       64(R15), Y3, Y3
+	MOVQ         cT2+136(FP), R15
+	MOVQ         cT2+136(FP), R15
+	VMULPS       96(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 64(DI)
@@ -37176,14 +36193,14 @@ RefractoryExponentialTraced2AVX2_near1:
 	VPMOVZXWD    48(R9), Y8
 	VPCMPGTD     Y7, Y5, Y5
 	VPCMPGTD     Y8, Y6, Y6
-	MOVQ         res+80(FP), BP
-	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), R15
+	MOVQ         res+80(FP), R15
 	VMOVUPS      96(AX), Y7
-	VMULPS       64(BP), Y7, Y7
-	MOVQ         res+80(FP), BP
-	MOVQ         res+80(FP), BP
+	VMULPS       64(R15), Y7, Y7
+	MOVQ         res+80(FP), R15
+	MOVQ         res+80(FP), R15
 	VMOVUPS      128(AX), Y8
-	VMULPS       96(BP), Y8, Y8
+	VMULPS       96(R15), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y4, Y4
@@ -37192,17 +36209,17 @@ RefractoryExponentialTraced2AVX2_near1:
 	VMULPS       96(R10), Y3, Y3
 	VADDPS       Y4, Y1, Y1
 	VADDPS       Y3, Y2, Y2
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 64(BP), Y1, Y3
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 64(R15), Y1, Y3
 	VANDPS       Y3, Y5, Y3
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 96(BP), Y2, Y4
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 96(R15), Y2, Y4
 	VANDPS       Y4, Y6, Y4
-	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y3, 64(BP), Y1, Y1
+	MOVQ         reset+96(FP), R15
+	VBLENDVPS    Y3, 64(R15), Y1, Y1
 	VMOVUPS      Y1, 64(CX)
-	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y4, 96(BP), Y2, Y1
+	MOVQ         reset+96(FP), R15
+	VBLENDVPS    Y4, 96(R15), Y2, Y1
 	VMOVUPS      Y1, 96(CX)
 	VPADDUSW     32(DX), X0, X1
 	VEXTRACTI128 $0x01, Y3, X2
@@ -37218,40 +36235,38 @@ RefractoryExponentialTraced2AVX2_near1:
 	VMOVUPS      Y1, 64(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 64(R8)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 2(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(R8)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 3(R13)
 	VMOVUPS      128(SI), Y1
 	VMOVUPS      160(SI), Y2
 	VMOVUPS      128(BX), Y3
 	VMOVUPS      160(BX), Y4
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      128(BP), Y5
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      128(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      160(BP), Y6
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      160(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+104(FP), BP
-	MOVQ         lT1+104(FP), BP
-	VMULPS       128(BP), Y5, Y5
-	MOVQ         lT1+104(FP), BP
-	MOVQ         lT1+104(FP), BP
-	VMULPS       160(BP), Y6, Y6
+	MOVQ         lT1+104(FP), R15
+	MOVQ         lT1+104(FP), R15
+	VMULPS       128(R15), Y5, Y5
+	MOVQ         lT1+104(FP), R15
+	MOVQ         lT1+104(FP), R15
+	VMULPS       160(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+112(FP), BP
-	MOVQ         cT1+112(FP), BP
-	VMULPS       128(BP), Y1, Y1
-	MOVQ         cT1+112(FP), BP
-	MOVQ         cT1+112(FP), BP
-	VMULPS       160(BP), Y2, Y2
+	MOVQ         cT1+112(FP), R15
+	MOVQ         cT1+112(FP), R15
+	VMULPS       128(R15), Y1, Y1
+	MOVQ         cT1+112(FP), R15
+	MOVQ         cT1+112(FP), R15
+	VMULPS       160(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 128(BX)
@@ -37260,26 +36275,26 @@ RefractoryExponentialTraced2AVX2_near1:
 	VMOVUPS      160(R8), Y4
 	VMOVUPS      128(DI), Y5
 	VMOVUPS      160(DI), Y6
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      128(BP), Y7
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      128(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      160(BP), Y8
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      160(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+128(FP), BP
-	MOVQ         lT2+128(FP), BP
-	VMULPS       128(BP), Y7, Y7
-	MOVQ         lT2+128(FP), BP
-	MOVQ         lT2+128(FP), BP
-	VMULPS       160(BP), Y8, Y8
+	MOVQ         lT2+128(FP), R15
+	MOVQ         lT2+128(FP), R15
+	VMULPS       128(R15), Y7, Y7
+	MOVQ         lT2+128(FP), R15
+	MOVQ         lT2+128(FP), R15
+	VMULPS       160(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+136(FP), BP
-	MOVQ         cT2+136(FP), BP
-	VMULPS       128(BP), Y3, Y3
-	MOVQ         cT2+136(FP), BP
-	MOVQ         cT2+136(FP), BP
-	VMULPS       160(BP), Y4, Y4
+	MOVQ         cT2+136(FP), R15
+	MOVQ         cT2+136(FP), R15
+	VMULPS       128(R15), Y3, Y3
+	MOVQ         cT2+136(FP), R15
+	MOVQ         cT2+136(FP), R15
+	VMULPS       160(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 128(DI)
@@ -37368,14 +36383,14 @@ RefractoryExponentialTraced2AVX2_near1:
 	VPMOVZXWD    80(R9), Y8
 	VPCMPGTD     Y7, Y5, Y5
 	VPCMPGTD     Y8, Y6, Y6
-	MOVQ         res+80(FP), BP
-	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), R15
+	MOVQ         res+80(FP), R15
 	VMOVUPS      160(AX), Y7
-	VMULPS       128(BP), Y7, Y7
-	MOVQ         res+80(FP), BP
-	MOVQ         res+80(FP), BP
+	VMULPS       128(R15), Y7, Y7
+	MOVQ         res+80(FP), R15
+	MOVQ         res+80(FP), R15
 	VMOVUPS      192(AX), Y8
-	VMULPS       160(BP), Y8, Y8
+	VMULPS       160(R15), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y4, Y4
@@ -37384,17 +36399,17 @@ RefractoryExponentialTraced2AVX2_near1:
 	VMULPS       160(R10), Y3, Y3
 	VADDPS       Y4, Y1, Y1
 	VADDPS       Y3, Y2, Y2
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 128(BP), Y1, Y3
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 128(R15), Y1, Y3
 	VANDPS       Y3, Y5, Y3
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 160(BP), Y2, Y4
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 160(R15), Y2, Y4
 	VANDPS       Y4, Y6, Y4
-	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y3, 128(BP), Y1, Y1
+	MOVQ         reset+96(FP), R15
+	VBLENDVPS    Y3, 128(R15), Y1, Y1
 	VMOVUPS      Y1, 128(CX)
-	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y4, 160(BP), Y2, Y1
+	MOVQ         reset+96(FP), R15
+	VBLENDVPS    Y4, 160(R15), Y2, Y1
 	VMOVUPS      Y1, 160(CX)
 	VPADDUSW     64(DX), X0, X1
 	VEXTRACTI128 $0x01, Y3, X2
@@ -37410,40 +36425,38 @@ RefractoryExponentialTraced2AVX2_near1:
 	VMOVUPS      Y1, 128(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 128(R8)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 4(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(R8)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 5(R13)
 	VMOVUPS      192(SI), Y1
 	VMOVUPS      224(SI), Y2
 	VMOVUPS      192(BX), Y3
 	VMOVUPS      224(BX), Y4
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      192(BP), Y5
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      192(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+120(FP), BP
-	VMOVUPS      224(BP), Y6
+	MOVQ         bT1+120(FP), R15
+	VMOVUPS      224(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+104(FP), BP
-	MOVQ         lT1+104(FP), BP
-	VMULPS       192(BP), Y5, Y5
-	MOVQ         lT1+104(FP), BP
-	MOVQ         lT1+104(FP), BP
-	VMULPS       224(BP), Y6, Y6
+	MOVQ         lT1+104(FP), R15
+	MOVQ         lT1+104(FP), R15
+	VMULPS       192(R15), Y5, Y5
+	MOVQ         lT1+104(FP), R15
+	MOVQ         lT1+104(FP), R15
+	VMULPS       224(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+112(FP), BP
-	MOVQ         cT1+112(FP), BP
-	VMULPS       192(BP), Y1, Y1
-	MOVQ         cT1+112(FP), BP
-	MOVQ         cT1+112(FP), BP
-	VMULPS       224(BP), Y2, Y2
+	MOVQ         cT1+112(FP), R15
+	MOVQ         cT1+112(FP), R15
+	VMULPS       192(R15), Y1, Y1
+	MOVQ         cT1+112(FP), R15
+	MOVQ         cT1+112(FP), R15
+	VMULPS       224(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 192(BX)
@@ -37452,26 +36465,26 @@ RefractoryExponentialTraced2AVX2_near1:
 	VMOVUPS      224(R8), Y4
 	VMOVUPS      192(DI), Y5
 	VMOVUPS      224(DI), Y6
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      192(BP), Y7
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      192(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+144(FP), BP
-	VMOVUPS      224(BP), Y8
+	MOVQ         bT2+144(FP), R15
+	VMOVUPS      224(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+128(FP), BP
-	MOVQ         lT2+128(FP), BP
-	VMULPS       192(BP), Y7, Y7
-	MOVQ         lT2+128(FP), BP
-	MOVQ         lT2+128(FP), BP
-	VMULPS       224(BP), Y8, Y8
+	MOVQ         lT2+128(FP), R15
+	MOVQ         lT2+128(FP), R15
+	VMULPS       192(R15), Y7, Y7
+	MOVQ         lT2+128(FP), R15
+	MOVQ         lT2+128(FP), R15
+	VMULPS       224(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+136(FP), BP
-	MOVQ         cT2+136(FP), BP
-	VMULPS       192(BP), Y3, Y3
-	MOVQ         cT2+136(FP), BP
-	MOVQ         cT2+136(FP), BP
-	VMULPS       224(BP), Y4, Y4
+	MOVQ         cT2+136(FP), R15
+	MOVQ         cT2+136(FP), R15
+	VMULPS       192(R15), Y3, Y3
+	MOVQ         cT2+136(FP), R15
+	MOVQ         cT2+136(FP), R15
+	VMULPS       224(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 192(DI)
@@ -37560,14 +36573,14 @@ RefractoryExponentialTraced2AVX2_near1:
 	VPMOVZXWD    112(R9), Y8
 	VPCMPGTD     Y7, Y5, Y5
 	VPCMPGTD     Y8, Y6, Y6
-	MOVQ         res+80(FP), BP
-	MOVQ         res+80(FP), BP
+	MOVQ         res+80(FP), R15
+	MOVQ         res+80(FP), R15
 	VMOVUPS      224(AX), Y7
-	VMULPS       192(BP), Y7, Y7
-	MOVQ         res+80(FP), BP
-	MOVQ         res+80(FP), BP
+	VMULPS       192(R15), Y7, Y7
+	MOVQ         res+80(FP), R15
+	MOVQ         res+80(FP), R15
 	VMOVUPS      256(AX), Y8
-	VMULPS       224(BP), Y8, Y8
+	VMULPS       224(R15), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y4, Y4
@@ -37576,17 +36589,17 @@ RefractoryExponentialTraced2AVX2_near1:
 	VMULPS       224(R10), Y3, Y3
 	VADDPS       Y4, Y1, Y1
 	VADDPS       Y3, Y2, Y2
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 192(BP), Y1, Y3
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 192(R15), Y1, Y3
 	VANDPS       Y3, Y5, Y3
-	MOVQ         thr+88(FP), BP
-	VCMPPS       $0x1e, 224(BP), Y2, Y4
+	MOVQ         thr+88(FP), R15
+	VCMPPS       $0x1e, 224(R15), Y2, Y4
 	VANDPS       Y4, Y6, Y4
-	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y3, 192(BP), Y1, Y1
+	MOVQ         reset+96(FP), R15
+	VBLENDVPS    Y3, 192(R15), Y1, Y1
 	VMOVUPS      Y1, 192(CX)
-	MOVQ         reset+96(FP), BP
-	VBLENDVPS    Y4, 224(BP), Y2, Y1
+	MOVQ         reset+96(FP), R15
+	VBLENDVPS    Y4, 224(R15), Y2, Y1
 	VMOVUPS      Y1, 224(CX)
 	VPADDUSW     96(DX), X0, X1
 	VEXTRACTI128 $0x01, Y3, X2
@@ -37602,17 +36615,14 @@ RefractoryExponentialTraced2AVX2_near1:
 	VMOVUPS      Y1, 192(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 192(R8)
-	VMOVMSKPS    Y3, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y3, R15
+	MOVB         R15, 6(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(R8)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -37704,7 +36714,6 @@ RefractoryExponentialTraced2UniformAVX512_block:
 	PREFETCHT0 2240(R8)
 
 RefractoryExponentialTraced2UniformAVX512_near0:
-	XORQ         R11, R11
 	VMOVUPS      (SI), Z2
 	VMOVUPS      64(SI), Z3
 	VMOVUPS      128(SI), Z4
@@ -37981,30 +36990,22 @@ RefractoryExponentialTraced2UniformAVX512_near0:
 	VMOVDQU32    Z1, K5, (SI)
 	VPTESTMD     Z10, Z10, K5
 	VMOVDQU32    Z1, K5, (R8)
-	KMOVW        K1, R12
-	ORQ          R12, R11
+	KMOVW        K1, (R9)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 64(SI)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 64(R8)
-	KMOVW        K2, R12
-	SHLQ         $0x10, R12
-	ORQ          R12, R11
+	KMOVW        K2, 2(R9)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 128(SI)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 128(R8)
-	KMOVW        K3, R12
-	SHLQ         $0x20, R12
-	ORQ          R12, R11
+	KMOVW        K3, 4(R9)
 	VPTESTMD     Z5, Z5, K1
 	VMOVDQU32    Z1, K1, 192(SI)
 	VPTESTMD     Z13, Z13, K1
 	VMOVDQU32    Z1, K1, 192(R8)
-	KMOVW        K4, R12
-	SHLQ         $0x30, R12
-	ORQ          R12, R11
-	MOVQ         R11, (R9)
+	KMOVW        K4, 6(R9)
 	ADDQ         $0x08, R9
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -38043,7 +37044,6 @@ RefractoryExponentialTraced2UniformAVX512_reciprocal_block:
 	PREFETCHT0 2240(R8)
 
 RefractoryExponentialTraced2UniformAVX512_near1:
-	XORQ         R11, R11
 	VMOVUPS      (SI), Z2
 	VMOVUPS      64(SI), Z3
 	VMOVUPS      128(SI), Z4
@@ -38320,30 +37320,22 @@ RefractoryExponentialTraced2UniformAVX512_near1:
 	VMOVDQU32    Z1, K5, (SI)
 	VPTESTMD     Z10, Z10, K5
 	VMOVDQU32    Z1, K5, (R8)
-	KMOVW        K1, R12
-	ORQ          R12, R11
+	KMOVW        K1, (R9)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 64(SI)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 64(R8)
-	KMOVW        K2, R12
-	SHLQ         $0x10, R12
-	ORQ          R12, R11
+	KMOVW        K2, 2(R9)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 128(SI)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 128(R8)
-	KMOVW        K3, R12
-	SHLQ         $0x20, R12
-	ORQ          R12, R11
+	KMOVW        K3, 4(R9)
 	VPTESTMD     Z5, Z5, K1
 	VMOVDQU32    Z1, K1, 192(SI)
 	VPTESTMD     Z13, Z13, K1
 	VMOVDQU32    Z1, K1, 192(R8)
-	KMOVW        K4, R12
-	SHLQ         $0x30, R12
-	ORQ          R12, R11
-	MOVQ         R11, (R9)
+	KMOVW        K4, 6(R9)
 	ADDQ         $0x08, R9
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -38441,7 +37433,6 @@ RefractoryExponentialTraced2UniformAVX2_block:
 	PREFETCHT0 2240(R8)
 
 RefractoryExponentialTraced2UniformAVX2_near0:
-	XORQ         R11, R11
 	VMOVUPS      (SI), Y1
 	VMOVUPS      32(SI), Y2
 	VMOVUPS      (BX), Y3
@@ -38594,15 +37585,14 @@ RefractoryExponentialTraced2UniformAVX2_near0:
 	VMOVUPS      Y1, (SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, (R8)
-	VMOVMSKPS    Y3, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y3, R11
+	MOVB         R11, (R9)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(R8)
-	VMOVMSKPS    Y4, R12
-	SHLQ         $0x08, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y4, R11
+	MOVB         R11, 1(R9)
 	VMOVUPS      64(SI), Y1
 	VMOVUPS      96(SI), Y2
 	VMOVUPS      64(BX), Y3
@@ -38755,16 +37745,14 @@ RefractoryExponentialTraced2UniformAVX2_near0:
 	VMOVUPS      Y1, 64(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 64(R8)
-	VMOVMSKPS    Y3, R12
-	SHLQ         $0x10, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y3, R11
+	MOVB         R11, 2(R9)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(R8)
-	VMOVMSKPS    Y4, R12
-	SHLQ         $0x18, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y4, R11
+	MOVB         R11, 3(R9)
 	VMOVUPS      128(SI), Y1
 	VMOVUPS      160(SI), Y2
 	VMOVUPS      128(BX), Y3
@@ -38917,16 +37905,14 @@ RefractoryExponentialTraced2UniformAVX2_near0:
 	VMOVUPS      Y1, 128(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 128(R8)
-	VMOVMSKPS    Y3, R12
-	SHLQ         $0x20, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y3, R11
+	MOVB         R11, 4(R9)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(R8)
-	VMOVMSKPS    Y4, R12
-	SHLQ         $0x28, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y4, R11
+	MOVB         R11, 5(R9)
 	VMOVUPS      192(SI), Y1
 	VMOVUPS      224(SI), Y2
 	VMOVUPS      192(BX), Y3
@@ -39079,17 +38065,14 @@ RefractoryExponentialTraced2UniformAVX2_near0:
 	VMOVUPS      Y1, 192(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 192(R8)
-	VMOVMSKPS    Y3, R12
-	SHLQ         $0x30, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y3, R11
+	MOVB         R11, 6(R9)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(R8)
-	VMOVMSKPS    Y4, R12
-	SHLQ         $0x38, R12
-	ORQ          R12, R11
-	MOVQ         R11, (R9)
+	VMOVMSKPS    Y4, R11
+	MOVB         R11, 7(R9)
 	ADDQ         $0x08, R9
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -39128,7 +38111,6 @@ RefractoryExponentialTraced2UniformAVX2_reciprocal_block:
 	PREFETCHT0 2240(R8)
 
 RefractoryExponentialTraced2UniformAVX2_near1:
-	XORQ         R11, R11
 	VMOVUPS      (SI), Y1
 	VMOVUPS      32(SI), Y2
 	VMOVUPS      (BX), Y3
@@ -39281,15 +38263,14 @@ RefractoryExponentialTraced2UniformAVX2_near1:
 	VMOVUPS      Y1, (SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, (R8)
-	VMOVMSKPS    Y3, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y3, R11
+	MOVB         R11, (R9)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(R8)
-	VMOVMSKPS    Y4, R12
-	SHLQ         $0x08, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y4, R11
+	MOVB         R11, 1(R9)
 	VMOVUPS      64(SI), Y1
 	VMOVUPS      96(SI), Y2
 	VMOVUPS      64(BX), Y3
@@ -39442,16 +38423,14 @@ RefractoryExponentialTraced2UniformAVX2_near1:
 	VMOVUPS      Y1, 64(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 64(R8)
-	VMOVMSKPS    Y3, R12
-	SHLQ         $0x10, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y3, R11
+	MOVB         R11, 2(R9)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(R8)
-	VMOVMSKPS    Y4, R12
-	SHLQ         $0x18, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y4, R11
+	MOVB         R11, 3(R9)
 	VMOVUPS      128(SI), Y1
 	VMOVUPS      160(SI), Y2
 	VMOVUPS      128(BX), Y3
@@ -39604,16 +38583,14 @@ RefractoryExponentialTraced2UniformAVX2_near1:
 	VMOVUPS      Y1, 128(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 128(R8)
-	VMOVMSKPS    Y3, R12
-	SHLQ         $0x20, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y3, R11
+	MOVB         R11, 4(R9)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(R8)
-	VMOVMSKPS    Y4, R12
-	SHLQ         $0x28, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y4, R11
+	MOVB         R11, 5(R9)
 	VMOVUPS      192(SI), Y1
 	VMOVUPS      224(SI), Y2
 	VMOVUPS      192(BX), Y3
@@ -39766,17 +38743,14 @@ RefractoryExponentialTraced2UniformAVX2_near1:
 	VMOVUPS      Y1, 192(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 192(R8)
-	VMOVMSKPS    Y3, R12
-	SHLQ         $0x30, R12
-	ORQ          R12, R11
+	VMOVMSKPS    Y3, R11
+	MOVB         R11, 6(R9)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(SI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(R8)
-	VMOVMSKPS    Y4, R12
-	SHLQ         $0x38, R12
-	ORQ          R12, R11
-	MOVQ         R11, (R9)
+	VMOVMSKPS    Y4, R11
+	MOVB         R11, 7(R9)
 	ADDQ         $0x08, R9
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -39852,7 +38826,6 @@ AdaptiveExponentialTraced2AVX512_block:
 	PREFETCHT0 2240(R8)
 
 AdaptiveExponentialTraced2AVX512_near0:
-	XORQ         R15, R15
 	VMOVUPS      (SI), Z0
 	VMOVUPS      64(SI), Z2
 	VMOVUPS      128(SI), Z3
@@ -39861,38 +38834,38 @@ AdaptiveExponentialTraced2AVX512_near0:
 	VMOVUPS      64(BX), Z6
 	VMOVUPS      128(BX), Z7
 	VMOVUPS      192(BX), Z8
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      (BP), Z9
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      (R15), Z9
 	VSUBPS       Z5, Z9, Z9
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      64(BP), Z10
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      64(R15), Z10
 	VSUBPS       Z6, Z10, Z10
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      128(BP), Z11
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      128(R15), Z11
 	VSUBPS       Z7, Z11, Z11
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      192(BP), Z12
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      192(R15), Z12
 	VSUBPS       Z8, Z12, Z12
-	MOVQ         lT1+120(FP), BP
-	VMULPS       (BP), Z9, Z9
-	MOVQ         lT1+120(FP), BP
-	VMULPS       64(BP), Z10, Z10
-	MOVQ         lT1+120(FP), BP
-	VMULPS       128(BP), Z11, Z11
-	MOVQ         lT1+120(FP), BP
-	VMULPS       192(BP), Z12, Z12
+	MOVQ         lT1+120(FP), R15
+	VMULPS       (R15), Z9, Z9
+	MOVQ         lT1+120(FP), R15
+	VMULPS       64(R15), Z10, Z10
+	MOVQ         lT1+120(FP), R15
+	VMULPS       128(R15), Z11, Z11
+	MOVQ         lT1+120(FP), R15
+	VMULPS       192(R15), Z12, Z12
 	VADDPS       Z9, Z5, Z5
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
 	VADDPS       Z12, Z8, Z8
-	MOVQ         cT1+128(FP), BP
-	VMULPS       (BP), Z0, Z9
-	MOVQ         cT1+128(FP), BP
-	VMULPS       64(BP), Z2, Z10
-	MOVQ         cT1+128(FP), BP
-	VMULPS       128(BP), Z3, Z11
-	MOVQ         cT1+128(FP), BP
-	VMULPS       192(BP), Z4, Z12
+	MOVQ         cT1+128(FP), R15
+	VMULPS       (R15), Z0, Z9
+	MOVQ         cT1+128(FP), R15
+	VMULPS       64(R15), Z2, Z10
+	MOVQ         cT1+128(FP), R15
+	VMULPS       128(R15), Z3, Z11
+	MOVQ         cT1+128(FP), R15
+	VMULPS       192(R15), Z4, Z12
 	VADDPS       Z9, Z5, Z5
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
@@ -39909,38 +38882,38 @@ AdaptiveExponentialTraced2AVX512_near0:
 	VMOVUPS      64(DI), Z14
 	VMOVUPS      128(DI), Z15
 	VMOVUPS      192(DI), Z16
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      (BP), Z17
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      (R15), Z17
 	VSUBPS       Z13, Z17, Z17
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      64(BP), Z18
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      64(R15), Z18
 	VSUBPS       Z14, Z18, Z18
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      128(BP), Z19
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      128(R15), Z19
 	VSUBPS       Z15, Z19, Z19
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      192(BP), Z20
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      192(R15), Z20
 	VSUBPS       Z16, Z20, Z20
-	MOVQ         lT2+144(FP), BP
-	VMULPS       (BP), Z17, Z17
-	MOVQ         lT2+144(FP), BP
-	VMULPS       64(BP), Z18, Z18
-	MOVQ         lT2+144(FP), BP
-	VMULPS       128(BP), Z19, Z19
-	MOVQ         lT2+144(FP), BP
-	VMULPS       192(BP), Z20, Z20
+	MOVQ         lT2+144(FP), R15
+	VMULPS       (R15), Z17, Z17
+	MOVQ         lT2+144(FP), R15
+	VMULPS       64(R15), Z18, Z18
+	MOVQ         lT2+144(FP), R15
+	VMULPS       128(R15), Z19, Z19
+	MOVQ         lT2+144(FP), R15
+	VMULPS       192(R15), Z20, Z20
 	VADDPS       Z17, Z13, Z13
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
 	VADDPS       Z20, Z16, Z16
-	MOVQ         cT2+152(FP), BP
-	VMULPS       (BP), Z9, Z17
-	MOVQ         cT2+152(FP), BP
-	VMULPS       64(BP), Z10, Z18
-	MOVQ         cT2+152(FP), BP
-	VMULPS       128(BP), Z11, Z19
-	MOVQ         cT2+152(FP), BP
-	VMULPS       192(BP), Z12, Z20
+	MOVQ         cT2+152(FP), R15
+	VMULPS       (R15), Z9, Z17
+	MOVQ         cT2+152(FP), R15
+	VMULPS       64(R15), Z10, Z18
+	MOVQ         cT2+152(FP), R15
+	VMULPS       128(R15), Z11, Z19
+	MOVQ         cT2+152(FP), R15
+	VMULPS       192(R15), Z12, Z20
 	VADDPS       Z17, Z13, Z13
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
@@ -40109,62 +39082,62 @@ AdaptiveExponentialTraced2AVX512_near0:
 	VADDPS       64(CX), Z5, Z5
 	VADDPS       128(CX), Z6, Z6
 	VADDPS       192(CX), Z7, Z7
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, (BP), Z8, K1
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 64(BP), Z5, K2
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 128(BP), Z6, K3
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 192(BP), Z7, K4
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, (R15), Z8, K1
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 64(R15), Z5, K2
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 128(R15), Z6, K3
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 192(R15), Z7, K4
 	VXORPS       Z17, Z17, Z17
-	MOVQ         reset+88(FP), BP
-	VBLENDMPS    (BP), Z8, K1, Z17
+	MOVQ         reset+88(FP), R15
+	VBLENDMPS    (R15), Z8, K1, Z17
 	VXORPS       Z8, Z8, Z8
-	MOVQ         reset+88(FP), BP
-	VBLENDMPS    64(BP), Z5, K2, Z8
+	MOVQ         reset+88(FP), R15
+	VBLENDMPS    64(R15), Z5, K2, Z8
 	VXORPS       Z5, Z5, Z5
-	MOVQ         reset+88(FP), BP
-	VBLENDMPS    128(BP), Z6, K3, Z5
+	MOVQ         reset+88(FP), R15
+	VBLENDMPS    128(R15), Z6, K3, Z5
 	VXORPS       Z6, Z6, Z6
-	MOVQ         reset+88(FP), BP
-	VBLENDMPS    192(BP), Z7, K4, Z6
+	MOVQ         reset+88(FP), R15
+	VBLENDMPS    192(R15), Z7, K4, Z6
 	VMOVUPS      Z17, (CX)
 	VMOVUPS      Z8, 64(CX)
 	VMOVUPS      Z5, 128(CX)
 	VMOVUPS      Z6, 192(CX)
-	MOVQ         a+104(FP), BP
-	VMULPS       (BP), Z17, Z7
-	MOVQ         a+104(FP), BP
-	VMULPS       64(BP), Z8, Z8
-	MOVQ         a+104(FP), BP
-	VMULPS       128(BP), Z5, Z5
-	MOVQ         a+104(FP), BP
-	VMULPS       192(BP), Z6, Z6
+	MOVQ         a+104(FP), R15
+	VMULPS       (R15), Z17, Z7
+	MOVQ         a+104(FP), R15
+	VMULPS       64(R15), Z8, Z8
+	MOVQ         a+104(FP), R15
+	VMULPS       128(R15), Z5, Z5
+	MOVQ         a+104(FP), R15
+	VMULPS       192(R15), Z6, Z6
 	VSUBPS       Z13, Z7, Z7
 	VSUBPS       Z14, Z8, Z8
 	VSUBPS       Z15, Z5, Z5
 	VSUBPS       Z16, Z6, Z6
-	MOVQ         kw+96(FP), BP
-	VMULPS       (BP), Z7, Z7
-	MOVQ         kw+96(FP), BP
-	VMULPS       64(BP), Z8, Z8
-	MOVQ         kw+96(FP), BP
-	VMULPS       128(BP), Z5, Z5
-	MOVQ         kw+96(FP), BP
-	VMULPS       192(BP), Z6, Z6
+	MOVQ         kw+96(FP), R15
+	VMULPS       (R15), Z7, Z7
+	MOVQ         kw+96(FP), R15
+	VMULPS       64(R15), Z8, Z8
+	MOVQ         kw+96(FP), R15
+	VMULPS       128(R15), Z5, Z5
+	MOVQ         kw+96(FP), R15
+	VMULPS       192(R15), Z6, Z6
 	VADDPS       Z7, Z13, Z7
 	VADDPS       Z8, Z14, Z8
 	VADDPS       Z5, Z15, Z5
 	VADDPS       Z6, Z16, Z6
-	MOVQ         b+112(FP), BP
-	VMOVUPS.Z    (BP), K1, Z13
-	MOVQ         b+112(FP), BP
-	VMOVUPS.Z    64(BP), K2, Z14
-	MOVQ         b+112(FP), BP
-	VMOVUPS.Z    128(BP), K3, Z15
-	MOVQ         b+112(FP), BP
-	VMOVUPS.Z    192(BP), K4, Z16
+	MOVQ         b+112(FP), R15
+	VMOVUPS.Z    (R15), K1, Z13
+	MOVQ         b+112(FP), R15
+	VMOVUPS.Z    64(R15), K2, Z14
+	MOVQ         b+112(FP), R15
+	VMOVUPS.Z    128(R15), K3, Z15
+	MOVQ         b+112(FP), R15
+	VMOVUPS.Z    192(R15), K4, Z16
 	VADDPS       Z13, Z7, Z7
 	VADDPS       Z14, Z8, Z8
 	VADDPS       Z15, Z5, Z5
@@ -40177,30 +39150,22 @@ AdaptiveExponentialTraced2AVX512_near0:
 	VMOVDQU32    Z1, K5, (SI)
 	VPTESTMD     Z9, Z9, K5
 	VMOVDQU32    Z1, K5, (R8)
-	KMOVW        K1, BP
-	ORQ          BP, R15
+	KMOVW        K1, (R13)
 	VPTESTMD     Z2, Z2, K1
 	VMOVDQU32    Z1, K1, 64(SI)
 	VPTESTMD     Z10, Z10, K1
 	VMOVDQU32    Z1, K1, 64(R8)
-	KMOVW        K2, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	KMOVW        K2, 2(R13)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 128(SI)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 128(R8)
-	KMOVW        K3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	KMOVW        K3, 4(R13)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 192(SI)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 192(R8)
-	KMOVW        K4, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	KMOVW        K4, 6(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -40267,7 +39232,6 @@ AdaptiveExponentialTraced2AVX512_reciprocal_block:
 	PREFETCHT0 2240(R8)
 
 AdaptiveExponentialTraced2AVX512_near1:
-	XORQ         R15, R15
 	VMOVUPS      (SI), Z0
 	VMOVUPS      64(SI), Z2
 	VMOVUPS      128(SI), Z3
@@ -40276,38 +39240,38 @@ AdaptiveExponentialTraced2AVX512_near1:
 	VMOVUPS      64(BX), Z6
 	VMOVUPS      128(BX), Z7
 	VMOVUPS      192(BX), Z8
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      (BP), Z9
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      (R15), Z9
 	VSUBPS       Z5, Z9, Z9
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      64(BP), Z10
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      64(R15), Z10
 	VSUBPS       Z6, Z10, Z10
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      128(BP), Z11
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      128(R15), Z11
 	VSUBPS       Z7, Z11, Z11
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      192(BP), Z12
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      192(R15), Z12
 	VSUBPS       Z8, Z12, Z12
-	MOVQ         lT1+120(FP), BP
-	VMULPS       (BP), Z9, Z9
-	MOVQ         lT1+120(FP), BP
-	VMULPS       64(BP), Z10, Z10
-	MOVQ         lT1+120(FP), BP
-	VMULPS       128(BP), Z11, Z11
-	MOVQ         lT1+120(FP), BP
-	VMULPS       192(BP), Z12, Z12
+	MOVQ         lT1+120(FP), R15
+	VMULPS       (R15), Z9, Z9
+	MOVQ         lT1+120(FP), R15
+	VMULPS       64(R15), Z10, Z10
+	MOVQ         lT1+120(FP), R15
+	VMULPS       128(R15), Z11, Z11
+	MOVQ         lT1+120(FP), R15
+	VMULPS       192(R15), Z12, Z12
 	VADDPS       Z9, Z5, Z5
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
 	VADDPS       Z12, Z8, Z8
-	MOVQ         cT1+128(FP), BP
-	VMULPS       (BP), Z0, Z9
-	MOVQ         cT1+128(FP), BP
-	VMULPS       64(BP), Z2, Z10
-	MOVQ         cT1+128(FP), BP
-	VMULPS       128(BP), Z3, Z11
-	MOVQ         cT1+128(FP), BP
-	VMULPS       192(BP), Z4, Z12
+	MOVQ         cT1+128(FP), R15
+	VMULPS       (R15), Z0, Z9
+	MOVQ         cT1+128(FP), R15
+	VMULPS       64(R15), Z2, Z10
+	MOVQ         cT1+128(FP), R15
+	VMULPS       128(R15), Z3, Z11
+	MOVQ         cT1+128(FP), R15
+	VMULPS       192(R15), Z4, Z12
 	VADDPS       Z9, Z5, Z5
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
@@ -40324,38 +39288,38 @@ AdaptiveExponentialTraced2AVX512_near1:
 	VMOVUPS      64(DI), Z14
 	VMOVUPS      128(DI), Z15
 	VMOVUPS      192(DI), Z16
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      (BP), Z17
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      (R15), Z17
 	VSUBPS       Z13, Z17, Z17
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      64(BP), Z18
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      64(R15), Z18
 	VSUBPS       Z14, Z18, Z18
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      128(BP), Z19
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      128(R15), Z19
 	VSUBPS       Z15, Z19, Z19
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      192(BP), Z20
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      192(R15), Z20
 	VSUBPS       Z16, Z20, Z20
-	MOVQ         lT2+144(FP), BP
-	VMULPS       (BP), Z17, Z17
-	MOVQ         lT2+144(FP), BP
-	VMULPS       64(BP), Z18, Z18
-	MOVQ         lT2+144(FP), BP
-	VMULPS       128(BP), Z19, Z19
-	MOVQ         lT2+144(FP), BP
-	VMULPS       192(BP), Z20, Z20
+	MOVQ         lT2+144(FP), R15
+	VMULPS       (R15), Z17, Z17
+	MOVQ         lT2+144(FP), R15
+	VMULPS       64(R15), Z18, Z18
+	MOVQ         lT2+144(FP), R15
+	VMULPS       128(R15), Z19, Z19
+	MOVQ         lT2+144(FP), R15
+	VMULPS       192(R15), Z20, Z20
 	VADDPS       Z17, Z13, Z13
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
 	VADDPS       Z20, Z16, Z16
-	MOVQ         cT2+152(FP), BP
-	VMULPS       (BP), Z9, Z17
-	MOVQ         cT2+152(FP), BP
-	VMULPS       64(BP), Z10, Z18
-	MOVQ         cT2+152(FP), BP
-	VMULPS       128(BP), Z11, Z19
-	MOVQ         cT2+152(FP), BP
-	VMULPS       192(BP), Z12, Z20
+	MOVQ         cT2+152(FP), R15
+	VMULPS       (R15), Z9, Z17
+	MOVQ         cT2+152(FP), R15
+	VMULPS       64(R15), Z10, Z18
+	MOVQ         cT2+152(FP), R15
+	VMULPS       128(R15), Z11, Z19
+	MOVQ         cT2+152(FP), R15
+	VMULPS       192(R15), Z12, Z20
 	VADDPS       Z17, Z13, Z13
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
@@ -40524,62 +39488,62 @@ AdaptiveExponentialTraced2AVX512_near1:
 	VADDPS       64(CX), Z5, Z5
 	VADDPS       128(CX), Z6, Z6
 	VADDPS       192(CX), Z7, Z7
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, (BP), Z8, K1
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 64(BP), Z5, K2
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 128(BP), Z6, K3
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 192(BP), Z7, K4
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, (R15), Z8, K1
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 64(R15), Z5, K2
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 128(R15), Z6, K3
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 192(R15), Z7, K4
 	VXORPS       Z17, Z17, Z17
-	MOVQ         reset+88(FP), BP
-	VBLENDMPS    (BP), Z8, K1, Z17
+	MOVQ         reset+88(FP), R15
+	VBLENDMPS    (R15), Z8, K1, Z17
 	VXORPS       Z8, Z8, Z8
-	MOVQ         reset+88(FP), BP
-	VBLENDMPS    64(BP), Z5, K2, Z8
+	MOVQ         reset+88(FP), R15
+	VBLENDMPS    64(R15), Z5, K2, Z8
 	VXORPS       Z5, Z5, Z5
-	MOVQ         reset+88(FP), BP
-	VBLENDMPS    128(BP), Z6, K3, Z5
+	MOVQ         reset+88(FP), R15
+	VBLENDMPS    128(R15), Z6, K3, Z5
 	VXORPS       Z6, Z6, Z6
-	MOVQ         reset+88(FP), BP
-	VBLENDMPS    192(BP), Z7, K4, Z6
+	MOVQ         reset+88(FP), R15
+	VBLENDMPS    192(R15), Z7, K4, Z6
 	VMOVUPS      Z17, (CX)
 	VMOVUPS      Z8, 64(CX)
 	VMOVUPS      Z5, 128(CX)
 	VMOVUPS      Z6, 192(CX)
-	MOVQ         a+104(FP), BP
-	VMULPS       (BP), Z17, Z7
-	MOVQ         a+104(FP), BP
-	VMULPS       64(BP), Z8, Z8
-	MOVQ         a+104(FP), BP
-	VMULPS       128(BP), Z5, Z5
-	MOVQ         a+104(FP), BP
-	VMULPS       192(BP), Z6, Z6
+	MOVQ         a+104(FP), R15
+	VMULPS       (R15), Z17, Z7
+	MOVQ         a+104(FP), R15
+	VMULPS       64(R15), Z8, Z8
+	MOVQ         a+104(FP), R15
+	VMULPS       128(R15), Z5, Z5
+	MOVQ         a+104(FP), R15
+	VMULPS       192(R15), Z6, Z6
 	VSUBPS       Z13, Z7, Z7
 	VSUBPS       Z14, Z8, Z8
 	VSUBPS       Z15, Z5, Z5
 	VSUBPS       Z16, Z6, Z6
-	MOVQ         kw+96(FP), BP
-	VMULPS       (BP), Z7, Z7
-	MOVQ         kw+96(FP), BP
-	VMULPS       64(BP), Z8, Z8
-	MOVQ         kw+96(FP), BP
-	VMULPS       128(BP), Z5, Z5
-	MOVQ         kw+96(FP), BP
-	VMULPS       192(BP), Z6, Z6
+	MOVQ         kw+96(FP), R15
+	VMULPS       (R15), Z7, Z7
+	MOVQ         kw+96(FP), R15
+	VMULPS       64(R15), Z8, Z8
+	MOVQ         kw+96(FP), R15
+	VMULPS       128(R15), Z5, Z5
+	MOVQ         kw+96(FP), R15
+	VMULPS       192(R15), Z6, Z6
 	VADDPS       Z7, Z13, Z7
 	VADDPS       Z8, Z14, Z8
 	VADDPS       Z5, Z15, Z5
 	VADDPS       Z6, Z16, Z6
-	MOVQ         b+112(FP), BP
-	VMOVUPS.Z    (BP), K1, Z13
-	MOVQ         b+112(FP), BP
-	VMOVUPS.Z    64(BP), K2, Z14
-	MOVQ         b+112(FP), BP
-	VMOVUPS.Z    128(BP), K3, Z15
-	MOVQ         b+112(FP), BP
-	VMOVUPS.Z    192(BP), K4, Z16
+	MOVQ         b+112(FP), R15
+	VMOVUPS.Z    (R15), K1, Z13
+	MOVQ         b+112(FP), R15
+	VMOVUPS.Z    64(R15), K2, Z14
+	MOVQ         b+112(FP), R15
+	VMOVUPS.Z    128(R15), K3, Z15
+	MOVQ         b+112(FP), R15
+	VMOVUPS.Z    192(R15), K4, Z16
 	VADDPS       Z13, Z7, Z7
 	VADDPS       Z14, Z8, Z8
 	VADDPS       Z15, Z5, Z5
@@ -40592,30 +39556,22 @@ AdaptiveExponentialTraced2AVX512_near1:
 	VMOVDQU32    Z1, K5, (SI)
 	VPTESTMD     Z9, Z9, K5
 	VMOVDQU32    Z1, K5, (R8)
-	KMOVW        K1, BP
-	ORQ          BP, R15
+	KMOVW        K1, (R13)
 	VPTESTMD     Z2, Z2, K1
 	VMOVDQU32    Z1, K1, 64(SI)
 	VPTESTMD     Z10, Z10, K1
 	VMOVDQU32    Z1, K1, 64(R8)
-	KMOVW        K2, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	KMOVW        K2, 2(R13)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 128(SI)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 128(R8)
-	KMOVW        K3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	KMOVW        K3, 4(R13)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 192(SI)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 192(R8)
-	KMOVW        K4, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	KMOVW        K4, 6(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -40718,43 +39674,42 @@ AdaptiveExponentialTraced2AVX2_block:
 	PREFETCHT0 2240(R8)
 
 AdaptiveExponentialTraced2AVX2_near0:
-	XORQ         R15, R15
 	VMOVUPS      (SI), Y0
 	VMOVUPS      32(SI), Y1
 	VMOVUPS      64(SI), Y2
 	VMOVUPS      (BX), Y3
 	VMOVUPS      32(BX), Y4
 	VMOVUPS      64(BX), Y5
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      (BP), Y6
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      (R15), Y6
 	VSUBPS       Y3, Y6, Y6
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      32(BP), Y7
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      32(R15), Y7
 	VSUBPS       Y4, Y7, Y7
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      64(BP), Y8
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      64(R15), Y8
 	VSUBPS       Y5, Y8, Y8
-	MOVQ         lT1+120(FP), BP
-	MOVQ         lT1+120(FP), BP
-	VMULPS       (BP), Y6, Y6
-	MOVQ         lT1+120(FP), BP
-	MOVQ         lT1+120(FP), BP
-	VMULPS       32(BP), Y7, Y7
-	MOVQ         lT1+120(FP), BP
-	MOVQ         lT1+120(FP), BP
-	VMULPS       64(BP), Y8, Y8
+	MOVQ         lT1+120(FP), R15
+	MOVQ         lT1+120(FP), R15
+	VMULPS       (R15), Y6, Y6
+	MOVQ         lT1+120(FP), R15
+	MOVQ         lT1+120(FP), R15
+	VMULPS       32(R15), Y7, Y7
+	MOVQ         lT1+120(FP), R15
+	MOVQ         lT1+120(FP), R15
+	VMULPS       64(R15), Y8, Y8
 	VADDPS       Y6, Y3, Y3
 	VADDPS       Y7, Y4, Y4
 	VADDPS       Y8, Y5, Y5
-	MOVQ         cT1+128(FP), BP
-	MOVQ         cT1+128(FP), BP
-	VMULPS       (BP), Y0, Y0
-	MOVQ         cT1+128(FP), BP
-	MOVQ         cT1+128(FP), BP
-	VMULPS       32(BP), Y1, Y1
-	MOVQ         cT1+128(FP), BP
-	MOVQ         cT1+128(FP), BP
-	VMULPS       64(BP), Y2, Y2
+	MOVQ         cT1+128(FP), R15
+	MOVQ         cT1+128(FP), R15
+	VMULPS       (R15), Y0, Y0
+	MOVQ         cT1+128(FP), R15
+	MOVQ         cT1+128(FP), R15
+	VMULPS       32(R15), Y1, Y1
+	MOVQ         cT1+128(FP), R15
+	MOVQ         cT1+128(FP), R15
+	VMULPS       64(R15), Y2, Y2
 	VADDPS       Y0, Y3, Y0
 	VADDPS       Y1, Y4, Y1
 	VADDPS       Y2, Y5, Y2
@@ -40767,36 +39722,36 @@ AdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      (DI), Y6
 	VMOVUPS      32(DI), Y7
 	VMOVUPS      64(DI), Y8
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      (BP), Y9
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      (R15), Y9
 	VSUBPS       Y6, Y9, Y9
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      32(BP), Y10
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      32(R15), Y10
 	VSUBPS       Y7, Y10, Y10
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      64(BP), Y11
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      64(R15), Y11
 	VSUBPS       Y8, Y11, Y11
-	MOVQ         lT2+144(FP), BP
-	MOVQ         lT2+144(FP), BP
-	VMULPS       (BP), Y9, Y9
-	MOVQ         lT2+144(FP), BP
-	MOVQ         lT2+144(FP), BP
-	VMULPS       32(BP), Y10, Y10
-	MOVQ         lT2+144(FP), BP
-	MOVQ         lT2+144(FP), BP
-	VMULPS       64(BP), Y11, Y11
+	MOVQ         lT2+144(FP), R15
+	MOVQ         lT2+144(FP), R15
+	VMULPS       (R15), Y9, Y9
+	MOVQ         lT2+144(FP), R15
+	MOVQ         lT2+144(FP), R15
+	VMULPS       32(R15), Y10, Y10
+	MOVQ         lT2+144(FP), R15
+	MOVQ         lT2+144(FP), R15
+	VMULPS       64(R15), Y11, Y11
 	VADDPS       Y9, Y6, Y6
 	VADDPS       Y10, Y7, Y7
 	VADDPS       Y11, Y8, Y8
-	MOVQ         cT2+152(FP), BP
-	MOVQ         cT2+152(FP), BP
-	VMULPS       (BP), Y3, Y3
-	MOVQ         cT2+152(FP), BP
-	MOVQ         cT2+152(FP), BP
-	VMULPS       32(BP), Y4, Y4
-	MOVQ         cT2+152(FP), BP
-	MOVQ         cT2+152(FP), BP
-	VMULPS       64(BP), Y5, Y5
+	MOVQ         cT2+152(FP), R15
+	MOVQ         cT2+152(FP), R15
+	VMULPS       (R15), Y3, Y3
+	MOVQ         cT2+152(FP), R15
+	MOVQ         cT2+152(FP), R15
+	VMULPS       32(R15), Y4, Y4
+	MOVQ         cT2+152(FP), R15
+	MOVQ         cT2+152(FP), R15
+	VMULPS       64(R15), Y5, Y5
 	VADDPS       Y3, Y6, Y3
 	VADDPS       Y4, Y7, Y4
 	VADDPS       Y5, Y8, Y5
@@ -40950,54 +39905,54 @@ AdaptiveExponentialTraced2AVX2_near0:
 	VADDPS       (CX), Y2, Y2
 	VADDPS       32(CX), Y0, Y0
 	VADDPS       64(CX), Y1, Y1
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, (BP), Y2, Y6
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 32(BP), Y0, Y7
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 64(BP), Y1, Y8
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y6, (BP), Y2, Y2
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, (R15), Y2, Y6
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 32(R15), Y0, Y7
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 64(R15), Y1, Y8
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y6, (R15), Y2, Y2
 	VMOVUPS      Y2, (CX)
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y7, 32(BP), Y0, Y0
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y7, 32(R15), Y0, Y0
 	VMOVUPS      Y0, 32(CX)
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y8, 64(BP), Y1, Y1
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y8, 64(R15), Y1, Y1
 	VMOVUPS      Y1, 64(CX)
-	MOVQ         a+104(FP), BP
-	MOVQ         a+104(FP), BP
-	VMULPS       (BP), Y2, Y2
-	MOVQ         a+104(FP), BP
-	MOVQ         a+104(FP), BP
-	VMULPS       32(BP), Y0, Y0
-	MOVQ         a+104(FP), BP
-	MOVQ         a+104(FP), BP
-	VMULPS       64(BP), Y1, Y1
+	MOVQ         a+104(FP), R15
+	MOVQ         a+104(FP), R15
+	VMULPS       (R15), Y2, Y2
+	MOVQ         a+104(FP), R15
+	MOVQ         a+104(FP), R15
+	VMULPS       32(R15), Y0, Y0
+	MOVQ         a+104(FP), R15
+	MOVQ         a+104(FP), R15
+	VMULPS       64(R15), Y1, Y1
 	VSUBPS       Y3, Y2, Y2
 	VSUBPS       Y4, Y0, Y0
 	VSUBPS       Y5, Y1, Y1
-	MOVQ         kw+96(FP), BP
-	MOVQ         kw+96(FP), BP
-	VMULPS       (BP), Y2, Y2
-	MOVQ         kw+96(FP), BP
-	MOVQ         kw+96(FP), BP
-	VMULPS       32(BP), Y0, Y0
-	MOVQ         kw+96(FP), BP
-	MOVQ         kw+96(FP), BP
-	VMULPS       64(BP), Y1, Y1
+	MOVQ         kw+96(FP), R15
+	MOVQ         kw+96(FP), R15
+	VMULPS       (R15), Y2, Y2
+	MOVQ         kw+96(FP), R15
+	MOVQ         kw+96(FP), R15
+	VMULPS       32(R15), Y0, Y0
+	MOVQ         kw+96(FP), R15
+	MOVQ         kw+96(FP), R15
+	VMULPS       64(R15), Y1, Y1
 	VADDPS       Y2, Y3, Y2
 	VADDPS       Y0, Y4, Y0
 	VADDPS       Y1, Y5, Y1
-	MOVQ         b+112(FP), BP
-	MOVQ         b+112(FP), BP
-	VANDPS       (BP), Y6, Y3
-	MOVQ         b+112(FP), BP
-	MOVQ         b+112(FP), BP
-	VANDPS       32(BP), Y7, Y4
-	MOVQ         b+112(FP), BP
-	MOVQ         b+112(FP), BP
-	VANDPS       64(BP), Y8, Y5
+	MOVQ         b+112(FP), R15
+	MOVQ         b+112(FP), R15
+	VANDPS       (R15), Y6, Y3
+	MOVQ         b+112(FP), R15
+	MOVQ         b+112(FP), R15
+	VANDPS       32(R15), Y7, Y4
+	MOVQ         b+112(FP), R15
+	MOVQ         b+112(FP), R15
+	VANDPS       64(R15), Y8, Y5
 	VADDPS       Y3, Y2, Y2
 	VADDPS       Y4, Y0, Y0
 	VADDPS       Y5, Y1, Y1
@@ -41008,58 +39963,56 @@ AdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      Y0, (SI)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, (R8)
-	VMOVMSKPS    Y6, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, (R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 32(SI)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 32(R8)
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y7, R15
+	MOVB         R15, 1(R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 64(SI)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 64(R8)
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y8, R15
+	MOVB         R15, 2(R13)
 	VMOVUPS      96(SI), Y0
 	VMOVUPS      128(SI), Y1
 	VMOVUPS      160(SI), Y2
 	VMOVUPS      96(BX), Y3
 	VMOVUPS      128(BX), Y4
 	VMOVUPS      160(BX), Y5
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      96(BP), Y6
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      96(R15), Y6
 	VSUBPS       Y3, Y6, Y6
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      128(BP), Y7
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      128(R15), Y7
 	VSUBPS       Y4, Y7, Y7
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      160(BP), Y8
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      160(R15), Y8
 	VSUBPS       Y5, Y8, Y8
-	MOVQ         lT1+120(FP), BP
-	MOVQ         lT1+120(FP), BP
-	VMULPS       96(BP), Y6, Y6
-	MOVQ         lT1+120(FP), BP
-	MOVQ         lT1+120(FP), BP
-	VMULPS       128(BP), Y7, Y7
-	MOVQ         lT1+120(FP), BP
-	MOVQ         lT1+120(FP), BP
-	VMULPS       160(BP), Y8, Y8
+	MOVQ         lT1+120(FP), R15
+	MOVQ         lT1+120(FP), R15
+	VMULPS       96(R15), Y6, Y6
+	MOVQ         lT1+120(FP), R15
+	MOVQ         lT1+120(FP), R15
+	VMULPS       128(R15), Y7, Y7
+	MOVQ         lT1+120(FP), R15
+	MOVQ         lT1+120(FP), R15
+	VMULPS       160(R15), Y8, Y8
 	VADDPS       Y6, Y3, Y3
 	VADDPS       Y7, Y4, Y4
 	VADDPS       Y8, Y5, Y5
-	MOVQ         cT1+128(FP), BP
-	MOVQ         cT1+128(FP), BP
-	VMULPS       96(BP), Y0, Y0
-	MOVQ         cT1+128(FP), BP
-	MOVQ         cT1+128(FP), BP
-	VMULPS       128(BP), Y1, Y1
-	MOVQ         cT1+128(FP), BP
-	MOVQ         cT1+128(FP), BP
-	VMULPS       160(BP), Y2, Y2
+	MOVQ         cT1+128(FP), R15
+	MOVQ         cT1+128(FP), R15
+	VMULPS       96(R15), Y0, Y0
+	MOVQ         cT1+128(FP), R15
+	MOVQ         cT1+128(FP), R15
+	VMULPS       128(R15), Y1, Y1
+	MOVQ         cT1+128(FP), R15
+	MOVQ         cT1+128(FP), R15
+	VMULPS       160(R15), Y2, Y2
 	VADDPS       Y0, Y3, Y0
 	VADDPS       Y1, Y4, Y1
 	VADDPS       Y2, Y5, Y2
@@ -41072,36 +40025,36 @@ AdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      96(DI), Y6
 	VMOVUPS      128(DI), Y7
 	VMOVUPS      160(DI), Y8
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      96(BP), Y9
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      96(R15), Y9
 	VSUBPS       Y6, Y9, Y9
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      128(BP), Y10
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      128(R15), Y10
 	VSUBPS       Y7, Y10, Y10
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      160(BP), Y11
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      160(R15), Y11
 	VSUBPS       Y8, Y11, Y11
-	MOVQ         lT2+144(FP), BP
-	MOVQ         lT2+144(FP), BP
-	VMULPS       96(BP), Y9, Y9
-	MOVQ         lT2+144(FP), BP
-	MOVQ         lT2+144(FP), BP
-	VMULPS       128(BP), Y10, Y10
-	MOVQ         lT2+144(FP), BP
-	MOVQ         lT2+144(FP), BP
-	VMULPS       160(BP), Y11, Y11
+	MOVQ         lT2+144(FP), R15
+	MOVQ         lT2+144(FP), R15
+	VMULPS       96(R15), Y9, Y9
+	MOVQ         lT2+144(FP), R15
+	MOVQ         lT2+144(FP), R15
+	VMULPS       128(R15), Y10, Y10
+	MOVQ         lT2+144(FP), R15
+	MOVQ         lT2+144(FP), R15
+	VMULPS       160(R15), Y11, Y11
 	VADDPS       Y9, Y6, Y6
 	VADDPS       Y10, Y7, Y7
 	VADDPS       Y11, Y8, Y8
-	MOVQ         cT2+152(FP), BP
-	MOVQ         cT2+152(FP), BP
-	VMULPS       96(BP), Y3, Y3
-	MOVQ         cT2+152(FP), BP
-	MOVQ         cT2+152(FP), BP
-	VMULPS       128(BP), Y4, Y4
-	MOVQ         cT2+152(FP), BP
-	MOVQ         cT2+152(FP), BP
-	VMULPS       160(BP), Y5, Y5
+	MOVQ         cT2+152(FP), R15
+	MOVQ         cT2+152(FP), R15
+	VMULPS       96(R15), Y3, Y3
+	MOVQ         cT2+152(FP), R15
+	MOVQ         cT2+152(FP), R15
+	VMULPS       128(R15), Y4, Y4
+	MOVQ         cT2+152(FP), R15
+	MOVQ         cT2+152(FP), R15
+	VMULPS       160(R15), Y5, Y5
 	VADDPS       Y3, Y6, Y3
 	VADDPS       Y4, Y7, Y4
 	VADDPS       Y5, Y8, Y5
@@ -41255,54 +40208,54 @@ AdaptiveExponentialTraced2AVX2_near0:
 	VADDPS       96(CX), Y2, Y2
 	VADDPS       128(CX), Y0, Y0
 	VADDPS       160(CX), Y1, Y1
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 96(BP), Y2, Y6
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 128(BP), Y0, Y7
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 160(BP), Y1, Y8
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y6, 96(BP), Y2, Y2
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 96(R15), Y2, Y6
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 128(R15), Y0, Y7
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 160(R15), Y1, Y8
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y6, 96(R15), Y2, Y2
 	VMOVUPS      Y2, 96(CX)
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y7, 128(BP), Y0, Y0
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y7, 128(R15), Y0, Y0
 	VMOVUPS      Y0, 128(CX)
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y8, 160(BP), Y1, Y1
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y8, 160(R15), Y1, Y1
 	VMOVUPS      Y1, 160(CX)
-	MOVQ         a+104(FP), BP
-	MOVQ         a+104(FP), BP
-	VMULPS       96(BP), Y2, Y2
-	MOVQ         a+104(FP), BP
-	MOVQ         a+104(FP), BP
-	VMULPS       128(BP), Y0, Y0
-	MOVQ         a+104(FP), BP
-	MOVQ         a+104(FP), BP
-	VMULPS       160(BP), Y1, Y1
+	MOVQ         a+104(FP), R15
+	MOVQ         a+104(FP), R15
+	VMULPS       96(R15), Y2, Y2
+	MOVQ         a+104(FP), R15
+	MOVQ         a+104(FP), R15
+	VMULPS       128(R15), Y0, Y0
+	MOVQ         a+104(FP), R15
+	MOVQ         a+104(FP), R15
+	VMULPS       160(R15), Y1, Y1
 	VSUBPS       Y3, Y2, Y2
 	VSUBPS       Y4, Y0, Y0
 	VSUBPS       Y5, Y1, Y1
-	MOVQ         kw+96(FP), BP
-	MOVQ         kw+96(FP), BP
-	VMULPS       96(BP), Y2, Y2
-	MOVQ         kw+96(FP), BP
-	MOVQ         kw+96(FP), BP
-	VMULPS       128(BP), Y0, Y0
-	MOVQ         kw+96(FP), BP
-	MOVQ         kw+96(FP), BP
-	VMULPS       160(BP), Y1, Y1
+	MOVQ         kw+96(FP), R15
+	MOVQ         kw+96(FP), R15
+	VMULPS       96(R15), Y2, Y2
+	MOVQ         kw+96(FP), R15
+	MOVQ         kw+96(FP), R15
+	VMULPS       128(R15), Y0, Y0
+	MOVQ         kw+96(FP), R15
+	MOVQ         kw+96(FP), R15
+	VMULPS       160(R15), Y1, Y1
 	VADDPS       Y2, Y3, Y2
 	VADDPS       Y0, Y4, Y0
 	VADDPS       Y1, Y5, Y1
-	MOVQ         b+112(FP), BP
-	MOVQ         b+112(FP), BP
-	VANDPS       96(BP), Y6, Y3
-	MOVQ         b+112(FP), BP
-	MOVQ         b+112(FP), BP
-	VANDPS       128(BP), Y7, Y4
-	MOVQ         b+112(FP), BP
-	MOVQ         b+112(FP), BP
-	VANDPS       160(BP), Y8, Y5
+	MOVQ         b+112(FP), R15
+	MOVQ         b+112(FP), R15
+	VANDPS       96(R15), Y6, Y3
+	MOVQ         b+112(FP), R15
+	MOVQ         b+112(FP), R15
+	VANDPS       128(R15), Y7, Y4
+	MOVQ         b+112(FP), R15
+	MOVQ         b+112(FP), R15
+	VANDPS       160(R15), Y8, Y5
 	VADDPS       Y3, Y2, Y2
 	VADDPS       Y4, Y0, Y0
 	VADDPS       Y5, Y1, Y1
@@ -41313,47 +40266,44 @@ AdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      Y0, 96(SI)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 96(R8)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 3(R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 128(SI)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 128(R8)
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y7, R15
+	MOVB         R15, 4(R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 160(SI)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 160(R8)
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y8, R15
+	MOVB         R15, 5(R13)
 	VMOVUPS      192(SI), Y0
 	VMOVUPS      224(SI), Y1
 	VMOVUPS      192(BX), Y2
 	VMOVUPS      224(BX), Y3
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      192(BP), Y4
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      192(R15), Y4
 	VSUBPS       Y2, Y4, Y4
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      224(BP), Y5
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      224(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         lT1+120(FP), BP
-	MOVQ         lT1+120(FP), BP
-	VMULPS       192(BP), Y4, Y4
-	MOVQ         lT1+120(FP), BP
-	MOVQ         lT1+120(FP), BP
-	VMULPS       224(BP), Y5, Y5
+	MOVQ         lT1+120(FP), R15
+	MOVQ         lT1+120(FP), R15
+	VMULPS       192(R15), Y4, Y4
+	MOVQ         lT1+120(FP), R15
+	MOVQ         lT1+120(FP), R15
+	VMULPS       224(R15), Y5, Y5
 	VADDPS       Y4, Y2, Y2
 	VADDPS       Y5, Y3, Y3
-	MOVQ         cT1+128(FP), BP
-	MOVQ         cT1+128(FP), BP
-	VMULPS       192(BP), Y0, Y0
-	MOVQ         cT1+128(FP), BP
-	MOVQ         cT1+128(FP), BP
-	VMULPS       224(BP), Y1, Y1
+	MOVQ         cT1+128(FP), R15
+	MOVQ         cT1+128(FP), R15
+	VMULPS       192(R15), Y0, Y0
+	MOVQ         cT1+128(FP), R15
+	MOVQ         cT1+128(FP), R15
+	VMULPS       224(R15), Y1, Y1
 	VADDPS       Y0, Y2, Y0
 	VADDPS       Y1, Y3, Y1
 	VMOVUPS      Y0, 192(BX)
@@ -41362,26 +40312,26 @@ AdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      224(R8), Y3
 	VMOVUPS      192(DI), Y4
 	VMOVUPS      224(DI), Y5
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      192(BP), Y6
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      192(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      224(BP), Y7
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      224(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         lT2+144(FP), BP
-	MOVQ         lT2+144(FP), BP
-	VMULPS       192(BP), Y6, Y6
-	MOVQ         lT2+144(FP), BP
-	MOVQ         lT2+144(FP), BP
-	VMULPS       224(BP), Y7, Y7
+	MOVQ         lT2+144(FP), R15
+	MOVQ         lT2+144(FP), R15
+	VMULPS       192(R15), Y6, Y6
+	MOVQ         lT2+144(FP), R15
+	MOVQ         lT2+144(FP), R15
+	VMULPS       224(R15), Y7, Y7
 	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	MOVQ         cT2+152(FP), BP
-	MOVQ         cT2+152(FP), BP
-	VMULPS       192(BP), Y2, Y2
-	MOVQ         cT2+152(FP), BP
-	MOVQ         cT2+152(FP), BP
-	VMULPS       224(BP), Y3, Y3
+	MOVQ         cT2+152(FP), R15
+	MOVQ         cT2+152(FP), R15
+	VMULPS       192(R15), Y2, Y2
+	MOVQ         cT2+152(FP), R15
+	MOVQ         cT2+152(FP), R15
+	VMULPS       224(R15), Y3, Y3
 	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
 	VMOVUPS      Y2, 192(DI)
@@ -41484,38 +40434,38 @@ AdaptiveExponentialTraced2AVX2_near0:
 	VMULPS       224(R9), Y0, Y0
 	VADDPS       192(CX), Y1, Y1
 	VADDPS       224(CX), Y0, Y0
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 192(BP), Y1, Y4
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 224(BP), Y0, Y5
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y4, 192(BP), Y1, Y1
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 192(R15), Y1, Y4
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 224(R15), Y0, Y5
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y4, 192(R15), Y1, Y1
 	VMOVUPS      Y1, 192(CX)
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y5, 224(BP), Y0, Y0
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y5, 224(R15), Y0, Y0
 	VMOVUPS      Y0, 224(CX)
-	MOVQ         a+104(FP), BP
-	MOVQ         a+104(FP), BP
-	VMULPS       192(BP), Y1, Y1
-	MOVQ         a+104(FP), BP
-	MOVQ         a+104(FP), BP
-	VMULPS       224(BP), Y0, Y0
+	MOVQ         a+104(FP), R15
+	MOVQ         a+104(FP), R15
+	VMULPS       192(R15), Y1, Y1
+	MOVQ         a+104(FP), R15
+	MOVQ         a+104(FP), R15
+	VMULPS       224(R15), Y0, Y0
 	VSUBPS       Y2, Y1, Y1
 	VSUBPS       Y3, Y0, Y0
-	MOVQ         kw+96(FP), BP
-	MOVQ         kw+96(FP), BP
-	VMULPS       192(BP), Y1, Y1
-	MOVQ         kw+96(FP), BP
-	MOVQ         kw+96(FP), BP
-	VMULPS       224(BP), Y0, Y0
+	MOVQ         kw+96(FP), R15
+	MOVQ         kw+96(FP), R15
+	VMULPS       192(R15), Y1, Y1
+	MOVQ         kw+96(FP), R15
+	MOVQ         kw+96(FP), R15
+	VMULPS       224(R15), Y0, Y0
 	VADDPS       Y1, Y2, Y1
 	VADDPS       Y0, Y3, Y0
-	MOVQ         b+112(FP), BP
-	MOVQ         b+112(FP), BP
-	VANDPS       192(BP), Y4, Y2
-	MOVQ         b+112(FP), BP
-	MOVQ         b+112(FP), BP
-	VANDPS       224(BP), Y5, Y3
+	MOVQ         b+112(FP), R15
+	MOVQ         b+112(FP), R15
+	VANDPS       192(R15), Y4, Y2
+	MOVQ         b+112(FP), R15
+	MOVQ         b+112(FP), R15
+	VANDPS       224(R15), Y5, Y3
 	VADDPS       Y2, Y1, Y1
 	VADDPS       Y3, Y0, Y0
 	VMOVUPS      Y1, 192(DX)
@@ -41524,17 +40474,14 @@ AdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      Y0, 192(SI)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 192(R8)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 6(R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 224(SI)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 224(R8)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -41601,43 +40548,42 @@ AdaptiveExponentialTraced2AVX2_reciprocal_block:
 	PREFETCHT0 2240(R8)
 
 AdaptiveExponentialTraced2AVX2_near1:
-	XORQ         R15, R15
 	VMOVUPS      (SI), Y0
 	VMOVUPS      32(SI), Y1
 	VMOVUPS      64(SI), Y2
 	VMOVUPS      (BX), Y3
 	VMOVUPS      32(BX), Y4
 	VMOVUPS      64(BX), Y5
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      (BP), Y6
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      (R15), Y6
 	VSUBPS       Y3, Y6, Y6
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      32(BP), Y7
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      32(R15), Y7
 	VSUBPS       Y4, Y7, Y7
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      64(BP), Y8
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      64(R15), Y8
 	VSUBPS       Y5, Y8, Y8
-	MOVQ         lT1+120(FP), BP
-	MOVQ         lT1+120(FP), BP
-	VMULPS       (BP), Y6, Y6
-	MOVQ         lT1+120(FP), BP
-	MOVQ         lT1+120(FP), BP
-	VMULPS       32(BP), Y7, Y7
-	MOVQ         lT1+120(FP), BP
-	MOVQ         lT1+120(FP), BP
-	VMULPS       64(BP), Y8, Y8
+	MOVQ         lT1+120(FP), R15
+	MOVQ         lT1+120(FP), R15
+	VMULPS       (R15), Y6, Y6
+	MOVQ         lT1+120(FP), R15
+	MOVQ         lT1+120(FP), R15
+	VMULPS       32(R15), Y7, Y7
+	MOVQ         lT1+120(FP), R15
+	MOVQ         lT1+120(FP), R15
+	VMULPS       64(R15), Y8, Y8
 	VADDPS       Y6, Y3, Y3
 	VADDPS       Y7, Y4, Y4
 	VADDPS       Y8, Y5, Y5
-	MOVQ         cT1+128(FP), BP
-	MOVQ         cT1+128(FP), BP
-	VMULPS       (BP), Y0, Y0
-	MOVQ         cT1+128(FP), BP
-	MOVQ         cT1+128(FP), BP
-	VMULPS       32(BP), Y1, Y1
-	MOVQ         cT1+128(FP), BP
-	MOVQ         cT1+128(FP), BP
-	VMULPS       64(BP), Y2, Y2
+	MOVQ         cT1+128(FP), R15
+	MOVQ         cT1+128(FP), R15
+	VMULPS       (R15), Y0, Y0
+	MOVQ         cT1+128(FP), R15
+	MOVQ         cT1+128(FP), R15
+	VMULPS       32(R15), Y1, Y1
+	MOVQ         cT1+128(FP), R15
+	MOVQ         cT1+128(FP), R15
+	VMULPS       64(R15), Y2, Y2
 	VADDPS       Y0, Y3, Y0
 	VADDPS       Y1, Y4, Y1
 	VADDPS       Y2, Y5, Y2
@@ -41650,36 +40596,36 @@ AdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      (DI), Y6
 	VMOVUPS      32(DI), Y7
 	VMOVUPS      64(DI), Y8
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      (BP), Y9
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      (R15), Y9
 	VSUBPS       Y6, Y9, Y9
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      32(BP), Y10
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      32(R15), Y10
 	VSUBPS       Y7, Y10, Y10
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      64(BP), Y11
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      64(R15), Y11
 	VSUBPS       Y8, Y11, Y11
-	MOVQ         lT2+144(FP), BP
-	MOVQ         lT2+144(FP), BP
-	VMULPS       (BP), Y9, Y9
-	MOVQ         lT2+144(FP), BP
-	MOVQ         lT2+144(FP), BP
-	VMULPS       32(BP), Y10, Y10
-	MOVQ         lT2+144(FP), BP
-	MOVQ         lT2+144(FP), BP
-	VMULPS       64(BP), Y11, Y11
+	MOVQ         lT2+144(FP), R15
+	MOVQ         lT2+144(FP), R15
+	VMULPS       (R15), Y9, Y9
+	MOVQ         lT2+144(FP), R15
+	MOVQ         lT2+144(FP), R15
+	VMULPS       32(R15), Y10, Y10
+	MOVQ         lT2+144(FP), R15
+	MOVQ         lT2+144(FP), R15
+	VMULPS       64(R15), Y11, Y11
 	VADDPS       Y9, Y6, Y6
 	VADDPS       Y10, Y7, Y7
 	VADDPS       Y11, Y8, Y8
-	MOVQ         cT2+152(FP), BP
-	MOVQ         cT2+152(FP), BP
-	VMULPS       (BP), Y3, Y3
-	MOVQ         cT2+152(FP), BP
-	MOVQ         cT2+152(FP), BP
-	VMULPS       32(BP), Y4, Y4
-	MOVQ         cT2+152(FP), BP
-	MOVQ         cT2+152(FP), BP
-	VMULPS       64(BP), Y5, Y5
+	MOVQ         cT2+152(FP), R15
+	MOVQ         cT2+152(FP), R15
+	VMULPS       (R15), Y3, Y3
+	MOVQ         cT2+152(FP), R15
+	MOVQ         cT2+152(FP), R15
+	VMULPS       32(R15), Y4, Y4
+	MOVQ         cT2+152(FP), R15
+	MOVQ         cT2+152(FP), R15
+	VMULPS       64(R15), Y5, Y5
 	VADDPS       Y3, Y6, Y3
 	VADDPS       Y4, Y7, Y4
 	VADDPS       Y5, Y8, Y5
@@ -41833,54 +40779,54 @@ AdaptiveExponentialTraced2AVX2_near1:
 	VADDPS       (CX), Y2, Y2
 	VADDPS       32(CX), Y0, Y0
 	VADDPS       64(CX), Y1, Y1
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, (BP), Y2, Y6
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 32(BP), Y0, Y7
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 64(BP), Y1, Y8
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y6, (BP), Y2, Y2
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, (R15), Y2, Y6
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 32(R15), Y0, Y7
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 64(R15), Y1, Y8
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y6, (R15), Y2, Y2
 	VMOVUPS      Y2, (CX)
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y7, 32(BP), Y0, Y0
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y7, 32(R15), Y0, Y0
 	VMOVUPS      Y0, 32(CX)
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y8, 64(BP), Y1, Y1
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y8, 64(R15), Y1, Y1
 	VMOVUPS      Y1, 64(CX)
-	MOVQ         a+104(FP), BP
-	MOVQ         a+104(FP), BP
-	VMULPS       (BP), Y2, Y2
-	MOVQ         a+104(FP), BP
-	MOVQ         a+104(FP), BP
-	VMULPS       32(BP), Y0, Y0
-	MOVQ         a+104(FP), BP
-	MOVQ         a+104(FP), BP
-	VMULPS       64(BP), Y1, Y1
+	MOVQ         a+104(FP), R15
+	MOVQ         a+104(FP), R15
+	VMULPS       (R15), Y2, Y2
+	MOVQ         a+104(FP), R15
+	MOVQ         a+104(FP), R15
+	VMULPS       32(R15), Y0, Y0
+	MOVQ         a+104(FP), R15
+	MOVQ         a+104(FP), R15
+	VMULPS       64(R15), Y1, Y1
 	VSUBPS       Y3, Y2, Y2
 	VSUBPS       Y4, Y0, Y0
 	VSUBPS       Y5, Y1, Y1
-	MOVQ         kw+96(FP), BP
-	MOVQ         kw+96(FP), BP
-	VMULPS       (BP), Y2, Y2
-	MOVQ         kw+96(FP), BP
-	MOVQ         kw+96(FP), BP
-	VMULPS       32(BP), Y0, Y0
-	MOVQ         kw+96(FP), BP
-	MOVQ         kw+96(FP), BP
-	VMULPS       64(BP), Y1, Y1
+	MOVQ         kw+96(FP), R15
+	MOVQ         kw+96(FP), R15
+	VMULPS       (R15), Y2, Y2
+	MOVQ         kw+96(FP), R15
+	MOVQ         kw+96(FP), R15
+	VMULPS       32(R15), Y0, Y0
+	MOVQ         kw+96(FP), R15
+	MOVQ         kw+96(FP), R15
+	VMULPS       64(R15), Y1, Y1
 	VADDPS       Y2, Y3, Y2
 	VADDPS       Y0, Y4, Y0
 	VADDPS       Y1, Y5, Y1
-	MOVQ         b+112(FP), BP
-	MOVQ         b+112(FP), BP
-	VANDPS       (BP), Y6, Y3
-	MOVQ         b+112(FP), BP
-	MOVQ         b+112(FP), BP
-	VANDPS       32(BP), Y7, Y4
-	MOVQ         b+112(FP), BP
-	MOVQ         b+112(FP), BP
-	VANDPS       64(BP), Y8, Y5
+	MOVQ         b+112(FP), R15
+	MOVQ         b+112(FP), R15
+	VANDPS       (R15), Y6, Y3
+	MOVQ         b+112(FP), R15
+	MOVQ         b+112(FP), R15
+	VANDPS       32(R15), Y7, Y4
+	MOVQ         b+112(FP), R15
+	MOVQ         b+112(FP), R15
+	VANDPS       64(R15), Y8, Y5
 	VADDPS       Y3, Y2, Y2
 	VADDPS       Y4, Y0, Y0
 	VADDPS       Y5, Y1, Y1
@@ -41891,58 +40837,56 @@ AdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      Y0, (SI)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, (R8)
-	VMOVMSKPS    Y6, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, (R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 32(SI)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 32(R8)
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y7, R15
+	MOVB         R15, 1(R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 64(SI)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 64(R8)
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y8, R15
+	MOVB         R15, 2(R13)
 	VMOVUPS      96(SI), Y0
 	VMOVUPS      128(SI), Y1
 	VMOVUPS      160(SI), Y2
 	VMOVUPS      96(BX), Y3
 	VMOVUPS      128(BX), Y4
 	VMOVUPS      160(BX), Y5
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      96(BP), Y6
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      96(R15), Y6
 	VSUBPS       Y3, Y6, Y6
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      128(BP), Y7
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      128(R15), Y7
 	VSUBPS       Y4, Y7, Y7
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      160(BP), Y8
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      160(R15), Y8
 	VSUBPS       Y5, Y8, Y8
-	MOVQ         lT1+120(FP), BP
-	MOVQ         lT1+120(FP), BP
-	VMULPS       96(BP), Y6, Y6
-	MOVQ         lT1+120(FP), BP
-	MOVQ         lT1+120(FP), BP
-	VMULPS       128(BP), Y7, Y7
-	MOVQ         lT1+120(FP), BP
-	MOVQ         lT1+120(FP), BP
-	VMULPS       160(BP), Y8, Y8
+	MOVQ         lT1+120(FP), R15
+	MOVQ         lT1+120(FP), R15
+	VMULPS       96(R15), Y6, Y6
+	MOVQ         lT1+120(FP), R15
+	MOVQ         lT1+120(FP), R15
+	VMULPS       128(R15), Y7, Y7
+	MOVQ         lT1+120(FP), R15
+	MOVQ         lT1+120(FP), R15
+	VMULPS       160(R15), Y8, Y8
 	VADDPS       Y6, Y3, Y3
 	VADDPS       Y7, Y4, Y4
 	VADDPS       Y8, Y5, Y5
-	MOVQ         cT1+128(FP), BP
-	MOVQ         cT1+128(FP), BP
-	VMULPS       96(BP), Y0, Y0
-	MOVQ         cT1+128(FP), BP
-	MOVQ         cT1+128(FP), BP
-	VMULPS       128(BP), Y1, Y1
-	MOVQ         cT1+128(FP), BP
-	MOVQ         cT1+128(FP), BP
-	VMULPS       160(BP), Y2, Y2
+	MOVQ         cT1+128(FP), R15
+	MOVQ         cT1+128(FP), R15
+	VMULPS       96(R15), Y0, Y0
+	MOVQ         cT1+128(FP), R15
+	MOVQ         cT1+128(FP), R15
+	VMULPS       128(R15), Y1, Y1
+	MOVQ         cT1+128(FP), R15
+	MOVQ         cT1+128(FP), R15
+	VMULPS       160(R15), Y2, Y2
 	VADDPS       Y0, Y3, Y0
 	VADDPS       Y1, Y4, Y1
 	VADDPS       Y2, Y5, Y2
@@ -41955,36 +40899,36 @@ AdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      96(DI), Y6
 	VMOVUPS      128(DI), Y7
 	VMOVUPS      160(DI), Y8
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      96(BP), Y9
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      96(R15), Y9
 	VSUBPS       Y6, Y9, Y9
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      128(BP), Y10
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      128(R15), Y10
 	VSUBPS       Y7, Y10, Y10
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      160(BP), Y11
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      160(R15), Y11
 	VSUBPS       Y8, Y11, Y11
-	MOVQ         lT2+144(FP), BP
-	MOVQ         lT2+144(FP), BP
-	VMULPS       96(BP), Y9, Y9
-	MOVQ         lT2+144(FP), BP
-	MOVQ         lT2+144(FP), BP
-	VMULPS       128(BP), Y10, Y10
-	MOVQ         lT2+144(FP), BP
-	MOVQ         lT2+144(FP), BP
-	VMULPS       160(BP), Y11, Y11
+	MOVQ         lT2+144(FP), R15
+	MOVQ         lT2+144(FP), R15
+	VMULPS       96(R15), Y9, Y9
+	MOVQ         lT2+144(FP), R15
+	MOVQ         lT2+144(FP), R15
+	VMULPS       128(R15), Y10, Y10
+	MOVQ         lT2+144(FP), R15
+	MOVQ         lT2+144(FP), R15
+	VMULPS       160(R15), Y11, Y11
 	VADDPS       Y9, Y6, Y6
 	VADDPS       Y10, Y7, Y7
 	VADDPS       Y11, Y8, Y8
-	MOVQ         cT2+152(FP), BP
-	MOVQ         cT2+152(FP), BP
-	VMULPS       96(BP), Y3, Y3
-	MOVQ         cT2+152(FP), BP
-	MOVQ         cT2+152(FP), BP
-	VMULPS       128(BP), Y4, Y4
-	MOVQ         cT2+152(FP), BP
-	MOVQ         cT2+152(FP), BP
-	VMULPS       160(BP), Y5, Y5
+	MOVQ         cT2+152(FP), R15
+	MOVQ         cT2+152(FP), R15
+	VMULPS       96(R15), Y3, Y3
+	MOVQ         cT2+152(FP), R15
+	MOVQ         cT2+152(FP), R15
+	VMULPS       128(R15), Y4, Y4
+	MOVQ         cT2+152(FP), R15
+	MOVQ         cT2+152(FP), R15
+	VMULPS       160(R15), Y5, Y5
 	VADDPS       Y3, Y6, Y3
 	VADDPS       Y4, Y7, Y4
 	VADDPS       Y5, Y8, Y5
@@ -42138,54 +41082,54 @@ AdaptiveExponentialTraced2AVX2_near1:
 	VADDPS       96(CX), Y2, Y2
 	VADDPS       128(CX), Y0, Y0
 	VADDPS       160(CX), Y1, Y1
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 96(BP), Y2, Y6
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 128(BP), Y0, Y7
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 160(BP), Y1, Y8
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y6, 96(BP), Y2, Y2
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 96(R15), Y2, Y6
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 128(R15), Y0, Y7
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 160(R15), Y1, Y8
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y6, 96(R15), Y2, Y2
 	VMOVUPS      Y2, 96(CX)
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y7, 128(BP), Y0, Y0
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y7, 128(R15), Y0, Y0
 	VMOVUPS      Y0, 128(CX)
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y8, 160(BP), Y1, Y1
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y8, 160(R15), Y1, Y1
 	VMOVUPS      Y1, 160(CX)
-	MOVQ         a+104(FP), BP
-	MOVQ         a+104(FP), BP
-	VMULPS       96(BP), Y2, Y2
-	MOVQ         a+104(FP), BP
-	MOVQ         a+104(FP), BP
-	VMULPS       128(BP), Y0, Y0
-	MOVQ         a+104(FP), BP
-	MOVQ         a+104(FP), BP
-	VMULPS       160(BP), Y1, Y1
+	MOVQ         a+104(FP), R15
+	MOVQ         a+104(FP), R15
+	VMULPS       96(R15), Y2, Y2
+	MOVQ         a+104(FP), R15
+	MOVQ         a+104(FP), R15
+	VMULPS       128(R15), Y0, Y0
+	MOVQ         a+104(FP), R15
+	MOVQ         a+104(FP), R15
+	VMULPS       160(R15), Y1, Y1
 	VSUBPS       Y3, Y2, Y2
 	VSUBPS       Y4, Y0, Y0
 	VSUBPS       Y5, Y1, Y1
-	MOVQ         kw+96(FP), BP
-	MOVQ         kw+96(FP), BP
-	VMULPS       96(BP), Y2, Y2
-	MOVQ         kw+96(FP), BP
-	MOVQ         kw+96(FP), BP
-	VMULPS       128(BP), Y0, Y0
-	MOVQ         kw+96(FP), BP
-	MOVQ         kw+96(FP), BP
-	VMULPS       160(BP), Y1, Y1
+	MOVQ         kw+96(FP), R15
+	MOVQ         kw+96(FP), R15
+	VMULPS       96(R15), Y2, Y2
+	MOVQ         kw+96(FP), R15
+	MOVQ         kw+96(FP), R15
+	VMULPS       128(R15), Y0, Y0
+	MOVQ         kw+96(FP), R15
+	MOVQ         kw+96(FP), R15
+	VMULPS       160(R15), Y1, Y1
 	VADDPS       Y2, Y3, Y2
 	VADDPS       Y0, Y4, Y0
 	VADDPS       Y1, Y5, Y1
-	MOVQ         b+112(FP), BP
-	MOVQ         b+112(FP), BP
-	VANDPS       96(BP), Y6, Y3
-	MOVQ         b+112(FP), BP
-	MOVQ         b+112(FP), BP
-	VANDPS       128(BP), Y7, Y4
-	MOVQ         b+112(FP), BP
-	MOVQ         b+112(FP), BP
-	VANDPS       160(BP), Y8, Y5
+	MOVQ         b+112(FP), R15
+	MOVQ         b+112(FP), R15
+	VANDPS       96(R15), Y6, Y3
+	MOVQ         b+112(FP), R15
+	MOVQ         b+112(FP), R15
+	VANDPS       128(R15), Y7, Y4
+	MOVQ         b+112(FP), R15
+	MOVQ         b+112(FP), R15
+	VANDPS       160(R15), Y8, Y5
 	VADDPS       Y3, Y2, Y2
 	VADDPS       Y4, Y0, Y0
 	VADDPS       Y5, Y1, Y1
@@ -42196,47 +41140,44 @@ AdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      Y0, 96(SI)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 96(R8)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 3(R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 128(SI)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 128(R8)
-	VMOVMSKPS    Y7, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y7, R15
+	MOVB         R15, 4(R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 160(SI)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 160(R8)
-	VMOVMSKPS    Y8, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y8, R15
+	MOVB         R15, 5(R13)
 	VMOVUPS      192(SI), Y0
 	VMOVUPS      224(SI), Y1
 	VMOVUPS      192(BX), Y2
 	VMOVUPS      224(BX), Y3
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      192(BP), Y4
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      192(R15), Y4
 	VSUBPS       Y2, Y4, Y4
-	MOVQ         bT1+136(FP), BP
-	VMOVUPS      224(BP), Y5
+	MOVQ         bT1+136(FP), R15
+	VMOVUPS      224(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         lT1+120(FP), BP
-	MOVQ         lT1+120(FP), BP
-	VMULPS       192(BP), Y4, Y4
-	MOVQ         lT1+120(FP), BP
-	MOVQ         lT1+120(FP), BP
-	VMULPS       224(BP), Y5, Y5
+	MOVQ         lT1+120(FP), R15
+	MOVQ         lT1+120(FP), R15
+	VMULPS       192(R15), Y4, Y4
+	MOVQ         lT1+120(FP), R15
+	MOVQ         lT1+120(FP), R15
+	VMULPS       224(R15), Y5, Y5
 	VADDPS       Y4, Y2, Y2
 	VADDPS       Y5, Y3, Y3
-	MOVQ         cT1+128(FP), BP
-	MOVQ         cT1+128(FP), BP
-	VMULPS       192(BP), Y0, Y0
-	MOVQ         cT1+128(FP), BP
-	MOVQ         cT1+128(FP), BP
-	VMULPS       224(BP), Y1, Y1
+	MOVQ         cT1+128(FP), R15
+	MOVQ         cT1+128(FP), R15
+	VMULPS       192(R15), Y0, Y0
+	MOVQ         cT1+128(FP), R15
+	MOVQ         cT1+128(FP), R15
+	VMULPS       224(R15), Y1, Y1
 	VADDPS       Y0, Y2, Y0
 	VADDPS       Y1, Y3, Y1
 	VMOVUPS      Y0, 192(BX)
@@ -42245,26 +41186,26 @@ AdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      224(R8), Y3
 	VMOVUPS      192(DI), Y4
 	VMOVUPS      224(DI), Y5
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      192(BP), Y6
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      192(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         bT2+160(FP), BP
-	VMOVUPS      224(BP), Y7
+	MOVQ         bT2+160(FP), R15
+	VMOVUPS      224(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         lT2+144(FP), BP
-	MOVQ         lT2+144(FP), BP
-	VMULPS       192(BP), Y6, Y6
-	MOVQ         lT2+144(FP), BP
-	MOVQ         lT2+144(FP), BP
-	VMULPS       224(BP), Y7, Y7
+	MOVQ         lT2+144(FP), R15
+	MOVQ         lT2+144(FP), R15
+	VMULPS       192(R15), Y6, Y6
+	MOVQ         lT2+144(FP), R15
+	MOVQ         lT2+144(FP), R15
+	VMULPS       224(R15), Y7, Y7
 	VADDPS       Y6, Y4, Y4
 	VADDPS       Y7, Y5, Y5
-	MOVQ         cT2+152(FP), BP
-	MOVQ         cT2+152(FP), BP
-	VMULPS       192(BP), Y2, Y2
-	MOVQ         cT2+152(FP), BP
-	MOVQ         cT2+152(FP), BP
-	VMULPS       224(BP), Y3, Y3
+	MOVQ         cT2+152(FP), R15
+	MOVQ         cT2+152(FP), R15
+	VMULPS       192(R15), Y2, Y2
+	MOVQ         cT2+152(FP), R15
+	MOVQ         cT2+152(FP), R15
+	VMULPS       224(R15), Y3, Y3
 	VADDPS       Y2, Y4, Y2
 	VADDPS       Y3, Y5, Y3
 	VMOVUPS      Y2, 192(DI)
@@ -42367,38 +41308,38 @@ AdaptiveExponentialTraced2AVX2_near1:
 	VMULPS       224(R9), Y0, Y0
 	VADDPS       192(CX), Y1, Y1
 	VADDPS       224(CX), Y0, Y0
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 192(BP), Y1, Y4
-	MOVQ         thr+80(FP), BP
-	VCMPPS       $0x1e, 224(BP), Y0, Y5
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y4, 192(BP), Y1, Y1
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 192(R15), Y1, Y4
+	MOVQ         thr+80(FP), R15
+	VCMPPS       $0x1e, 224(R15), Y0, Y5
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y4, 192(R15), Y1, Y1
 	VMOVUPS      Y1, 192(CX)
-	MOVQ         reset+88(FP), BP
-	VBLENDVPS    Y5, 224(BP), Y0, Y0
+	MOVQ         reset+88(FP), R15
+	VBLENDVPS    Y5, 224(R15), Y0, Y0
 	VMOVUPS      Y0, 224(CX)
-	MOVQ         a+104(FP), BP
-	MOVQ         a+104(FP), BP
-	VMULPS       192(BP), Y1, Y1
-	MOVQ         a+104(FP), BP
-	MOVQ         a+104(FP), BP
-	VMULPS       224(BP), Y0, Y0
+	MOVQ         a+104(FP), R15
+	MOVQ         a+104(FP), R15
+	VMULPS       192(R15), Y1, Y1
+	MOVQ         a+104(FP), R15
+	MOVQ         a+104(FP), R15
+	VMULPS       224(R15), Y0, Y0
 	VSUBPS       Y2, Y1, Y1
 	VSUBPS       Y3, Y0, Y0
-	MOVQ         kw+96(FP), BP
-	MOVQ         kw+96(FP), BP
-	VMULPS       192(BP), Y1, Y1
-	MOVQ         kw+96(FP), BP
-	MOVQ         kw+96(FP), BP
-	VMULPS       224(BP), Y0, Y0
+	MOVQ         kw+96(FP), R15
+	MOVQ         kw+96(FP), R15
+	VMULPS       192(R15), Y1, Y1
+	MOVQ         kw+96(FP), R15
+	MOVQ         kw+96(FP), R15
+	VMULPS       224(R15), Y0, Y0
 	VADDPS       Y1, Y2, Y1
 	VADDPS       Y0, Y3, Y0
-	MOVQ         b+112(FP), BP
-	MOVQ         b+112(FP), BP
-	VANDPS       192(BP), Y4, Y2
-	MOVQ         b+112(FP), BP
-	MOVQ         b+112(FP), BP
-	VANDPS       224(BP), Y5, Y3
+	MOVQ         b+112(FP), R15
+	MOVQ         b+112(FP), R15
+	VANDPS       192(R15), Y4, Y2
+	MOVQ         b+112(FP), R15
+	MOVQ         b+112(FP), R15
+	VANDPS       224(R15), Y5, Y3
 	VADDPS       Y2, Y1, Y1
 	VADDPS       Y3, Y0, Y0
 	VMOVUPS      Y1, 192(DX)
@@ -42407,17 +41348,14 @@ AdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      Y0, 192(SI)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 192(R8)
-	VMOVMSKPS    Y4, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y4, R15
+	MOVB         R15, 6(R13)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 224(SI)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 224(R8)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -42515,7 +41453,6 @@ AdaptiveExponentialTraced2UniformAVX512_block:
 	PREFETCHT0 2240(R8)
 
 AdaptiveExponentialTraced2UniformAVX512_near0:
-	XORQ         R11, R11
 	VMOVUPS      (SI), Z0
 	VMOVUPS      64(SI), Z2
 	VMOVUPS      128(SI), Z3
@@ -42808,30 +41745,22 @@ AdaptiveExponentialTraced2UniformAVX512_near0:
 	VMOVDQU32    Z1, K5, (SI)
 	VPTESTMD     Z9, Z9, K5
 	VMOVDQU32    Z1, K5, (R8)
-	KMOVW        K1, R12
-	ORQ          R12, R11
+	KMOVW        K1, (R9)
 	VPTESTMD     Z2, Z2, K1
 	VMOVDQU32    Z1, K1, 64(SI)
 	VPTESTMD     Z10, Z10, K1
 	VMOVDQU32    Z1, K1, 64(R8)
-	KMOVW        K2, R12
-	SHLQ         $0x10, R12
-	ORQ          R12, R11
+	KMOVW        K2, 2(R9)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 128(SI)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 128(R8)
-	KMOVW        K3, R12
-	SHLQ         $0x20, R12
-	ORQ          R12, R11
+	KMOVW        K3, 4(R9)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 192(SI)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 192(R8)
-	KMOVW        K4, R12
-	SHLQ         $0x30, R12
-	ORQ          R12, R11
-	MOVQ         R11, (R9)
+	KMOVW        K4, 6(R9)
 	ADDQ         $0x08, R9
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -42872,7 +41801,6 @@ AdaptiveExponentialTraced2UniformAVX512_reciprocal_block:
 	PREFETCHT0 2240(R8)
 
 AdaptiveExponentialTraced2UniformAVX512_near1:
-	XORQ         R11, R11
 	VMOVUPS      (SI), Z0
 	VMOVUPS      64(SI), Z2
 	VMOVUPS      128(SI), Z3
@@ -43165,30 +42093,22 @@ AdaptiveExponentialTraced2UniformAVX512_near1:
 	VMOVDQU32    Z1, K5, (SI)
 	VPTESTMD     Z9, Z9, K5
 	VMOVDQU32    Z1, K5, (R8)
-	KMOVW        K1, R12
-	ORQ          R12, R11
+	KMOVW        K1, (R9)
 	VPTESTMD     Z2, Z2, K1
 	VMOVDQU32    Z1, K1, 64(SI)
 	VPTESTMD     Z10, Z10, K1
 	VMOVDQU32    Z1, K1, 64(R8)
-	KMOVW        K2, R12
-	SHLQ         $0x10, R12
-	ORQ          R12, R11
+	KMOVW        K2, 2(R9)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 128(SI)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 128(R8)
-	KMOVW        K3, R12
-	SHLQ         $0x20, R12
-	ORQ          R12, R11
+	KMOVW        K3, 4(R9)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 192(SI)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 192(R8)
-	KMOVW        K4, R12
-	SHLQ         $0x30, R12
-	ORQ          R12, R11
-	MOVQ         R11, (R9)
+	KMOVW        K4, 6(R9)
 	ADDQ         $0x08, R9
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -44110,7 +43030,6 @@ SimplifiedAdaptiveExponentialTraced2AVX512_block:
 	PREFETCHT0 2240(R9)
 
 SimplifiedAdaptiveExponentialTraced2AVX512_near0:
-	XORQ         R15, R15
 	VMOVUPS      (DI), Z2
 	VMOVUPS      64(DI), Z3
 	VMOVUPS      128(DI), Z4
@@ -44119,38 +43038,38 @@ SimplifiedAdaptiveExponentialTraced2AVX512_near0:
 	VMOVUPS      64(SI), Z7
 	VMOVUPS      128(SI), Z8
 	VMOVUPS      192(SI), Z9
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      (BP), Z10
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      (R15), Z10
 	VSUBPS       Z6, Z10, Z10
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      64(BP), Z11
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      64(R15), Z11
 	VSUBPS       Z7, Z11, Z11
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      128(BP), Z12
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      128(R15), Z12
 	VSUBPS       Z8, Z12, Z12
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      192(BP), Z13
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      192(R15), Z13
 	VSUBPS       Z9, Z13, Z13
-	MOVQ         lT1+128(FP), BP
-	VMULPS       (BP), Z10, Z10
-	MOVQ         lT1+128(FP), BP
-	VMULPS       64(BP), Z11, Z11
-	MOVQ         lT1+128(FP), BP
-	VMULPS       128(BP), Z12, Z12
-	MOVQ         lT1+128(FP), BP
-	VMULPS       192(BP), Z13, Z13
+	MOVQ         lT1+128(FP), R15
+	VMULPS       (R15), Z10, Z10
+	MOVQ         lT1+128(FP), R15
+	VMULPS       64(R15), Z11, Z11
+	MOVQ         lT1+128(FP), R15
+	VMULPS       128(R15), Z12, Z12
+	MOVQ         lT1+128(FP), R15
+	VMULPS       192(R15), Z13, Z13
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
 	VADDPS       Z12, Z8, Z8
 	VADDPS       Z13, Z9, Z9
-	MOVQ         cT1+136(FP), BP
-	VMULPS       (BP), Z2, Z10
-	MOVQ         cT1+136(FP), BP
-	VMULPS       64(BP), Z3, Z11
-	MOVQ         cT1+136(FP), BP
-	VMULPS       128(BP), Z4, Z12
-	MOVQ         cT1+136(FP), BP
-	VMULPS       192(BP), Z5, Z13
+	MOVQ         cT1+136(FP), R15
+	VMULPS       (R15), Z2, Z10
+	MOVQ         cT1+136(FP), R15
+	VMULPS       64(R15), Z3, Z11
+	MOVQ         cT1+136(FP), R15
+	VMULPS       128(R15), Z4, Z12
+	MOVQ         cT1+136(FP), R15
+	VMULPS       192(R15), Z5, Z13
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
 	VADDPS       Z12, Z8, Z8
@@ -44167,38 +43086,38 @@ SimplifiedAdaptiveExponentialTraced2AVX512_near0:
 	VMOVUPS      64(R8), Z15
 	VMOVUPS      128(R8), Z16
 	VMOVUPS      192(R8), Z17
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      (BP), Z18
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      (R15), Z18
 	VSUBPS       Z14, Z18, Z18
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      64(BP), Z19
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      64(R15), Z19
 	VSUBPS       Z15, Z19, Z19
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      128(BP), Z20
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      128(R15), Z20
 	VSUBPS       Z16, Z20, Z20
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      192(BP), Z21
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      192(R15), Z21
 	VSUBPS       Z17, Z21, Z21
-	MOVQ         lT2+152(FP), BP
-	VMULPS       (BP), Z18, Z18
-	MOVQ         lT2+152(FP), BP
-	VMULPS       64(BP), Z19, Z19
-	MOVQ         lT2+152(FP), BP
-	VMULPS       128(BP), Z20, Z20
-	MOVQ         lT2+152(FP), BP
-	VMULPS       192(BP), Z21, Z21
+	MOVQ         lT2+152(FP), R15
+	VMULPS       (R15), Z18, Z18
+	MOVQ         lT2+152(FP), R15
+	VMULPS       64(R15), Z19, Z19
+	MOVQ         lT2+152(FP), R15
+	VMULPS       128(R15), Z20, Z20
+	MOVQ         lT2+152(FP), R15
+	VMULPS       192(R15), Z21, Z21
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
 	VADDPS       Z20, Z16, Z16
 	VADDPS       Z21, Z17, Z17
-	MOVQ         cT2+160(FP), BP
-	VMULPS       (BP), Z10, Z18
-	MOVQ         cT2+160(FP), BP
-	VMULPS       64(BP), Z11, Z19
-	MOVQ         cT2+160(FP), BP
-	VMULPS       128(BP), Z12, Z20
-	MOVQ         cT2+160(FP), BP
-	VMULPS       192(BP), Z13, Z21
+	MOVQ         cT2+160(FP), R15
+	VMULPS       (R15), Z10, Z18
+	MOVQ         cT2+160(FP), R15
+	VMULPS       64(R15), Z11, Z19
+	MOVQ         cT2+160(FP), R15
+	VMULPS       128(R15), Z12, Z20
+	MOVQ         cT2+160(FP), R15
+	VMULPS       192(R15), Z13, Z21
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
 	VADDPS       Z20, Z16, Z16
@@ -44219,14 +43138,14 @@ SimplifiedAdaptiveExponentialTraced2AVX512_near0:
 	VMOVUPS      64(CX), Z7
 	VMOVUPS      128(CX), Z8
 	VMOVUPS      192(CX), Z9
-	MOVQ         rh+80(FP), BP
-	VSUBPS       (BP), Z6, Z6
-	MOVQ         rh+80(FP), BP
-	VSUBPS       64(BP), Z7, Z7
-	MOVQ         rh+80(FP), BP
-	VSUBPS       128(BP), Z8, Z8
-	MOVQ         rh+80(FP), BP
-	VSUBPS       192(BP), Z9, Z9
+	MOVQ         rh+80(FP), R15
+	VSUBPS       (R15), Z6, Z6
+	MOVQ         rh+80(FP), R15
+	VSUBPS       64(R15), Z7, Z7
+	MOVQ         rh+80(FP), R15
+	VSUBPS       128(R15), Z8, Z8
+	MOVQ         rh+80(FP), R15
+	VSUBPS       192(R15), Z9, Z9
 	VDIVPS       (R12), Z6, Z6
 	VDIVPS       64(R12), Z7, Z7
 	VDIVPS       128(R12), Z8, Z8
@@ -44351,17 +43270,17 @@ SimplifiedAdaptiveExponentialTraced2AVX512_near0:
 	VPCMPUW      $0x06, Y19, Y15, K2
 	VPCMPUW      $0x06, Y20, Y16, K3
 	VPCMPUW      $0x06, Y21, Y17, K4
-	MOVQ         res+88(FP), BP
-	VMOVUPS      (BP), Z18
+	MOVQ         res+88(FP), R15
+	VMOVUPS      (R15), Z18
 	VMULPS       (AX), Z18, Z18
-	MOVQ         res+88(FP), BP
-	VMOVUPS      64(BP), Z19
+	MOVQ         res+88(FP), R15
+	VMOVUPS      64(R15), Z19
 	VMULPS       64(AX), Z19, Z19
-	MOVQ         res+88(FP), BP
-	VMOVUPS      128(BP), Z20
+	MOVQ         res+88(FP), R15
+	VMOVUPS      128(R15), Z20
 	VMULPS       128(AX), Z20, Z20
-	MOVQ         res+88(FP), BP
-	VMOVUPS      192(BP), Z21
+	MOVQ         res+88(FP), R15
+	VMOVUPS      192(R15), Z21
 	VMULPS       192(AX), Z21, Z21
 	VMOVUPS.Z    Z18, K1, Z18
 	VMOVUPS.Z    Z19, K2, Z19
@@ -44388,17 +43307,17 @@ SimplifiedAdaptiveExponentialTraced2AVX512_near0:
 	VCMPPS       $0x1e, Z20, Z7, K3, K3
 	VCMPPS       $0x1e, Z21, Z8, K4, K4
 	VXORPS       Z22, Z22, Z22
-	MOVQ         reset+104(FP), BP
-	VBLENDMPS    (BP), Z9, K1, Z22
+	MOVQ         reset+104(FP), R15
+	VBLENDMPS    (R15), Z9, K1, Z22
 	VXORPS       Z9, Z9, Z9
-	MOVQ         reset+104(FP), BP
-	VBLENDMPS    64(BP), Z6, K2, Z9
+	MOVQ         reset+104(FP), R15
+	VBLENDMPS    64(R15), Z6, K2, Z9
 	VXORPS       Z6, Z6, Z6
-	MOVQ         reset+104(FP), BP
-	VBLENDMPS    128(BP), Z7, K3, Z6
+	MOVQ         reset+104(FP), R15
+	VBLENDMPS    128(R15), Z7, K3, Z6
 	VXORPS       Z7, Z7, Z7
-	MOVQ         reset+104(FP), BP
-	VBLENDMPS    192(BP), Z8, K4, Z7
+	MOVQ         reset+104(FP), R15
+	VBLENDMPS    192(R15), Z8, K4, Z7
 	VMOVUPS      Z22, (CX)
 	VMOVUPS      Z9, 64(CX)
 	VMOVUPS      Z6, 128(CX)
@@ -44415,38 +43334,38 @@ SimplifiedAdaptiveExponentialTraced2AVX512_near0:
 	VPADDUSW     Y0, Y17, Y6
 	VMOVDQU16    Y1, K4, Y6
 	VMOVDQU16    Y6, 96(DX)
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      (BP), Z6
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      (R15), Z6
 	VSUBPS       Z18, Z6, Z6
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      64(BP), Z7
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      64(R15), Z7
 	VSUBPS       Z19, Z7, Z7
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      128(BP), Z8
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      128(R15), Z8
 	VSUBPS       Z20, Z8, Z8
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      192(BP), Z9
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      192(R15), Z9
 	VSUBPS       Z21, Z9, Z9
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       (BP), Z6, Z6
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       64(BP), Z7, Z7
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       128(BP), Z8, Z8
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       192(BP), Z9, Z9
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       (R15), Z6, Z6
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       64(R15), Z7, Z7
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       128(R15), Z8, Z8
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       192(R15), Z9, Z9
 	VADDPS       Z6, Z18, Z6
 	VADDPS       Z7, Z19, Z7
 	VADDPS       Z8, Z20, Z8
 	VADDPS       Z9, Z21, Z9
-	MOVQ         dtheta+120(FP), BP
-	VMOVUPS.Z    (BP), K1, Z14
-	MOVQ         dtheta+120(FP), BP
-	VMOVUPS.Z    64(BP), K2, Z15
-	MOVQ         dtheta+120(FP), BP
-	VMOVUPS.Z    128(BP), K3, Z16
-	MOVQ         dtheta+120(FP), BP
-	VMOVUPS.Z    192(BP), K4, Z17
+	MOVQ         dtheta+120(FP), R15
+	VMOVUPS.Z    (R15), K1, Z14
+	MOVQ         dtheta+120(FP), R15
+	VMOVUPS.Z    64(R15), K2, Z15
+	MOVQ         dtheta+120(FP), R15
+	VMOVUPS.Z    128(R15), K3, Z16
+	MOVQ         dtheta+120(FP), R15
+	VMOVUPS.Z    192(R15), K4, Z17
 	VADDPS       Z14, Z6, Z6
 	VADDPS       Z15, Z7, Z7
 	VADDPS       Z16, Z8, Z8
@@ -44459,30 +43378,22 @@ SimplifiedAdaptiveExponentialTraced2AVX512_near0:
 	VMOVDQU32    Z1, K5, (DI)
 	VPTESTMD     Z10, Z10, K5
 	VMOVDQU32    Z1, K5, (R9)
-	KMOVW        K1, BP
-	ORQ          BP, R15
+	KMOVW        K1, (R13)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 64(DI)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 64(R9)
-	KMOVW        K2, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	KMOVW        K2, 2(R13)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 128(DI)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 128(R9)
-	KMOVW        K3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	KMOVW        K3, 4(R13)
 	VPTESTMD     Z5, Z5, K1
 	VMOVDQU32    Z1, K1, 192(DI)
 	VPTESTMD     Z13, Z13, K1
 	VMOVDQU32    Z1, K1, 192(R9)
-	KMOVW        K4, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	KMOVW        K4, 6(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -44553,7 +43464,6 @@ SimplifiedAdaptiveExponentialTraced2AVX512_reciprocal_block:
 	PREFETCHT0 2240(R9)
 
 SimplifiedAdaptiveExponentialTraced2AVX512_near1:
-	XORQ         R15, R15
 	VMOVUPS      (DI), Z2
 	VMOVUPS      64(DI), Z3
 	VMOVUPS      128(DI), Z4
@@ -44562,38 +43472,38 @@ SimplifiedAdaptiveExponentialTraced2AVX512_near1:
 	VMOVUPS      64(SI), Z7
 	VMOVUPS      128(SI), Z8
 	VMOVUPS      192(SI), Z9
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      (BP), Z10
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      (R15), Z10
 	VSUBPS       Z6, Z10, Z10
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      64(BP), Z11
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      64(R15), Z11
 	VSUBPS       Z7, Z11, Z11
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      128(BP), Z12
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      128(R15), Z12
 	VSUBPS       Z8, Z12, Z12
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      192(BP), Z13
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      192(R15), Z13
 	VSUBPS       Z9, Z13, Z13
-	MOVQ         lT1+128(FP), BP
-	VMULPS       (BP), Z10, Z10
-	MOVQ         lT1+128(FP), BP
-	VMULPS       64(BP), Z11, Z11
-	MOVQ         lT1+128(FP), BP
-	VMULPS       128(BP), Z12, Z12
-	MOVQ         lT1+128(FP), BP
-	VMULPS       192(BP), Z13, Z13
+	MOVQ         lT1+128(FP), R15
+	VMULPS       (R15), Z10, Z10
+	MOVQ         lT1+128(FP), R15
+	VMULPS       64(R15), Z11, Z11
+	MOVQ         lT1+128(FP), R15
+	VMULPS       128(R15), Z12, Z12
+	MOVQ         lT1+128(FP), R15
+	VMULPS       192(R15), Z13, Z13
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
 	VADDPS       Z12, Z8, Z8
 	VADDPS       Z13, Z9, Z9
-	MOVQ         cT1+136(FP), BP
-	VMULPS       (BP), Z2, Z10
-	MOVQ         cT1+136(FP), BP
-	VMULPS       64(BP), Z3, Z11
-	MOVQ         cT1+136(FP), BP
-	VMULPS       128(BP), Z4, Z12
-	MOVQ         cT1+136(FP), BP
-	VMULPS       192(BP), Z5, Z13
+	MOVQ         cT1+136(FP), R15
+	VMULPS       (R15), Z2, Z10
+	MOVQ         cT1+136(FP), R15
+	VMULPS       64(R15), Z3, Z11
+	MOVQ         cT1+136(FP), R15
+	VMULPS       128(R15), Z4, Z12
+	MOVQ         cT1+136(FP), R15
+	VMULPS       192(R15), Z5, Z13
 	VADDPS       Z10, Z6, Z6
 	VADDPS       Z11, Z7, Z7
 	VADDPS       Z12, Z8, Z8
@@ -44610,38 +43520,38 @@ SimplifiedAdaptiveExponentialTraced2AVX512_near1:
 	VMOVUPS      64(R8), Z15
 	VMOVUPS      128(R8), Z16
 	VMOVUPS      192(R8), Z17
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      (BP), Z18
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      (R15), Z18
 	VSUBPS       Z14, Z18, Z18
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      64(BP), Z19
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      64(R15), Z19
 	VSUBPS       Z15, Z19, Z19
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      128(BP), Z20
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      128(R15), Z20
 	VSUBPS       Z16, Z20, Z20
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      192(BP), Z21
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      192(R15), Z21
 	VSUBPS       Z17, Z21, Z21
-	MOVQ         lT2+152(FP), BP
-	VMULPS       (BP), Z18, Z18
-	MOVQ         lT2+152(FP), BP
-	VMULPS       64(BP), Z19, Z19
-	MOVQ         lT2+152(FP), BP
-	VMULPS       128(BP), Z20, Z20
-	MOVQ         lT2+152(FP), BP
-	VMULPS       192(BP), Z21, Z21
+	MOVQ         lT2+152(FP), R15
+	VMULPS       (R15), Z18, Z18
+	MOVQ         lT2+152(FP), R15
+	VMULPS       64(R15), Z19, Z19
+	MOVQ         lT2+152(FP), R15
+	VMULPS       128(R15), Z20, Z20
+	MOVQ         lT2+152(FP), R15
+	VMULPS       192(R15), Z21, Z21
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
 	VADDPS       Z20, Z16, Z16
 	VADDPS       Z21, Z17, Z17
-	MOVQ         cT2+160(FP), BP
-	VMULPS       (BP), Z10, Z18
-	MOVQ         cT2+160(FP), BP
-	VMULPS       64(BP), Z11, Z19
-	MOVQ         cT2+160(FP), BP
-	VMULPS       128(BP), Z12, Z20
-	MOVQ         cT2+160(FP), BP
-	VMULPS       192(BP), Z13, Z21
+	MOVQ         cT2+160(FP), R15
+	VMULPS       (R15), Z10, Z18
+	MOVQ         cT2+160(FP), R15
+	VMULPS       64(R15), Z11, Z19
+	MOVQ         cT2+160(FP), R15
+	VMULPS       128(R15), Z12, Z20
+	MOVQ         cT2+160(FP), R15
+	VMULPS       192(R15), Z13, Z21
 	VADDPS       Z18, Z14, Z14
 	VADDPS       Z19, Z15, Z15
 	VADDPS       Z20, Z16, Z16
@@ -44662,14 +43572,14 @@ SimplifiedAdaptiveExponentialTraced2AVX512_near1:
 	VMOVUPS      64(CX), Z7
 	VMOVUPS      128(CX), Z8
 	VMOVUPS      192(CX), Z9
-	MOVQ         rh+80(FP), BP
-	VSUBPS       (BP), Z6, Z6
-	MOVQ         rh+80(FP), BP
-	VSUBPS       64(BP), Z7, Z7
-	MOVQ         rh+80(FP), BP
-	VSUBPS       128(BP), Z8, Z8
-	MOVQ         rh+80(FP), BP
-	VSUBPS       192(BP), Z9, Z9
+	MOVQ         rh+80(FP), R15
+	VSUBPS       (R15), Z6, Z6
+	MOVQ         rh+80(FP), R15
+	VSUBPS       64(R15), Z7, Z7
+	MOVQ         rh+80(FP), R15
+	VSUBPS       128(R15), Z8, Z8
+	MOVQ         rh+80(FP), R15
+	VSUBPS       192(R15), Z9, Z9
 	VMULPS.BCST  deltaReciprocal+296(FP), Z6, Z6
 	VMULPS.BCST  deltaReciprocal+296(FP), Z7, Z7
 	VMULPS.BCST  deltaReciprocal+296(FP), Z8, Z8
@@ -44794,17 +43704,17 @@ SimplifiedAdaptiveExponentialTraced2AVX512_near1:
 	VPCMPUW      $0x06, Y19, Y15, K2
 	VPCMPUW      $0x06, Y20, Y16, K3
 	VPCMPUW      $0x06, Y21, Y17, K4
-	MOVQ         res+88(FP), BP
-	VMOVUPS      (BP), Z18
+	MOVQ         res+88(FP), R15
+	VMOVUPS      (R15), Z18
 	VMULPS       (AX), Z18, Z18
-	MOVQ         res+88(FP), BP
-	VMOVUPS      64(BP), Z19
+	MOVQ         res+88(FP), R15
+	VMOVUPS      64(R15), Z19
 	VMULPS       64(AX), Z19, Z19
-	MOVQ         res+88(FP), BP
-	VMOVUPS      128(BP), Z20
+	MOVQ         res+88(FP), R15
+	VMOVUPS      128(R15), Z20
 	VMULPS       128(AX), Z20, Z20
-	MOVQ         res+88(FP), BP
-	VMOVUPS      192(BP), Z21
+	MOVQ         res+88(FP), R15
+	VMOVUPS      192(R15), Z21
 	VMULPS       192(AX), Z21, Z21
 	VMOVUPS.Z    Z18, K1, Z18
 	VMOVUPS.Z    Z19, K2, Z19
@@ -44831,17 +43741,17 @@ SimplifiedAdaptiveExponentialTraced2AVX512_near1:
 	VCMPPS       $0x1e, Z20, Z7, K3, K3
 	VCMPPS       $0x1e, Z21, Z8, K4, K4
 	VXORPS       Z22, Z22, Z22
-	MOVQ         reset+104(FP), BP
-	VBLENDMPS    (BP), Z9, K1, Z22
+	MOVQ         reset+104(FP), R15
+	VBLENDMPS    (R15), Z9, K1, Z22
 	VXORPS       Z9, Z9, Z9
-	MOVQ         reset+104(FP), BP
-	VBLENDMPS    64(BP), Z6, K2, Z9
+	MOVQ         reset+104(FP), R15
+	VBLENDMPS    64(R15), Z6, K2, Z9
 	VXORPS       Z6, Z6, Z6
-	MOVQ         reset+104(FP), BP
-	VBLENDMPS    128(BP), Z7, K3, Z6
+	MOVQ         reset+104(FP), R15
+	VBLENDMPS    128(R15), Z7, K3, Z6
 	VXORPS       Z7, Z7, Z7
-	MOVQ         reset+104(FP), BP
-	VBLENDMPS    192(BP), Z8, K4, Z7
+	MOVQ         reset+104(FP), R15
+	VBLENDMPS    192(R15), Z8, K4, Z7
 	VMOVUPS      Z22, (CX)
 	VMOVUPS      Z9, 64(CX)
 	VMOVUPS      Z6, 128(CX)
@@ -44858,38 +43768,38 @@ SimplifiedAdaptiveExponentialTraced2AVX512_near1:
 	VPADDUSW     Y0, Y17, Y6
 	VMOVDQU16    Y1, K4, Y6
 	VMOVDQU16    Y6, 96(DX)
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      (BP), Z6
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      (R15), Z6
 	VSUBPS       Z18, Z6, Z6
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      64(BP), Z7
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      64(R15), Z7
 	VSUBPS       Z19, Z7, Z7
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      128(BP), Z8
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      128(R15), Z8
 	VSUBPS       Z20, Z8, Z8
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      192(BP), Z9
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      192(R15), Z9
 	VSUBPS       Z21, Z9, Z9
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       (BP), Z6, Z6
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       64(BP), Z7, Z7
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       128(BP), Z8, Z8
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       192(BP), Z9, Z9
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       (R15), Z6, Z6
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       64(R15), Z7, Z7
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       128(R15), Z8, Z8
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       192(R15), Z9, Z9
 	VADDPS       Z6, Z18, Z6
 	VADDPS       Z7, Z19, Z7
 	VADDPS       Z8, Z20, Z8
 	VADDPS       Z9, Z21, Z9
-	MOVQ         dtheta+120(FP), BP
-	VMOVUPS.Z    (BP), K1, Z14
-	MOVQ         dtheta+120(FP), BP
-	VMOVUPS.Z    64(BP), K2, Z15
-	MOVQ         dtheta+120(FP), BP
-	VMOVUPS.Z    128(BP), K3, Z16
-	MOVQ         dtheta+120(FP), BP
-	VMOVUPS.Z    192(BP), K4, Z17
+	MOVQ         dtheta+120(FP), R15
+	VMOVUPS.Z    (R15), K1, Z14
+	MOVQ         dtheta+120(FP), R15
+	VMOVUPS.Z    64(R15), K2, Z15
+	MOVQ         dtheta+120(FP), R15
+	VMOVUPS.Z    128(R15), K3, Z16
+	MOVQ         dtheta+120(FP), R15
+	VMOVUPS.Z    192(R15), K4, Z17
 	VADDPS       Z14, Z6, Z6
 	VADDPS       Z15, Z7, Z7
 	VADDPS       Z16, Z8, Z8
@@ -44902,30 +43812,22 @@ SimplifiedAdaptiveExponentialTraced2AVX512_near1:
 	VMOVDQU32    Z1, K5, (DI)
 	VPTESTMD     Z10, Z10, K5
 	VMOVDQU32    Z1, K5, (R9)
-	KMOVW        K1, BP
-	ORQ          BP, R15
+	KMOVW        K1, (R13)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 64(DI)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 64(R9)
-	KMOVW        K2, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	KMOVW        K2, 2(R13)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 128(DI)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 128(R9)
-	KMOVW        K3, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	KMOVW        K3, 4(R13)
 	VPTESTMD     Z5, Z5, K1
 	VMOVDQU32    Z1, K1, 192(DI)
 	VPTESTMD     Z13, Z13, K1
 	VMOVDQU32    Z1, K1, 192(R9)
-	KMOVW        K4, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	KMOVW        K4, 6(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -45032,31 +43934,30 @@ SimplifiedAdaptiveExponentialTraced2AVX2_block:
 	PREFETCHT0 2240(R9)
 
 SimplifiedAdaptiveExponentialTraced2AVX2_near0:
-	XORQ         R15, R15
 	VMOVUPS      (DI), Y1
 	VMOVUPS      32(DI), Y2
 	VMOVUPS      (SI), Y3
 	VMOVUPS      32(SI), Y4
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      (BP), Y5
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      (R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      32(BP), Y6
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      32(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+128(FP), BP
-	MOVQ         lT1+128(FP), BP
-	VMULPS       (BP), Y5, Y5
-	MOVQ         lT1+128(FP), BP
-	MOVQ         lT1+128(FP), BP
-	VMULPS       32(BP), Y6, Y6
+	MOVQ         lT1+128(FP), R15
+	MOVQ         lT1+128(FP), R15
+	VMULPS       (R15), Y5, Y5
+	MOVQ         lT1+128(FP), R15
+	MOVQ         lT1+128(FP), R15
+	VMULPS       32(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+136(FP), BP
-	MOVQ         cT1+136(FP), BP
-	VMULPS       (BP), Y1, Y1
-	MOVQ         cT1+136(FP), BP
-	MOVQ         cT1+136(FP), BP
-	VMULPS       32(BP), Y2, Y2
+	MOVQ         cT1+136(FP), R15
+	MOVQ         cT1+136(FP), R15
+	VMULPS       (R15), Y1, Y1
+	MOVQ         cT1+136(FP), R15
+	MOVQ         cT1+136(FP), R15
+	VMULPS       32(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, (SI)
@@ -45065,26 +43966,26 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      32(R9), Y4
 	VMOVUPS      (R8), Y5
 	VMOVUPS      32(R8), Y6
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      (BP), Y7
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      (R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      32(BP), Y8
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      32(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+152(FP), BP
-	MOVQ         lT2+152(FP), BP
-	VMULPS       (BP), Y7, Y7
-	MOVQ         lT2+152(FP), BP
-	MOVQ         lT2+152(FP), BP
-	VMULPS       32(BP), Y8, Y8
+	MOVQ         lT2+152(FP), R15
+	MOVQ         lT2+152(FP), R15
+	VMULPS       (R15), Y7, Y7
+	MOVQ         lT2+152(FP), R15
+	MOVQ         lT2+152(FP), R15
+	VMULPS       32(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+160(FP), BP
-	MOVQ         cT2+160(FP), BP
-	VMULPS       (BP), Y3, Y3
-	MOVQ         cT2+160(FP), BP
-	MOVQ         cT2+160(FP), BP
-	VMULPS       32(BP), Y4, Y4
+	MOVQ         cT2+160(FP), R15
+	MOVQ         cT2+160(FP), R15
+	VMULPS       (R15), Y3, Y3
+	MOVQ         cT2+160(FP), R15
+	MOVQ         cT2+160(FP), R15
+	VMULPS       32(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, (R8)
@@ -45095,10 +43996,10 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      Y1, 64(AX)
 	VMOVUPS      (CX), Y1
 	VMOVUPS      32(CX), Y2
-	MOVQ         rh+80(FP), BP
-	VSUBPS       (BP), Y1, Y3
-	MOVQ         rh+80(FP), BP
-	VSUBPS       32(BP), Y2, Y4
+	MOVQ         rh+80(FP), R15
+	VSUBPS       (R15), Y1, Y3
+	MOVQ         rh+80(FP), R15
+	VSUBPS       32(R15), Y2, Y4
 	VDIVPS       (R12), Y3, Y3
 	VDIVPS       32(R12), Y4, Y4
 	VMOVUPS      vconstc2d00000<>+0(SB), Y5
@@ -45175,14 +44076,14 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VPMOVZXWD    16(R10), Y8
 	VPCMPGTD     Y7, Y5, Y5
 	VPCMPGTD     Y8, Y6, Y6
-	MOVQ         res+88(FP), BP
-	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), R15
+	MOVQ         res+88(FP), R15
 	VMOVUPS      32(AX), Y7
-	VMULPS       (BP), Y7, Y7
-	MOVQ         res+88(FP), BP
-	MOVQ         res+88(FP), BP
+	VMULPS       (R15), Y7, Y7
+	MOVQ         res+88(FP), R15
+	MOVQ         res+88(FP), R15
 	VMOVUPS      64(AX), Y8
-	VMULPS       32(BP), Y8, Y8
+	VMULPS       32(R15), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y4, Y4
@@ -45197,11 +44098,11 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VANDPS       Y7, Y5, Y5
 	VCMPPS       $0x1e, Y4, Y2, Y7
 	VANDPS       Y7, Y6, Y6
-	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y5, (BP), Y1, Y1
+	MOVQ         reset+104(FP), R15
+	VBLENDVPS    Y5, (R15), Y1, Y1
 	VMOVUPS      Y1, (CX)
-	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y6, 32(BP), Y2, Y1
+	MOVQ         reset+104(FP), R15
+	VBLENDVPS    Y6, 32(R15), Y2, Y1
 	VMOVUPS      Y1, 32(CX)
 	VPADDUSW     (DX), X0, X1
 	VEXTRACTI128 $0x01, Y5, X2
@@ -45213,26 +44114,26 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VPACKSSDW    X2, X6, X2
 	VPANDN       X1, X2, X1
 	VMOVDQU      X1, 16(DX)
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      (BP), Y1
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      (R15), Y1
 	VSUBPS       Y3, Y1, Y1
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      32(BP), Y2
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      32(R15), Y2
 	VSUBPS       Y4, Y2, Y2
-	MOVQ         ltheta+112(FP), BP
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       (BP), Y1, Y1
-	MOVQ         ltheta+112(FP), BP
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       32(BP), Y2, Y2
+	MOVQ         ltheta+112(FP), R15
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       (R15), Y1, Y1
+	MOVQ         ltheta+112(FP), R15
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       32(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	MOVQ         dtheta+120(FP), BP
-	MOVQ         dtheta+120(FP), BP
-	VANDPS       (BP), Y5, Y3
-	MOVQ         dtheta+120(FP), BP
-	MOVQ         dtheta+120(FP), BP
-	VANDPS       32(BP), Y6, Y4
+	MOVQ         dtheta+120(FP), R15
+	MOVQ         dtheta+120(FP), R15
+	VANDPS       (R15), Y5, Y3
+	MOVQ         dtheta+120(FP), R15
+	MOVQ         dtheta+120(FP), R15
+	VANDPS       32(R15), Y6, Y4
 	VADDPS       Y3, Y1, Y1
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      Y1, (BX)
@@ -45241,39 +44142,38 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      Y1, (DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, (R9)
-	VMOVMSKPS    Y5, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, (R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(R9)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 1(R13)
 	VMOVUPS      64(DI), Y1
 	VMOVUPS      96(DI), Y2
 	VMOVUPS      64(SI), Y3
 	VMOVUPS      96(SI), Y4
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      64(BP), Y5
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      64(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      96(BP), Y6
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      96(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+128(FP), BP
-	MOVQ         lT1+128(FP), BP
-	VMULPS       64(BP), Y5, Y5
-	MOVQ         lT1+128(FP), BP
-	MOVQ         lT1+128(FP), BP
-	VMULPS       96(BP), Y6, Y6
+	MOVQ         lT1+128(FP), R15
+	MOVQ         lT1+128(FP), R15
+	VMULPS       64(R15), Y5, Y5
+	MOVQ         lT1+128(FP), R15
+	MOVQ         lT1+128(FP), R15
+	VMULPS       96(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+136(FP), BP
-	MOVQ         cT1+136(FP), BP
-	VMULPS       64(BP), Y1, Y1
-	MOVQ         cT1+136(FP), BP
-	MOVQ         cT1+136(FP), BP
-	VMULPS       96(BP), Y2, Y2
+	MOVQ         cT1+136(FP), R15
+	MOVQ         cT1+136(FP), R15
+	VMULPS       64(R15), Y1, Y1
+	MOVQ         cT1+136(FP), R15
+	MOVQ         cT1+136(FP), R15
+	VMULPS       96(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 64(SI)
@@ -45282,26 +44182,26 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      96(R9), Y4
 	VMOVUPS      64(R8), Y5
 	VMOVUPS      96(R8), Y6
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      64(BP), Y7
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      64(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      96(BP), Y8
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      96(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+152(FP), BP
-	MOVQ         lT2+152(FP), BP
-	VMULPS       64(BP), Y7, Y7
-	MOVQ         lT2+152(FP), BP
-	MOVQ         lT2+152(FP), BP
-	VMULPS       96(BP), Y8, Y8
+	MOVQ         lT2+152(FP), R15
+	MOVQ         lT2+152(FP), R15
+	VMULPS       64(R15), Y7, Y7
+	MOVQ         lT2+152(FP), R15
+	MOVQ         lT2+152(FP), R15
+	VMULPS       96(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+160(FP), BP
-	MOVQ         cT2+160(FP), BP
-	VMULPS       64(BP), Y3, Y3
-	MOVQ         cT2+160(FP), BP
-	MOVQ         cT2+160(FP), BP
-	VMULPS       96(BP), Y4, Y4
+	MOVQ         cT2+160(FP), R15
+	MOVQ         cT2+160(FP), R15
+	VMULPS       64(R15), Y3, Y3
+	MOVQ         cT2+160(FP), R15
+	MOVQ         cT2+160(FP), R15
+	VMULPS       96(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 64(R8)
@@ -45312,10 +44212,10 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      Y1, 128(AX)
 	VMOVUPS      64(CX), Y1
 	VMOVUPS      96(CX), Y2
-	MOVQ         rh+80(FP), BP
-	VSUBPS       64(BP), Y1, Y3
-	MOVQ         rh+80(FP), BP
-	VSUBPS       96(BP), Y2, Y4
+	MOVQ         rh+80(FP), R15
+	VSUBPS       64(R15), Y1, Y3
+	MOVQ         rh+80(FP), R15
+	VSUBPS       96(R15), Y2, Y4
 	VDIVPS       64(R12), Y3, Y3
 	VDIVPS       96(R12), Y4, Y4
 	VMOVUPS      vconstc2d00000<>+0(SB), Y5
@@ -45392,14 +44292,14 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VPMOVZXWD    48(R10), Y8
 	VPCMPGTD     Y7, Y5, Y5
 	VPCMPGTD     Y8, Y6, Y6
-	MOVQ         res+88(FP), BP
-	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), R15
+	MOVQ         res+88(FP), R15
 	VMOVUPS      96(AX), Y7
-	VMULPS       64(BP), Y7, Y7
-	MOVQ         res+88(FP), BP
-	MOVQ         res+88(FP), BP
+	VMULPS       64(R15), Y7, Y7
+	MOVQ         res+88(FP), R15
+	MOVQ         res+88(FP), R15
 	VMOVUPS      128(AX), Y8
-	VMULPS       96(BP), Y8, Y8
+	VMULPS       96(R15), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y4, Y4
@@ -45414,11 +44314,11 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VANDPS       Y7, Y5, Y5
 	VCMPPS       $0x1e, Y4, Y2, Y7
 	VANDPS       Y7, Y6, Y6
-	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y5, 64(BP), Y1, Y1
+	MOVQ         reset+104(FP), R15
+	VBLENDVPS    Y5, 64(R15), Y1, Y1
 	VMOVUPS      Y1, 64(CX)
-	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y6, 96(BP), Y2, Y1
+	MOVQ         reset+104(FP), R15
+	VBLENDVPS    Y6, 96(R15), Y2, Y1
 	VMOVUPS      Y1, 96(CX)
 	VPADDUSW     32(DX), X0, X1
 	VEXTRACTI128 $0x01, Y5, X2
@@ -45430,26 +44330,26 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VPACKSSDW    X2, X6, X2
 	VPANDN       X1, X2, X1
 	VMOVDQU      X1, 48(DX)
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      64(BP), Y1
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      64(R15), Y1
 	VSUBPS       Y3, Y1, Y1
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      96(BP), Y2
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      96(R15), Y2
 	VSUBPS       Y4, Y2, Y2
-	MOVQ         ltheta+112(FP), BP
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       64(BP), Y1, Y1
-	MOVQ         ltheta+112(FP), BP
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       96(BP), Y2, Y2
+	MOVQ         ltheta+112(FP), R15
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       64(R15), Y1, Y1
+	MOVQ         ltheta+112(FP), R15
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       96(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	MOVQ         dtheta+120(FP), BP
-	MOVQ         dtheta+120(FP), BP
-	VANDPS       64(BP), Y5, Y3
-	MOVQ         dtheta+120(FP), BP
-	MOVQ         dtheta+120(FP), BP
-	VANDPS       96(BP), Y6, Y4
+	MOVQ         dtheta+120(FP), R15
+	MOVQ         dtheta+120(FP), R15
+	VANDPS       64(R15), Y5, Y3
+	MOVQ         dtheta+120(FP), R15
+	MOVQ         dtheta+120(FP), R15
+	VANDPS       96(R15), Y6, Y4
 	VADDPS       Y3, Y1, Y1
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      Y1, 64(BX)
@@ -45458,40 +44358,38 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      Y1, 64(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 64(R9)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 2(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(R9)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 3(R13)
 	VMOVUPS      128(DI), Y1
 	VMOVUPS      160(DI), Y2
 	VMOVUPS      128(SI), Y3
 	VMOVUPS      160(SI), Y4
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      128(BP), Y5
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      128(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      160(BP), Y6
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      160(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+128(FP), BP
-	MOVQ         lT1+128(FP), BP
-	VMULPS       128(BP), Y5, Y5
-	MOVQ         lT1+128(FP), BP
-	MOVQ         lT1+128(FP), BP
-	VMULPS       160(BP), Y6, Y6
+	MOVQ         lT1+128(FP), R15
+	MOVQ         lT1+128(FP), R15
+	VMULPS       128(R15), Y5, Y5
+	MOVQ         lT1+128(FP), R15
+	MOVQ         lT1+128(FP), R15
+	VMULPS       160(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+136(FP), BP
-	MOVQ         cT1+136(FP), BP
-	VMULPS       128(BP), Y1, Y1
-	MOVQ         cT1+136(FP), BP
-	MOVQ         cT1+136(FP), BP
-	VMULPS       160(BP), Y2, Y2
+	MOVQ         cT1+136(FP), R15
+	MOVQ         cT1+136(FP), R15
+	VMULPS       128(R15), Y1, Y1
+	MOVQ         cT1+136(FP), R15
+	MOVQ         cT1+136(FP), R15
+	VMULPS       160(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 128(SI)
@@ -45500,26 +44398,26 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      160(R9), Y4
 	VMOVUPS      128(R8), Y5
 	VMOVUPS      160(R8), Y6
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      128(BP), Y7
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      128(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      160(BP), Y8
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      160(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+152(FP), BP
-	MOVQ         lT2+152(FP), BP
-	VMULPS       128(BP), Y7, Y7
-	MOVQ         lT2+152(FP), BP
-	MOVQ         lT2+152(FP), BP
-	VMULPS       160(BP), Y8, Y8
+	MOVQ         lT2+152(FP), R15
+	MOVQ         lT2+152(FP), R15
+	VMULPS       128(R15), Y7, Y7
+	MOVQ         lT2+152(FP), R15
+	MOVQ         lT2+152(FP), R15
+	VMULPS       160(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+160(FP), BP
-	MOVQ         cT2+160(FP), BP
-	VMULPS       128(BP), Y3, Y3
-	MOVQ         cT2+160(FP), BP
-	MOVQ         cT2+160(FP), BP
-	VMULPS       160(BP), Y4, Y4
+	MOVQ         cT2+160(FP), R15
+	MOVQ         cT2+160(FP), R15
+	VMULPS       128(R15), Y3, Y3
+	MOVQ         cT2+160(FP), R15
+	MOVQ         cT2+160(FP), R15
+	VMULPS       160(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 128(R8)
@@ -45530,10 +44428,10 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      Y1, 192(AX)
 	VMOVUPS      128(CX), Y1
 	VMOVUPS      160(CX), Y2
-	MOVQ         rh+80(FP), BP
-	VSUBPS       128(BP), Y1, Y3
-	MOVQ         rh+80(FP), BP
-	VSUBPS       160(BP), Y2, Y4
+	MOVQ         rh+80(FP), R15
+	VSUBPS       128(R15), Y1, Y3
+	MOVQ         rh+80(FP), R15
+	VSUBPS       160(R15), Y2, Y4
 	VDIVPS       128(R12), Y3, Y3
 	VDIVPS       160(R12), Y4, Y4
 	VMOVUPS      vconstc2d00000<>+0(SB), Y5
@@ -45610,14 +44508,14 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VPMOVZXWD    80(R10), Y8
 	VPCMPGTD     Y7, Y5, Y5
 	VPCMPGTD     Y8, Y6, Y6
-	MOVQ         res+88(FP), BP
-	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), R15
+	MOVQ         res+88(FP), R15
 	VMOVUPS      160(AX), Y7
-	VMULPS       128(BP), Y7, Y7
-	MOVQ         res+88(FP), BP
-	MOVQ         res+88(FP), BP
+	VMULPS       128(R15), Y7, Y7
+	MOVQ         res+88(FP), R15
+	MOVQ         res+88(FP), R15
 	VMOVUPS      192(AX), Y8
-	VMULPS       160(BP), Y8, Y8
+	VMULPS       160(R15), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y4, Y4
@@ -45632,11 +44530,11 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VANDPS       Y7, Y5, Y5
 	VCMPPS       $0x1e, Y4, Y2, Y7
 	VANDPS       Y7, Y6, Y6
-	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y5, 128(BP), Y1, Y1
+	MOVQ         reset+104(FP), R15
+	VBLENDVPS    Y5, 128(R15), Y1, Y1
 	VMOVUPS      Y1, 128(CX)
-	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y6, 160(BP), Y2, Y1
+	MOVQ         reset+104(FP), R15
+	VBLENDVPS    Y6, 160(R15), Y2, Y1
 	VMOVUPS      Y1, 160(CX)
 	VPADDUSW     64(DX), X0, X1
 	VEXTRACTI128 $0x01, Y5, X2
@@ -45648,26 +44546,26 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VPACKSSDW    X2, X6, X2
 	VPANDN       X1, X2, X1
 	VMOVDQU      X1, 80(DX)
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      128(BP), Y1
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      128(R15), Y1
 	VSUBPS       Y3, Y1, Y1
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      160(BP), Y2
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      160(R15), Y2
 	VSUBPS       Y4, Y2, Y2
-	MOVQ         ltheta+112(FP), BP
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       128(BP), Y1, Y1
-	MOVQ         ltheta+112(FP), BP
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       160(BP), Y2, Y2
+	MOVQ         ltheta+112(FP), R15
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       128(R15), Y1, Y1
+	MOVQ         ltheta+112(FP), R15
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       160(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	MOVQ         dtheta+120(FP), BP
-	MOVQ         dtheta+120(FP), BP
-	VANDPS       128(BP), Y5, Y3
-	MOVQ         dtheta+120(FP), BP
-	MOVQ         dtheta+120(FP), BP
-	VANDPS       160(BP), Y6, Y4
+	MOVQ         dtheta+120(FP), R15
+	MOVQ         dtheta+120(FP), R15
+	VANDPS       128(R15), Y5, Y3
+	MOVQ         dtheta+120(FP), R15
+	MOVQ         dtheta+120(FP), R15
+	VANDPS       160(R15), Y6, Y4
 	VADDPS       Y3, Y1, Y1
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      Y1, 128(BX)
@@ -45676,40 +44574,38 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      Y1, 128(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 128(R9)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 4(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(R9)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 5(R13)
 	VMOVUPS      192(DI), Y1
 	VMOVUPS      224(DI), Y2
 	VMOVUPS      192(SI), Y3
 	VMOVUPS      224(SI), Y4
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      192(BP), Y5
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      192(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      224(BP), Y6
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      224(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+128(FP), BP
-	MOVQ         lT1+128(FP), BP
-	VMULPS       192(BP), Y5, Y5
-	MOVQ         lT1+128(FP), BP
-	MOVQ         lT1+128(FP), BP
-	VMULPS       224(BP), Y6, Y6
+	MOVQ         lT1+128(FP), R15
+	MOVQ         lT1+128(FP), R15
+	VMULPS       192(R15), Y5, Y5
+	MOVQ         lT1+128(FP), R15
+	MOVQ         lT1+128(FP), R15
+	VMULPS       224(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+136(FP), BP
-	MOVQ         cT1+136(FP), BP
-	VMULPS       192(BP), Y1, Y1
-	MOVQ         cT1+136(FP), BP
-	MOVQ         cT1+136(FP), BP
-	VMULPS       224(BP), Y2, Y2
+	MOVQ         cT1+136(FP), R15
+	MOVQ         cT1+136(FP), R15
+	VMULPS       192(R15), Y1, Y1
+	MOVQ         cT1+136(FP), R15
+	MOVQ         cT1+136(FP), R15
+	VMULPS       224(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 192(SI)
@@ -45718,26 +44614,26 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      224(R9), Y4
 	VMOVUPS      192(R8), Y5
 	VMOVUPS      224(R8), Y6
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      192(BP), Y7
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      192(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      224(BP), Y8
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      224(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+152(FP), BP
-	MOVQ         lT2+152(FP), BP
-	VMULPS       192(BP), Y7, Y7
-	MOVQ         lT2+152(FP), BP
-	MOVQ         lT2+152(FP), BP
-	VMULPS       224(BP), Y8, Y8
+	MOVQ         lT2+152(FP), R15
+	MOVQ         lT2+152(FP), R15
+	VMULPS       192(R15), Y7, Y7
+	MOVQ         lT2+152(FP), R15
+	MOVQ         lT2+152(FP), R15
+	VMULPS       224(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+160(FP), BP
-	MOVQ         cT2+160(FP), BP
-	VMULPS       192(BP), Y3, Y3
-	MOVQ         cT2+160(FP), BP
-	MOVQ         cT2+160(FP), BP
-	VMULPS       224(BP), Y4, Y4
+	MOVQ         cT2+160(FP), R15
+	MOVQ         cT2+160(FP), R15
+	VMULPS       192(R15), Y3, Y3
+	MOVQ         cT2+160(FP), R15
+	MOVQ         cT2+160(FP), R15
+	VMULPS       224(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 192(R8)
@@ -45748,10 +44644,10 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      Y1, 256(AX)
 	VMOVUPS      192(CX), Y1
 	VMOVUPS      224(CX), Y2
-	MOVQ         rh+80(FP), BP
-	VSUBPS       192(BP), Y1, Y3
-	MOVQ         rh+80(FP), BP
-	VSUBPS       224(BP), Y2, Y4
+	MOVQ         rh+80(FP), R15
+	VSUBPS       192(R15), Y1, Y3
+	MOVQ         rh+80(FP), R15
+	VSUBPS       224(R15), Y2, Y4
 	VDIVPS       192(R12), Y3, Y3
 	VDIVPS       224(R12), Y4, Y4
 	VMOVUPS      vconstc2d00000<>+0(SB), Y5
@@ -45828,14 +44724,14 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VPMOVZXWD    112(R10), Y8
 	VPCMPGTD     Y7, Y5, Y5
 	VPCMPGTD     Y8, Y6, Y6
-	MOVQ         res+88(FP), BP
-	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), R15
+	MOVQ         res+88(FP), R15
 	VMOVUPS      224(AX), Y7
-	VMULPS       192(BP), Y7, Y7
-	MOVQ         res+88(FP), BP
-	MOVQ         res+88(FP), BP
+	VMULPS       192(R15), Y7, Y7
+	MOVQ         res+88(FP), R15
+	MOVQ         res+88(FP), R15
 	VMOVUPS      256(AX), Y8
-	VMULPS       224(BP), Y8, Y8
+	VMULPS       224(R15), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y4, Y4
@@ -45850,11 +44746,11 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VANDPS       Y7, Y5, Y5
 	VCMPPS       $0x1e, Y4, Y2, Y7
 	VANDPS       Y7, Y6, Y6
-	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y5, 192(BP), Y1, Y1
+	MOVQ         reset+104(FP), R15
+	VBLENDVPS    Y5, 192(R15), Y1, Y1
 	VMOVUPS      Y1, 192(CX)
-	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y6, 224(BP), Y2, Y1
+	MOVQ         reset+104(FP), R15
+	VBLENDVPS    Y6, 224(R15), Y2, Y1
 	VMOVUPS      Y1, 224(CX)
 	VPADDUSW     96(DX), X0, X1
 	VEXTRACTI128 $0x01, Y5, X2
@@ -45866,26 +44762,26 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VPACKSSDW    X2, X6, X2
 	VPANDN       X1, X2, X1
 	VMOVDQU      X1, 112(DX)
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      192(BP), Y1
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      192(R15), Y1
 	VSUBPS       Y3, Y1, Y1
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      224(BP), Y2
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      224(R15), Y2
 	VSUBPS       Y4, Y2, Y2
-	MOVQ         ltheta+112(FP), BP
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       192(BP), Y1, Y1
-	MOVQ         ltheta+112(FP), BP
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       224(BP), Y2, Y2
+	MOVQ         ltheta+112(FP), R15
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       192(R15), Y1, Y1
+	MOVQ         ltheta+112(FP), R15
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       224(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	MOVQ         dtheta+120(FP), BP
-	MOVQ         dtheta+120(FP), BP
-	VANDPS       192(BP), Y5, Y3
-	MOVQ         dtheta+120(FP), BP
-	MOVQ         dtheta+120(FP), BP
-	VANDPS       224(BP), Y6, Y4
+	MOVQ         dtheta+120(FP), R15
+	MOVQ         dtheta+120(FP), R15
+	VANDPS       192(R15), Y5, Y3
+	MOVQ         dtheta+120(FP), R15
+	MOVQ         dtheta+120(FP), R15
+	VANDPS       224(R15), Y6, Y4
 	VADDPS       Y3, Y1, Y1
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      Y1, 192(BX)
@@ -45894,17 +44790,14 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near0:
 	VMOVUPS      Y1, 192(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 192(R9)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 6(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(R9)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -45975,31 +44868,30 @@ SimplifiedAdaptiveExponentialTraced2AVX2_reciprocal_block:
 	PREFETCHT0 2240(R9)
 
 SimplifiedAdaptiveExponentialTraced2AVX2_near1:
-	XORQ         R15, R15
 	VMOVUPS      (DI), Y1
 	VMOVUPS      32(DI), Y2
 	VMOVUPS      (SI), Y3
 	VMOVUPS      32(SI), Y4
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      (BP), Y5
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      (R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      32(BP), Y6
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      32(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+128(FP), BP
-	MOVQ         lT1+128(FP), BP
-	VMULPS       (BP), Y5, Y5
-	MOVQ         lT1+128(FP), BP
-	MOVQ         lT1+128(FP), BP
-	VMULPS       32(BP), Y6, Y6
+	MOVQ         lT1+128(FP), R15
+	MOVQ         lT1+128(FP), R15
+	VMULPS       (R15), Y5, Y5
+	MOVQ         lT1+128(FP), R15
+	MOVQ         lT1+128(FP), R15
+	VMULPS       32(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+136(FP), BP
-	MOVQ         cT1+136(FP), BP
-	VMULPS       (BP), Y1, Y1
-	MOVQ         cT1+136(FP), BP
-	MOVQ         cT1+136(FP), BP
-	VMULPS       32(BP), Y2, Y2
+	MOVQ         cT1+136(FP), R15
+	MOVQ         cT1+136(FP), R15
+	VMULPS       (R15), Y1, Y1
+	MOVQ         cT1+136(FP), R15
+	MOVQ         cT1+136(FP), R15
+	VMULPS       32(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, (SI)
@@ -46008,26 +44900,26 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      32(R9), Y4
 	VMOVUPS      (R8), Y5
 	VMOVUPS      32(R8), Y6
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      (BP), Y7
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      (R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      32(BP), Y8
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      32(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+152(FP), BP
-	MOVQ         lT2+152(FP), BP
-	VMULPS       (BP), Y7, Y7
-	MOVQ         lT2+152(FP), BP
-	MOVQ         lT2+152(FP), BP
-	VMULPS       32(BP), Y8, Y8
+	MOVQ         lT2+152(FP), R15
+	MOVQ         lT2+152(FP), R15
+	VMULPS       (R15), Y7, Y7
+	MOVQ         lT2+152(FP), R15
+	MOVQ         lT2+152(FP), R15
+	VMULPS       32(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+160(FP), BP
-	MOVQ         cT2+160(FP), BP
-	VMULPS       (BP), Y3, Y3
-	MOVQ         cT2+160(FP), BP
-	MOVQ         cT2+160(FP), BP
-	VMULPS       32(BP), Y4, Y4
+	MOVQ         cT2+160(FP), R15
+	MOVQ         cT2+160(FP), R15
+	VMULPS       (R15), Y3, Y3
+	MOVQ         cT2+160(FP), R15
+	MOVQ         cT2+160(FP), R15
+	VMULPS       32(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, (R8)
@@ -46038,10 +44930,10 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      Y1, 64(AX)
 	VMOVUPS      (CX), Y1
 	VMOVUPS      32(CX), Y2
-	MOVQ         rh+80(FP), BP
-	VSUBPS       (BP), Y1, Y3
-	MOVQ         rh+80(FP), BP
-	VSUBPS       32(BP), Y2, Y4
+	MOVQ         rh+80(FP), R15
+	VSUBPS       (R15), Y1, Y3
+	MOVQ         rh+80(FP), R15
+	VSUBPS       32(R15), Y2, Y4
 	VMULPS       (AX), Y3, Y3
 	VMULPS       (AX), Y4, Y4
 	VMOVUPS      vconstc2d00000<>+0(SB), Y5
@@ -46118,14 +45010,14 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VPMOVZXWD    16(R10), Y8
 	VPCMPGTD     Y7, Y5, Y5
 	VPCMPGTD     Y8, Y6, Y6
-	MOVQ         res+88(FP), BP
-	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), R15
+	MOVQ         res+88(FP), R15
 	VMOVUPS      32(AX), Y7
-	VMULPS       (BP), Y7, Y7
-	MOVQ         res+88(FP), BP
-	MOVQ         res+88(FP), BP
+	VMULPS       (R15), Y7, Y7
+	MOVQ         res+88(FP), R15
+	MOVQ         res+88(FP), R15
 	VMOVUPS      64(AX), Y8
-	VMULPS       32(BP), Y8, Y8
+	VMULPS       32(R15), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y4, Y4
@@ -46140,11 +45032,11 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VANDPS       Y7, Y5, Y5
 	VCMPPS       $0x1e, Y4, Y2, Y7
 	VANDPS       Y7, Y6, Y6
-	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y5, (BP), Y1, Y1
+	MOVQ         reset+104(FP), R15
+	VBLENDVPS    Y5, (R15), Y1, Y1
 	VMOVUPS      Y1, (CX)
-	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y6, 32(BP), Y2, Y1
+	MOVQ         reset+104(FP), R15
+	VBLENDVPS    Y6, 32(R15), Y2, Y1
 	VMOVUPS      Y1, 32(CX)
 	VPADDUSW     (DX), X0, X1
 	VEXTRACTI128 $0x01, Y5, X2
@@ -46156,26 +45048,26 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VPACKSSDW    X2, X6, X2
 	VPANDN       X1, X2, X1
 	VMOVDQU      X1, 16(DX)
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      (BP), Y1
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      (R15), Y1
 	VSUBPS       Y3, Y1, Y1
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      32(BP), Y2
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      32(R15), Y2
 	VSUBPS       Y4, Y2, Y2
-	MOVQ         ltheta+112(FP), BP
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       (BP), Y1, Y1
-	MOVQ         ltheta+112(FP), BP
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       32(BP), Y2, Y2
+	MOVQ         ltheta+112(FP), R15
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       (R15), Y1, Y1
+	MOVQ         ltheta+112(FP), R15
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       32(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	MOVQ         dtheta+120(FP), BP
-	MOVQ         dtheta+120(FP), BP
-	VANDPS       (BP), Y5, Y3
-	MOVQ         dtheta+120(FP), BP
-	MOVQ         dtheta+120(FP), BP
-	VANDPS       32(BP), Y6, Y4
+	MOVQ         dtheta+120(FP), R15
+	MOVQ         dtheta+120(FP), R15
+	VANDPS       (R15), Y5, Y3
+	MOVQ         dtheta+120(FP), R15
+	MOVQ         dtheta+120(FP), R15
+	VANDPS       32(R15), Y6, Y4
 	VADDPS       Y3, Y1, Y1
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      Y1, (BX)
@@ -46184,39 +45076,38 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      Y1, (DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, (R9)
-	VMOVMSKPS    Y5, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, (R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(R9)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x08, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 1(R13)
 	VMOVUPS      64(DI), Y1
 	VMOVUPS      96(DI), Y2
 	VMOVUPS      64(SI), Y3
 	VMOVUPS      96(SI), Y4
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      64(BP), Y5
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      64(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      96(BP), Y6
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      96(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+128(FP), BP
-	MOVQ         lT1+128(FP), BP
-	VMULPS       64(BP), Y5, Y5
-	MOVQ         lT1+128(FP), BP
-	MOVQ         lT1+128(FP), BP
-	VMULPS       96(BP), Y6, Y6
+	MOVQ         lT1+128(FP), R15
+	MOVQ         lT1+128(FP), R15
+	VMULPS       64(R15), Y5, Y5
+	MOVQ         lT1+128(FP), R15
+	MOVQ         lT1+128(FP), R15
+	VMULPS       96(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+136(FP), BP
-	MOVQ         cT1+136(FP), BP
-	VMULPS       64(BP), Y1, Y1
-	MOVQ         cT1+136(FP), BP
-	MOVQ         cT1+136(FP), BP
-	VMULPS       96(BP), Y2, Y2
+	MOVQ         cT1+136(FP), R15
+	MOVQ         cT1+136(FP), R15
+	VMULPS       64(R15), Y1, Y1
+	MOVQ         cT1+136(FP), R15
+	MOVQ         cT1+136(FP), R15
+	VMULPS       96(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 64(SI)
@@ -46225,26 +45116,26 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      96(R9), Y4
 	VMOVUPS      64(R8), Y5
 	VMOVUPS      96(R8), Y6
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      64(BP), Y7
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      64(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      96(BP), Y8
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      96(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+152(FP), BP
-	MOVQ         lT2+152(FP), BP
-	VMULPS       64(BP), Y7, Y7
-	MOVQ         lT2+152(FP), BP
-	MOVQ         lT2+152(FP), BP
-	VMULPS       96(BP), Y8, Y8
+	MOVQ         lT2+152(FP), R15
+	MOVQ         lT2+152(FP), R15
+	VMULPS       64(R15), Y7, Y7
+	MOVQ         lT2+152(FP), R15
+	MOVQ         lT2+152(FP), R15
+	VMULPS       96(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+160(FP), BP
-	MOVQ         cT2+160(FP), BP
-	VMULPS       64(BP), Y3, Y3
-	MOVQ         cT2+160(FP), BP
-	MOVQ         cT2+160(FP), BP
-	VMULPS       96(BP), Y4, Y4
+	MOVQ         cT2+160(FP), R15
+	MOVQ         cT2+160(FP), R15
+	VMULPS       64(R15), Y3, Y3
+	MOVQ         cT2+160(FP), R15
+	MOVQ         cT2+160(FP), R15
+	VMULPS       96(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 64(R8)
@@ -46255,10 +45146,10 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      Y1, 128(AX)
 	VMOVUPS      64(CX), Y1
 	VMOVUPS      96(CX), Y2
-	MOVQ         rh+80(FP), BP
-	VSUBPS       64(BP), Y1, Y3
-	MOVQ         rh+80(FP), BP
-	VSUBPS       96(BP), Y2, Y4
+	MOVQ         rh+80(FP), R15
+	VSUBPS       64(R15), Y1, Y3
+	MOVQ         rh+80(FP), R15
+	VSUBPS       96(R15), Y2, Y4
 	VMULPS       (AX), Y3, Y3
 	VMULPS       (AX), Y4, Y4
 	VMOVUPS      vconstc2d00000<>+0(SB), Y5
@@ -46335,14 +45226,14 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VPMOVZXWD    48(R10), Y8
 	VPCMPGTD     Y7, Y5, Y5
 	VPCMPGTD     Y8, Y6, Y6
-	MOVQ         res+88(FP), BP
-	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), R15
+	MOVQ         res+88(FP), R15
 	VMOVUPS      96(AX), Y7
-	VMULPS       64(BP), Y7, Y7
-	MOVQ         res+88(FP), BP
-	MOVQ         res+88(FP), BP
+	VMULPS       64(R15), Y7, Y7
+	MOVQ         res+88(FP), R15
+	MOVQ         res+88(FP), R15
 	VMOVUPS      128(AX), Y8
-	VMULPS       96(BP), Y8, Y8
+	VMULPS       96(R15), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y4, Y4
@@ -46357,11 +45248,11 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VANDPS       Y7, Y5, Y5
 	VCMPPS       $0x1e, Y4, Y2, Y7
 	VANDPS       Y7, Y6, Y6
-	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y5, 64(BP), Y1, Y1
+	MOVQ         reset+104(FP), R15
+	VBLENDVPS    Y5, 64(R15), Y1, Y1
 	VMOVUPS      Y1, 64(CX)
-	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y6, 96(BP), Y2, Y1
+	MOVQ         reset+104(FP), R15
+	VBLENDVPS    Y6, 96(R15), Y2, Y1
 	VMOVUPS      Y1, 96(CX)
 	VPADDUSW     32(DX), X0, X1
 	VEXTRACTI128 $0x01, Y5, X2
@@ -46373,26 +45264,26 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VPACKSSDW    X2, X6, X2
 	VPANDN       X1, X2, X1
 	VMOVDQU      X1, 48(DX)
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      64(BP), Y1
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      64(R15), Y1
 	VSUBPS       Y3, Y1, Y1
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      96(BP), Y2
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      96(R15), Y2
 	VSUBPS       Y4, Y2, Y2
-	MOVQ         ltheta+112(FP), BP
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       64(BP), Y1, Y1
-	MOVQ         ltheta+112(FP), BP
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       96(BP), Y2, Y2
+	MOVQ         ltheta+112(FP), R15
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       64(R15), Y1, Y1
+	MOVQ         ltheta+112(FP), R15
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       96(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	MOVQ         dtheta+120(FP), BP
-	MOVQ         dtheta+120(FP), BP
-	VANDPS       64(BP), Y5, Y3
-	MOVQ         dtheta+120(FP), BP
-	MOVQ         dtheta+120(FP), BP
-	VANDPS       96(BP), Y6, Y4
+	MOVQ         dtheta+120(FP), R15
+	MOVQ         dtheta+120(FP), R15
+	VANDPS       64(R15), Y5, Y3
+	MOVQ         dtheta+120(FP), R15
+	MOVQ         dtheta+120(FP), R15
+	VANDPS       96(R15), Y6, Y4
 	VADDPS       Y3, Y1, Y1
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      Y1, 64(BX)
@@ -46401,40 +45292,38 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      Y1, 64(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 64(R9)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x10, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 2(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(R9)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x18, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 3(R13)
 	VMOVUPS      128(DI), Y1
 	VMOVUPS      160(DI), Y2
 	VMOVUPS      128(SI), Y3
 	VMOVUPS      160(SI), Y4
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      128(BP), Y5
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      128(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      160(BP), Y6
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      160(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+128(FP), BP
-	MOVQ         lT1+128(FP), BP
-	VMULPS       128(BP), Y5, Y5
-	MOVQ         lT1+128(FP), BP
-	MOVQ         lT1+128(FP), BP
-	VMULPS       160(BP), Y6, Y6
+	MOVQ         lT1+128(FP), R15
+	MOVQ         lT1+128(FP), R15
+	VMULPS       128(R15), Y5, Y5
+	MOVQ         lT1+128(FP), R15
+	MOVQ         lT1+128(FP), R15
+	VMULPS       160(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+136(FP), BP
-	MOVQ         cT1+136(FP), BP
-	VMULPS       128(BP), Y1, Y1
-	MOVQ         cT1+136(FP), BP
-	MOVQ         cT1+136(FP), BP
-	VMULPS       160(BP), Y2, Y2
+	MOVQ         cT1+136(FP), R15
+	MOVQ         cT1+136(FP), R15
+	VMULPS       128(R15), Y1, Y1
+	MOVQ         cT1+136(FP), R15
+	MOVQ         cT1+136(FP), R15
+	VMULPS       160(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 128(SI)
@@ -46443,26 +45332,26 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      160(R9), Y4
 	VMOVUPS      128(R8), Y5
 	VMOVUPS      160(R8), Y6
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      128(BP), Y7
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      128(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      160(BP), Y8
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      160(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+152(FP), BP
-	MOVQ         lT2+152(FP), BP
-	VMULPS       128(BP), Y7, Y7
-	MOVQ         lT2+152(FP), BP
-	MOVQ         lT2+152(FP), BP
-	VMULPS       160(BP), Y8, Y8
+	MOVQ         lT2+152(FP), R15
+	MOVQ         lT2+152(FP), R15
+	VMULPS       128(R15), Y7, Y7
+	MOVQ         lT2+152(FP), R15
+	MOVQ         lT2+152(FP), R15
+	VMULPS       160(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+160(FP), BP
-	MOVQ         cT2+160(FP), BP
-	VMULPS       128(BP), Y3, Y3
-	MOVQ         cT2+160(FP), BP
-	MOVQ         cT2+160(FP), BP
-	VMULPS       160(BP), Y4, Y4
+	MOVQ         cT2+160(FP), R15
+	MOVQ         cT2+160(FP), R15
+	VMULPS       128(R15), Y3, Y3
+	MOVQ         cT2+160(FP), R15
+	MOVQ         cT2+160(FP), R15
+	VMULPS       160(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 128(R8)
@@ -46473,10 +45362,10 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      Y1, 192(AX)
 	VMOVUPS      128(CX), Y1
 	VMOVUPS      160(CX), Y2
-	MOVQ         rh+80(FP), BP
-	VSUBPS       128(BP), Y1, Y3
-	MOVQ         rh+80(FP), BP
-	VSUBPS       160(BP), Y2, Y4
+	MOVQ         rh+80(FP), R15
+	VSUBPS       128(R15), Y1, Y3
+	MOVQ         rh+80(FP), R15
+	VSUBPS       160(R15), Y2, Y4
 	VMULPS       (AX), Y3, Y3
 	VMULPS       (AX), Y4, Y4
 	VMOVUPS      vconstc2d00000<>+0(SB), Y5
@@ -46553,14 +45442,14 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VPMOVZXWD    80(R10), Y8
 	VPCMPGTD     Y7, Y5, Y5
 	VPCMPGTD     Y8, Y6, Y6
-	MOVQ         res+88(FP), BP
-	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), R15
+	MOVQ         res+88(FP), R15
 	VMOVUPS      160(AX), Y7
-	VMULPS       128(BP), Y7, Y7
-	MOVQ         res+88(FP), BP
-	MOVQ         res+88(FP), BP
+	VMULPS       128(R15), Y7, Y7
+	MOVQ         res+88(FP), R15
+	MOVQ         res+88(FP), R15
 	VMOVUPS      192(AX), Y8
-	VMULPS       160(BP), Y8, Y8
+	VMULPS       160(R15), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y4, Y4
@@ -46575,11 +45464,11 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VANDPS       Y7, Y5, Y5
 	VCMPPS       $0x1e, Y4, Y2, Y7
 	VANDPS       Y7, Y6, Y6
-	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y5, 128(BP), Y1, Y1
+	MOVQ         reset+104(FP), R15
+	VBLENDVPS    Y5, 128(R15), Y1, Y1
 	VMOVUPS      Y1, 128(CX)
-	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y6, 160(BP), Y2, Y1
+	MOVQ         reset+104(FP), R15
+	VBLENDVPS    Y6, 160(R15), Y2, Y1
 	VMOVUPS      Y1, 160(CX)
 	VPADDUSW     64(DX), X0, X1
 	VEXTRACTI128 $0x01, Y5, X2
@@ -46591,26 +45480,26 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VPACKSSDW    X2, X6, X2
 	VPANDN       X1, X2, X1
 	VMOVDQU      X1, 80(DX)
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      128(BP), Y1
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      128(R15), Y1
 	VSUBPS       Y3, Y1, Y1
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      160(BP), Y2
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      160(R15), Y2
 	VSUBPS       Y4, Y2, Y2
-	MOVQ         ltheta+112(FP), BP
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       128(BP), Y1, Y1
-	MOVQ         ltheta+112(FP), BP
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       160(BP), Y2, Y2
+	MOVQ         ltheta+112(FP), R15
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       128(R15), Y1, Y1
+	MOVQ         ltheta+112(FP), R15
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       160(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	MOVQ         dtheta+120(FP), BP
-	MOVQ         dtheta+120(FP), BP
-	VANDPS       128(BP), Y5, Y3
-	MOVQ         dtheta+120(FP), BP
-	MOVQ         dtheta+120(FP), BP
-	VANDPS       160(BP), Y6, Y4
+	MOVQ         dtheta+120(FP), R15
+	MOVQ         dtheta+120(FP), R15
+	VANDPS       128(R15), Y5, Y3
+	MOVQ         dtheta+120(FP), R15
+	MOVQ         dtheta+120(FP), R15
+	VANDPS       160(R15), Y6, Y4
 	VADDPS       Y3, Y1, Y1
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      Y1, 128(BX)
@@ -46619,40 +45508,38 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      Y1, 128(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 128(R9)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x20, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 4(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(R9)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x28, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 5(R13)
 	VMOVUPS      192(DI), Y1
 	VMOVUPS      224(DI), Y2
 	VMOVUPS      192(SI), Y3
 	VMOVUPS      224(SI), Y4
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      192(BP), Y5
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      192(R15), Y5
 	VSUBPS       Y3, Y5, Y5
-	MOVQ         bT1+144(FP), BP
-	VMOVUPS      224(BP), Y6
+	MOVQ         bT1+144(FP), R15
+	VMOVUPS      224(R15), Y6
 	VSUBPS       Y4, Y6, Y6
-	MOVQ         lT1+128(FP), BP
-	MOVQ         lT1+128(FP), BP
-	VMULPS       192(BP), Y5, Y5
-	MOVQ         lT1+128(FP), BP
-	MOVQ         lT1+128(FP), BP
-	VMULPS       224(BP), Y6, Y6
+	MOVQ         lT1+128(FP), R15
+	MOVQ         lT1+128(FP), R15
+	VMULPS       192(R15), Y5, Y5
+	MOVQ         lT1+128(FP), R15
+	MOVQ         lT1+128(FP), R15
+	VMULPS       224(R15), Y6, Y6
 	VADDPS       Y5, Y3, Y3
 	VADDPS       Y6, Y4, Y4
-	MOVQ         cT1+136(FP), BP
-	MOVQ         cT1+136(FP), BP
-	VMULPS       192(BP), Y1, Y1
-	MOVQ         cT1+136(FP), BP
-	MOVQ         cT1+136(FP), BP
-	VMULPS       224(BP), Y2, Y2
+	MOVQ         cT1+136(FP), R15
+	MOVQ         cT1+136(FP), R15
+	VMULPS       192(R15), Y1, Y1
+	MOVQ         cT1+136(FP), R15
+	MOVQ         cT1+136(FP), R15
+	VMULPS       224(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
 	VMOVUPS      Y1, 192(SI)
@@ -46661,26 +45548,26 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      224(R9), Y4
 	VMOVUPS      192(R8), Y5
 	VMOVUPS      224(R8), Y6
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      192(BP), Y7
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      192(R15), Y7
 	VSUBPS       Y5, Y7, Y7
-	MOVQ         bT2+168(FP), BP
-	VMOVUPS      224(BP), Y8
+	MOVQ         bT2+168(FP), R15
+	VMOVUPS      224(R15), Y8
 	VSUBPS       Y6, Y8, Y8
-	MOVQ         lT2+152(FP), BP
-	MOVQ         lT2+152(FP), BP
-	VMULPS       192(BP), Y7, Y7
-	MOVQ         lT2+152(FP), BP
-	MOVQ         lT2+152(FP), BP
-	VMULPS       224(BP), Y8, Y8
+	MOVQ         lT2+152(FP), R15
+	MOVQ         lT2+152(FP), R15
+	VMULPS       192(R15), Y7, Y7
+	MOVQ         lT2+152(FP), R15
+	MOVQ         lT2+152(FP), R15
+	VMULPS       224(R15), Y8, Y8
 	VADDPS       Y7, Y5, Y5
 	VADDPS       Y8, Y6, Y6
-	MOVQ         cT2+160(FP), BP
-	MOVQ         cT2+160(FP), BP
-	VMULPS       192(BP), Y3, Y3
-	MOVQ         cT2+160(FP), BP
-	MOVQ         cT2+160(FP), BP
-	VMULPS       224(BP), Y4, Y4
+	MOVQ         cT2+160(FP), R15
+	MOVQ         cT2+160(FP), R15
+	VMULPS       192(R15), Y3, Y3
+	MOVQ         cT2+160(FP), R15
+	MOVQ         cT2+160(FP), R15
+	VMULPS       224(R15), Y4, Y4
 	VADDPS       Y3, Y5, Y3
 	VADDPS       Y4, Y6, Y4
 	VMOVUPS      Y3, 192(R8)
@@ -46691,10 +45578,10 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      Y1, 256(AX)
 	VMOVUPS      192(CX), Y1
 	VMOVUPS      224(CX), Y2
-	MOVQ         rh+80(FP), BP
-	VSUBPS       192(BP), Y1, Y3
-	MOVQ         rh+80(FP), BP
-	VSUBPS       224(BP), Y2, Y4
+	MOVQ         rh+80(FP), R15
+	VSUBPS       192(R15), Y1, Y3
+	MOVQ         rh+80(FP), R15
+	VSUBPS       224(R15), Y2, Y4
 	VMULPS       (AX), Y3, Y3
 	VMULPS       (AX), Y4, Y4
 	VMOVUPS      vconstc2d00000<>+0(SB), Y5
@@ -46771,14 +45658,14 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VPMOVZXWD    112(R10), Y8
 	VPCMPGTD     Y7, Y5, Y5
 	VPCMPGTD     Y8, Y6, Y6
-	MOVQ         res+88(FP), BP
-	MOVQ         res+88(FP), BP
+	MOVQ         res+88(FP), R15
+	MOVQ         res+88(FP), R15
 	VMOVUPS      224(AX), Y7
-	VMULPS       192(BP), Y7, Y7
-	MOVQ         res+88(FP), BP
-	MOVQ         res+88(FP), BP
+	VMULPS       192(R15), Y7, Y7
+	MOVQ         res+88(FP), R15
+	MOVQ         res+88(FP), R15
 	VMOVUPS      256(AX), Y8
-	VMULPS       224(BP), Y8, Y8
+	VMULPS       224(R15), Y8, Y8
 	VANDPS       Y5, Y7, Y7
 	VANDPS       Y6, Y8, Y8
 	VADDPS       Y7, Y4, Y4
@@ -46793,11 +45680,11 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VANDPS       Y7, Y5, Y5
 	VCMPPS       $0x1e, Y4, Y2, Y7
 	VANDPS       Y7, Y6, Y6
-	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y5, 192(BP), Y1, Y1
+	MOVQ         reset+104(FP), R15
+	VBLENDVPS    Y5, 192(R15), Y1, Y1
 	VMOVUPS      Y1, 192(CX)
-	MOVQ         reset+104(FP), BP
-	VBLENDVPS    Y6, 224(BP), Y2, Y1
+	MOVQ         reset+104(FP), R15
+	VBLENDVPS    Y6, 224(R15), Y2, Y1
 	VMOVUPS      Y1, 224(CX)
 	VPADDUSW     96(DX), X0, X1
 	VEXTRACTI128 $0x01, Y5, X2
@@ -46809,26 +45696,26 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VPACKSSDW    X2, X6, X2
 	VPANDN       X1, X2, X1
 	VMOVDQU      X1, 112(DX)
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      192(BP), Y1
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      192(R15), Y1
 	VSUBPS       Y3, Y1, Y1
-	MOVQ         thr+96(FP), BP
-	VMOVUPS      224(BP), Y2
+	MOVQ         thr+96(FP), R15
+	VMOVUPS      224(R15), Y2
 	VSUBPS       Y4, Y2, Y2
-	MOVQ         ltheta+112(FP), BP
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       192(BP), Y1, Y1
-	MOVQ         ltheta+112(FP), BP
-	MOVQ         ltheta+112(FP), BP
-	VMULPS       224(BP), Y2, Y2
+	MOVQ         ltheta+112(FP), R15
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       192(R15), Y1, Y1
+	MOVQ         ltheta+112(FP), R15
+	MOVQ         ltheta+112(FP), R15
+	VMULPS       224(R15), Y2, Y2
 	VADDPS       Y1, Y3, Y1
 	VADDPS       Y2, Y4, Y2
-	MOVQ         dtheta+120(FP), BP
-	MOVQ         dtheta+120(FP), BP
-	VANDPS       192(BP), Y5, Y3
-	MOVQ         dtheta+120(FP), BP
-	MOVQ         dtheta+120(FP), BP
-	VANDPS       224(BP), Y6, Y4
+	MOVQ         dtheta+120(FP), R15
+	MOVQ         dtheta+120(FP), R15
+	VANDPS       192(R15), Y5, Y3
+	MOVQ         dtheta+120(FP), R15
+	MOVQ         dtheta+120(FP), R15
+	VANDPS       224(R15), Y6, Y4
 	VADDPS       Y3, Y1, Y1
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      Y1, 192(BX)
@@ -46837,17 +45724,14 @@ SimplifiedAdaptiveExponentialTraced2AVX2_near1:
 	VMOVUPS      Y1, 192(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 192(R9)
-	VMOVMSKPS    Y5, BP
-	SHLQ         $0x30, BP
-	ORQ          BP, R15
+	VMOVMSKPS    Y5, R15
+	MOVB         R15, 6(R13)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(R9)
-	VMOVMSKPS    Y6, BP
-	SHLQ         $0x38, BP
-	ORQ          BP, R15
-	MOVQ         R15, (R13)
+	VMOVMSKPS    Y6, R15
+	MOVB         R15, 7(R13)
 	ADDQ         $0x08, R13
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -46950,7 +45834,6 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX512_block:
 	PREFETCHT0 2240(R9)
 
 SimplifiedAdaptiveExponentialTraced2UniformAVX512_near0:
-	XORQ         R12, R12
 	VMOVUPS      (DI), Z2
 	VMOVUPS      64(DI), Z3
 	VMOVUPS      128(DI), Z4
@@ -47259,30 +46142,22 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX512_near0:
 	VMOVDQU32    Z1, K5, (DI)
 	VPTESTMD     Z10, Z10, K5
 	VMOVDQU32    Z1, K5, (R9)
-	KMOVW        K1, R13
-	ORQ          R13, R12
+	KMOVW        K1, (R10)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 64(DI)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 64(R9)
-	KMOVW        K2, R13
-	SHLQ         $0x10, R13
-	ORQ          R13, R12
+	KMOVW        K2, 2(R10)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 128(DI)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 128(R9)
-	KMOVW        K3, R13
-	SHLQ         $0x20, R13
-	ORQ          R13, R12
+	KMOVW        K3, 4(R10)
 	VPTESTMD     Z5, Z5, K1
 	VMOVDQU32    Z1, K1, 192(DI)
 	VPTESTMD     Z13, Z13, K1
 	VMOVDQU32    Z1, K1, 192(R9)
-	KMOVW        K4, R13
-	SHLQ         $0x30, R13
-	ORQ          R13, R12
-	MOVQ         R12, (R10)
+	KMOVW        K4, 6(R10)
 	ADDQ         $0x08, R10
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -47326,7 +46201,6 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX512_reciprocal_block:
 	PREFETCHT0 2240(R9)
 
 SimplifiedAdaptiveExponentialTraced2UniformAVX512_near1:
-	XORQ         R12, R12
 	VMOVUPS      (DI), Z2
 	VMOVUPS      64(DI), Z3
 	VMOVUPS      128(DI), Z4
@@ -47635,30 +46509,22 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX512_near1:
 	VMOVDQU32    Z1, K5, (DI)
 	VPTESTMD     Z10, Z10, K5
 	VMOVDQU32    Z1, K5, (R9)
-	KMOVW        K1, R13
-	ORQ          R13, R12
+	KMOVW        K1, (R10)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 64(DI)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 64(R9)
-	KMOVW        K2, R13
-	SHLQ         $0x10, R13
-	ORQ          R13, R12
+	KMOVW        K2, 2(R10)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 128(DI)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 128(R9)
-	KMOVW        K3, R13
-	SHLQ         $0x20, R13
-	ORQ          R13, R12
+	KMOVW        K3, 4(R10)
 	VPTESTMD     Z5, Z5, K1
 	VMOVDQU32    Z1, K1, 192(DI)
 	VPTESTMD     Z13, Z13, K1
 	VMOVDQU32    Z1, K1, 192(R9)
-	KMOVW        K4, R13
-	SHLQ         $0x30, R13
-	ORQ          R13, R12
-	MOVQ         R12, (R10)
+	KMOVW        K4, 6(R10)
 	ADDQ         $0x08, R10
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -47766,7 +46632,6 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_block:
 	PREFETCHT0 2240(R9)
 
 SimplifiedAdaptiveExponentialTraced2UniformAVX2_near0:
-	XORQ         R12, R12
 	VMOVUPS      (DI), Y1
 	VMOVUPS      32(DI), Y2
 	VMOVUPS      (SI), Y3
@@ -47935,15 +46800,14 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_near0:
 	VMOVUPS      Y1, (DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, (R9)
-	VMOVMSKPS    Y5, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y5, R12
+	MOVB         R12, (R10)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(R9)
-	VMOVMSKPS    Y6, R13
-	SHLQ         $0x08, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y6, R12
+	MOVB         R12, 1(R10)
 	VMOVUPS      64(DI), Y1
 	VMOVUPS      96(DI), Y2
 	VMOVUPS      64(SI), Y3
@@ -48112,16 +46976,14 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_near0:
 	VMOVUPS      Y1, 64(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 64(R9)
-	VMOVMSKPS    Y5, R13
-	SHLQ         $0x10, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y5, R12
+	MOVB         R12, 2(R10)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(R9)
-	VMOVMSKPS    Y6, R13
-	SHLQ         $0x18, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y6, R12
+	MOVB         R12, 3(R10)
 	VMOVUPS      128(DI), Y1
 	VMOVUPS      160(DI), Y2
 	VMOVUPS      128(SI), Y3
@@ -48290,16 +47152,14 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_near0:
 	VMOVUPS      Y1, 128(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 128(R9)
-	VMOVMSKPS    Y5, R13
-	SHLQ         $0x20, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y5, R12
+	MOVB         R12, 4(R10)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(R9)
-	VMOVMSKPS    Y6, R13
-	SHLQ         $0x28, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y6, R12
+	MOVB         R12, 5(R10)
 	VMOVUPS      192(DI), Y1
 	VMOVUPS      224(DI), Y2
 	VMOVUPS      192(SI), Y3
@@ -48468,17 +47328,14 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_near0:
 	VMOVUPS      Y1, 192(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 192(R9)
-	VMOVMSKPS    Y5, R13
-	SHLQ         $0x30, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y5, R12
+	MOVB         R12, 6(R10)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(R9)
-	VMOVMSKPS    Y6, R13
-	SHLQ         $0x38, R13
-	ORQ          R13, R12
-	MOVQ         R12, (R10)
+	VMOVMSKPS    Y6, R12
+	MOVB         R12, 7(R10)
 	ADDQ         $0x08, R10
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -48522,7 +47379,6 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_reciprocal_block:
 	PREFETCHT0 2240(R9)
 
 SimplifiedAdaptiveExponentialTraced2UniformAVX2_near1:
-	XORQ         R12, R12
 	VMOVUPS      (DI), Y1
 	VMOVUPS      32(DI), Y2
 	VMOVUPS      (SI), Y3
@@ -48691,15 +47547,14 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_near1:
 	VMOVUPS      Y1, (DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, (R9)
-	VMOVMSKPS    Y5, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y5, R12
+	MOVB         R12, (R10)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 32(R9)
-	VMOVMSKPS    Y6, R13
-	SHLQ         $0x08, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y6, R12
+	MOVB         R12, 1(R10)
 	VMOVUPS      64(DI), Y1
 	VMOVUPS      96(DI), Y2
 	VMOVUPS      64(SI), Y3
@@ -48868,16 +47723,14 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_near1:
 	VMOVUPS      Y1, 64(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 64(R9)
-	VMOVMSKPS    Y5, R13
-	SHLQ         $0x10, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y5, R12
+	MOVB         R12, 2(R10)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 96(R9)
-	VMOVMSKPS    Y6, R13
-	SHLQ         $0x18, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y6, R12
+	MOVB         R12, 3(R10)
 	VMOVUPS      128(DI), Y1
 	VMOVUPS      160(DI), Y2
 	VMOVUPS      128(SI), Y3
@@ -49046,16 +47899,14 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_near1:
 	VMOVUPS      Y1, 128(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 128(R9)
-	VMOVMSKPS    Y5, R13
-	SHLQ         $0x20, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y5, R12
+	MOVB         R12, 4(R10)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 160(R9)
-	VMOVMSKPS    Y6, R13
-	SHLQ         $0x28, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y6, R12
+	MOVB         R12, 5(R10)
 	VMOVUPS      192(DI), Y1
 	VMOVUPS      224(DI), Y2
 	VMOVUPS      192(SI), Y3
@@ -49224,17 +48075,14 @@ SimplifiedAdaptiveExponentialTraced2UniformAVX2_near1:
 	VMOVUPS      Y1, 192(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 192(R9)
-	VMOVMSKPS    Y5, R13
-	SHLQ         $0x30, R13
-	ORQ          R13, R12
+	VMOVMSKPS    Y5, R12
+	MOVB         R12, 6(R10)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(DI)
 	VXORPS       Y1, Y1, Y1
 	VMOVUPS      Y1, 224(R9)
-	VMOVMSKPS    Y6, R13
-	SHLQ         $0x38, R13
-	ORQ          R13, R12
-	MOVQ         R12, (R10)
+	VMOVMSKPS    Y6, R12
+	MOVB         R12, 7(R10)
 	ADDQ         $0x08, R10
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000080, DX
@@ -49304,7 +48152,6 @@ IzhikevichTraced2AVX512_block:
 	PREFETCHT0 2240(R8)
 
 IzhikevichTraced2AVX512_near0:
-	XORQ        R15, R15
 	VMOVUPS     (SI), Z0
 	VMOVUPS     64(SI), Z2
 	VMOVUPS     128(SI), Z3
@@ -49313,38 +48160,38 @@ IzhikevichTraced2AVX512_near0:
 	VMOVUPS     64(BX), Z6
 	VMOVUPS     128(BX), Z7
 	VMOVUPS     192(BX), Z8
-	MOVQ        bT1+128(FP), BP
-	VMOVUPS     (BP), Z9
+	MOVQ        bT1+128(FP), R15
+	VMOVUPS     (R15), Z9
 	VSUBPS      Z5, Z9, Z9
-	MOVQ        bT1+128(FP), BP
-	VMOVUPS     64(BP), Z10
+	MOVQ        bT1+128(FP), R15
+	VMOVUPS     64(R15), Z10
 	VSUBPS      Z6, Z10, Z10
-	MOVQ        bT1+128(FP), BP
-	VMOVUPS     128(BP), Z11
+	MOVQ        bT1+128(FP), R15
+	VMOVUPS     128(R15), Z11
 	VSUBPS      Z7, Z11, Z11
-	MOVQ        bT1+128(FP), BP
-	VMOVUPS     192(BP), Z12
+	MOVQ        bT1+128(FP), R15
+	VMOVUPS     192(R15), Z12
 	VSUBPS      Z8, Z12, Z12
-	MOVQ        lT1+112(FP), BP
-	VMULPS      (BP), Z9, Z9
-	MOVQ        lT1+112(FP), BP
-	VMULPS      64(BP), Z10, Z10
-	MOVQ        lT1+112(FP), BP
-	VMULPS      128(BP), Z11, Z11
-	MOVQ        lT1+112(FP), BP
-	VMULPS      192(BP), Z12, Z12
+	MOVQ        lT1+112(FP), R15
+	VMULPS      (R15), Z9, Z9
+	MOVQ        lT1+112(FP), R15
+	VMULPS      64(R15), Z10, Z10
+	MOVQ        lT1+112(FP), R15
+	VMULPS      128(R15), Z11, Z11
+	MOVQ        lT1+112(FP), R15
+	VMULPS      192(R15), Z12, Z12
 	VADDPS      Z9, Z5, Z5
 	VADDPS      Z10, Z6, Z6
 	VADDPS      Z11, Z7, Z7
 	VADDPS      Z12, Z8, Z8
-	MOVQ        cT1+120(FP), BP
-	VMULPS      (BP), Z0, Z9
-	MOVQ        cT1+120(FP), BP
-	VMULPS      64(BP), Z2, Z10
-	MOVQ        cT1+120(FP), BP
-	VMULPS      128(BP), Z3, Z11
-	MOVQ        cT1+120(FP), BP
-	VMULPS      192(BP), Z4, Z12
+	MOVQ        cT1+120(FP), R15
+	VMULPS      (R15), Z0, Z9
+	MOVQ        cT1+120(FP), R15
+	VMULPS      64(R15), Z2, Z10
+	MOVQ        cT1+120(FP), R15
+	VMULPS      128(R15), Z3, Z11
+	MOVQ        cT1+120(FP), R15
+	VMULPS      192(R15), Z4, Z12
 	VADDPS      Z9, Z5, Z5
 	VADDPS      Z10, Z6, Z6
 	VADDPS      Z11, Z7, Z7
@@ -49361,38 +48208,38 @@ IzhikevichTraced2AVX512_near0:
 	VMOVUPS     64(DI), Z14
 	VMOVUPS     128(DI), Z15
 	VMOVUPS     192(DI), Z16
-	MOVQ        bT2+152(FP), BP
-	VMOVUPS     (BP), Z17
+	MOVQ        bT2+152(FP), R15
+	VMOVUPS     (R15), Z17
 	VSUBPS      Z13, Z17, Z17
-	MOVQ        bT2+152(FP), BP
-	VMOVUPS     64(BP), Z18
+	MOVQ        bT2+152(FP), R15
+	VMOVUPS     64(R15), Z18
 	VSUBPS      Z14, Z18, Z18
-	MOVQ        bT2+152(FP), BP
-	VMOVUPS     128(BP), Z19
+	MOVQ        bT2+152(FP), R15
+	VMOVUPS     128(R15), Z19
 	VSUBPS      Z15, Z19, Z19
-	MOVQ        bT2+152(FP), BP
-	VMOVUPS     192(BP), Z20
+	MOVQ        bT2+152(FP), R15
+	VMOVUPS     192(R15), Z20
 	VSUBPS      Z16, Z20, Z20
-	MOVQ        lT2+136(FP), BP
-	VMULPS      (BP), Z17, Z17
-	MOVQ        lT2+136(FP), BP
-	VMULPS      64(BP), Z18, Z18
-	MOVQ        lT2+136(FP), BP
-	VMULPS      128(BP), Z19, Z19
-	MOVQ        lT2+136(FP), BP
-	VMULPS      192(BP), Z20, Z20
+	MOVQ        lT2+136(FP), R15
+	VMULPS      (R15), Z17, Z17
+	MOVQ        lT2+136(FP), R15
+	VMULPS      64(R15), Z18, Z18
+	MOVQ        lT2+136(FP), R15
+	VMULPS      128(R15), Z19, Z19
+	MOVQ        lT2+136(FP), R15
+	VMULPS      192(R15), Z20, Z20
 	VADDPS      Z17, Z13, Z13
 	VADDPS      Z18, Z14, Z14
 	VADDPS      Z19, Z15, Z15
 	VADDPS      Z20, Z16, Z16
-	MOVQ        cT2+144(FP), BP
-	VMULPS      (BP), Z9, Z17
-	MOVQ        cT2+144(FP), BP
-	VMULPS      64(BP), Z10, Z18
-	MOVQ        cT2+144(FP), BP
-	VMULPS      128(BP), Z11, Z19
-	MOVQ        cT2+144(FP), BP
-	VMULPS      192(BP), Z12, Z20
+	MOVQ        cT2+144(FP), R15
+	VMULPS      (R15), Z9, Z17
+	MOVQ        cT2+144(FP), R15
+	VMULPS      64(R15), Z10, Z18
+	MOVQ        cT2+144(FP), R15
+	VMULPS      128(R15), Z11, Z19
+	MOVQ        cT2+144(FP), R15
+	VMULPS      192(R15), Z12, Z20
 	VADDPS      Z17, Z13, Z13
 	VADDPS      Z18, Z14, Z14
 	VADDPS      Z19, Z15, Z15
@@ -49493,38 +48340,38 @@ IzhikevichTraced2AVX512_near0:
 	VADDPS      Z18, Z14, Z14
 	VADDPS      Z19, Z15, Z15
 	VADDPS      Z20, Z16, Z16
-	MOVQ        thr+88(FP), BP
-	VCMPPS      $0x1e, (BP), Z5, K1
-	MOVQ        thr+88(FP), BP
-	VCMPPS      $0x1e, 64(BP), Z6, K2
-	MOVQ        thr+88(FP), BP
-	VCMPPS      $0x1e, 128(BP), Z7, K3
-	MOVQ        thr+88(FP), BP
-	VCMPPS      $0x1e, 192(BP), Z8, K4
+	MOVQ        thr+88(FP), R15
+	VCMPPS      $0x1e, (R15), Z5, K1
+	MOVQ        thr+88(FP), R15
+	VCMPPS      $0x1e, 64(R15), Z6, K2
+	MOVQ        thr+88(FP), R15
+	VCMPPS      $0x1e, 128(R15), Z7, K3
+	MOVQ        thr+88(FP), R15
+	VCMPPS      $0x1e, 192(R15), Z8, K4
 	VXORPS      Z17, Z17, Z17
-	MOVQ        reset+96(FP), BP
-	VBLENDMPS   (BP), Z5, K1, Z17
+	MOVQ        reset+96(FP), R15
+	VBLENDMPS   (R15), Z5, K1, Z17
 	VXORPS      Z5, Z5, Z5
-	MOVQ        reset+96(FP), BP
-	VBLENDMPS   64(BP), Z6, K2, Z5
+	MOVQ        reset+96(FP), R15
+	VBLENDMPS   64(R15), Z6, K2, Z5
 	VXORPS      Z6, Z6, Z6
-	MOVQ        reset+96(FP), BP
-	VBLENDMPS   128(BP), Z7, K3, Z6
+	MOVQ        reset+96(FP), R15
+	VBLENDMPS   128(R15), Z7, K3, Z6
 	VXORPS      Z7, Z7, Z7
-	MOVQ        reset+96(FP), BP
-	VBLENDMPS   192(BP), Z8, K4, Z7
+	MOVQ        reset+96(FP), R15
+	VBLENDMPS   192(R15), Z8, K4, Z7
 	VMOVUPS     Z17, (CX)
 	VMOVUPS     Z5, 64(CX)
 	VMOVUPS     Z6, 128(CX)
 	VMOVUPS     Z7, 192(CX)
-	MOVQ        d+80(FP), BP
-	VADDPS      (BP), Z13, Z5
-	MOVQ        d+80(FP), BP
-	VADDPS      64(BP), Z14, Z6
-	MOVQ        d+80(FP), BP
-	VADDPS      128(BP), Z15, Z7
-	MOVQ        d+80(FP), BP
-	VADDPS      192(BP), Z16, Z8
+	MOVQ        d+80(FP), R15
+	VADDPS      (R15), Z13, Z5
+	MOVQ        d+80(FP), R15
+	VADDPS      64(R15), Z14, Z6
+	MOVQ        d+80(FP), R15
+	VADDPS      128(R15), Z15, Z7
+	MOVQ        d+80(FP), R15
+	VADDPS      192(R15), Z16, Z8
 	VXORPS      Z17, Z17, Z17
 	VBLENDMPS   Z5, Z13, K1, Z17
 	VXORPS      Z5, Z5, Z5
@@ -49541,30 +48388,22 @@ IzhikevichTraced2AVX512_near0:
 	VMOVDQU32   Z1, K5, (SI)
 	VPTESTMD    Z9, Z9, K5
 	VMOVDQU32   Z1, K5, (R8)
-	KMOVW       K1, BP
-	ORQ         BP, R15
+	KMOVW       K1, (R13)
 	VPTESTMD    Z2, Z2, K1
 	VMOVDQU32   Z1, K1, 64(SI)
 	VPTESTMD    Z10, Z10, K1
 	VMOVDQU32   Z1, K1, 64(R8)
-	KMOVW       K2, BP
-	SHLQ        $0x10, BP
-	ORQ         BP, R15
+	KMOVW       K2, 2(R13)
 	VPTESTMD    Z3, Z3, K1
 	VMOVDQU32   Z1, K1, 128(SI)
 	VPTESTMD    Z11, Z11, K1
 	VMOVDQU32   Z1, K1, 128(R8)
-	KMOVW       K3, BP
-	SHLQ        $0x20, BP
-	ORQ         BP, R15
+	KMOVW       K3, 4(R13)
 	VPTESTMD    Z4, Z4, K1
 	VMOVDQU32   Z1, K1, 192(SI)
 	VPTESTMD    Z12, Z12, K1
 	VMOVDQU32   Z1, K1, 192(R8)
-	KMOVW       K4, BP
-	SHLQ        $0x30, BP
-	ORQ         BP, R15
-	MOVQ        R15, (R13)
+	KMOVW       K4, 6(R13)
 	ADDQ        $0x08, R13
 	ADDQ        $0x00000100, CX
 	ADDQ        $0x00000100, DX
@@ -49656,43 +48495,42 @@ IzhikevichTraced2AVX2_block:
 	PREFETCHT0 2240(R8)
 
 IzhikevichTraced2AVX2_near0:
-	XORQ      R15, R15
 	VMOVUPS   (SI), Y0
 	VMOVUPS   32(SI), Y1
 	VMOVUPS   64(SI), Y2
 	VMOVUPS   (BX), Y3
 	VMOVUPS   32(BX), Y4
 	VMOVUPS   64(BX), Y5
-	MOVQ      bT1+128(FP), BP
-	VMOVUPS   (BP), Y6
+	MOVQ      bT1+128(FP), R15
+	VMOVUPS   (R15), Y6
 	VSUBPS    Y3, Y6, Y6
-	MOVQ      bT1+128(FP), BP
-	VMOVUPS   32(BP), Y7
+	MOVQ      bT1+128(FP), R15
+	VMOVUPS   32(R15), Y7
 	VSUBPS    Y4, Y7, Y7
-	MOVQ      bT1+128(FP), BP
-	VMOVUPS   64(BP), Y8
+	MOVQ      bT1+128(FP), R15
+	VMOVUPS   64(R15), Y8
 	VSUBPS    Y5, Y8, Y8
-	MOVQ      lT1+112(FP), BP
-	MOVQ      lT1+112(FP), BP
-	VMULPS    (BP), Y6, Y6
-	MOVQ      lT1+112(FP), BP
-	MOVQ      lT1+112(FP), BP
-	VMULPS    32(BP), Y7, Y7
-	MOVQ      lT1+112(FP), BP
-	MOVQ      lT1+112(FP), BP
-	VMULPS    64(BP), Y8, Y8
+	MOVQ      lT1+112(FP), R15
+	MOVQ      lT1+112(FP), R15
+	VMULPS    (R15), Y6, Y6
+	MOVQ      lT1+112(FP), R15
+	MOVQ      lT1+112(FP), R15
+	VMULPS    32(R15), Y7, Y7
+	MOVQ      lT1+112(FP), R15
+	MOVQ      lT1+112(FP), R15
+	VMULPS    64(R15), Y8, Y8
 	VADDPS    Y6, Y3, Y3
 	VADDPS    Y7, Y4, Y4
 	VADDPS    Y8, Y5, Y5
-	MOVQ      cT1+120(FP), BP
-	MOVQ      cT1+120(FP), BP
-	VMULPS    (BP), Y0, Y0
-	MOVQ      cT1+120(FP), BP
-	MOVQ      cT1+120(FP), BP
-	VMULPS    32(BP), Y1, Y1
-	MOVQ      cT1+120(FP), BP
-	MOVQ      cT1+120(FP), BP
-	VMULPS    64(BP), Y2, Y2
+	MOVQ      cT1+120(FP), R15
+	MOVQ      cT1+120(FP), R15
+	VMULPS    (R15), Y0, Y0
+	MOVQ      cT1+120(FP), R15
+	MOVQ      cT1+120(FP), R15
+	VMULPS    32(R15), Y1, Y1
+	MOVQ      cT1+120(FP), R15
+	MOVQ      cT1+120(FP), R15
+	VMULPS    64(R15), Y2, Y2
 	VADDPS    Y0, Y3, Y0
 	VADDPS    Y1, Y4, Y1
 	VADDPS    Y2, Y5, Y2
@@ -49705,36 +48543,36 @@ IzhikevichTraced2AVX2_near0:
 	VMOVUPS   (DI), Y6
 	VMOVUPS   32(DI), Y7
 	VMOVUPS   64(DI), Y8
-	MOVQ      bT2+152(FP), BP
-	VMOVUPS   (BP), Y9
+	MOVQ      bT2+152(FP), R15
+	VMOVUPS   (R15), Y9
 	VSUBPS    Y6, Y9, Y9
-	MOVQ      bT2+152(FP), BP
-	VMOVUPS   32(BP), Y10
+	MOVQ      bT2+152(FP), R15
+	VMOVUPS   32(R15), Y10
 	VSUBPS    Y7, Y10, Y10
-	MOVQ      bT2+152(FP), BP
-	VMOVUPS   64(BP), Y11
+	MOVQ      bT2+152(FP), R15
+	VMOVUPS   64(R15), Y11
 	VSUBPS    Y8, Y11, Y11
-	MOVQ      lT2+136(FP), BP
-	MOVQ      lT2+136(FP), BP
-	VMULPS    (BP), Y9, Y9
-	MOVQ      lT2+136(FP), BP
-	MOVQ      lT2+136(FP), BP
-	VMULPS    32(BP), Y10, Y10
-	MOVQ      lT2+136(FP), BP
-	MOVQ      lT2+136(FP), BP
-	VMULPS    64(BP), Y11, Y11
+	MOVQ      lT2+136(FP), R15
+	MOVQ      lT2+136(FP), R15
+	VMULPS    (R15), Y9, Y9
+	MOVQ      lT2+136(FP), R15
+	MOVQ      lT2+136(FP), R15
+	VMULPS    32(R15), Y10, Y10
+	MOVQ      lT2+136(FP), R15
+	MOVQ      lT2+136(FP), R15
+	VMULPS    64(R15), Y11, Y11
 	VADDPS    Y9, Y6, Y6
 	VADDPS    Y10, Y7, Y7
 	VADDPS    Y11, Y8, Y8
-	MOVQ      cT2+144(FP), BP
-	MOVQ      cT2+144(FP), BP
-	VMULPS    (BP), Y3, Y3
-	MOVQ      cT2+144(FP), BP
-	MOVQ      cT2+144(FP), BP
-	VMULPS    32(BP), Y4, Y4
-	MOVQ      cT2+144(FP), BP
-	MOVQ      cT2+144(FP), BP
-	VMULPS    64(BP), Y5, Y5
+	MOVQ      cT2+144(FP), R15
+	MOVQ      cT2+144(FP), R15
+	VMULPS    (R15), Y3, Y3
+	MOVQ      cT2+144(FP), R15
+	MOVQ      cT2+144(FP), R15
+	VMULPS    32(R15), Y4, Y4
+	MOVQ      cT2+144(FP), R15
+	MOVQ      cT2+144(FP), R15
+	VMULPS    64(R15), Y5, Y5
 	VADDPS    Y3, Y6, Y3
 	VADDPS    Y4, Y7, Y4
 	VADDPS    Y5, Y8, Y5
@@ -49810,27 +48648,27 @@ IzhikevichTraced2AVX2_near0:
 	VADDPS    Y6, Y3, Y3
 	VADDPS    Y7, Y4, Y4
 	VADDPS    Y8, Y5, Y5
-	MOVQ      thr+88(FP), BP
-	VCMPPS    $0x1e, (BP), Y0, Y6
-	MOVQ      thr+88(FP), BP
-	VCMPPS    $0x1e, 32(BP), Y1, Y7
-	MOVQ      thr+88(FP), BP
-	VCMPPS    $0x1e, 64(BP), Y2, Y8
-	MOVQ      reset+96(FP), BP
-	VBLENDVPS Y6, (BP), Y0, Y0
+	MOVQ      thr+88(FP), R15
+	VCMPPS    $0x1e, (R15), Y0, Y6
+	MOVQ      thr+88(FP), R15
+	VCMPPS    $0x1e, 32(R15), Y1, Y7
+	MOVQ      thr+88(FP), R15
+	VCMPPS    $0x1e, 64(R15), Y2, Y8
+	MOVQ      reset+96(FP), R15
+	VBLENDVPS Y6, (R15), Y0, Y0
 	VMOVUPS   Y0, (CX)
-	MOVQ      reset+96(FP), BP
-	VBLENDVPS Y7, 32(BP), Y1, Y0
+	MOVQ      reset+96(FP), R15
+	VBLENDVPS Y7, 32(R15), Y1, Y0
 	VMOVUPS   Y0, 32(CX)
-	MOVQ      reset+96(FP), BP
-	VBLENDVPS Y8, 64(BP), Y2, Y0
+	MOVQ      reset+96(FP), R15
+	VBLENDVPS Y8, 64(R15), Y2, Y0
 	VMOVUPS   Y0, 64(CX)
-	MOVQ      d+80(FP), BP
-	VADDPS    (BP), Y3, Y0
-	MOVQ      d+80(FP), BP
-	VADDPS    32(BP), Y4, Y1
-	MOVQ      d+80(FP), BP
-	VADDPS    64(BP), Y5, Y2
+	MOVQ      d+80(FP), R15
+	VADDPS    (R15), Y3, Y0
+	MOVQ      d+80(FP), R15
+	VADDPS    32(R15), Y4, Y1
+	MOVQ      d+80(FP), R15
+	VADDPS    64(R15), Y5, Y2
 	VBLENDVPS Y6, Y0, Y3, Y0
 	VMOVUPS   Y0, (DX)
 	VBLENDVPS Y7, Y1, Y4, Y0
@@ -49841,58 +48679,56 @@ IzhikevichTraced2AVX2_near0:
 	VMOVUPS   Y0, (SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, (R8)
-	VMOVMSKPS Y6, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y6, R15
+	MOVB      R15, (R13)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 32(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 32(R8)
-	VMOVMSKPS Y7, BP
-	SHLQ      $0x08, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y7, R15
+	MOVB      R15, 1(R13)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 64(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 64(R8)
-	VMOVMSKPS Y8, BP
-	SHLQ      $0x10, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y8, R15
+	MOVB      R15, 2(R13)
 	VMOVUPS   96(SI), Y0
 	VMOVUPS   128(SI), Y1
 	VMOVUPS   160(SI), Y2
 	VMOVUPS   96(BX), Y3
 	VMOVUPS   128(BX), Y4
 	VMOVUPS   160(BX), Y5
-	MOVQ      bT1+128(FP), BP
-	VMOVUPS   96(BP), Y6
+	MOVQ      bT1+128(FP), R15
+	VMOVUPS   96(R15), Y6
 	VSUBPS    Y3, Y6, Y6
-	MOVQ      bT1+128(FP), BP
-	VMOVUPS   128(BP), Y7
+	MOVQ      bT1+128(FP), R15
+	VMOVUPS   128(R15), Y7
 	VSUBPS    Y4, Y7, Y7
-	MOVQ      bT1+128(FP), BP
-	VMOVUPS   160(BP), Y8
+	MOVQ      bT1+128(FP), R15
+	VMOVUPS   160(R15), Y8
 	VSUBPS    Y5, Y8, Y8
-	MOVQ      lT1+112(FP), BP
-	MOVQ      lT1+112(FP), BP
-	VMULPS    96(BP), Y6, Y6
-	MOVQ      lT1+112(FP), BP
-	MOVQ      lT1+112(FP), BP
-	VMULPS    128(BP), Y7, Y7
-	MOVQ      lT1+112(FP), BP
-	MOVQ      lT1+112(FP), BP
-	VMULPS    160(BP), Y8, Y8
+	MOVQ      lT1+112(FP), R15
+	MOVQ      lT1+112(FP), R15
+	VMULPS    96(R15), Y6, Y6
+	MOVQ      lT1+112(FP), R15
+	MOVQ      lT1+112(FP), R15
+	VMULPS    128(R15), Y7, Y7
+	MOVQ      lT1+112(FP), R15
+	MOVQ      lT1+112(FP), R15
+	VMULPS    160(R15), Y8, Y8
 	VADDPS    Y6, Y3, Y3
 	VADDPS    Y7, Y4, Y4
 	VADDPS    Y8, Y5, Y5
-	MOVQ      cT1+120(FP), BP
-	MOVQ      cT1+120(FP), BP
-	VMULPS    96(BP), Y0, Y0
-	MOVQ      cT1+120(FP), BP
-	MOVQ      cT1+120(FP), BP
-	VMULPS    128(BP), Y1, Y1
-	MOVQ      cT1+120(FP), BP
-	MOVQ      cT1+120(FP), BP
-	VMULPS    160(BP), Y2, Y2
+	MOVQ      cT1+120(FP), R15
+	MOVQ      cT1+120(FP), R15
+	VMULPS    96(R15), Y0, Y0
+	MOVQ      cT1+120(FP), R15
+	MOVQ      cT1+120(FP), R15
+	VMULPS    128(R15), Y1, Y1
+	MOVQ      cT1+120(FP), R15
+	MOVQ      cT1+120(FP), R15
+	VMULPS    160(R15), Y2, Y2
 	VADDPS    Y0, Y3, Y0
 	VADDPS    Y1, Y4, Y1
 	VADDPS    Y2, Y5, Y2
@@ -49905,36 +48741,36 @@ IzhikevichTraced2AVX2_near0:
 	VMOVUPS   96(DI), Y6
 	VMOVUPS   128(DI), Y7
 	VMOVUPS   160(DI), Y8
-	MOVQ      bT2+152(FP), BP
-	VMOVUPS   96(BP), Y9
+	MOVQ      bT2+152(FP), R15
+	VMOVUPS   96(R15), Y9
 	VSUBPS    Y6, Y9, Y9
-	MOVQ      bT2+152(FP), BP
-	VMOVUPS   128(BP), Y10
+	MOVQ      bT2+152(FP), R15
+	VMOVUPS   128(R15), Y10
 	VSUBPS    Y7, Y10, Y10
-	MOVQ      bT2+152(FP), BP
-	VMOVUPS   160(BP), Y11
+	MOVQ      bT2+152(FP), R15
+	VMOVUPS   160(R15), Y11
 	VSUBPS    Y8, Y11, Y11
-	MOVQ      lT2+136(FP), BP
-	MOVQ      lT2+136(FP), BP
-	VMULPS    96(BP), Y9, Y9
-	MOVQ      lT2+136(FP), BP
-	MOVQ      lT2+136(FP), BP
-	VMULPS    128(BP), Y10, Y10
-	MOVQ      lT2+136(FP), BP
-	MOVQ      lT2+136(FP), BP
-	VMULPS    160(BP), Y11, Y11
+	MOVQ      lT2+136(FP), R15
+	MOVQ      lT2+136(FP), R15
+	VMULPS    96(R15), Y9, Y9
+	MOVQ      lT2+136(FP), R15
+	MOVQ      lT2+136(FP), R15
+	VMULPS    128(R15), Y10, Y10
+	MOVQ      lT2+136(FP), R15
+	MOVQ      lT2+136(FP), R15
+	VMULPS    160(R15), Y11, Y11
 	VADDPS    Y9, Y6, Y6
 	VADDPS    Y10, Y7, Y7
 	VADDPS    Y11, Y8, Y8
-	MOVQ      cT2+144(FP), BP
-	MOVQ      cT2+144(FP), BP
-	VMULPS    96(BP), Y3, Y3
-	MOVQ      cT2+144(FP), BP
-	MOVQ      cT2+144(FP), BP
-	VMULPS    128(BP), Y4, Y4
-	MOVQ      cT2+144(FP), BP
-	MOVQ      cT2+144(FP), BP
-	VMULPS    160(BP), Y5, Y5
+	MOVQ      cT2+144(FP), R15
+	MOVQ      cT2+144(FP), R15
+	VMULPS    96(R15), Y3, Y3
+	MOVQ      cT2+144(FP), R15
+	MOVQ      cT2+144(FP), R15
+	VMULPS    128(R15), Y4, Y4
+	MOVQ      cT2+144(FP), R15
+	MOVQ      cT2+144(FP), R15
+	VMULPS    160(R15), Y5, Y5
 	VADDPS    Y3, Y6, Y3
 	VADDPS    Y4, Y7, Y4
 	VADDPS    Y5, Y8, Y5
@@ -50010,27 +48846,27 @@ IzhikevichTraced2AVX2_near0:
 	VADDPS    Y6, Y3, Y3
 	VADDPS    Y7, Y4, Y4
 	VADDPS    Y8, Y5, Y5
-	MOVQ      thr+88(FP), BP
-	VCMPPS    $0x1e, 96(BP), Y0, Y6
-	MOVQ      thr+88(FP), BP
-	VCMPPS    $0x1e, 128(BP), Y1, Y7
-	MOVQ      thr+88(FP), BP
-	VCMPPS    $0x1e, 160(BP), Y2, Y8
-	MOVQ      reset+96(FP), BP
-	VBLENDVPS Y6, 96(BP), Y0, Y0
+	MOVQ      thr+88(FP), R15
+	VCMPPS    $0x1e, 96(R15), Y0, Y6
+	MOVQ      thr+88(FP), R15
+	VCMPPS    $0x1e, 128(R15), Y1, Y7
+	MOVQ      thr+88(FP), R15
+	VCMPPS    $0x1e, 160(R15), Y2, Y8
+	MOVQ      reset+96(FP), R15
+	VBLENDVPS Y6, 96(R15), Y0, Y0
 	VMOVUPS   Y0, 96(CX)
-	MOVQ      reset+96(FP), BP
-	VBLENDVPS Y7, 128(BP), Y1, Y0
+	MOVQ      reset+96(FP), R15
+	VBLENDVPS Y7, 128(R15), Y1, Y0
 	VMOVUPS   Y0, 128(CX)
-	MOVQ      reset+96(FP), BP
-	VBLENDVPS Y8, 160(BP), Y2, Y0
+	MOVQ      reset+96(FP), R15
+	VBLENDVPS Y8, 160(R15), Y2, Y0
 	VMOVUPS   Y0, 160(CX)
-	MOVQ      d+80(FP), BP
-	VADDPS    96(BP), Y3, Y0
-	MOVQ      d+80(FP), BP
-	VADDPS    128(BP), Y4, Y1
-	MOVQ      d+80(FP), BP
-	VADDPS    160(BP), Y5, Y2
+	MOVQ      d+80(FP), R15
+	VADDPS    96(R15), Y3, Y0
+	MOVQ      d+80(FP), R15
+	VADDPS    128(R15), Y4, Y1
+	MOVQ      d+80(FP), R15
+	VADDPS    160(R15), Y5, Y2
 	VBLENDVPS Y6, Y0, Y3, Y0
 	VMOVUPS   Y0, 96(DX)
 	VBLENDVPS Y7, Y1, Y4, Y0
@@ -50041,47 +48877,44 @@ IzhikevichTraced2AVX2_near0:
 	VMOVUPS   Y0, 96(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 96(R8)
-	VMOVMSKPS Y6, BP
-	SHLQ      $0x18, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y6, R15
+	MOVB      R15, 3(R13)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 128(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 128(R8)
-	VMOVMSKPS Y7, BP
-	SHLQ      $0x20, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y7, R15
+	MOVB      R15, 4(R13)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 160(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 160(R8)
-	VMOVMSKPS Y8, BP
-	SHLQ      $0x28, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y8, R15
+	MOVB      R15, 5(R13)
 	VMOVUPS   192(SI), Y0
 	VMOVUPS   224(SI), Y1
 	VMOVUPS   192(BX), Y2
 	VMOVUPS   224(BX), Y3
-	MOVQ      bT1+128(FP), BP
-	VMOVUPS   192(BP), Y4
+	MOVQ      bT1+128(FP), R15
+	VMOVUPS   192(R15), Y4
 	VSUBPS    Y2, Y4, Y4
-	MOVQ      bT1+128(FP), BP
-	VMOVUPS   224(BP), Y5
+	MOVQ      bT1+128(FP), R15
+	VMOVUPS   224(R15), Y5
 	VSUBPS    Y3, Y5, Y5
-	MOVQ      lT1+112(FP), BP
-	MOVQ      lT1+112(FP), BP
-	VMULPS    192(BP), Y4, Y4
-	MOVQ      lT1+112(FP), BP
-	MOVQ      lT1+112(FP), BP
-	VMULPS    224(BP), Y5, Y5
+	MOVQ      lT1+112(FP), R15
+	MOVQ      lT1+112(FP), R15
+	VMULPS    192(R15), Y4, Y4
+	MOVQ      lT1+112(FP), R15
+	MOVQ      lT1+112(FP), R15
+	VMULPS    224(R15), Y5, Y5
 	VADDPS    Y4, Y2, Y2
 	VADDPS    Y5, Y3, Y3
-	MOVQ      cT1+120(FP), BP
-	MOVQ      cT1+120(FP), BP
-	VMULPS    192(BP), Y0, Y0
-	MOVQ      cT1+120(FP), BP
-	MOVQ      cT1+120(FP), BP
-	VMULPS    224(BP), Y1, Y1
+	MOVQ      cT1+120(FP), R15
+	MOVQ      cT1+120(FP), R15
+	VMULPS    192(R15), Y0, Y0
+	MOVQ      cT1+120(FP), R15
+	MOVQ      cT1+120(FP), R15
+	VMULPS    224(R15), Y1, Y1
 	VADDPS    Y0, Y2, Y0
 	VADDPS    Y1, Y3, Y1
 	VMOVUPS   Y0, 192(BX)
@@ -50090,26 +48923,26 @@ IzhikevichTraced2AVX2_near0:
 	VMOVUPS   224(R8), Y3
 	VMOVUPS   192(DI), Y4
 	VMOVUPS   224(DI), Y5
-	MOVQ      bT2+152(FP), BP
-	VMOVUPS   192(BP), Y6
+	MOVQ      bT2+152(FP), R15
+	VMOVUPS   192(R15), Y6
 	VSUBPS    Y4, Y6, Y6
-	MOVQ      bT2+152(FP), BP
-	VMOVUPS   224(BP), Y7
+	MOVQ      bT2+152(FP), R15
+	VMOVUPS   224(R15), Y7
 	VSUBPS    Y5, Y7, Y7
-	MOVQ      lT2+136(FP), BP
-	MOVQ      lT2+136(FP), BP
-	VMULPS    192(BP), Y6, Y6
-	MOVQ      lT2+136(FP), BP
-	MOVQ      lT2+136(FP), BP
-	VMULPS    224(BP), Y7, Y7
+	MOVQ      lT2+136(FP), R15
+	MOVQ      lT2+136(FP), R15
+	VMULPS    192(R15), Y6, Y6
+	MOVQ      lT2+136(FP), R15
+	MOVQ      lT2+136(FP), R15
+	VMULPS    224(R15), Y7, Y7
 	VADDPS    Y6, Y4, Y4
 	VADDPS    Y7, Y5, Y5
-	MOVQ      cT2+144(FP), BP
-	MOVQ      cT2+144(FP), BP
-	VMULPS    192(BP), Y2, Y2
-	MOVQ      cT2+144(FP), BP
-	MOVQ      cT2+144(FP), BP
-	VMULPS    224(BP), Y3, Y3
+	MOVQ      cT2+144(FP), R15
+	MOVQ      cT2+144(FP), R15
+	VMULPS    192(R15), Y2, Y2
+	MOVQ      cT2+144(FP), R15
+	MOVQ      cT2+144(FP), R15
+	VMULPS    224(R15), Y3, Y3
 	VADDPS    Y2, Y4, Y2
 	VADDPS    Y3, Y5, Y3
 	VMOVUPS   Y2, 192(DI)
@@ -50160,20 +48993,20 @@ IzhikevichTraced2AVX2_near0:
 	VMULPS    (AX), Y5, Y5
 	VADDPS    Y4, Y2, Y2
 	VADDPS    Y5, Y3, Y3
-	MOVQ      thr+88(FP), BP
-	VCMPPS    $0x1e, 192(BP), Y0, Y4
-	MOVQ      thr+88(FP), BP
-	VCMPPS    $0x1e, 224(BP), Y1, Y5
-	MOVQ      reset+96(FP), BP
-	VBLENDVPS Y4, 192(BP), Y0, Y0
+	MOVQ      thr+88(FP), R15
+	VCMPPS    $0x1e, 192(R15), Y0, Y4
+	MOVQ      thr+88(FP), R15
+	VCMPPS    $0x1e, 224(R15), Y1, Y5
+	MOVQ      reset+96(FP), R15
+	VBLENDVPS Y4, 192(R15), Y0, Y0
 	VMOVUPS   Y0, 192(CX)
-	MOVQ      reset+96(FP), BP
-	VBLENDVPS Y5, 224(BP), Y1, Y0
+	MOVQ      reset+96(FP), R15
+	VBLENDVPS Y5, 224(R15), Y1, Y0
 	VMOVUPS   Y0, 224(CX)
-	MOVQ      d+80(FP), BP
-	VADDPS    192(BP), Y2, Y0
-	MOVQ      d+80(FP), BP
-	VADDPS    224(BP), Y3, Y1
+	MOVQ      d+80(FP), R15
+	VADDPS    192(R15), Y2, Y0
+	MOVQ      d+80(FP), R15
+	VADDPS    224(R15), Y3, Y1
 	VBLENDVPS Y4, Y0, Y2, Y0
 	VMOVUPS   Y0, 192(DX)
 	VBLENDVPS Y5, Y1, Y3, Y0
@@ -50182,17 +49015,14 @@ IzhikevichTraced2AVX2_near0:
 	VMOVUPS   Y0, 192(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 192(R8)
-	VMOVMSKPS Y4, BP
-	SHLQ      $0x30, BP
-	ORQ       BP, R15
+	VMOVMSKPS Y4, R15
+	MOVB      R15, 6(R13)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 224(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 224(R8)
-	VMOVMSKPS Y5, BP
-	SHLQ      $0x38, BP
-	ORQ       BP, R15
-	MOVQ      R15, (R13)
+	VMOVMSKPS Y5, R15
+	MOVB      R15, 7(R13)
 	ADDQ      $0x08, R13
 	ADDQ      $0x00000100, CX
 	ADDQ      $0x00000100, DX
@@ -50279,7 +49109,6 @@ IzhikevichTraced2UniformAVX512_block:
 	PREFETCHT0 2240(R8)
 
 IzhikevichTraced2UniformAVX512_near0:
-	XORQ         R11, R11
 	VMOVUPS      (SI), Z0
 	VMOVUPS      64(SI), Z2
 	VMOVUPS      128(SI), Z3
@@ -50488,30 +49317,22 @@ IzhikevichTraced2UniformAVX512_near0:
 	VMOVDQU32    Z1, K5, (SI)
 	VPTESTMD     Z9, Z9, K5
 	VMOVDQU32    Z1, K5, (R8)
-	KMOVW        K1, R12
-	ORQ          R12, R11
+	KMOVW        K1, (R9)
 	VPTESTMD     Z2, Z2, K1
 	VMOVDQU32    Z1, K1, 64(SI)
 	VPTESTMD     Z10, Z10, K1
 	VMOVDQU32    Z1, K1, 64(R8)
-	KMOVW        K2, R12
-	SHLQ         $0x10, R12
-	ORQ          R12, R11
+	KMOVW        K2, 2(R9)
 	VPTESTMD     Z3, Z3, K1
 	VMOVDQU32    Z1, K1, 128(SI)
 	VPTESTMD     Z11, Z11, K1
 	VMOVDQU32    Z1, K1, 128(R8)
-	KMOVW        K3, R12
-	SHLQ         $0x20, R12
-	ORQ          R12, R11
+	KMOVW        K3, 4(R9)
 	VPTESTMD     Z4, Z4, K1
 	VMOVDQU32    Z1, K1, 192(SI)
 	VPTESTMD     Z12, Z12, K1
 	VMOVDQU32    Z1, K1, 192(R8)
-	KMOVW        K4, R12
-	SHLQ         $0x30, R12
-	ORQ          R12, R11
-	MOVQ         R11, (R9)
+	KMOVW        K4, 6(R9)
 	ADDQ         $0x08, R9
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
@@ -50603,7 +49424,6 @@ IzhikevichTraced2UniformAVX2_block:
 	PREFETCHT0 2240(R8)
 
 IzhikevichTraced2UniformAVX2_near0:
-	XORQ      R11, R11
 	VMOVUPS   (SI), Y0
 	VMOVUPS   32(SI), Y1
 	VMOVUPS   64(SI), Y2
@@ -50749,22 +49569,20 @@ IzhikevichTraced2UniformAVX2_near0:
 	VMOVUPS   Y0, (SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, (R8)
-	VMOVMSKPS Y6, R12
-	ORQ       R12, R11
+	VMOVMSKPS Y6, R11
+	MOVB      R11, (R9)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 32(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 32(R8)
-	VMOVMSKPS Y7, R12
-	SHLQ      $0x08, R12
-	ORQ       R12, R11
+	VMOVMSKPS Y7, R11
+	MOVB      R11, 1(R9)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 64(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 64(R8)
-	VMOVMSKPS Y8, R12
-	SHLQ      $0x10, R12
-	ORQ       R12, R11
+	VMOVMSKPS Y8, R11
+	MOVB      R11, 2(R9)
 	VMOVUPS   96(SI), Y0
 	VMOVUPS   128(SI), Y1
 	VMOVUPS   160(SI), Y2
@@ -50910,23 +49728,20 @@ IzhikevichTraced2UniformAVX2_near0:
 	VMOVUPS   Y0, 96(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 96(R8)
-	VMOVMSKPS Y6, R12
-	SHLQ      $0x18, R12
-	ORQ       R12, R11
+	VMOVMSKPS Y6, R11
+	MOVB      R11, 3(R9)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 128(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 128(R8)
-	VMOVMSKPS Y7, R12
-	SHLQ      $0x20, R12
-	ORQ       R12, R11
+	VMOVMSKPS Y7, R11
+	MOVB      R11, 4(R9)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 160(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 160(R8)
-	VMOVMSKPS Y8, R12
-	SHLQ      $0x28, R12
-	ORQ       R12, R11
+	VMOVMSKPS Y8, R11
+	MOVB      R11, 5(R9)
 	VMOVUPS   192(SI), Y0
 	VMOVUPS   224(SI), Y1
 	VMOVUPS   192(BX), Y2
@@ -51025,17 +49840,14 @@ IzhikevichTraced2UniformAVX2_near0:
 	VMOVUPS   Y0, 192(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 192(R8)
-	VMOVMSKPS Y4, R12
-	SHLQ      $0x30, R12
-	ORQ       R12, R11
+	VMOVMSKPS Y4, R11
+	MOVB      R11, 6(R9)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 224(SI)
 	VXORPS    Y0, Y0, Y0
 	VMOVUPS   Y0, 224(R8)
-	VMOVMSKPS Y5, R12
-	SHLQ      $0x38, R12
-	ORQ       R12, R11
-	MOVQ      R11, (R9)
+	VMOVMSKPS Y5, R11
+	MOVB      R11, 7(R9)
 	ADDQ      $0x08, R9
 	ADDQ      $0x00000100, CX
 	ADDQ      $0x00000100, DX

@@ -399,8 +399,8 @@ func (b *avx2) drain(name string) {
 
 func (b *avx2) Spikes(m mask) { b.spikes[b.v] = b.positive(m) }
 
-func (b *avx2) spikeBits() reg.GPVirtual {
+func (b *avx2) storeSpikes(at Mem) {
 	g := GP32()
 	VMOVMSKPS(b.spikes[b.v], g)
-	return g
+	MOVB(g.As8(), at)
 }

@@ -292,8 +292,7 @@ func (b *avx512) drain(name string) {
 
 func (b *avx512) Spikes(m mask) { b.spikes[b.v] = m.(reg.Register) }
 
-func (b *avx512) spikeBits() reg.GPVirtual {
-	g := GP32()
-	KMOVW(b.spikes[b.v], g)
-	return g
-}
+// storeSpikes stores the mask itself (KMOVW to memory: a store, which
+// takes none of the vector ports that moving it to a general register
+// would).
+func (b *avx512) storeSpikes(at Mem) { KMOVW(b.spikes[b.v], at) }

@@ -149,11 +149,11 @@ type backend interface {
 	// or put in area, of the size localBytes asked for).
 	setup(sc scalars, held []string, area *locals)
 	localBytes(sc scalars, held []string) int
-	begin(p ptrs)             // start a group of vectors
-	spikeBits() reg.GPVirtual // the vector's spike bits, after the body
-	drain(name string)        // leave the drain stream's vector, loaded by the body, zero
-	end()                     // after the kernel, before RET
-	setReciprocals(on bool)   // lower Quot as a multiplication by the reciprocal from here on
+	begin(p ptrs)           // start a group of vectors
+	storeSpikes(at Mem)     // store the vector's spike bits, lanes/8 bytes, after the body
+	drain(name string)      // leave the drain stream's vector, loaded by the body, zero
+	end()                   // after the kernel, before RET
+	setReciprocals(on bool) // lower Quot as a multiplication by the reciprocal from here on
 }
 
 // A scalar is one value that every lane takes: a parameter passed by value
@@ -566,26 +566,14 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 	// block's; else one, its vectors interleaved pl.group at a time.
 	step := func(n int) {
 		ahead(n * blockUnits)
-		words := make([]reg.GPVirtual, n)
-		if !m.noSpikes {
-			for i := range words {
-				words[i] = GP64()
-				XORQ(words[i], words[i])
-			}
-		}
-		// finish drains the vectors vs of block k and adds their spikes
-		// to its word.
+		// finish drains the vectors vs of block k and stores their
+		// spikes, each vector's lanes/8 bytes of the block's word.
 		finish := func(k int, vs []int) {
 			for _, v := range vs {
 				drain(v)
-				if m.noSpikes {
-					continue
+				if !m.noSpikes {
+					b.storeSpikes(Mem{Base: spikes, Disp: 8*k + (v-k*vectors)*b.lanes()/8})
 				}
-				bitsReg := b.spikeBits()
-				if u := v - k*vectors; u > 0 {
-					SHLQ(U8(u*b.lanes()), bitsReg.As64())
-				}
-				ORQ(bitsReg.As64(), words[k])
 			}
 		}
 		if pl.split > 0 {
@@ -606,9 +594,6 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 			}
 		}
 		if !m.noSpikes {
-			for i, w := range words {
-				MOVQ(w, Mem{Base: spikes, Disp: 8 * i})
-			}
 			ADDQ(U8(8*n), spikes)
 		}
 		for _, s := range m.streams {
@@ -635,16 +620,7 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 			if m.noSpikes {
 				continue
 			}
-			w := b.spikeBits()
-			at := Mem{Base: spikes, Disp: v * b.lanes() / 8}
-			switch b.lanes() {
-			case 8:
-				MOVB(w.As8(), at)
-			case 16:
-				MOVW(w.As16(), at)
-			default:
-				panic("no walk over vectors of " + fmt.Sprint(b.lanes()) + " lanes")
-			}
+			b.storeSpikes(Mem{Base: spikes, Disp: v * b.lanes() / 8})
 		}
 		if !m.noSpikes {
 			ADDQ(U8(n*b.lanes()/8), spikes)
