@@ -234,12 +234,18 @@ func (b *avx2) Add(x, y vec) vec            { return b.commuting(VADDPS, x, y) }
 func (b *avx2) Sub(x, y vec) vec            { return b.binary(VSUBPS, x, y) }
 
 // SubExact is one VFNMADD, into a register loaded with whichever of y and
-// a is in memory (a load, which takes no arithmetic port), or a copy of a.
+// a is in memory (a load, which takes no arithmetic port), or a copy of
+// the scalar y's register, or else of a (see avx512's).
 func (b *avx2) SubExact(a, x, y vec) vec {
 	z := YMM()
 	if m, ok := b.memory(y); ok {
 		VMOVUPS(m, z)
 		VFNMADD213PS(b.rm(a), b.reg(x), z) // z = −(x·z) + a
+		return z
+	}
+	if b.held(y) {
+		VMOVAPS(y.(reg.VecVirtual), z)
+		VFNMADD213PS(b.rm(a), b.reg(x), z)
 		return z
 	}
 	if m, ok := b.memory(a); ok {

@@ -157,12 +157,20 @@ func (b *avx512) Add(x, y vec) vec            { return b.binary(VADDPS, VADDPS_B
 func (b *avx512) Sub(x, y vec) vec            { return b.binary(VSUBPS, VSUBPS_BCST, x, y, false) }
 
 // SubExact is one VFNMADD, into a register that holds the scalar y
-// (loaded, which takes no arithmetic port) or a copy of a.
+// (broadcast from memory, which takes no arithmetic port, or copied from
+// the register that holds it for the call) or else a copy of a. (Where a
+// is read no more, the allocator gives the copy a's register, and the
+// copy stays, an instruction that moves nothing.)
 func (b *avx512) SubExact(a, x, y vec) vec {
 	z := ZMM()
 	if s, ok := y.(scalar); ok {
 		VBROADCASTSS(s.m(), z)
 		VFNMADD213PS(b.rm(a), b.reg(x), z) // z = −(x·z) + a
+		return z
+	}
+	if b.held(y) {
+		VMOVAPS(y.(reg.VecVirtual), z)
+		VFNMADD213PS(b.rm(a), b.reg(x), z)
 		return z
 	}
 	if m, ok := a.(memvec); ok {

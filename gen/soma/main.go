@@ -219,6 +219,16 @@ type frame struct {
 
 func (f *frame) setReciprocals(on bool) { f.reciprocals = on }
 
+// held says whether x is the register of a scalar held for the call.
+func (f *frame) held(x interface{}) bool {
+	for _, r := range f.fixed {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
 // quot is a backend's Quot: it divides by the parameter, or, in the loop
 // for a power of two, multiplies by its reciprocal.
 func quot(e emitter, reciprocals bool, x vec, name string) vec {
