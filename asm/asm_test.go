@@ -382,13 +382,32 @@ func TestScatterIndices(t *testing.T) {
 	}
 }
 
+// powerOfTwoSlope sets the spike slope (delta) of calls a and b, where it
+// is one block, to 2 in every unit, which the kernels multiply by the
+// reciprocal of; it says whether it did.
+func powerOfTwoSlope(k kernel, a, b *call) bool {
+	for i, arg := range k.args {
+		if arg.name == "delta" && arg.kind == "param" && a.args[i].Len() == 64 {
+			for _, c := range []*call{a, b} {
+				for j := range 64 {
+					c.args[i].Index(j).SetFloat(2)
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
 // TestTwins: each AVX2 kernel and its AVX-512 twin compute the same bits
 // (NaNs as NaNs) from the same random bits, on every length to 300 and
 // every whole number of blocks to 16 (a kernel that walks its vectors in
 // groups of up to 8 across the blocks ends on every remainder): each
 // is tested against the reference through its package, and this checks
 // the two against each other where the package's dispatch does not reach
-// (both forms of every parameter, raw-bit inputs). A NEON kernel has no
+// (every parameter in both forms, and the forms mixed; raw-bit inputs;
+// the spike slope a power of two, which the kernels multiply by the
+// reciprocal of, where it is one block). A NEON kernel has no
 // twin that runs on the same CPU; only its package's tests check it.
 func TestTwins(t *testing.T) {
 	byName := map[string]kernel{}
@@ -407,17 +426,35 @@ func TestTwins(t *testing.T) {
 				if k.blocks && n%64 != 0 || !k.blocks && n > 300 {
 					continue
 				}
-				for _, perUnit := range []bool{false, true} {
-					r, s := rng(n+1), rng(n+1)
-					a, b := newCall(k, n, perUnit, nil, plain, &r), newCall(twin, n, perUnit, nil, plain, &s)
-					ra, rb := k.call(a.values()), twin.call(b.values())
-					for i, arg := range k.args {
-						if arg.out && !sameBits(a.args[i], b.args[i]) {
-							t.Fatalf("n=%d perUnit=%v: %s differs", n, perUnit, arg.name)
-						}
+				// The parameters: all one block, all per unit, and
+				// alternately one and the other (so that a kernel that
+				// steps two blocks at a time reads each parameter's
+				// second block at its own stride), both ways round.
+				for mode, perUnit := range []func(j int) bool{
+					func(int) bool { return false },
+					func(int) bool { return true },
+					func(j int) bool { return j%2 == 0 },
+					func(j int) bool { return j%2 == 1 },
+				} {
+					lengths := make([]int, len(k.args))
+					for j, arg := range k.args {
+						lengths[j] = length(arg.kind, n, perUnit(j))
 					}
-					if ra != nil && !sameBits(reflect.ValueOf(ra), reflect.ValueOf(rb)) {
-						t.Fatalf("n=%d: results %v and %v", n, ra, rb)
+					for _, slope := range []bool{false, true} {
+						r, s := rng(n+1), rng(n+1)
+						a, b := newCall(k, n, false, lengths, plain, &r), newCall(twin, n, false, lengths, plain, &s)
+						if slope && !powerOfTwoSlope(k, a, b) {
+							continue
+						}
+						ra, rb := k.call(a.values()), twin.call(b.values())
+						for i, arg := range k.args {
+							if arg.out && !sameBits(a.args[i], b.args[i]) {
+								t.Fatalf("n=%d parameters %d slope 2 %v: %s differs", n, mode, slope, arg.name)
+							}
+						}
+						if ra != nil && !sameBits(reflect.ValueOf(ra), reflect.ValueOf(rb)) {
+							t.Fatalf("n=%d: results %v and %v", n, ra, rb)
+						}
 					}
 				}
 			}

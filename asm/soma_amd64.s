@@ -2665,8 +2665,11 @@ AdaptiveLeakyUniformAVX2_done:
 
 // func exponentialAVX512(v *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
-TEXT ·exponentialAVX512(SB), NOSPLIT, $0-136
-	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
+TEXT ·exponentialAVX512(SB), $576-136
+	// 5 scalars held in registers, 7 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -2674,51 +2677,90 @@ TEXT ·exponentialAVX512(SB), NOSPLIT, $0-136
 	VBROADCASTSS const42b20000<>+0(SB), Z1
 	VBROADCASTSS const3fb8aa3b<>+0(SB), Z2
 	VBROADCASTSS const3f318000<>+0(SB), Z3
-	MOVQ         v+0(FP), AX
-	MOVQ         cur+8(FP), CX
-	MOVQ         k+16(FP), DX
-	MOVQ         delta+24(FP), BX
-	MOVQ         rh+32(FP), SI
-	MOVQ         res+40(FP), DI
-	MOVQ         thr+48(FP), R8
-	MOVQ         reset+56(FP), R9
-	MOVQ         spikes+120(FP), R10
-	MOVQ         blocks+128(FP), R11
-	TESTQ        R11, R11
+	VBROADCASTSS constb95e8083<>+0(SB), Z4
+	MOVQ         v+0(FP), CX
+	MOVQ         cur+8(FP), DX
+	MOVQ         k+16(FP), BX
+	MOVQ         delta+24(FP), SI
+	MOVQ         rh+32(FP), DI
+	MOVQ         res+40(FP), R8
+	MOVQ         thr+48(FP), R9
+	MOVQ         reset+56(FP), R10
+	MOVQ         spikes+120(FP), R11
+	MOVQ         blocks+128(FP), R12
+	TESTQ        R12, R12
 	JZ           ExponentialAVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
-	MOVL  deltaReciprocal+112(FP), R12
-	TESTL R12, R12
+	MOVL  deltaReciprocal+112(FP), R13
+	TESTL R13, R13
 	JZ    ExponentialAVX512_block
 	JMP   ExponentialAVX512_reciprocal_block
 
 ExponentialAVX512_block:
+	SUBQ $0x02, R12
+	JCS  ExponentialAVX512_block_last
+
+ExponentialAVX512_block_pair:
 	CMPQ       blocks+128(FP), $0x00001000
 	JB         ExponentialAVX512_near0
-	PREFETCHT0 2048(AX)
-	PREFETCHT0 2112(AX)
-	PREFETCHT0 2176(AX)
-	PREFETCHT0 2240(AX)
 	PREFETCHT0 2048(CX)
 	PREFETCHT0 2112(CX)
 	PREFETCHT0 2176(CX)
 	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
 
 ExponentialAVX512_near0:
-	VMOVUPS      (AX), Z4
-	VMOVUPS      64(AX), Z5
-	VMOVUPS      128(AX), Z6
-	VMOVUPS      192(AX), Z7
-	VSUBPS       (SI), Z4, Z8
-	VSUBPS       64(SI), Z5, Z9
-	VSUBPS       128(SI), Z6, Z10
-	VSUBPS       192(SI), Z7, Z11
-	VDIVPS       (BX), Z8, Z8
-	VDIVPS       64(BX), Z9, Z9
-	VDIVPS       128(BX), Z10, Z10
-	VDIVPS       192(BX), Z11, Z11
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VMOVUPS      256(CX), Z9
+	VMOVUPS      320(CX), Z10
+	VMOVUPS      384(CX), Z11
+	VMOVUPS      448(CX), Z12
+	VSUBPS       (DI), Z5, Z5
+	VSUBPS       64(DI), Z6, Z6
+	VSUBPS       128(DI), Z7, Z7
+	VSUBPS       192(DI), Z8, Z8
+	MOVQ         rhStride+80(FP), R13
+	VSUBPS       (DI)(R13*1), Z9, Z9
+	MOVQ         rhStride+80(FP), R13
+	VSUBPS       64(DI)(R13*1), Z10, Z10
+	MOVQ         rhStride+80(FP), R13
+	VSUBPS       128(DI)(R13*1), Z11, Z11
+	MOVQ         rhStride+80(FP), R13
+	VSUBPS       192(DI)(R13*1), Z12, Z12
+	VDIVPS       (SI), Z5, Z5
+	VDIVPS       64(SI), Z6, Z6
+	VDIVPS       128(SI), Z7, Z7
+	VDIVPS       192(SI), Z8, Z8
+	MOVQ         deltaStride+72(FP), R13
+	VDIVPS       (SI)(R13*1), Z9, Z9
+	MOVQ         deltaStride+72(FP), R13
+	VDIVPS       64(SI)(R13*1), Z10, Z10
+	MOVQ         deltaStride+72(FP), R13
+	VDIVPS       128(SI)(R13*1), Z11, Z11
+	MOVQ         deltaStride+72(FP), R13
+	VDIVPS       192(SI)(R13*1), Z12, Z12
+	VMAXPS       Z5, Z0, Z5
+	VMINPS       Z5, Z1, Z5
+	VMAXPS       Z6, Z0, Z6
+	VMINPS       Z6, Z1, Z6
+	VMAXPS       Z7, Z0, Z7
+	VMINPS       Z7, Z1, Z7
 	VMAXPS       Z8, Z0, Z8
 	VMINPS       Z8, Z1, Z8
 	VMAXPS       Z9, Z0, Z9
@@ -2727,176 +2769,561 @@ ExponentialAVX512_near0:
 	VMINPS       Z10, Z1, Z10
 	VMAXPS       Z11, Z0, Z11
 	VMINPS       Z11, Z1, Z11
-	VMULPS       Z2, Z8, Z12
-	VMULPS       Z2, Z9, Z13
-	VMULPS       Z2, Z10, Z14
-	VMULPS       Z2, Z11, Z15
-	VRNDSCALEPS  $0x00, Z12, Z12
+	VMAXPS       Z12, Z0, Z12
+	VMINPS       Z12, Z1, Z12
+	VMULPS       Z2, Z5, Z13
+	VMULPS       Z2, Z6, Z14
+	VMULPS       Z2, Z7, Z15
+	VMULPS       Z2, Z8, Z16
+	VMULPS       Z2, Z9, Z17
+	VMULPS       Z2, Z10, Z18
+	VMULPS       Z2, Z11, Z19
+	VMULPS       Z2, Z12, Z20
 	VRNDSCALEPS  $0x00, Z13, Z13
+	VMOVUPS      Z13, (AX)
 	VRNDSCALEPS  $0x00, Z14, Z14
+	VMOVUPS      Z14, 64(AX)
 	VRNDSCALEPS  $0x00, Z15, Z15
-	VMOVAPS      Z3, Z16
-	VFNMADD213PS Z8, Z12, Z16
+	VMOVUPS      Z15, 128(AX)
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMOVUPS      Z16, 192(AX)
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMOVUPS      Z17, 256(AX)
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VMOVUPS      Z18, 320(AX)
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VMOVUPS      Z19, 384(AX)
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VMOVUPS      Z20, 448(AX)
+	VMOVAPS      Z3, Z21
+	VFNMADD213PS Z5, Z13, Z21
+	VMOVAPS      Z3, Z5
+	VFNMADD213PS Z6, Z14, Z5
+	VMOVAPS      Z3, Z6
+	VFNMADD213PS Z7, Z15, Z6
+	VMOVAPS      Z3, Z7
+	VFNMADD213PS Z8, Z16, Z7
 	VMOVAPS      Z3, Z8
-	VFNMADD213PS Z9, Z13, Z8
+	VFNMADD213PS Z9, Z17, Z8
 	VMOVAPS      Z3, Z9
-	VFNMADD213PS Z10, Z14, Z9
+	VFNMADD213PS Z10, Z18, Z9
 	VMOVAPS      Z3, Z10
-	VFNMADD213PS Z11, Z15, Z10
-	VMULPS.BCST  constb95e8083<>+0(SB), Z12, Z11
-	VMULPS.BCST  constb95e8083<>+0(SB), Z13, Z17
-	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
-	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
-	VSUBPS       Z11, Z16, Z11
-	VSUBPS       Z17, Z8, Z8
-	VSUBPS       Z18, Z9, Z9
-	VSUBPS       Z19, Z10, Z10
-	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z16
+	VFNMADD213PS Z11, Z19, Z10
+	VMOVAPS      Z3, Z11
+	VFNMADD213PS Z12, Z20, Z11
+	VMULPS       Z4, Z13, Z12
+	VMULPS       Z4, Z14, Z13
+	VMULPS       Z4, Z15, Z14
+	VMULPS       Z4, Z16, Z15
+	VMULPS       Z4, Z17, Z16
+	VMULPS       Z4, Z18, Z17
+	VMULPS       Z4, Z19, Z18
+	VMULPS       Z4, Z20, Z19
+	VSUBPS       Z12, Z21, Z12
+	VSUBPS       Z13, Z5, Z5
+	VSUBPS       Z14, Z6, Z6
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z16, Z8, Z8
+	VSUBPS       Z17, Z9, Z9
+	VSUBPS       Z18, Z10, Z10
+	VSUBPS       Z19, Z11, Z11
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z13
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z14
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z16
 	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z17
 	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z18
 	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z16, Z16
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z13, Z13
+	VMULPS       Z5, Z14, Z14
+	VMULPS       Z6, Z15, Z15
+	VMULPS       Z7, Z16, Z16
 	VMULPS       Z8, Z17, Z17
 	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
+	VMULPS       Z11, Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3c088889<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3c088889<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3c088889<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z16, Z16
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z13, Z13
+	VMULPS       Z5, Z14, Z14
+	VMULPS       Z6, Z15, Z15
+	VMULPS       Z7, Z16, Z16
 	VMULPS       Z8, Z17, Z17
 	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
+	VMULPS       Z11, Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z16, Z16
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z13, Z13
+	VMULPS       Z5, Z14, Z14
+	VMULPS       Z6, Z15, Z15
+	VMULPS       Z7, Z16, Z16
 	VMULPS       Z8, Z17, Z17
 	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
+	VMULPS       Z11, Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z16, Z16
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z13, Z13
+	VMULPS       Z5, Z14, Z14
+	VMULPS       Z6, Z15, Z15
+	VMULPS       Z7, Z16, Z16
 	VMULPS       Z8, Z17, Z17
 	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
+	VMULPS       Z11, Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3f000000<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3f000000<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3f000000<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z11, Z20
-	VMULPS       Z8, Z8, Z21
-	VMULPS       Z9, Z9, Z22
-	VMULPS       Z10, Z10, Z23
-	VMULPS       Z16, Z20, Z16
-	VMULPS       Z17, Z21, Z17
-	VMULPS       Z18, Z22, Z18
-	VMULPS       Z19, Z23, Z19
-	VADDPS       Z11, Z16, Z11
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z12, Z21
+	VMULPS       Z5, Z5, Z22
+	VMULPS       Z6, Z6, Z23
+	VMULPS       Z7, Z7, Z24
+	VMULPS       Z8, Z8, Z25
+	VMULPS       Z9, Z9, Z26
+	VMULPS       Z10, Z10, Z27
+	VMULPS       Z11, Z11, Z28
+	VMULPS       Z13, Z21, Z13
+	VMULPS       Z14, Z22, Z14
+	VMULPS       Z15, Z23, Z15
+	VMULPS       Z16, Z24, Z16
+	VMULPS       Z17, Z25, Z17
+	VMULPS       Z18, Z26, Z18
+	VMULPS       Z19, Z27, Z19
+	VMULPS       Z20, Z28, Z20
+	VADDPS       Z12, Z13, Z12
+	VADDPS       Z5, Z14, Z5
+	VADDPS       Z6, Z15, Z6
+	VADDPS       Z7, Z16, Z7
 	VADDPS       Z8, Z17, Z8
 	VADDPS       Z9, Z18, Z9
 	VADDPS       Z10, Z19, Z10
-	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VADDPS       Z11, Z20, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
 	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
 	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
 	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
-	VSCALEFPS    Z12, Z11, Z11
-	VSCALEFPS    Z13, Z8, Z8
-	VSCALEFPS    Z14, Z9, Z9
-	VSCALEFPS    Z15, Z10, Z10
-	VMULPS       (BX), Z11, Z11
-	VMULPS       64(BX), Z8, Z8
-	VMULPS       128(BX), Z9, Z9
-	VMULPS       192(BX), Z10, Z10
-	VSUBPS       Z4, Z11, Z11
-	VSUBPS       Z5, Z8, Z8
-	VSUBPS       Z6, Z9, Z9
-	VSUBPS       Z7, Z10, Z10
-	VMOVUPS      (CX), Z12
-	VMOVUPS      64(CX), Z13
-	VMOVUPS      128(CX), Z14
-	VMOVUPS      192(CX), Z15
-	VMULPS       (DI), Z12, Z12
-	VMULPS       64(DI), Z13, Z13
-	VMULPS       128(DI), Z14, Z14
-	VMULPS       192(DI), Z15, Z15
-	VADDPS       Z12, Z11, Z11
-	VADDPS       Z13, Z8, Z8
-	VADDPS       Z14, Z9, Z9
-	VADDPS       Z15, Z10, Z10
-	VMULPS       (DX), Z11, Z11
-	VMULPS       64(DX), Z8, Z8
-	VMULPS       128(DX), Z9, Z9
-	VMULPS       192(DX), Z10, Z10
-	VADDPS       Z11, Z4, Z4
-	VADDPS       Z8, Z5, Z5
-	VADDPS       Z9, Z6, Z6
-	VADDPS       Z10, Z7, Z7
-	VCMPPS       $0x1e, (R8), Z4, K1
-	VCMPPS       $0x1e, 64(R8), Z5, K2
-	VCMPPS       $0x1e, 128(R8), Z6, K3
-	VCMPPS       $0x1e, 192(R8), Z7, K4
-	VXORPS       Z8, Z8, Z8
-	VBLENDMPS    (R9), Z4, K1, Z8
-	VXORPS       Z4, Z4, Z4
-	VBLENDMPS    64(R9), Z5, K2, Z4
+	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VSCALEFPS    (AX), Z12, Z12
+	VSCALEFPS    64(AX), Z5, Z5
+	VSCALEFPS    128(AX), Z6, Z6
+	VSCALEFPS    192(AX), Z7, Z7
+	VSCALEFPS    256(AX), Z8, Z8
+	VSCALEFPS    320(AX), Z9, Z9
+	VSCALEFPS    384(AX), Z10, Z10
+	VSCALEFPS    448(AX), Z11, Z11
+	VMULPS       (SI), Z12, Z12
+	VMULPS       64(SI), Z5, Z5
+	VMULPS       128(SI), Z6, Z6
+	VMULPS       192(SI), Z7, Z7
+	MOVQ         deltaStride+72(FP), R13
+	VMULPS       (SI)(R13*1), Z8, Z8
+	MOVQ         deltaStride+72(FP), R13
+	VMULPS       64(SI)(R13*1), Z9, Z9
+	MOVQ         deltaStride+72(FP), R13
+	VMULPS       128(SI)(R13*1), Z10, Z10
+	MOVQ         deltaStride+72(FP), R13
+	VMULPS       192(SI)(R13*1), Z11, Z11
+	VSUBPS       (CX), Z12, Z12
+	VSUBPS       64(CX), Z5, Z5
+	VSUBPS       128(CX), Z6, Z6
+	VSUBPS       192(CX), Z7, Z7
+	VSUBPS       256(CX), Z8, Z8
+	VSUBPS       320(CX), Z9, Z9
+	VSUBPS       384(CX), Z10, Z10
+	VSUBPS       448(CX), Z11, Z11
+	VMOVUPS      (DX), Z13
+	VMOVUPS      64(DX), Z14
+	VMOVUPS      128(DX), Z15
+	VMOVUPS      192(DX), Z16
+	VMOVUPS      256(DX), Z17
+	VMOVUPS      320(DX), Z18
+	VMOVUPS      384(DX), Z19
+	VMOVUPS      448(DX), Z20
+	VMULPS       (R8), Z13, Z13
+	VMULPS       64(R8), Z14, Z14
+	VMULPS       128(R8), Z15, Z15
+	VMULPS       192(R8), Z16, Z16
+	MOVQ         resStride+88(FP), R13
+	VMULPS       (R8)(R13*1), Z17, Z17
+	MOVQ         resStride+88(FP), R13
+	VMULPS       64(R8)(R13*1), Z18, Z18
+	MOVQ         resStride+88(FP), R13
+	VMULPS       128(R8)(R13*1), Z19, Z19
+	MOVQ         resStride+88(FP), R13
+	VMULPS       192(R8)(R13*1), Z20, Z20
+	VADDPS       Z13, Z12, Z12
+	VADDPS       Z14, Z5, Z5
+	VADDPS       Z15, Z6, Z6
+	VADDPS       Z16, Z7, Z7
+	VADDPS       Z17, Z8, Z8
+	VADDPS       Z18, Z9, Z9
+	VADDPS       Z19, Z10, Z10
+	VADDPS       Z20, Z11, Z11
+	VMULPS       (BX), Z12, Z12
+	VMULPS       64(BX), Z5, Z5
+	VMULPS       128(BX), Z6, Z6
+	VMULPS       192(BX), Z7, Z7
+	MOVQ         kStride+64(FP), R13
+	VMULPS       (BX)(R13*1), Z8, Z8
+	MOVQ         kStride+64(FP), R13
+	VMULPS       64(BX)(R13*1), Z9, Z9
+	MOVQ         kStride+64(FP), R13
+	VMULPS       128(BX)(R13*1), Z10, Z10
+	MOVQ         kStride+64(FP), R13
+	VMULPS       192(BX)(R13*1), Z11, Z11
+	VADDPS       (CX), Z12, Z12
+	VADDPS       64(CX), Z5, Z5
+	VADDPS       128(CX), Z6, Z6
+	VADDPS       192(CX), Z7, Z7
+	VADDPS       256(CX), Z8, Z8
+	VADDPS       320(CX), Z9, Z9
+	VADDPS       384(CX), Z10, Z10
+	VADDPS       448(CX), Z11, Z11
+	VCMPPS       $0x1e, (R9), Z12, K1
+	VCMPPS       $0x1e, 64(R9), Z5, K2
+	VCMPPS       $0x1e, 128(R9), Z6, K3
+	VCMPPS       $0x1e, 192(R9), Z7, K4
+	VXORPS       Z13, Z13, Z13
+	VBLENDMPS    (R10), Z12, K1, Z13
+	VXORPS       Z12, Z12, Z12
+	VBLENDMPS    64(R10), Z5, K2, Z12
 	VXORPS       Z5, Z5, Z5
-	VBLENDMPS    128(R9), Z6, K3, Z5
+	VBLENDMPS    128(R10), Z6, K3, Z5
 	VXORPS       Z6, Z6, Z6
-	VBLENDMPS    192(R9), Z7, K4, Z6
-	VMOVUPS      Z8, (AX)
-	VMOVUPS      Z4, 64(AX)
-	VMOVUPS      Z5, 128(AX)
-	VMOVUPS      Z6, 192(AX)
-	KMOVW        K1, (R10)
-	KMOVW        K2, 2(R10)
-	KMOVW        K3, 4(R10)
-	KMOVW        K4, 6(R10)
-	ADDQ         $0x08, R10
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000100, CX
-	ADDQ         kStride+64(FP), DX
-	ADDQ         deltaStride+72(FP), BX
-	ADDQ         rhStride+80(FP), SI
-	ADDQ         resStride+88(FP), DI
-	ADDQ         thrStride+96(FP), R8
-	ADDQ         resetStride+104(FP), R9
-	DECQ         R11
-	JNZ          ExponentialAVX512_block
-	JMP          ExponentialAVX512_done
+	VBLENDMPS    192(R10), Z7, K4, Z6
+	VMOVUPS      Z13, (CX)
+	VMOVUPS      Z12, 64(CX)
+	VMOVUPS      Z5, 128(CX)
+	VMOVUPS      Z6, 192(CX)
+	KMOVW        K1, (R11)
+	KMOVW        K2, 2(R11)
+	KMOVW        K3, 4(R11)
+	KMOVW        K4, 6(R11)
+	MOVQ         thrStride+96(FP), R13
+	VCMPPS       $0x1e, (R9)(R13*1), Z8, K1
+	MOVQ         thrStride+96(FP), R13
+	VCMPPS       $0x1e, 64(R9)(R13*1), Z9, K2
+	MOVQ         thrStride+96(FP), R13
+	VCMPPS       $0x1e, 128(R9)(R13*1), Z10, K3
+	MOVQ         thrStride+96(FP), R13
+	VCMPPS       $0x1e, 192(R9)(R13*1), Z11, K4
+	VXORPS       Z5, Z5, Z5
+	MOVQ         resetStride+104(FP), R13
+	VBLENDMPS    (R10)(R13*1), Z8, K1, Z5
+	VXORPS       Z6, Z6, Z6
+	MOVQ         resetStride+104(FP), R13
+	VBLENDMPS    64(R10)(R13*1), Z9, K2, Z6
+	VXORPS       Z7, Z7, Z7
+	MOVQ         resetStride+104(FP), R13
+	VBLENDMPS    128(R10)(R13*1), Z10, K3, Z7
+	VXORPS       Z8, Z8, Z8
+	MOVQ         resetStride+104(FP), R13
+	VBLENDMPS    192(R10)(R13*1), Z11, K4, Z8
+	VMOVUPS      Z5, 256(CX)
+	VMOVUPS      Z6, 320(CX)
+	VMOVUPS      Z7, 384(CX)
+	VMOVUPS      Z8, 448(CX)
+	KMOVW        K1, 8(R11)
+	KMOVW        K2, 10(R11)
+	KMOVW        K3, 12(R11)
+	KMOVW        K4, 14(R11)
+	ADDQ         $0x10, R11
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000200, DX
+	ADDQ         kStride+64(FP), BX
+	ADDQ         kStride+64(FP), BX
+	ADDQ         deltaStride+72(FP), SI
+	ADDQ         deltaStride+72(FP), SI
+	ADDQ         rhStride+80(FP), DI
+	ADDQ         rhStride+80(FP), DI
+	ADDQ         resStride+88(FP), R8
+	ADDQ         resStride+88(FP), R8
+	ADDQ         thrStride+96(FP), R9
+	ADDQ         thrStride+96(FP), R9
+	ADDQ         resetStride+104(FP), R10
+	ADDQ         resetStride+104(FP), R10
+	SUBQ         $0x02, R12
+	JCC          ExponentialAVX512_block_pair
 
-ExponentialAVX512_reciprocal_block:
+ExponentialAVX512_block_last:
+	TESTQ      $0x00000001, R12
+	JZ         ExponentialAVX512_block_end
 	CMPQ       blocks+128(FP), $0x00001000
 	JB         ExponentialAVX512_near1
-	PREFETCHT0 2048(AX)
-	PREFETCHT0 2112(AX)
-	PREFETCHT0 2176(AX)
-	PREFETCHT0 2240(AX)
 	PREFETCHT0 2048(CX)
 	PREFETCHT0 2112(CX)
 	PREFETCHT0 2176(CX)
 	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
 
 ExponentialAVX512_near1:
-	VMOVUPS      (AX), Z4
-	VMOVUPS      64(AX), Z5
-	VMOVUPS      128(AX), Z6
-	VMOVUPS      192(AX), Z7
-	VSUBPS       (SI), Z4, Z8
-	VSUBPS       64(SI), Z5, Z9
-	VSUBPS       128(SI), Z6, Z10
-	VSUBPS       192(SI), Z7, Z11
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VSUBPS       (DI), Z5, Z5
+	VSUBPS       64(DI), Z6, Z6
+	VSUBPS       128(DI), Z7, Z7
+	VSUBPS       192(DI), Z8, Z8
+	VDIVPS       (SI), Z5, Z5
+	VDIVPS       64(SI), Z6, Z6
+	VDIVPS       128(SI), Z7, Z7
+	VDIVPS       192(SI), Z8, Z8
+	VMAXPS       Z5, Z0, Z5
+	VMINPS       Z5, Z1, Z5
+	VMAXPS       Z6, Z0, Z6
+	VMINPS       Z6, Z1, Z6
+	VMAXPS       Z7, Z0, Z7
+	VMINPS       Z7, Z1, Z7
+	VMAXPS       Z8, Z0, Z0
+	VMINPS       Z0, Z1, Z0
+	VMULPS       Z2, Z5, Z1
+	VMULPS       Z2, Z6, Z8
+	VMULPS       Z2, Z7, Z9
+	VMULPS       Z2, Z0, Z2
+	VRNDSCALEPS  $0x00, Z1, Z1
+	VMOVUPS      Z1, (AX)
+	VRNDSCALEPS  $0x00, Z8, Z8
+	VMOVUPS      Z8, 64(AX)
+	VRNDSCALEPS  $0x00, Z9, Z9
+	VMOVUPS      Z9, 128(AX)
+	VRNDSCALEPS  $0x00, Z2, Z2
+	VMOVUPS      Z2, 192(AX)
+	VMOVAPS      Z3, Z10
+	VFNMADD213PS Z5, Z1, Z10
+	VMOVAPS      Z3, Z5
+	VFNMADD213PS Z6, Z8, Z5
+	VMOVAPS      Z3, Z6
+	VFNMADD213PS Z7, Z9, Z6
+	VMOVAPS      Z3, Z3
+	VFNMADD213PS Z0, Z2, Z3
+	VMULPS       Z4, Z1, Z0
+	VMULPS       Z4, Z8, Z1
+	VMULPS       Z4, Z9, Z7
+	VMULPS       Z4, Z2, Z2
+	VSUBPS       Z0, Z10, Z0
+	VSUBPS       Z1, Z5, Z1
+	VSUBPS       Z7, Z6, Z4
+	VSUBPS       Z2, Z3, Z2
+	VMULPS.BCST  const39500d01<>+0(SB), Z0, Z3
+	VMULPS.BCST  const39500d01<>+0(SB), Z1, Z5
+	VMULPS.BCST  const39500d01<>+0(SB), Z4, Z6
+	VMULPS.BCST  const39500d01<>+0(SB), Z2, Z7
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z3, Z3
+	VMULPS       Z1, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z2, Z7, Z7
+	VADDPS.BCST  const3c088889<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3c088889<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3c088889<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3c088889<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z3, Z3
+	VMULPS       Z1, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z2, Z7, Z7
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z3, Z3
+	VMULPS       Z1, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z2, Z7, Z7
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z3, Z3
+	VMULPS       Z1, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z2, Z7, Z7
+	VADDPS.BCST  const3f000000<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3f000000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f000000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f000000<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z0, Z8
+	VMULPS       Z1, Z1, Z9
+	VMULPS       Z4, Z4, Z10
+	VMULPS       Z2, Z2, Z11
+	VMULPS       Z3, Z8, Z3
+	VMULPS       Z5, Z9, Z5
+	VMULPS       Z6, Z10, Z6
+	VMULPS       Z7, Z11, Z7
+	VADDPS       Z0, Z3, Z0
+	VADDPS       Z1, Z5, Z1
+	VADDPS       Z4, Z6, Z3
+	VADDPS       Z2, Z7, Z2
+	VADDPS.BCST  const3f800000<>+0(SB), Z0, Z0
+	VADDPS.BCST  const3f800000<>+0(SB), Z1, Z1
+	VADDPS.BCST  const3f800000<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3f800000<>+0(SB), Z2, Z2
+	VSCALEFPS    (AX), Z0, Z0
+	VSCALEFPS    64(AX), Z1, Z1
+	VSCALEFPS    128(AX), Z3, Z3
+	VSCALEFPS    192(AX), Z2, Z2
+	VMULPS       (SI), Z0, Z0
+	VMULPS       64(SI), Z1, Z1
+	VMULPS       128(SI), Z3, Z3
+	VMULPS       192(SI), Z2, Z2
+	VSUBPS       (CX), Z0, Z0
+	VSUBPS       64(CX), Z1, Z1
+	VSUBPS       128(CX), Z3, Z3
+	VSUBPS       192(CX), Z2, Z2
+	VMOVUPS      (DX), Z4
+	VMOVUPS      64(DX), Z5
+	VMOVUPS      128(DX), Z6
+	VMOVUPS      192(DX), Z7
+	VMULPS       (R8), Z4, Z4
+	VMULPS       64(R8), Z5, Z5
+	VMULPS       128(R8), Z6, Z6
+	VMULPS       192(R8), Z7, Z7
+	VADDPS       Z4, Z0, Z0
+	VADDPS       Z5, Z1, Z1
+	VADDPS       Z6, Z3, Z3
+	VADDPS       Z7, Z2, Z2
+	VMULPS       (BX), Z0, Z0
+	VMULPS       64(BX), Z1, Z1
+	VMULPS       128(BX), Z3, Z3
+	VMULPS       192(BX), Z2, Z2
+	VADDPS       (CX), Z0, Z0
+	VADDPS       64(CX), Z1, Z1
+	VADDPS       128(CX), Z3, Z3
+	VADDPS       192(CX), Z2, Z2
+	VCMPPS       $0x1e, (R9), Z0, K1
+	VCMPPS       $0x1e, 64(R9), Z1, K2
+	VCMPPS       $0x1e, 128(R9), Z3, K3
+	VCMPPS       $0x1e, 192(R9), Z2, K4
+	VXORPS       Z4, Z4, Z4
+	VBLENDMPS    (R10), Z0, K1, Z4
+	VXORPS       Z0, Z0, Z0
+	VBLENDMPS    64(R10), Z1, K2, Z0
+	VXORPS       Z1, Z1, Z1
+	VBLENDMPS    128(R10), Z3, K3, Z1
+	VXORPS       Z3, Z3, Z3
+	VBLENDMPS    192(R10), Z2, K4, Z3
+	VMOVUPS      Z4, (CX)
+	VMOVUPS      Z0, 64(CX)
+	VMOVUPS      Z1, 128(CX)
+	VMOVUPS      Z3, 192(CX)
+	KMOVW        K1, (R11)
+	KMOVW        K2, 2(R11)
+	KMOVW        K3, 4(R11)
+	KMOVW        K4, 6(R11)
+	ADDQ         $0x08, R11
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         kStride+64(FP), BX
+	ADDQ         deltaStride+72(FP), SI
+	ADDQ         rhStride+80(FP), DI
+	ADDQ         resStride+88(FP), R8
+	ADDQ         thrStride+96(FP), R9
+	ADDQ         resetStride+104(FP), R10
+
+ExponentialAVX512_block_end:
+	JMP ExponentialAVX512_done
+
+ExponentialAVX512_reciprocal_block:
+	SUBQ $0x02, R12
+	JCS  ExponentialAVX512_reciprocal_block_last
+
+ExponentialAVX512_reciprocal_block_pair:
+	CMPQ       blocks+128(FP), $0x00001000
+	JB         ExponentialAVX512_near2
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+
+ExponentialAVX512_near2:
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VMOVUPS      256(CX), Z9
+	VMOVUPS      320(CX), Z10
+	VMOVUPS      384(CX), Z11
+	VMOVUPS      448(CX), Z12
+	VSUBPS       (DI), Z5, Z5
+	VSUBPS       64(DI), Z6, Z6
+	VSUBPS       128(DI), Z7, Z7
+	VSUBPS       192(DI), Z8, Z8
+	MOVQ         rhStride+80(FP), R13
+	VSUBPS       (DI)(R13*1), Z9, Z9
+	MOVQ         rhStride+80(FP), R13
+	VSUBPS       64(DI)(R13*1), Z10, Z10
+	MOVQ         rhStride+80(FP), R13
+	VSUBPS       128(DI)(R13*1), Z11, Z11
+	MOVQ         rhStride+80(FP), R13
+	VSUBPS       192(DI)(R13*1), Z12, Z12
+	VMULPS.BCST  deltaReciprocal+112(FP), Z5, Z5
+	VMULPS.BCST  deltaReciprocal+112(FP), Z6, Z6
+	VMULPS.BCST  deltaReciprocal+112(FP), Z7, Z7
 	VMULPS.BCST  deltaReciprocal+112(FP), Z8, Z8
 	VMULPS.BCST  deltaReciprocal+112(FP), Z9, Z9
 	VMULPS.BCST  deltaReciprocal+112(FP), Z10, Z10
 	VMULPS.BCST  deltaReciprocal+112(FP), Z11, Z11
+	VMULPS.BCST  deltaReciprocal+112(FP), Z12, Z12
+	VMAXPS       Z5, Z0, Z5
+	VMINPS       Z5, Z1, Z5
+	VMAXPS       Z6, Z0, Z6
+	VMINPS       Z6, Z1, Z6
+	VMAXPS       Z7, Z0, Z7
+	VMINPS       Z7, Z1, Z7
 	VMAXPS       Z8, Z0, Z8
 	VMINPS       Z8, Z1, Z8
 	VMAXPS       Z9, Z0, Z9
@@ -2905,150 +3332,500 @@ ExponentialAVX512_near1:
 	VMINPS       Z10, Z1, Z10
 	VMAXPS       Z11, Z0, Z11
 	VMINPS       Z11, Z1, Z11
-	VMULPS       Z2, Z8, Z12
-	VMULPS       Z2, Z9, Z13
-	VMULPS       Z2, Z10, Z14
-	VMULPS       Z2, Z11, Z15
-	VRNDSCALEPS  $0x00, Z12, Z12
+	VMAXPS       Z12, Z0, Z12
+	VMINPS       Z12, Z1, Z12
+	VMULPS       Z2, Z5, Z13
+	VMULPS       Z2, Z6, Z14
+	VMULPS       Z2, Z7, Z15
+	VMULPS       Z2, Z8, Z16
+	VMULPS       Z2, Z9, Z17
+	VMULPS       Z2, Z10, Z18
+	VMULPS       Z2, Z11, Z19
+	VMULPS       Z2, Z12, Z20
 	VRNDSCALEPS  $0x00, Z13, Z13
+	VMOVUPS      Z13, (AX)
 	VRNDSCALEPS  $0x00, Z14, Z14
+	VMOVUPS      Z14, 64(AX)
 	VRNDSCALEPS  $0x00, Z15, Z15
-	VMOVAPS      Z3, Z16
-	VFNMADD213PS Z8, Z12, Z16
+	VMOVUPS      Z15, 128(AX)
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMOVUPS      Z16, 192(AX)
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMOVUPS      Z17, 256(AX)
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VMOVUPS      Z18, 320(AX)
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VMOVUPS      Z19, 384(AX)
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VMOVUPS      Z20, 448(AX)
+	VMOVAPS      Z3, Z21
+	VFNMADD213PS Z5, Z13, Z21
+	VMOVAPS      Z3, Z5
+	VFNMADD213PS Z6, Z14, Z5
+	VMOVAPS      Z3, Z6
+	VFNMADD213PS Z7, Z15, Z6
+	VMOVAPS      Z3, Z7
+	VFNMADD213PS Z8, Z16, Z7
 	VMOVAPS      Z3, Z8
-	VFNMADD213PS Z9, Z13, Z8
+	VFNMADD213PS Z9, Z17, Z8
 	VMOVAPS      Z3, Z9
-	VFNMADD213PS Z10, Z14, Z9
+	VFNMADD213PS Z10, Z18, Z9
 	VMOVAPS      Z3, Z10
-	VFNMADD213PS Z11, Z15, Z10
-	VMULPS.BCST  constb95e8083<>+0(SB), Z12, Z11
-	VMULPS.BCST  constb95e8083<>+0(SB), Z13, Z17
-	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
-	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
-	VSUBPS       Z11, Z16, Z11
-	VSUBPS       Z17, Z8, Z8
-	VSUBPS       Z18, Z9, Z9
-	VSUBPS       Z19, Z10, Z10
-	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z16
+	VFNMADD213PS Z11, Z19, Z10
+	VMOVAPS      Z3, Z11
+	VFNMADD213PS Z12, Z20, Z11
+	VMULPS       Z4, Z13, Z12
+	VMULPS       Z4, Z14, Z13
+	VMULPS       Z4, Z15, Z14
+	VMULPS       Z4, Z16, Z15
+	VMULPS       Z4, Z17, Z16
+	VMULPS       Z4, Z18, Z17
+	VMULPS       Z4, Z19, Z18
+	VMULPS       Z4, Z20, Z19
+	VSUBPS       Z12, Z21, Z12
+	VSUBPS       Z13, Z5, Z5
+	VSUBPS       Z14, Z6, Z6
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z16, Z8, Z8
+	VSUBPS       Z17, Z9, Z9
+	VSUBPS       Z18, Z10, Z10
+	VSUBPS       Z19, Z11, Z11
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z13
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z14
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z16
 	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z17
 	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z18
 	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z16, Z16
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z13, Z13
+	VMULPS       Z5, Z14, Z14
+	VMULPS       Z6, Z15, Z15
+	VMULPS       Z7, Z16, Z16
 	VMULPS       Z8, Z17, Z17
 	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
+	VMULPS       Z11, Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3c088889<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3c088889<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3c088889<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z16, Z16
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z13, Z13
+	VMULPS       Z5, Z14, Z14
+	VMULPS       Z6, Z15, Z15
+	VMULPS       Z7, Z16, Z16
 	VMULPS       Z8, Z17, Z17
 	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
+	VMULPS       Z11, Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z16, Z16
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z13, Z13
+	VMULPS       Z5, Z14, Z14
+	VMULPS       Z6, Z15, Z15
+	VMULPS       Z7, Z16, Z16
 	VMULPS       Z8, Z17, Z17
 	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
+	VMULPS       Z11, Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z16, Z16
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z13, Z13
+	VMULPS       Z5, Z14, Z14
+	VMULPS       Z6, Z15, Z15
+	VMULPS       Z7, Z16, Z16
 	VMULPS       Z8, Z17, Z17
 	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
+	VMULPS       Z11, Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3f000000<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3f000000<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3f000000<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z11, Z20
-	VMULPS       Z8, Z8, Z21
-	VMULPS       Z9, Z9, Z22
-	VMULPS       Z10, Z10, Z23
-	VMULPS       Z16, Z20, Z16
-	VMULPS       Z17, Z21, Z17
-	VMULPS       Z18, Z22, Z18
-	VMULPS       Z19, Z23, Z19
-	VADDPS       Z11, Z16, Z11
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z12, Z21
+	VMULPS       Z5, Z5, Z22
+	VMULPS       Z6, Z6, Z23
+	VMULPS       Z7, Z7, Z24
+	VMULPS       Z8, Z8, Z25
+	VMULPS       Z9, Z9, Z26
+	VMULPS       Z10, Z10, Z27
+	VMULPS       Z11, Z11, Z28
+	VMULPS       Z13, Z21, Z13
+	VMULPS       Z14, Z22, Z14
+	VMULPS       Z15, Z23, Z15
+	VMULPS       Z16, Z24, Z16
+	VMULPS       Z17, Z25, Z17
+	VMULPS       Z18, Z26, Z18
+	VMULPS       Z19, Z27, Z19
+	VMULPS       Z20, Z28, Z20
+	VADDPS       Z12, Z13, Z12
+	VADDPS       Z5, Z14, Z5
+	VADDPS       Z6, Z15, Z6
+	VADDPS       Z7, Z16, Z7
 	VADDPS       Z8, Z17, Z8
 	VADDPS       Z9, Z18, Z9
 	VADDPS       Z10, Z19, Z10
-	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VADDPS       Z11, Z20, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
 	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
 	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
 	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
-	VSCALEFPS    Z12, Z11, Z11
-	VSCALEFPS    Z13, Z8, Z8
-	VSCALEFPS    Z14, Z9, Z9
-	VSCALEFPS    Z15, Z10, Z10
-	VMULPS       (BX), Z11, Z11
-	VMULPS       64(BX), Z8, Z8
-	VMULPS       128(BX), Z9, Z9
-	VMULPS       192(BX), Z10, Z10
-	VSUBPS       Z4, Z11, Z11
-	VSUBPS       Z5, Z8, Z8
-	VSUBPS       Z6, Z9, Z9
-	VSUBPS       Z7, Z10, Z10
-	VMOVUPS      (CX), Z12
-	VMOVUPS      64(CX), Z13
-	VMOVUPS      128(CX), Z14
-	VMOVUPS      192(CX), Z15
-	VMULPS       (DI), Z12, Z12
-	VMULPS       64(DI), Z13, Z13
-	VMULPS       128(DI), Z14, Z14
-	VMULPS       192(DI), Z15, Z15
-	VADDPS       Z12, Z11, Z11
-	VADDPS       Z13, Z8, Z8
-	VADDPS       Z14, Z9, Z9
-	VADDPS       Z15, Z10, Z10
-	VMULPS       (DX), Z11, Z11
-	VMULPS       64(DX), Z8, Z8
-	VMULPS       128(DX), Z9, Z9
-	VMULPS       192(DX), Z10, Z10
-	VADDPS       Z11, Z4, Z4
-	VADDPS       Z8, Z5, Z5
-	VADDPS       Z9, Z6, Z6
-	VADDPS       Z10, Z7, Z7
-	VCMPPS       $0x1e, (R8), Z4, K1
-	VCMPPS       $0x1e, 64(R8), Z5, K2
-	VCMPPS       $0x1e, 128(R8), Z6, K3
-	VCMPPS       $0x1e, 192(R8), Z7, K4
-	VXORPS       Z8, Z8, Z8
-	VBLENDMPS    (R9), Z4, K1, Z8
-	VXORPS       Z4, Z4, Z4
-	VBLENDMPS    64(R9), Z5, K2, Z4
+	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VSCALEFPS    (AX), Z12, Z12
+	VSCALEFPS    64(AX), Z5, Z5
+	VSCALEFPS    128(AX), Z6, Z6
+	VSCALEFPS    192(AX), Z7, Z7
+	VSCALEFPS    256(AX), Z8, Z8
+	VSCALEFPS    320(AX), Z9, Z9
+	VSCALEFPS    384(AX), Z10, Z10
+	VSCALEFPS    448(AX), Z11, Z11
+	VMULPS       (SI), Z12, Z12
+	VMULPS       64(SI), Z5, Z5
+	VMULPS       128(SI), Z6, Z6
+	VMULPS       192(SI), Z7, Z7
+	MOVQ         deltaStride+72(FP), R13
+	VMULPS       (SI)(R13*1), Z8, Z8
+	MOVQ         deltaStride+72(FP), R13
+	VMULPS       64(SI)(R13*1), Z9, Z9
+	MOVQ         deltaStride+72(FP), R13
+	VMULPS       128(SI)(R13*1), Z10, Z10
+	MOVQ         deltaStride+72(FP), R13
+	VMULPS       192(SI)(R13*1), Z11, Z11
+	VSUBPS       (CX), Z12, Z12
+	VSUBPS       64(CX), Z5, Z5
+	VSUBPS       128(CX), Z6, Z6
+	VSUBPS       192(CX), Z7, Z7
+	VSUBPS       256(CX), Z8, Z8
+	VSUBPS       320(CX), Z9, Z9
+	VSUBPS       384(CX), Z10, Z10
+	VSUBPS       448(CX), Z11, Z11
+	VMOVUPS      (DX), Z13
+	VMOVUPS      64(DX), Z14
+	VMOVUPS      128(DX), Z15
+	VMOVUPS      192(DX), Z16
+	VMOVUPS      256(DX), Z17
+	VMOVUPS      320(DX), Z18
+	VMOVUPS      384(DX), Z19
+	VMOVUPS      448(DX), Z20
+	VMULPS       (R8), Z13, Z13
+	VMULPS       64(R8), Z14, Z14
+	VMULPS       128(R8), Z15, Z15
+	VMULPS       192(R8), Z16, Z16
+	MOVQ         resStride+88(FP), R13
+	VMULPS       (R8)(R13*1), Z17, Z17
+	MOVQ         resStride+88(FP), R13
+	VMULPS       64(R8)(R13*1), Z18, Z18
+	MOVQ         resStride+88(FP), R13
+	VMULPS       128(R8)(R13*1), Z19, Z19
+	MOVQ         resStride+88(FP), R13
+	VMULPS       192(R8)(R13*1), Z20, Z20
+	VADDPS       Z13, Z12, Z12
+	VADDPS       Z14, Z5, Z5
+	VADDPS       Z15, Z6, Z6
+	VADDPS       Z16, Z7, Z7
+	VADDPS       Z17, Z8, Z8
+	VADDPS       Z18, Z9, Z9
+	VADDPS       Z19, Z10, Z10
+	VADDPS       Z20, Z11, Z11
+	VMULPS       (BX), Z12, Z12
+	VMULPS       64(BX), Z5, Z5
+	VMULPS       128(BX), Z6, Z6
+	VMULPS       192(BX), Z7, Z7
+	MOVQ         kStride+64(FP), R13
+	VMULPS       (BX)(R13*1), Z8, Z8
+	MOVQ         kStride+64(FP), R13
+	VMULPS       64(BX)(R13*1), Z9, Z9
+	MOVQ         kStride+64(FP), R13
+	VMULPS       128(BX)(R13*1), Z10, Z10
+	MOVQ         kStride+64(FP), R13
+	VMULPS       192(BX)(R13*1), Z11, Z11
+	VADDPS       (CX), Z12, Z12
+	VADDPS       64(CX), Z5, Z5
+	VADDPS       128(CX), Z6, Z6
+	VADDPS       192(CX), Z7, Z7
+	VADDPS       256(CX), Z8, Z8
+	VADDPS       320(CX), Z9, Z9
+	VADDPS       384(CX), Z10, Z10
+	VADDPS       448(CX), Z11, Z11
+	VCMPPS       $0x1e, (R9), Z12, K1
+	VCMPPS       $0x1e, 64(R9), Z5, K2
+	VCMPPS       $0x1e, 128(R9), Z6, K3
+	VCMPPS       $0x1e, 192(R9), Z7, K4
+	VXORPS       Z13, Z13, Z13
+	VBLENDMPS    (R10), Z12, K1, Z13
+	VXORPS       Z12, Z12, Z12
+	VBLENDMPS    64(R10), Z5, K2, Z12
 	VXORPS       Z5, Z5, Z5
-	VBLENDMPS    128(R9), Z6, K3, Z5
+	VBLENDMPS    128(R10), Z6, K3, Z5
 	VXORPS       Z6, Z6, Z6
-	VBLENDMPS    192(R9), Z7, K4, Z6
-	VMOVUPS      Z8, (AX)
-	VMOVUPS      Z4, 64(AX)
-	VMOVUPS      Z5, 128(AX)
-	VMOVUPS      Z6, 192(AX)
-	KMOVW        K1, (R10)
-	KMOVW        K2, 2(R10)
-	KMOVW        K3, 4(R10)
-	KMOVW        K4, 6(R10)
-	ADDQ         $0x08, R10
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000100, CX
-	ADDQ         kStride+64(FP), DX
-	ADDQ         deltaStride+72(FP), BX
-	ADDQ         rhStride+80(FP), SI
-	ADDQ         resStride+88(FP), DI
-	ADDQ         thrStride+96(FP), R8
-	ADDQ         resetStride+104(FP), R9
-	DECQ         R11
-	JNZ          ExponentialAVX512_reciprocal_block
+	VBLENDMPS    192(R10), Z7, K4, Z6
+	VMOVUPS      Z13, (CX)
+	VMOVUPS      Z12, 64(CX)
+	VMOVUPS      Z5, 128(CX)
+	VMOVUPS      Z6, 192(CX)
+	KMOVW        K1, (R11)
+	KMOVW        K2, 2(R11)
+	KMOVW        K3, 4(R11)
+	KMOVW        K4, 6(R11)
+	MOVQ         thrStride+96(FP), R13
+	VCMPPS       $0x1e, (R9)(R13*1), Z8, K1
+	MOVQ         thrStride+96(FP), R13
+	VCMPPS       $0x1e, 64(R9)(R13*1), Z9, K2
+	MOVQ         thrStride+96(FP), R13
+	VCMPPS       $0x1e, 128(R9)(R13*1), Z10, K3
+	MOVQ         thrStride+96(FP), R13
+	VCMPPS       $0x1e, 192(R9)(R13*1), Z11, K4
+	VXORPS       Z5, Z5, Z5
+	MOVQ         resetStride+104(FP), R13
+	VBLENDMPS    (R10)(R13*1), Z8, K1, Z5
+	VXORPS       Z6, Z6, Z6
+	MOVQ         resetStride+104(FP), R13
+	VBLENDMPS    64(R10)(R13*1), Z9, K2, Z6
+	VXORPS       Z7, Z7, Z7
+	MOVQ         resetStride+104(FP), R13
+	VBLENDMPS    128(R10)(R13*1), Z10, K3, Z7
+	VXORPS       Z8, Z8, Z8
+	MOVQ         resetStride+104(FP), R13
+	VBLENDMPS    192(R10)(R13*1), Z11, K4, Z8
+	VMOVUPS      Z5, 256(CX)
+	VMOVUPS      Z6, 320(CX)
+	VMOVUPS      Z7, 384(CX)
+	VMOVUPS      Z8, 448(CX)
+	KMOVW        K1, 8(R11)
+	KMOVW        K2, 10(R11)
+	KMOVW        K3, 12(R11)
+	KMOVW        K4, 14(R11)
+	ADDQ         $0x10, R11
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000200, DX
+	ADDQ         kStride+64(FP), BX
+	ADDQ         kStride+64(FP), BX
+	ADDQ         deltaStride+72(FP), SI
+	ADDQ         deltaStride+72(FP), SI
+	ADDQ         rhStride+80(FP), DI
+	ADDQ         rhStride+80(FP), DI
+	ADDQ         resStride+88(FP), R8
+	ADDQ         resStride+88(FP), R8
+	ADDQ         thrStride+96(FP), R9
+	ADDQ         thrStride+96(FP), R9
+	ADDQ         resetStride+104(FP), R10
+	ADDQ         resetStride+104(FP), R10
+	SUBQ         $0x02, R12
+	JCC          ExponentialAVX512_reciprocal_block_pair
 
+ExponentialAVX512_reciprocal_block_last:
+	TESTQ      $0x00000001, R12
+	JZ         ExponentialAVX512_reciprocal_block_end
+	CMPQ       blocks+128(FP), $0x00001000
+	JB         ExponentialAVX512_near3
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+
+ExponentialAVX512_near3:
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VSUBPS       (DI), Z5, Z5
+	VSUBPS       64(DI), Z6, Z6
+	VSUBPS       128(DI), Z7, Z7
+	VSUBPS       192(DI), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+112(FP), Z5, Z5
+	VMULPS.BCST  deltaReciprocal+112(FP), Z6, Z6
+	VMULPS.BCST  deltaReciprocal+112(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+112(FP), Z8, Z8
+	VMAXPS       Z5, Z0, Z5
+	VMINPS       Z5, Z1, Z5
+	VMAXPS       Z6, Z0, Z6
+	VMINPS       Z6, Z1, Z6
+	VMAXPS       Z7, Z0, Z7
+	VMINPS       Z7, Z1, Z7
+	VMAXPS       Z8, Z0, Z0
+	VMINPS       Z0, Z1, Z0
+	VMULPS       Z2, Z5, Z1
+	VMULPS       Z2, Z6, Z8
+	VMULPS       Z2, Z7, Z9
+	VMULPS       Z2, Z0, Z2
+	VRNDSCALEPS  $0x00, Z1, Z1
+	VMOVUPS      Z1, (AX)
+	VRNDSCALEPS  $0x00, Z8, Z8
+	VMOVUPS      Z8, 64(AX)
+	VRNDSCALEPS  $0x00, Z9, Z9
+	VMOVUPS      Z9, 128(AX)
+	VRNDSCALEPS  $0x00, Z2, Z2
+	VMOVUPS      Z2, 192(AX)
+	VMOVAPS      Z3, Z10
+	VFNMADD213PS Z5, Z1, Z10
+	VMOVAPS      Z3, Z5
+	VFNMADD213PS Z6, Z8, Z5
+	VMOVAPS      Z3, Z6
+	VFNMADD213PS Z7, Z9, Z6
+	VMOVAPS      Z3, Z3
+	VFNMADD213PS Z0, Z2, Z3
+	VMULPS       Z4, Z1, Z0
+	VMULPS       Z4, Z8, Z1
+	VMULPS       Z4, Z9, Z7
+	VMULPS       Z4, Z2, Z2
+	VSUBPS       Z0, Z10, Z0
+	VSUBPS       Z1, Z5, Z1
+	VSUBPS       Z7, Z6, Z4
+	VSUBPS       Z2, Z3, Z2
+	VMULPS.BCST  const39500d01<>+0(SB), Z0, Z3
+	VMULPS.BCST  const39500d01<>+0(SB), Z1, Z5
+	VMULPS.BCST  const39500d01<>+0(SB), Z4, Z6
+	VMULPS.BCST  const39500d01<>+0(SB), Z2, Z7
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z3, Z3
+	VMULPS       Z1, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z2, Z7, Z7
+	VADDPS.BCST  const3c088889<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3c088889<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3c088889<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3c088889<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z3, Z3
+	VMULPS       Z1, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z2, Z7, Z7
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z3, Z3
+	VMULPS       Z1, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z2, Z7, Z7
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z3, Z3
+	VMULPS       Z1, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z2, Z7, Z7
+	VADDPS.BCST  const3f000000<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3f000000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f000000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f000000<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z0, Z8
+	VMULPS       Z1, Z1, Z9
+	VMULPS       Z4, Z4, Z10
+	VMULPS       Z2, Z2, Z11
+	VMULPS       Z3, Z8, Z3
+	VMULPS       Z5, Z9, Z5
+	VMULPS       Z6, Z10, Z6
+	VMULPS       Z7, Z11, Z7
+	VADDPS       Z0, Z3, Z0
+	VADDPS       Z1, Z5, Z1
+	VADDPS       Z4, Z6, Z3
+	VADDPS       Z2, Z7, Z2
+	VADDPS.BCST  const3f800000<>+0(SB), Z0, Z0
+	VADDPS.BCST  const3f800000<>+0(SB), Z1, Z1
+	VADDPS.BCST  const3f800000<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3f800000<>+0(SB), Z2, Z2
+	VSCALEFPS    (AX), Z0, Z0
+	VSCALEFPS    64(AX), Z1, Z1
+	VSCALEFPS    128(AX), Z3, Z3
+	VSCALEFPS    192(AX), Z2, Z2
+	VMULPS       (SI), Z0, Z0
+	VMULPS       64(SI), Z1, Z1
+	VMULPS       128(SI), Z3, Z3
+	VMULPS       192(SI), Z2, Z2
+	VSUBPS       (CX), Z0, Z0
+	VSUBPS       64(CX), Z1, Z1
+	VSUBPS       128(CX), Z3, Z3
+	VSUBPS       192(CX), Z2, Z2
+	VMOVUPS      (DX), Z4
+	VMOVUPS      64(DX), Z5
+	VMOVUPS      128(DX), Z6
+	VMOVUPS      192(DX), Z7
+	VMULPS       (R8), Z4, Z4
+	VMULPS       64(R8), Z5, Z5
+	VMULPS       128(R8), Z6, Z6
+	VMULPS       192(R8), Z7, Z7
+	VADDPS       Z4, Z0, Z0
+	VADDPS       Z5, Z1, Z1
+	VADDPS       Z6, Z3, Z3
+	VADDPS       Z7, Z2, Z2
+	VMULPS       (BX), Z0, Z0
+	VMULPS       64(BX), Z1, Z1
+	VMULPS       128(BX), Z3, Z3
+	VMULPS       192(BX), Z2, Z2
+	VADDPS       (CX), Z0, Z0
+	VADDPS       64(CX), Z1, Z1
+	VADDPS       128(CX), Z3, Z3
+	VADDPS       192(CX), Z2, Z2
+	VCMPPS       $0x1e, (R9), Z0, K1
+	VCMPPS       $0x1e, 64(R9), Z1, K2
+	VCMPPS       $0x1e, 128(R9), Z3, K3
+	VCMPPS       $0x1e, 192(R9), Z2, K4
+	VXORPS       Z4, Z4, Z4
+	VBLENDMPS    (R10), Z0, K1, Z4
+	VXORPS       Z0, Z0, Z0
+	VBLENDMPS    64(R10), Z1, K2, Z0
+	VXORPS       Z1, Z1, Z1
+	VBLENDMPS    128(R10), Z3, K3, Z1
+	VXORPS       Z3, Z3, Z3
+	VBLENDMPS    192(R10), Z2, K4, Z3
+	VMOVUPS      Z4, (CX)
+	VMOVUPS      Z0, 64(CX)
+	VMOVUPS      Z1, 128(CX)
+	VMOVUPS      Z3, 192(CX)
+	KMOVW        K1, (R11)
+	KMOVW        K2, 2(R11)
+	KMOVW        K3, 4(R11)
+	KMOVW        K4, 6(R11)
+	ADDQ         $0x08, R11
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         kStride+64(FP), BX
+	ADDQ         deltaStride+72(FP), SI
+	ADDQ         rhStride+80(FP), DI
+	ADDQ         resStride+88(FP), R8
+	ADDQ         thrStride+96(FP), R9
+	ADDQ         resetStride+104(FP), R10
+
+ExponentialAVX512_reciprocal_block_end:
 ExponentialAVX512_done:
 	VZEROUPPER
 	RET
@@ -6147,8 +6924,11 @@ ExponentialUniformAVX2_done:
 
 // func refractoryExponentialAVX512(v *float32, r *uint16, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
-TEXT ·refractoryExponentialAVX512(SB), NOSPLIT, $0-160
-	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
+TEXT ·refractoryExponentialAVX512(SB), $576-160
+	// 5 scalars held in registers, 7 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -6156,55 +6936,96 @@ TEXT ·refractoryExponentialAVX512(SB), NOSPLIT, $0-160
 	VBROADCASTSS const42b20000<>+0(SB), Z3
 	VBROADCASTSS const3fb8aa3b<>+0(SB), Z4
 	VBROADCASTSS const3f318000<>+0(SB), Z5
-	MOVQ         v+0(FP), AX
-	MOVQ         r+8(FP), CX
-	MOVQ         cur+16(FP), DX
-	MOVQ         c+24(FP), BX
-	MOVQ         k+32(FP), SI
-	MOVQ         delta+40(FP), DI
-	MOVQ         rh+48(FP), R8
-	MOVQ         res+56(FP), R9
-	MOVQ         thr+64(FP), R10
-	MOVQ         reset+72(FP), R11
-	MOVQ         spikes+144(FP), R12
-	MOVQ         blocks+152(FP), R13
-	TESTQ        R13, R13
+	VBROADCASTSS constb95e8083<>+0(SB), Z6
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         cur+16(FP), BX
+	MOVQ         c+24(FP), SI
+	MOVQ         k+32(FP), DI
+	MOVQ         delta+40(FP), R8
+	MOVQ         rh+48(FP), R9
+	MOVQ         res+56(FP), R10
+	MOVQ         thr+64(FP), R11
+	MOVQ         reset+72(FP), R12
+	MOVQ         spikes+144(FP), R13
+	MOVQ         blocks+152(FP), R14
+	TESTQ        R14, R14
 	JZ           RefractoryExponentialAVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
-	MOVL  deltaReciprocal+136(FP), R14
-	TESTL R14, R14
+	MOVL  deltaReciprocal+136(FP), R15
+	TESTL R15, R15
 	JZ    RefractoryExponentialAVX512_block
 	JMP   RefractoryExponentialAVX512_reciprocal_block
 
 RefractoryExponentialAVX512_block:
+	SUBQ $0x02, R14
+	JCS  RefractoryExponentialAVX512_block_last
+
+RefractoryExponentialAVX512_block_pair:
 	CMPQ       blocks+152(FP), $0x00000ccd
 	JB         RefractoryExponentialAVX512_near0
-	PREFETCHT0 2048(AX)
-	PREFETCHT0 2112(AX)
-	PREFETCHT0 2176(AX)
-	PREFETCHT0 2240(AX)
 	PREFETCHT0 2048(CX)
 	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
 	PREFETCHT0 2048(DX)
 	PREFETCHT0 2112(DX)
 	PREFETCHT0 2176(DX)
 	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
 
 RefractoryExponentialAVX512_near0:
-	VMOVUPS      (AX), Z6
-	VMOVUPS      64(AX), Z7
-	VMOVUPS      128(AX), Z8
-	VMOVUPS      192(AX), Z9
-	VSUBPS       (R8), Z6, Z10
-	VSUBPS       64(R8), Z7, Z11
-	VSUBPS       128(R8), Z8, Z12
-	VSUBPS       192(R8), Z9, Z13
-	VDIVPS       (DI), Z10, Z10
-	VDIVPS       64(DI), Z11, Z11
-	VDIVPS       128(DI), Z12, Z12
-	VDIVPS       192(DI), Z13, Z13
+	VMOVUPS      (CX), Z7
+	VMOVUPS      64(CX), Z8
+	VMOVUPS      128(CX), Z9
+	VMOVUPS      192(CX), Z10
+	VMOVUPS      256(CX), Z11
+	VMOVUPS      320(CX), Z12
+	VMOVUPS      384(CX), Z13
+	VMOVUPS      448(CX), Z14
+	VSUBPS       (R9), Z7, Z7
+	VSUBPS       64(R9), Z8, Z8
+	VSUBPS       128(R9), Z9, Z9
+	VSUBPS       192(R9), Z10, Z10
+	MOVQ         rhStride+104(FP), R15
+	VSUBPS       (R9)(R15*1), Z11, Z11
+	MOVQ         rhStride+104(FP), R15
+	VSUBPS       64(R9)(R15*1), Z12, Z12
+	MOVQ         rhStride+104(FP), R15
+	VSUBPS       128(R9)(R15*1), Z13, Z13
+	MOVQ         rhStride+104(FP), R15
+	VSUBPS       192(R9)(R15*1), Z14, Z14
+	VDIVPS       (R8), Z7, Z7
+	VDIVPS       64(R8), Z8, Z8
+	VDIVPS       128(R8), Z9, Z9
+	VDIVPS       192(R8), Z10, Z10
+	MOVQ         deltaStride+96(FP), R15
+	VDIVPS       (R8)(R15*1), Z11, Z11
+	MOVQ         deltaStride+96(FP), R15
+	VDIVPS       64(R8)(R15*1), Z12, Z12
+	MOVQ         deltaStride+96(FP), R15
+	VDIVPS       128(R8)(R15*1), Z13, Z13
+	MOVQ         deltaStride+96(FP), R15
+	VDIVPS       192(R8)(R15*1), Z14, Z14
+	VMAXPS       Z7, Z2, Z7
+	VMINPS       Z7, Z3, Z7
+	VMAXPS       Z8, Z2, Z8
+	VMINPS       Z8, Z3, Z8
+	VMAXPS       Z9, Z2, Z9
+	VMINPS       Z9, Z3, Z9
 	VMAXPS       Z10, Z2, Z10
 	VMINPS       Z10, Z3, Z10
 	VMAXPS       Z11, Z2, Z11
@@ -6213,208 +7034,660 @@ RefractoryExponentialAVX512_near0:
 	VMINPS       Z12, Z3, Z12
 	VMAXPS       Z13, Z2, Z13
 	VMINPS       Z13, Z3, Z13
-	VMULPS       Z4, Z10, Z14
-	VMULPS       Z4, Z11, Z15
-	VMULPS       Z4, Z12, Z16
-	VMULPS       Z4, Z13, Z17
-	VRNDSCALEPS  $0x00, Z14, Z14
+	VMAXPS       Z14, Z2, Z14
+	VMINPS       Z14, Z3, Z14
+	VMULPS       Z4, Z7, Z15
+	VMULPS       Z4, Z8, Z16
+	VMULPS       Z4, Z9, Z17
+	VMULPS       Z4, Z10, Z18
+	VMULPS       Z4, Z11, Z19
+	VMULPS       Z4, Z12, Z20
+	VMULPS       Z4, Z13, Z21
+	VMULPS       Z4, Z14, Z22
 	VRNDSCALEPS  $0x00, Z15, Z15
+	VMOVUPS      Z15, (AX)
 	VRNDSCALEPS  $0x00, Z16, Z16
+	VMOVUPS      Z16, 64(AX)
 	VRNDSCALEPS  $0x00, Z17, Z17
-	VMOVAPS      Z5, Z18
-	VFNMADD213PS Z10, Z14, Z18
+	VMOVUPS      Z17, 128(AX)
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VMOVUPS      Z18, 192(AX)
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VMOVUPS      Z19, 256(AX)
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VMOVUPS      Z20, 320(AX)
+	VRNDSCALEPS  $0x00, Z21, Z21
+	VMOVUPS      Z21, 384(AX)
+	VRNDSCALEPS  $0x00, Z22, Z22
+	VMOVUPS      Z22, 448(AX)
+	VMOVAPS      Z5, Z23
+	VFNMADD213PS Z7, Z15, Z23
+	VMOVAPS      Z5, Z7
+	VFNMADD213PS Z8, Z16, Z7
+	VMOVAPS      Z5, Z8
+	VFNMADD213PS Z9, Z17, Z8
+	VMOVAPS      Z5, Z9
+	VFNMADD213PS Z10, Z18, Z9
 	VMOVAPS      Z5, Z10
-	VFNMADD213PS Z11, Z15, Z10
+	VFNMADD213PS Z11, Z19, Z10
 	VMOVAPS      Z5, Z11
-	VFNMADD213PS Z12, Z16, Z11
+	VFNMADD213PS Z12, Z20, Z11
 	VMOVAPS      Z5, Z12
-	VFNMADD213PS Z13, Z17, Z12
-	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z13
-	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
-	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
-	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
-	VSUBPS       Z13, Z18, Z13
-	VSUBPS       Z19, Z10, Z10
-	VSUBPS       Z20, Z11, Z11
-	VSUBPS       Z21, Z12, Z12
-	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z18
+	VFNMADD213PS Z13, Z21, Z12
+	VMOVAPS      Z5, Z13
+	VFNMADD213PS Z14, Z22, Z13
+	VMULPS       Z6, Z15, Z14
+	VMULPS       Z6, Z16, Z15
+	VMULPS       Z6, Z17, Z16
+	VMULPS       Z6, Z18, Z17
+	VMULPS       Z6, Z19, Z18
+	VMULPS       Z6, Z20, Z19
+	VMULPS       Z6, Z21, Z20
+	VMULPS       Z6, Z22, Z21
+	VSUBPS       Z14, Z23, Z14
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z16, Z8, Z8
+	VSUBPS       Z17, Z9, Z9
+	VSUBPS       Z18, Z10, Z10
+	VSUBPS       Z19, Z11, Z11
+	VSUBPS       Z20, Z12, Z12
+	VSUBPS       Z21, Z13, Z13
+	VMULPS.BCST  const39500d01<>+0(SB), Z14, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z16
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z18
 	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z19
 	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z20
 	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z21
+	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z15, Z15
+	VMULPS       Z7, Z16, Z16
+	VMULPS       Z8, Z17, Z17
+	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
 	VMULPS       Z11, Z20, Z20
 	VMULPS       Z12, Z21, Z21
+	VMULPS       Z13, Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3c088889<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z15, Z15
+	VMULPS       Z7, Z16, Z16
+	VMULPS       Z8, Z17, Z17
+	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
 	VMULPS       Z11, Z20, Z20
 	VMULPS       Z12, Z21, Z21
+	VMULPS       Z13, Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z15, Z15
+	VMULPS       Z7, Z16, Z16
+	VMULPS       Z8, Z17, Z17
+	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
 	VMULPS       Z11, Z20, Z20
 	VMULPS       Z12, Z21, Z21
+	VMULPS       Z13, Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z15, Z15
+	VMULPS       Z7, Z16, Z16
+	VMULPS       Z8, Z17, Z17
+	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
 	VMULPS       Z11, Z20, Z20
 	VMULPS       Z12, Z21, Z21
+	VMULPS       Z13, Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3f000000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z13, Z22
-	VMULPS       Z10, Z10, Z23
-	VMULPS       Z11, Z11, Z24
-	VMULPS       Z12, Z12, Z25
-	VMULPS       Z18, Z22, Z18
-	VMULPS       Z19, Z23, Z19
-	VMULPS       Z20, Z24, Z20
-	VMULPS       Z21, Z25, Z21
-	VADDPS       Z13, Z18, Z13
+	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z14, Z23
+	VMULPS       Z7, Z7, Z24
+	VMULPS       Z8, Z8, Z25
+	VMULPS       Z9, Z9, Z26
+	VMULPS       Z10, Z10, Z27
+	VMULPS       Z11, Z11, Z28
+	VMULPS       Z12, Z12, Z29
+	VMULPS       Z13, Z13, Z30
+	VMULPS       Z15, Z23, Z15
+	VMULPS       Z16, Z24, Z16
+	VMULPS       Z17, Z25, Z17
+	VMULPS       Z18, Z26, Z18
+	VMULPS       Z19, Z27, Z19
+	VMULPS       Z20, Z28, Z20
+	VMULPS       Z21, Z29, Z21
+	VMULPS       Z22, Z30, Z22
+	VADDPS       Z14, Z15, Z14
+	VADDPS       Z7, Z16, Z7
+	VADDPS       Z8, Z17, Z8
+	VADDPS       Z9, Z18, Z9
 	VADDPS       Z10, Z19, Z10
 	VADDPS       Z11, Z20, Z11
 	VADDPS       Z12, Z21, Z12
-	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
+	VADDPS       Z13, Z22, Z13
+	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
 	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
 	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
 	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
-	VSCALEFPS    Z14, Z13, Z13
-	VSCALEFPS    Z15, Z10, Z10
-	VSCALEFPS    Z16, Z11, Z11
-	VSCALEFPS    Z17, Z12, Z12
-	VMULPS       (DI), Z13, Z13
-	VMULPS       64(DI), Z10, Z10
-	VMULPS       128(DI), Z11, Z11
-	VMULPS       192(DI), Z12, Z12
-	VSUBPS       Z6, Z13, Z13
-	VSUBPS       Z7, Z10, Z10
-	VSUBPS       Z8, Z11, Z11
-	VSUBPS       Z9, Z12, Z12
-	VMOVDQU16    (CX), Y14
-	VMOVDQU16    32(CX), Y15
-	VMOVDQU16    64(CX), Y16
-	VMOVDQU16    96(CX), Y17
-	VMOVDQU16    (BX), Y18
-	VMOVDQU16    32(BX), Y19
-	VMOVDQU16    64(BX), Y20
-	VMOVDQU16    96(BX), Y21
-	VPCMPUW      $0x06, Y18, Y14, K1
-	VPCMPUW      $0x06, Y19, Y15, K2
-	VPCMPUW      $0x06, Y20, Y16, K3
-	VPCMPUW      $0x06, Y21, Y17, K4
-	VMOVUPS      (DX), Z18
-	VMOVUPS      64(DX), Z19
-	VMOVUPS      128(DX), Z20
-	VMOVUPS      192(DX), Z21
-	VMULPS       (R9), Z18, Z18
-	VMULPS       64(R9), Z19, Z19
-	VMULPS       128(R9), Z20, Z20
-	VMULPS       192(R9), Z21, Z21
-	VMOVUPS.Z    Z18, K1, Z18
-	VMOVUPS.Z    Z19, K2, Z19
-	VMOVUPS.Z    Z20, K3, Z20
-	VMOVUPS.Z    Z21, K4, Z21
-	VADDPS       Z18, Z13, Z13
-	VADDPS       Z19, Z10, Z10
-	VADDPS       Z20, Z11, Z11
-	VADDPS       Z21, Z12, Z12
-	VMULPS       (SI), Z13, Z13
-	VMULPS       64(SI), Z10, Z10
-	VMULPS       128(SI), Z11, Z11
-	VMULPS       192(SI), Z12, Z12
-	VADDPS       Z13, Z6, Z6
-	VADDPS       Z10, Z7, Z7
-	VADDPS       Z11, Z8, Z8
-	VADDPS       Z12, Z9, Z9
-	VCMPPS       $0x1e, (R10), Z6, K1, K1
-	VCMPPS       $0x1e, 64(R10), Z7, K2, K2
-	VCMPPS       $0x1e, 128(R10), Z8, K3, K3
-	VCMPPS       $0x1e, 192(R10), Z9, K4, K4
-	VXORPS       Z10, Z10, Z10
-	VBLENDMPS    (R11), Z6, K1, Z10
-	VXORPS       Z6, Z6, Z6
-	VBLENDMPS    64(R11), Z7, K2, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
+	VSCALEFPS    (AX), Z14, Z14
+	VSCALEFPS    64(AX), Z7, Z7
+	VSCALEFPS    128(AX), Z8, Z8
+	VSCALEFPS    192(AX), Z9, Z9
+	VSCALEFPS    256(AX), Z10, Z10
+	VSCALEFPS    320(AX), Z11, Z11
+	VSCALEFPS    384(AX), Z12, Z12
+	VSCALEFPS    448(AX), Z13, Z13
+	VMULPS       (R8), Z14, Z14
+	VMULPS       64(R8), Z7, Z7
+	VMULPS       128(R8), Z8, Z8
+	VMULPS       192(R8), Z9, Z9
+	MOVQ         deltaStride+96(FP), R15
+	VMULPS       (R8)(R15*1), Z10, Z10
+	MOVQ         deltaStride+96(FP), R15
+	VMULPS       64(R8)(R15*1), Z11, Z11
+	MOVQ         deltaStride+96(FP), R15
+	VMULPS       128(R8)(R15*1), Z12, Z12
+	MOVQ         deltaStride+96(FP), R15
+	VMULPS       192(R8)(R15*1), Z13, Z13
+	VSUBPS       (CX), Z14, Z14
+	VSUBPS       64(CX), Z7, Z7
+	VSUBPS       128(CX), Z8, Z8
+	VSUBPS       192(CX), Z9, Z9
+	VSUBPS       256(CX), Z10, Z10
+	VSUBPS       320(CX), Z11, Z11
+	VSUBPS       384(CX), Z12, Z12
+	VSUBPS       448(CX), Z13, Z13
+	VMOVDQU16    (DX), Y15
+	VMOVDQU16    32(DX), Y16
+	VMOVDQU16    64(DX), Y17
+	VMOVDQU16    96(DX), Y18
+	VMOVDQU16    128(DX), Y19
+	VMOVDQU16    160(DX), Y20
+	VMOVDQU16    192(DX), Y21
+	VMOVDQU16    224(DX), Y22
+	VMOVDQU16    (SI), Y23
+	VMOVDQU16    32(SI), Y24
+	VMOVDQU16    64(SI), Y25
+	VMOVDQU16    96(SI), Y26
+	MOVQ         cStride+80(FP), R15
+	VMOVDQU16    (SI)(R15*1), Y27
+	MOVQ         cStride+80(FP), R15
+	VMOVDQU16    32(SI)(R15*1), Y28
+	MOVQ         cStride+80(FP), R15
+	VMOVDQU16    64(SI)(R15*1), Y29
+	MOVQ         cStride+80(FP), R15
+	VMOVDQU16    96(SI)(R15*1), Y30
+	VPCMPUW      $0x06, Y23, Y15, K1
+	VPCMPUW      $0x06, Y24, Y16, K2
+	VPCMPUW      $0x06, Y25, Y17, K3
+	VPCMPUW      $0x06, Y26, Y18, K4
+	VMOVUPS      (BX), Z23
+	VMOVUPS      64(BX), Z24
+	VMOVUPS      128(BX), Z25
+	VMOVUPS      192(BX), Z26
+	VMULPS       (R10), Z23, Z23
+	VMULPS       64(R10), Z24, Z24
+	VMULPS       128(R10), Z25, Z25
+	VMULPS       192(R10), Z26, Z26
+	VMOVUPS.Z    Z23, K1, Z23
+	VMOVUPS.Z    Z24, K2, Z24
+	VMOVUPS.Z    Z25, K3, Z25
+	VMOVUPS.Z    Z26, K4, Z26
+	VADDPS       Z23, Z14, Z14
+	VADDPS       Z24, Z7, Z7
+	VADDPS       Z25, Z8, Z8
+	VADDPS       Z26, Z9, Z9
+	VMULPS       (DI), Z14, Z14
+	VMULPS       64(DI), Z7, Z7
+	VMULPS       128(DI), Z8, Z8
+	VMULPS       192(DI), Z9, Z9
+	VADDPS       (CX), Z14, Z14
+	VADDPS       64(CX), Z7, Z7
+	VADDPS       128(CX), Z8, Z8
+	VADDPS       192(CX), Z9, Z9
+	VCMPPS       $0x1e, (R11), Z14, K1, K1
+	VCMPPS       $0x1e, 64(R11), Z7, K2, K2
+	VCMPPS       $0x1e, 128(R11), Z8, K3, K3
+	VCMPPS       $0x1e, 192(R11), Z9, K4, K4
+	VXORPS       Z23, Z23, Z23
+	VBLENDMPS    (R12), Z14, K1, Z23
+	VXORPS       Z14, Z14, Z14
+	VBLENDMPS    64(R12), Z7, K2, Z14
 	VXORPS       Z7, Z7, Z7
-	VBLENDMPS    128(R11), Z8, K3, Z7
+	VBLENDMPS    128(R12), Z8, K3, Z7
 	VXORPS       Z8, Z8, Z8
-	VBLENDMPS    192(R11), Z9, K4, Z8
-	VMOVUPS      Z10, (AX)
-	VMOVUPS      Z6, 64(AX)
-	VMOVUPS      Z7, 128(AX)
-	VMOVUPS      Z8, 192(AX)
-	VPADDUSW     Y0, Y14, Y6
-	VMOVDQU16    Y1, K1, Y6
-	VMOVDQU16    Y6, (CX)
-	VPADDUSW     Y0, Y15, Y6
-	VMOVDQU16    Y1, K2, Y6
-	VMOVDQU16    Y6, 32(CX)
-	VPADDUSW     Y0, Y16, Y6
-	VMOVDQU16    Y1, K3, Y6
-	VMOVDQU16    Y6, 64(CX)
-	VPADDUSW     Y0, Y17, Y6
-	VMOVDQU16    Y1, K4, Y6
-	VMOVDQU16    Y6, 96(CX)
-	KMOVW        K1, (R12)
-	KMOVW        K2, 2(R12)
-	KMOVW        K3, 4(R12)
-	KMOVW        K4, 6(R12)
-	ADDQ         $0x08, R12
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000080, CX
+	VBLENDMPS    192(R12), Z9, K4, Z8
+	VMOVUPS      Z23, (CX)
+	VMOVUPS      Z14, 64(CX)
+	VMOVUPS      Z7, 128(CX)
+	VMOVUPS      Z8, 192(CX)
+	VPADDUSW     Y0, Y15, Y7
+	VMOVDQU16    Y1, K1, Y7
+	VMOVDQU16    Y7, (DX)
+	VPADDUSW     Y0, Y16, Y7
+	VMOVDQU16    Y1, K2, Y7
+	VMOVDQU16    Y7, 32(DX)
+	VPADDUSW     Y0, Y17, Y7
+	VMOVDQU16    Y1, K3, Y7
+	VMOVDQU16    Y7, 64(DX)
+	VPADDUSW     Y0, Y18, Y7
+	VMOVDQU16    Y1, K4, Y7
+	VMOVDQU16    Y7, 96(DX)
+	KMOVW        K1, (R13)
+	KMOVW        K2, 2(R13)
+	KMOVW        K3, 4(R13)
+	KMOVW        K4, 6(R13)
+	VPCMPUW      $0x06, Y27, Y19, K1
+	VPCMPUW      $0x06, Y28, Y20, K2
+	VPCMPUW      $0x06, Y29, Y21, K3
+	VPCMPUW      $0x06, Y30, Y22, K4
+	VMOVUPS      256(BX), Z7
+	VMOVUPS      320(BX), Z8
+	VMOVUPS      384(BX), Z9
+	VMOVUPS      448(BX), Z14
+	MOVQ         resStride+112(FP), R15
+	VMULPS       (R10)(R15*1), Z7, Z7
+	MOVQ         resStride+112(FP), R15
+	VMULPS       64(R10)(R15*1), Z8, Z8
+	MOVQ         resStride+112(FP), R15
+	VMULPS       128(R10)(R15*1), Z9, Z9
+	MOVQ         resStride+112(FP), R15
+	VMULPS       192(R10)(R15*1), Z14, Z14
+	VMOVUPS.Z    Z7, K1, Z7
+	VMOVUPS.Z    Z8, K2, Z8
+	VMOVUPS.Z    Z9, K3, Z9
+	VMOVUPS.Z    Z14, K4, Z14
+	VADDPS       Z7, Z10, Z7
+	VADDPS       Z8, Z11, Z8
+	VADDPS       Z9, Z12, Z9
+	VADDPS       Z14, Z13, Z10
+	MOVQ         kStride+88(FP), R15
+	VMULPS       (DI)(R15*1), Z7, Z7
+	MOVQ         kStride+88(FP), R15
+	VMULPS       64(DI)(R15*1), Z8, Z8
+	MOVQ         kStride+88(FP), R15
+	VMULPS       128(DI)(R15*1), Z9, Z9
+	MOVQ         kStride+88(FP), R15
+	VMULPS       192(DI)(R15*1), Z10, Z10
+	VADDPS       256(CX), Z7, Z7
+	VADDPS       320(CX), Z8, Z8
+	VADDPS       384(CX), Z9, Z9
+	VADDPS       448(CX), Z10, Z10
+	MOVQ         thrStride+120(FP), R15
+	VCMPPS       $0x1e, (R11)(R15*1), Z7, K1, K1
+	MOVQ         thrStride+120(FP), R15
+	VCMPPS       $0x1e, 64(R11)(R15*1), Z8, K2, K2
+	MOVQ         thrStride+120(FP), R15
+	VCMPPS       $0x1e, 128(R11)(R15*1), Z9, K3, K3
+	MOVQ         thrStride+120(FP), R15
+	VCMPPS       $0x1e, 192(R11)(R15*1), Z10, K4, K4
+	VXORPS       Z11, Z11, Z11
+	MOVQ         resetStride+128(FP), R15
+	VBLENDMPS    (R12)(R15*1), Z7, K1, Z11
+	VXORPS       Z7, Z7, Z7
+	MOVQ         resetStride+128(FP), R15
+	VBLENDMPS    64(R12)(R15*1), Z8, K2, Z7
+	VXORPS       Z8, Z8, Z8
+	MOVQ         resetStride+128(FP), R15
+	VBLENDMPS    128(R12)(R15*1), Z9, K3, Z8
+	VXORPS       Z9, Z9, Z9
+	MOVQ         resetStride+128(FP), R15
+	VBLENDMPS    192(R12)(R15*1), Z10, K4, Z9
+	VMOVUPS      Z11, 256(CX)
+	VMOVUPS      Z7, 320(CX)
+	VMOVUPS      Z8, 384(CX)
+	VMOVUPS      Z9, 448(CX)
+	VPADDUSW     Y0, Y19, Y7
+	VMOVDQU16    Y1, K1, Y7
+	VMOVDQU16    Y7, 128(DX)
+	VPADDUSW     Y0, Y20, Y7
+	VMOVDQU16    Y1, K2, Y7
+	VMOVDQU16    Y7, 160(DX)
+	VPADDUSW     Y0, Y21, Y7
+	VMOVDQU16    Y1, K3, Y7
+	VMOVDQU16    Y7, 192(DX)
+	VPADDUSW     Y0, Y22, Y7
+	VMOVDQU16    Y1, K4, Y7
+	VMOVDQU16    Y7, 224(DX)
+	KMOVW        K1, 8(R13)
+	KMOVW        K2, 10(R13)
+	KMOVW        K3, 12(R13)
+	KMOVW        K4, 14(R13)
+	ADDQ         $0x10, R13
+	ADDQ         $0x00000200, CX
 	ADDQ         $0x00000100, DX
-	ADDQ         cStride+80(FP), BX
-	ADDQ         kStride+88(FP), SI
-	ADDQ         deltaStride+96(FP), DI
-	ADDQ         rhStride+104(FP), R8
-	ADDQ         resStride+112(FP), R9
-	ADDQ         thrStride+120(FP), R10
-	ADDQ         resetStride+128(FP), R11
-	DECQ         R13
-	JNZ          RefractoryExponentialAVX512_block
-	JMP          RefractoryExponentialAVX512_done
+	ADDQ         $0x00000200, BX
+	ADDQ         cStride+80(FP), SI
+	ADDQ         cStride+80(FP), SI
+	ADDQ         kStride+88(FP), DI
+	ADDQ         kStride+88(FP), DI
+	ADDQ         deltaStride+96(FP), R8
+	ADDQ         deltaStride+96(FP), R8
+	ADDQ         rhStride+104(FP), R9
+	ADDQ         rhStride+104(FP), R9
+	ADDQ         resStride+112(FP), R10
+	ADDQ         resStride+112(FP), R10
+	ADDQ         thrStride+120(FP), R11
+	ADDQ         thrStride+120(FP), R11
+	ADDQ         resetStride+128(FP), R12
+	ADDQ         resetStride+128(FP), R12
+	SUBQ         $0x02, R14
+	JCC          RefractoryExponentialAVX512_block_pair
 
-RefractoryExponentialAVX512_reciprocal_block:
+RefractoryExponentialAVX512_block_last:
+	TESTQ      $0x00000001, R14
+	JZ         RefractoryExponentialAVX512_block_end
 	CMPQ       blocks+152(FP), $0x00000ccd
 	JB         RefractoryExponentialAVX512_near1
-	PREFETCHT0 2048(AX)
-	PREFETCHT0 2112(AX)
-	PREFETCHT0 2176(AX)
-	PREFETCHT0 2240(AX)
 	PREFETCHT0 2048(CX)
 	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RefractoryExponentialAVX512_near1:
+	VMOVUPS      (CX), Z7
+	VMOVUPS      64(CX), Z8
+	VMOVUPS      128(CX), Z9
+	VMOVUPS      192(CX), Z10
+	VSUBPS       (R9), Z7, Z7
+	VSUBPS       64(R9), Z8, Z8
+	VSUBPS       128(R9), Z9, Z9
+	VSUBPS       192(R9), Z10, Z10
+	VDIVPS       (R8), Z7, Z7
+	VDIVPS       64(R8), Z8, Z8
+	VDIVPS       128(R8), Z9, Z9
+	VDIVPS       192(R8), Z10, Z10
+	VMAXPS       Z7, Z2, Z7
+	VMINPS       Z7, Z3, Z7
+	VMAXPS       Z8, Z2, Z8
+	VMINPS       Z8, Z3, Z8
+	VMAXPS       Z9, Z2, Z9
+	VMINPS       Z9, Z3, Z9
+	VMAXPS       Z10, Z2, Z2
+	VMINPS       Z2, Z3, Z2
+	VMULPS       Z4, Z7, Z3
+	VMULPS       Z4, Z8, Z10
+	VMULPS       Z4, Z9, Z11
+	VMULPS       Z4, Z2, Z4
+	VRNDSCALEPS  $0x00, Z3, Z3
+	VMOVUPS      Z3, (AX)
+	VRNDSCALEPS  $0x00, Z10, Z10
+	VMOVUPS      Z10, 64(AX)
+	VRNDSCALEPS  $0x00, Z11, Z11
+	VMOVUPS      Z11, 128(AX)
+	VRNDSCALEPS  $0x00, Z4, Z4
+	VMOVUPS      Z4, 192(AX)
+	VMOVAPS      Z5, Z12
+	VFNMADD213PS Z7, Z3, Z12
+	VMOVAPS      Z5, Z7
+	VFNMADD213PS Z8, Z10, Z7
+	VMOVAPS      Z5, Z8
+	VFNMADD213PS Z9, Z11, Z8
+	VMOVAPS      Z5, Z5
+	VFNMADD213PS Z2, Z4, Z5
+	VMULPS       Z6, Z3, Z2
+	VMULPS       Z6, Z10, Z3
+	VMULPS       Z6, Z11, Z9
+	VMULPS       Z6, Z4, Z4
+	VSUBPS       Z2, Z12, Z2
+	VSUBPS       Z3, Z7, Z3
+	VSUBPS       Z9, Z8, Z6
+	VSUBPS       Z4, Z5, Z4
+	VMULPS.BCST  const39500d01<>+0(SB), Z2, Z5
+	VMULPS.BCST  const39500d01<>+0(SB), Z3, Z7
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z4, Z9
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z5, Z5
+	VMULPS       Z3, Z7, Z7
+	VMULPS       Z6, Z8, Z8
+	VMULPS       Z4, Z9, Z9
+	VADDPS.BCST  const3c088889<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3c088889<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3c088889<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3c088889<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z5, Z5
+	VMULPS       Z3, Z7, Z7
+	VMULPS       Z6, Z8, Z8
+	VMULPS       Z4, Z9, Z9
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z5, Z5
+	VMULPS       Z3, Z7, Z7
+	VMULPS       Z6, Z8, Z8
+	VMULPS       Z4, Z9, Z9
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z5, Z5
+	VMULPS       Z3, Z7, Z7
+	VMULPS       Z6, Z8, Z8
+	VMULPS       Z4, Z9, Z9
+	VADDPS.BCST  const3f000000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f000000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f000000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f000000<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z2, Z10
+	VMULPS       Z3, Z3, Z11
+	VMULPS       Z6, Z6, Z12
+	VMULPS       Z4, Z4, Z13
+	VMULPS       Z5, Z10, Z5
+	VMULPS       Z7, Z11, Z7
+	VMULPS       Z8, Z12, Z8
+	VMULPS       Z9, Z13, Z9
+	VADDPS       Z2, Z5, Z2
+	VADDPS       Z3, Z7, Z3
+	VADDPS       Z6, Z8, Z5
+	VADDPS       Z4, Z9, Z4
+	VADDPS.BCST  const3f800000<>+0(SB), Z2, Z2
+	VADDPS.BCST  const3f800000<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z4, Z4
+	VSCALEFPS    (AX), Z2, Z2
+	VSCALEFPS    64(AX), Z3, Z3
+	VSCALEFPS    128(AX), Z5, Z5
+	VSCALEFPS    192(AX), Z4, Z4
+	VMULPS       (R8), Z2, Z2
+	VMULPS       64(R8), Z3, Z3
+	VMULPS       128(R8), Z5, Z5
+	VMULPS       192(R8), Z4, Z4
+	VSUBPS       (CX), Z2, Z2
+	VSUBPS       64(CX), Z3, Z3
+	VSUBPS       128(CX), Z5, Z5
+	VSUBPS       192(CX), Z4, Z4
+	VMOVDQU16    (DX), Y6
+	VMOVDQU16    32(DX), Y7
+	VMOVDQU16    64(DX), Y8
+	VMOVDQU16    96(DX), Y9
+	VMOVDQU16    (SI), Y10
+	VMOVDQU16    32(SI), Y11
+	VMOVDQU16    64(SI), Y12
+	VMOVDQU16    96(SI), Y13
+	VPCMPUW      $0x06, Y10, Y6, K1
+	VPCMPUW      $0x06, Y11, Y7, K2
+	VPCMPUW      $0x06, Y12, Y8, K3
+	VPCMPUW      $0x06, Y13, Y9, K4
+	VMOVUPS      (BX), Z10
+	VMOVUPS      64(BX), Z11
+	VMOVUPS      128(BX), Z12
+	VMOVUPS      192(BX), Z13
+	VMULPS       (R10), Z10, Z10
+	VMULPS       64(R10), Z11, Z11
+	VMULPS       128(R10), Z12, Z12
+	VMULPS       192(R10), Z13, Z13
+	VMOVUPS.Z    Z10, K1, Z10
+	VMOVUPS.Z    Z11, K2, Z11
+	VMOVUPS.Z    Z12, K3, Z12
+	VMOVUPS.Z    Z13, K4, Z13
+	VADDPS       Z10, Z2, Z2
+	VADDPS       Z11, Z3, Z3
+	VADDPS       Z12, Z5, Z5
+	VADDPS       Z13, Z4, Z4
+	VMULPS       (DI), Z2, Z2
+	VMULPS       64(DI), Z3, Z3
+	VMULPS       128(DI), Z5, Z5
+	VMULPS       192(DI), Z4, Z4
+	VADDPS       (CX), Z2, Z2
+	VADDPS       64(CX), Z3, Z3
+	VADDPS       128(CX), Z5, Z5
+	VADDPS       192(CX), Z4, Z4
+	VCMPPS       $0x1e, (R11), Z2, K1, K1
+	VCMPPS       $0x1e, 64(R11), Z3, K2, K2
+	VCMPPS       $0x1e, 128(R11), Z5, K3, K3
+	VCMPPS       $0x1e, 192(R11), Z4, K4, K4
+	VXORPS       Z10, Z10, Z10
+	VBLENDMPS    (R12), Z2, K1, Z10
+	VXORPS       Z2, Z2, Z2
+	VBLENDMPS    64(R12), Z3, K2, Z2
+	VXORPS       Z3, Z3, Z3
+	VBLENDMPS    128(R12), Z5, K3, Z3
+	VXORPS       Z5, Z5, Z5
+	VBLENDMPS    192(R12), Z4, K4, Z5
+	VMOVUPS      Z10, (CX)
+	VMOVUPS      Z2, 64(CX)
+	VMOVUPS      Z3, 128(CX)
+	VMOVUPS      Z5, 192(CX)
+	VPADDUSW     Y0, Y6, Y2
+	VMOVDQU16    Y1, K1, Y2
+	VMOVDQU16    Y2, (DX)
+	VPADDUSW     Y0, Y7, Y2
+	VMOVDQU16    Y1, K2, Y2
+	VMOVDQU16    Y2, 32(DX)
+	VPADDUSW     Y0, Y8, Y2
+	VMOVDQU16    Y1, K3, Y2
+	VMOVDQU16    Y2, 64(DX)
+	VPADDUSW     Y0, Y9, Y0
+	VMOVDQU16    Y1, K4, Y0
+	VMOVDQU16    Y0, 96(DX)
+	KMOVW        K1, (R13)
+	KMOVW        K2, 2(R13)
+	KMOVW        K3, 4(R13)
+	KMOVW        K4, 6(R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         cStride+80(FP), SI
+	ADDQ         kStride+88(FP), DI
+	ADDQ         deltaStride+96(FP), R8
+	ADDQ         rhStride+104(FP), R9
+	ADDQ         resStride+112(FP), R10
+	ADDQ         thrStride+120(FP), R11
+	ADDQ         resetStride+128(FP), R12
+
+RefractoryExponentialAVX512_block_end:
+	JMP RefractoryExponentialAVX512_done
+
+RefractoryExponentialAVX512_reciprocal_block:
+	SUBQ $0x02, R14
+	JCS  RefractoryExponentialAVX512_reciprocal_block_last
+
+RefractoryExponentialAVX512_reciprocal_block_pair:
+	CMPQ       blocks+152(FP), $0x00000ccd
+	JB         RefractoryExponentialAVX512_near2
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
 	PREFETCHT0 2048(DX)
 	PREFETCHT0 2112(DX)
 	PREFETCHT0 2176(DX)
 	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
 
-RefractoryExponentialAVX512_near1:
-	VMOVUPS      (AX), Z6
-	VMOVUPS      64(AX), Z7
-	VMOVUPS      128(AX), Z8
-	VMOVUPS      192(AX), Z9
-	VSUBPS       (R8), Z6, Z10
-	VSUBPS       64(R8), Z7, Z11
-	VSUBPS       128(R8), Z8, Z12
-	VSUBPS       192(R8), Z9, Z13
+RefractoryExponentialAVX512_near2:
+	VMOVUPS      (CX), Z7
+	VMOVUPS      64(CX), Z8
+	VMOVUPS      128(CX), Z9
+	VMOVUPS      192(CX), Z10
+	VMOVUPS      256(CX), Z11
+	VMOVUPS      320(CX), Z12
+	VMOVUPS      384(CX), Z13
+	VMOVUPS      448(CX), Z14
+	VSUBPS       (R9), Z7, Z7
+	VSUBPS       64(R9), Z8, Z8
+	VSUBPS       128(R9), Z9, Z9
+	VSUBPS       192(R9), Z10, Z10
+	MOVQ         rhStride+104(FP), R15
+	VSUBPS       (R9)(R15*1), Z11, Z11
+	MOVQ         rhStride+104(FP), R15
+	VSUBPS       64(R9)(R15*1), Z12, Z12
+	MOVQ         rhStride+104(FP), R15
+	VSUBPS       128(R9)(R15*1), Z13, Z13
+	MOVQ         rhStride+104(FP), R15
+	VSUBPS       192(R9)(R15*1), Z14, Z14
+	VMULPS.BCST  deltaReciprocal+136(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+136(FP), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+136(FP), Z9, Z9
 	VMULPS.BCST  deltaReciprocal+136(FP), Z10, Z10
 	VMULPS.BCST  deltaReciprocal+136(FP), Z11, Z11
 	VMULPS.BCST  deltaReciprocal+136(FP), Z12, Z12
 	VMULPS.BCST  deltaReciprocal+136(FP), Z13, Z13
+	VMULPS.BCST  deltaReciprocal+136(FP), Z14, Z14
+	VMAXPS       Z7, Z2, Z7
+	VMINPS       Z7, Z3, Z7
+	VMAXPS       Z8, Z2, Z8
+	VMINPS       Z8, Z3, Z8
+	VMAXPS       Z9, Z2, Z9
+	VMINPS       Z9, Z3, Z9
 	VMAXPS       Z10, Z2, Z10
 	VMINPS       Z10, Z3, Z10
 	VMAXPS       Z11, Z2, Z11
@@ -6423,180 +7696,595 @@ RefractoryExponentialAVX512_near1:
 	VMINPS       Z12, Z3, Z12
 	VMAXPS       Z13, Z2, Z13
 	VMINPS       Z13, Z3, Z13
-	VMULPS       Z4, Z10, Z14
-	VMULPS       Z4, Z11, Z15
-	VMULPS       Z4, Z12, Z16
-	VMULPS       Z4, Z13, Z17
-	VRNDSCALEPS  $0x00, Z14, Z14
+	VMAXPS       Z14, Z2, Z14
+	VMINPS       Z14, Z3, Z14
+	VMULPS       Z4, Z7, Z15
+	VMULPS       Z4, Z8, Z16
+	VMULPS       Z4, Z9, Z17
+	VMULPS       Z4, Z10, Z18
+	VMULPS       Z4, Z11, Z19
+	VMULPS       Z4, Z12, Z20
+	VMULPS       Z4, Z13, Z21
+	VMULPS       Z4, Z14, Z22
 	VRNDSCALEPS  $0x00, Z15, Z15
+	VMOVUPS      Z15, (AX)
 	VRNDSCALEPS  $0x00, Z16, Z16
+	VMOVUPS      Z16, 64(AX)
 	VRNDSCALEPS  $0x00, Z17, Z17
-	VMOVAPS      Z5, Z18
-	VFNMADD213PS Z10, Z14, Z18
+	VMOVUPS      Z17, 128(AX)
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VMOVUPS      Z18, 192(AX)
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VMOVUPS      Z19, 256(AX)
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VMOVUPS      Z20, 320(AX)
+	VRNDSCALEPS  $0x00, Z21, Z21
+	VMOVUPS      Z21, 384(AX)
+	VRNDSCALEPS  $0x00, Z22, Z22
+	VMOVUPS      Z22, 448(AX)
+	VMOVAPS      Z5, Z23
+	VFNMADD213PS Z7, Z15, Z23
+	VMOVAPS      Z5, Z7
+	VFNMADD213PS Z8, Z16, Z7
+	VMOVAPS      Z5, Z8
+	VFNMADD213PS Z9, Z17, Z8
+	VMOVAPS      Z5, Z9
+	VFNMADD213PS Z10, Z18, Z9
 	VMOVAPS      Z5, Z10
-	VFNMADD213PS Z11, Z15, Z10
+	VFNMADD213PS Z11, Z19, Z10
 	VMOVAPS      Z5, Z11
-	VFNMADD213PS Z12, Z16, Z11
+	VFNMADD213PS Z12, Z20, Z11
 	VMOVAPS      Z5, Z12
-	VFNMADD213PS Z13, Z17, Z12
-	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z13
-	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
-	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
-	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
-	VSUBPS       Z13, Z18, Z13
-	VSUBPS       Z19, Z10, Z10
-	VSUBPS       Z20, Z11, Z11
-	VSUBPS       Z21, Z12, Z12
-	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z18
+	VFNMADD213PS Z13, Z21, Z12
+	VMOVAPS      Z5, Z13
+	VFNMADD213PS Z14, Z22, Z13
+	VMULPS       Z6, Z15, Z14
+	VMULPS       Z6, Z16, Z15
+	VMULPS       Z6, Z17, Z16
+	VMULPS       Z6, Z18, Z17
+	VMULPS       Z6, Z19, Z18
+	VMULPS       Z6, Z20, Z19
+	VMULPS       Z6, Z21, Z20
+	VMULPS       Z6, Z22, Z21
+	VSUBPS       Z14, Z23, Z14
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z16, Z8, Z8
+	VSUBPS       Z17, Z9, Z9
+	VSUBPS       Z18, Z10, Z10
+	VSUBPS       Z19, Z11, Z11
+	VSUBPS       Z20, Z12, Z12
+	VSUBPS       Z21, Z13, Z13
+	VMULPS.BCST  const39500d01<>+0(SB), Z14, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z16
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z18
 	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z19
 	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z20
 	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z21
+	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z15, Z15
+	VMULPS       Z7, Z16, Z16
+	VMULPS       Z8, Z17, Z17
+	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
 	VMULPS       Z11, Z20, Z20
 	VMULPS       Z12, Z21, Z21
+	VMULPS       Z13, Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3c088889<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z15, Z15
+	VMULPS       Z7, Z16, Z16
+	VMULPS       Z8, Z17, Z17
+	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
 	VMULPS       Z11, Z20, Z20
 	VMULPS       Z12, Z21, Z21
+	VMULPS       Z13, Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z15, Z15
+	VMULPS       Z7, Z16, Z16
+	VMULPS       Z8, Z17, Z17
+	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
 	VMULPS       Z11, Z20, Z20
 	VMULPS       Z12, Z21, Z21
+	VMULPS       Z13, Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z15, Z15
+	VMULPS       Z7, Z16, Z16
+	VMULPS       Z8, Z17, Z17
+	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
 	VMULPS       Z11, Z20, Z20
 	VMULPS       Z12, Z21, Z21
+	VMULPS       Z13, Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3f000000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z13, Z22
-	VMULPS       Z10, Z10, Z23
-	VMULPS       Z11, Z11, Z24
-	VMULPS       Z12, Z12, Z25
-	VMULPS       Z18, Z22, Z18
-	VMULPS       Z19, Z23, Z19
-	VMULPS       Z20, Z24, Z20
-	VMULPS       Z21, Z25, Z21
-	VADDPS       Z13, Z18, Z13
+	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z14, Z23
+	VMULPS       Z7, Z7, Z24
+	VMULPS       Z8, Z8, Z25
+	VMULPS       Z9, Z9, Z26
+	VMULPS       Z10, Z10, Z27
+	VMULPS       Z11, Z11, Z28
+	VMULPS       Z12, Z12, Z29
+	VMULPS       Z13, Z13, Z30
+	VMULPS       Z15, Z23, Z15
+	VMULPS       Z16, Z24, Z16
+	VMULPS       Z17, Z25, Z17
+	VMULPS       Z18, Z26, Z18
+	VMULPS       Z19, Z27, Z19
+	VMULPS       Z20, Z28, Z20
+	VMULPS       Z21, Z29, Z21
+	VMULPS       Z22, Z30, Z22
+	VADDPS       Z14, Z15, Z14
+	VADDPS       Z7, Z16, Z7
+	VADDPS       Z8, Z17, Z8
+	VADDPS       Z9, Z18, Z9
 	VADDPS       Z10, Z19, Z10
 	VADDPS       Z11, Z20, Z11
 	VADDPS       Z12, Z21, Z12
-	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
+	VADDPS       Z13, Z22, Z13
+	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
 	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
 	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
 	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
-	VSCALEFPS    Z14, Z13, Z13
-	VSCALEFPS    Z15, Z10, Z10
-	VSCALEFPS    Z16, Z11, Z11
-	VSCALEFPS    Z17, Z12, Z12
-	VMULPS       (DI), Z13, Z13
-	VMULPS       64(DI), Z10, Z10
-	VMULPS       128(DI), Z11, Z11
-	VMULPS       192(DI), Z12, Z12
-	VSUBPS       Z6, Z13, Z13
-	VSUBPS       Z7, Z10, Z10
-	VSUBPS       Z8, Z11, Z11
-	VSUBPS       Z9, Z12, Z12
-	VMOVDQU16    (CX), Y14
-	VMOVDQU16    32(CX), Y15
-	VMOVDQU16    64(CX), Y16
-	VMOVDQU16    96(CX), Y17
-	VMOVDQU16    (BX), Y18
-	VMOVDQU16    32(BX), Y19
-	VMOVDQU16    64(BX), Y20
-	VMOVDQU16    96(BX), Y21
-	VPCMPUW      $0x06, Y18, Y14, K1
-	VPCMPUW      $0x06, Y19, Y15, K2
-	VPCMPUW      $0x06, Y20, Y16, K3
-	VPCMPUW      $0x06, Y21, Y17, K4
-	VMOVUPS      (DX), Z18
-	VMOVUPS      64(DX), Z19
-	VMOVUPS      128(DX), Z20
-	VMOVUPS      192(DX), Z21
-	VMULPS       (R9), Z18, Z18
-	VMULPS       64(R9), Z19, Z19
-	VMULPS       128(R9), Z20, Z20
-	VMULPS       192(R9), Z21, Z21
-	VMOVUPS.Z    Z18, K1, Z18
-	VMOVUPS.Z    Z19, K2, Z19
-	VMOVUPS.Z    Z20, K3, Z20
-	VMOVUPS.Z    Z21, K4, Z21
-	VADDPS       Z18, Z13, Z13
-	VADDPS       Z19, Z10, Z10
-	VADDPS       Z20, Z11, Z11
-	VADDPS       Z21, Z12, Z12
-	VMULPS       (SI), Z13, Z13
-	VMULPS       64(SI), Z10, Z10
-	VMULPS       128(SI), Z11, Z11
-	VMULPS       192(SI), Z12, Z12
-	VADDPS       Z13, Z6, Z6
-	VADDPS       Z10, Z7, Z7
-	VADDPS       Z11, Z8, Z8
-	VADDPS       Z12, Z9, Z9
-	VCMPPS       $0x1e, (R10), Z6, K1, K1
-	VCMPPS       $0x1e, 64(R10), Z7, K2, K2
-	VCMPPS       $0x1e, 128(R10), Z8, K3, K3
-	VCMPPS       $0x1e, 192(R10), Z9, K4, K4
-	VXORPS       Z10, Z10, Z10
-	VBLENDMPS    (R11), Z6, K1, Z10
-	VXORPS       Z6, Z6, Z6
-	VBLENDMPS    64(R11), Z7, K2, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
+	VSCALEFPS    (AX), Z14, Z14
+	VSCALEFPS    64(AX), Z7, Z7
+	VSCALEFPS    128(AX), Z8, Z8
+	VSCALEFPS    192(AX), Z9, Z9
+	VSCALEFPS    256(AX), Z10, Z10
+	VSCALEFPS    320(AX), Z11, Z11
+	VSCALEFPS    384(AX), Z12, Z12
+	VSCALEFPS    448(AX), Z13, Z13
+	VMULPS       (R8), Z14, Z14
+	VMULPS       64(R8), Z7, Z7
+	VMULPS       128(R8), Z8, Z8
+	VMULPS       192(R8), Z9, Z9
+	MOVQ         deltaStride+96(FP), R15
+	VMULPS       (R8)(R15*1), Z10, Z10
+	MOVQ         deltaStride+96(FP), R15
+	VMULPS       64(R8)(R15*1), Z11, Z11
+	MOVQ         deltaStride+96(FP), R15
+	VMULPS       128(R8)(R15*1), Z12, Z12
+	MOVQ         deltaStride+96(FP), R15
+	VMULPS       192(R8)(R15*1), Z13, Z13
+	VSUBPS       (CX), Z14, Z14
+	VSUBPS       64(CX), Z7, Z7
+	VSUBPS       128(CX), Z8, Z8
+	VSUBPS       192(CX), Z9, Z9
+	VSUBPS       256(CX), Z10, Z10
+	VSUBPS       320(CX), Z11, Z11
+	VSUBPS       384(CX), Z12, Z12
+	VSUBPS       448(CX), Z13, Z13
+	VMOVDQU16    (DX), Y15
+	VMOVDQU16    32(DX), Y16
+	VMOVDQU16    64(DX), Y17
+	VMOVDQU16    96(DX), Y18
+	VMOVDQU16    128(DX), Y19
+	VMOVDQU16    160(DX), Y20
+	VMOVDQU16    192(DX), Y21
+	VMOVDQU16    224(DX), Y22
+	VMOVDQU16    (SI), Y23
+	VMOVDQU16    32(SI), Y24
+	VMOVDQU16    64(SI), Y25
+	VMOVDQU16    96(SI), Y26
+	MOVQ         cStride+80(FP), R15
+	VMOVDQU16    (SI)(R15*1), Y27
+	MOVQ         cStride+80(FP), R15
+	VMOVDQU16    32(SI)(R15*1), Y28
+	MOVQ         cStride+80(FP), R15
+	VMOVDQU16    64(SI)(R15*1), Y29
+	MOVQ         cStride+80(FP), R15
+	VMOVDQU16    96(SI)(R15*1), Y30
+	VPCMPUW      $0x06, Y23, Y15, K1
+	VPCMPUW      $0x06, Y24, Y16, K2
+	VPCMPUW      $0x06, Y25, Y17, K3
+	VPCMPUW      $0x06, Y26, Y18, K4
+	VMOVUPS      (BX), Z23
+	VMOVUPS      64(BX), Z24
+	VMOVUPS      128(BX), Z25
+	VMOVUPS      192(BX), Z26
+	VMULPS       (R10), Z23, Z23
+	VMULPS       64(R10), Z24, Z24
+	VMULPS       128(R10), Z25, Z25
+	VMULPS       192(R10), Z26, Z26
+	VMOVUPS.Z    Z23, K1, Z23
+	VMOVUPS.Z    Z24, K2, Z24
+	VMOVUPS.Z    Z25, K3, Z25
+	VMOVUPS.Z    Z26, K4, Z26
+	VADDPS       Z23, Z14, Z14
+	VADDPS       Z24, Z7, Z7
+	VADDPS       Z25, Z8, Z8
+	VADDPS       Z26, Z9, Z9
+	VMULPS       (DI), Z14, Z14
+	VMULPS       64(DI), Z7, Z7
+	VMULPS       128(DI), Z8, Z8
+	VMULPS       192(DI), Z9, Z9
+	VADDPS       (CX), Z14, Z14
+	VADDPS       64(CX), Z7, Z7
+	VADDPS       128(CX), Z8, Z8
+	VADDPS       192(CX), Z9, Z9
+	VCMPPS       $0x1e, (R11), Z14, K1, K1
+	VCMPPS       $0x1e, 64(R11), Z7, K2, K2
+	VCMPPS       $0x1e, 128(R11), Z8, K3, K3
+	VCMPPS       $0x1e, 192(R11), Z9, K4, K4
+	VXORPS       Z23, Z23, Z23
+	VBLENDMPS    (R12), Z14, K1, Z23
+	VXORPS       Z14, Z14, Z14
+	VBLENDMPS    64(R12), Z7, K2, Z14
 	VXORPS       Z7, Z7, Z7
-	VBLENDMPS    128(R11), Z8, K3, Z7
+	VBLENDMPS    128(R12), Z8, K3, Z7
 	VXORPS       Z8, Z8, Z8
-	VBLENDMPS    192(R11), Z9, K4, Z8
-	VMOVUPS      Z10, (AX)
-	VMOVUPS      Z6, 64(AX)
-	VMOVUPS      Z7, 128(AX)
-	VMOVUPS      Z8, 192(AX)
-	VPADDUSW     Y0, Y14, Y6
-	VMOVDQU16    Y1, K1, Y6
-	VMOVDQU16    Y6, (CX)
-	VPADDUSW     Y0, Y15, Y6
-	VMOVDQU16    Y1, K2, Y6
-	VMOVDQU16    Y6, 32(CX)
-	VPADDUSW     Y0, Y16, Y6
-	VMOVDQU16    Y1, K3, Y6
-	VMOVDQU16    Y6, 64(CX)
-	VPADDUSW     Y0, Y17, Y6
-	VMOVDQU16    Y1, K4, Y6
-	VMOVDQU16    Y6, 96(CX)
-	KMOVW        K1, (R12)
-	KMOVW        K2, 2(R12)
-	KMOVW        K3, 4(R12)
-	KMOVW        K4, 6(R12)
-	ADDQ         $0x08, R12
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000080, CX
+	VBLENDMPS    192(R12), Z9, K4, Z8
+	VMOVUPS      Z23, (CX)
+	VMOVUPS      Z14, 64(CX)
+	VMOVUPS      Z7, 128(CX)
+	VMOVUPS      Z8, 192(CX)
+	VPADDUSW     Y0, Y15, Y7
+	VMOVDQU16    Y1, K1, Y7
+	VMOVDQU16    Y7, (DX)
+	VPADDUSW     Y0, Y16, Y7
+	VMOVDQU16    Y1, K2, Y7
+	VMOVDQU16    Y7, 32(DX)
+	VPADDUSW     Y0, Y17, Y7
+	VMOVDQU16    Y1, K3, Y7
+	VMOVDQU16    Y7, 64(DX)
+	VPADDUSW     Y0, Y18, Y7
+	VMOVDQU16    Y1, K4, Y7
+	VMOVDQU16    Y7, 96(DX)
+	KMOVW        K1, (R13)
+	KMOVW        K2, 2(R13)
+	KMOVW        K3, 4(R13)
+	KMOVW        K4, 6(R13)
+	VPCMPUW      $0x06, Y27, Y19, K1
+	VPCMPUW      $0x06, Y28, Y20, K2
+	VPCMPUW      $0x06, Y29, Y21, K3
+	VPCMPUW      $0x06, Y30, Y22, K4
+	VMOVUPS      256(BX), Z7
+	VMOVUPS      320(BX), Z8
+	VMOVUPS      384(BX), Z9
+	VMOVUPS      448(BX), Z14
+	MOVQ         resStride+112(FP), R15
+	VMULPS       (R10)(R15*1), Z7, Z7
+	MOVQ         resStride+112(FP), R15
+	VMULPS       64(R10)(R15*1), Z8, Z8
+	MOVQ         resStride+112(FP), R15
+	VMULPS       128(R10)(R15*1), Z9, Z9
+	MOVQ         resStride+112(FP), R15
+	VMULPS       192(R10)(R15*1), Z14, Z14
+	VMOVUPS.Z    Z7, K1, Z7
+	VMOVUPS.Z    Z8, K2, Z8
+	VMOVUPS.Z    Z9, K3, Z9
+	VMOVUPS.Z    Z14, K4, Z14
+	VADDPS       Z7, Z10, Z7
+	VADDPS       Z8, Z11, Z8
+	VADDPS       Z9, Z12, Z9
+	VADDPS       Z14, Z13, Z10
+	MOVQ         kStride+88(FP), R15
+	VMULPS       (DI)(R15*1), Z7, Z7
+	MOVQ         kStride+88(FP), R15
+	VMULPS       64(DI)(R15*1), Z8, Z8
+	MOVQ         kStride+88(FP), R15
+	VMULPS       128(DI)(R15*1), Z9, Z9
+	MOVQ         kStride+88(FP), R15
+	VMULPS       192(DI)(R15*1), Z10, Z10
+	VADDPS       256(CX), Z7, Z7
+	VADDPS       320(CX), Z8, Z8
+	VADDPS       384(CX), Z9, Z9
+	VADDPS       448(CX), Z10, Z10
+	MOVQ         thrStride+120(FP), R15
+	VCMPPS       $0x1e, (R11)(R15*1), Z7, K1, K1
+	MOVQ         thrStride+120(FP), R15
+	VCMPPS       $0x1e, 64(R11)(R15*1), Z8, K2, K2
+	MOVQ         thrStride+120(FP), R15
+	VCMPPS       $0x1e, 128(R11)(R15*1), Z9, K3, K3
+	MOVQ         thrStride+120(FP), R15
+	VCMPPS       $0x1e, 192(R11)(R15*1), Z10, K4, K4
+	VXORPS       Z11, Z11, Z11
+	MOVQ         resetStride+128(FP), R15
+	VBLENDMPS    (R12)(R15*1), Z7, K1, Z11
+	VXORPS       Z7, Z7, Z7
+	MOVQ         resetStride+128(FP), R15
+	VBLENDMPS    64(R12)(R15*1), Z8, K2, Z7
+	VXORPS       Z8, Z8, Z8
+	MOVQ         resetStride+128(FP), R15
+	VBLENDMPS    128(R12)(R15*1), Z9, K3, Z8
+	VXORPS       Z9, Z9, Z9
+	MOVQ         resetStride+128(FP), R15
+	VBLENDMPS    192(R12)(R15*1), Z10, K4, Z9
+	VMOVUPS      Z11, 256(CX)
+	VMOVUPS      Z7, 320(CX)
+	VMOVUPS      Z8, 384(CX)
+	VMOVUPS      Z9, 448(CX)
+	VPADDUSW     Y0, Y19, Y7
+	VMOVDQU16    Y1, K1, Y7
+	VMOVDQU16    Y7, 128(DX)
+	VPADDUSW     Y0, Y20, Y7
+	VMOVDQU16    Y1, K2, Y7
+	VMOVDQU16    Y7, 160(DX)
+	VPADDUSW     Y0, Y21, Y7
+	VMOVDQU16    Y1, K3, Y7
+	VMOVDQU16    Y7, 192(DX)
+	VPADDUSW     Y0, Y22, Y7
+	VMOVDQU16    Y1, K4, Y7
+	VMOVDQU16    Y7, 224(DX)
+	KMOVW        K1, 8(R13)
+	KMOVW        K2, 10(R13)
+	KMOVW        K3, 12(R13)
+	KMOVW        K4, 14(R13)
+	ADDQ         $0x10, R13
+	ADDQ         $0x00000200, CX
 	ADDQ         $0x00000100, DX
-	ADDQ         cStride+80(FP), BX
-	ADDQ         kStride+88(FP), SI
-	ADDQ         deltaStride+96(FP), DI
-	ADDQ         rhStride+104(FP), R8
-	ADDQ         resStride+112(FP), R9
-	ADDQ         thrStride+120(FP), R10
-	ADDQ         resetStride+128(FP), R11
-	DECQ         R13
-	JNZ          RefractoryExponentialAVX512_reciprocal_block
+	ADDQ         $0x00000200, BX
+	ADDQ         cStride+80(FP), SI
+	ADDQ         cStride+80(FP), SI
+	ADDQ         kStride+88(FP), DI
+	ADDQ         kStride+88(FP), DI
+	ADDQ         deltaStride+96(FP), R8
+	ADDQ         deltaStride+96(FP), R8
+	ADDQ         rhStride+104(FP), R9
+	ADDQ         rhStride+104(FP), R9
+	ADDQ         resStride+112(FP), R10
+	ADDQ         resStride+112(FP), R10
+	ADDQ         thrStride+120(FP), R11
+	ADDQ         thrStride+120(FP), R11
+	ADDQ         resetStride+128(FP), R12
+	ADDQ         resetStride+128(FP), R12
+	SUBQ         $0x02, R14
+	JCC          RefractoryExponentialAVX512_reciprocal_block_pair
 
+RefractoryExponentialAVX512_reciprocal_block_last:
+	TESTQ      $0x00000001, R14
+	JZ         RefractoryExponentialAVX512_reciprocal_block_end
+	CMPQ       blocks+152(FP), $0x00000ccd
+	JB         RefractoryExponentialAVX512_near3
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+RefractoryExponentialAVX512_near3:
+	VMOVUPS      (CX), Z7
+	VMOVUPS      64(CX), Z8
+	VMOVUPS      128(CX), Z9
+	VMOVUPS      192(CX), Z10
+	VSUBPS       (R9), Z7, Z7
+	VSUBPS       64(R9), Z8, Z8
+	VSUBPS       128(R9), Z9, Z9
+	VSUBPS       192(R9), Z10, Z10
+	VMULPS.BCST  deltaReciprocal+136(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+136(FP), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+136(FP), Z9, Z9
+	VMULPS.BCST  deltaReciprocal+136(FP), Z10, Z10
+	VMAXPS       Z7, Z2, Z7
+	VMINPS       Z7, Z3, Z7
+	VMAXPS       Z8, Z2, Z8
+	VMINPS       Z8, Z3, Z8
+	VMAXPS       Z9, Z2, Z9
+	VMINPS       Z9, Z3, Z9
+	VMAXPS       Z10, Z2, Z2
+	VMINPS       Z2, Z3, Z2
+	VMULPS       Z4, Z7, Z3
+	VMULPS       Z4, Z8, Z10
+	VMULPS       Z4, Z9, Z11
+	VMULPS       Z4, Z2, Z4
+	VRNDSCALEPS  $0x00, Z3, Z3
+	VMOVUPS      Z3, (AX)
+	VRNDSCALEPS  $0x00, Z10, Z10
+	VMOVUPS      Z10, 64(AX)
+	VRNDSCALEPS  $0x00, Z11, Z11
+	VMOVUPS      Z11, 128(AX)
+	VRNDSCALEPS  $0x00, Z4, Z4
+	VMOVUPS      Z4, 192(AX)
+	VMOVAPS      Z5, Z12
+	VFNMADD213PS Z7, Z3, Z12
+	VMOVAPS      Z5, Z7
+	VFNMADD213PS Z8, Z10, Z7
+	VMOVAPS      Z5, Z8
+	VFNMADD213PS Z9, Z11, Z8
+	VMOVAPS      Z5, Z5
+	VFNMADD213PS Z2, Z4, Z5
+	VMULPS       Z6, Z3, Z2
+	VMULPS       Z6, Z10, Z3
+	VMULPS       Z6, Z11, Z9
+	VMULPS       Z6, Z4, Z4
+	VSUBPS       Z2, Z12, Z2
+	VSUBPS       Z3, Z7, Z3
+	VSUBPS       Z9, Z8, Z6
+	VSUBPS       Z4, Z5, Z4
+	VMULPS.BCST  const39500d01<>+0(SB), Z2, Z5
+	VMULPS.BCST  const39500d01<>+0(SB), Z3, Z7
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z4, Z9
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z5, Z5
+	VMULPS       Z3, Z7, Z7
+	VMULPS       Z6, Z8, Z8
+	VMULPS       Z4, Z9, Z9
+	VADDPS.BCST  const3c088889<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3c088889<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3c088889<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3c088889<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z5, Z5
+	VMULPS       Z3, Z7, Z7
+	VMULPS       Z6, Z8, Z8
+	VMULPS       Z4, Z9, Z9
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z5, Z5
+	VMULPS       Z3, Z7, Z7
+	VMULPS       Z6, Z8, Z8
+	VMULPS       Z4, Z9, Z9
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z5, Z5
+	VMULPS       Z3, Z7, Z7
+	VMULPS       Z6, Z8, Z8
+	VMULPS       Z4, Z9, Z9
+	VADDPS.BCST  const3f000000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f000000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f000000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f000000<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z2, Z10
+	VMULPS       Z3, Z3, Z11
+	VMULPS       Z6, Z6, Z12
+	VMULPS       Z4, Z4, Z13
+	VMULPS       Z5, Z10, Z5
+	VMULPS       Z7, Z11, Z7
+	VMULPS       Z8, Z12, Z8
+	VMULPS       Z9, Z13, Z9
+	VADDPS       Z2, Z5, Z2
+	VADDPS       Z3, Z7, Z3
+	VADDPS       Z6, Z8, Z5
+	VADDPS       Z4, Z9, Z4
+	VADDPS.BCST  const3f800000<>+0(SB), Z2, Z2
+	VADDPS.BCST  const3f800000<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z4, Z4
+	VSCALEFPS    (AX), Z2, Z2
+	VSCALEFPS    64(AX), Z3, Z3
+	VSCALEFPS    128(AX), Z5, Z5
+	VSCALEFPS    192(AX), Z4, Z4
+	VMULPS       (R8), Z2, Z2
+	VMULPS       64(R8), Z3, Z3
+	VMULPS       128(R8), Z5, Z5
+	VMULPS       192(R8), Z4, Z4
+	VSUBPS       (CX), Z2, Z2
+	VSUBPS       64(CX), Z3, Z3
+	VSUBPS       128(CX), Z5, Z5
+	VSUBPS       192(CX), Z4, Z4
+	VMOVDQU16    (DX), Y6
+	VMOVDQU16    32(DX), Y7
+	VMOVDQU16    64(DX), Y8
+	VMOVDQU16    96(DX), Y9
+	VMOVDQU16    (SI), Y10
+	VMOVDQU16    32(SI), Y11
+	VMOVDQU16    64(SI), Y12
+	VMOVDQU16    96(SI), Y13
+	VPCMPUW      $0x06, Y10, Y6, K1
+	VPCMPUW      $0x06, Y11, Y7, K2
+	VPCMPUW      $0x06, Y12, Y8, K3
+	VPCMPUW      $0x06, Y13, Y9, K4
+	VMOVUPS      (BX), Z10
+	VMOVUPS      64(BX), Z11
+	VMOVUPS      128(BX), Z12
+	VMOVUPS      192(BX), Z13
+	VMULPS       (R10), Z10, Z10
+	VMULPS       64(R10), Z11, Z11
+	VMULPS       128(R10), Z12, Z12
+	VMULPS       192(R10), Z13, Z13
+	VMOVUPS.Z    Z10, K1, Z10
+	VMOVUPS.Z    Z11, K2, Z11
+	VMOVUPS.Z    Z12, K3, Z12
+	VMOVUPS.Z    Z13, K4, Z13
+	VADDPS       Z10, Z2, Z2
+	VADDPS       Z11, Z3, Z3
+	VADDPS       Z12, Z5, Z5
+	VADDPS       Z13, Z4, Z4
+	VMULPS       (DI), Z2, Z2
+	VMULPS       64(DI), Z3, Z3
+	VMULPS       128(DI), Z5, Z5
+	VMULPS       192(DI), Z4, Z4
+	VADDPS       (CX), Z2, Z2
+	VADDPS       64(CX), Z3, Z3
+	VADDPS       128(CX), Z5, Z5
+	VADDPS       192(CX), Z4, Z4
+	VCMPPS       $0x1e, (R11), Z2, K1, K1
+	VCMPPS       $0x1e, 64(R11), Z3, K2, K2
+	VCMPPS       $0x1e, 128(R11), Z5, K3, K3
+	VCMPPS       $0x1e, 192(R11), Z4, K4, K4
+	VXORPS       Z10, Z10, Z10
+	VBLENDMPS    (R12), Z2, K1, Z10
+	VXORPS       Z2, Z2, Z2
+	VBLENDMPS    64(R12), Z3, K2, Z2
+	VXORPS       Z3, Z3, Z3
+	VBLENDMPS    128(R12), Z5, K3, Z3
+	VXORPS       Z5, Z5, Z5
+	VBLENDMPS    192(R12), Z4, K4, Z5
+	VMOVUPS      Z10, (CX)
+	VMOVUPS      Z2, 64(CX)
+	VMOVUPS      Z3, 128(CX)
+	VMOVUPS      Z5, 192(CX)
+	VPADDUSW     Y0, Y6, Y2
+	VMOVDQU16    Y1, K1, Y2
+	VMOVDQU16    Y2, (DX)
+	VPADDUSW     Y0, Y7, Y2
+	VMOVDQU16    Y1, K2, Y2
+	VMOVDQU16    Y2, 32(DX)
+	VPADDUSW     Y0, Y8, Y2
+	VMOVDQU16    Y1, K3, Y2
+	VMOVDQU16    Y2, 64(DX)
+	VPADDUSW     Y0, Y9, Y0
+	VMOVDQU16    Y1, K4, Y0
+	VMOVDQU16    Y0, 96(DX)
+	KMOVW        K1, (R13)
+	KMOVW        K2, 2(R13)
+	KMOVW        K3, 4(R13)
+	KMOVW        K4, 6(R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         cStride+80(FP), SI
+	ADDQ         kStride+88(FP), DI
+	ADDQ         deltaStride+96(FP), R8
+	ADDQ         rhStride+104(FP), R9
+	ADDQ         resStride+112(FP), R10
+	ADDQ         thrStride+120(FP), R11
+	ADDQ         resetStride+128(FP), R12
+
+RefractoryExponentialAVX512_reciprocal_block_end:
 RefractoryExponentialAVX512_done:
 	VZEROUPPER
 	RET
@@ -10051,8 +11739,11 @@ RefractoryExponentialUniformAVX2_done:
 
 // func adaptiveExponentialAVX512(v *float32, w *float32, cur *float32, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, kw *float32, a *float32, b *float32, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, kwStride int, aStride int, bStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F, MMX+
-TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $0-192
-	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
+TEXT ·adaptiveExponentialAVX512(SB), $576-192
+	// 5 scalars held in registers, 7 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -10060,17 +11751,17 @@ TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $0-192
 	VBROADCASTSS const42b20000<>+0(SB), Z1
 	VBROADCASTSS const3fb8aa3b<>+0(SB), Z2
 	VBROADCASTSS const3f318000<>+0(SB), Z3
-	MOVQ         v+0(FP), AX
-	MOVQ         w+8(FP), CX
-	MOVQ         cur+16(FP), DX
-	MOVQ         k+24(FP), BX
-	MOVQ         delta+32(FP), SI
-	MOVQ         rh+40(FP), DI
-	MOVQ         res+48(FP), R8
-	MOVQ         thr+56(FP), R9
-	MOVQ         reset+64(FP), R10
-	MOVQ         kw+72(FP), R11
-	MOVQ         a+80(FP), R12
+	VBROADCASTSS constb95e8083<>+0(SB), Z4
+	MOVQ         v+0(FP), CX
+	MOVQ         w+8(FP), DX
+	MOVQ         cur+16(FP), BX
+	MOVQ         k+24(FP), SI
+	MOVQ         delta+32(FP), DI
+	MOVQ         rh+40(FP), R8
+	MOVQ         res+48(FP), R9
+	MOVQ         thr+56(FP), R10
+	MOVQ         reset+64(FP), R11
+	MOVQ         kw+72(FP), R12
 	MOVQ         spikes+176(FP), R13
 	MOVQ         blocks+184(FP), R14
 	TESTQ        R14, R14
@@ -10084,34 +11775,76 @@ TEXT ·adaptiveExponentialAVX512(SB), NOSPLIT, $0-192
 	JMP   AdaptiveExponentialAVX512_reciprocal_block
 
 AdaptiveExponentialAVX512_block:
+	SUBQ $0x02, R14
+	JCS  AdaptiveExponentialAVX512_block_last
+
+AdaptiveExponentialAVX512_block_pair:
 	CMPQ       blocks+184(FP), $0x00000aab
 	JB         AdaptiveExponentialAVX512_near0
-	PREFETCHT0 2048(AX)
-	PREFETCHT0 2112(AX)
-	PREFETCHT0 2176(AX)
-	PREFETCHT0 2240(AX)
 	PREFETCHT0 2048(CX)
 	PREFETCHT0 2112(CX)
 	PREFETCHT0 2176(CX)
 	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
 	PREFETCHT0 2048(DX)
 	PREFETCHT0 2112(DX)
 	PREFETCHT0 2176(DX)
 	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
 
 AdaptiveExponentialAVX512_near0:
-	VMOVUPS      (AX), Z4
-	VMOVUPS      64(AX), Z5
-	VMOVUPS      128(AX), Z6
-	VMOVUPS      192(AX), Z7
-	VSUBPS       (DI), Z4, Z8
-	VSUBPS       64(DI), Z5, Z9
-	VSUBPS       128(DI), Z6, Z10
-	VSUBPS       192(DI), Z7, Z11
-	VDIVPS       (SI), Z8, Z8
-	VDIVPS       64(SI), Z9, Z9
-	VDIVPS       128(SI), Z10, Z10
-	VDIVPS       192(SI), Z11, Z11
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VMOVUPS      256(CX), Z9
+	VMOVUPS      320(CX), Z10
+	VMOVUPS      384(CX), Z11
+	VMOVUPS      448(CX), Z12
+	VSUBPS       (R8), Z5, Z5
+	VSUBPS       64(R8), Z6, Z6
+	VSUBPS       128(R8), Z7, Z7
+	VSUBPS       192(R8), Z8, Z8
+	MOVQ         rhStride+112(FP), R15
+	VSUBPS       (R8)(R15*1), Z9, Z9
+	MOVQ         rhStride+112(FP), R15
+	VSUBPS       64(R8)(R15*1), Z10, Z10
+	MOVQ         rhStride+112(FP), R15
+	VSUBPS       128(R8)(R15*1), Z11, Z11
+	MOVQ         rhStride+112(FP), R15
+	VSUBPS       192(R8)(R15*1), Z12, Z12
+	VDIVPS       (DI), Z5, Z5
+	VDIVPS       64(DI), Z6, Z6
+	VDIVPS       128(DI), Z7, Z7
+	VDIVPS       192(DI), Z8, Z8
+	MOVQ         deltaStride+104(FP), R15
+	VDIVPS       (DI)(R15*1), Z9, Z9
+	MOVQ         deltaStride+104(FP), R15
+	VDIVPS       64(DI)(R15*1), Z10, Z10
+	MOVQ         deltaStride+104(FP), R15
+	VDIVPS       128(DI)(R15*1), Z11, Z11
+	MOVQ         deltaStride+104(FP), R15
+	VDIVPS       192(DI)(R15*1), Z12, Z12
+	VMAXPS       Z5, Z0, Z5
+	VMINPS       Z5, Z1, Z5
+	VMAXPS       Z6, Z0, Z6
+	VMINPS       Z6, Z1, Z6
+	VMAXPS       Z7, Z0, Z7
+	VMINPS       Z7, Z1, Z7
 	VMAXPS       Z8, Z0, Z8
 	VMINPS       Z8, Z1, Z8
 	VMAXPS       Z9, Z0, Z9
@@ -10120,207 +11853,446 @@ AdaptiveExponentialAVX512_near0:
 	VMINPS       Z10, Z1, Z10
 	VMAXPS       Z11, Z0, Z11
 	VMINPS       Z11, Z1, Z11
-	VMULPS       Z2, Z8, Z12
-	VMULPS       Z2, Z9, Z13
-	VMULPS       Z2, Z10, Z14
-	VMULPS       Z2, Z11, Z15
-	VRNDSCALEPS  $0x00, Z12, Z12
+	VMAXPS       Z12, Z0, Z12
+	VMINPS       Z12, Z1, Z12
+	VMULPS       Z2, Z5, Z13
+	VMULPS       Z2, Z6, Z14
+	VMULPS       Z2, Z7, Z15
+	VMULPS       Z2, Z8, Z16
+	VMULPS       Z2, Z9, Z17
+	VMULPS       Z2, Z10, Z18
+	VMULPS       Z2, Z11, Z19
+	VMULPS       Z2, Z12, Z20
 	VRNDSCALEPS  $0x00, Z13, Z13
+	VMOVUPS      Z13, (AX)
 	VRNDSCALEPS  $0x00, Z14, Z14
+	VMOVUPS      Z14, 64(AX)
 	VRNDSCALEPS  $0x00, Z15, Z15
-	VMOVAPS      Z3, Z16
-	VFNMADD213PS Z8, Z12, Z16
+	VMOVUPS      Z15, 128(AX)
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMOVUPS      Z16, 192(AX)
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMOVUPS      Z17, 256(AX)
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VMOVUPS      Z18, 320(AX)
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VMOVUPS      Z19, 384(AX)
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VMOVUPS      Z20, 448(AX)
+	VMOVAPS      Z3, Z21
+	VFNMADD213PS Z5, Z13, Z21
+	VMOVAPS      Z3, Z5
+	VFNMADD213PS Z6, Z14, Z5
+	VMOVAPS      Z3, Z6
+	VFNMADD213PS Z7, Z15, Z6
+	VMOVAPS      Z3, Z7
+	VFNMADD213PS Z8, Z16, Z7
 	VMOVAPS      Z3, Z8
-	VFNMADD213PS Z9, Z13, Z8
+	VFNMADD213PS Z9, Z17, Z8
 	VMOVAPS      Z3, Z9
-	VFNMADD213PS Z10, Z14, Z9
+	VFNMADD213PS Z10, Z18, Z9
 	VMOVAPS      Z3, Z10
-	VFNMADD213PS Z11, Z15, Z10
-	VMULPS.BCST  constb95e8083<>+0(SB), Z12, Z11
-	VMULPS.BCST  constb95e8083<>+0(SB), Z13, Z17
-	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
-	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
-	VSUBPS       Z11, Z16, Z11
-	VSUBPS       Z17, Z8, Z8
-	VSUBPS       Z18, Z9, Z9
-	VSUBPS       Z19, Z10, Z10
-	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z16
+	VFNMADD213PS Z11, Z19, Z10
+	VMOVAPS      Z3, Z11
+	VFNMADD213PS Z12, Z20, Z11
+	VMULPS       Z4, Z13, Z12
+	VMULPS       Z4, Z14, Z13
+	VMULPS       Z4, Z15, Z14
+	VMULPS       Z4, Z16, Z15
+	VMULPS       Z4, Z17, Z16
+	VMULPS       Z4, Z18, Z17
+	VMULPS       Z4, Z19, Z18
+	VMULPS       Z4, Z20, Z19
+	VSUBPS       Z12, Z21, Z12
+	VSUBPS       Z13, Z5, Z5
+	VSUBPS       Z14, Z6, Z6
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z16, Z8, Z8
+	VSUBPS       Z17, Z9, Z9
+	VSUBPS       Z18, Z10, Z10
+	VSUBPS       Z19, Z11, Z11
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z13
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z14
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z16
 	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z17
 	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z18
 	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z16, Z16
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z13, Z13
+	VMULPS       Z5, Z14, Z14
+	VMULPS       Z6, Z15, Z15
+	VMULPS       Z7, Z16, Z16
 	VMULPS       Z8, Z17, Z17
 	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
+	VMULPS       Z11, Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3c088889<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3c088889<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3c088889<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z16, Z16
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z13, Z13
+	VMULPS       Z5, Z14, Z14
+	VMULPS       Z6, Z15, Z15
+	VMULPS       Z7, Z16, Z16
 	VMULPS       Z8, Z17, Z17
 	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
+	VMULPS       Z11, Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z16, Z16
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z13, Z13
+	VMULPS       Z5, Z14, Z14
+	VMULPS       Z6, Z15, Z15
+	VMULPS       Z7, Z16, Z16
 	VMULPS       Z8, Z17, Z17
 	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
+	VMULPS       Z11, Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z16, Z16
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z13, Z13
+	VMULPS       Z5, Z14, Z14
+	VMULPS       Z6, Z15, Z15
+	VMULPS       Z7, Z16, Z16
 	VMULPS       Z8, Z17, Z17
 	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
+	VMULPS       Z11, Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3f000000<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3f000000<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3f000000<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z11, Z20
-	VMULPS       Z8, Z8, Z21
-	VMULPS       Z9, Z9, Z22
-	VMULPS       Z10, Z10, Z23
-	VMULPS       Z16, Z20, Z16
-	VMULPS       Z17, Z21, Z17
-	VMULPS       Z18, Z22, Z18
-	VMULPS       Z19, Z23, Z19
-	VADDPS       Z11, Z16, Z11
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z12, Z21
+	VMULPS       Z5, Z5, Z22
+	VMULPS       Z6, Z6, Z23
+	VMULPS       Z7, Z7, Z24
+	VMULPS       Z8, Z8, Z25
+	VMULPS       Z9, Z9, Z26
+	VMULPS       Z10, Z10, Z27
+	VMULPS       Z11, Z11, Z28
+	VMULPS       Z13, Z21, Z13
+	VMULPS       Z14, Z22, Z14
+	VMULPS       Z15, Z23, Z15
+	VMULPS       Z16, Z24, Z16
+	VMULPS       Z17, Z25, Z17
+	VMULPS       Z18, Z26, Z18
+	VMULPS       Z19, Z27, Z19
+	VMULPS       Z20, Z28, Z20
+	VADDPS       Z12, Z13, Z12
+	VADDPS       Z5, Z14, Z5
+	VADDPS       Z6, Z15, Z6
+	VADDPS       Z7, Z16, Z7
 	VADDPS       Z8, Z17, Z8
 	VADDPS       Z9, Z18, Z9
 	VADDPS       Z10, Z19, Z10
-	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VADDPS       Z11, Z20, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
 	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
 	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
 	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
-	VSCALEFPS    Z12, Z11, Z11
-	VSCALEFPS    Z13, Z8, Z8
-	VSCALEFPS    Z14, Z9, Z9
-	VSCALEFPS    Z15, Z10, Z10
-	VMULPS       (SI), Z11, Z11
-	VMULPS       64(SI), Z8, Z8
-	VMULPS       128(SI), Z9, Z9
-	VMULPS       192(SI), Z10, Z10
-	VSUBPS       Z4, Z11, Z11
-	VSUBPS       Z5, Z8, Z8
-	VSUBPS       Z6, Z9, Z9
-	VSUBPS       Z7, Z10, Z10
-	VMOVUPS      (CX), Z12
-	VMOVUPS      64(CX), Z13
-	VMOVUPS      128(CX), Z14
-	VMOVUPS      192(CX), Z15
-	VMULPS       (R8), Z12, Z16
-	VMULPS       64(R8), Z13, Z17
-	VMULPS       128(R8), Z14, Z18
-	VMULPS       192(R8), Z15, Z19
-	VSUBPS       Z16, Z11, Z11
-	VSUBPS       Z17, Z8, Z8
-	VSUBPS       Z18, Z9, Z9
-	VSUBPS       Z19, Z10, Z10
-	VMOVUPS      (DX), Z16
-	VMOVUPS      64(DX), Z17
-	VMOVUPS      128(DX), Z18
-	VMOVUPS      192(DX), Z19
-	VMULPS       (R8), Z16, Z16
-	VMULPS       64(R8), Z17, Z17
-	VMULPS       128(R8), Z18, Z18
-	VMULPS       192(R8), Z19, Z19
-	VADDPS       Z16, Z11, Z11
-	VADDPS       Z17, Z8, Z8
-	VADDPS       Z18, Z9, Z9
-	VADDPS       Z19, Z10, Z10
-	VMULPS       (BX), Z11, Z11
-	VMULPS       64(BX), Z8, Z8
-	VMULPS       128(BX), Z9, Z9
-	VMULPS       192(BX), Z10, Z10
-	VADDPS       Z11, Z4, Z4
-	VADDPS       Z8, Z5, Z5
-	VADDPS       Z9, Z6, Z6
-	VADDPS       Z10, Z7, Z7
-	VCMPPS       $0x1e, (R9), Z4, K1
-	VCMPPS       $0x1e, 64(R9), Z5, K2
-	VCMPPS       $0x1e, 128(R9), Z6, K3
-	VCMPPS       $0x1e, 192(R9), Z7, K4
-	VXORPS       Z8, Z8, Z8
-	VBLENDMPS    (R10), Z4, K1, Z8
-	VXORPS       Z4, Z4, Z4
-	VBLENDMPS    64(R10), Z5, K2, Z4
+	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VSCALEFPS    (AX), Z12, Z12
+	VSCALEFPS    64(AX), Z5, Z5
+	VSCALEFPS    128(AX), Z6, Z6
+	VSCALEFPS    192(AX), Z7, Z7
+	VSCALEFPS    256(AX), Z8, Z8
+	VSCALEFPS    320(AX), Z9, Z9
+	VSCALEFPS    384(AX), Z10, Z10
+	VSCALEFPS    448(AX), Z11, Z11
+	VMULPS       (DI), Z12, Z12
+	VMULPS       64(DI), Z5, Z5
+	VMULPS       128(DI), Z6, Z6
+	VMULPS       192(DI), Z7, Z7
+	MOVQ         deltaStride+104(FP), R15
+	VMULPS       (DI)(R15*1), Z8, Z8
+	MOVQ         deltaStride+104(FP), R15
+	VMULPS       64(DI)(R15*1), Z9, Z9
+	MOVQ         deltaStride+104(FP), R15
+	VMULPS       128(DI)(R15*1), Z10, Z10
+	MOVQ         deltaStride+104(FP), R15
+	VMULPS       192(DI)(R15*1), Z11, Z11
+	VSUBPS       (CX), Z12, Z12
+	VSUBPS       64(CX), Z5, Z5
+	VSUBPS       128(CX), Z6, Z6
+	VSUBPS       192(CX), Z7, Z7
+	VSUBPS       256(CX), Z8, Z8
+	VSUBPS       320(CX), Z9, Z9
+	VSUBPS       384(CX), Z10, Z10
+	VSUBPS       448(CX), Z11, Z11
+	VMOVUPS      (DX), Z13
+	VMOVUPS      64(DX), Z14
+	VMOVUPS      128(DX), Z15
+	VMOVUPS      192(DX), Z16
+	VMOVUPS      256(DX), Z17
+	VMOVUPS      320(DX), Z18
+	VMOVUPS      384(DX), Z19
+	VMOVUPS      448(DX), Z20
+	VMULPS       (R9), Z13, Z21
+	VMULPS       64(R9), Z14, Z22
+	VMULPS       128(R9), Z15, Z23
+	VMULPS       192(R9), Z16, Z24
+	MOVQ         resStride+120(FP), R15
+	VMULPS       (R9)(R15*1), Z17, Z25
+	MOVQ         resStride+120(FP), R15
+	VMULPS       64(R9)(R15*1), Z18, Z26
+	MOVQ         resStride+120(FP), R15
+	VMULPS       128(R9)(R15*1), Z19, Z27
+	MOVQ         resStride+120(FP), R15
+	VMULPS       192(R9)(R15*1), Z20, Z28
+	VSUBPS       Z21, Z12, Z12
+	VSUBPS       Z22, Z5, Z5
+	VSUBPS       Z23, Z6, Z6
+	VSUBPS       Z24, Z7, Z7
+	VSUBPS       Z25, Z8, Z8
+	VSUBPS       Z26, Z9, Z9
+	VSUBPS       Z27, Z10, Z10
+	VSUBPS       Z28, Z11, Z11
+	VMOVUPS      (BX), Z21
+	VMOVUPS      64(BX), Z22
+	VMOVUPS      128(BX), Z23
+	VMOVUPS      192(BX), Z24
+	VMOVUPS      256(BX), Z25
+	VMOVUPS      320(BX), Z26
+	VMOVUPS      384(BX), Z27
+	VMOVUPS      448(BX), Z28
+	VMULPS       (R9), Z21, Z21
+	VMULPS       64(R9), Z22, Z22
+	VMULPS       128(R9), Z23, Z23
+	VMULPS       192(R9), Z24, Z24
+	MOVQ         resStride+120(FP), R15
+	VMULPS       (R9)(R15*1), Z25, Z25
+	MOVQ         resStride+120(FP), R15
+	VMULPS       64(R9)(R15*1), Z26, Z26
+	MOVQ         resStride+120(FP), R15
+	VMULPS       128(R9)(R15*1), Z27, Z27
+	MOVQ         resStride+120(FP), R15
+	VMULPS       192(R9)(R15*1), Z28, Z28
+	VADDPS       Z21, Z12, Z12
+	VADDPS       Z22, Z5, Z5
+	VADDPS       Z23, Z6, Z6
+	VADDPS       Z24, Z7, Z7
+	VADDPS       Z25, Z8, Z8
+	VADDPS       Z26, Z9, Z9
+	VADDPS       Z27, Z10, Z10
+	VADDPS       Z28, Z11, Z11
+	VMULPS       (SI), Z12, Z12
+	VMULPS       64(SI), Z5, Z5
+	VMULPS       128(SI), Z6, Z6
+	VMULPS       192(SI), Z7, Z7
+	MOVQ         kStride+96(FP), R15
+	VMULPS       (SI)(R15*1), Z8, Z8
+	MOVQ         kStride+96(FP), R15
+	VMULPS       64(SI)(R15*1), Z9, Z9
+	MOVQ         kStride+96(FP), R15
+	VMULPS       128(SI)(R15*1), Z10, Z10
+	MOVQ         kStride+96(FP), R15
+	VMULPS       192(SI)(R15*1), Z11, Z11
+	VADDPS       (CX), Z12, Z12
+	VADDPS       64(CX), Z5, Z5
+	VADDPS       128(CX), Z6, Z6
+	VADDPS       192(CX), Z7, Z7
+	VADDPS       256(CX), Z8, Z8
+	VADDPS       320(CX), Z9, Z9
+	VADDPS       384(CX), Z10, Z10
+	VADDPS       448(CX), Z11, Z11
+	VCMPPS       $0x1e, (R10), Z12, K1
+	VCMPPS       $0x1e, 64(R10), Z5, K2
+	VCMPPS       $0x1e, 128(R10), Z6, K3
+	VCMPPS       $0x1e, 192(R10), Z7, K4
+	VXORPS       Z21, Z21, Z21
+	VBLENDMPS    (R11), Z12, K1, Z21
+	VXORPS       Z12, Z12, Z12
+	VBLENDMPS    64(R11), Z5, K2, Z12
 	VXORPS       Z5, Z5, Z5
-	VBLENDMPS    128(R10), Z6, K3, Z5
+	VBLENDMPS    128(R11), Z6, K3, Z5
 	VXORPS       Z6, Z6, Z6
-	VBLENDMPS    192(R10), Z7, K4, Z6
-	VMOVUPS      Z8, (AX)
-	VMOVUPS      Z4, 64(AX)
-	VMOVUPS      Z5, 128(AX)
-	VMOVUPS      Z6, 192(AX)
-	VMULPS       (R12), Z8, Z7
-	VMULPS       64(R12), Z4, Z4
-	VMULPS       128(R12), Z5, Z5
-	VMULPS       192(R12), Z6, Z6
-	VSUBPS       Z12, Z7, Z7
-	VSUBPS       Z13, Z4, Z4
-	VSUBPS       Z14, Z5, Z5
-	VSUBPS       Z15, Z6, Z6
-	VMULPS       (R11), Z7, Z7
-	VMULPS       64(R11), Z4, Z4
-	VMULPS       128(R11), Z5, Z5
-	VMULPS       192(R11), Z6, Z6
-	VADDPS       Z7, Z12, Z7
-	VADDPS       Z4, Z13, Z4
-	VADDPS       Z5, Z14, Z5
-	VADDPS       Z6, Z15, Z6
-	MOVQ         b+88(FP), R15
-	VMOVUPS.Z    (R15), K1, Z8
-	MOVQ         b+88(FP), R15
-	VMOVUPS.Z    64(R15), K2, Z9
-	MOVQ         b+88(FP), R15
-	VMOVUPS.Z    128(R15), K3, Z10
-	MOVQ         b+88(FP), R15
-	VMOVUPS.Z    192(R15), K4, Z11
-	VADDPS       Z8, Z7, Z7
-	VADDPS       Z9, Z4, Z4
-	VADDPS       Z10, Z5, Z5
-	VADDPS       Z11, Z6, Z6
-	VMOVUPS      Z7, (CX)
-	VMOVUPS      Z4, 64(CX)
+	VBLENDMPS    192(R11), Z7, K4, Z6
+	VMOVUPS      Z21, (CX)
+	VMOVUPS      Z12, 64(CX)
 	VMOVUPS      Z5, 128(CX)
 	VMOVUPS      Z6, 192(CX)
+	MOVQ         a+80(FP), R15
+	VMULPS       (R15), Z21, Z7
+	MOVQ         a+80(FP), R15
+	VMULPS       64(R15), Z12, Z12
+	MOVQ         a+80(FP), R15
+	VMULPS       128(R15), Z5, Z5
+	MOVQ         a+80(FP), R15
+	VMULPS       192(R15), Z6, Z6
+	VSUBPS       Z13, Z7, Z7
+	VSUBPS       Z14, Z12, Z12
+	VSUBPS       Z15, Z5, Z5
+	VSUBPS       Z16, Z6, Z6
+	VMULPS       (R12), Z7, Z7
+	VMULPS       64(R12), Z12, Z12
+	VMULPS       128(R12), Z5, Z5
+	VMULPS       192(R12), Z6, Z6
+	VADDPS       Z7, Z13, Z7
+	VADDPS       Z12, Z14, Z12
+	VADDPS       Z5, Z15, Z5
+	VADDPS       Z6, Z16, Z6
+	MOVQ         b+88(FP), R15
+	VMOVUPS.Z    (R15), K1, Z13
+	MOVQ         b+88(FP), R15
+	VMOVUPS.Z    64(R15), K2, Z14
+	MOVQ         b+88(FP), R15
+	VMOVUPS.Z    128(R15), K3, Z15
+	MOVQ         b+88(FP), R15
+	VMOVUPS.Z    192(R15), K4, Z16
+	VADDPS       Z13, Z7, Z7
+	VADDPS       Z14, Z12, Z12
+	VADDPS       Z15, Z5, Z5
+	VADDPS       Z16, Z6, Z6
+	VMOVUPS      Z7, (DX)
+	VMOVUPS      Z12, 64(DX)
+	VMOVUPS      Z5, 128(DX)
+	VMOVUPS      Z6, 192(DX)
 	KMOVW        K1, (R13)
 	KMOVW        K2, 2(R13)
 	KMOVW        K3, 4(R13)
 	KMOVW        K4, 6(R13)
-	ADDQ         $0x08, R13
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000100, DX
-	ADDQ         kStride+96(FP), BX
-	ADDQ         deltaStride+104(FP), SI
-	ADDQ         rhStride+112(FP), DI
-	ADDQ         resStride+120(FP), R8
-	ADDQ         thrStride+128(FP), R9
-	ADDQ         resetStride+136(FP), R10
-	ADDQ         kwStride+144(FP), R11
-	ADDQ         aStride+152(FP), R12
+	MOVQ         thrStride+128(FP), R15
+	VCMPPS       $0x1e, (R10)(R15*1), Z8, K1
+	MOVQ         thrStride+128(FP), R15
+	VCMPPS       $0x1e, 64(R10)(R15*1), Z9, K2
+	MOVQ         thrStride+128(FP), R15
+	VCMPPS       $0x1e, 128(R10)(R15*1), Z10, K3
+	MOVQ         thrStride+128(FP), R15
+	VCMPPS       $0x1e, 192(R10)(R15*1), Z11, K4
+	VXORPS       Z5, Z5, Z5
+	MOVQ         resetStride+136(FP), R15
+	VBLENDMPS    (R11)(R15*1), Z8, K1, Z5
+	VXORPS       Z6, Z6, Z6
+	MOVQ         resetStride+136(FP), R15
+	VBLENDMPS    64(R11)(R15*1), Z9, K2, Z6
+	VXORPS       Z7, Z7, Z7
+	MOVQ         resetStride+136(FP), R15
+	VBLENDMPS    128(R11)(R15*1), Z10, K3, Z7
+	VXORPS       Z8, Z8, Z8
+	MOVQ         resetStride+136(FP), R15
+	VBLENDMPS    192(R11)(R15*1), Z11, K4, Z8
+	VMOVUPS      Z5, 256(CX)
+	VMOVUPS      Z6, 320(CX)
+	VMOVUPS      Z7, 384(CX)
+	VMOVUPS      Z8, 448(CX)
+	MOVQ         a+80(FP), R15
+	MOVQ         aStride+152(FP), BP
+	VMULPS       (R15)(BP*1), Z5, Z5
+	MOVQ         a+80(FP), R15
+	MOVQ         aStride+152(FP), BP
+	VMULPS       64(R15)(BP*1), Z6, Z6
+	MOVQ         a+80(FP), R15
+	MOVQ         aStride+152(FP), BP
+	VMULPS       128(R15)(BP*1), Z7, Z7
+	MOVQ         a+80(FP), R15
+	MOVQ         aStride+152(FP), BP
+	VMULPS       192(R15)(BP*1), Z8, Z8
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	MOVQ         kwStride+144(FP), R15
+	VMULPS       (R12)(R15*1), Z5, Z5
+	MOVQ         kwStride+144(FP), R15
+	VMULPS       64(R12)(R15*1), Z6, Z6
+	MOVQ         kwStride+144(FP), R15
+	VMULPS       128(R12)(R15*1), Z7, Z7
+	MOVQ         kwStride+144(FP), R15
+	VMULPS       192(R12)(R15*1), Z8, Z8
+	VADDPS       Z5, Z17, Z5
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	MOVQ         b+88(FP), R15
+	MOVQ         bStride+160(FP), BP
+	VMOVUPS.Z    (R15)(BP*1), K1, Z9
+	MOVQ         b+88(FP), R15
+	MOVQ         bStride+160(FP), BP
+	VMOVUPS.Z    64(R15)(BP*1), K2, Z10
+	MOVQ         b+88(FP), R15
+	MOVQ         bStride+160(FP), BP
+	VMOVUPS.Z    128(R15)(BP*1), K3, Z11
+	MOVQ         b+88(FP), R15
+	MOVQ         bStride+160(FP), BP
+	VMOVUPS.Z    192(R15)(BP*1), K4, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMOVUPS      Z5, 256(DX)
+	VMOVUPS      Z6, 320(DX)
+	VMOVUPS      Z7, 384(DX)
+	VMOVUPS      Z8, 448(DX)
+	KMOVW        K1, 8(R13)
+	KMOVW        K2, 10(R13)
+	KMOVW        K3, 12(R13)
+	KMOVW        K4, 14(R13)
+	ADDQ         $0x10, R13
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000200, DX
+	ADDQ         $0x00000200, BX
+	ADDQ         kStride+96(FP), SI
+	ADDQ         kStride+96(FP), SI
+	ADDQ         deltaStride+104(FP), DI
+	ADDQ         deltaStride+104(FP), DI
+	ADDQ         rhStride+112(FP), R8
+	ADDQ         rhStride+112(FP), R8
+	ADDQ         resStride+120(FP), R9
+	ADDQ         resStride+120(FP), R9
+	ADDQ         thrStride+128(FP), R10
+	ADDQ         thrStride+128(FP), R10
+	ADDQ         resetStride+136(FP), R11
+	ADDQ         resetStride+136(FP), R11
+	ADDQ         kwStride+144(FP), R12
+	ADDQ         kwStride+144(FP), R12
+	MOVQ         aStride+152(FP), R15
+	ADDQ         R15, a+80(FP)
+	MOVQ         aStride+152(FP), R15
+	ADDQ         R15, a+80(FP)
 	MOVQ         bStride+160(FP), R15
 	ADDQ         R15, b+88(FP)
-	DECQ         R14
-	JNZ          AdaptiveExponentialAVX512_block
-	JMP          AdaptiveExponentialAVX512_done
+	MOVQ         bStride+160(FP), R15
+	ADDQ         R15, b+88(FP)
+	SUBQ         $0x02, R14
+	JCC          AdaptiveExponentialAVX512_block_pair
 
-AdaptiveExponentialAVX512_reciprocal_block:
+AdaptiveExponentialAVX512_block_last:
+	TESTQ      $0x00000001, R14
+	JZ         AdaptiveExponentialAVX512_block_end
 	CMPQ       blocks+184(FP), $0x00000aab
 	JB         AdaptiveExponentialAVX512_near1
-	PREFETCHT0 2048(AX)
-	PREFETCHT0 2112(AX)
-	PREFETCHT0 2176(AX)
-	PREFETCHT0 2240(AX)
 	PREFETCHT0 2048(CX)
 	PREFETCHT0 2112(CX)
 	PREFETCHT0 2176(CX)
@@ -10329,20 +12301,302 @@ AdaptiveExponentialAVX512_reciprocal_block:
 	PREFETCHT0 2112(DX)
 	PREFETCHT0 2176(DX)
 	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
 
 AdaptiveExponentialAVX512_near1:
-	VMOVUPS      (AX), Z4
-	VMOVUPS      64(AX), Z5
-	VMOVUPS      128(AX), Z6
-	VMOVUPS      192(AX), Z7
-	VSUBPS       (DI), Z4, Z8
-	VSUBPS       64(DI), Z5, Z9
-	VSUBPS       128(DI), Z6, Z10
-	VSUBPS       192(DI), Z7, Z11
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VSUBPS       (R8), Z5, Z5
+	VSUBPS       64(R8), Z6, Z6
+	VSUBPS       128(R8), Z7, Z7
+	VSUBPS       192(R8), Z8, Z8
+	VDIVPS       (DI), Z5, Z5
+	VDIVPS       64(DI), Z6, Z6
+	VDIVPS       128(DI), Z7, Z7
+	VDIVPS       192(DI), Z8, Z8
+	VMAXPS       Z5, Z0, Z5
+	VMINPS       Z5, Z1, Z5
+	VMAXPS       Z6, Z0, Z6
+	VMINPS       Z6, Z1, Z6
+	VMAXPS       Z7, Z0, Z7
+	VMINPS       Z7, Z1, Z7
+	VMAXPS       Z8, Z0, Z0
+	VMINPS       Z0, Z1, Z0
+	VMULPS       Z2, Z5, Z1
+	VMULPS       Z2, Z6, Z8
+	VMULPS       Z2, Z7, Z9
+	VMULPS       Z2, Z0, Z2
+	VRNDSCALEPS  $0x00, Z1, Z1
+	VMOVUPS      Z1, (AX)
+	VRNDSCALEPS  $0x00, Z8, Z8
+	VMOVUPS      Z8, 64(AX)
+	VRNDSCALEPS  $0x00, Z9, Z9
+	VMOVUPS      Z9, 128(AX)
+	VRNDSCALEPS  $0x00, Z2, Z2
+	VMOVUPS      Z2, 192(AX)
+	VMOVAPS      Z3, Z10
+	VFNMADD213PS Z5, Z1, Z10
+	VMOVAPS      Z3, Z5
+	VFNMADD213PS Z6, Z8, Z5
+	VMOVAPS      Z3, Z6
+	VFNMADD213PS Z7, Z9, Z6
+	VMOVAPS      Z3, Z3
+	VFNMADD213PS Z0, Z2, Z3
+	VMULPS       Z4, Z1, Z0
+	VMULPS       Z4, Z8, Z1
+	VMULPS       Z4, Z9, Z7
+	VMULPS       Z4, Z2, Z2
+	VSUBPS       Z0, Z10, Z0
+	VSUBPS       Z1, Z5, Z1
+	VSUBPS       Z7, Z6, Z4
+	VSUBPS       Z2, Z3, Z2
+	VMULPS.BCST  const39500d01<>+0(SB), Z0, Z3
+	VMULPS.BCST  const39500d01<>+0(SB), Z1, Z5
+	VMULPS.BCST  const39500d01<>+0(SB), Z4, Z6
+	VMULPS.BCST  const39500d01<>+0(SB), Z2, Z7
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z3, Z3
+	VMULPS       Z1, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z2, Z7, Z7
+	VADDPS.BCST  const3c088889<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3c088889<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3c088889<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3c088889<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z3, Z3
+	VMULPS       Z1, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z2, Z7, Z7
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z3, Z3
+	VMULPS       Z1, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z2, Z7, Z7
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z3, Z3
+	VMULPS       Z1, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z2, Z7, Z7
+	VADDPS.BCST  const3f000000<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3f000000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f000000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f000000<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z0, Z8
+	VMULPS       Z1, Z1, Z9
+	VMULPS       Z4, Z4, Z10
+	VMULPS       Z2, Z2, Z11
+	VMULPS       Z3, Z8, Z3
+	VMULPS       Z5, Z9, Z5
+	VMULPS       Z6, Z10, Z6
+	VMULPS       Z7, Z11, Z7
+	VADDPS       Z0, Z3, Z0
+	VADDPS       Z1, Z5, Z1
+	VADDPS       Z4, Z6, Z3
+	VADDPS       Z2, Z7, Z2
+	VADDPS.BCST  const3f800000<>+0(SB), Z0, Z0
+	VADDPS.BCST  const3f800000<>+0(SB), Z1, Z1
+	VADDPS.BCST  const3f800000<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3f800000<>+0(SB), Z2, Z2
+	VSCALEFPS    (AX), Z0, Z0
+	VSCALEFPS    64(AX), Z1, Z1
+	VSCALEFPS    128(AX), Z3, Z3
+	VSCALEFPS    192(AX), Z2, Z2
+	VMULPS       (DI), Z0, Z0
+	VMULPS       64(DI), Z1, Z1
+	VMULPS       128(DI), Z3, Z3
+	VMULPS       192(DI), Z2, Z2
+	VSUBPS       (CX), Z0, Z0
+	VSUBPS       64(CX), Z1, Z1
+	VSUBPS       128(CX), Z3, Z3
+	VSUBPS       192(CX), Z2, Z2
+	VMOVUPS      (DX), Z4
+	VMOVUPS      64(DX), Z5
+	VMOVUPS      128(DX), Z6
+	VMOVUPS      192(DX), Z7
+	VMULPS       (R9), Z4, Z8
+	VMULPS       64(R9), Z5, Z9
+	VMULPS       128(R9), Z6, Z10
+	VMULPS       192(R9), Z7, Z11
+	VSUBPS       Z8, Z0, Z0
+	VSUBPS       Z9, Z1, Z1
+	VSUBPS       Z10, Z3, Z3
+	VSUBPS       Z11, Z2, Z2
+	VMOVUPS      (BX), Z8
+	VMOVUPS      64(BX), Z9
+	VMOVUPS      128(BX), Z10
+	VMOVUPS      192(BX), Z11
+	VMULPS       (R9), Z8, Z8
+	VMULPS       64(R9), Z9, Z9
+	VMULPS       128(R9), Z10, Z10
+	VMULPS       192(R9), Z11, Z11
+	VADDPS       Z8, Z0, Z0
+	VADDPS       Z9, Z1, Z1
+	VADDPS       Z10, Z3, Z3
+	VADDPS       Z11, Z2, Z2
+	VMULPS       (SI), Z0, Z0
+	VMULPS       64(SI), Z1, Z1
+	VMULPS       128(SI), Z3, Z3
+	VMULPS       192(SI), Z2, Z2
+	VADDPS       (CX), Z0, Z0
+	VADDPS       64(CX), Z1, Z1
+	VADDPS       128(CX), Z3, Z3
+	VADDPS       192(CX), Z2, Z2
+	VCMPPS       $0x1e, (R10), Z0, K1
+	VCMPPS       $0x1e, 64(R10), Z1, K2
+	VCMPPS       $0x1e, 128(R10), Z3, K3
+	VCMPPS       $0x1e, 192(R10), Z2, K4
+	VXORPS       Z8, Z8, Z8
+	VBLENDMPS    (R11), Z0, K1, Z8
+	VXORPS       Z0, Z0, Z0
+	VBLENDMPS    64(R11), Z1, K2, Z0
+	VXORPS       Z1, Z1, Z1
+	VBLENDMPS    128(R11), Z3, K3, Z1
+	VXORPS       Z3, Z3, Z3
+	VBLENDMPS    192(R11), Z2, K4, Z3
+	VMOVUPS      Z8, (CX)
+	VMOVUPS      Z0, 64(CX)
+	VMOVUPS      Z1, 128(CX)
+	VMOVUPS      Z3, 192(CX)
+	MOVQ         a+80(FP), AX
+	VMULPS       (AX), Z8, Z2
+	MOVQ         a+80(FP), AX
+	VMULPS       64(AX), Z0, Z0
+	MOVQ         a+80(FP), AX
+	VMULPS       128(AX), Z1, Z1
+	MOVQ         a+80(FP), AX
+	VMULPS       192(AX), Z3, Z3
+	VSUBPS       Z4, Z2, Z2
+	VSUBPS       Z5, Z0, Z0
+	VSUBPS       Z6, Z1, Z1
+	VSUBPS       Z7, Z3, Z3
+	VMULPS       (R12), Z2, Z2
+	VMULPS       64(R12), Z0, Z0
+	VMULPS       128(R12), Z1, Z1
+	VMULPS       192(R12), Z3, Z3
+	VADDPS       Z2, Z4, Z2
+	VADDPS       Z0, Z5, Z0
+	VADDPS       Z1, Z6, Z1
+	VADDPS       Z3, Z7, Z3
+	MOVQ         b+88(FP), AX
+	VMOVUPS.Z    (AX), K1, Z4
+	MOVQ         b+88(FP), AX
+	VMOVUPS.Z    64(AX), K2, Z5
+	MOVQ         b+88(FP), AX
+	VMOVUPS.Z    128(AX), K3, Z6
+	MOVQ         b+88(FP), AX
+	VMOVUPS.Z    192(AX), K4, Z7
+	VADDPS       Z4, Z2, Z2
+	VADDPS       Z5, Z0, Z0
+	VADDPS       Z6, Z1, Z1
+	VADDPS       Z7, Z3, Z3
+	VMOVUPS      Z2, (DX)
+	VMOVUPS      Z0, 64(DX)
+	VMOVUPS      Z1, 128(DX)
+	VMOVUPS      Z3, 192(DX)
+	KMOVW        K1, (R13)
+	KMOVW        K2, 2(R13)
+	KMOVW        K3, 4(R13)
+	KMOVW        K4, 6(R13)
+	ADDQ         $0x08, R13
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, BX
+	ADDQ         kStride+96(FP), SI
+	ADDQ         deltaStride+104(FP), DI
+	ADDQ         rhStride+112(FP), R8
+	ADDQ         resStride+120(FP), R9
+	ADDQ         thrStride+128(FP), R10
+	ADDQ         resetStride+136(FP), R11
+	ADDQ         kwStride+144(FP), R12
+	MOVQ         aStride+152(FP), AX
+	ADDQ         AX, a+80(FP)
+	MOVQ         bStride+160(FP), AX
+	ADDQ         AX, b+88(FP)
+
+AdaptiveExponentialAVX512_block_end:
+	JMP AdaptiveExponentialAVX512_done
+
+AdaptiveExponentialAVX512_reciprocal_block:
+	SUBQ $0x02, R14
+	JCS  AdaptiveExponentialAVX512_reciprocal_block_last
+
+AdaptiveExponentialAVX512_reciprocal_block_pair:
+	CMPQ       blocks+184(FP), $0x00000aab
+	JB         AdaptiveExponentialAVX512_near2
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2304(DX)
+	PREFETCHT0 2368(DX)
+	PREFETCHT0 2432(DX)
+	PREFETCHT0 2496(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
+
+AdaptiveExponentialAVX512_near2:
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VMOVUPS      256(CX), Z9
+	VMOVUPS      320(CX), Z10
+	VMOVUPS      384(CX), Z11
+	VMOVUPS      448(CX), Z12
+	VSUBPS       (R8), Z5, Z5
+	VSUBPS       64(R8), Z6, Z6
+	VSUBPS       128(R8), Z7, Z7
+	VSUBPS       192(R8), Z8, Z8
+	MOVQ         rhStride+112(FP), R15
+	VSUBPS       (R8)(R15*1), Z9, Z9
+	MOVQ         rhStride+112(FP), R15
+	VSUBPS       64(R8)(R15*1), Z10, Z10
+	MOVQ         rhStride+112(FP), R15
+	VSUBPS       128(R8)(R15*1), Z11, Z11
+	MOVQ         rhStride+112(FP), R15
+	VSUBPS       192(R8)(R15*1), Z12, Z12
+	VMULPS.BCST  deltaReciprocal+168(FP), Z5, Z5
+	VMULPS.BCST  deltaReciprocal+168(FP), Z6, Z6
+	VMULPS.BCST  deltaReciprocal+168(FP), Z7, Z7
 	VMULPS.BCST  deltaReciprocal+168(FP), Z8, Z8
 	VMULPS.BCST  deltaReciprocal+168(FP), Z9, Z9
 	VMULPS.BCST  deltaReciprocal+168(FP), Z10, Z10
 	VMULPS.BCST  deltaReciprocal+168(FP), Z11, Z11
+	VMULPS.BCST  deltaReciprocal+168(FP), Z12, Z12
+	VMAXPS       Z5, Z0, Z5
+	VMINPS       Z5, Z1, Z5
+	VMAXPS       Z6, Z0, Z6
+	VMINPS       Z6, Z1, Z6
+	VMAXPS       Z7, Z0, Z7
+	VMINPS       Z7, Z1, Z7
 	VMAXPS       Z8, Z0, Z8
 	VMINPS       Z8, Z1, Z8
 	VMAXPS       Z9, Z0, Z9
@@ -10351,199 +12605,681 @@ AdaptiveExponentialAVX512_near1:
 	VMINPS       Z10, Z1, Z10
 	VMAXPS       Z11, Z0, Z11
 	VMINPS       Z11, Z1, Z11
-	VMULPS       Z2, Z8, Z12
-	VMULPS       Z2, Z9, Z13
-	VMULPS       Z2, Z10, Z14
-	VMULPS       Z2, Z11, Z15
-	VRNDSCALEPS  $0x00, Z12, Z12
+	VMAXPS       Z12, Z0, Z12
+	VMINPS       Z12, Z1, Z12
+	VMULPS       Z2, Z5, Z13
+	VMULPS       Z2, Z6, Z14
+	VMULPS       Z2, Z7, Z15
+	VMULPS       Z2, Z8, Z16
+	VMULPS       Z2, Z9, Z17
+	VMULPS       Z2, Z10, Z18
+	VMULPS       Z2, Z11, Z19
+	VMULPS       Z2, Z12, Z20
 	VRNDSCALEPS  $0x00, Z13, Z13
+	VMOVUPS      Z13, (AX)
 	VRNDSCALEPS  $0x00, Z14, Z14
+	VMOVUPS      Z14, 64(AX)
 	VRNDSCALEPS  $0x00, Z15, Z15
-	VMOVAPS      Z3, Z16
-	VFNMADD213PS Z8, Z12, Z16
+	VMOVUPS      Z15, 128(AX)
+	VRNDSCALEPS  $0x00, Z16, Z16
+	VMOVUPS      Z16, 192(AX)
+	VRNDSCALEPS  $0x00, Z17, Z17
+	VMOVUPS      Z17, 256(AX)
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VMOVUPS      Z18, 320(AX)
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VMOVUPS      Z19, 384(AX)
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VMOVUPS      Z20, 448(AX)
+	VMOVAPS      Z3, Z21
+	VFNMADD213PS Z5, Z13, Z21
+	VMOVAPS      Z3, Z5
+	VFNMADD213PS Z6, Z14, Z5
+	VMOVAPS      Z3, Z6
+	VFNMADD213PS Z7, Z15, Z6
+	VMOVAPS      Z3, Z7
+	VFNMADD213PS Z8, Z16, Z7
 	VMOVAPS      Z3, Z8
-	VFNMADD213PS Z9, Z13, Z8
+	VFNMADD213PS Z9, Z17, Z8
 	VMOVAPS      Z3, Z9
-	VFNMADD213PS Z10, Z14, Z9
+	VFNMADD213PS Z10, Z18, Z9
 	VMOVAPS      Z3, Z10
-	VFNMADD213PS Z11, Z15, Z10
-	VMULPS.BCST  constb95e8083<>+0(SB), Z12, Z11
-	VMULPS.BCST  constb95e8083<>+0(SB), Z13, Z17
-	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z18
-	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
-	VSUBPS       Z11, Z16, Z11
-	VSUBPS       Z17, Z8, Z8
-	VSUBPS       Z18, Z9, Z9
-	VSUBPS       Z19, Z10, Z10
-	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z16
+	VFNMADD213PS Z11, Z19, Z10
+	VMOVAPS      Z3, Z11
+	VFNMADD213PS Z12, Z20, Z11
+	VMULPS       Z4, Z13, Z12
+	VMULPS       Z4, Z14, Z13
+	VMULPS       Z4, Z15, Z14
+	VMULPS       Z4, Z16, Z15
+	VMULPS       Z4, Z17, Z16
+	VMULPS       Z4, Z18, Z17
+	VMULPS       Z4, Z19, Z18
+	VMULPS       Z4, Z20, Z19
+	VSUBPS       Z12, Z21, Z12
+	VSUBPS       Z13, Z5, Z5
+	VSUBPS       Z14, Z6, Z6
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z16, Z8, Z8
+	VSUBPS       Z17, Z9, Z9
+	VSUBPS       Z18, Z10, Z10
+	VSUBPS       Z19, Z11, Z11
+	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z13
+	VMULPS.BCST  const39500d01<>+0(SB), Z5, Z14
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z16
 	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z17
 	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z18
 	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z19
+	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z20
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z16, Z16
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z13, Z13
+	VMULPS       Z5, Z14, Z14
+	VMULPS       Z6, Z15, Z15
+	VMULPS       Z7, Z16, Z16
 	VMULPS       Z8, Z17, Z17
 	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
+	VMULPS       Z11, Z20, Z20
+	VADDPS.BCST  const3c088889<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3c088889<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3c088889<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3c088889<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z16, Z16
+	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z13, Z13
+	VMULPS       Z5, Z14, Z14
+	VMULPS       Z6, Z15, Z15
+	VMULPS       Z7, Z16, Z16
 	VMULPS       Z8, Z17, Z17
 	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
+	VMULPS       Z11, Z20, Z20
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z16, Z16
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z13, Z13
+	VMULPS       Z5, Z14, Z14
+	VMULPS       Z6, Z15, Z15
+	VMULPS       Z7, Z16, Z16
 	VMULPS       Z8, Z17, Z17
 	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
+	VMULPS       Z11, Z20, Z20
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z16, Z16
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z13, Z13
+	VMULPS       Z5, Z14, Z14
+	VMULPS       Z6, Z15, Z15
+	VMULPS       Z7, Z16, Z16
 	VMULPS       Z8, Z17, Z17
 	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
+	VMULPS       Z11, Z20, Z20
+	VADDPS.BCST  const3f000000<>+0(SB), Z13, Z13
+	VADDPS.BCST  const3f000000<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3f000000<>+0(SB), Z15, Z15
 	VADDPS.BCST  const3f000000<>+0(SB), Z16, Z16
 	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
-	VMULPS       Z11, Z11, Z20
-	VMULPS       Z8, Z8, Z21
-	VMULPS       Z9, Z9, Z22
-	VMULPS       Z10, Z10, Z23
-	VMULPS       Z16, Z20, Z16
-	VMULPS       Z17, Z21, Z17
-	VMULPS       Z18, Z22, Z18
-	VMULPS       Z19, Z23, Z19
-	VADDPS       Z11, Z16, Z11
+	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
+	VMULPS       Z12, Z12, Z21
+	VMULPS       Z5, Z5, Z22
+	VMULPS       Z6, Z6, Z23
+	VMULPS       Z7, Z7, Z24
+	VMULPS       Z8, Z8, Z25
+	VMULPS       Z9, Z9, Z26
+	VMULPS       Z10, Z10, Z27
+	VMULPS       Z11, Z11, Z28
+	VMULPS       Z13, Z21, Z13
+	VMULPS       Z14, Z22, Z14
+	VMULPS       Z15, Z23, Z15
+	VMULPS       Z16, Z24, Z16
+	VMULPS       Z17, Z25, Z17
+	VMULPS       Z18, Z26, Z18
+	VMULPS       Z19, Z27, Z19
+	VMULPS       Z20, Z28, Z20
+	VADDPS       Z12, Z13, Z12
+	VADDPS       Z5, Z14, Z5
+	VADDPS       Z6, Z15, Z6
+	VADDPS       Z7, Z16, Z7
 	VADDPS       Z8, Z17, Z8
 	VADDPS       Z9, Z18, Z9
 	VADDPS       Z10, Z19, Z10
-	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VADDPS       Z11, Z20, Z11
+	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
 	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
 	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
 	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
-	VSCALEFPS    Z12, Z11, Z11
-	VSCALEFPS    Z13, Z8, Z8
-	VSCALEFPS    Z14, Z9, Z9
-	VSCALEFPS    Z15, Z10, Z10
-	VMULPS       (SI), Z11, Z11
-	VMULPS       64(SI), Z8, Z8
-	VMULPS       128(SI), Z9, Z9
-	VMULPS       192(SI), Z10, Z10
-	VSUBPS       Z4, Z11, Z11
-	VSUBPS       Z5, Z8, Z8
-	VSUBPS       Z6, Z9, Z9
-	VSUBPS       Z7, Z10, Z10
-	VMOVUPS      (CX), Z12
-	VMOVUPS      64(CX), Z13
-	VMOVUPS      128(CX), Z14
-	VMOVUPS      192(CX), Z15
-	VMULPS       (R8), Z12, Z16
-	VMULPS       64(R8), Z13, Z17
-	VMULPS       128(R8), Z14, Z18
-	VMULPS       192(R8), Z15, Z19
-	VSUBPS       Z16, Z11, Z11
-	VSUBPS       Z17, Z8, Z8
-	VSUBPS       Z18, Z9, Z9
-	VSUBPS       Z19, Z10, Z10
-	VMOVUPS      (DX), Z16
-	VMOVUPS      64(DX), Z17
-	VMOVUPS      128(DX), Z18
-	VMOVUPS      192(DX), Z19
-	VMULPS       (R8), Z16, Z16
-	VMULPS       64(R8), Z17, Z17
-	VMULPS       128(R8), Z18, Z18
-	VMULPS       192(R8), Z19, Z19
-	VADDPS       Z16, Z11, Z11
-	VADDPS       Z17, Z8, Z8
-	VADDPS       Z18, Z9, Z9
-	VADDPS       Z19, Z10, Z10
-	VMULPS       (BX), Z11, Z11
-	VMULPS       64(BX), Z8, Z8
-	VMULPS       128(BX), Z9, Z9
-	VMULPS       192(BX), Z10, Z10
-	VADDPS       Z11, Z4, Z4
-	VADDPS       Z8, Z5, Z5
-	VADDPS       Z9, Z6, Z6
-	VADDPS       Z10, Z7, Z7
-	VCMPPS       $0x1e, (R9), Z4, K1
-	VCMPPS       $0x1e, 64(R9), Z5, K2
-	VCMPPS       $0x1e, 128(R9), Z6, K3
-	VCMPPS       $0x1e, 192(R9), Z7, K4
-	VXORPS       Z8, Z8, Z8
-	VBLENDMPS    (R10), Z4, K1, Z8
-	VXORPS       Z4, Z4, Z4
-	VBLENDMPS    64(R10), Z5, K2, Z4
+	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
+	VSCALEFPS    (AX), Z12, Z12
+	VSCALEFPS    64(AX), Z5, Z5
+	VSCALEFPS    128(AX), Z6, Z6
+	VSCALEFPS    192(AX), Z7, Z7
+	VSCALEFPS    256(AX), Z8, Z8
+	VSCALEFPS    320(AX), Z9, Z9
+	VSCALEFPS    384(AX), Z10, Z10
+	VSCALEFPS    448(AX), Z11, Z11
+	VMULPS       (DI), Z12, Z12
+	VMULPS       64(DI), Z5, Z5
+	VMULPS       128(DI), Z6, Z6
+	VMULPS       192(DI), Z7, Z7
+	MOVQ         deltaStride+104(FP), R15
+	VMULPS       (DI)(R15*1), Z8, Z8
+	MOVQ         deltaStride+104(FP), R15
+	VMULPS       64(DI)(R15*1), Z9, Z9
+	MOVQ         deltaStride+104(FP), R15
+	VMULPS       128(DI)(R15*1), Z10, Z10
+	MOVQ         deltaStride+104(FP), R15
+	VMULPS       192(DI)(R15*1), Z11, Z11
+	VSUBPS       (CX), Z12, Z12
+	VSUBPS       64(CX), Z5, Z5
+	VSUBPS       128(CX), Z6, Z6
+	VSUBPS       192(CX), Z7, Z7
+	VSUBPS       256(CX), Z8, Z8
+	VSUBPS       320(CX), Z9, Z9
+	VSUBPS       384(CX), Z10, Z10
+	VSUBPS       448(CX), Z11, Z11
+	VMOVUPS      (DX), Z13
+	VMOVUPS      64(DX), Z14
+	VMOVUPS      128(DX), Z15
+	VMOVUPS      192(DX), Z16
+	VMOVUPS      256(DX), Z17
+	VMOVUPS      320(DX), Z18
+	VMOVUPS      384(DX), Z19
+	VMOVUPS      448(DX), Z20
+	VMULPS       (R9), Z13, Z21
+	VMULPS       64(R9), Z14, Z22
+	VMULPS       128(R9), Z15, Z23
+	VMULPS       192(R9), Z16, Z24
+	MOVQ         resStride+120(FP), R15
+	VMULPS       (R9)(R15*1), Z17, Z25
+	MOVQ         resStride+120(FP), R15
+	VMULPS       64(R9)(R15*1), Z18, Z26
+	MOVQ         resStride+120(FP), R15
+	VMULPS       128(R9)(R15*1), Z19, Z27
+	MOVQ         resStride+120(FP), R15
+	VMULPS       192(R9)(R15*1), Z20, Z28
+	VSUBPS       Z21, Z12, Z12
+	VSUBPS       Z22, Z5, Z5
+	VSUBPS       Z23, Z6, Z6
+	VSUBPS       Z24, Z7, Z7
+	VSUBPS       Z25, Z8, Z8
+	VSUBPS       Z26, Z9, Z9
+	VSUBPS       Z27, Z10, Z10
+	VSUBPS       Z28, Z11, Z11
+	VMOVUPS      (BX), Z21
+	VMOVUPS      64(BX), Z22
+	VMOVUPS      128(BX), Z23
+	VMOVUPS      192(BX), Z24
+	VMOVUPS      256(BX), Z25
+	VMOVUPS      320(BX), Z26
+	VMOVUPS      384(BX), Z27
+	VMOVUPS      448(BX), Z28
+	VMULPS       (R9), Z21, Z21
+	VMULPS       64(R9), Z22, Z22
+	VMULPS       128(R9), Z23, Z23
+	VMULPS       192(R9), Z24, Z24
+	MOVQ         resStride+120(FP), R15
+	VMULPS       (R9)(R15*1), Z25, Z25
+	MOVQ         resStride+120(FP), R15
+	VMULPS       64(R9)(R15*1), Z26, Z26
+	MOVQ         resStride+120(FP), R15
+	VMULPS       128(R9)(R15*1), Z27, Z27
+	MOVQ         resStride+120(FP), R15
+	VMULPS       192(R9)(R15*1), Z28, Z28
+	VADDPS       Z21, Z12, Z12
+	VADDPS       Z22, Z5, Z5
+	VADDPS       Z23, Z6, Z6
+	VADDPS       Z24, Z7, Z7
+	VADDPS       Z25, Z8, Z8
+	VADDPS       Z26, Z9, Z9
+	VADDPS       Z27, Z10, Z10
+	VADDPS       Z28, Z11, Z11
+	VMULPS       (SI), Z12, Z12
+	VMULPS       64(SI), Z5, Z5
+	VMULPS       128(SI), Z6, Z6
+	VMULPS       192(SI), Z7, Z7
+	MOVQ         kStride+96(FP), R15
+	VMULPS       (SI)(R15*1), Z8, Z8
+	MOVQ         kStride+96(FP), R15
+	VMULPS       64(SI)(R15*1), Z9, Z9
+	MOVQ         kStride+96(FP), R15
+	VMULPS       128(SI)(R15*1), Z10, Z10
+	MOVQ         kStride+96(FP), R15
+	VMULPS       192(SI)(R15*1), Z11, Z11
+	VADDPS       (CX), Z12, Z12
+	VADDPS       64(CX), Z5, Z5
+	VADDPS       128(CX), Z6, Z6
+	VADDPS       192(CX), Z7, Z7
+	VADDPS       256(CX), Z8, Z8
+	VADDPS       320(CX), Z9, Z9
+	VADDPS       384(CX), Z10, Z10
+	VADDPS       448(CX), Z11, Z11
+	VCMPPS       $0x1e, (R10), Z12, K1
+	VCMPPS       $0x1e, 64(R10), Z5, K2
+	VCMPPS       $0x1e, 128(R10), Z6, K3
+	VCMPPS       $0x1e, 192(R10), Z7, K4
+	VXORPS       Z21, Z21, Z21
+	VBLENDMPS    (R11), Z12, K1, Z21
+	VXORPS       Z12, Z12, Z12
+	VBLENDMPS    64(R11), Z5, K2, Z12
 	VXORPS       Z5, Z5, Z5
-	VBLENDMPS    128(R10), Z6, K3, Z5
+	VBLENDMPS    128(R11), Z6, K3, Z5
 	VXORPS       Z6, Z6, Z6
-	VBLENDMPS    192(R10), Z7, K4, Z6
-	VMOVUPS      Z8, (AX)
-	VMOVUPS      Z4, 64(AX)
-	VMOVUPS      Z5, 128(AX)
-	VMOVUPS      Z6, 192(AX)
-	VMULPS       (R12), Z8, Z7
-	VMULPS       64(R12), Z4, Z4
-	VMULPS       128(R12), Z5, Z5
-	VMULPS       192(R12), Z6, Z6
-	VSUBPS       Z12, Z7, Z7
-	VSUBPS       Z13, Z4, Z4
-	VSUBPS       Z14, Z5, Z5
-	VSUBPS       Z15, Z6, Z6
-	VMULPS       (R11), Z7, Z7
-	VMULPS       64(R11), Z4, Z4
-	VMULPS       128(R11), Z5, Z5
-	VMULPS       192(R11), Z6, Z6
-	VADDPS       Z7, Z12, Z7
-	VADDPS       Z4, Z13, Z4
-	VADDPS       Z5, Z14, Z5
-	VADDPS       Z6, Z15, Z6
-	MOVQ         b+88(FP), R15
-	VMOVUPS.Z    (R15), K1, Z8
-	MOVQ         b+88(FP), R15
-	VMOVUPS.Z    64(R15), K2, Z9
-	MOVQ         b+88(FP), R15
-	VMOVUPS.Z    128(R15), K3, Z10
-	MOVQ         b+88(FP), R15
-	VMOVUPS.Z    192(R15), K4, Z11
-	VADDPS       Z8, Z7, Z7
-	VADDPS       Z9, Z4, Z4
-	VADDPS       Z10, Z5, Z5
-	VADDPS       Z11, Z6, Z6
-	VMOVUPS      Z7, (CX)
-	VMOVUPS      Z4, 64(CX)
+	VBLENDMPS    192(R11), Z7, K4, Z6
+	VMOVUPS      Z21, (CX)
+	VMOVUPS      Z12, 64(CX)
 	VMOVUPS      Z5, 128(CX)
 	VMOVUPS      Z6, 192(CX)
+	MOVQ         a+80(FP), R15
+	VMULPS       (R15), Z21, Z7
+	MOVQ         a+80(FP), R15
+	VMULPS       64(R15), Z12, Z12
+	MOVQ         a+80(FP), R15
+	VMULPS       128(R15), Z5, Z5
+	MOVQ         a+80(FP), R15
+	VMULPS       192(R15), Z6, Z6
+	VSUBPS       Z13, Z7, Z7
+	VSUBPS       Z14, Z12, Z12
+	VSUBPS       Z15, Z5, Z5
+	VSUBPS       Z16, Z6, Z6
+	VMULPS       (R12), Z7, Z7
+	VMULPS       64(R12), Z12, Z12
+	VMULPS       128(R12), Z5, Z5
+	VMULPS       192(R12), Z6, Z6
+	VADDPS       Z7, Z13, Z7
+	VADDPS       Z12, Z14, Z12
+	VADDPS       Z5, Z15, Z5
+	VADDPS       Z6, Z16, Z6
+	MOVQ         b+88(FP), R15
+	VMOVUPS.Z    (R15), K1, Z13
+	MOVQ         b+88(FP), R15
+	VMOVUPS.Z    64(R15), K2, Z14
+	MOVQ         b+88(FP), R15
+	VMOVUPS.Z    128(R15), K3, Z15
+	MOVQ         b+88(FP), R15
+	VMOVUPS.Z    192(R15), K4, Z16
+	VADDPS       Z13, Z7, Z7
+	VADDPS       Z14, Z12, Z12
+	VADDPS       Z15, Z5, Z5
+	VADDPS       Z16, Z6, Z6
+	VMOVUPS      Z7, (DX)
+	VMOVUPS      Z12, 64(DX)
+	VMOVUPS      Z5, 128(DX)
+	VMOVUPS      Z6, 192(DX)
+	KMOVW        K1, (R13)
+	KMOVW        K2, 2(R13)
+	KMOVW        K3, 4(R13)
+	KMOVW        K4, 6(R13)
+	MOVQ         thrStride+128(FP), R15
+	VCMPPS       $0x1e, (R10)(R15*1), Z8, K1
+	MOVQ         thrStride+128(FP), R15
+	VCMPPS       $0x1e, 64(R10)(R15*1), Z9, K2
+	MOVQ         thrStride+128(FP), R15
+	VCMPPS       $0x1e, 128(R10)(R15*1), Z10, K3
+	MOVQ         thrStride+128(FP), R15
+	VCMPPS       $0x1e, 192(R10)(R15*1), Z11, K4
+	VXORPS       Z5, Z5, Z5
+	MOVQ         resetStride+136(FP), R15
+	VBLENDMPS    (R11)(R15*1), Z8, K1, Z5
+	VXORPS       Z6, Z6, Z6
+	MOVQ         resetStride+136(FP), R15
+	VBLENDMPS    64(R11)(R15*1), Z9, K2, Z6
+	VXORPS       Z7, Z7, Z7
+	MOVQ         resetStride+136(FP), R15
+	VBLENDMPS    128(R11)(R15*1), Z10, K3, Z7
+	VXORPS       Z8, Z8, Z8
+	MOVQ         resetStride+136(FP), R15
+	VBLENDMPS    192(R11)(R15*1), Z11, K4, Z8
+	VMOVUPS      Z5, 256(CX)
+	VMOVUPS      Z6, 320(CX)
+	VMOVUPS      Z7, 384(CX)
+	VMOVUPS      Z8, 448(CX)
+	MOVQ         a+80(FP), R15
+	MOVQ         aStride+152(FP), BP
+	VMULPS       (R15)(BP*1), Z5, Z5
+	MOVQ         a+80(FP), R15
+	MOVQ         aStride+152(FP), BP
+	VMULPS       64(R15)(BP*1), Z6, Z6
+	MOVQ         a+80(FP), R15
+	MOVQ         aStride+152(FP), BP
+	VMULPS       128(R15)(BP*1), Z7, Z7
+	MOVQ         a+80(FP), R15
+	MOVQ         aStride+152(FP), BP
+	VMULPS       192(R15)(BP*1), Z8, Z8
+	VSUBPS       Z17, Z5, Z5
+	VSUBPS       Z18, Z6, Z6
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z20, Z8, Z8
+	MOVQ         kwStride+144(FP), R15
+	VMULPS       (R12)(R15*1), Z5, Z5
+	MOVQ         kwStride+144(FP), R15
+	VMULPS       64(R12)(R15*1), Z6, Z6
+	MOVQ         kwStride+144(FP), R15
+	VMULPS       128(R12)(R15*1), Z7, Z7
+	MOVQ         kwStride+144(FP), R15
+	VMULPS       192(R12)(R15*1), Z8, Z8
+	VADDPS       Z5, Z17, Z5
+	VADDPS       Z6, Z18, Z6
+	VADDPS       Z7, Z19, Z7
+	VADDPS       Z8, Z20, Z8
+	MOVQ         b+88(FP), R15
+	MOVQ         bStride+160(FP), BP
+	VMOVUPS.Z    (R15)(BP*1), K1, Z9
+	MOVQ         b+88(FP), R15
+	MOVQ         bStride+160(FP), BP
+	VMOVUPS.Z    64(R15)(BP*1), K2, Z10
+	MOVQ         b+88(FP), R15
+	MOVQ         bStride+160(FP), BP
+	VMOVUPS.Z    128(R15)(BP*1), K3, Z11
+	MOVQ         b+88(FP), R15
+	MOVQ         bStride+160(FP), BP
+	VMOVUPS.Z    192(R15)(BP*1), K4, Z12
+	VADDPS       Z9, Z5, Z5
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z8, Z8
+	VMOVUPS      Z5, 256(DX)
+	VMOVUPS      Z6, 320(DX)
+	VMOVUPS      Z7, 384(DX)
+	VMOVUPS      Z8, 448(DX)
+	KMOVW        K1, 8(R13)
+	KMOVW        K2, 10(R13)
+	KMOVW        K3, 12(R13)
+	KMOVW        K4, 14(R13)
+	ADDQ         $0x10, R13
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000200, DX
+	ADDQ         $0x00000200, BX
+	ADDQ         kStride+96(FP), SI
+	ADDQ         kStride+96(FP), SI
+	ADDQ         deltaStride+104(FP), DI
+	ADDQ         deltaStride+104(FP), DI
+	ADDQ         rhStride+112(FP), R8
+	ADDQ         rhStride+112(FP), R8
+	ADDQ         resStride+120(FP), R9
+	ADDQ         resStride+120(FP), R9
+	ADDQ         thrStride+128(FP), R10
+	ADDQ         thrStride+128(FP), R10
+	ADDQ         resetStride+136(FP), R11
+	ADDQ         resetStride+136(FP), R11
+	ADDQ         kwStride+144(FP), R12
+	ADDQ         kwStride+144(FP), R12
+	MOVQ         aStride+152(FP), R15
+	ADDQ         R15, a+80(FP)
+	MOVQ         aStride+152(FP), R15
+	ADDQ         R15, a+80(FP)
+	MOVQ         bStride+160(FP), R15
+	ADDQ         R15, b+88(FP)
+	MOVQ         bStride+160(FP), R15
+	ADDQ         R15, b+88(FP)
+	SUBQ         $0x02, R14
+	JCC          AdaptiveExponentialAVX512_reciprocal_block_pair
+
+AdaptiveExponentialAVX512_reciprocal_block_last:
+	TESTQ      $0x00000001, R14
+	JZ         AdaptiveExponentialAVX512_reciprocal_block_end
+	CMPQ       blocks+184(FP), $0x00000aab
+	JB         AdaptiveExponentialAVX512_near3
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2176(DX)
+	PREFETCHT0 2240(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+
+AdaptiveExponentialAVX512_near3:
+	VMOVUPS      (CX), Z5
+	VMOVUPS      64(CX), Z6
+	VMOVUPS      128(CX), Z7
+	VMOVUPS      192(CX), Z8
+	VSUBPS       (R8), Z5, Z5
+	VSUBPS       64(R8), Z6, Z6
+	VSUBPS       128(R8), Z7, Z7
+	VSUBPS       192(R8), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+168(FP), Z5, Z5
+	VMULPS.BCST  deltaReciprocal+168(FP), Z6, Z6
+	VMULPS.BCST  deltaReciprocal+168(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+168(FP), Z8, Z8
+	VMAXPS       Z5, Z0, Z5
+	VMINPS       Z5, Z1, Z5
+	VMAXPS       Z6, Z0, Z6
+	VMINPS       Z6, Z1, Z6
+	VMAXPS       Z7, Z0, Z7
+	VMINPS       Z7, Z1, Z7
+	VMAXPS       Z8, Z0, Z0
+	VMINPS       Z0, Z1, Z0
+	VMULPS       Z2, Z5, Z1
+	VMULPS       Z2, Z6, Z8
+	VMULPS       Z2, Z7, Z9
+	VMULPS       Z2, Z0, Z2
+	VRNDSCALEPS  $0x00, Z1, Z1
+	VMOVUPS      Z1, (AX)
+	VRNDSCALEPS  $0x00, Z8, Z8
+	VMOVUPS      Z8, 64(AX)
+	VRNDSCALEPS  $0x00, Z9, Z9
+	VMOVUPS      Z9, 128(AX)
+	VRNDSCALEPS  $0x00, Z2, Z2
+	VMOVUPS      Z2, 192(AX)
+	VMOVAPS      Z3, Z10
+	VFNMADD213PS Z5, Z1, Z10
+	VMOVAPS      Z3, Z5
+	VFNMADD213PS Z6, Z8, Z5
+	VMOVAPS      Z3, Z6
+	VFNMADD213PS Z7, Z9, Z6
+	VMOVAPS      Z3, Z3
+	VFNMADD213PS Z0, Z2, Z3
+	VMULPS       Z4, Z1, Z0
+	VMULPS       Z4, Z8, Z1
+	VMULPS       Z4, Z9, Z7
+	VMULPS       Z4, Z2, Z2
+	VSUBPS       Z0, Z10, Z0
+	VSUBPS       Z1, Z5, Z1
+	VSUBPS       Z7, Z6, Z4
+	VSUBPS       Z2, Z3, Z2
+	VMULPS.BCST  const39500d01<>+0(SB), Z0, Z3
+	VMULPS.BCST  const39500d01<>+0(SB), Z1, Z5
+	VMULPS.BCST  const39500d01<>+0(SB), Z4, Z6
+	VMULPS.BCST  const39500d01<>+0(SB), Z2, Z7
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z3, Z3
+	VMULPS       Z1, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z2, Z7, Z7
+	VADDPS.BCST  const3c088889<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3c088889<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3c088889<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3c088889<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z3, Z3
+	VMULPS       Z1, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z2, Z7, Z7
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z3, Z3
+	VMULPS       Z1, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z2, Z7, Z7
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z3, Z3
+	VMULPS       Z1, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z2, Z7, Z7
+	VADDPS.BCST  const3f000000<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3f000000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f000000<>+0(SB), Z6, Z6
+	VADDPS.BCST  const3f000000<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z0, Z8
+	VMULPS       Z1, Z1, Z9
+	VMULPS       Z4, Z4, Z10
+	VMULPS       Z2, Z2, Z11
+	VMULPS       Z3, Z8, Z3
+	VMULPS       Z5, Z9, Z5
+	VMULPS       Z6, Z10, Z6
+	VMULPS       Z7, Z11, Z7
+	VADDPS       Z0, Z3, Z0
+	VADDPS       Z1, Z5, Z1
+	VADDPS       Z4, Z6, Z3
+	VADDPS       Z2, Z7, Z2
+	VADDPS.BCST  const3f800000<>+0(SB), Z0, Z0
+	VADDPS.BCST  const3f800000<>+0(SB), Z1, Z1
+	VADDPS.BCST  const3f800000<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3f800000<>+0(SB), Z2, Z2
+	VSCALEFPS    (AX), Z0, Z0
+	VSCALEFPS    64(AX), Z1, Z1
+	VSCALEFPS    128(AX), Z3, Z3
+	VSCALEFPS    192(AX), Z2, Z2
+	VMULPS       (DI), Z0, Z0
+	VMULPS       64(DI), Z1, Z1
+	VMULPS       128(DI), Z3, Z3
+	VMULPS       192(DI), Z2, Z2
+	VSUBPS       (CX), Z0, Z0
+	VSUBPS       64(CX), Z1, Z1
+	VSUBPS       128(CX), Z3, Z3
+	VSUBPS       192(CX), Z2, Z2
+	VMOVUPS      (DX), Z4
+	VMOVUPS      64(DX), Z5
+	VMOVUPS      128(DX), Z6
+	VMOVUPS      192(DX), Z7
+	VMULPS       (R9), Z4, Z8
+	VMULPS       64(R9), Z5, Z9
+	VMULPS       128(R9), Z6, Z10
+	VMULPS       192(R9), Z7, Z11
+	VSUBPS       Z8, Z0, Z0
+	VSUBPS       Z9, Z1, Z1
+	VSUBPS       Z10, Z3, Z3
+	VSUBPS       Z11, Z2, Z2
+	VMOVUPS      (BX), Z8
+	VMOVUPS      64(BX), Z9
+	VMOVUPS      128(BX), Z10
+	VMOVUPS      192(BX), Z11
+	VMULPS       (R9), Z8, Z8
+	VMULPS       64(R9), Z9, Z9
+	VMULPS       128(R9), Z10, Z10
+	VMULPS       192(R9), Z11, Z11
+	VADDPS       Z8, Z0, Z0
+	VADDPS       Z9, Z1, Z1
+	VADDPS       Z10, Z3, Z3
+	VADDPS       Z11, Z2, Z2
+	VMULPS       (SI), Z0, Z0
+	VMULPS       64(SI), Z1, Z1
+	VMULPS       128(SI), Z3, Z3
+	VMULPS       192(SI), Z2, Z2
+	VADDPS       (CX), Z0, Z0
+	VADDPS       64(CX), Z1, Z1
+	VADDPS       128(CX), Z3, Z3
+	VADDPS       192(CX), Z2, Z2
+	VCMPPS       $0x1e, (R10), Z0, K1
+	VCMPPS       $0x1e, 64(R10), Z1, K2
+	VCMPPS       $0x1e, 128(R10), Z3, K3
+	VCMPPS       $0x1e, 192(R10), Z2, K4
+	VXORPS       Z8, Z8, Z8
+	VBLENDMPS    (R11), Z0, K1, Z8
+	VXORPS       Z0, Z0, Z0
+	VBLENDMPS    64(R11), Z1, K2, Z0
+	VXORPS       Z1, Z1, Z1
+	VBLENDMPS    128(R11), Z3, K3, Z1
+	VXORPS       Z3, Z3, Z3
+	VBLENDMPS    192(R11), Z2, K4, Z3
+	VMOVUPS      Z8, (CX)
+	VMOVUPS      Z0, 64(CX)
+	VMOVUPS      Z1, 128(CX)
+	VMOVUPS      Z3, 192(CX)
+	MOVQ         a+80(FP), AX
+	VMULPS       (AX), Z8, Z2
+	MOVQ         a+80(FP), AX
+	VMULPS       64(AX), Z0, Z0
+	MOVQ         a+80(FP), AX
+	VMULPS       128(AX), Z1, Z1
+	MOVQ         a+80(FP), AX
+	VMULPS       192(AX), Z3, Z3
+	VSUBPS       Z4, Z2, Z2
+	VSUBPS       Z5, Z0, Z0
+	VSUBPS       Z6, Z1, Z1
+	VSUBPS       Z7, Z3, Z3
+	VMULPS       (R12), Z2, Z2
+	VMULPS       64(R12), Z0, Z0
+	VMULPS       128(R12), Z1, Z1
+	VMULPS       192(R12), Z3, Z3
+	VADDPS       Z2, Z4, Z2
+	VADDPS       Z0, Z5, Z0
+	VADDPS       Z1, Z6, Z1
+	VADDPS       Z3, Z7, Z3
+	MOVQ         b+88(FP), AX
+	VMOVUPS.Z    (AX), K1, Z4
+	MOVQ         b+88(FP), AX
+	VMOVUPS.Z    64(AX), K2, Z5
+	MOVQ         b+88(FP), AX
+	VMOVUPS.Z    128(AX), K3, Z6
+	MOVQ         b+88(FP), AX
+	VMOVUPS.Z    192(AX), K4, Z7
+	VADDPS       Z4, Z2, Z2
+	VADDPS       Z5, Z0, Z0
+	VADDPS       Z6, Z1, Z1
+	VADDPS       Z7, Z3, Z3
+	VMOVUPS      Z2, (DX)
+	VMOVUPS      Z0, 64(DX)
+	VMOVUPS      Z1, 128(DX)
+	VMOVUPS      Z3, 192(DX)
 	KMOVW        K1, (R13)
 	KMOVW        K2, 2(R13)
 	KMOVW        K3, 4(R13)
 	KMOVW        K4, 6(R13)
 	ADDQ         $0x08, R13
-	ADDQ         $0x00000100, AX
 	ADDQ         $0x00000100, CX
 	ADDQ         $0x00000100, DX
-	ADDQ         kStride+96(FP), BX
-	ADDQ         deltaStride+104(FP), SI
-	ADDQ         rhStride+112(FP), DI
-	ADDQ         resStride+120(FP), R8
-	ADDQ         thrStride+128(FP), R9
-	ADDQ         resetStride+136(FP), R10
-	ADDQ         kwStride+144(FP), R11
-	ADDQ         aStride+152(FP), R12
-	MOVQ         bStride+160(FP), R15
-	ADDQ         R15, b+88(FP)
-	DECQ         R14
-	JNZ          AdaptiveExponentialAVX512_reciprocal_block
+	ADDQ         $0x00000100, BX
+	ADDQ         kStride+96(FP), SI
+	ADDQ         deltaStride+104(FP), DI
+	ADDQ         rhStride+112(FP), R8
+	ADDQ         resStride+120(FP), R9
+	ADDQ         thrStride+128(FP), R10
+	ADDQ         resetStride+136(FP), R11
+	ADDQ         kwStride+144(FP), R12
+	MOVQ         aStride+152(FP), AX
+	ADDQ         AX, a+80(FP)
+	MOVQ         bStride+160(FP), AX
+	ADDQ         AX, b+88(FP)
 
+AdaptiveExponentialAVX512_reciprocal_block_end:
 AdaptiveExponentialAVX512_done:
 	VZEROUPPER
 	RET
@@ -14202,8 +16938,11 @@ AdaptiveExponentialUniformAVX2_done:
 
 // func simplifiedAdaptiveExponentialAVX512(v *float32, r *uint16, theta *float32, cur *float32, c *uint16, k *float32, delta *float32, rh *float32, res *float32, thr *float32, reset *float32, ltheta *float32, dtheta *float32, cStride int, kStride int, deltaStride int, rhStride int, resStride int, thrStride int, resetStride int, lthetaStride int, dthetaStride int, deltaReciprocal float32, spikes *uint64, blocks int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VL, MMX+
-TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $0-200
-	// 4 scalars held in registers, 8 read from memory where used; vectors interleaved 4 at a time.
+TEXT ·simplifiedAdaptiveExponentialAVX512(SB), $576-200
+	// 5 scalars held in registers, 7 read from memory where used; two blocks a step, their 8 vectors interleaved up to the first mask, then each block's 4; between distant reads, 1 values reloaded from their streams, 1 kept on the stack.
+	LEAQ         (SP), AX
+	ADDQ         $0x3f, AX
+	ANDQ         $-64, AX
 	VPCMPEQW     Y0, Y0, Y0
 	VPSRLW       $0x0f, Y0, Y0
 	VPXORD       Z1, Z1, Z1
@@ -14211,17 +16950,17 @@ TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $0-200
 	VBROADCASTSS const42b20000<>+0(SB), Z3
 	VBROADCASTSS const3fb8aa3b<>+0(SB), Z4
 	VBROADCASTSS const3f318000<>+0(SB), Z5
-	MOVQ         v+0(FP), AX
-	MOVQ         r+8(FP), CX
-	MOVQ         theta+16(FP), DX
-	MOVQ         cur+24(FP), BX
-	MOVQ         c+32(FP), SI
-	MOVQ         k+40(FP), DI
-	MOVQ         delta+48(FP), R8
-	MOVQ         rh+56(FP), R9
-	MOVQ         res+64(FP), R10
-	MOVQ         thr+72(FP), R11
-	MOVQ         reset+80(FP), R12
+	VBROADCASTSS constb95e8083<>+0(SB), Z6
+	MOVQ         v+0(FP), CX
+	MOVQ         r+8(FP), DX
+	MOVQ         theta+16(FP), BX
+	MOVQ         cur+24(FP), SI
+	MOVQ         c+32(FP), DI
+	MOVQ         k+40(FP), R8
+	MOVQ         delta+48(FP), R9
+	MOVQ         rh+56(FP), R10
+	MOVQ         res+64(FP), R11
+	MOVQ         thr+72(FP), R12
 	MOVQ         spikes+184(FP), R13
 	MOVQ         blocks+192(FP), R14
 	TESTQ        R14, R14
@@ -14235,14 +16974,20 @@ TEXT ·simplifiedAdaptiveExponentialAVX512(SB), NOSPLIT, $0-200
 	JMP   SimplifiedAdaptiveExponentialAVX512_reciprocal_block
 
 SimplifiedAdaptiveExponentialAVX512_block:
+	SUBQ $0x02, R14
+	JCS  SimplifiedAdaptiveExponentialAVX512_block_last
+
+SimplifiedAdaptiveExponentialAVX512_block_pair:
 	CMPQ       blocks+192(FP), $0x00000925
 	JB         SimplifiedAdaptiveExponentialAVX512_near0
-	PREFETCHT0 2048(AX)
-	PREFETCHT0 2112(AX)
-	PREFETCHT0 2176(AX)
-	PREFETCHT0 2240(AX)
 	PREFETCHT0 2048(CX)
 	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
 	PREFETCHT0 2048(DX)
 	PREFETCHT0 2112(DX)
 	PREFETCHT0 2176(DX)
@@ -14251,20 +16996,58 @@ SimplifiedAdaptiveExponentialAVX512_block:
 	PREFETCHT0 2112(BX)
 	PREFETCHT0 2176(BX)
 	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2304(SI)
+	PREFETCHT0 2368(SI)
+	PREFETCHT0 2432(SI)
+	PREFETCHT0 2496(SI)
 
 SimplifiedAdaptiveExponentialAVX512_near0:
-	VMOVUPS      (AX), Z6
-	VMOVUPS      64(AX), Z7
-	VMOVUPS      128(AX), Z8
-	VMOVUPS      192(AX), Z9
-	VSUBPS       (R9), Z6, Z10
-	VSUBPS       64(R9), Z7, Z11
-	VSUBPS       128(R9), Z8, Z12
-	VSUBPS       192(R9), Z9, Z13
-	VDIVPS       (R8), Z10, Z10
-	VDIVPS       64(R8), Z11, Z11
-	VDIVPS       128(R8), Z12, Z12
-	VDIVPS       192(R8), Z13, Z13
+	VMOVUPS      (CX), Z7
+	VMOVUPS      64(CX), Z8
+	VMOVUPS      128(CX), Z9
+	VMOVUPS      192(CX), Z10
+	VMOVUPS      256(CX), Z11
+	VMOVUPS      320(CX), Z12
+	VMOVUPS      384(CX), Z13
+	VMOVUPS      448(CX), Z14
+	VSUBPS       (R10), Z7, Z7
+	VSUBPS       64(R10), Z8, Z8
+	VSUBPS       128(R10), Z9, Z9
+	VSUBPS       192(R10), Z10, Z10
+	MOVQ         rhStride+128(FP), R15
+	VSUBPS       (R10)(R15*1), Z11, Z11
+	MOVQ         rhStride+128(FP), R15
+	VSUBPS       64(R10)(R15*1), Z12, Z12
+	MOVQ         rhStride+128(FP), R15
+	VSUBPS       128(R10)(R15*1), Z13, Z13
+	MOVQ         rhStride+128(FP), R15
+	VSUBPS       192(R10)(R15*1), Z14, Z14
+	VDIVPS       (R9), Z7, Z7
+	VDIVPS       64(R9), Z8, Z8
+	VDIVPS       128(R9), Z9, Z9
+	VDIVPS       192(R9), Z10, Z10
+	MOVQ         deltaStride+120(FP), R15
+	VDIVPS       (R9)(R15*1), Z11, Z11
+	MOVQ         deltaStride+120(FP), R15
+	VDIVPS       64(R9)(R15*1), Z12, Z12
+	MOVQ         deltaStride+120(FP), R15
+	VDIVPS       128(R9)(R15*1), Z13, Z13
+	MOVQ         deltaStride+120(FP), R15
+	VDIVPS       192(R9)(R15*1), Z14, Z14
+	VMAXPS       Z7, Z2, Z7
+	VMINPS       Z7, Z3, Z7
+	VMAXPS       Z8, Z2, Z8
+	VMINPS       Z8, Z3, Z8
+	VMAXPS       Z9, Z2, Z9
+	VMINPS       Z9, Z3, Z9
 	VMAXPS       Z10, Z2, Z10
 	VMINPS       Z10, Z3, Z10
 	VMAXPS       Z11, Z2, Z11
@@ -14273,235 +17056,773 @@ SimplifiedAdaptiveExponentialAVX512_near0:
 	VMINPS       Z12, Z3, Z12
 	VMAXPS       Z13, Z2, Z13
 	VMINPS       Z13, Z3, Z13
-	VMULPS       Z4, Z10, Z14
-	VMULPS       Z4, Z11, Z15
-	VMULPS       Z4, Z12, Z16
-	VMULPS       Z4, Z13, Z17
-	VRNDSCALEPS  $0x00, Z14, Z14
+	VMAXPS       Z14, Z2, Z14
+	VMINPS       Z14, Z3, Z14
+	VMULPS       Z4, Z7, Z15
+	VMULPS       Z4, Z8, Z16
+	VMULPS       Z4, Z9, Z17
+	VMULPS       Z4, Z10, Z18
+	VMULPS       Z4, Z11, Z19
+	VMULPS       Z4, Z12, Z20
+	VMULPS       Z4, Z13, Z21
+	VMULPS       Z4, Z14, Z22
 	VRNDSCALEPS  $0x00, Z15, Z15
+	VMOVUPS      Z15, (AX)
 	VRNDSCALEPS  $0x00, Z16, Z16
+	VMOVUPS      Z16, 64(AX)
 	VRNDSCALEPS  $0x00, Z17, Z17
-	VMOVAPS      Z5, Z18
-	VFNMADD213PS Z10, Z14, Z18
+	VMOVUPS      Z17, 128(AX)
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VMOVUPS      Z18, 192(AX)
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VMOVUPS      Z19, 256(AX)
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VMOVUPS      Z20, 320(AX)
+	VRNDSCALEPS  $0x00, Z21, Z21
+	VMOVUPS      Z21, 384(AX)
+	VRNDSCALEPS  $0x00, Z22, Z22
+	VMOVUPS      Z22, 448(AX)
+	VMOVAPS      Z5, Z23
+	VFNMADD213PS Z7, Z15, Z23
+	VMOVAPS      Z5, Z7
+	VFNMADD213PS Z8, Z16, Z7
+	VMOVAPS      Z5, Z8
+	VFNMADD213PS Z9, Z17, Z8
+	VMOVAPS      Z5, Z9
+	VFNMADD213PS Z10, Z18, Z9
 	VMOVAPS      Z5, Z10
-	VFNMADD213PS Z11, Z15, Z10
+	VFNMADD213PS Z11, Z19, Z10
 	VMOVAPS      Z5, Z11
-	VFNMADD213PS Z12, Z16, Z11
+	VFNMADD213PS Z12, Z20, Z11
 	VMOVAPS      Z5, Z12
-	VFNMADD213PS Z13, Z17, Z12
-	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z13
-	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
-	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
-	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
-	VSUBPS       Z13, Z18, Z13
-	VSUBPS       Z19, Z10, Z10
-	VSUBPS       Z20, Z11, Z11
-	VSUBPS       Z21, Z12, Z12
-	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z18
+	VFNMADD213PS Z13, Z21, Z12
+	VMOVAPS      Z5, Z13
+	VFNMADD213PS Z14, Z22, Z13
+	VMULPS       Z6, Z15, Z14
+	VMULPS       Z6, Z16, Z15
+	VMULPS       Z6, Z17, Z16
+	VMULPS       Z6, Z18, Z17
+	VMULPS       Z6, Z19, Z18
+	VMULPS       Z6, Z20, Z19
+	VMULPS       Z6, Z21, Z20
+	VMULPS       Z6, Z22, Z21
+	VSUBPS       Z14, Z23, Z14
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z16, Z8, Z8
+	VSUBPS       Z17, Z9, Z9
+	VSUBPS       Z18, Z10, Z10
+	VSUBPS       Z19, Z11, Z11
+	VSUBPS       Z20, Z12, Z12
+	VSUBPS       Z21, Z13, Z13
+	VMULPS.BCST  const39500d01<>+0(SB), Z14, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z16
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z18
 	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z19
 	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z20
 	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z21
+	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z15, Z15
+	VMULPS       Z7, Z16, Z16
+	VMULPS       Z8, Z17, Z17
+	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
 	VMULPS       Z11, Z20, Z20
 	VMULPS       Z12, Z21, Z21
+	VMULPS       Z13, Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3c088889<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z15, Z15
+	VMULPS       Z7, Z16, Z16
+	VMULPS       Z8, Z17, Z17
+	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
 	VMULPS       Z11, Z20, Z20
 	VMULPS       Z12, Z21, Z21
+	VMULPS       Z13, Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z15, Z15
+	VMULPS       Z7, Z16, Z16
+	VMULPS       Z8, Z17, Z17
+	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
 	VMULPS       Z11, Z20, Z20
 	VMULPS       Z12, Z21, Z21
+	VMULPS       Z13, Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z15, Z15
+	VMULPS       Z7, Z16, Z16
+	VMULPS       Z8, Z17, Z17
+	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
 	VMULPS       Z11, Z20, Z20
 	VMULPS       Z12, Z21, Z21
+	VMULPS       Z13, Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3f000000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z13, Z22
-	VMULPS       Z10, Z10, Z23
-	VMULPS       Z11, Z11, Z24
-	VMULPS       Z12, Z12, Z25
-	VMULPS       Z18, Z22, Z18
-	VMULPS       Z19, Z23, Z19
-	VMULPS       Z20, Z24, Z20
-	VMULPS       Z21, Z25, Z21
-	VADDPS       Z13, Z18, Z13
+	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z14, Z23
+	VMULPS       Z7, Z7, Z24
+	VMULPS       Z8, Z8, Z25
+	VMULPS       Z9, Z9, Z26
+	VMULPS       Z10, Z10, Z27
+	VMULPS       Z11, Z11, Z28
+	VMULPS       Z12, Z12, Z29
+	VMULPS       Z13, Z13, Z30
+	VMULPS       Z15, Z23, Z15
+	VMULPS       Z16, Z24, Z16
+	VMULPS       Z17, Z25, Z17
+	VMULPS       Z18, Z26, Z18
+	VMULPS       Z19, Z27, Z19
+	VMULPS       Z20, Z28, Z20
+	VMULPS       Z21, Z29, Z21
+	VMULPS       Z22, Z30, Z22
+	VADDPS       Z14, Z15, Z14
+	VADDPS       Z7, Z16, Z7
+	VADDPS       Z8, Z17, Z8
+	VADDPS       Z9, Z18, Z9
 	VADDPS       Z10, Z19, Z10
 	VADDPS       Z11, Z20, Z11
 	VADDPS       Z12, Z21, Z12
-	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
+	VADDPS       Z13, Z22, Z13
+	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
 	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
 	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
 	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
-	VSCALEFPS    Z14, Z13, Z13
-	VSCALEFPS    Z15, Z10, Z10
-	VSCALEFPS    Z16, Z11, Z11
-	VSCALEFPS    Z17, Z12, Z12
-	VMULPS       (R8), Z13, Z13
-	VMULPS       64(R8), Z10, Z10
-	VMULPS       128(R8), Z11, Z11
-	VMULPS       192(R8), Z12, Z12
-	VSUBPS       Z6, Z13, Z13
-	VSUBPS       Z7, Z10, Z10
-	VSUBPS       Z8, Z11, Z11
-	VSUBPS       Z9, Z12, Z12
-	VMOVDQU16    (CX), Y14
-	VMOVDQU16    32(CX), Y15
-	VMOVDQU16    64(CX), Y16
-	VMOVDQU16    96(CX), Y17
-	VMOVDQU16    (SI), Y18
-	VMOVDQU16    32(SI), Y19
-	VMOVDQU16    64(SI), Y20
-	VMOVDQU16    96(SI), Y21
-	VPCMPUW      $0x06, Y18, Y14, K1
-	VPCMPUW      $0x06, Y19, Y15, K2
-	VPCMPUW      $0x06, Y20, Y16, K3
-	VPCMPUW      $0x06, Y21, Y17, K4
-	VMOVUPS      (BX), Z18
-	VMOVUPS      64(BX), Z19
-	VMOVUPS      128(BX), Z20
-	VMOVUPS      192(BX), Z21
-	VMULPS       (R10), Z18, Z18
-	VMULPS       64(R10), Z19, Z19
-	VMULPS       128(R10), Z20, Z20
-	VMULPS       192(R10), Z21, Z21
-	VMOVUPS.Z    Z18, K1, Z18
-	VMOVUPS.Z    Z19, K2, Z19
-	VMOVUPS.Z    Z20, K3, Z20
-	VMOVUPS.Z    Z21, K4, Z21
-	VADDPS       Z18, Z13, Z13
-	VADDPS       Z19, Z10, Z10
-	VADDPS       Z20, Z11, Z11
-	VADDPS       Z21, Z12, Z12
-	VMULPS       (DI), Z13, Z13
-	VMULPS       64(DI), Z10, Z10
-	VMULPS       128(DI), Z11, Z11
-	VMULPS       192(DI), Z12, Z12
-	VADDPS       Z13, Z6, Z6
-	VADDPS       Z10, Z7, Z7
-	VADDPS       Z11, Z8, Z8
-	VADDPS       Z12, Z9, Z9
-	VMOVUPS      (DX), Z10
-	VMOVUPS      64(DX), Z11
-	VMOVUPS      128(DX), Z12
-	VMOVUPS      192(DX), Z13
-	VCMPPS       $0x1e, Z10, Z6, K1, K1
-	VCMPPS       $0x1e, Z11, Z7, K2, K2
-	VCMPPS       $0x1e, Z12, Z8, K3, K3
-	VCMPPS       $0x1e, Z13, Z9, K4, K4
-	VXORPS       Z18, Z18, Z18
-	VBLENDMPS    (R12), Z6, K1, Z18
-	VXORPS       Z6, Z6, Z6
-	VBLENDMPS    64(R12), Z7, K2, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
+	VSCALEFPS    (AX), Z14, Z14
+	VSCALEFPS    64(AX), Z7, Z7
+	VSCALEFPS    128(AX), Z8, Z8
+	VSCALEFPS    192(AX), Z9, Z9
+	VSCALEFPS    256(AX), Z10, Z10
+	VSCALEFPS    320(AX), Z11, Z11
+	VSCALEFPS    384(AX), Z12, Z12
+	VSCALEFPS    448(AX), Z13, Z13
+	VMULPS       (R9), Z14, Z14
+	VMULPS       64(R9), Z7, Z7
+	VMULPS       128(R9), Z8, Z8
+	VMULPS       192(R9), Z9, Z9
+	MOVQ         deltaStride+120(FP), R15
+	VMULPS       (R9)(R15*1), Z10, Z10
+	MOVQ         deltaStride+120(FP), R15
+	VMULPS       64(R9)(R15*1), Z11, Z11
+	MOVQ         deltaStride+120(FP), R15
+	VMULPS       128(R9)(R15*1), Z12, Z12
+	MOVQ         deltaStride+120(FP), R15
+	VMULPS       192(R9)(R15*1), Z13, Z13
+	VSUBPS       (CX), Z14, Z14
+	VSUBPS       64(CX), Z7, Z7
+	VSUBPS       128(CX), Z8, Z8
+	VSUBPS       192(CX), Z9, Z9
+	VSUBPS       256(CX), Z10, Z10
+	VSUBPS       320(CX), Z11, Z11
+	VSUBPS       384(CX), Z12, Z12
+	VSUBPS       448(CX), Z13, Z13
+	VMOVDQU16    (DX), Y15
+	VMOVDQU16    32(DX), Y16
+	VMOVDQU16    64(DX), Y17
+	VMOVDQU16    96(DX), Y18
+	VMOVDQU16    128(DX), Y19
+	VMOVDQU16    160(DX), Y20
+	VMOVDQU16    192(DX), Y21
+	VMOVDQU16    224(DX), Y22
+	VMOVDQU16    (DI), Y23
+	VMOVDQU16    32(DI), Y24
+	VMOVDQU16    64(DI), Y25
+	VMOVDQU16    96(DI), Y26
+	MOVQ         cStride+104(FP), R15
+	VMOVDQU16    (DI)(R15*1), Y27
+	MOVQ         cStride+104(FP), R15
+	VMOVDQU16    32(DI)(R15*1), Y28
+	MOVQ         cStride+104(FP), R15
+	VMOVDQU16    64(DI)(R15*1), Y29
+	MOVQ         cStride+104(FP), R15
+	VMOVDQU16    96(DI)(R15*1), Y30
+	VPCMPUW      $0x06, Y23, Y15, K1
+	VPCMPUW      $0x06, Y24, Y16, K2
+	VPCMPUW      $0x06, Y25, Y17, K3
+	VPCMPUW      $0x06, Y26, Y18, K4
+	VMOVUPS      (SI), Z23
+	VMOVUPS      64(SI), Z24
+	VMOVUPS      128(SI), Z25
+	VMOVUPS      192(SI), Z26
+	VMULPS       (R11), Z23, Z23
+	VMULPS       64(R11), Z24, Z24
+	VMULPS       128(R11), Z25, Z25
+	VMULPS       192(R11), Z26, Z26
+	VMOVUPS.Z    Z23, K1, Z23
+	VMOVUPS.Z    Z24, K2, Z24
+	VMOVUPS.Z    Z25, K3, Z25
+	VMOVUPS.Z    Z26, K4, Z26
+	VADDPS       Z23, Z14, Z14
+	VADDPS       Z24, Z7, Z7
+	VADDPS       Z25, Z8, Z8
+	VADDPS       Z26, Z9, Z9
+	VMULPS       (R8), Z14, Z14
+	VMULPS       64(R8), Z7, Z7
+	VMULPS       128(R8), Z8, Z8
+	VMULPS       192(R8), Z9, Z9
+	VADDPS       (CX), Z14, Z14
+	VADDPS       64(CX), Z7, Z7
+	VADDPS       128(CX), Z8, Z8
+	VADDPS       192(CX), Z9, Z9
+	VMOVUPS      (BX), Z23
+	VMOVUPS      64(BX), Z24
+	VMOVUPS      128(BX), Z25
+	VMOVUPS      192(BX), Z26
+	VCMPPS       $0x1e, Z23, Z14, K1, K1
+	VCMPPS       $0x1e, Z24, Z7, K2, K2
+	VCMPPS       $0x1e, Z25, Z8, K3, K3
+	VCMPPS       $0x1e, Z26, Z9, K4, K4
+	VXORPS       Z31, Z31, Z31
+	MOVQ         reset+80(FP), R15
+	VBLENDMPS    (R15), Z14, K1, Z31
+	VXORPS       Z14, Z14, Z14
+	MOVQ         reset+80(FP), R15
+	VBLENDMPS    64(R15), Z7, K2, Z14
 	VXORPS       Z7, Z7, Z7
-	VBLENDMPS    128(R12), Z8, K3, Z7
+	MOVQ         reset+80(FP), R15
+	VBLENDMPS    128(R15), Z8, K3, Z7
 	VXORPS       Z8, Z8, Z8
-	VBLENDMPS    192(R12), Z9, K4, Z8
-	VMOVUPS      Z18, (AX)
-	VMOVUPS      Z6, 64(AX)
-	VMOVUPS      Z7, 128(AX)
-	VMOVUPS      Z8, 192(AX)
-	VPADDUSW     Y0, Y14, Y6
-	VMOVDQU16    Y1, K1, Y6
-	VMOVDQU16    Y6, (CX)
-	VPADDUSW     Y0, Y15, Y6
-	VMOVDQU16    Y1, K2, Y6
-	VMOVDQU16    Y6, 32(CX)
-	VPADDUSW     Y0, Y16, Y6
-	VMOVDQU16    Y1, K3, Y6
-	VMOVDQU16    Y6, 64(CX)
-	VPADDUSW     Y0, Y17, Y6
-	VMOVDQU16    Y1, K4, Y6
-	VMOVDQU16    Y6, 96(CX)
-	VMOVUPS      (R11), Z6
-	VSUBPS       Z10, Z6, Z6
-	VMOVUPS      64(R11), Z7
+	MOVQ         reset+80(FP), R15
+	VBLENDMPS    192(R15), Z9, K4, Z8
+	VMOVUPS      Z31, (CX)
+	VMOVUPS      Z14, 64(CX)
+	VMOVUPS      Z7, 128(CX)
+	VMOVUPS      Z8, 192(CX)
+	VPADDUSW     Y0, Y15, Y7
+	VMOVDQU16    Y1, K1, Y7
+	VMOVDQU16    Y7, (DX)
+	VPADDUSW     Y0, Y16, Y7
+	VMOVDQU16    Y1, K2, Y7
+	VMOVDQU16    Y7, 32(DX)
+	VPADDUSW     Y0, Y17, Y7
+	VMOVDQU16    Y1, K3, Y7
+	VMOVDQU16    Y7, 64(DX)
+	VPADDUSW     Y0, Y18, Y7
+	VMOVDQU16    Y1, K4, Y7
+	VMOVDQU16    Y7, 96(DX)
+	VMOVUPS      (R12), Z7
+	VSUBPS       Z23, Z7, Z7
+	VMOVUPS      64(R12), Z8
+	VSUBPS       Z24, Z8, Z8
+	VMOVUPS      128(R12), Z9
+	VSUBPS       Z25, Z9, Z9
+	VMOVUPS      192(R12), Z14
+	VSUBPS       Z26, Z14, Z14
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       (R15), Z7, Z7
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       64(R15), Z8, Z8
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       128(R15), Z9, Z9
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       192(R15), Z14, Z14
+	VADDPS       Z7, Z23, Z7
+	VADDPS       Z8, Z24, Z8
+	VADDPS       Z9, Z25, Z9
+	VADDPS       Z14, Z26, Z14
+	MOVQ         dtheta+96(FP), R15
+	VMOVUPS.Z    (R15), K1, Z15
+	MOVQ         dtheta+96(FP), R15
+	VMOVUPS.Z    64(R15), K2, Z16
+	MOVQ         dtheta+96(FP), R15
+	VMOVUPS.Z    128(R15), K3, Z17
+	MOVQ         dtheta+96(FP), R15
+	VMOVUPS.Z    192(R15), K4, Z18
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z8, Z8
+	VADDPS       Z17, Z9, Z9
+	VADDPS       Z18, Z14, Z14
+	VMOVUPS      Z7, (BX)
+	VMOVUPS      Z8, 64(BX)
+	VMOVUPS      Z9, 128(BX)
+	VMOVUPS      Z14, 192(BX)
+	KMOVW        K1, (R13)
+	KMOVW        K2, 2(R13)
+	KMOVW        K3, 4(R13)
+	KMOVW        K4, 6(R13)
+	VPCMPUW      $0x06, Y27, Y19, K1
+	VPCMPUW      $0x06, Y28, Y20, K2
+	VPCMPUW      $0x06, Y29, Y21, K3
+	VPCMPUW      $0x06, Y30, Y22, K4
+	VMOVUPS      256(SI), Z7
+	VMOVUPS      320(SI), Z8
+	VMOVUPS      384(SI), Z9
+	VMOVUPS      448(SI), Z14
+	MOVQ         resStride+136(FP), R15
+	VMULPS       (R11)(R15*1), Z7, Z7
+	MOVQ         resStride+136(FP), R15
+	VMULPS       64(R11)(R15*1), Z8, Z8
+	MOVQ         resStride+136(FP), R15
+	VMULPS       128(R11)(R15*1), Z9, Z9
+	MOVQ         resStride+136(FP), R15
+	VMULPS       192(R11)(R15*1), Z14, Z14
+	VMOVUPS.Z    Z7, K1, Z7
+	VMOVUPS.Z    Z8, K2, Z8
+	VMOVUPS.Z    Z9, K3, Z9
+	VMOVUPS.Z    Z14, K4, Z14
+	VADDPS       Z7, Z10, Z7
+	VADDPS       Z8, Z11, Z8
+	VADDPS       Z9, Z12, Z9
+	VADDPS       Z14, Z13, Z10
+	MOVQ         kStride+112(FP), R15
+	VMULPS       (R8)(R15*1), Z7, Z7
+	MOVQ         kStride+112(FP), R15
+	VMULPS       64(R8)(R15*1), Z8, Z8
+	MOVQ         kStride+112(FP), R15
+	VMULPS       128(R8)(R15*1), Z9, Z9
+	MOVQ         kStride+112(FP), R15
+	VMULPS       192(R8)(R15*1), Z10, Z10
+	VADDPS       256(CX), Z7, Z7
+	VADDPS       320(CX), Z8, Z8
+	VADDPS       384(CX), Z9, Z9
+	VADDPS       448(CX), Z10, Z10
+	VMOVUPS      256(BX), Z11
+	VMOVUPS      320(BX), Z12
+	VMOVUPS      384(BX), Z13
+	VMOVUPS      448(BX), Z14
+	VCMPPS       $0x1e, Z11, Z7, K1, K1
+	VCMPPS       $0x1e, Z12, Z8, K2, K2
+	VCMPPS       $0x1e, Z13, Z9, K3, K3
+	VCMPPS       $0x1e, Z14, Z10, K4, K4
+	VXORPS       Z15, Z15, Z15
+	MOVQ         reset+80(FP), R15
+	MOVQ         resetStride+152(FP), BP
+	VBLENDMPS    (R15)(BP*1), Z7, K1, Z15
+	VXORPS       Z7, Z7, Z7
+	MOVQ         reset+80(FP), R15
+	MOVQ         resetStride+152(FP), BP
+	VBLENDMPS    64(R15)(BP*1), Z8, K2, Z7
+	VXORPS       Z8, Z8, Z8
+	MOVQ         reset+80(FP), R15
+	MOVQ         resetStride+152(FP), BP
+	VBLENDMPS    128(R15)(BP*1), Z9, K3, Z8
+	VXORPS       Z9, Z9, Z9
+	MOVQ         reset+80(FP), R15
+	MOVQ         resetStride+152(FP), BP
+	VBLENDMPS    192(R15)(BP*1), Z10, K4, Z9
+	VMOVUPS      Z15, 256(CX)
+	VMOVUPS      Z7, 320(CX)
+	VMOVUPS      Z8, 384(CX)
+	VMOVUPS      Z9, 448(CX)
+	VPADDUSW     Y0, Y19, Y7
+	VMOVDQU16    Y1, K1, Y7
+	VMOVDQU16    Y7, 128(DX)
+	VPADDUSW     Y0, Y20, Y7
+	VMOVDQU16    Y1, K2, Y7
+	VMOVDQU16    Y7, 160(DX)
+	VPADDUSW     Y0, Y21, Y7
+	VMOVDQU16    Y1, K3, Y7
+	VMOVDQU16    Y7, 192(DX)
+	VPADDUSW     Y0, Y22, Y7
+	VMOVDQU16    Y1, K4, Y7
+	VMOVDQU16    Y7, 224(DX)
+	MOVQ         thrStride+144(FP), R15
+	VMOVUPS      (R12)(R15*1), Z7
 	VSUBPS       Z11, Z7, Z7
-	VMOVUPS      128(R11), Z8
+	MOVQ         thrStride+144(FP), R15
+	VMOVUPS      64(R12)(R15*1), Z8
 	VSUBPS       Z12, Z8, Z8
-	VMOVUPS      192(R11), Z9
+	MOVQ         thrStride+144(FP), R15
+	VMOVUPS      128(R12)(R15*1), Z9
 	VSUBPS       Z13, Z9, Z9
+	MOVQ         thrStride+144(FP), R15
+	VMOVUPS      192(R12)(R15*1), Z10
+	VSUBPS       Z14, Z10, Z10
 	MOVQ         ltheta+88(FP), R15
-	VMULPS       (R15), Z6, Z6
+	MOVQ         lthetaStride+160(FP), BP
+	VMULPS       (R15)(BP*1), Z7, Z7
 	MOVQ         ltheta+88(FP), R15
-	VMULPS       64(R15), Z7, Z7
+	MOVQ         lthetaStride+160(FP), BP
+	VMULPS       64(R15)(BP*1), Z8, Z8
 	MOVQ         ltheta+88(FP), R15
-	VMULPS       128(R15), Z8, Z8
+	MOVQ         lthetaStride+160(FP), BP
+	VMULPS       128(R15)(BP*1), Z9, Z9
 	MOVQ         ltheta+88(FP), R15
-	VMULPS       192(R15), Z9, Z9
-	VADDPS       Z6, Z10, Z6
+	MOVQ         lthetaStride+160(FP), BP
+	VMULPS       192(R15)(BP*1), Z10, Z10
 	VADDPS       Z7, Z11, Z7
 	VADDPS       Z8, Z12, Z8
 	VADDPS       Z9, Z13, Z9
+	VADDPS       Z10, Z14, Z10
 	MOVQ         dtheta+96(FP), R15
-	VMOVUPS.Z    (R15), K1, Z10
+	MOVQ         dthetaStride+168(FP), BP
+	VMOVUPS.Z    (R15)(BP*1), K1, Z11
 	MOVQ         dtheta+96(FP), R15
-	VMOVUPS.Z    64(R15), K2, Z11
+	MOVQ         dthetaStride+168(FP), BP
+	VMOVUPS.Z    64(R15)(BP*1), K2, Z12
 	MOVQ         dtheta+96(FP), R15
-	VMOVUPS.Z    128(R15), K3, Z12
+	MOVQ         dthetaStride+168(FP), BP
+	VMOVUPS.Z    128(R15)(BP*1), K3, Z13
 	MOVQ         dtheta+96(FP), R15
-	VMOVUPS.Z    192(R15), K4, Z13
-	VADDPS       Z10, Z6, Z6
+	MOVQ         dthetaStride+168(FP), BP
+	VMOVUPS.Z    192(R15)(BP*1), K4, Z14
 	VADDPS       Z11, Z7, Z7
 	VADDPS       Z12, Z8, Z8
 	VADDPS       Z13, Z9, Z9
-	VMOVUPS      Z6, (DX)
-	VMOVUPS      Z7, 64(DX)
-	VMOVUPS      Z8, 128(DX)
-	VMOVUPS      Z9, 192(DX)
+	VADDPS       Z14, Z10, Z10
+	VMOVUPS      Z7, 256(BX)
+	VMOVUPS      Z8, 320(BX)
+	VMOVUPS      Z9, 384(BX)
+	VMOVUPS      Z10, 448(BX)
+	KMOVW        K1, 8(R13)
+	KMOVW        K2, 10(R13)
+	KMOVW        K3, 12(R13)
+	KMOVW        K4, 14(R13)
+	ADDQ         $0x10, R13
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000200, BX
+	ADDQ         $0x00000200, SI
+	ADDQ         cStride+104(FP), DI
+	ADDQ         cStride+104(FP), DI
+	ADDQ         kStride+112(FP), R8
+	ADDQ         kStride+112(FP), R8
+	ADDQ         deltaStride+120(FP), R9
+	ADDQ         deltaStride+120(FP), R9
+	ADDQ         rhStride+128(FP), R10
+	ADDQ         rhStride+128(FP), R10
+	ADDQ         resStride+136(FP), R11
+	ADDQ         resStride+136(FP), R11
+	ADDQ         thrStride+144(FP), R12
+	ADDQ         thrStride+144(FP), R12
+	MOVQ         resetStride+152(FP), R15
+	ADDQ         R15, reset+80(FP)
+	MOVQ         resetStride+152(FP), R15
+	ADDQ         R15, reset+80(FP)
+	MOVQ         lthetaStride+160(FP), R15
+	ADDQ         R15, ltheta+88(FP)
+	MOVQ         lthetaStride+160(FP), R15
+	ADDQ         R15, ltheta+88(FP)
+	MOVQ         dthetaStride+168(FP), R15
+	ADDQ         R15, dtheta+96(FP)
+	MOVQ         dthetaStride+168(FP), R15
+	ADDQ         R15, dtheta+96(FP)
+	SUBQ         $0x02, R14
+	JCC          SimplifiedAdaptiveExponentialAVX512_block_pair
+
+SimplifiedAdaptiveExponentialAVX512_block_last:
+	TESTQ      $0x00000001, R14
+	JZ         SimplifiedAdaptiveExponentialAVX512_block_end
+	CMPQ       blocks+192(FP), $0x00000925
+	JB         SimplifiedAdaptiveExponentialAVX512_near1
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+
+SimplifiedAdaptiveExponentialAVX512_near1:
+	VMOVUPS      (CX), Z7
+	VMOVUPS      64(CX), Z8
+	VMOVUPS      128(CX), Z9
+	VMOVUPS      192(CX), Z10
+	VSUBPS       (R10), Z7, Z7
+	VSUBPS       64(R10), Z8, Z8
+	VSUBPS       128(R10), Z9, Z9
+	VSUBPS       192(R10), Z10, Z10
+	VDIVPS       (R9), Z7, Z7
+	VDIVPS       64(R9), Z8, Z8
+	VDIVPS       128(R9), Z9, Z9
+	VDIVPS       192(R9), Z10, Z10
+	VMAXPS       Z7, Z2, Z7
+	VMINPS       Z7, Z3, Z7
+	VMAXPS       Z8, Z2, Z8
+	VMINPS       Z8, Z3, Z8
+	VMAXPS       Z9, Z2, Z9
+	VMINPS       Z9, Z3, Z9
+	VMAXPS       Z10, Z2, Z2
+	VMINPS       Z2, Z3, Z2
+	VMULPS       Z4, Z7, Z3
+	VMULPS       Z4, Z8, Z10
+	VMULPS       Z4, Z9, Z11
+	VMULPS       Z4, Z2, Z4
+	VRNDSCALEPS  $0x00, Z3, Z3
+	VMOVUPS      Z3, (AX)
+	VRNDSCALEPS  $0x00, Z10, Z10
+	VMOVUPS      Z10, 64(AX)
+	VRNDSCALEPS  $0x00, Z11, Z11
+	VMOVUPS      Z11, 128(AX)
+	VRNDSCALEPS  $0x00, Z4, Z4
+	VMOVUPS      Z4, 192(AX)
+	VMOVAPS      Z5, Z12
+	VFNMADD213PS Z7, Z3, Z12
+	VMOVAPS      Z5, Z7
+	VFNMADD213PS Z8, Z10, Z7
+	VMOVAPS      Z5, Z8
+	VFNMADD213PS Z9, Z11, Z8
+	VMOVAPS      Z5, Z5
+	VFNMADD213PS Z2, Z4, Z5
+	VMULPS       Z6, Z3, Z2
+	VMULPS       Z6, Z10, Z3
+	VMULPS       Z6, Z11, Z9
+	VMULPS       Z6, Z4, Z4
+	VSUBPS       Z2, Z12, Z2
+	VSUBPS       Z3, Z7, Z3
+	VSUBPS       Z9, Z8, Z6
+	VSUBPS       Z4, Z5, Z4
+	VMULPS.BCST  const39500d01<>+0(SB), Z2, Z5
+	VMULPS.BCST  const39500d01<>+0(SB), Z3, Z7
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z4, Z9
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z5, Z5
+	VMULPS       Z3, Z7, Z7
+	VMULPS       Z6, Z8, Z8
+	VMULPS       Z4, Z9, Z9
+	VADDPS.BCST  const3c088889<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3c088889<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3c088889<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3c088889<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z5, Z5
+	VMULPS       Z3, Z7, Z7
+	VMULPS       Z6, Z8, Z8
+	VMULPS       Z4, Z9, Z9
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z5, Z5
+	VMULPS       Z3, Z7, Z7
+	VMULPS       Z6, Z8, Z8
+	VMULPS       Z4, Z9, Z9
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z5, Z5
+	VMULPS       Z3, Z7, Z7
+	VMULPS       Z6, Z8, Z8
+	VMULPS       Z4, Z9, Z9
+	VADDPS.BCST  const3f000000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f000000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f000000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f000000<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z2, Z10
+	VMULPS       Z3, Z3, Z11
+	VMULPS       Z6, Z6, Z12
+	VMULPS       Z4, Z4, Z13
+	VMULPS       Z5, Z10, Z5
+	VMULPS       Z7, Z11, Z7
+	VMULPS       Z8, Z12, Z8
+	VMULPS       Z9, Z13, Z9
+	VADDPS       Z2, Z5, Z2
+	VADDPS       Z3, Z7, Z3
+	VADDPS       Z6, Z8, Z5
+	VADDPS       Z4, Z9, Z4
+	VADDPS.BCST  const3f800000<>+0(SB), Z2, Z2
+	VADDPS.BCST  const3f800000<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z4, Z4
+	VSCALEFPS    (AX), Z2, Z2
+	VSCALEFPS    64(AX), Z3, Z3
+	VSCALEFPS    128(AX), Z5, Z5
+	VSCALEFPS    192(AX), Z4, Z4
+	VMULPS       (R9), Z2, Z2
+	VMULPS       64(R9), Z3, Z3
+	VMULPS       128(R9), Z5, Z5
+	VMULPS       192(R9), Z4, Z4
+	VSUBPS       (CX), Z2, Z2
+	VSUBPS       64(CX), Z3, Z3
+	VSUBPS       128(CX), Z5, Z5
+	VSUBPS       192(CX), Z4, Z4
+	VMOVDQU16    (DX), Y6
+	VMOVDQU16    32(DX), Y7
+	VMOVDQU16    64(DX), Y8
+	VMOVDQU16    96(DX), Y9
+	VMOVDQU16    (DI), Y10
+	VMOVDQU16    32(DI), Y11
+	VMOVDQU16    64(DI), Y12
+	VMOVDQU16    96(DI), Y13
+	VPCMPUW      $0x06, Y10, Y6, K1
+	VPCMPUW      $0x06, Y11, Y7, K2
+	VPCMPUW      $0x06, Y12, Y8, K3
+	VPCMPUW      $0x06, Y13, Y9, K4
+	VMOVUPS      (SI), Z10
+	VMOVUPS      64(SI), Z11
+	VMOVUPS      128(SI), Z12
+	VMOVUPS      192(SI), Z13
+	VMULPS       (R11), Z10, Z10
+	VMULPS       64(R11), Z11, Z11
+	VMULPS       128(R11), Z12, Z12
+	VMULPS       192(R11), Z13, Z13
+	VMOVUPS.Z    Z10, K1, Z10
+	VMOVUPS.Z    Z11, K2, Z11
+	VMOVUPS.Z    Z12, K3, Z12
+	VMOVUPS.Z    Z13, K4, Z13
+	VADDPS       Z10, Z2, Z2
+	VADDPS       Z11, Z3, Z3
+	VADDPS       Z12, Z5, Z5
+	VADDPS       Z13, Z4, Z4
+	VMULPS       (R8), Z2, Z2
+	VMULPS       64(R8), Z3, Z3
+	VMULPS       128(R8), Z5, Z5
+	VMULPS       192(R8), Z4, Z4
+	VADDPS       (CX), Z2, Z2
+	VADDPS       64(CX), Z3, Z3
+	VADDPS       128(CX), Z5, Z5
+	VADDPS       192(CX), Z4, Z4
+	VMOVUPS      (BX), Z10
+	VMOVUPS      64(BX), Z11
+	VMOVUPS      128(BX), Z12
+	VMOVUPS      192(BX), Z13
+	VCMPPS       $0x1e, Z10, Z2, K1, K1
+	VCMPPS       $0x1e, Z11, Z3, K2, K2
+	VCMPPS       $0x1e, Z12, Z5, K3, K3
+	VCMPPS       $0x1e, Z13, Z4, K4, K4
+	VXORPS       Z14, Z14, Z14
+	MOVQ         reset+80(FP), AX
+	VBLENDMPS    (AX), Z2, K1, Z14
+	VXORPS       Z2, Z2, Z2
+	MOVQ         reset+80(FP), AX
+	VBLENDMPS    64(AX), Z3, K2, Z2
+	VXORPS       Z3, Z3, Z3
+	MOVQ         reset+80(FP), AX
+	VBLENDMPS    128(AX), Z5, K3, Z3
+	VXORPS       Z5, Z5, Z5
+	MOVQ         reset+80(FP), AX
+	VBLENDMPS    192(AX), Z4, K4, Z5
+	VMOVUPS      Z14, (CX)
+	VMOVUPS      Z2, 64(CX)
+	VMOVUPS      Z3, 128(CX)
+	VMOVUPS      Z5, 192(CX)
+	VPADDUSW     Y0, Y6, Y2
+	VMOVDQU16    Y1, K1, Y2
+	VMOVDQU16    Y2, (DX)
+	VPADDUSW     Y0, Y7, Y2
+	VMOVDQU16    Y1, K2, Y2
+	VMOVDQU16    Y2, 32(DX)
+	VPADDUSW     Y0, Y8, Y2
+	VMOVDQU16    Y1, K3, Y2
+	VMOVDQU16    Y2, 64(DX)
+	VPADDUSW     Y0, Y9, Y0
+	VMOVDQU16    Y1, K4, Y0
+	VMOVDQU16    Y0, 96(DX)
+	VMOVUPS      (R12), Z0
+	VSUBPS       Z10, Z0, Z0
+	VMOVUPS      64(R12), Z1
+	VSUBPS       Z11, Z1, Z1
+	VMOVUPS      128(R12), Z2
+	VSUBPS       Z12, Z2, Z2
+	VMOVUPS      192(R12), Z3
+	VSUBPS       Z13, Z3, Z3
+	MOVQ         ltheta+88(FP), AX
+	VMULPS       (AX), Z0, Z0
+	MOVQ         ltheta+88(FP), AX
+	VMULPS       64(AX), Z1, Z1
+	MOVQ         ltheta+88(FP), AX
+	VMULPS       128(AX), Z2, Z2
+	MOVQ         ltheta+88(FP), AX
+	VMULPS       192(AX), Z3, Z3
+	VADDPS       Z0, Z10, Z0
+	VADDPS       Z1, Z11, Z1
+	VADDPS       Z2, Z12, Z2
+	VADDPS       Z3, Z13, Z3
+	MOVQ         dtheta+96(FP), AX
+	VMOVUPS.Z    (AX), K1, Z4
+	MOVQ         dtheta+96(FP), AX
+	VMOVUPS.Z    64(AX), K2, Z5
+	MOVQ         dtheta+96(FP), AX
+	VMOVUPS.Z    128(AX), K3, Z6
+	MOVQ         dtheta+96(FP), AX
+	VMOVUPS.Z    192(AX), K4, Z7
+	VADDPS       Z4, Z0, Z0
+	VADDPS       Z5, Z1, Z1
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z7, Z3, Z3
+	VMOVUPS      Z0, (BX)
+	VMOVUPS      Z1, 64(BX)
+	VMOVUPS      Z2, 128(BX)
+	VMOVUPS      Z3, 192(BX)
 	KMOVW        K1, (R13)
 	KMOVW        K2, 2(R13)
 	KMOVW        K3, 4(R13)
 	KMOVW        K4, 6(R13)
 	ADDQ         $0x08, R13
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000080, CX
-	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
 	ADDQ         $0x00000100, BX
-	ADDQ         cStride+104(FP), SI
-	ADDQ         kStride+112(FP), DI
-	ADDQ         deltaStride+120(FP), R8
-	ADDQ         rhStride+128(FP), R9
-	ADDQ         resStride+136(FP), R10
-	ADDQ         thrStride+144(FP), R11
-	ADDQ         resetStride+152(FP), R12
-	MOVQ         lthetaStride+160(FP), R15
-	ADDQ         R15, ltheta+88(FP)
-	MOVQ         dthetaStride+168(FP), R15
-	ADDQ         R15, dtheta+96(FP)
-	DECQ         R14
-	JNZ          SimplifiedAdaptiveExponentialAVX512_block
-	JMP          SimplifiedAdaptiveExponentialAVX512_done
+	ADDQ         $0x00000100, SI
+	ADDQ         cStride+104(FP), DI
+	ADDQ         kStride+112(FP), R8
+	ADDQ         deltaStride+120(FP), R9
+	ADDQ         rhStride+128(FP), R10
+	ADDQ         resStride+136(FP), R11
+	ADDQ         thrStride+144(FP), R12
+	MOVQ         resetStride+152(FP), AX
+	ADDQ         AX, reset+80(FP)
+	MOVQ         lthetaStride+160(FP), AX
+	ADDQ         AX, ltheta+88(FP)
+	MOVQ         dthetaStride+168(FP), AX
+	ADDQ         AX, dtheta+96(FP)
+
+SimplifiedAdaptiveExponentialAVX512_block_end:
+	JMP SimplifiedAdaptiveExponentialAVX512_done
 
 SimplifiedAdaptiveExponentialAVX512_reciprocal_block:
+	SUBQ $0x02, R14
+	JCS  SimplifiedAdaptiveExponentialAVX512_reciprocal_block_last
+
+SimplifiedAdaptiveExponentialAVX512_reciprocal_block_pair:
 	CMPQ       blocks+192(FP), $0x00000925
-	JB         SimplifiedAdaptiveExponentialAVX512_near1
-	PREFETCHT0 2048(AX)
-	PREFETCHT0 2112(AX)
-	PREFETCHT0 2176(AX)
-	PREFETCHT0 2240(AX)
+	JB         SimplifiedAdaptiveExponentialAVX512_near2
 	PREFETCHT0 2048(CX)
 	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2304(CX)
+	PREFETCHT0 2368(CX)
+	PREFETCHT0 2432(CX)
+	PREFETCHT0 2496(CX)
 	PREFETCHT0 2048(DX)
 	PREFETCHT0 2112(DX)
 	PREFETCHT0 2176(DX)
@@ -14510,20 +17831,54 @@ SimplifiedAdaptiveExponentialAVX512_reciprocal_block:
 	PREFETCHT0 2112(BX)
 	PREFETCHT0 2176(BX)
 	PREFETCHT0 2240(BX)
+	PREFETCHT0 2304(BX)
+	PREFETCHT0 2368(BX)
+	PREFETCHT0 2432(BX)
+	PREFETCHT0 2496(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+	PREFETCHT0 2304(SI)
+	PREFETCHT0 2368(SI)
+	PREFETCHT0 2432(SI)
+	PREFETCHT0 2496(SI)
 
-SimplifiedAdaptiveExponentialAVX512_near1:
-	VMOVUPS      (AX), Z6
-	VMOVUPS      64(AX), Z7
-	VMOVUPS      128(AX), Z8
-	VMOVUPS      192(AX), Z9
-	VSUBPS       (R9), Z6, Z10
-	VSUBPS       64(R9), Z7, Z11
-	VSUBPS       128(R9), Z8, Z12
-	VSUBPS       192(R9), Z9, Z13
+SimplifiedAdaptiveExponentialAVX512_near2:
+	VMOVUPS      (CX), Z7
+	VMOVUPS      64(CX), Z8
+	VMOVUPS      128(CX), Z9
+	VMOVUPS      192(CX), Z10
+	VMOVUPS      256(CX), Z11
+	VMOVUPS      320(CX), Z12
+	VMOVUPS      384(CX), Z13
+	VMOVUPS      448(CX), Z14
+	VSUBPS       (R10), Z7, Z7
+	VSUBPS       64(R10), Z8, Z8
+	VSUBPS       128(R10), Z9, Z9
+	VSUBPS       192(R10), Z10, Z10
+	MOVQ         rhStride+128(FP), R15
+	VSUBPS       (R10)(R15*1), Z11, Z11
+	MOVQ         rhStride+128(FP), R15
+	VSUBPS       64(R10)(R15*1), Z12, Z12
+	MOVQ         rhStride+128(FP), R15
+	VSUBPS       128(R10)(R15*1), Z13, Z13
+	MOVQ         rhStride+128(FP), R15
+	VSUBPS       192(R10)(R15*1), Z14, Z14
+	VMULPS.BCST  deltaReciprocal+176(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+176(FP), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+176(FP), Z9, Z9
 	VMULPS.BCST  deltaReciprocal+176(FP), Z10, Z10
 	VMULPS.BCST  deltaReciprocal+176(FP), Z11, Z11
 	VMULPS.BCST  deltaReciprocal+176(FP), Z12, Z12
 	VMULPS.BCST  deltaReciprocal+176(FP), Z13, Z13
+	VMULPS.BCST  deltaReciprocal+176(FP), Z14, Z14
+	VMAXPS       Z7, Z2, Z7
+	VMINPS       Z7, Z3, Z7
+	VMAXPS       Z8, Z2, Z8
+	VMINPS       Z8, Z3, Z8
+	VMAXPS       Z9, Z2, Z9
+	VMINPS       Z9, Z3, Z9
 	VMAXPS       Z10, Z2, Z10
 	VMINPS       Z10, Z3, Z10
 	VMAXPS       Z11, Z2, Z11
@@ -14532,225 +17887,756 @@ SimplifiedAdaptiveExponentialAVX512_near1:
 	VMINPS       Z12, Z3, Z12
 	VMAXPS       Z13, Z2, Z13
 	VMINPS       Z13, Z3, Z13
-	VMULPS       Z4, Z10, Z14
-	VMULPS       Z4, Z11, Z15
-	VMULPS       Z4, Z12, Z16
-	VMULPS       Z4, Z13, Z17
-	VRNDSCALEPS  $0x00, Z14, Z14
+	VMAXPS       Z14, Z2, Z14
+	VMINPS       Z14, Z3, Z14
+	VMULPS       Z4, Z7, Z15
+	VMULPS       Z4, Z8, Z16
+	VMULPS       Z4, Z9, Z17
+	VMULPS       Z4, Z10, Z18
+	VMULPS       Z4, Z11, Z19
+	VMULPS       Z4, Z12, Z20
+	VMULPS       Z4, Z13, Z21
+	VMULPS       Z4, Z14, Z22
 	VRNDSCALEPS  $0x00, Z15, Z15
+	VMOVUPS      Z15, (AX)
 	VRNDSCALEPS  $0x00, Z16, Z16
+	VMOVUPS      Z16, 64(AX)
 	VRNDSCALEPS  $0x00, Z17, Z17
-	VMOVAPS      Z5, Z18
-	VFNMADD213PS Z10, Z14, Z18
+	VMOVUPS      Z17, 128(AX)
+	VRNDSCALEPS  $0x00, Z18, Z18
+	VMOVUPS      Z18, 192(AX)
+	VRNDSCALEPS  $0x00, Z19, Z19
+	VMOVUPS      Z19, 256(AX)
+	VRNDSCALEPS  $0x00, Z20, Z20
+	VMOVUPS      Z20, 320(AX)
+	VRNDSCALEPS  $0x00, Z21, Z21
+	VMOVUPS      Z21, 384(AX)
+	VRNDSCALEPS  $0x00, Z22, Z22
+	VMOVUPS      Z22, 448(AX)
+	VMOVAPS      Z5, Z23
+	VFNMADD213PS Z7, Z15, Z23
+	VMOVAPS      Z5, Z7
+	VFNMADD213PS Z8, Z16, Z7
+	VMOVAPS      Z5, Z8
+	VFNMADD213PS Z9, Z17, Z8
+	VMOVAPS      Z5, Z9
+	VFNMADD213PS Z10, Z18, Z9
 	VMOVAPS      Z5, Z10
-	VFNMADD213PS Z11, Z15, Z10
+	VFNMADD213PS Z11, Z19, Z10
 	VMOVAPS      Z5, Z11
-	VFNMADD213PS Z12, Z16, Z11
+	VFNMADD213PS Z12, Z20, Z11
 	VMOVAPS      Z5, Z12
-	VFNMADD213PS Z13, Z17, Z12
-	VMULPS.BCST  constb95e8083<>+0(SB), Z14, Z13
-	VMULPS.BCST  constb95e8083<>+0(SB), Z15, Z19
-	VMULPS.BCST  constb95e8083<>+0(SB), Z16, Z20
-	VMULPS.BCST  constb95e8083<>+0(SB), Z17, Z21
-	VSUBPS       Z13, Z18, Z13
-	VSUBPS       Z19, Z10, Z10
-	VSUBPS       Z20, Z11, Z11
-	VSUBPS       Z21, Z12, Z12
-	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z18
+	VFNMADD213PS Z13, Z21, Z12
+	VMOVAPS      Z5, Z13
+	VFNMADD213PS Z14, Z22, Z13
+	VMULPS       Z6, Z15, Z14
+	VMULPS       Z6, Z16, Z15
+	VMULPS       Z6, Z17, Z16
+	VMULPS       Z6, Z18, Z17
+	VMULPS       Z6, Z19, Z18
+	VMULPS       Z6, Z20, Z19
+	VMULPS       Z6, Z21, Z20
+	VMULPS       Z6, Z22, Z21
+	VSUBPS       Z14, Z23, Z14
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z16, Z8, Z8
+	VSUBPS       Z17, Z9, Z9
+	VSUBPS       Z18, Z10, Z10
+	VSUBPS       Z19, Z11, Z11
+	VSUBPS       Z20, Z12, Z12
+	VSUBPS       Z21, Z13, Z13
+	VMULPS.BCST  const39500d01<>+0(SB), Z14, Z15
+	VMULPS.BCST  const39500d01<>+0(SB), Z7, Z16
+	VMULPS.BCST  const39500d01<>+0(SB), Z8, Z17
+	VMULPS.BCST  const39500d01<>+0(SB), Z9, Z18
 	VMULPS.BCST  const39500d01<>+0(SB), Z10, Z19
 	VMULPS.BCST  const39500d01<>+0(SB), Z11, Z20
 	VMULPS.BCST  const39500d01<>+0(SB), Z12, Z21
+	VMULPS.BCST  const39500d01<>+0(SB), Z13, Z22
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3ab60b61<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z18, Z18
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z15, Z15
+	VMULPS       Z7, Z16, Z16
+	VMULPS       Z8, Z17, Z17
+	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
 	VMULPS       Z11, Z20, Z20
 	VMULPS       Z12, Z21, Z21
+	VMULPS       Z13, Z22, Z22
+	VADDPS.BCST  const3c088889<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3c088889<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3c088889<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3c088889<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3c088889<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3c088889<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3c088889<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z18, Z18
+	VADDPS.BCST  const3c088889<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z15, Z15
+	VMULPS       Z7, Z16, Z16
+	VMULPS       Z8, Z17, Z17
+	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
 	VMULPS       Z11, Z20, Z20
 	VMULPS       Z12, Z21, Z21
+	VMULPS       Z13, Z22, Z22
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3d2aaaab<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z18, Z18
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z15, Z15
+	VMULPS       Z7, Z16, Z16
+	VMULPS       Z8, Z17, Z17
+	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
 	VMULPS       Z11, Z20, Z20
 	VMULPS       Z12, Z21, Z21
+	VMULPS       Z13, Z22, Z22
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3e2aaaab<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z18, Z18
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z15, Z15
+	VMULPS       Z7, Z16, Z16
+	VMULPS       Z8, Z17, Z17
+	VMULPS       Z9, Z18, Z18
 	VMULPS       Z10, Z19, Z19
 	VMULPS       Z11, Z20, Z20
 	VMULPS       Z12, Z21, Z21
+	VMULPS       Z13, Z22, Z22
+	VADDPS.BCST  const3f000000<>+0(SB), Z15, Z15
+	VADDPS.BCST  const3f000000<>+0(SB), Z16, Z16
+	VADDPS.BCST  const3f000000<>+0(SB), Z17, Z17
 	VADDPS.BCST  const3f000000<>+0(SB), Z18, Z18
 	VADDPS.BCST  const3f000000<>+0(SB), Z19, Z19
 	VADDPS.BCST  const3f000000<>+0(SB), Z20, Z20
 	VADDPS.BCST  const3f000000<>+0(SB), Z21, Z21
-	VMULPS       Z13, Z13, Z22
-	VMULPS       Z10, Z10, Z23
-	VMULPS       Z11, Z11, Z24
-	VMULPS       Z12, Z12, Z25
-	VMULPS       Z18, Z22, Z18
-	VMULPS       Z19, Z23, Z19
-	VMULPS       Z20, Z24, Z20
-	VMULPS       Z21, Z25, Z21
-	VADDPS       Z13, Z18, Z13
+	VADDPS.BCST  const3f000000<>+0(SB), Z22, Z22
+	VMULPS       Z14, Z14, Z23
+	VMULPS       Z7, Z7, Z24
+	VMULPS       Z8, Z8, Z25
+	VMULPS       Z9, Z9, Z26
+	VMULPS       Z10, Z10, Z27
+	VMULPS       Z11, Z11, Z28
+	VMULPS       Z12, Z12, Z29
+	VMULPS       Z13, Z13, Z30
+	VMULPS       Z15, Z23, Z15
+	VMULPS       Z16, Z24, Z16
+	VMULPS       Z17, Z25, Z17
+	VMULPS       Z18, Z26, Z18
+	VMULPS       Z19, Z27, Z19
+	VMULPS       Z20, Z28, Z20
+	VMULPS       Z21, Z29, Z21
+	VMULPS       Z22, Z30, Z22
+	VADDPS       Z14, Z15, Z14
+	VADDPS       Z7, Z16, Z7
+	VADDPS       Z8, Z17, Z8
+	VADDPS       Z9, Z18, Z9
 	VADDPS       Z10, Z19, Z10
 	VADDPS       Z11, Z20, Z11
 	VADDPS       Z12, Z21, Z12
-	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
+	VADDPS       Z13, Z22, Z13
+	VADDPS.BCST  const3f800000<>+0(SB), Z14, Z14
+	VADDPS.BCST  const3f800000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f800000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f800000<>+0(SB), Z9, Z9
 	VADDPS.BCST  const3f800000<>+0(SB), Z10, Z10
 	VADDPS.BCST  const3f800000<>+0(SB), Z11, Z11
 	VADDPS.BCST  const3f800000<>+0(SB), Z12, Z12
-	VSCALEFPS    Z14, Z13, Z13
-	VSCALEFPS    Z15, Z10, Z10
-	VSCALEFPS    Z16, Z11, Z11
-	VSCALEFPS    Z17, Z12, Z12
-	VMULPS       (R8), Z13, Z13
-	VMULPS       64(R8), Z10, Z10
-	VMULPS       128(R8), Z11, Z11
-	VMULPS       192(R8), Z12, Z12
-	VSUBPS       Z6, Z13, Z13
-	VSUBPS       Z7, Z10, Z10
-	VSUBPS       Z8, Z11, Z11
-	VSUBPS       Z9, Z12, Z12
-	VMOVDQU16    (CX), Y14
-	VMOVDQU16    32(CX), Y15
-	VMOVDQU16    64(CX), Y16
-	VMOVDQU16    96(CX), Y17
-	VMOVDQU16    (SI), Y18
-	VMOVDQU16    32(SI), Y19
-	VMOVDQU16    64(SI), Y20
-	VMOVDQU16    96(SI), Y21
-	VPCMPUW      $0x06, Y18, Y14, K1
-	VPCMPUW      $0x06, Y19, Y15, K2
-	VPCMPUW      $0x06, Y20, Y16, K3
-	VPCMPUW      $0x06, Y21, Y17, K4
-	VMOVUPS      (BX), Z18
-	VMOVUPS      64(BX), Z19
-	VMOVUPS      128(BX), Z20
-	VMOVUPS      192(BX), Z21
-	VMULPS       (R10), Z18, Z18
-	VMULPS       64(R10), Z19, Z19
-	VMULPS       128(R10), Z20, Z20
-	VMULPS       192(R10), Z21, Z21
-	VMOVUPS.Z    Z18, K1, Z18
-	VMOVUPS.Z    Z19, K2, Z19
-	VMOVUPS.Z    Z20, K3, Z20
-	VMOVUPS.Z    Z21, K4, Z21
-	VADDPS       Z18, Z13, Z13
-	VADDPS       Z19, Z10, Z10
-	VADDPS       Z20, Z11, Z11
-	VADDPS       Z21, Z12, Z12
-	VMULPS       (DI), Z13, Z13
-	VMULPS       64(DI), Z10, Z10
-	VMULPS       128(DI), Z11, Z11
-	VMULPS       192(DI), Z12, Z12
-	VADDPS       Z13, Z6, Z6
-	VADDPS       Z10, Z7, Z7
-	VADDPS       Z11, Z8, Z8
-	VADDPS       Z12, Z9, Z9
-	VMOVUPS      (DX), Z10
-	VMOVUPS      64(DX), Z11
-	VMOVUPS      128(DX), Z12
-	VMOVUPS      192(DX), Z13
-	VCMPPS       $0x1e, Z10, Z6, K1, K1
-	VCMPPS       $0x1e, Z11, Z7, K2, K2
-	VCMPPS       $0x1e, Z12, Z8, K3, K3
-	VCMPPS       $0x1e, Z13, Z9, K4, K4
-	VXORPS       Z18, Z18, Z18
-	VBLENDMPS    (R12), Z6, K1, Z18
-	VXORPS       Z6, Z6, Z6
-	VBLENDMPS    64(R12), Z7, K2, Z6
+	VADDPS.BCST  const3f800000<>+0(SB), Z13, Z13
+	VSCALEFPS    (AX), Z14, Z14
+	VSCALEFPS    64(AX), Z7, Z7
+	VSCALEFPS    128(AX), Z8, Z8
+	VSCALEFPS    192(AX), Z9, Z9
+	VSCALEFPS    256(AX), Z10, Z10
+	VSCALEFPS    320(AX), Z11, Z11
+	VSCALEFPS    384(AX), Z12, Z12
+	VSCALEFPS    448(AX), Z13, Z13
+	VMULPS       (R9), Z14, Z14
+	VMULPS       64(R9), Z7, Z7
+	VMULPS       128(R9), Z8, Z8
+	VMULPS       192(R9), Z9, Z9
+	MOVQ         deltaStride+120(FP), R15
+	VMULPS       (R9)(R15*1), Z10, Z10
+	MOVQ         deltaStride+120(FP), R15
+	VMULPS       64(R9)(R15*1), Z11, Z11
+	MOVQ         deltaStride+120(FP), R15
+	VMULPS       128(R9)(R15*1), Z12, Z12
+	MOVQ         deltaStride+120(FP), R15
+	VMULPS       192(R9)(R15*1), Z13, Z13
+	VSUBPS       (CX), Z14, Z14
+	VSUBPS       64(CX), Z7, Z7
+	VSUBPS       128(CX), Z8, Z8
+	VSUBPS       192(CX), Z9, Z9
+	VSUBPS       256(CX), Z10, Z10
+	VSUBPS       320(CX), Z11, Z11
+	VSUBPS       384(CX), Z12, Z12
+	VSUBPS       448(CX), Z13, Z13
+	VMOVDQU16    (DX), Y15
+	VMOVDQU16    32(DX), Y16
+	VMOVDQU16    64(DX), Y17
+	VMOVDQU16    96(DX), Y18
+	VMOVDQU16    128(DX), Y19
+	VMOVDQU16    160(DX), Y20
+	VMOVDQU16    192(DX), Y21
+	VMOVDQU16    224(DX), Y22
+	VMOVDQU16    (DI), Y23
+	VMOVDQU16    32(DI), Y24
+	VMOVDQU16    64(DI), Y25
+	VMOVDQU16    96(DI), Y26
+	MOVQ         cStride+104(FP), R15
+	VMOVDQU16    (DI)(R15*1), Y27
+	MOVQ         cStride+104(FP), R15
+	VMOVDQU16    32(DI)(R15*1), Y28
+	MOVQ         cStride+104(FP), R15
+	VMOVDQU16    64(DI)(R15*1), Y29
+	MOVQ         cStride+104(FP), R15
+	VMOVDQU16    96(DI)(R15*1), Y30
+	VPCMPUW      $0x06, Y23, Y15, K1
+	VPCMPUW      $0x06, Y24, Y16, K2
+	VPCMPUW      $0x06, Y25, Y17, K3
+	VPCMPUW      $0x06, Y26, Y18, K4
+	VMOVUPS      (SI), Z23
+	VMOVUPS      64(SI), Z24
+	VMOVUPS      128(SI), Z25
+	VMOVUPS      192(SI), Z26
+	VMULPS       (R11), Z23, Z23
+	VMULPS       64(R11), Z24, Z24
+	VMULPS       128(R11), Z25, Z25
+	VMULPS       192(R11), Z26, Z26
+	VMOVUPS.Z    Z23, K1, Z23
+	VMOVUPS.Z    Z24, K2, Z24
+	VMOVUPS.Z    Z25, K3, Z25
+	VMOVUPS.Z    Z26, K4, Z26
+	VADDPS       Z23, Z14, Z14
+	VADDPS       Z24, Z7, Z7
+	VADDPS       Z25, Z8, Z8
+	VADDPS       Z26, Z9, Z9
+	VMULPS       (R8), Z14, Z14
+	VMULPS       64(R8), Z7, Z7
+	VMULPS       128(R8), Z8, Z8
+	VMULPS       192(R8), Z9, Z9
+	VADDPS       (CX), Z14, Z14
+	VADDPS       64(CX), Z7, Z7
+	VADDPS       128(CX), Z8, Z8
+	VADDPS       192(CX), Z9, Z9
+	VMOVUPS      (BX), Z23
+	VMOVUPS      64(BX), Z24
+	VMOVUPS      128(BX), Z25
+	VMOVUPS      192(BX), Z26
+	VCMPPS       $0x1e, Z23, Z14, K1, K1
+	VCMPPS       $0x1e, Z24, Z7, K2, K2
+	VCMPPS       $0x1e, Z25, Z8, K3, K3
+	VCMPPS       $0x1e, Z26, Z9, K4, K4
+	VXORPS       Z31, Z31, Z31
+	MOVQ         reset+80(FP), R15
+	VBLENDMPS    (R15), Z14, K1, Z31
+	VXORPS       Z14, Z14, Z14
+	MOVQ         reset+80(FP), R15
+	VBLENDMPS    64(R15), Z7, K2, Z14
 	VXORPS       Z7, Z7, Z7
-	VBLENDMPS    128(R12), Z8, K3, Z7
+	MOVQ         reset+80(FP), R15
+	VBLENDMPS    128(R15), Z8, K3, Z7
 	VXORPS       Z8, Z8, Z8
-	VBLENDMPS    192(R12), Z9, K4, Z8
-	VMOVUPS      Z18, (AX)
-	VMOVUPS      Z6, 64(AX)
-	VMOVUPS      Z7, 128(AX)
-	VMOVUPS      Z8, 192(AX)
-	VPADDUSW     Y0, Y14, Y6
-	VMOVDQU16    Y1, K1, Y6
-	VMOVDQU16    Y6, (CX)
-	VPADDUSW     Y0, Y15, Y6
-	VMOVDQU16    Y1, K2, Y6
-	VMOVDQU16    Y6, 32(CX)
-	VPADDUSW     Y0, Y16, Y6
-	VMOVDQU16    Y1, K3, Y6
-	VMOVDQU16    Y6, 64(CX)
-	VPADDUSW     Y0, Y17, Y6
-	VMOVDQU16    Y1, K4, Y6
-	VMOVDQU16    Y6, 96(CX)
-	VMOVUPS      (R11), Z6
-	VSUBPS       Z10, Z6, Z6
-	VMOVUPS      64(R11), Z7
+	MOVQ         reset+80(FP), R15
+	VBLENDMPS    192(R15), Z9, K4, Z8
+	VMOVUPS      Z31, (CX)
+	VMOVUPS      Z14, 64(CX)
+	VMOVUPS      Z7, 128(CX)
+	VMOVUPS      Z8, 192(CX)
+	VPADDUSW     Y0, Y15, Y7
+	VMOVDQU16    Y1, K1, Y7
+	VMOVDQU16    Y7, (DX)
+	VPADDUSW     Y0, Y16, Y7
+	VMOVDQU16    Y1, K2, Y7
+	VMOVDQU16    Y7, 32(DX)
+	VPADDUSW     Y0, Y17, Y7
+	VMOVDQU16    Y1, K3, Y7
+	VMOVDQU16    Y7, 64(DX)
+	VPADDUSW     Y0, Y18, Y7
+	VMOVDQU16    Y1, K4, Y7
+	VMOVDQU16    Y7, 96(DX)
+	VMOVUPS      (R12), Z7
+	VSUBPS       Z23, Z7, Z7
+	VMOVUPS      64(R12), Z8
+	VSUBPS       Z24, Z8, Z8
+	VMOVUPS      128(R12), Z9
+	VSUBPS       Z25, Z9, Z9
+	VMOVUPS      192(R12), Z14
+	VSUBPS       Z26, Z14, Z14
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       (R15), Z7, Z7
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       64(R15), Z8, Z8
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       128(R15), Z9, Z9
+	MOVQ         ltheta+88(FP), R15
+	VMULPS       192(R15), Z14, Z14
+	VADDPS       Z7, Z23, Z7
+	VADDPS       Z8, Z24, Z8
+	VADDPS       Z9, Z25, Z9
+	VADDPS       Z14, Z26, Z14
+	MOVQ         dtheta+96(FP), R15
+	VMOVUPS.Z    (R15), K1, Z15
+	MOVQ         dtheta+96(FP), R15
+	VMOVUPS.Z    64(R15), K2, Z16
+	MOVQ         dtheta+96(FP), R15
+	VMOVUPS.Z    128(R15), K3, Z17
+	MOVQ         dtheta+96(FP), R15
+	VMOVUPS.Z    192(R15), K4, Z18
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z8, Z8
+	VADDPS       Z17, Z9, Z9
+	VADDPS       Z18, Z14, Z14
+	VMOVUPS      Z7, (BX)
+	VMOVUPS      Z8, 64(BX)
+	VMOVUPS      Z9, 128(BX)
+	VMOVUPS      Z14, 192(BX)
+	KMOVW        K1, (R13)
+	KMOVW        K2, 2(R13)
+	KMOVW        K3, 4(R13)
+	KMOVW        K4, 6(R13)
+	VPCMPUW      $0x06, Y27, Y19, K1
+	VPCMPUW      $0x06, Y28, Y20, K2
+	VPCMPUW      $0x06, Y29, Y21, K3
+	VPCMPUW      $0x06, Y30, Y22, K4
+	VMOVUPS      256(SI), Z7
+	VMOVUPS      320(SI), Z8
+	VMOVUPS      384(SI), Z9
+	VMOVUPS      448(SI), Z14
+	MOVQ         resStride+136(FP), R15
+	VMULPS       (R11)(R15*1), Z7, Z7
+	MOVQ         resStride+136(FP), R15
+	VMULPS       64(R11)(R15*1), Z8, Z8
+	MOVQ         resStride+136(FP), R15
+	VMULPS       128(R11)(R15*1), Z9, Z9
+	MOVQ         resStride+136(FP), R15
+	VMULPS       192(R11)(R15*1), Z14, Z14
+	VMOVUPS.Z    Z7, K1, Z7
+	VMOVUPS.Z    Z8, K2, Z8
+	VMOVUPS.Z    Z9, K3, Z9
+	VMOVUPS.Z    Z14, K4, Z14
+	VADDPS       Z7, Z10, Z7
+	VADDPS       Z8, Z11, Z8
+	VADDPS       Z9, Z12, Z9
+	VADDPS       Z14, Z13, Z10
+	MOVQ         kStride+112(FP), R15
+	VMULPS       (R8)(R15*1), Z7, Z7
+	MOVQ         kStride+112(FP), R15
+	VMULPS       64(R8)(R15*1), Z8, Z8
+	MOVQ         kStride+112(FP), R15
+	VMULPS       128(R8)(R15*1), Z9, Z9
+	MOVQ         kStride+112(FP), R15
+	VMULPS       192(R8)(R15*1), Z10, Z10
+	VADDPS       256(CX), Z7, Z7
+	VADDPS       320(CX), Z8, Z8
+	VADDPS       384(CX), Z9, Z9
+	VADDPS       448(CX), Z10, Z10
+	VMOVUPS      256(BX), Z11
+	VMOVUPS      320(BX), Z12
+	VMOVUPS      384(BX), Z13
+	VMOVUPS      448(BX), Z14
+	VCMPPS       $0x1e, Z11, Z7, K1, K1
+	VCMPPS       $0x1e, Z12, Z8, K2, K2
+	VCMPPS       $0x1e, Z13, Z9, K3, K3
+	VCMPPS       $0x1e, Z14, Z10, K4, K4
+	VXORPS       Z15, Z15, Z15
+	MOVQ         reset+80(FP), R15
+	MOVQ         resetStride+152(FP), BP
+	VBLENDMPS    (R15)(BP*1), Z7, K1, Z15
+	VXORPS       Z7, Z7, Z7
+	MOVQ         reset+80(FP), R15
+	MOVQ         resetStride+152(FP), BP
+	VBLENDMPS    64(R15)(BP*1), Z8, K2, Z7
+	VXORPS       Z8, Z8, Z8
+	MOVQ         reset+80(FP), R15
+	MOVQ         resetStride+152(FP), BP
+	VBLENDMPS    128(R15)(BP*1), Z9, K3, Z8
+	VXORPS       Z9, Z9, Z9
+	MOVQ         reset+80(FP), R15
+	MOVQ         resetStride+152(FP), BP
+	VBLENDMPS    192(R15)(BP*1), Z10, K4, Z9
+	VMOVUPS      Z15, 256(CX)
+	VMOVUPS      Z7, 320(CX)
+	VMOVUPS      Z8, 384(CX)
+	VMOVUPS      Z9, 448(CX)
+	VPADDUSW     Y0, Y19, Y7
+	VMOVDQU16    Y1, K1, Y7
+	VMOVDQU16    Y7, 128(DX)
+	VPADDUSW     Y0, Y20, Y7
+	VMOVDQU16    Y1, K2, Y7
+	VMOVDQU16    Y7, 160(DX)
+	VPADDUSW     Y0, Y21, Y7
+	VMOVDQU16    Y1, K3, Y7
+	VMOVDQU16    Y7, 192(DX)
+	VPADDUSW     Y0, Y22, Y7
+	VMOVDQU16    Y1, K4, Y7
+	VMOVDQU16    Y7, 224(DX)
+	MOVQ         thrStride+144(FP), R15
+	VMOVUPS      (R12)(R15*1), Z7
 	VSUBPS       Z11, Z7, Z7
-	VMOVUPS      128(R11), Z8
+	MOVQ         thrStride+144(FP), R15
+	VMOVUPS      64(R12)(R15*1), Z8
 	VSUBPS       Z12, Z8, Z8
-	VMOVUPS      192(R11), Z9
+	MOVQ         thrStride+144(FP), R15
+	VMOVUPS      128(R12)(R15*1), Z9
 	VSUBPS       Z13, Z9, Z9
+	MOVQ         thrStride+144(FP), R15
+	VMOVUPS      192(R12)(R15*1), Z10
+	VSUBPS       Z14, Z10, Z10
 	MOVQ         ltheta+88(FP), R15
-	VMULPS       (R15), Z6, Z6
+	MOVQ         lthetaStride+160(FP), BP
+	VMULPS       (R15)(BP*1), Z7, Z7
 	MOVQ         ltheta+88(FP), R15
-	VMULPS       64(R15), Z7, Z7
+	MOVQ         lthetaStride+160(FP), BP
+	VMULPS       64(R15)(BP*1), Z8, Z8
 	MOVQ         ltheta+88(FP), R15
-	VMULPS       128(R15), Z8, Z8
+	MOVQ         lthetaStride+160(FP), BP
+	VMULPS       128(R15)(BP*1), Z9, Z9
 	MOVQ         ltheta+88(FP), R15
-	VMULPS       192(R15), Z9, Z9
-	VADDPS       Z6, Z10, Z6
+	MOVQ         lthetaStride+160(FP), BP
+	VMULPS       192(R15)(BP*1), Z10, Z10
 	VADDPS       Z7, Z11, Z7
 	VADDPS       Z8, Z12, Z8
 	VADDPS       Z9, Z13, Z9
+	VADDPS       Z10, Z14, Z10
 	MOVQ         dtheta+96(FP), R15
-	VMOVUPS.Z    (R15), K1, Z10
+	MOVQ         dthetaStride+168(FP), BP
+	VMOVUPS.Z    (R15)(BP*1), K1, Z11
 	MOVQ         dtheta+96(FP), R15
-	VMOVUPS.Z    64(R15), K2, Z11
+	MOVQ         dthetaStride+168(FP), BP
+	VMOVUPS.Z    64(R15)(BP*1), K2, Z12
 	MOVQ         dtheta+96(FP), R15
-	VMOVUPS.Z    128(R15), K3, Z12
+	MOVQ         dthetaStride+168(FP), BP
+	VMOVUPS.Z    128(R15)(BP*1), K3, Z13
 	MOVQ         dtheta+96(FP), R15
-	VMOVUPS.Z    192(R15), K4, Z13
-	VADDPS       Z10, Z6, Z6
+	MOVQ         dthetaStride+168(FP), BP
+	VMOVUPS.Z    192(R15)(BP*1), K4, Z14
 	VADDPS       Z11, Z7, Z7
 	VADDPS       Z12, Z8, Z8
 	VADDPS       Z13, Z9, Z9
-	VMOVUPS      Z6, (DX)
-	VMOVUPS      Z7, 64(DX)
-	VMOVUPS      Z8, 128(DX)
-	VMOVUPS      Z9, 192(DX)
+	VADDPS       Z14, Z10, Z10
+	VMOVUPS      Z7, 256(BX)
+	VMOVUPS      Z8, 320(BX)
+	VMOVUPS      Z9, 384(BX)
+	VMOVUPS      Z10, 448(BX)
+	KMOVW        K1, 8(R13)
+	KMOVW        K2, 10(R13)
+	KMOVW        K3, 12(R13)
+	KMOVW        K4, 14(R13)
+	ADDQ         $0x10, R13
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000200, BX
+	ADDQ         $0x00000200, SI
+	ADDQ         cStride+104(FP), DI
+	ADDQ         cStride+104(FP), DI
+	ADDQ         kStride+112(FP), R8
+	ADDQ         kStride+112(FP), R8
+	ADDQ         deltaStride+120(FP), R9
+	ADDQ         deltaStride+120(FP), R9
+	ADDQ         rhStride+128(FP), R10
+	ADDQ         rhStride+128(FP), R10
+	ADDQ         resStride+136(FP), R11
+	ADDQ         resStride+136(FP), R11
+	ADDQ         thrStride+144(FP), R12
+	ADDQ         thrStride+144(FP), R12
+	MOVQ         resetStride+152(FP), R15
+	ADDQ         R15, reset+80(FP)
+	MOVQ         resetStride+152(FP), R15
+	ADDQ         R15, reset+80(FP)
+	MOVQ         lthetaStride+160(FP), R15
+	ADDQ         R15, ltheta+88(FP)
+	MOVQ         lthetaStride+160(FP), R15
+	ADDQ         R15, ltheta+88(FP)
+	MOVQ         dthetaStride+168(FP), R15
+	ADDQ         R15, dtheta+96(FP)
+	MOVQ         dthetaStride+168(FP), R15
+	ADDQ         R15, dtheta+96(FP)
+	SUBQ         $0x02, R14
+	JCC          SimplifiedAdaptiveExponentialAVX512_reciprocal_block_pair
+
+SimplifiedAdaptiveExponentialAVX512_reciprocal_block_last:
+	TESTQ      $0x00000001, R14
+	JZ         SimplifiedAdaptiveExponentialAVX512_reciprocal_block_end
+	CMPQ       blocks+192(FP), $0x00000925
+	JB         SimplifiedAdaptiveExponentialAVX512_near3
+	PREFETCHT0 2048(CX)
+	PREFETCHT0 2112(CX)
+	PREFETCHT0 2176(CX)
+	PREFETCHT0 2240(CX)
+	PREFETCHT0 2048(DX)
+	PREFETCHT0 2112(DX)
+	PREFETCHT0 2048(BX)
+	PREFETCHT0 2112(BX)
+	PREFETCHT0 2176(BX)
+	PREFETCHT0 2240(BX)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
+
+SimplifiedAdaptiveExponentialAVX512_near3:
+	VMOVUPS      (CX), Z7
+	VMOVUPS      64(CX), Z8
+	VMOVUPS      128(CX), Z9
+	VMOVUPS      192(CX), Z10
+	VSUBPS       (R10), Z7, Z7
+	VSUBPS       64(R10), Z8, Z8
+	VSUBPS       128(R10), Z9, Z9
+	VSUBPS       192(R10), Z10, Z10
+	VMULPS.BCST  deltaReciprocal+176(FP), Z7, Z7
+	VMULPS.BCST  deltaReciprocal+176(FP), Z8, Z8
+	VMULPS.BCST  deltaReciprocal+176(FP), Z9, Z9
+	VMULPS.BCST  deltaReciprocal+176(FP), Z10, Z10
+	VMAXPS       Z7, Z2, Z7
+	VMINPS       Z7, Z3, Z7
+	VMAXPS       Z8, Z2, Z8
+	VMINPS       Z8, Z3, Z8
+	VMAXPS       Z9, Z2, Z9
+	VMINPS       Z9, Z3, Z9
+	VMAXPS       Z10, Z2, Z2
+	VMINPS       Z2, Z3, Z2
+	VMULPS       Z4, Z7, Z3
+	VMULPS       Z4, Z8, Z10
+	VMULPS       Z4, Z9, Z11
+	VMULPS       Z4, Z2, Z4
+	VRNDSCALEPS  $0x00, Z3, Z3
+	VMOVUPS      Z3, (AX)
+	VRNDSCALEPS  $0x00, Z10, Z10
+	VMOVUPS      Z10, 64(AX)
+	VRNDSCALEPS  $0x00, Z11, Z11
+	VMOVUPS      Z11, 128(AX)
+	VRNDSCALEPS  $0x00, Z4, Z4
+	VMOVUPS      Z4, 192(AX)
+	VMOVAPS      Z5, Z12
+	VFNMADD213PS Z7, Z3, Z12
+	VMOVAPS      Z5, Z7
+	VFNMADD213PS Z8, Z10, Z7
+	VMOVAPS      Z5, Z8
+	VFNMADD213PS Z9, Z11, Z8
+	VMOVAPS      Z5, Z5
+	VFNMADD213PS Z2, Z4, Z5
+	VMULPS       Z6, Z3, Z2
+	VMULPS       Z6, Z10, Z3
+	VMULPS       Z6, Z11, Z9
+	VMULPS       Z6, Z4, Z4
+	VSUBPS       Z2, Z12, Z2
+	VSUBPS       Z3, Z7, Z3
+	VSUBPS       Z9, Z8, Z6
+	VSUBPS       Z4, Z5, Z4
+	VMULPS.BCST  const39500d01<>+0(SB), Z2, Z5
+	VMULPS.BCST  const39500d01<>+0(SB), Z3, Z7
+	VMULPS.BCST  const39500d01<>+0(SB), Z6, Z8
+	VMULPS.BCST  const39500d01<>+0(SB), Z4, Z9
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3ab60b61<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z5, Z5
+	VMULPS       Z3, Z7, Z7
+	VMULPS       Z6, Z8, Z8
+	VMULPS       Z4, Z9, Z9
+	VADDPS.BCST  const3c088889<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3c088889<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3c088889<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3c088889<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z5, Z5
+	VMULPS       Z3, Z7, Z7
+	VMULPS       Z6, Z8, Z8
+	VMULPS       Z4, Z9, Z9
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3d2aaaab<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z5, Z5
+	VMULPS       Z3, Z7, Z7
+	VMULPS       Z6, Z8, Z8
+	VMULPS       Z4, Z9, Z9
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3e2aaaab<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z5, Z5
+	VMULPS       Z3, Z7, Z7
+	VMULPS       Z6, Z8, Z8
+	VMULPS       Z4, Z9, Z9
+	VADDPS.BCST  const3f000000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f000000<>+0(SB), Z7, Z7
+	VADDPS.BCST  const3f000000<>+0(SB), Z8, Z8
+	VADDPS.BCST  const3f000000<>+0(SB), Z9, Z9
+	VMULPS       Z2, Z2, Z10
+	VMULPS       Z3, Z3, Z11
+	VMULPS       Z6, Z6, Z12
+	VMULPS       Z4, Z4, Z13
+	VMULPS       Z5, Z10, Z5
+	VMULPS       Z7, Z11, Z7
+	VMULPS       Z8, Z12, Z8
+	VMULPS       Z9, Z13, Z9
+	VADDPS       Z2, Z5, Z2
+	VADDPS       Z3, Z7, Z3
+	VADDPS       Z6, Z8, Z5
+	VADDPS       Z4, Z9, Z4
+	VADDPS.BCST  const3f800000<>+0(SB), Z2, Z2
+	VADDPS.BCST  const3f800000<>+0(SB), Z3, Z3
+	VADDPS.BCST  const3f800000<>+0(SB), Z5, Z5
+	VADDPS.BCST  const3f800000<>+0(SB), Z4, Z4
+	VSCALEFPS    (AX), Z2, Z2
+	VSCALEFPS    64(AX), Z3, Z3
+	VSCALEFPS    128(AX), Z5, Z5
+	VSCALEFPS    192(AX), Z4, Z4
+	VMULPS       (R9), Z2, Z2
+	VMULPS       64(R9), Z3, Z3
+	VMULPS       128(R9), Z5, Z5
+	VMULPS       192(R9), Z4, Z4
+	VSUBPS       (CX), Z2, Z2
+	VSUBPS       64(CX), Z3, Z3
+	VSUBPS       128(CX), Z5, Z5
+	VSUBPS       192(CX), Z4, Z4
+	VMOVDQU16    (DX), Y6
+	VMOVDQU16    32(DX), Y7
+	VMOVDQU16    64(DX), Y8
+	VMOVDQU16    96(DX), Y9
+	VMOVDQU16    (DI), Y10
+	VMOVDQU16    32(DI), Y11
+	VMOVDQU16    64(DI), Y12
+	VMOVDQU16    96(DI), Y13
+	VPCMPUW      $0x06, Y10, Y6, K1
+	VPCMPUW      $0x06, Y11, Y7, K2
+	VPCMPUW      $0x06, Y12, Y8, K3
+	VPCMPUW      $0x06, Y13, Y9, K4
+	VMOVUPS      (SI), Z10
+	VMOVUPS      64(SI), Z11
+	VMOVUPS      128(SI), Z12
+	VMOVUPS      192(SI), Z13
+	VMULPS       (R11), Z10, Z10
+	VMULPS       64(R11), Z11, Z11
+	VMULPS       128(R11), Z12, Z12
+	VMULPS       192(R11), Z13, Z13
+	VMOVUPS.Z    Z10, K1, Z10
+	VMOVUPS.Z    Z11, K2, Z11
+	VMOVUPS.Z    Z12, K3, Z12
+	VMOVUPS.Z    Z13, K4, Z13
+	VADDPS       Z10, Z2, Z2
+	VADDPS       Z11, Z3, Z3
+	VADDPS       Z12, Z5, Z5
+	VADDPS       Z13, Z4, Z4
+	VMULPS       (R8), Z2, Z2
+	VMULPS       64(R8), Z3, Z3
+	VMULPS       128(R8), Z5, Z5
+	VMULPS       192(R8), Z4, Z4
+	VADDPS       (CX), Z2, Z2
+	VADDPS       64(CX), Z3, Z3
+	VADDPS       128(CX), Z5, Z5
+	VADDPS       192(CX), Z4, Z4
+	VMOVUPS      (BX), Z10
+	VMOVUPS      64(BX), Z11
+	VMOVUPS      128(BX), Z12
+	VMOVUPS      192(BX), Z13
+	VCMPPS       $0x1e, Z10, Z2, K1, K1
+	VCMPPS       $0x1e, Z11, Z3, K2, K2
+	VCMPPS       $0x1e, Z12, Z5, K3, K3
+	VCMPPS       $0x1e, Z13, Z4, K4, K4
+	VXORPS       Z14, Z14, Z14
+	MOVQ         reset+80(FP), AX
+	VBLENDMPS    (AX), Z2, K1, Z14
+	VXORPS       Z2, Z2, Z2
+	MOVQ         reset+80(FP), AX
+	VBLENDMPS    64(AX), Z3, K2, Z2
+	VXORPS       Z3, Z3, Z3
+	MOVQ         reset+80(FP), AX
+	VBLENDMPS    128(AX), Z5, K3, Z3
+	VXORPS       Z5, Z5, Z5
+	MOVQ         reset+80(FP), AX
+	VBLENDMPS    192(AX), Z4, K4, Z5
+	VMOVUPS      Z14, (CX)
+	VMOVUPS      Z2, 64(CX)
+	VMOVUPS      Z3, 128(CX)
+	VMOVUPS      Z5, 192(CX)
+	VPADDUSW     Y0, Y6, Y2
+	VMOVDQU16    Y1, K1, Y2
+	VMOVDQU16    Y2, (DX)
+	VPADDUSW     Y0, Y7, Y2
+	VMOVDQU16    Y1, K2, Y2
+	VMOVDQU16    Y2, 32(DX)
+	VPADDUSW     Y0, Y8, Y2
+	VMOVDQU16    Y1, K3, Y2
+	VMOVDQU16    Y2, 64(DX)
+	VPADDUSW     Y0, Y9, Y0
+	VMOVDQU16    Y1, K4, Y0
+	VMOVDQU16    Y0, 96(DX)
+	VMOVUPS      (R12), Z0
+	VSUBPS       Z10, Z0, Z0
+	VMOVUPS      64(R12), Z1
+	VSUBPS       Z11, Z1, Z1
+	VMOVUPS      128(R12), Z2
+	VSUBPS       Z12, Z2, Z2
+	VMOVUPS      192(R12), Z3
+	VSUBPS       Z13, Z3, Z3
+	MOVQ         ltheta+88(FP), AX
+	VMULPS       (AX), Z0, Z0
+	MOVQ         ltheta+88(FP), AX
+	VMULPS       64(AX), Z1, Z1
+	MOVQ         ltheta+88(FP), AX
+	VMULPS       128(AX), Z2, Z2
+	MOVQ         ltheta+88(FP), AX
+	VMULPS       192(AX), Z3, Z3
+	VADDPS       Z0, Z10, Z0
+	VADDPS       Z1, Z11, Z1
+	VADDPS       Z2, Z12, Z2
+	VADDPS       Z3, Z13, Z3
+	MOVQ         dtheta+96(FP), AX
+	VMOVUPS.Z    (AX), K1, Z4
+	MOVQ         dtheta+96(FP), AX
+	VMOVUPS.Z    64(AX), K2, Z5
+	MOVQ         dtheta+96(FP), AX
+	VMOVUPS.Z    128(AX), K3, Z6
+	MOVQ         dtheta+96(FP), AX
+	VMOVUPS.Z    192(AX), K4, Z7
+	VADDPS       Z4, Z0, Z0
+	VADDPS       Z5, Z1, Z1
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z7, Z3, Z3
+	VMOVUPS      Z0, (BX)
+	VMOVUPS      Z1, 64(BX)
+	VMOVUPS      Z2, 128(BX)
+	VMOVUPS      Z3, 192(BX)
 	KMOVW        K1, (R13)
 	KMOVW        K2, 2(R13)
 	KMOVW        K3, 4(R13)
 	KMOVW        K4, 6(R13)
 	ADDQ         $0x08, R13
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000080, CX
-	ADDQ         $0x00000100, DX
+	ADDQ         $0x00000100, CX
+	ADDQ         $0x00000080, DX
 	ADDQ         $0x00000100, BX
-	ADDQ         cStride+104(FP), SI
-	ADDQ         kStride+112(FP), DI
-	ADDQ         deltaStride+120(FP), R8
-	ADDQ         rhStride+128(FP), R9
-	ADDQ         resStride+136(FP), R10
-	ADDQ         thrStride+144(FP), R11
-	ADDQ         resetStride+152(FP), R12
-	MOVQ         lthetaStride+160(FP), R15
-	ADDQ         R15, ltheta+88(FP)
-	MOVQ         dthetaStride+168(FP), R15
-	ADDQ         R15, dtheta+96(FP)
-	DECQ         R14
-	JNZ          SimplifiedAdaptiveExponentialAVX512_reciprocal_block
+	ADDQ         $0x00000100, SI
+	ADDQ         cStride+104(FP), DI
+	ADDQ         kStride+112(FP), R8
+	ADDQ         deltaStride+120(FP), R9
+	ADDQ         rhStride+128(FP), R10
+	ADDQ         resStride+136(FP), R11
+	ADDQ         thrStride+144(FP), R12
+	MOVQ         resetStride+152(FP), AX
+	ADDQ         AX, reset+80(FP)
+	MOVQ         lthetaStride+160(FP), AX
+	ADDQ         AX, ltheta+88(FP)
+	MOVQ         dthetaStride+168(FP), AX
+	ADDQ         AX, dtheta+96(FP)
 
+SimplifiedAdaptiveExponentialAVX512_reciprocal_block_end:
 SimplifiedAdaptiveExponentialAVX512_done:
 	VZEROUPPER
 	RET

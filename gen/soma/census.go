@@ -143,8 +143,13 @@ func makePlan(m model, sc scalars, b lowering, uniform bool) plan {
 	// vector ports busy only with eight chains side by side. (Measured on
 	// an Intel Xeon at 4096 units, against one block's four vectors: the
 	// exponential somas 6–28% faster, the one-stage trace 35%, the leaky
-	// soma the same.)
-	if split := c.firstMask(); uniform && 2*split >= c.ops {
+	// soma the same.) A streamed kernel pairs only a deep body: it reads
+	// the second block's parameters a stride further on, which its
+	// argument holds, loaded into an index register at each use. (Measured
+	// likewise, 1024 and 4096 units, the divisor one block: the streamed
+	// exponential somas 6–16% faster paired, the streamed traces and leaky
+	// somas 10–18% slower at 1024.)
+	if split := c.firstMask(); (uniform || deep) && 2*split >= c.ops {
 		for k := 0; k <= len(gaps); k++ {
 			p := spilling(gaps[:k])
 			pre, post := c.pressureIn(p.spills, 0, split), c.pressureIn(p.spills, split, c.ops)

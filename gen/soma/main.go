@@ -274,6 +274,11 @@ type pointer struct {
 	off   int          // added to r
 	slot  Mem          // the argument holding the address when r is nil
 	param bool         // a parameter stream: read only, its vectors left in memory until used
+	// A streamed kernel's parameter is one value per unit or one block
+	// that every block reads: its stride, an argument, is block bytes or
+	// 0. The second block of a pair is that stride past the first.
+	block  int
+	stride Mem
 }
 
 // A memvec is the current vector of a parameter stream, left in memory:
@@ -317,18 +322,29 @@ func (f *frame) float(name string, lanes int, value func(key string) interface{}
 	return x
 }
 
-// at returns the address disp bytes past the stream's current block.
+// at returns the address disp bytes past the stream's current block: for
+// a streamed parameter, disp − block bytes past the next block, its
+// stride read into an index register where used (a load, which takes no
+// arithmetic port, and a register for one instruction).
 func (p ptrs) at(name string, disp int) Mem {
 	q, ok := p[name]
 	if !ok {
 		panic("no stream " + name)
 	}
+	var m Mem
 	if q.r != nil {
-		return Mem{Base: q.r, Disp: q.off + disp}
+		m = Mem{Base: q.r, Disp: q.off + disp}
+	} else {
+		t := GP64()
+		MOVQ(q.slot, t)
+		m = Mem{Base: t, Disp: disp}
 	}
-	t := GP64()
-	MOVQ(q.slot, t)
-	return Mem{Base: t, Disp: disp}
+	if q.block > 0 && disp >= q.block {
+		t := GP64()
+		MOVQ(q.stride, t)
+		m.Index, m.Scale, m.Disp = t, 1, m.Disp-q.block
+	}
+	return m
 }
 
 // advance moves the stream's address on by n bytes (a register or memory
@@ -483,11 +499,16 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 		if s.byValue(uniform) {
 			continue
 		}
-		if len(p)-pl.slots < registers {
-			p[s.name] = pointer{r: Load(Param(s.name), GP64()), param: s.param()}
-			continue
+		q := pointer{param: s.param()}
+		if s.param() && !uniform {
+			q.block, q.stride = blockUnits*s.size(), arg(s.name+"Stride")
 		}
-		p[s.name] = pointer{slot: arg(s.name), param: s.param()}
+		if len(p)-pl.slots < registers {
+			q.r = Load(Param(s.name), GP64())
+		} else {
+			q.slot = arg(s.name)
+		}
+		p[s.name] = q
 	}
 	// The streams that spilled values are reloaded from, read only.
 	for _, s := range pl.spills {
