@@ -573,8 +573,9 @@ func AdaptiveLeakyUniformAVX2(v []float32, r []uint16, theta, cur []float32, c u
 // cur holds one value per unit, as v does. Each parameter (k, delta, rh, res, thr and reset)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
 // uniform value repeated 64 times). The spikes are one word per block: bit j of word k for
-// unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// unit 64·k + j. Products are rounded on their own (one fused multiply–subtract, the
+// exponential's x − n·ln2Hi, whose product is exact), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -616,8 +617,9 @@ func ExponentialAVX512(v, cur, k, delta, rh, res, thr, reset []float32, spikes [
 // cur holds one value per unit, as v does. Each parameter (k, delta, rh, res, thr and reset)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
 // uniform value repeated 64 times). The spikes are one word per block: bit j of word k for
-// unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// unit 64·k + j. Products are rounded on their own (one fused multiply–subtract, the
+// exponential's x − n·ln2Hi, whose product is exact), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -657,7 +659,8 @@ func ExponentialAVX2(v, cur, k, delta, rh, res, thr, reset []float32, spikes []u
 //
 // cur holds one value per unit, as v does. Each parameter is one value for every unit. The
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
+// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -685,7 +688,8 @@ func ExponentialUniformAVX512(v, cur []float32, k, delta, rh, res, thr, reset fl
 //
 // cur holds one value per unit, as v does. Each parameter is one value for every unit. The
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
+// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -715,7 +719,8 @@ func ExponentialUniformAVX2(v, cur []float32, k, delta, rh, res, thr, reset floa
 // r and cur hold one value per unit each, as v does. Each parameter (c, k, delta, rh, res,
 // thr and reset) holds one value per unit, or the 64 values of one block, which every block
 // then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
-// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// of word k for unit 64·k + j. Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
@@ -764,7 +769,8 @@ func RefractoryExponentialAVX512(v []float32, r []uint16, cur []float32, c []uin
 // r and cur hold one value per unit each, as v does. Each parameter (c, k, delta, rh, res,
 // thr and reset) holds one value per unit, or the 64 values of one block, which every block
 // then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
-// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// of word k for unit 64·k + j. Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
@@ -811,8 +817,9 @@ func RefractoryExponentialAVX2(v []float32, r []uint16, cur []float32, c []uint1
 //
 // r and cur hold one value per unit each, as v does. Each parameter is one value for every
 // unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
-// bit for bit.
+// rounded on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi,
+// whose product is exact), as in internal/ref, so the results equal the scalar loop bit for
+// bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -844,8 +851,9 @@ func RefractoryExponentialUniformAVX512(v []float32, r []uint16, cur []float32, 
 //
 // r and cur hold one value per unit each, as v does. Each parameter is one value for every
 // unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
-// bit for bit.
+// rounded on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi,
+// whose product is exact), as in internal/ref, so the results equal the scalar loop bit for
+// bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -876,7 +884,8 @@ func RefractoryExponentialUniformAVX2(v []float32, r []uint16, cur []float32, c 
 // w and cur hold one value per unit each, as v does. Each parameter (k, delta, rh, res, thr,
 // reset, kw, a and b) holds one value per unit, or the 64 values of one block, which every
 // block then reads (a uniform value repeated 64 times). The spikes are one word per block:
-// bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// bit j of word k for unit 64·k + j. Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
@@ -928,7 +937,8 @@ func AdaptiveExponentialAVX512(v, w, cur, k, delta, rh, res, thr, reset, kw, a, 
 // w and cur hold one value per unit each, as v does. Each parameter (k, delta, rh, res, thr,
 // reset, kw, a and b) holds one value per unit, or the 64 values of one block, which every
 // block then reads (a uniform value repeated 64 times). The spikes are one word per block:
-// bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// bit j of word k for unit 64·k + j. Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
@@ -978,8 +988,9 @@ func AdaptiveExponentialAVX2(v, w, cur, k, delta, rh, res, thr, reset, kw, a, b 
 //
 // w and cur hold one value per unit each, as v does. Each parameter is one value for every
 // unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
-// bit for bit.
+// rounded on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi,
+// whose product is exact), as in internal/ref, so the results equal the scalar loop bit for
+// bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -1010,8 +1021,9 @@ func AdaptiveExponentialUniformAVX512(v, w, cur []float32, k, delta, rh, res, th
 //
 // w and cur hold one value per unit each, as v does. Each parameter is one value for every
 // unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
-// bit for bit.
+// rounded on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi,
+// whose product is exact), as in internal/ref, so the results equal the scalar loop bit for
+// bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -1045,7 +1057,8 @@ func AdaptiveExponentialUniformAVX2(v, w, cur []float32, k, delta, rh, res, thr,
 // res, thr, reset, ltheta and dtheta) holds one value per unit, or the 64 values of one
 // block, which every block then reads (a uniform value repeated 64 times). The spikes are
 // one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact),
+// as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -1101,7 +1114,8 @@ func SimplifiedAdaptiveExponentialAVX512(v []float32, r []uint16, theta, cur []f
 // res, thr, reset, ltheta and dtheta) holds one value per unit, or the 64 values of one
 // block, which every block then reads (a uniform value repeated 64 times). The spikes are
 // one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact),
+// as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -1154,8 +1168,9 @@ func SimplifiedAdaptiveExponentialAVX2(v []float32, r []uint16, theta, cur []flo
 //
 // r, theta and cur hold one value per unit each, as v does. Each parameter is one value for
 // every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
+// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -1190,8 +1205,9 @@ func SimplifiedAdaptiveExponentialUniformAVX512(v []float32, r []uint16, theta, 
 //
 // r, theta and cur hold one value per unit each, as v does. Each parameter is one value for
 // every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
+// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -3125,7 +3141,8 @@ func AdaptiveLeakyTraced2UniformAVX2(v []float32, r []uint16, theta, t1, x1, t2,
 // res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
+// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -3194,7 +3211,8 @@ func ExponentialTraced2AVX512(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, 
 // res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
+// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -3255,8 +3273,9 @@ func ExponentialTraced2AVX2(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, lT
 //
 // t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value for
 // every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
+// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -3298,8 +3317,9 @@ func ExponentialTraced2UniformAVX512(v, t1, x1, t2, x2 []float32, k, delta, rh, 
 //
 // t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value for
 // every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
+// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -3339,7 +3359,8 @@ func ExponentialTraced2UniformAVX2(v, t1, x1, t2, x2 []float32, k, delta, rh, re
 // rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
+// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -3414,7 +3435,8 @@ func RefractoryExponentialTraced2AVX512(v []float32, r []uint16, t1, x1, t2, x2 
 // rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
+// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -3481,8 +3503,9 @@ func RefractoryExponentialTraced2AVX2(v []float32, r []uint16, t1, x1, t2, x2 []
 //
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
 // for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
+// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -3528,8 +3551,9 @@ func RefractoryExponentialTraced2UniformAVX512(v []float32, r []uint16, t1, x1, 
 //
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
 // for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
+// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -3570,8 +3594,9 @@ func RefractoryExponentialTraced2UniformAVX2(v []float32, r []uint16, t1, x1, t2
 // rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit,
 // or the 64 values of one block, which every block then reads (a uniform value repeated 64
 // times). The spikes are one word per block: bit j of word k for unit 64·k + j. Products
-// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// are rounded on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi,
+// whose product is exact), as in internal/ref, so the results equal the scalar loop bit for
+// bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -3649,8 +3674,9 @@ func AdaptiveExponentialTraced2AVX512(v, w, t1, x1, t2, x2, k, delta, rh, res, t
 // rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit,
 // or the 64 values of one block, which every block then reads (a uniform value repeated 64
 // times). The spikes are one word per block: bit j of word k for unit 64·k + j. Products
-// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// are rounded on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi,
+// whose product is exact), as in internal/ref, so the results equal the scalar loop bit for
+// bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -3720,8 +3746,9 @@ func AdaptiveExponentialTraced2AVX2(v, w, t1, x1, t2, x2, k, delta, rh, res, thr
 //
 // w, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
 // for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
+// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -3766,8 +3793,9 @@ func AdaptiveExponentialTraced2UniformAVX512(v, w, t1, x1, t2, x2 []float32, k, 
 //
 // w, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
 // for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
+// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -3810,7 +3838,8 @@ func AdaptiveExponentialTraced2UniformAVX2(v, w, t1, x1, t2, x2 []float32, k, de
 // delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2 and bT2) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
 // value repeated 64 times). The spikes are one word per block: bit j of word k for unit
-// 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// 64·k + j. Products are rounded on their own (one fused multiply–subtract, the
+// exponential's x − n·ln2Hi, whose product is exact), as in internal/ref, so the results
 // equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
@@ -3893,7 +3922,8 @@ func SimplifiedAdaptiveExponentialTraced2AVX512(v []float32, r []uint16, theta, 
 // delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2 and bT2) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
 // value repeated 64 times). The spikes are one word per block: bit j of word k for unit
-// 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
+// 64·k + j. Products are rounded on their own (one fused multiply–subtract, the
+// exponential's x − n·ln2Hi, whose product is exact), as in internal/ref, so the results
 // equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
@@ -3968,8 +3998,9 @@ func SimplifiedAdaptiveExponentialTraced2AVX2(v []float32, r []uint16, theta, t1
 //
 // r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one
 // value for every unit. The spikes are one word per block: bit j of word k for unit 64·k +
-// j. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
-// the scalar loop bit for bit.
+// j. Products are rounded on their own (one fused multiply–subtract, the exponential's x
+// − n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -4018,8 +4049,9 @@ func SimplifiedAdaptiveExponentialTraced2UniformAVX512(v []float32, r []uint16, 
 //
 // r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one
 // value for every unit. The spikes are one word per block: bit j of word k for unit 64·k +
-// j. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
-// the scalar loop bit for bit.
+// j. Products are rounded on their own (one fused multiply–subtract, the exponential's x
+// − n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -6742,7 +6774,8 @@ func DoubleTracerDrainAddUniformAVX2(t1, t2, x, out []float32, lT1, cT1, bT1, lT
 //
 // The library's one exponential (internal/ref.Exp), within 1 ULP of e^x; NaN gives NaN, x above about 88.72 +Inf, below about −103.9 0. out may be x.
 //
-// out holds one value per unit, as x does. Products are rounded on their own (no FMA), as in
+// out holds one value per unit, as x does. Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
@@ -6764,7 +6797,8 @@ func ExpAVX512(x, out []float32) {
 //
 // The library's one exponential (internal/ref.Exp), within 1 ULP of e^x; NaN gives NaN, x above about 88.72 +Inf, below about −103.9 0. out may be x.
 //
-// out holds one value per unit, as x does. Products are rounded on their own (no FMA), as in
+// out holds one value per unit, as x does. Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
@@ -7063,8 +7097,9 @@ func AdaptiveLeakyUniformNEON(v []float32, r []uint16, theta, cur []float32, c u
 // cur holds one value per unit, as v does. Each parameter (k, delta, rh, res, thr and reset)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
 // uniform value repeated 64 times). The spikes are one word per block: bit j of word k for
-// unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// unit 64·k + j. Products are rounded on their own (one fused multiply–subtract, the
+// exponential's x − n·ln2Hi, whose product is exact), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -7104,7 +7139,8 @@ func ExponentialNEON(v, cur, k, delta, rh, res, thr, reset []float32, spikes []u
 //
 // cur holds one value per unit, as v does. Each parameter is one value for every unit. The
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
+// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -7134,7 +7170,8 @@ func ExponentialUniformNEON(v, cur []float32, k, delta, rh, res, thr, reset floa
 // r and cur hold one value per unit each, as v does. Each parameter (c, k, delta, rh, res,
 // thr and reset) holds one value per unit, or the 64 values of one block, which every block
 // then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
-// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// of word k for unit 64·k + j. Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
@@ -7181,8 +7218,9 @@ func RefractoryExponentialNEON(v []float32, r []uint16, cur []float32, c []uint1
 //
 // r and cur hold one value per unit each, as v does. Each parameter is one value for every
 // unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
-// bit for bit.
+// rounded on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi,
+// whose product is exact), as in internal/ref, so the results equal the scalar loop bit for
+// bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -7213,7 +7251,8 @@ func RefractoryExponentialUniformNEON(v []float32, r []uint16, cur []float32, c 
 // w and cur hold one value per unit each, as v does. Each parameter (k, delta, rh, res, thr,
 // reset, kw, a and b) holds one value per unit, or the 64 values of one block, which every
 // block then reads (a uniform value repeated 64 times). The spikes are one word per block:
-// bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
+// bit j of word k for unit 64·k + j. Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
@@ -7263,8 +7302,9 @@ func AdaptiveExponentialNEON(v, w, cur, k, delta, rh, res, thr, reset, kw, a, b 
 //
 // w and cur hold one value per unit each, as v does. Each parameter is one value for every
 // unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
-// bit for bit.
+// rounded on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi,
+// whose product is exact), as in internal/ref, so the results equal the scalar loop bit for
+// bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -7298,7 +7338,8 @@ func AdaptiveExponentialUniformNEON(v, w, cur []float32, k, delta, rh, res, thr,
 // res, thr, reset, ltheta and dtheta) holds one value per unit, or the 64 values of one
 // block, which every block then reads (a uniform value repeated 64 times). The spikes are
 // one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact),
+// as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -7351,8 +7392,9 @@ func SimplifiedAdaptiveExponentialNEON(v []float32, r []uint16, theta, cur []flo
 //
 // r, theta and cur hold one value per unit each, as v does. Each parameter is one value for
 // every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
+// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -8282,7 +8324,8 @@ func AdaptiveLeakyTraced2UniformNEON(v []float32, r []uint16, theta, t1, x1, t2,
 // res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
+// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -8343,8 +8386,9 @@ func ExponentialTraced2NEON(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, lT
 //
 // t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value for
 // every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
+// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -8384,7 +8428,8 @@ func ExponentialTraced2UniformNEON(v, t1, x1, t2, x2 []float32, k, delta, rh, re
 // rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
 // spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
+// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -8451,8 +8496,9 @@ func RefractoryExponentialTraced2NEON(v []float32, r []uint16, t1, x1, t2, x2 []
 //
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
 // for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
+// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -9767,7 +9813,8 @@ func DoubleTracerDrainAddUniformNEON(t1, t2, x, out []float32, lT1, cT1, bT1, lT
 //
 // The library's one exponential (internal/ref.Exp), within 1 ULP of e^x; NaN gives NaN, x above about 88.72 +Inf, below about −103.9 0. out may be x.
 //
-// out holds one value per unit, as x does. Products are rounded on their own (no FMA), as in
+// out holds one value per unit, as x does. Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when

@@ -100,6 +100,14 @@ func quotients(m model) []string {
 	return slices.Sorted(maps.Keys(c.quotients))
 }
 
+// fusesExact says whether m's body subtracts an exact product in one
+// fused operation (SubExact).
+func fusesExact(m model) bool {
+	c := newCensus(m, scalars{}, false)
+	m.body(c)
+	return c.exact
+}
+
 // makePlan decides how b lowers m, from what a census of the body counts:
 // each scalar's uses (the most used are held), and the registers one
 // vector keeps live at once. It interleaves as many vectors as the backend
@@ -280,6 +288,7 @@ type census struct {
 	counters  bool            // whether the body loads counters
 	quotients map[string]bool // the parameters the body divides by (Quot)
 	scales    bool            // whether the body scales (Scale)
+	exact     bool            // whether the body fuses an exact product (SubExact)
 }
 
 func newCensus(m model, sc scalars, uniform bool) *census {
@@ -506,7 +515,7 @@ func (c *census) Quot(a vec, name string) vec {
 }
 func (c *census) Add(a, b vec) vec                 { return c.op(false, true, a, b) }
 func (c *census) Sub(a, b vec) vec                 { return c.op(false, true, a, b) }
-func (c *census) SubExact(a, x, y vec) vec         { return c.op(false, true, a, x, y) }
+func (c *census) SubExact(a, x, y vec) vec         { c.exact = true; return c.op(false, true, a, x, y) }
 func (c *census) Clamp(a, lo, hi vec) vec          { return c.op(false, true, a, lo, hi) }
 func (c *census) Round(a vec) vec                  { return c.op(false, true, a) }
 func (c *census) Scale(p, n vec) vec               { c.scales = true; return c.op(false, true, p, n) }

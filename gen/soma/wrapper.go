@@ -110,7 +110,11 @@ func wrapper(m model, b lowering, uniform bool, name, raw, rawSig string) gowrap
 	if !m.noSpikes {
 		rules += "The spikes are one word per block: bit j of word k for unit 64·k + j. "
 	}
-	doc = append(doc, gowrap.Wrap(rules+"Products are rounded on their own (no FMA), as in internal/ref, so the "+
+	fma := "(no FMA)"
+	if fusesExact(m) {
+		fma = "(one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact)"
+	}
+	doc = append(doc, gowrap.Wrap(rules+"Products are rounded on their own "+fma+", as in internal/ref, so the "+
 		"results equal the scalar loop bit for bit.")...)
 	if qs := quotients(m); len(qs) > 0 {
 		doc = append(doc, "")
