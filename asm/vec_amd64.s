@@ -1316,6 +1316,8 @@ TEXT ·maskedSumAVX2(SB), NOSPLIT, $256-52
 	JLT  MaskedSumAVX2_tail
 
 MaskedSumAVX2_loop:
+	CMPQ         (CX), $0x00
+	JE           MaskedSumAVX2_next
 	VPBROADCASTD (CX), Y12
 	VPSLLVD      Y8, Y12, Y12
 	VXORPS       Y13, Y13, Y13
@@ -1356,11 +1358,13 @@ MaskedSumAVX2_loop:
 	VXORPS       Y13, Y13, Y13
 	VBLENDVPS    Y12, 224(AX), Y13, Y13
 	VADDPS       Y13, Y7, Y7
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000008, CX
-	SUBQ         $0x00000040, DX
-	CMPQ         DX, $0x00000040
-	JGE          MaskedSumAVX2_loop
+
+MaskedSumAVX2_next:
+	ADDQ $0x00000100, AX
+	ADDQ $0x00000008, CX
+	SUBQ $0x00000040, DX
+	CMPQ DX, $0x00000040
+	JGE  MaskedSumAVX2_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 MaskedSumAVX2_tail:
@@ -1463,6 +1467,8 @@ TEXT ·maskedSumAVX512(SB), NOSPLIT, $256-52
 	JLT  MaskedSumAVX512_tail
 
 MaskedSumAVX512_loop:
+	CMPQ   (CX), $0x00
+	JE     MaskedSumAVX512_next
 	KMOVW  (CX), K1
 	VADDPS (AX), Z0, K1, Z0
 	KMOVW  2(CX), K1
@@ -1471,11 +1477,13 @@ MaskedSumAVX512_loop:
 	VADDPS 128(AX), Z2, K1, Z2
 	KMOVW  6(CX), K1
 	VADDPS 192(AX), Z3, K1, Z3
-	ADDQ   $0x00000100, AX
-	ADDQ   $0x00000008, CX
-	SUBQ   $0x00000040, DX
-	CMPQ   DX, $0x00000040
-	JGE    MaskedSumAVX512_loop
+
+MaskedSumAVX512_next:
+	ADDQ $0x00000100, AX
+	ADDQ $0x00000008, CX
+	SUBQ $0x00000040, DX
+	CMPQ DX, $0x00000040
+	JGE  MaskedSumAVX512_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 MaskedSumAVX512_tail:
@@ -1552,6 +1560,8 @@ TEXT ·maskedSumF16AVX2(SB), NOSPLIT, $128-52
 	JLT  MaskedSumF16AVX2_tail
 
 MaskedSumF16AVX2_loop:
+	CMPQ         (CX), $0x00
+	JE           MaskedSumF16AVX2_next
 	VCVTPH2PS    (AX), Y12
 	VPBROADCASTD (CX), Y13
 	VPSLLVD      Y8, Y13, Y13
@@ -1600,11 +1610,13 @@ MaskedSumF16AVX2_loop:
 	VXORPS       Y14, Y14, Y14
 	VBLENDVPS    Y13, Y12, Y14, Y14
 	VADDPS       Y14, Y7, Y7
-	ADDQ         $0x00000080, AX
-	ADDQ         $0x00000008, CX
-	SUBQ         $0x00000040, DX
-	CMPQ         DX, $0x00000040
-	JGE          MaskedSumF16AVX2_loop
+
+MaskedSumF16AVX2_next:
+	ADDQ $0x00000080, AX
+	ADDQ $0x00000008, CX
+	SUBQ $0x00000040, DX
+	CMPQ DX, $0x00000040
+	JGE  MaskedSumF16AVX2_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 MaskedSumF16AVX2_tail:
@@ -1711,6 +1723,8 @@ TEXT ·maskedSumF16AVX512(SB), NOSPLIT, $128-52
 	JLT  MaskedSumF16AVX512_tail
 
 MaskedSumF16AVX512_loop:
+	CMPQ      (CX), $0x00
+	JE        MaskedSumF16AVX512_next
 	VCVTPH2PS (AX), Z4
 	KMOVW     (CX), K1
 	VADDPS    Z4, Z0, K1, Z0
@@ -1723,11 +1737,13 @@ MaskedSumF16AVX512_loop:
 	VCVTPH2PS 96(AX), Z4
 	KMOVW     6(CX), K1
 	VADDPS    Z4, Z3, K1, Z3
-	ADDQ      $0x00000080, AX
-	ADDQ      $0x00000008, CX
-	SUBQ      $0x00000040, DX
-	CMPQ      DX, $0x00000040
-	JGE       MaskedSumF16AVX512_loop
+
+MaskedSumF16AVX512_next:
+	ADDQ $0x00000080, AX
+	ADDQ $0x00000008, CX
+	SUBQ $0x00000040, DX
+	CMPQ DX, $0x00000040
+	JGE  MaskedSumF16AVX512_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 MaskedSumF16AVX512_tail:

@@ -1152,6 +1152,8 @@ TEXT ·maskedSumNEON(SB), 0, $272-52
 	BLT MaskedSumNEON_tail
 
 MaskedSumNEON_loop:
+	MOVD 0(R1), R3
+	CBZ R3, MaskedSumNEON_next
 	FLDPQ 0(R0), (F24, F25)
 	MOVD 0(R1), R3
 	LSR $32, R3, R4
@@ -1212,6 +1214,8 @@ MaskedSumNEON_loop:
 	VCMTST V23.S4, V27.S4, V24.S4
 	VAND V24.B16, V25.B16, V24.B16
 	WORD $0x4e38d5ef // fadd v15.4s, v15.4s, v24.4s
+
+MaskedSumNEON_next:
 	ADD $256, R0
 	ADD $8, R1
 	SUB $64, R2
@@ -1358,6 +1362,8 @@ TEXT ·maskedSumF16NEON(SB), NOSPLIT, $144-52
 	BLT MaskedSumF16NEON_tail
 
 MaskedSumF16NEON_loop:
+	MOVD 0(R1), R3
+	CBZ R3, MaskedSumF16NEON_next
 	FMOVQ 0(R0), F24
 	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
 	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
@@ -1434,6 +1440,8 @@ MaskedSumF16NEON_loop:
 	VCMTST V23.S4, V27.S4, V25.S4
 	VAND V25.B16, V24.B16, V24.B16
 	WORD $0x4e38d5ef // fadd v15.4s, v15.4s, v24.4s
+
+MaskedSumF16NEON_next:
 	ADD $128, R0
 	ADD $8, R1
 	SUB $64, R2

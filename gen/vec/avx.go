@@ -129,6 +129,11 @@ func (a *avx) maskInit() {
 	}
 }
 
+func (a *avx) skipZero(words addr, label string) {
+	CMPQ(words.(Mem), U8(0))
+	JE(LabelRef(label))
+}
+
 func (a *avx) maskedAccumulate(acc, t value, words addr, r int) {
 	x := words.(Mem)
 	if a.nlanes == 16 {

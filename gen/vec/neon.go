@@ -178,6 +178,13 @@ func (b *neon) maskInit() {
 	}
 }
 
+func (b *neon) skipZero(words addr, label string) {
+	w := b.f.R()
+	off, base, uses := words.(neonAddr).at(0)
+	b.ins("MOVD %v(%v), %v", []arm64.Reg{w}, uses, off, base, arm64.Gen(w))
+	b.f.Branch("CBZ", label, w)
+}
+
 func (b *neon) maskedAccumulate(acc, t value, words addr, r int) {
 	f := b.f
 	if r == 0 {
