@@ -187,12 +187,19 @@ const streamMin = 1 << 18
 func streams(n int) bool { return n >= streamMin }
 
 // The rule that picks a masked sum's form, from a cost model of the two:
-// the dense vector kernel's time grows with the row's length n and not
-// with the density; the sparse form costs a fixed part (clearing and
-// reducing its lanes) and a part per set bit. Measured on an Intel Xeon
-// (AVX-512): dense about 0.027 ns an element (110–140 ns a row of 4096),
-// sparse about 80 ns plus 1.7 ns a set bit. So a masked sum of set bits
-// among n takes the sparse form when
+// the dense vector kernel's time grows with the row's length n and, as it
+// skips the words of no spike, falls with the density; the sparse form
+// costs a fixed part (clearing and reducing its lanes, a pass over the
+// words) and a part per set bit. Measured on an Intel Xeon (AVX-512),
+// float32, the spikes changing from call to call: rows of 4096, dense
+// 49–58 ns with 1 to 16 bits set against the sparse form's 114–159, 91–113
+// against 198–265 with 32 to 64; rows of 16384, dense 273–291 ns with 4
+// to 64 bits, 665 with 512, against the sparse form's 569–619 and 1713;
+// rows of 65536 (in L2), dense 0.89 µs with 4 bits and 1.47 with 64, the
+// sparse form 1.81 and 1.52, but 1.69 against 2.91 with 256. (Before the
+// dense kernel skipped empty words, it took 110–140 ns a row of 4096
+// whatever the density, and this rule took the sparse form from rows of
+// 3072.) So a masked sum of set bits among n takes the sparse form when
 //
 //	set·sparseBit + sparseFixed ≤ n
 //
@@ -201,7 +208,7 @@ func streams(n int) bool { return n >= streamMin }
 // give the same bits; the rule only picks the faster.
 const (
 	sparseBit   = 64
-	sparseFixed = 3072
+	sparseFixed = 20480
 )
 
 // For a matrix whose weights come from L3 or DRAM (MaskedSums of

@@ -40,7 +40,9 @@ func lengths() []int {
 	for n := range 301 {
 		ns = append(ns, n)
 	}
-	return append(ns, 511, 512, 513, 1000, 4096, 4099, 8259) // 8259: two sparse chunks of 64 words and a tail
+	// 8259: two chunks of 64 words of the sparse form and a tail; 20483:
+	// a row long enough that the rule picks the sparse form at 1/512.
+	return append(ns, 511, 512, 513, 1000, 4096, 4099, 8259, 20483)
 }
 
 // at returns a slice of n elements starting off elements into a fresh
@@ -62,8 +64,9 @@ func fill16(r *rng, w []float16.Float16, special bool) []float16.Float16 {
 }
 
 // densities are the spike patterns of the masked tests: none and 1 in 512
-// (the sparse form, which the rule picks on rows of 3072 elements or more),
-// then denser, half, all.
+// (the sparse form, which the rule picks on rows of 20480 elements or
+// more, and on the portable path, whose kernel it is), then denser, half,
+// all.
 var densities = []struct {
 	name string
 	bits func(r *rng) uint64
@@ -299,7 +302,7 @@ func TestMaskedSums(t *testing.T) {
 func TestSparseRule(t *testing.T) {
 	for _, c := range []struct {
 		n, bit, fixed int
-	}{{4096, sparseBit, sparseFixed}, {8192, sparseBit, sparseFixed}, {4096, l3SparseBit, coldSparseFixed},
+	}{{4096, sparseBit, sparseFixed}, {32768, sparseBit, sparseFixed}, {65536, sparseBit, sparseFixed}, {4096, l3SparseBit, coldSparseFixed},
 		{4096, l3SparseBitF16, coldSparseFixed}, {100000, dramSparseBit, coldSparseFixed}, {32768, dramSparseBitF16, coldSparseFixed}} {
 		for _, k := range paths() {
 			using(t, k)
