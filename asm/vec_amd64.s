@@ -1560,8 +1560,6 @@ TEXT ·maskedSumF16AVX2(SB), NOSPLIT, $128-52
 	JLT  MaskedSumF16AVX2_tail
 
 MaskedSumF16AVX2_loop:
-	CMPQ         (CX), $0x00
-	JE           MaskedSumF16AVX2_next
 	VCVTPH2PS    (AX), Y12
 	VPBROADCASTD (CX), Y13
 	VPSLLVD      Y8, Y13, Y13
@@ -1610,13 +1608,11 @@ MaskedSumF16AVX2_loop:
 	VXORPS       Y14, Y14, Y14
 	VBLENDVPS    Y13, Y12, Y14, Y14
 	VADDPS       Y14, Y7, Y7
-
-MaskedSumF16AVX2_next:
-	ADDQ $0x00000080, AX
-	ADDQ $0x00000008, CX
-	SUBQ $0x00000040, DX
-	CMPQ DX, $0x00000040
-	JGE  MaskedSumF16AVX2_loop
+	ADDQ         $0x00000080, AX
+	ADDQ         $0x00000008, CX
+	SUBQ         $0x00000040, DX
+	CMPQ         DX, $0x00000040
+	JGE          MaskedSumF16AVX2_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 MaskedSumF16AVX2_tail:
@@ -1723,8 +1719,6 @@ TEXT ·maskedSumF16AVX512(SB), NOSPLIT, $128-52
 	JLT  MaskedSumF16AVX512_tail
 
 MaskedSumF16AVX512_loop:
-	CMPQ      (CX), $0x00
-	JE        MaskedSumF16AVX512_next
 	VCVTPH2PS (AX), Z4
 	KMOVW     (CX), K1
 	VADDPS    Z4, Z0, K1, Z0
@@ -1737,13 +1731,11 @@ MaskedSumF16AVX512_loop:
 	VCVTPH2PS 96(AX), Z4
 	KMOVW     6(CX), K1
 	VADDPS    Z4, Z3, K1, Z3
-
-MaskedSumF16AVX512_next:
-	ADDQ $0x00000080, AX
-	ADDQ $0x00000008, CX
-	SUBQ $0x00000040, DX
-	CMPQ DX, $0x00000040
-	JGE  MaskedSumF16AVX512_loop
+	ADDQ      $0x00000080, AX
+	ADDQ      $0x00000008, CX
+	SUBQ      $0x00000040, DX
+	CMPQ      DX, $0x00000040
+	JGE       MaskedSumF16AVX512_loop
 
 	// The last n < 64 elements from zeroed copies on the stack.
 MaskedSumF16AVX512_tail:

@@ -1362,8 +1362,6 @@ TEXT ·maskedSumF16NEON(SB), NOSPLIT, $144-52
 	BLT MaskedSumF16NEON_tail
 
 MaskedSumF16NEON_loop:
-	MOVD 0(R1), R3
-	CBZ R3, MaskedSumF16NEON_next
 	FMOVQ 0(R0), F24
 	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
 	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
@@ -1440,8 +1438,6 @@ MaskedSumF16NEON_loop:
 	VCMTST V23.S4, V27.S4, V25.S4
 	VAND V25.B16, V24.B16, V24.B16
 	WORD $0x4e38d5ef // fadd v15.4s, v15.4s, v24.4s
-
-MaskedSumF16NEON_next:
 	ADD $128, R0
 	ADD $8, R1
 	SUB $64, R2

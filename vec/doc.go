@@ -56,12 +56,13 @@
 // rounding; NaN and ±Inf propagate as IEEE arithmetic says (which of two
 // NaNs' payloads survives is not specified).
 //
-// The dense vector kernel of a masked sum skips each word of no spike (64
-// elements), so that its time falls with the density. A masked sum with
-// few bits set runs the terms of the set bits only, one at a time in the
-// same lanes (the same bits), where a cost model of the two forms says
-// that is faster than the dense kernel: when 64·set + 20480 ≤ n for set
-// bits among n elements, that is never on rows shorter than 20480 and
+// The dense vector kernel of a float32 masked sum skips each word of no
+// spike (64 elements), so that its time falls with the density. A masked
+// sum with few bits set runs the terms of the set bits only, one at a time
+// in the same lanes (the same bits), where a cost model of the two forms
+// says that is faster than the dense kernel: when 64·set + 20480 ≤ n for
+// set bits among n elements (binary16, whose dense kernel does not skip:
+// 64·set + 3072 ≤ n), that is never on rows shorter than 20480 (3072) and
 // below about one bit in 64 on long rows. The rows of MaskedSums (the
 // asynchronous input of a population, one spike bit per connection) follow
 // the same rule, except in a matrix of 2^18 elements or more, whose

@@ -65,8 +65,8 @@ func fill16(r *rng, w []float16.Float16, special bool) []float16.Float16 {
 
 // densities are the spike patterns of the masked tests: none and 1 in 512
 // (the sparse form, which the rule picks on rows of 20480 elements or
-// more, and on the portable path, whose kernel it is), then denser, half,
-// all.
+// more, 3072 for binary16, and on the portable path, whose kernel it is),
+// then denser, half, all.
 var densities = []struct {
 	name string
 	bits func(r *rng) uint64
@@ -302,7 +302,8 @@ func TestMaskedSums(t *testing.T) {
 func TestSparseRule(t *testing.T) {
 	for _, c := range []struct {
 		n, bit, fixed int
-	}{{4096, sparseBit, sparseFixed}, {32768, sparseBit, sparseFixed}, {65536, sparseBit, sparseFixed}, {4096, l3SparseBit, coldSparseFixed},
+	}{{4096, sparseBit, sparseFixed}, {32768, sparseBit, sparseFixed}, {65536, sparseBit, sparseFixed},
+		{4096, sparseBit, sparseFixedF16}, {8192, sparseBit, sparseFixedF16}, {4096, l3SparseBit, coldSparseFixed},
 		{4096, l3SparseBitF16, coldSparseFixed}, {100000, dramSparseBit, coldSparseFixed}, {32768, dramSparseBitF16, coldSparseFixed}} {
 		for _, k := range paths() {
 			using(t, k)
@@ -350,7 +351,10 @@ func TestMatrixRule(t *testing.T) {
 			bit, fixed, sparse = r.bit, r.fixed, name(r.sparse)
 		}
 		want := coldSparseFixed
-		if c.bit == sparseBit {
+		switch {
+		case c.bit == sparseBit && c.f16:
+			want = sparseFixedF16
+		case c.bit == sparseBit:
 			want = sparseFixed
 		}
 		if bit != c.bit || fixed != want || !strings.HasSuffix(sparse, "."+c.sparse) {

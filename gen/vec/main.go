@@ -83,6 +83,9 @@ type sum struct {
 	masked  bool
 	doc     string // the scalar loop
 	term    func(l lowering, in []value) value
+	// skip: a masked sum skips each step whose spike word is 0 (see
+	// generate).
+	skip bool
 }
 
 // mapping describes a map kernel: the streams (the first is written), the
@@ -96,15 +99,15 @@ type mapping struct {
 
 var sums = []sum{
 	{"Dot", []stream{{"x", f32}, {"y", f32}}, false, "s += x[j]·y[j]",
-		func(l lowering, in []value) value { return l.mul(in[0], in[1]) }},
+		func(l lowering, in []value) value { return l.mul(in[0], in[1]) }, false},
 	{"DotF16", []stream{{"w", f16}, {"x", f32}}, false, "s += float32(w[j])·x[j]",
-		func(l lowering, in []value) value { return l.mul(in[0], in[1]) }},
+		func(l lowering, in []value) value { return l.mul(in[0], in[1]) }, false},
 	{"Sum", []stream{{"x", f32}}, false, "s += x[j]",
-		func(l lowering, in []value) value { return in[0] }},
+		func(l lowering, in []value) value { return in[0] }, false},
 	{"MaskedSum", []stream{{"w", f32}}, true, "if bit j of x is set { s += w[j] }",
-		func(l lowering, in []value) value { return in[0] }},
+		func(l lowering, in []value) value { return in[0] }, true},
 	{"MaskedSumF16", []stream{{"w", f16}}, true, "if bit j of x is set { s += float32(w[j]) }",
-		func(l lowering, in []value) value { return in[0] }},
+		func(l lowering, in []value) value { return in[0] }, false},
 }
 
 var mappings = []mapping{
@@ -308,17 +311,23 @@ func (s sum) generate(i isa, stream bool) {
 			i.prefetch(i.offset(ptr[k], prefetchAhead))
 		}
 	}
-	if s.masked {
+	if s.skip {
 		// A word of no spike skips its step: the same sums (a masked add
 		// leaves its lanes), and at the densities of asynchronous spikes,
-		// a few in a hundred, a third or more of the words are 0. (Measured
-		// with AVX-512 on an Intel Xeon, float32 rows of 1024 and 4096: 22
-		// ns against 34 at 1/64 of the bits set, 20 against 36 at 1/128,
-		// 27 against 36 at 1/32; the same at 1/4 and 1/2.)
+		// a few in a hundred, a third or more of the words are 0. Measured
+		// with AVX-512 on an Intel Xeon, the spikes changing from call to
+		// call, float32 rows of 1024 and 4096: 22 ns against 26 and 74
+		// against 103 at 1/64 of the bits set, 20 against 27 and 70
+		// against 100 at 1/128; within ±5% at 1/8 and 1/2; a 256 × 4096
+		// matrix (MaskedSums, from L3) 10–12% faster at 1% and 2%. The
+		// binary16 sum, whose step reads half the bytes, ran faster so in
+		// L1 (31 ns against 50 at 1/64) but 10–30% slower on that matrix
+		// at 1% and 2%, where half the words are 0 at random and the
+		// branch mispredicts: it does not skip.
 		i.skipZero(words, lb("next"))
 	}
 	step(ptr, words)
-	if s.masked {
+	if s.skip {
 		i.label(lb("next"))
 	}
 	for k, st := range s.streams {
