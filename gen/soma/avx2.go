@@ -233,28 +233,20 @@ func (b *avx2) Quot(x vec, name string) vec { return quot(b, b.reciprocals, x, n
 func (b *avx2) Add(x, y vec) vec            { return b.commuting(VADDPS, x, y) }
 func (b *avx2) Sub(x, y vec) vec            { return b.binary(VSUBPS, x, y) }
 
-// SubExact is one VFNMADD, into a register loaded with whichever of y and
-// a is in memory (a load, which takes no arithmetic port), or a copy of
-// the scalar y's register, or else of a (see avx512's).
-func (b *avx2) SubExact(a, x, y vec) vec {
-	z := YMM()
-	if m, ok := b.memory(y); ok {
+func (b *avx2) SubExact(a, x, y vec) vec { return subExact(b, YMM(), a, x, y) }
+
+func (b *avx2) loads(x interface{}) bool {
+	_, ok := b.memory(x)
+	return ok
+}
+
+// fill puts x in z: loaded where it is in memory, else copied.
+func (b *avx2) fill(z reg.VecVirtual, x interface{}) {
+	if m, ok := b.memory(x); ok {
 		VMOVUPS(m, z)
-		VFNMADD213PS(b.rm(a), b.reg(x), z) // z = −(x·z) + a
-		return z
+		return
 	}
-	if b.held(y) {
-		VMOVAPS(y.(reg.VecVirtual), z)
-		VFNMADD213PS(b.rm(a), b.reg(x), z)
-		return z
-	}
-	if m, ok := b.memory(a); ok {
-		VMOVUPS(m, z)
-	} else {
-		VMOVAPS(b.reg(a), z)
-	}
-	VFNMADD231PS(b.rm(y), b.reg(x), z) // z = −(x·y) + z
-	return z
+	VMOVAPS(b.reg(x), z)
 }
 
 // Clamp takes x as the second source of MAXPS and MINPS, which return it

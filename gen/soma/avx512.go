@@ -156,30 +156,21 @@ func (b *avx512) Quot(x vec, name string) vec { return quot(b, b.reciprocals, x,
 func (b *avx512) Add(x, y vec) vec            { return b.binary(VADDPS, VADDPS_BCST, x, y, true) }
 func (b *avx512) Sub(x, y vec) vec            { return b.binary(VSUBPS, VSUBPS_BCST, x, y, false) }
 
-// SubExact is one VFNMADD, into a register that holds the scalar y
-// (broadcast from memory, which takes no arithmetic port, or copied from
-// the register that holds it for the call) or else a copy of a. (Where a
-// is read no more, the allocator gives the copy a's register, and the
-// copy stays, an instruction that moves nothing.)
-func (b *avx512) SubExact(a, x, y vec) vec {
-	z := ZMM()
-	if s, ok := y.(scalar); ok {
-		VBROADCASTSS(s.m(), z)
-		VFNMADD213PS(b.rm(a), b.reg(x), z) // z = −(x·z) + a
-		return z
-	}
-	if b.held(y) {
-		VMOVAPS(y.(reg.VecVirtual), z)
-		VFNMADD213PS(b.rm(a), b.reg(x), z)
-		return z
-	}
-	if m, ok := a.(memvec); ok {
+func (b *avx512) SubExact(a, x, y vec) vec { return subExact(b, ZMM(), a, x, y) }
+
+func (b *avx512) loads(x interface{}) bool { return inMemory(x) }
+
+// fill puts x in z: broadcast where it is a scalar in memory, loaded
+// where it is a vector in memory, else copied.
+func (b *avx512) fill(z reg.VecVirtual, x interface{}) {
+	switch m := x.(type) {
+	case scalar:
+		VBROADCASTSS(m.m(), z)
+	case memvec:
 		VMOVUPS(b.mem(m), z)
-	} else {
-		VMOVAPS(b.reg(a), z)
+	default:
+		VMOVAPS(b.reg(x), z)
 	}
-	VFNMADD231PS(b.rm(y), b.reg(x), z) // z = −(x·y) + z
-	return z
 }
 
 // Clamp takes x as the second source of MAXPS and MINPS, which return it

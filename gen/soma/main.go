@@ -219,6 +219,30 @@ type frame struct {
 
 func (f *frame) setReciprocals(on bool) { f.reciprocals = on }
 
+// subExact is an amd64 backend's SubExact: one VFNMADD into z, which first
+// takes y where y is in memory (a load, which takes no arithmetic port) or
+// a scalar's register held for the call (a copy, which the core drops at
+// renaming), else a copy of a. (A copy of a value that dies there, as the
+// exponential's argument does, would get its register from the allocator
+// and stay, an instruction that moves nothing; the exponential's y is the
+// scalar ln2Hi.)
+func subExact(b interface {
+	rm(x interface{}) Op
+	reg(x interface{}) reg.VecVirtual
+	loads(x interface{}) bool             // whether x is in memory
+	fill(z reg.VecVirtual, x interface{}) // loads or copies x into z
+	held(x interface{}) bool
+}, z reg.VecVirtual, a, x, y vec) vec {
+	if b.loads(y) || b.held(y) {
+		b.fill(z, y)
+		VFNMADD213PS(b.rm(a), b.reg(x), z) // z = −(x·z) + a
+		return z
+	}
+	b.fill(z, a)
+	VFNMADD231PS(b.rm(y), b.reg(x), z) // z = −(x·y) + z
+	return z
+}
+
 // held says whether x is the register of a scalar held for the call.
 func (f *frame) held(x interface{}) bool {
 	for _, r := range f.fixed {
