@@ -525,6 +525,8 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 		}
 		q := pointer{param: s.param()}
 		if s.param() && !uniform {
+			// The strides stay in the argument frame: a kernel has more
+			// streams than there are spare general registers.
 			q.block, q.stride = blockUnits*s.size(), arg(s.name+"Stride")
 		}
 		if len(p)-pl.slots < registers {
@@ -540,14 +542,6 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 			q := p[s.stream]
 			q.param = true
 			p[s.name()] = q
-		}
-	}
-	// The strides stay in the argument frame: a kernel has more streams
-	// than there are spare general registers.
-	stride := map[string]Mem{}
-	for _, s := range m.streams {
-		if s.param() && !uniform {
-			stride[s.name] = arg(s.name + "Stride")
 		}
 	}
 	var spikes reg.Register
@@ -656,7 +650,7 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 			case s.byValue(uniform):
 			case s.param():
 				for range n {
-					p.advance(s.name, stride[s.name])
+					p.advance(s.name, p[s.name].stride)
 				}
 			default:
 				p.advance(s.name, U32(n*blockUnits*s.size()))
