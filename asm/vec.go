@@ -336,6 +336,8 @@ func SumStreamNEON(x []float32) float32 {
 // in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
 // adding term j, reduced by halves. Each product is rounded on its own.
 //
+// It skips each 64 elements whose spike word is 0, which add nothing.
+//
 // It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
 func MaskedSumAVX2(w []float32, x []uint64) float32 {
 	requireAVX2("MaskedSumAVX2")
@@ -352,6 +354,8 @@ func MaskedSumAVX2(w []float32, x []uint64) float32 {
 // in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
 // adding term j, reduced by halves. Each product is rounded on its own.
 //
+// It skips each 64 elements whose spike word is 0, which add nothing.
+//
 // It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512).
 func MaskedSumAVX512(w []float32, x []uint64) float32 {
 	requireAVX512("MaskedSumAVX512")
@@ -367,6 +371,8 @@ func MaskedSumAVX512(w []float32, x []uint64) float32 {
 //
 // in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
 // adding term j, reduced by halves. Each product is rounded on its own.
+//
+// It skips each 64 elements whose spike word is 0, which add nothing.
 //
 // It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
 func MaskedSumNEON(w []float32, x []uint64) float32 {

@@ -17,7 +17,8 @@
 //     j ≡ r·lanes + k (mod 64) in increasing j from +0: each step adds the
 //     terms of 64 elements, one vector to each register, and the registers
 //     are independent chains of additions (four on AVX-512, eight on AVX2,
-//     sixteen on NEON), enough to hide the adder's latency. The last n mod
+//     sixteen on NEON), enough to hide the adder's latency. The float32
+//     masked sum skips a step whose spike word is 0. The last n mod
 //     64 elements go through a zeroed copy on the stack: their padding adds
 //     +0, which leaves a lane unchanged (a sum that starts at +0 never
 //     becomes −0). At the end the lanes are added by halves, as ref.Reduce
@@ -247,6 +248,9 @@ func (s sum) generate(i isa, stream bool) {
 		"",
 		"in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64",
 		"adding term j, reduced by halves. Each product is rounded on its own.",
+	}
+	if s.skip {
+		doc = append(doc, "", "It skips each 64 elements whose spike word is 0, which add nothing.")
 	}
 	if stream {
 		doc = append(doc, "", "It asks for its slices' cache lines 4 KiB ahead of each step ("+i.prefetchOp()+",",
