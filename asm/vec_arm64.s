@@ -1155,7 +1155,6 @@ MaskedSumNEON_loop:
 	MOVD 0(R1), R3
 	CBZ R3, MaskedSumNEON_next
 	FLDPQ 0(R0), (F24, F25)
-	MOVD 0(R1), R3
 	LSR $32, R3, R4
 	VDUP R3, V26.S4
 	VDUP R4, V27.S4

@@ -93,20 +93,19 @@ const minGap = 8
 // vectors, walking, than 4 or 5, two groups a block; walking alone, 2–3%.)
 const deepChain = 24
 
-// quotients returns the parameters model m divides by (Quot), sorted.
-func quotients(m model) []string {
+// bodyCensus is a census of m's body alone, for what it uses.
+func bodyCensus(m model) *census {
 	c := newCensus(m, scalars{}, false)
 	m.body(c)
-	return slices.Sorted(maps.Keys(c.quotients))
+	return c
 }
+
+// quotients returns the parameters model m divides by (Quot), sorted.
+func quotients(m model) []string { return slices.Sorted(maps.Keys(bodyCensus(m).quotients)) }
 
 // fusesExact says whether m's body subtracts an exact product in one
 // fused operation (SubExact).
-func fusesExact(m model) bool {
-	c := newCensus(m, scalars{}, false)
-	m.body(c)
-	return c.exact
-}
+func fusesExact(m model) bool { return bodyCensus(m).exact }
 
 // makePlan decides how b lowers m, from what a census of the body counts:
 // each scalar's uses (the most used are held), and the registers one

@@ -28,6 +28,7 @@ type neon struct {
 	frame  int       // the stack laid out, from 16(RSP)
 	bits   [8]arm64.Reg
 	halves [2]arm64.Reg
+	word   arm64.Reg // the spike word skipZero loaded for the step's first maskedAccumulate, or the zero Reg
 
 	data bool // vecbits laid out
 }
@@ -178,19 +179,28 @@ func (b *neon) maskInit() {
 	}
 }
 
-func (b *neon) skipZero(words addr, label string) {
+// loadWord loads the spike word at words into a general register.
+func (b *neon) loadWord(words addr) arm64.Reg {
 	w := b.f.R()
 	off, base, uses := words.(neonAddr).at(0)
 	b.ins("MOVD %v(%v), %v", []arm64.Reg{w}, uses, off, base, arm64.Gen(w))
-	b.f.Branch("CBZ", label, w)
+	return w
+}
+
+// skipZero keeps the word it tests for the step's maskedAccumulate.
+func (b *neon) skipZero(words addr, label string) {
+	b.word = b.loadWord(words)
+	b.f.Branch("CBZ", label, b.word)
 }
 
 func (b *neon) maskedAccumulate(acc, t value, words addr, r int) {
 	f := b.f
 	if r == 0 {
-		w, hi := f.R(), f.R()
-		off, base, uses := words.(neonAddr).at(0)
-		b.ins("MOVD %v(%v), %v", []arm64.Reg{w}, uses, off, base, arm64.Gen(w))
+		w, hi := b.word, f.R()
+		if w == (arm64.Reg{}) {
+			w = b.loadWord(words) // a step that does not skip: the tail's
+		}
+		b.word = arm64.Reg{}
 		b.ins("LSR $32, %v, %v", []arm64.Reg{hi}, []arm64.Reg{w}, arm64.Gen(w), arm64.Gen(hi))
 		for k, g := range []arm64.Reg{w, hi} {
 			b.halves[k] = f.V()
