@@ -203,3 +203,49 @@ func BenchmarkMaskedSumF16(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMaskedSumRule times MaskedSum on long float32 rows in cache,
+// where its rule picks the dense kernel or the sparse form by the number
+// of set bits: the public function (the rule's pick), the dense kernel
+// and the sparse form, at a few counts, the spikes changing from call to
+// call (16 patterns in turn) so that no branch predictor learns one:
+//
+//	go test ./vec -run '^$' -bench MaskedSumRule
+//
+// The rule before the floor (see sparseBit) took the sparse form at all
+// of these counts but the largest on rows of 32768.
+func BenchmarkMaskedSumRule(b *testing.B) {
+	const patterns = 16
+	for _, n := range []int{32768, 65536, 131072} {
+		r := rng(uint64(n))
+		w := make([]float32, n)
+		for j := range w {
+			w[j] = r.Uniform(-1, 1)
+		}
+		for _, set := range []int{16, 64, 128, 256, 512} {
+			var xs [patterns]spark.Spikes
+			for p := range xs {
+				xs[p] = spark.NewSpikes(n)
+				for xs[p].Count() < set {
+					xs[p].Set(int(r.Next() % uint64(n)))
+				}
+			}
+			for _, f := range []struct {
+				name string
+				sum  func(w []float32, x []uint64) float32
+			}{
+				{"MaskedSum", func(w []float32, x []uint64) float32 { return MaskedSum(w, x) }},
+				{"dense", func(w []float32, x []uint64) float32 { return impl.maskedSum(w, x) }},
+				{"sparse", maskedSumGeneric},
+			} {
+				b.Run(fmt.Sprintf("n=%d/set=%d/%s", n, set, f.name), func(b *testing.B) {
+					p := 0
+					for b.Loop() {
+						sink += f.sum(w, xs[p])
+						p = (p + 1) % patterns
+					}
+				})
+			}
+		}
+	}
+}

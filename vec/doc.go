@@ -57,13 +57,16 @@
 // NaNs' payloads survives is not specified).
 //
 // The dense vector kernel of a float32 masked sum skips each word of no
-// spike (64 elements), so that its time falls with the density. A masked
-// sum with few bits set runs the terms of the set bits only, one at a time
-// in the same lanes (the same bits), where a cost model of the two forms
-// says that is faster than the dense kernel: when 64·set + 20480 ≤ n for
-// set bits among n elements (binary16, whose dense kernel does not skip:
-// 64·set + 3072 ≤ n), that is never on rows shorter than 20480 (3072) and
-// below about one bit in 64 on long rows. The rows of MaskedSums (the
+// spike (64 elements), so that its time falls with the density, except
+// near one bit in a hundred, where about half the words are 0 and the core
+// mispredicts the skip. A masked sum runs the terms of the set bits only,
+// one at a time in the same lanes (the same bits), where measurements of
+// the two forms say that is faster than the dense kernel: for set bits
+// among n elements, when 64·set + 12288 ≤ n and set ≥ max(176, n/1024),
+// that is never on rows shorter than 23552 and, on long rows, between
+// about 0.1% and 1.2% of the bits set (binary16, whose dense kernel does
+// not skip: when 64·set + 3072 ≤ n, never on rows shorter than 3072 and
+// below about one bit in 64 on long rows). The rows of MaskedSums (the
 // asynchronous input of a population, one spike bit per connection) follow
 // the same rule, except in a matrix of 2^18 elements or more, whose
 // weights come from L3 or DRAM: there the dense kernel pays for reading

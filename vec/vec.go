@@ -103,7 +103,7 @@ func matVec[W any](y []float32, w []W, cols int, x []float32, dot, stream func([
 // len(w) are ignored.
 func MaskedSum(w []float32, x spark.Spikes) float32 {
 	spikeWords("MaskedSum", len(w), len(x))
-	if sparseBy(x, len(w), sparseBit, sparseFixed) {
+	if sparseBy(x, len(w), f32Rules[0].bounds) {
 		return maskedSumGeneric(w, x)
 	}
 	return impl.maskedSum(w, x)
@@ -112,7 +112,7 @@ func MaskedSum(w []float32, x spark.Spikes) float32 {
 // MaskedSumF16 is MaskedSum of binary16 weights.
 func MaskedSumF16(w []float16.Float16, x spark.Spikes) float32 {
 	spikeWords("MaskedSumF16", len(w), len(x))
-	if sparseBy(x, len(w), sparseBit, sparseFixedF16) {
+	if sparseBy(x, len(w), f16Rules[0].bounds) {
 		return maskedSumF16Generic(w, x)
 	}
 	return impl.maskedSumF16(w, x)
@@ -144,7 +144,7 @@ func maskedSums[W any](y []float32, w []W, cols int, x []uint64, r rule[W], dens
 	words := spark.SpikeWords(cols)
 	for i := range y {
 		row, xi := w[i*cols:(i+1)*cols], x[i*words:(i+1)*words]
-		if sparseBy(xi, cols, r.bit, r.fixed) {
+		if sparseBy(xi, cols, r.bounds) {
 			y[i] = r.sparse(row, xi)
 		} else {
 			y[i] = dense(row, xi)
@@ -152,11 +152,20 @@ func maskedSums[W any](y []float32, w []W, cols int, x []uint64, r rule[W], dens
 	}
 }
 
-// A rule is how the rows of a matrix pick their form: the sparse form
-// when set·bit + fixed ≤ n (see sparseBit), and which sparse form.
+// A rule is how the rows of a matrix pick their form: the bounds of the
+// sparse form, and which sparse form.
 type rule[W any] struct {
-	bit, fixed int
-	sparse     func([]W, []uint64) float32
+	bounds
+	sparse func([]W, []uint64) float32
+}
+
+// bounds are where a row of n elements with set bits takes the sparse
+// form (see sparseBit): where
+//
+//	set·bit + fixed ≤ n  and  set ≥ floor  and, if floorDiv > 0,  set·floorDiv ≥ n
+type bounds struct {
+	bit, fixed      int
+	floor, floorDiv int
 }
 
 // rules are the rules of a weight type for a matrix in cache, in L3 and in
@@ -186,34 +195,47 @@ const streamMin = 1 << 18
 
 func streams(n int) bool { return n >= streamMin }
 
-// The rule that picks a masked sum's form, from a cost model of the two:
-// the dense vector kernel's time grows with the row's length n and, as it
-// skips the words of no spike, falls with the density; the sparse form
-// costs a fixed part (clearing and reducing its lanes, a pass over the
-// words) and a part per set bit. Measured on an Intel Xeon (AVX-512),
-// float32, the spikes changing from call to call: rows of 4096, dense
-// 49–58 ns with 1 to 16 bits set against the sparse form's 114–159, 91–113
-// against 198–265 with 32 to 64; rows of 16384, dense 273–291 ns with 4
-// to 64 bits, 665 with 512, against the sparse form's 569–619 and 1713;
-// rows of 65536 (in L2), dense 0.89 µs with 4 bits and 1.47 with 64, the
-// sparse form 1.81 and 1.52, but 1.69 against 2.91 with 256. (Before the
-// dense kernel skipped empty words, it took 110–140 ns a row of 4096
-// whatever the density, and this rule took the sparse form from rows of
-// 3072.) So a masked sum of set bits among n takes the sparse form when
+// The rule that picks a masked sum's form, from measurements of the two:
+// the dense vector kernel reads every weight but skips the words of no
+// spike, whose branch the core cannot predict where about half the words
+// are 0 (a density near 1%); the sparse form costs a pass over the words,
+// the reduction of its lanes and a part per set bit. Measured on an Intel
+// Xeon (AVX-512), float32, one row in cache, the spikes changing from call
+// to call, dense/sparse in ns:
 //
-//	set·sparseBit + sparseFixed ≤ n
+//	n        64 bits     128         192         256         512         1024
+//	24576    402/585     396/674     763/775     941/871     691/2025    937/4236
+//	32768    657/1192    677/1308    1281/1537   1619/1009   1034/1800   1044/4303
+//	65536    1287/1950   1958/2379   2372/2452   3104/2741   5376/3479   4147/5195
+//	131072   2643/4441   3398/4342   3687/3003   4458/3052   7046/4355   11930/8515
+//	262144   4325/6840   5209/7078   6003/7430   6976/7593   9796/6180   14901/7195
 //
-// (in elements of the dense kernel's time): never on rows shorter than
-// sparseFixed, on long rows below about one bit in sparseBit. A line does
-// not follow rows of 65536, where the dense kernel wins below about 64
-// bits and the sparse form from there: the rule takes the sparse form up
-// to 704 bits, twice as slow as the dense kernel below about 16 of them.
-// Both forms give the same bits; the rule only picks. The binary16 dense
-// kernel, which does not skip (see gen/vec), keeps the rule measured
-// before, from rows of 3072.
+// and at 4096, whatever the density, the dense kernel (49–58 ns with 1 to
+// 16 bits, 91–113 with 32 to 64, against 114–159 and 198–265). So the
+// sparse form wins on long rows at densities around 1%, between a floor
+// that grows with n (about 180 bits to 131072, 300 at 262144, 500 at
+// 524288) and a ceiling of about 1.2% of n (at 32768, 256 to 384 bits; at
+// 65536, to 768; at 262144, to 3072): a masked sum in cache of set bits
+// among n takes the sparse form when
+//
+//	set·sparseBit + sparseFixed ≤ n  and  set ≥ max(sparseFloor, n/1024)
+//
+// that is, from rows of 23552. (Before the dense kernel skipped
+// empty words, it took 110–140 ns a row of 4096 whatever the density, and
+// this rule took the sparse form from rows of 3072; before the floor, it
+// took it on rows of 65536 from a single bit, twice as slow there as the
+// dense kernel below 64 bits.) Both forms give the same bits; the rule
+// only picks. The binary16 dense kernel, which does not skip (see
+// gen/vec), keeps the rule measured before, from rows of 3072, with no
+// floor. (Counting the bits, a pass over the words, costs about as much
+// as the dense kernel on a sparse row of that length: about 1 ns a word
+// built with GOAMD64=v1, which checks the CPU's popcount at each word,
+// half that with v3. Both forms pay it; it is spent only where the sparse
+// form can be picked.)
 const (
 	sparseBit      = 64
-	sparseFixed    = 20480
+	sparseFixed    = 12288
+	sparseFloor    = 176
 	sparseFixedF16 = 3072
 )
 
@@ -249,34 +271,41 @@ const (
 
 var (
 	f32Rules = rules[float32]{
-		{sparseBit, sparseFixed, maskedSumGeneric},
-		{l3SparseBit, coldSparseFixed, maskedSumGeneric},
-		{dramSparseBit, coldSparseFixed, maskedSumStream},
+		{bounds{sparseBit, sparseFixed, sparseFloor, 1024}, maskedSumGeneric},
+		{bounds{bit: l3SparseBit, fixed: coldSparseFixed}, maskedSumGeneric},
+		{bounds{bit: dramSparseBit, fixed: coldSparseFixed}, maskedSumStream},
 	}
 	f16Rules = rules[float16.Float16]{
-		{sparseBit, sparseFixedF16, maskedSumF16Generic},
-		{l3SparseBitF16, coldSparseFixed, maskedSumF16Generic},
-		{dramSparseBitF16, coldSparseFixed, maskedSumF16Stream},
+		{bounds{bit: sparseBit, fixed: sparseFixedF16}, maskedSumF16Generic},
+		{bounds{bit: l3SparseBitF16, fixed: coldSparseFixed}, maskedSumF16Generic},
+		{bounds{bit: dramSparseBitF16, fixed: coldSparseFixed}, maskedSumF16Stream},
 	}
 )
 
-// sparseBy reports whether set·bit + fixed ≤ n for the set bits of x: it
-// counts them until there are too many.
-func sparseBy(x []uint64, n, bit, fixed int) bool {
+// sparseBy reports whether the set bits of x are within b for a row of n
+// elements: it counts them until there are too many, and not at all where
+// no count is.
+func sparseBy(x []uint64, n int, b bounds) bool {
 	if impl == &generic {
 		return false // the portable kernel is the sparse form
 	}
-	if n < fixed {
+	if n < b.fixed {
 		return false
 	}
-	limit := (n - fixed) / bit
+	limit, floor := (n-b.fixed)/b.bit, b.floor
+	if b.floorDiv > 0 {
+		floor = max(floor, (n+b.floorDiv-1)/b.floorDiv)
+	}
+	if floor > limit {
+		return false
+	}
 	set := 0
 	for _, word := range x {
 		if set += bits.OnesCount64(word); set > limit {
 			return false
 		}
 	}
-	return true
+	return set >= floor
 }
 
 // Select sets d[j] to w[j] where bit j of x is set and to +0 elsewhere:

@@ -40,18 +40,27 @@ func lengths() []int {
 	for n := range 301 {
 		ns = append(ns, n)
 	}
-	// 8259: two chunks of 64 words of the sparse form and a tail; 20483:
-	// a row long enough that the rule picks the sparse form at 1/512.
-	return append(ns, 511, 512, 513, 1000, 4096, 4099, 8259, 20483)
+	// 8259: two chunks of 64 words of the sparse form and a tail; 32771:
+	// a row long enough that the rule picks the sparse form at 1/128.
+	return append(ns, 511, 512, 513, 1000, 4096, 4099, 8259, 32771)
 }
 
 // at returns a slice of n elements starting off elements into a fresh
 // allocation: every misalignment of a vector.
 func at[T any](n, off int) []T { return make([]T, n+off+1)[off : off+n] }
 
+// fill32 fills x with testutil's values. Without special values, a long
+// x (past the lengths up to 300) draws none of the huge ones (1e38 and
+// more) either: a sum of that many terms would meet enough of them, of
+// both signs, to overflow to ±Inf and then NaN, and the tests would
+// compare two NaNs rather than the bits of long sums.
 func fill32(r *rng, x []float32, special bool) []float32 {
 	for j := range x {
-		x[j] = testutil.Value32(r, special)
+		v := testutil.Value32(r, special)
+		for !special && len(x) > 300 && math.Abs(float64(v)) >= 1e38 {
+			v = testutil.Value32(r, special)
+		}
+		x[j] = v
 	}
 	return x
 }
@@ -63,10 +72,11 @@ func fill16(r *rng, w []float16.Float16, special bool) []float16.Float16 {
 	return w
 }
 
-// densities are the spike patterns of the masked tests: none and 1 in 512
-// (the sparse form, which the rule picks on rows of 20480 elements or
-// more, 3072 for binary16, and on the portable path, whose kernel it is),
-// then denser, half, all.
+// densities are the spike patterns of the masked tests: none, 1 in 512
+// (the sparse form of binary16, which the rule picks on its rows of 3072
+// elements or more, and of the portable path, whose kernel it is) and 1 in
+// 128 (float32's, which the rule picks on rows of 32771 at that density:
+// 256 bits, within its floor and ceiling), then denser, half, all.
 var densities = []struct {
 	name string
 	bits func(r *rng) uint64
@@ -74,6 +84,9 @@ var densities = []struct {
 	{"none", func(*rng) uint64 { return 0 }},
 	{"1/512", func(r *rng) uint64 {
 		return r.Next() & r.Next() & r.Next() & r.Next() & r.Next() & r.Next() & r.Next() & r.Next() & r.Next()
+	}},
+	{"1/128", func(r *rng) uint64 {
+		return r.Next() & r.Next() & r.Next() & r.Next() & r.Next() & r.Next() & r.Next()
 	}},
 	{"1/64", func(r *rng) uint64 { return r.Next() & r.Next() & r.Next() & r.Next() & r.Next() & r.Next() }},
 	{"1/16", func(r *rng) uint64 { return r.Next() & r.Next() & r.Next() & r.Next() }},
@@ -298,29 +311,43 @@ func TestMaskedSums(t *testing.T) {
 
 // TestSparseRule: the rule's forms, at its edges, for data in cache and
 // for the cold matrices of MaskedSums: on a vector path a row takes the
-// sparse form exactly when set·bit + fixed ≤ n.
+// sparse form exactly when set·bit + fixed ≤ n, set ≥ floor and, where
+// floorDiv is not 0, set·floorDiv ≥ n.
 func TestSparseRule(t *testing.T) {
+	in, in16 := f32Rules[0].bounds, f16Rules[0].bounds
 	for _, c := range []struct {
-		n, bit, fixed int
-	}{{4096, sparseBit, sparseFixed}, {32768, sparseBit, sparseFixed}, {65536, sparseBit, sparseFixed},
-		{4096, sparseBit, sparseFixedF16}, {8192, sparseBit, sparseFixedF16}, {4096, l3SparseBit, coldSparseFixed},
-		{4096, l3SparseBitF16, coldSparseFixed}, {100000, dramSparseBit, coldSparseFixed}, {32768, dramSparseBitF16, coldSparseFixed}} {
+		n int
+		b bounds
+	}{{4096, in}, {20480, in}, {24576, in}, {32768, in}, {65536, in}, {524288, in},
+		{4096, in16}, {8192, in16}, {4096, f32Rules[1].bounds}, {4096, f16Rules[1].bounds},
+		{100000, f32Rules[2].bounds}, {32768, f16Rules[2].bounds}} {
 		for _, k := range paths() {
 			using(t, k)
-			limit := (c.n - c.fixed) / c.bit
-			for _, set := range []int{0, limit - 1, limit, limit + 1} {
-				if set < 0 {
+			limit, floor := (c.n-c.b.fixed)/c.b.bit, c.b.floor
+			if c.b.floorDiv > 0 && c.b.floorDiv*floor < c.n {
+				floor = (c.n + c.b.floorDiv - 1) / c.b.floorDiv
+			}
+			for _, set := range []int{0, floor - 1, floor, floor + 1, limit - 1, limit, limit + 1} {
+				if set < 0 || set > c.n {
 					continue
 				}
 				x := spark.NewSpikes(c.n)
 				for j := range set {
 					x.Set(j * (c.n / max(set, 1)))
 				}
-				want := set <= limit && k != &generic
-				if got := sparseBy(x, c.n, c.bit, c.fixed); got != want {
-					t.Errorf("%s: n=%d bit=%d fixed=%d, %d bits set: sparse %v, want %v", k.name, c.n, c.bit, c.fixed, set, got, want)
+				want := floor <= set && set <= limit && k != &generic
+				if got := sparseBy(x, c.n, c.b); got != want {
+					t.Errorf("%s: n=%d %+v, %d bits set: sparse %v, want %v", k.name, c.n, c.b, set, got, want)
 				}
 			}
+		}
+	}
+	// The rule's shape: in cache, float32 rows of 23552 or more take the
+	// sparse form somewhere (floor ≤ limit), shorter ones never; the floor
+	// grows with n from rows of 176·1024.
+	for _, n := range []int{23551, 23552} {
+		if limit := (n - in.fixed) / in.bit; (in.floor <= limit) != (n >= 23552) {
+			t.Errorf("n=%d: floor %d, limit %d", n, in.floor, limit)
 		}
 	}
 }
@@ -341,24 +368,24 @@ func TestMatrixRule(t *testing.T) {
 		{streamMin - 1, sparseBit, "maskedSumF16Generic", true}, {dramBytes/2 - 1, l3SparseBitF16, "maskedSumF16Generic", true},
 		{dramBytes / 2, dramSparseBitF16, "maskedSumF16Stream", true},
 	} {
-		var bit, fixed int
+		var b bounds
 		var sparse string
 		if c.f16 {
 			r := matrixRule(c.n, 2, f16Rules)
-			bit, fixed, sparse = r.bit, r.fixed, name(r.sparse)
+			b, sparse = r.bounds, name(r.sparse)
 		} else {
 			r := matrixRule(c.n, 4, f32Rules)
-			bit, fixed, sparse = r.bit, r.fixed, name(r.sparse)
+			b, sparse = r.bounds, name(r.sparse)
 		}
-		want := coldSparseFixed
+		want := bounds{bit: c.bit, fixed: coldSparseFixed}
 		switch {
 		case c.bit == sparseBit && c.f16:
-			want = sparseFixedF16
+			want.fixed = sparseFixedF16
 		case c.bit == sparseBit:
-			want = sparseFixed
+			want = bounds{sparseBit, sparseFixed, sparseFloor, 1024}
 		}
-		if bit != c.bit || fixed != want || !strings.HasSuffix(sparse, "."+c.sparse) {
-			t.Errorf("matrixRule(%d, f16 %v) = %d, %d, %s; want %d, %d, %s", c.n, c.f16, bit, fixed, sparse, c.bit, want, c.sparse)
+		if b != want || !strings.HasSuffix(sparse, "."+c.sparse) {
+			t.Errorf("matrixRule(%d, f16 %v) = %+v, %s; want %+v, %s", c.n, c.f16, b, sparse, want, c.sparse)
 		}
 	}
 }
@@ -445,7 +472,7 @@ func TestNoAllocs(t *testing.T) {
 	*r = 11
 	x, y := fill32(r, make([]float32, n), false), fill32(r, make([]float32, n), false)
 	w := fill16(r, make([]float16.Float16, n), false)
-	s := spikes(r, n, densities[5].bits)
+	s := spikes(r, n, densities[6].bits)            // 1/2
 	sparseSpikes := spikes(r, n, densities[1].bits) // the sparse form
 	m := fill32(r, make([]float32, 3*n), false)
 	h := fill16(r, make([]float16.Float16, 3*n), false)
