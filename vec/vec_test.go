@@ -342,12 +342,19 @@ func TestSparseRule(t *testing.T) {
 			}
 		}
 	}
-	// The rule's shape: in cache, float32 rows of 23552 or more take the
-	// sparse form somewhere (floor ≤ limit), shorter ones never; the floor
-	// grows with n from rows of 176·1024.
-	for _, n := range []int{23551, 23552} {
-		if limit := (n - in.fixed) / in.bit; (in.floor <= limit) != (n >= 23552) {
-			t.Errorf("n=%d: floor %d, limit %d", n, in.floor, limit)
+	// The rule as the docs state it, in numbers: in cache, float32 rows
+	// take the sparse form between max(176, n/1024) and (n − 12288)/64
+	// set bits: from rows of 23552, and by n/1024 from rows of 180224.
+	x := spark.NewSpikes(524288)
+	for _, c := range []struct{ n, set int }{{23551, 176}, {23552, 175}, {23552, 176}, {23552, 177},
+		{65536, 175}, {65536, 176}, {65536, 832}, {65536, 833}, {524288, 511}, {524288, 512}, {524288, 8000}, {524288, 8001}} {
+		x.Clear()
+		for j := range c.set {
+			x.Set(j)
+		}
+		want := max(176, (c.n+1023)/1024) <= c.set && 64*c.set+12288 <= c.n
+		if got := sparseBy(x[:spark.SpikeWords(c.n)], c.n, in); got != want && impl != &generic {
+			t.Errorf("n=%d, %d bits set: sparse %v, want %v", c.n, c.set, got, want)
 		}
 	}
 }
