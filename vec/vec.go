@@ -218,7 +218,7 @@ func streams(n int) bool { return n >= streamMin }
 // 65536, to 768; at 262144, to 3072): a masked sum in cache of set bits
 // among n takes the sparse form when
 //
-//	set·sparseBit + sparseFixed ≤ n  and  set ≥ max(sparseFloor, n/1024)
+//	set·sparseBit + sparseFixed ≤ n  and  set ≥ max(sparseFloor, n/sparseFloorDiv)
 //
 // that is, from rows of 23552. (Before the dense kernel skipped
 // empty words, it took 110–140 ns a row of 4096 whatever the density, and
@@ -236,6 +236,7 @@ const (
 	sparseBit      = 64
 	sparseFixed    = 12288
 	sparseFloor    = 176
+	sparseFloorDiv = 1024
 	sparseFixedF16 = 3072
 )
 
@@ -271,7 +272,7 @@ const (
 
 var (
 	f32Rules = rules[float32]{
-		{bounds{sparseBit, sparseFixed, sparseFloor, 1024}, maskedSumGeneric},
+		{bounds{sparseBit, sparseFixed, sparseFloor, sparseFloorDiv}, maskedSumGeneric},
 		{bounds{bit: l3SparseBit, fixed: coldSparseFixed}, maskedSumGeneric},
 		{bounds{bit: dramSparseBit, fixed: coldSparseFixed}, maskedSumStream},
 	}

@@ -95,6 +95,16 @@ var densities = []struct {
 	{"all", func(*rng) uint64 { return ^uint64(0) }},
 }
 
+// density returns the pattern of densities named name.
+func density(name string) func(*rng) uint64 {
+	for _, d := range densities {
+		if d.name == name {
+			return d.bits
+		}
+	}
+	panic("no density " + name)
+}
+
 func spikes(r *rng, n int, bits func(*rng) uint64) spark.Spikes {
 	x := spark.NewSpikes(n)
 	for k := range x {
@@ -309,52 +319,53 @@ func TestMaskedSums(t *testing.T) {
 	}
 }
 
-// TestSparseRule: the rule's forms, at its edges, for data in cache and
-// for the cold matrices of MaskedSums: on a vector path a row takes the
-// sparse form exactly when set·bit + fixed ≤ n, set ≥ floor and, where
-// floorDiv is not 0, set·floorDiv ≥ n.
+// TestSparseRule: the rules' forms, at their edges, on every path (the
+// portable one never takes the sparse form: its kernel is it). The rules
+// without a floor, for binary16 in cache and for the cold matrices of
+// MaskedSums: the sparse form exactly when set·bit + fixed ≤ n. The
+// float32 rule in cache, in the numbers its docs state: between
+// max(176, n/1024) and (n − 12288)/64 set bits, so from rows of 23552,
+// the floor n/1024 from rows of 180224.
 func TestSparseRule(t *testing.T) {
-	in, in16 := f32Rules[0].bounds, f16Rules[0].bounds
-	for _, c := range []struct {
-		n int
-		b bounds
-	}{{4096, in}, {20480, in}, {24576, in}, {32768, in}, {65536, in}, {524288, in},
-		{4096, in16}, {8192, in16}, {4096, f32Rules[1].bounds}, {4096, f16Rules[1].bounds},
-		{100000, f32Rules[2].bounds}, {32768, f16Rules[2].bounds}} {
-		for _, k := range paths() {
-			using(t, k)
-			limit, floor := (c.n-c.b.fixed)/c.b.bit, c.b.floor
-			if c.b.floorDiv > 0 && c.b.floorDiv*floor < c.n {
-				floor = (c.n + c.b.floorDiv - 1) / c.b.floorDiv
+	for _, k := range paths() {
+		using(t, k)
+		for _, c := range []struct {
+			n int
+			b bounds
+		}{{4096, f16Rules[0].bounds}, {8192, f16Rules[0].bounds}, {4096, f32Rules[1].bounds},
+			{4096, f16Rules[1].bounds}, {100000, f32Rules[2].bounds}, {32768, f16Rules[2].bounds}} {
+			if c.b.floor != 0 || c.b.floorDiv != 0 {
+				t.Fatalf("n=%d %+v: a floor this loop does not test", c.n, c.b)
 			}
-			for _, set := range []int{0, floor - 1, floor, floor + 1, limit - 1, limit, limit + 1} {
-				if set < 0 || set > c.n {
-					continue
-				}
+			limit := (c.n - c.b.fixed) / c.b.bit
+			for _, set := range []int{0, limit - 1, limit, limit + 1} {
 				x := spark.NewSpikes(c.n)
 				for j := range set {
 					x.Set(j * (c.n / max(set, 1)))
 				}
-				want := floor <= set && set <= limit && k != &generic
+				want := set <= limit && k != &generic
 				if got := sparseBy(x, c.n, c.b); got != want {
 					t.Errorf("%s: n=%d %+v, %d bits set: sparse %v, want %v", k.name, c.n, c.b, set, got, want)
 				}
 			}
 		}
-	}
-	// The rule as the docs state it, in numbers: in cache, float32 rows
-	// take the sparse form between max(176, n/1024) and (n − 12288)/64
-	// set bits: from rows of 23552, and by n/1024 from rows of 180224.
-	x := spark.NewSpikes(524288)
-	for _, c := range []struct{ n, set int }{{23551, 176}, {23552, 175}, {23552, 176}, {23552, 177},
-		{65536, 175}, {65536, 176}, {65536, 832}, {65536, 833}, {524288, 511}, {524288, 512}, {524288, 8000}, {524288, 8001}} {
-		x.Clear()
-		for j := range c.set {
-			x.Set(j)
-		}
-		want := max(176, (c.n+1023)/1024) <= c.set && 64*c.set+12288 <= c.n
-		if got := sparseBy(x[:spark.SpikeWords(c.n)], c.n, in); got != want && impl != &generic {
-			t.Errorf("n=%d, %d bits set: sparse %v, want %v", c.n, c.set, got, want)
+		for _, c := range []struct {
+			n, set int
+			sparse bool
+		}{
+			{4096, 0, false}, {4096, 16, false}, {20480, 128, false}, {23551, 175, false}, {23551, 176, false},
+			{23552, 175, false}, {23552, 176, true}, {23552, 177, false},
+			{65536, 175, false}, {65536, 176, true}, {65536, 832, true}, {65536, 833, false},
+			{524288, 511, false}, {524288, 512, true}, {524288, 8000, true}, {524288, 8001, false},
+		} {
+			x := spark.NewSpikes(c.n)
+			for j := range c.set {
+				x.Set(j)
+			}
+			want := c.sparse && k != &generic
+			if got := sparseBy(x, c.n, f32Rules[0].bounds); got != want {
+				t.Errorf("%s: float32 in cache, n=%d, %d bits set: sparse %v, want %v", k.name, c.n, c.set, got, want)
+			}
 		}
 	}
 }
@@ -389,7 +400,7 @@ func TestMatrixRule(t *testing.T) {
 		case c.bit == sparseBit && c.f16:
 			want.fixed = sparseFixedF16
 		case c.bit == sparseBit:
-			want = bounds{sparseBit, sparseFixed, sparseFloor, 1024}
+			want = bounds{sparseBit, sparseFixed, sparseFloor, sparseFloorDiv}
 		}
 		if b != want || !strings.HasSuffix(sparse, "."+c.sparse) {
 			t.Errorf("matrixRule(%d, f16 %v) = %+v, %s; want %+v, %s", c.n, c.f16, b, sparse, want, c.sparse)
@@ -479,8 +490,8 @@ func TestNoAllocs(t *testing.T) {
 	*r = 11
 	x, y := fill32(r, make([]float32, n), false), fill32(r, make([]float32, n), false)
 	w := fill16(r, make([]float16.Float16, n), false)
-	s := spikes(r, n, densities[6].bits)            // 1/2
-	sparseSpikes := spikes(r, n, densities[1].bits) // the sparse form
+	s := spikes(r, n, density("1/2"))
+	sparseSpikes := spikes(r, n, density("1/512")) // the sparse form
 	m := fill32(r, make([]float32, 3*n), false)
 	h := fill16(r, make([]float16.Float16, 3*n), false)
 	out := make([]float32, 3)
