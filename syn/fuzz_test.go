@@ -271,14 +271,6 @@ func fuzzRows(t *testing.T, length uint16, flags uint32, seed uint64, data []byt
 	}
 }
 
-// selectOne is select's result for one element.
-func selectOne(spiked bool, w float32) float32 {
-	if spiked {
-		return w
-	}
-	return 0
-}
-
 // The layout of FuzzSynapses' flags.
 const (
 	synAsync    = 1 << 0  // asynchronous spikes

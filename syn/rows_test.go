@@ -79,25 +79,6 @@ func newRowCase(r *rng, n, off int, bits func(*rng) uint64, special bool) *rowCa
 	return c
 }
 
-// guarded returns a slice of n values at offset off of a larger array
-// filled with the sentinel, and a check that the sentinels are intact.
-func guarded(n, off int, init []float32) ([]float32, func(t *testing.T, what string)) {
-	all := make([]float32, off+n+19)
-	for i := range all {
-		all[i] = math.Float32frombits(sentinel)
-	}
-	s := all[off : off+n]
-	copy(s, init)
-	return s, func(t *testing.T, what string) {
-		t.Helper()
-		for i, v := range all {
-			if (i < off || i >= off+n) && math.Float32bits(v) != sentinel {
-				t.Fatalf("%s: wrote element %d outside the slice [%d, %d): %#x", what, i, off, off+n, math.Float32bits(v))
-			}
-		}
-	}
-}
-
 // sameSlices fails t at the first element where got and want differ (bits,
 // or NaN-ness).
 func sameSlices(t *testing.T, what string, got, want []float32) {

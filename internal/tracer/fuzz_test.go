@@ -10,8 +10,6 @@ import (
 )
 
 // The fuzz inputs are decoded by testutil.FuzzSource.
-type fuzzSource = testutil.FuzzSource
-
 var newFuzzSource = testutil.NewFuzzSource
 
 var fuzzDts = [4]float64{1, 0.5, 0.1, 0.37}
