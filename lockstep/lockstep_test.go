@@ -16,6 +16,33 @@ var modes = []struct {
 	spin int
 }{{"spin", Spin}, {"park", 0}, {"short-spin", 3}}
 
+// stepWithin runs team.Step(step) and fails t if it has not returned
+// within 10 s: a worker that misses its wake-up, or a count of the
+// finished that never reaches the team's, would otherwise hang the test
+// binary until go test's own timeout, with no word of which step.
+func stepWithin(t *testing.T, team *Team, step int) {
+	t.Helper()
+	within(t, fmt.Sprintf("Step(%d)", step), func() { team.Step(step) })
+}
+
+// within runs f and fails t if it has not returned within 10 s. Its timer
+// and channel are made before f starts, so that f's allocations are f's.
+func within(t *testing.T, what string, f func()) {
+	t.Helper()
+	timer := time.NewTimer(10 * time.Second)
+	defer timer.Stop()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-timer.C:
+		t.Fatalf("%s has not returned after 10 s", what)
+	}
+}
+
 // TestLockstep: no shard starts step t+1 before every shard has finished
 // step t, every shard runs every step once, with the step Step was given,
 // and Step returns only when all have finished; with teams of one shard,
@@ -26,7 +53,7 @@ func TestLockstep(t *testing.T) {
 	for _, m := range modes {
 		for _, c := range [][2]int{{1, 1}, {2, 2}, {3, 3}, {8, 8}, {4 * p, 4 * p}, {8, 3}, {4 * p, p}} {
 			n, g := c[0], c[1]
-			t.Run(fmt.Sprintf("%s/n=%d/g=%d", m.name, n, g), func(t *testing.T) {
+			ok := t.Run(fmt.Sprintf("%s/n=%d/g=%d", m.name, n, g), func(t *testing.T) {
 				started := make([]atomic.Int64, n)
 				finished := make([]atomic.Int64, n)
 				runs := make([]atomic.Int64, n)
@@ -51,7 +78,7 @@ func TestLockstep(t *testing.T) {
 				defer team.Close()
 				const steps = 300
 				for step := range steps {
-					team.Step(step)
+					stepWithin(t, team, step)
 					for s := range n {
 						if f := finished[s].Load(); f != int64(step) {
 							t.Fatalf("Step(%d) returned with shard %d at step %d", step, s, f)
@@ -67,6 +94,9 @@ func TestLockstep(t *testing.T) {
 					}
 				}
 			})
+			if !ok {
+				return // a team that hangs would make each case wait out stepWithin
+			}
 		}
 	}
 }
@@ -79,7 +109,7 @@ func TestParkedWorkersWake(t *testing.T) {
 	defer team.Close()
 	for step := range 5 {
 		time.Sleep(2 * time.Millisecond) // every worker parks
-		team.Step(step)
+		stepWithin(t, team, step)
 	}
 	if got, want := sum.Load(), int64(4*(0+1+2+3+4)); got != want {
 		t.Errorf("sum of the steps run = %d, want %d", got, want)
@@ -164,7 +194,9 @@ func TestStepAllocatesNothing(t *testing.T) {
 	for _, m := range modes {
 		team := newTeam(3, 3, m.spin, func(int, int) {})
 		step := 0
-		if a := testing.AllocsPerRun(200, func() { team.Step(step); step++ }); a != 0 {
+		var a float64
+		within(t, m.name+": 200 steps", func() { a = testing.AllocsPerRun(200, func() { team.Step(step); step++ }) })
+		if a != 0 {
 			t.Errorf("%s: %v allocations a step", m.name, a)
 		}
 		team.Close()
