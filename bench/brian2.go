@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"github.com/klauspost/cpuid/v2"
 )
 
 // The CUBA peer: the same network in Brian2's C++ standalone mode
@@ -78,11 +76,11 @@ func brian2Run(py, script string, n int, o options, seed uint64) (float64, float
 // libraryRun is one run of the library's CUBA network of n units: its wall
 // time per simulated second and its mean rate.
 func libraryRun(n int, o options, seed uint64) (float64, float64) {
-	net, err := newCUBA(n, cubaShards(n, o.threads, cpuid.CPU.Cache.L2), o.dt, seed)
+	net, err := newCUBA(n, cubaShards(n, o.threads), o.dt, seed)
 	if err != nil {
 		fail(err.Error())
 	}
-	wall, _, _, _ := net.timedRun(cubaSteps(o))
+	wall, _, _, _ := net.timedRun(cubaSteps(o), o.threads)
 	return wall / o.duration, float64(net.spikes()) / float64(n) / o.duration
 }
 

@@ -185,7 +185,9 @@ func sameRaster(t *testing.T, what string, got, want []record.Spike) {
 // from a race detector: the race detector's view, which sees an access
 // left unordered even where the timing was benign, needs a run without
 // the check.
-func barrierCheck(net *cubaNet, steps int) func() error {
+//
+// It also checks that no more than goroutines shards run at once.
+func barrierCheck(net *cubaNet, steps, goroutines int) func() error {
 	index := map[*shard]int{}
 	for k, s := range net.shards {
 		index[s] = k
@@ -194,6 +196,7 @@ func barrierCheck(net *cubaNet, steps int) func() error {
 	var breaches atomic.Int64
 	var first atomic.Pointer[string]
 	var over atomic.Bool // the test has read the result: a stray worker no longer waits
+	var inFlight atomic.Int64
 	breach := func(format string, a ...any) {
 		breaches.Add(1)
 		msg := fmt.Sprintf(format, a...)
@@ -202,10 +205,14 @@ func barrierCheck(net *cubaNet, steps int) func() error {
 	net.onStep = func(s *shard, t int, end bool) {
 		k := index[s]
 		if end {
+			inFlight.Add(-1)
 			if !finished[k].CompareAndSwap(int64(t), int64(t+1)) {
 				breach("shard %d finished step %d after %d steps", k, t, finished[k].Load())
 			}
 			return
+		}
+		if n := inFlight.Add(1); n > int64(goroutines) {
+			breach("shard %d started step %d with %d shards in flight, on %d goroutines", k, t, n, goroutines)
 		}
 		for o := range finished {
 			f := finished[o].Load()
@@ -232,30 +239,31 @@ func barrierCheck(net *cubaNet, steps int) func() error {
 	}
 }
 
-// TestCUBARunner runs the threaded runner itself, workers, barrier and
-// all, with 2 and 3 goroutines (3 on a 2-core machine: one waits for a
-// core at every step), and checks it makes the spikes of one shard and of
-// the same shards stepped one after the other, at sizes whose shards and
-// excitatory units do not fill whole spike words. A run with the barrier
-// check catches steps that overlapped; a run without it lets the race
-// detector (go test -race) see accesses the barrier leaves unordered,
-// overlapped or not. The latter is left out when the check has failed:
-// run with a broken barrier, it may crash in a kernel's input check.
+// TestCUBARunner runs the runner itself, workers, barrier and all, with 2
+// and 3 shards on one goroutine, on 2, and on 3 (on a 2-core machine the
+// team has 2: GOMAXPROCS), and checks it makes the spikes of one shard
+// and of the same shards stepped one after the other, at sizes whose
+// shards and excitatory units do not fill whole spike words. A run with
+// the barrier check catches steps that overlapped, and more shards in
+// flight than goroutines; a run without it lets the race detector (go
+// test -race) see accesses the barrier leaves unordered, overlapped or
+// not. The latter is left out when the check has failed: run with a
+// broken barrier, it may crash in a kernel's input check.
 func TestCUBARunner(t *testing.T) {
 	const steps = 500
 	for _, n := range []int{1000, 333} {
-		build := func(t *testing.T, threads int) *cubaNet {
-			net, err := newCUBA(n, threads, 0.1, 7)
+		build := func(t *testing.T, shards int) *cubaNet {
+			net, err := newCUBA(n, shards, 0.1, 7)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(net.shards) != threads {
-				t.Fatalf("%d units, %d threads: %d shards", n, threads, len(net.shards))
+			if len(net.shards) != shards {
+				t.Fatalf("%d units: %d shards, want %d", n, len(net.shards), shards)
 			}
 			return net
 		}
-		serial := func(t *testing.T, threads, steps int) []record.Spike {
-			net := build(t, threads)
+		serial := func(t *testing.T, shards, steps int) []record.Spike {
+			net := build(t, shards)
 			for step := range steps {
 				for _, s := range net.shards {
 					s.step(net, step)
@@ -267,20 +275,22 @@ func TestCUBARunner(t *testing.T) {
 		if len(one) == 0 {
 			t.Fatalf("%d units: no spikes", n)
 		}
-		t.Run(fmt.Sprintf("n=%d/threads=1", n), func(t *testing.T) {
+		t.Run(fmt.Sprintf("n=%d/shards=1/goroutines=1", n), func(t *testing.T) {
 			net := build(t, 1)
-			net.run(steps)
+			net.run(steps, 1)
 			sameRaster(t, "runner", cubaRaster(net), one)
 		})
-		for _, threads := range []int{2, 3} {
+		for _, c := range [][2]int{{2, 1}, {3, 1}, {2, 2}, {3, 3}, {3, 2}} {
+			shards, g := c[0], c[1]
 			want := one[:cut(one, steps)]
 			checked := true
-			t.Run(fmt.Sprintf("n=%d/threads=%d/checked", n, threads), func(t *testing.T) {
-				sameRaster(t, "stepped serially", serial(t, threads, steps), want)
-				net := build(t, threads)
-				check := barrierCheck(net, steps)
+			name := fmt.Sprintf("n=%d/shards=%d/goroutines=%d", n, shards, g)
+			t.Run(name+"/checked", func(t *testing.T) {
+				sameRaster(t, "stepped serially", serial(t, shards, steps), want)
+				net := build(t, shards)
+				check := barrierCheck(net, steps, min(g, runtime.GOMAXPROCS(0)))
 				start := time.Now()
-				net.run(steps)
+				net.run(steps, g)
 				t.Logf("%d steps in %v", steps, time.Since(start))
 				if err := check(); err != nil {
 					checked = false
@@ -288,13 +298,13 @@ func TestCUBARunner(t *testing.T) {
 				}
 				sameRaster(t, "runner", cubaRaster(net), want)
 			})
-			t.Run(fmt.Sprintf("n=%d/threads=%d/unchecked", n, threads), func(t *testing.T) {
+			t.Run(name+"/unchecked", func(t *testing.T) {
 				if !checked {
 					t.Skip("the barrier check failed")
 				}
-				net := build(t, threads)
+				net := build(t, shards)
 				start := time.Now()
-				net.run(steps)
+				net.run(steps, g)
 				t.Logf("%d steps in %v", steps, time.Since(start))
 				sameRaster(t, "runner", cubaRaster(net), want)
 			})

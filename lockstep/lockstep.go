@@ -92,7 +92,17 @@ type Team struct {
 // GOMAXPROCS) goroutines, the caller's and as many more as that takes.
 // Close stops them.
 func New(n int, work func(shard, step int)) *Team {
-	return newTeam(n, min(n, runtime.GOMAXPROCS(0)), Spin, work)
+	return NewOn(n, n, work)
+}
+
+// NewOn is New on at most goroutines goroutines: min(n, goroutines,
+// GOMAXPROCS), and at least one, the caller's. A simulation that cuts its
+// units into more shards than the threads it was given (shards sized to a
+// cache, say) runs them on those threads: NewOn(shards, threads, work).
+// With one goroutine, Step runs every shard on the caller's, in order, and
+// starts none.
+func NewOn(n, goroutines int, work func(shard, step int)) *Team {
+	return newTeam(n, min(goroutines, runtime.GOMAXPROCS(0)), Spin, work)
 }
 
 // newTeam is New on g goroutines with the polls before parking given.

@@ -166,6 +166,34 @@ func TestNewGoroutines(t *testing.T) {
 	}
 }
 
+// TestNewOn: NewOn runs min(n, goroutines, GOMAXPROCS) goroutines, at
+// least one, and never more shards at once than that.
+func TestNewOn(t *testing.T) {
+	p := runtime.GOMAXPROCS(0)
+	for _, c := range [][2]int{{1, 1}, {3, 1}, {8, 2}, {8, 0}, {2, 8}, {4 * p, p}, {4 * p, 2 * p}} {
+		n, g := c[0], c[1]
+		want := max(1, min(n, g, p))
+		var inFlight, most atomic.Int64
+		team := NewOn(n, g, func(int, int) {
+			now := inFlight.Add(1)
+			for m := most.Load(); now > m && !most.CompareAndSwap(m, now); m = most.Load() {
+			}
+			time.Sleep(50 * time.Microsecond) // long enough for the others to start, were they to
+			inFlight.Add(-1)
+		})
+		if team.goroutines != want {
+			t.Errorf("NewOn(%d, %d), GOMAXPROCS %d: %d goroutines, want %d", n, g, p, team.goroutines, want)
+		}
+		for step := range 20 {
+			stepWithin(t, team, step)
+		}
+		team.Close()
+		if m := most.Load(); m > int64(want) {
+			t.Errorf("NewOn(%d, %d): %d shards ran at once on %d goroutines", n, g, m, want)
+		}
+	}
+}
+
 // BenchmarkStep is the cost of an empty step: the barrier alone, for a
 // team of as many goroutines as GOMAXPROCS, polling and parking at once,
 // and of twice as many, parking at once (what a team of one goroutine a
