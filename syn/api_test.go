@@ -306,3 +306,34 @@ func TestInitializers(t *testing.T) {
 		t.Errorf("String: %v", SparseUniform(1, 2, 0.1, 3))
 	}
 }
+
+// TestInitializerSize: the capacity an initializer asks for its list of
+// weights holds every weight it draws, and not much more: at most every
+// weight, and for the sparse ones at most 4 standard deviations and a few
+// more than the mean.
+func TestInitializerSize(t *testing.T) {
+	const post, pre = 300, 700
+	for _, in := range []Initializer{
+		Constant(0), Constant(1.5), Uniform(-1, 1, 2),
+		SparseUniform(1, 2, 0, 3), SparseUniform(1, 2, 1e-4, 3), SparseUniform(1, 2, 0.02, 4), SparseUniform(1, 2, 0.5, 5), SparseUniform(1, 2, 1, 6),
+		NormalizedSparseUniform(1, 2, 0.1, 7),
+		Rows(SparseUniform(1, 2, 0.02, 8), 100, 200, post), Rows(Constant(2), 0, 100, post),
+	} {
+		lo, hi := 0, post
+		if r, ok := in.(rows); ok {
+			lo, hi = 0, r.hi-r.lo
+		}
+		count := 0
+		in.entries(lo, hi, pre, func(int, int, float32) { count++ })
+		size, all := in.size(lo, hi, pre), (hi-lo)*pre
+		if size < count || size > all {
+			t.Errorf("%v: size %d for %d weights of %d", in, size, count, all)
+		}
+		if s, ok := in.(sparse); ok {
+			mean := s.density * float64(all)
+			if float64(size) > mean+4*math.Sqrt(mean)+16 {
+				t.Errorf("%v: size %d, more than the mean %.0f and 4 standard deviations", in, size, mean)
+			}
+		}
+	}
+}

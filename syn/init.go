@@ -21,6 +21,10 @@ type Initializer interface {
 	// lo ≤ i < hi, i increasing, then j increasing; every other weight
 	// is 0.
 	entries(lo, hi, pre int, emit func(i, j int, w float32))
+	// size is about how many weights entries emits for those rows, a
+	// little more rather than less: the capacity its list is made with,
+	// so that a large kernel is not copied again and again as it grows.
+	size(lo, hi, pre int) int
 	// check returns the rule that keeps the initializer from drawing a
 	// kernel of post rows, and the offending value; "" when it can.
 	check(post int) (v float64, rule string)
@@ -49,6 +53,13 @@ func (c constant) entries(lo, hi, pre int, emit func(i, j int, w float32)) {
 			emit(i, j, float32(c))
 		}
 	}
+}
+
+func (c constant) size(lo, hi, pre int) int {
+	if c == 0 {
+		return 0
+	}
+	return (hi - lo) * pre
 }
 
 func (c constant) check(int) (float64, string) {
@@ -130,6 +141,17 @@ func (s sparse) entries(lo, hi, pre int, emit func(i, j int, w float32)) {
 	}
 }
 
+// size is the expected count of the rows' weights and 4 standard
+// deviations more (a binomial count), at most every weight.
+func (s sparse) size(lo, hi, pre int) int {
+	if !(s.density > 0) {
+		return 0
+	}
+	all := float64(hi-lo) * float64(pre)
+	mean := min(s.density, 1) * all
+	return int(min(all, mean+4*math.Sqrt(mean)+16))
+}
+
 // rowHash is SplitMix64's finalizer of row i: distant states of the PCG
 // for neighbouring rows.
 func rowHash(i int) uint64 {
@@ -182,6 +204,8 @@ type rows struct {
 func (r rows) entries(lo, hi, pre int, emit func(i, j int, w float32)) {
 	r.in.entries(r.lo+lo, r.lo+hi, pre, func(i, j int, w float32) { emit(i-r.lo, j, w) })
 }
+
+func (r rows) size(lo, hi, pre int) int { return r.in.size(r.lo+lo, r.lo+hi, pre) }
 
 func (r rows) check(post int) (float64, string) {
 	switch {

@@ -541,6 +541,7 @@ func (c *LinearSynapsesConfig) kernel(name string) (*weights, error) {
 		if v, rule := c.Init.check(c.Post); rule != "" {
 			return nil, &spark.ConfigError{Config: name, Field: "Init", Index: -1, Value: v, Rule: rule}
 		}
+		w.entries = make([]entry, 0, c.Init.size(0, c.Post, c.Pre))
 		c.Init.entries(0, c.Post, c.Pre, func(i, j int, v float32) {
 			w.entries = append(w.entries, entry{int32(i), int32(j), v})
 		})
