@@ -112,7 +112,7 @@ func BenchmarkScatter(b *testing.B) {
 		w16[k] = float16.Fromfloat32(w32[k])
 	}
 	buf := make([]float32, chunk)
-	for _, k := range paths() {
+	for _, k := range scatterPaths() {
 		b.Run(fmt.Sprintf("f16/path=%s", k.name), func(b *testing.B) {
 			for b.Loop() {
 				k.scatter16(acc, idx, w16, buf)

@@ -64,7 +64,7 @@ func TestGuardPagesScatter(t *testing.T) {
 	idx := testutil.NewRegion[int32](t, maxN)
 	raw := testutil.NewRegion[byte](t, 4*maxN)
 	var calls, faults, mismatches int
-	for _, k := range paths() {
+	for _, k := range scatterPaths() {
 		t.Run(k.name, func(t *testing.T) {
 			report := guardReport(t)
 			r := rng(0x3c6ef372fe94f82b)

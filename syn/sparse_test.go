@@ -205,7 +205,7 @@ func TestStepAdd(t *testing.T) {
 func TestScatterKernels(t *testing.T) {
 	r := rng(31)
 	const post = 700
-	for _, k := range paths() {
+	for _, k := range scatterPaths() {
 		for n := 0; n <= 300; n++ {
 			idx := make([]int32, 0, n)
 			for _, i := range perm(&r, post)[:n] {

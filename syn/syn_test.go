@@ -18,6 +18,14 @@ import (
 // paths are the implementations this machine can run.
 func paths() []*kernels { return all }
 
+// scatterPaths are paths and, where a path has two lowerings of its
+// scatters (AVX-512: gathers and scatters, or one weight at a time; see
+// cpu.SerialScatter), the path again with the one it does not run: the
+// tests of the scatters run both on every machine.
+func scatterPaths() []*kernels {
+	return append(paths()[:len(paths()):len(paths())], otherScatters()...)
+}
+
 // TestPathsCovered fails when this build and CPU run a path whose kernels
 // syn lists but its tests would not run, or a path syn has assembly
 // kernels of this architecture for but none of that path, and checks that
