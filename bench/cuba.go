@@ -296,10 +296,10 @@ func (net *cubaNet) hook(s *shard, t int, end bool) {
 }
 
 // timedRun runs the network for steps steps on goroutines goroutines (see
-// run) after collecting the build's
-// garbage (a collection that runs into the timed loop takes the second
-// core and preempts the stepping goroutine again and again to scan its
-// stack): the wall time in seconds and run's phase times.
+// run) after collecting the build's garbage (a collection that runs into
+// the timed loop takes the second core and preempts the stepping goroutine
+// again and again to scan its stack): the wall time in seconds and run's
+// phase times.
 func (net *cubaNet) timedRun(steps, goroutines int) (wall float64, tSyn, tSoma, tSpike time.Duration) {
 	runtime.GC()
 	begin := time.Now()

@@ -76,8 +76,9 @@ func FHM() bool { return Supported(NEON) && cpuid.CPU.Supports(cpuid.FHM) }
 // weights one at a time, with the portable loops, rather than by gathers
 // and scatters of 16: on AMD's cores, whose VSCATTERDPS is microcoded (Zen
 // 4 and 5). Measured on a Zen 5 VM, rows of 80 weights: binary16 45–48 ns
-// against 53–54, float32 34–37 against 51–52 (go test ./syn -bench
-// Scatter). Both make the same additions, so the choice changes no result.
+// against 53–59, float32 35–50 against 51–58 (go test ./syn -bench
+// Scatter, two runs). Both make the same additions, so the choice changes
+// no result.
 func SerialScatter() bool { return Supported(AVX512) && cpuid.CPU.VendorID == cpuid.AMD }
 
 // HasFeatures reports whether the CPU has the features path p needs,
