@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/sparkgo/spark/internal/cpu"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/x448/float16"
@@ -22,9 +23,7 @@ func paths() []*kernels { return all }
 // scatters (AVX-512: gathers and scatters, or one weight at a time; see
 // cpu.SerialScatter), the path again with the one it does not run: the
 // tests of the scatters run both on every machine.
-func scatterPaths() []*kernels {
-	return append(paths()[:len(paths()):len(paths())], otherScatters()...)
-}
+func scatterPaths() []*kernels { return slices.Concat(paths(), otherScatters()) }
 
 // TestPathsCovered fails when this build and CPU run a path whose kernels
 // syn lists but its tests would not run, or a path syn has assembly
