@@ -375,3 +375,30 @@ func BenchmarkSample(b *testing.B) {
 		step++
 	}
 }
+
+// TestRecordDoubles: the buffer at least doubles when it grows, so that
+// a long run copies its raster a few times, not dozens (append's growth
+// of a quarter would take 50 copies to reach a million spikes).
+func TestRecordDoubles(t *testing.T) {
+	const units, steps = 640, 20000
+	r := NewSpikes(units, 0)
+	s := spark.NewSpikes(units)
+	for i := range units {
+		if i%8 == 0 {
+			s.Set(i) // 80 spikes a step: 1.6M in all
+		}
+	}
+	grows, last := 0, cap(r.spikes)
+	for step := range steps {
+		r.Record(step, s)
+		if c := cap(r.spikes); c != last {
+			if c < 2*last {
+				t.Fatalf("step %d: the buffer grew from %d to %d spikes, less than double", step, last, c)
+			}
+			grows, last = grows+1, c
+		}
+	}
+	if r.Len() != 80*steps || grows > 22 {
+		t.Errorf("%d spikes in %d growths", r.Len(), grows)
+	}
+}

@@ -109,7 +109,10 @@ func (r *Spikes) Record(step int, s spark.Spikes) []Spike {
 			n := bits.OnesCount64(w)
 			l := len(buf)
 			if cap(buf)-l < n {
-				buf = slices.Grow(buf, n)
+				// Double: append's growth (a quarter at a time, for
+				// large slices) copies a long run's raster over and
+				// over.
+				buf = slices.Grow(buf, max(n, cap(buf)))
 			}
 			out := buf[l : l+n]
 			u := part.u + int32(k*64)
