@@ -1448,7 +1448,7 @@ MaskedSumAVX2_reduce:
 	RET
 
 // func maskedSumAVX512(w []float32, x []uint64) float32
-// Requires: AVX, AVX512DQ, AVX512F, CMOV, SSE
+// Requires: AVX, AVX512BW, AVX512DQ, AVX512F, CMOV, SSE
 TEXT ·maskedSumAVX512(SB), NOSPLIT, $256-52
 	MOVQ    w_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -1467,16 +1467,16 @@ TEXT ·maskedSumAVX512(SB), NOSPLIT, $256-52
 	JLT  MaskedSumAVX512_tail
 
 MaskedSumAVX512_loop:
-	CMPQ   (CX), $0x00
-	JE     MaskedSumAVX512_next
-	KMOVW  (CX), K1
-	VADDPS (AX), Z0, K1, Z0
-	KMOVW  2(CX), K1
-	VADDPS 64(AX), Z1, K1, Z1
-	KMOVW  4(CX), K1
-	VADDPS 128(AX), Z2, K1, Z2
-	KMOVW  6(CX), K1
-	VADDPS 192(AX), Z3, K1, Z3
+	CMPQ     (CX), $0x00
+	JE       MaskedSumAVX512_next
+	KMOVQ    (CX), K1
+	VADDPS   (AX), Z0, K1, Z0
+	KSHIFTRQ $0x10, K1, K2
+	VADDPS   64(AX), Z1, K2, Z1
+	KSHIFTRQ $0x20, K1, K2
+	VADDPS   128(AX), Z2, K2, Z2
+	KSHIFTRQ $0x30, K1, K1
+	VADDPS   192(AX), Z3, K1, Z3
 
 MaskedSumAVX512_next:
 	ADDQ $0x00000100, AX
@@ -1501,19 +1501,19 @@ MaskedSumAVX512_tail:
 	XORQ    BX, BX
 
 MaskedSumAVX512_copy0:
-	MOVL   (AX)(BX*4), SI
-	MOVL   SI, (SP)(BX*4)
-	INCQ   BX
-	CMPQ   BX, DX
-	JLT    MaskedSumAVX512_copy0
-	KMOVW  (CX), K1
-	VADDPS (SP), Z0, K1, Z0
-	KMOVW  2(CX), K1
-	VADDPS 64(SP), Z1, K1, Z1
-	KMOVW  4(CX), K1
-	VADDPS 128(SP), Z2, K1, Z2
-	KMOVW  6(CX), K1
-	VADDPS 192(SP), Z3, K1, Z3
+	MOVL     (AX)(BX*4), SI
+	MOVL     SI, (SP)(BX*4)
+	INCQ     BX
+	CMPQ     BX, DX
+	JLT      MaskedSumAVX512_copy0
+	KMOVQ    (CX), K1
+	VADDPS   (SP), Z0, K1, Z0
+	KSHIFTRQ $0x10, K1, K2
+	VADDPS   64(SP), Z1, K2, Z1
+	KSHIFTRQ $0x20, K1, K2
+	VADDPS   128(SP), Z2, K2, Z2
+	KSHIFTRQ $0x30, K1, K1
+	VADDPS   192(SP), Z3, K1, Z3
 
 MaskedSumAVX512_reduce:
 	// By halves: the registers, then the lanes of the last
@@ -1700,7 +1700,7 @@ MaskedSumF16AVX2_reduce:
 	RET
 
 // func maskedSumF16AVX512(w []uint16, x []uint64) float32
-// Requires: AVX, AVX512DQ, AVX512F, CMOV, SSE
+// Requires: AVX, AVX512BW, AVX512DQ, AVX512F, CMOV, SSE
 TEXT ·maskedSumF16AVX512(SB), NOSPLIT, $128-52
 	MOVQ    w_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -1720,16 +1720,16 @@ TEXT ·maskedSumF16AVX512(SB), NOSPLIT, $128-52
 
 MaskedSumF16AVX512_loop:
 	VCVTPH2PS (AX), Z4
-	KMOVW     (CX), K1
+	KMOVQ     (CX), K1
 	VADDPS    Z4, Z0, K1, Z0
 	VCVTPH2PS 32(AX), Z4
-	KMOVW     2(CX), K1
-	VADDPS    Z4, Z1, K1, Z1
+	KSHIFTRQ  $0x10, K1, K2
+	VADDPS    Z4, Z1, K2, Z1
 	VCVTPH2PS 64(AX), Z4
-	KMOVW     4(CX), K1
-	VADDPS    Z4, Z2, K1, Z2
+	KSHIFTRQ  $0x20, K1, K2
+	VADDPS    Z4, Z2, K2, Z2
 	VCVTPH2PS 96(AX), Z4
-	KMOVW     6(CX), K1
+	KSHIFTRQ  $0x30, K1, K1
 	VADDPS    Z4, Z3, K1, Z3
 	ADDQ      $0x00000080, AX
 	ADDQ      $0x00000008, CX
@@ -1755,16 +1755,16 @@ MaskedSumF16AVX512_copy0:
 	CMPQ      BX, DX
 	JLT       MaskedSumF16AVX512_copy0
 	VCVTPH2PS (SP), Z4
-	KMOVW     (CX), K1
+	KMOVQ     (CX), K1
 	VADDPS    Z4, Z0, K1, Z0
 	VCVTPH2PS 32(SP), Z4
-	KMOVW     2(CX), K1
-	VADDPS    Z4, Z1, K1, Z1
+	KSHIFTRQ  $0x10, K1, K2
+	VADDPS    Z4, Z1, K2, Z1
 	VCVTPH2PS 64(SP), Z4
-	KMOVW     4(CX), K1
-	VADDPS    Z4, Z2, K1, Z2
+	KSHIFTRQ  $0x20, K1, K2
+	VADDPS    Z4, Z2, K2, Z2
 	VCVTPH2PS 96(SP), Z4
-	KMOVW     6(CX), K1
+	KSHIFTRQ  $0x30, K1, K1
 	VADDPS    Z4, Z3, K1, Z3
 
 MaskedSumF16AVX512_reduce:

@@ -15,7 +15,7 @@ import (
 // vector (YMM, ZMM). An f32 stream's vector is its memory operand, which
 // the instruction that uses it reads; a binary16 one is converted into a
 // register (VCVTPH2PS). Masked sums: AVX-512 adds under an opmask of the
-// vector's 16 spike bits (KMOVW), AVX2 blends each term with +0 by the
+// vector's 16 spike bits (the word's KMOVQ, shifted), AVX2 blends each term with +0 by the
 // sign of its lane's spike bit, shifted there (VPSLLVD by shifts).
 type avx struct {
 	isaName string
@@ -24,8 +24,9 @@ type avx struct {
 	gowrap.ISA
 
 	// The kernel being written.
-	n  Register     // the elements left
-	sh []VecVirtual // AVX2's shift counts (masked sums)
+	n    Register     // the elements left
+	sh   []VecVirtual // AVX2's shift counts (masked sums)
+	word Register     // AVX-512: the step's spike word, in an opmask (masked sums)
 }
 
 var (
@@ -137,9 +138,18 @@ func (a *avx) skipZero(words addr, label string) {
 func (a *avx) maskedAccumulate(acc, t value, words addr, r int) {
 	x := words.(Mem)
 	if a.nlanes == 16 {
-		// Lanes whose bit is clear keep their sum: a merging add.
+		// Lanes whose bit is clear keep their sum: a merging add. The
+		// step's word goes to an opmask once (KMOVQ), and each vector
+		// takes its 16 bits by a shift: on AMD's Zen 5 the four KMOVW
+		// loads of a word bound the loop (rows of 4096 in L1: 70 ns
+		// against 83–93); on Intel's cores both take port 5 four times.
 		k := K()
-		KMOVW(x.Offset(2*r), k)
+		if r%4 == 0 {
+			a.word = k
+			KMOVQ(x.Offset(8*(r/4)), k)
+		} else {
+			KSHIFTRQ(U8(16*(r%4)), a.word, k)
+		}
 		VADDPS(t.(Op), acc.(Op), k, acc.(Op))
 		return
 	}
