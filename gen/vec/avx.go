@@ -15,8 +15,9 @@ import (
 // vector (YMM, ZMM). An f32 stream's vector is its memory operand, which
 // the instruction that uses it reads; a binary16 one is converted into a
 // register (VCVTPH2PS). Masked sums: AVX-512 adds under an opmask of the
-// vector's 16 spike bits (the word's KMOVQ, shifted), AVX2 blends each term with +0 by the
-// sign of its lane's spike bit, shifted there (VPSLLVD by shifts).
+// vector's 16 spike bits (the step's word by KMOVQ, shifted), AVX2 blends
+// each term with +0 by the sign of its lane's spike bit, shifted there
+// (VPSLLVD by shifts).
 type avx struct {
 	isaName string
 	nlanes  int
