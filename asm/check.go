@@ -3,6 +3,7 @@ package asm
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"unsafe"
 
 	"github.com/sparkgo/spark/internal/cpu"
@@ -72,6 +73,23 @@ func checkBlocks(fn, name string, n int) {
 func checkLen(fn, name string, got int, what string, want int) {
 	if got != want {
 		panic(fmt.Sprintf("asm.%s: len(%s) = %d, want %s = %d", fn, name, got, what, want))
+	}
+}
+
+// checkMatrix: a kernel of the rows (len(y)) of a matrix of cols columns
+// takes w of rows·cols elements and x of rows·⌈cols/64⌉ spike words, each
+// row's bits from the start of a word.
+func checkMatrix(fn string, rows, cols, w, x int) {
+	if cols < 0 {
+		panic(fmt.Sprintf("asm.%s: cols = %d: must not be negative", fn, cols))
+	}
+	// rows·cols without overflow, and without a division (a few ns a call).
+	if hi, lo := bits.Mul64(uint64(rows), uint64(cols)); hi != 0 || lo != uint64(w) {
+		panic(fmt.Sprintf("asm.%s: len(w) = %d, want len(y)·cols = %d·%d", fn, w, rows, cols))
+	}
+	// rows·⌈cols/64⌉ ≤ rows·cols = w: no overflow.
+	if words := cols/64 + min(cols%64, 1); x != rows*words {
+		panic(fmt.Sprintf("asm.%s: len(x) = %d, want len(y)·⌈cols/64⌉ = %d·%d", fn, x, rows, words))
 	}
 }
 

@@ -383,6 +383,66 @@ func MaskedSumNEON(w []float32, x []uint64) float32 {
 	return maskedSumNEON(w, x)
 }
 
+// MaskedSumsAVX2 sets y[i], for each row i < len(y) of w (len(y) rows of cols
+// elements, row i from w[i·cols]), to MaskedSumAVX2 of the row and its spike
+// words x[i·⌈cols/64⌉:(i+1)·⌈cols/64⌉]: the sum over j < cols of
+//
+//	if bit j of row i's words is set { s += w[i·cols+j] }
+//
+// in the order of internal/ref.SumLanes. len(w) must be len(y)·cols and
+// len(x) len(y)·⌈cols/64⌉.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func MaskedSumsAVX2(y []float32, w []float32, cols int, x []uint64) {
+	requireAVX2("MaskedSumsAVX2")
+	rows := len(y)
+	checkMatrix("MaskedSumsAVX2", rows, cols, len(w), len(x))
+	raceWrite(y)
+	raceRead(w[:rows*cols])
+	raceRead(x[:rows*((cols+63)/64)])
+	maskedSumsAVX2(y, w, cols, x)
+}
+
+// MaskedSumsAVX512 sets y[i], for each row i < len(y) of w (len(y) rows of cols
+// elements, row i from w[i·cols]), to MaskedSumAVX512 of the row and its spike
+// words x[i·⌈cols/64⌉:(i+1)·⌈cols/64⌉]: the sum over j < cols of
+//
+//	if bit j of row i's words is set { s += w[i·cols+j] }
+//
+// in the order of internal/ref.SumLanes. len(w) must be len(y)·cols and
+// len(x) len(y)·⌈cols/64⌉.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512).
+func MaskedSumsAVX512(y []float32, w []float32, cols int, x []uint64) {
+	requireAVX512("MaskedSumsAVX512")
+	rows := len(y)
+	checkMatrix("MaskedSumsAVX512", rows, cols, len(w), len(x))
+	raceWrite(y)
+	raceRead(w[:rows*cols])
+	raceRead(x[:rows*((cols+63)/64)])
+	maskedSumsAVX512(y, w, cols, x)
+}
+
+// MaskedSumsNEON sets y[i], for each row i < len(y) of w (len(y) rows of cols
+// elements, row i from w[i·cols]), to MaskedSumNEON of the row and its spike
+// words x[i·⌈cols/64⌉:(i+1)·⌈cols/64⌉]: the sum over j < cols of
+//
+//	if bit j of row i's words is set { s += w[i·cols+j] }
+//
+// in the order of internal/ref.SumLanes. len(w) must be len(y)·cols and
+// len(x) len(y)·⌈cols/64⌉.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func MaskedSumsNEON(y []float32, w []float32, cols int, x []uint64) {
+	requireNEON("MaskedSumsNEON")
+	rows := len(y)
+	checkMatrix("MaskedSumsNEON", rows, cols, len(w), len(x))
+	raceWrite(y)
+	raceRead(w[:rows*cols])
+	raceRead(x[:rows*((cols+63)/64)])
+	maskedSumsNEON(y, w, cols, x)
+}
+
 // MaskedSumF16AVX2 returns the sum over j < n = min(len(w), 64*len(x)) of
 //
 //	if bit j of x is set { s += float32(w[j]) }
@@ -429,6 +489,66 @@ func MaskedSumF16NEON(w []uint16, x []uint64) float32 {
 	raceRead(w[:n])
 	raceRead(x[:(n+63)/64])
 	return maskedSumF16NEON(w, x)
+}
+
+// MaskedSumsF16AVX2 sets y[i], for each row i < len(y) of w (len(y) rows of cols
+// elements, row i from w[i·cols]), to MaskedSumF16AVX2 of the row and its spike
+// words x[i·⌈cols/64⌉:(i+1)·⌈cols/64⌉]: the sum over j < cols of
+//
+//	if bit j of row i's words is set { s += float32(w[i·cols+j]) }
+//
+// in the order of internal/ref.SumLanes. len(w) must be len(y)·cols and
+// len(x) len(y)·⌈cols/64⌉.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func MaskedSumsF16AVX2(y []float32, w []uint16, cols int, x []uint64) {
+	requireAVX2("MaskedSumsF16AVX2")
+	rows := len(y)
+	checkMatrix("MaskedSumsF16AVX2", rows, cols, len(w), len(x))
+	raceWrite(y)
+	raceRead(w[:rows*cols])
+	raceRead(x[:rows*((cols+63)/64)])
+	maskedSumsF16AVX2(y, w, cols, x)
+}
+
+// MaskedSumsF16AVX512 sets y[i], for each row i < len(y) of w (len(y) rows of cols
+// elements, row i from w[i·cols]), to MaskedSumF16AVX512 of the row and its spike
+// words x[i·⌈cols/64⌉:(i+1)·⌈cols/64⌉]: the sum over j < cols of
+//
+//	if bit j of row i's words is set { s += float32(w[i·cols+j]) }
+//
+// in the order of internal/ref.SumLanes. len(w) must be len(y)·cols and
+// len(x) len(y)·⌈cols/64⌉.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512).
+func MaskedSumsF16AVX512(y []float32, w []uint16, cols int, x []uint64) {
+	requireAVX512("MaskedSumsF16AVX512")
+	rows := len(y)
+	checkMatrix("MaskedSumsF16AVX512", rows, cols, len(w), len(x))
+	raceWrite(y)
+	raceRead(w[:rows*cols])
+	raceRead(x[:rows*((cols+63)/64)])
+	maskedSumsF16AVX512(y, w, cols, x)
+}
+
+// MaskedSumsF16NEON sets y[i], for each row i < len(y) of w (len(y) rows of cols
+// elements, row i from w[i·cols]), to MaskedSumF16NEON of the row and its spike
+// words x[i·⌈cols/64⌉:(i+1)·⌈cols/64⌉]: the sum over j < cols of
+//
+//	if bit j of row i's words is set { s += float32(w[i·cols+j]) }
+//
+// in the order of internal/ref.SumLanes. len(w) must be len(y)·cols and
+// len(x) len(y)·⌈cols/64⌉.
+//
+// It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func MaskedSumsF16NEON(y []float32, w []uint16, cols int, x []uint64) {
+	requireNEON("MaskedSumsF16NEON")
+	rows := len(y)
+	checkMatrix("MaskedSumsF16NEON", rows, cols, len(w), len(x))
+	raceWrite(y)
+	raceRead(w[:rows*cols])
+	raceRead(x[:rows*((cols+63)/64)])
+	maskedSumsF16NEON(y, w, cols, x)
 }
 
 // AxpyAVX2 sets, for j < n = min(len(y), len(x)),

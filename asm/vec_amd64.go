@@ -74,6 +74,16 @@ func maskedSumAVX2(w []float32, x []uint64) float32
 //go:noescape
 func maskedSumAVX512(w []float32, x []uint64) float32
 
+// maskedSumsAVX2 is the kernel of MaskedSumsAVX2, unchecked.
+//
+//go:noescape
+func maskedSumsAVX2(y []float32, w []float32, cols int, x []uint64)
+
+// maskedSumsAVX512 is the kernel of MaskedSumsAVX512, unchecked.
+//
+//go:noescape
+func maskedSumsAVX512(y []float32, w []float32, cols int, x []uint64)
+
 // maskedSumF16AVX2 is the kernel of MaskedSumF16AVX2, unchecked.
 //
 //go:noescape
@@ -83,6 +93,16 @@ func maskedSumF16AVX2(w []uint16, x []uint64) float32
 //
 //go:noescape
 func maskedSumF16AVX512(w []uint16, x []uint64) float32
+
+// maskedSumsF16AVX2 is the kernel of MaskedSumsF16AVX2, unchecked.
+//
+//go:noescape
+func maskedSumsF16AVX2(y []float32, w []uint16, cols int, x []uint64)
+
+// maskedSumsF16AVX512 is the kernel of MaskedSumsF16AVX512, unchecked.
+//
+//go:noescape
+func maskedSumsF16AVX512(y []float32, w []uint16, cols int, x []uint64)
 
 // axpyAVX2 is the kernel of AxpyAVX2, unchecked.
 //

@@ -1298,18 +1298,18 @@ TEXT ·maskedSumAVX2(SB), NOSPLIT, $256-52
 	SHLQ    $0x06, BX
 	CMPQ    BX, DX
 	CMOVQLT BX, DX
-	VXORPS  Y0, Y0, Y0
-	VXORPS  Y1, Y1, Y1
-	VXORPS  Y2, Y2, Y2
-	VXORPS  Y3, Y3, Y3
+	VMOVDQU vecshifts<>+0(SB), Y0
+	VMOVDQU vecshifts<>+32(SB), Y1
+	VMOVDQU vecshifts<>+64(SB), Y2
+	VMOVDQU vecshifts<>+96(SB), Y3
 	VXORPS  Y4, Y4, Y4
 	VXORPS  Y5, Y5, Y5
 	VXORPS  Y6, Y6, Y6
 	VXORPS  Y7, Y7, Y7
-	VMOVDQU vecshifts<>+0(SB), Y8
-	VMOVDQU vecshifts<>+32(SB), Y9
-	VMOVDQU vecshifts<>+64(SB), Y10
-	VMOVDQU vecshifts<>+96(SB), Y11
+	VXORPS  Y8, Y8, Y8
+	VXORPS  Y9, Y9, Y9
+	VXORPS  Y10, Y10, Y10
+	VXORPS  Y11, Y11, Y11
 
 	// 64 elements a step, one vector to each partial-sum register
 	CMPQ DX, $0x00000040
@@ -1319,45 +1319,45 @@ MaskedSumAVX2_loop:
 	CMPQ         (CX), $0x00
 	JE           MaskedSumAVX2_next
 	VPBROADCASTD (CX), Y12
-	VPSLLVD      Y8, Y12, Y12
+	VPSLLVD      Y0, Y12, Y12
 	VXORPS       Y13, Y13, Y13
 	VBLENDVPS    Y12, (AX), Y13, Y13
-	VADDPS       Y13, Y0, Y0
+	VADDPS       Y13, Y4, Y4
 	VPBROADCASTD (CX), Y12
-	VPSLLVD      Y9, Y12, Y12
+	VPSLLVD      Y1, Y12, Y12
 	VXORPS       Y13, Y13, Y13
 	VBLENDVPS    Y12, 32(AX), Y13, Y13
-	VADDPS       Y13, Y1, Y1
+	VADDPS       Y13, Y5, Y5
 	VPBROADCASTD (CX), Y12
-	VPSLLVD      Y10, Y12, Y12
+	VPSLLVD      Y2, Y12, Y12
 	VXORPS       Y13, Y13, Y13
 	VBLENDVPS    Y12, 64(AX), Y13, Y13
-	VADDPS       Y13, Y2, Y2
+	VADDPS       Y13, Y6, Y6
 	VPBROADCASTD (CX), Y12
-	VPSLLVD      Y11, Y12, Y12
+	VPSLLVD      Y3, Y12, Y12
 	VXORPS       Y13, Y13, Y13
 	VBLENDVPS    Y12, 96(AX), Y13, Y13
-	VADDPS       Y13, Y3, Y3
+	VADDPS       Y13, Y7, Y7
 	VPBROADCASTD 4(CX), Y12
-	VPSLLVD      Y8, Y12, Y12
+	VPSLLVD      Y0, Y12, Y12
 	VXORPS       Y13, Y13, Y13
 	VBLENDVPS    Y12, 128(AX), Y13, Y13
-	VADDPS       Y13, Y4, Y4
+	VADDPS       Y13, Y8, Y8
 	VPBROADCASTD 4(CX), Y12
-	VPSLLVD      Y9, Y12, Y12
+	VPSLLVD      Y1, Y12, Y12
 	VXORPS       Y13, Y13, Y13
 	VBLENDVPS    Y12, 160(AX), Y13, Y13
-	VADDPS       Y13, Y5, Y5
+	VADDPS       Y13, Y9, Y9
 	VPBROADCASTD 4(CX), Y12
-	VPSLLVD      Y10, Y12, Y12
+	VPSLLVD      Y2, Y12, Y12
 	VXORPS       Y13, Y13, Y13
 	VBLENDVPS    Y12, 192(AX), Y13, Y13
-	VADDPS       Y13, Y6, Y6
+	VADDPS       Y13, Y10, Y10
 	VPBROADCASTD 4(CX), Y12
-	VPSLLVD      Y11, Y12, Y12
+	VPSLLVD      Y3, Y12, Y12
 	VXORPS       Y13, Y13, Y13
 	VBLENDVPS    Y12, 224(AX), Y13, Y13
-	VADDPS       Y13, Y7, Y7
+	VADDPS       Y13, Y11, Y11
 
 MaskedSumAVX2_next:
 	ADDQ $0x00000100, AX
@@ -1388,57 +1388,57 @@ MaskedSumAVX2_copy0:
 	CMPQ         BX, DX
 	JLT          MaskedSumAVX2_copy0
 	VPBROADCASTD (CX), Y12
-	VPSLLVD      Y8, Y12, Y12
+	VPSLLVD      Y0, Y12, Y12
 	VXORPS       Y13, Y13, Y13
 	VBLENDVPS    Y12, (SP), Y13, Y13
-	VADDPS       Y13, Y0, Y0
+	VADDPS       Y13, Y4, Y4
 	VPBROADCASTD (CX), Y12
-	VPSLLVD      Y9, Y12, Y12
+	VPSLLVD      Y1, Y12, Y12
 	VXORPS       Y13, Y13, Y13
 	VBLENDVPS    Y12, 32(SP), Y13, Y13
-	VADDPS       Y13, Y1, Y1
+	VADDPS       Y13, Y5, Y5
 	VPBROADCASTD (CX), Y12
-	VPSLLVD      Y10, Y12, Y12
+	VPSLLVD      Y2, Y12, Y12
 	VXORPS       Y13, Y13, Y13
 	VBLENDVPS    Y12, 64(SP), Y13, Y13
-	VADDPS       Y13, Y2, Y2
+	VADDPS       Y13, Y6, Y6
 	VPBROADCASTD (CX), Y12
-	VPSLLVD      Y11, Y12, Y12
+	VPSLLVD      Y3, Y12, Y12
 	VXORPS       Y13, Y13, Y13
 	VBLENDVPS    Y12, 96(SP), Y13, Y13
-	VADDPS       Y13, Y3, Y3
+	VADDPS       Y13, Y7, Y7
 	VPBROADCASTD 4(CX), Y12
-	VPSLLVD      Y8, Y12, Y8
+	VPSLLVD      Y0, Y12, Y0
 	VXORPS       Y12, Y12, Y12
-	VBLENDVPS    Y8, 128(SP), Y12, Y12
-	VADDPS       Y12, Y4, Y4
-	VPBROADCASTD 4(CX), Y8
-	VPSLLVD      Y9, Y8, Y8
-	VXORPS       Y9, Y9, Y9
-	VBLENDVPS    Y8, 160(SP), Y9, Y9
-	VADDPS       Y9, Y5, Y5
-	VPBROADCASTD 4(CX), Y8
-	VPSLLVD      Y10, Y8, Y8
-	VXORPS       Y9, Y9, Y9
-	VBLENDVPS    Y8, 192(SP), Y9, Y9
-	VADDPS       Y9, Y6, Y6
-	VPBROADCASTD 4(CX), Y8
-	VPSLLVD      Y11, Y8, Y8
-	VXORPS       Y9, Y9, Y9
-	VBLENDVPS    Y8, 224(SP), Y9, Y9
-	VADDPS       Y9, Y7, Y7
+	VBLENDVPS    Y0, 128(SP), Y12, Y12
+	VADDPS       Y12, Y8, Y8
+	VPBROADCASTD 4(CX), Y0
+	VPSLLVD      Y1, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VBLENDVPS    Y0, 160(SP), Y1, Y1
+	VADDPS       Y1, Y9, Y9
+	VPBROADCASTD 4(CX), Y0
+	VPSLLVD      Y2, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VBLENDVPS    Y0, 192(SP), Y1, Y1
+	VADDPS       Y1, Y10, Y10
+	VPBROADCASTD 4(CX), Y0
+	VPSLLVD      Y3, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VBLENDVPS    Y0, 224(SP), Y1, Y1
+	VADDPS       Y1, Y11, Y11
 
 MaskedSumAVX2_reduce:
 	// By halves: the registers, then the lanes of the last
-	VADDPS       Y4, Y0, Y0
-	VADDPS       Y5, Y1, Y1
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y0, Y0
-	VADDPS       Y3, Y1, Y1
-	VADDPS       Y1, Y0, Y0
-	VEXTRACTF128 $0x01, Y0, X1
-	VADDPS       X1, X0, X0
+	VADDPS       Y8, Y4, Y4
+	VADDPS       Y9, Y5, Y5
+	VADDPS       Y10, Y6, Y6
+	VADDPS       Y11, Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y5, Y4, Y4
+	VEXTRACTF128 $0x01, Y4, X0
+	VADDPS       X0, X4, X0
 	VMOVHLPS     X0, X0, X1
 	VADDPS       X1, X0, X0
 	VMOVSHDUP    X0, X1
@@ -1532,6 +1532,286 @@ MaskedSumAVX512_reduce:
 	MOVSS         X0, ret+48(FP)
 	RET
 
+// func maskedSumsAVX2(y []float32, w []float32, cols int, x []uint64)
+// Requires: AVX, AVX2
+TEXT ·maskedSumsAVX2(SB), NOSPLIT, $256-80
+	MOVQ    w_base+24(FP), AX
+	MOVQ    x_base+56(FP), CX
+	VMOVDQU vecshifts<>+0(SB), Y0
+	VMOVDQU vecshifts<>+32(SB), Y1
+	VMOVDQU vecshifts<>+64(SB), Y2
+	VMOVDQU vecshifts<>+96(SB), Y3
+	MOVQ    y_base+0(FP), DX
+	MOVQ    y_len+8(FP), BX
+	MOVQ    cols+48(FP), SI
+	MOVQ    SI, DI
+	SHLQ    $0x02, DI
+	MOVQ    SI, R8
+	ADDQ    $0x3f, R8
+	SHRQ    $0x06, R8
+	SHLQ    $0x03, R8
+	TESTQ   BX, BX
+	JZ      MaskedSumsAVX2_done
+
+MaskedSumsAVX2_row:
+	MOVQ   SI, R9
+	MOVQ   AX, R10
+	MOVQ   CX, R11
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+	// 64 elements a step, one vector to each partial-sum register
+	CMPQ R9, $0x00000040
+	JLT  MaskedSumsAVX2_tail
+
+MaskedSumsAVX2_loop:
+	CMPQ         (R11), $0x00
+	JE           MaskedSumsAVX2_next
+	VPBROADCASTD (R11), Y12
+	VPSLLVD      Y0, Y12, Y12
+	VXORPS       Y13, Y13, Y13
+	VBLENDVPS    Y12, (R10), Y13, Y13
+	VADDPS       Y13, Y4, Y4
+	VPBROADCASTD (R11), Y12
+	VPSLLVD      Y1, Y12, Y12
+	VXORPS       Y13, Y13, Y13
+	VBLENDVPS    Y12, 32(R10), Y13, Y13
+	VADDPS       Y13, Y5, Y5
+	VPBROADCASTD (R11), Y12
+	VPSLLVD      Y2, Y12, Y12
+	VXORPS       Y13, Y13, Y13
+	VBLENDVPS    Y12, 64(R10), Y13, Y13
+	VADDPS       Y13, Y6, Y6
+	VPBROADCASTD (R11), Y12
+	VPSLLVD      Y3, Y12, Y12
+	VXORPS       Y13, Y13, Y13
+	VBLENDVPS    Y12, 96(R10), Y13, Y13
+	VADDPS       Y13, Y7, Y7
+	VPBROADCASTD 4(R11), Y12
+	VPSLLVD      Y0, Y12, Y12
+	VXORPS       Y13, Y13, Y13
+	VBLENDVPS    Y12, 128(R10), Y13, Y13
+	VADDPS       Y13, Y8, Y8
+	VPBROADCASTD 4(R11), Y12
+	VPSLLVD      Y1, Y12, Y12
+	VXORPS       Y13, Y13, Y13
+	VBLENDVPS    Y12, 160(R10), Y13, Y13
+	VADDPS       Y13, Y9, Y9
+	VPBROADCASTD 4(R11), Y12
+	VPSLLVD      Y2, Y12, Y12
+	VXORPS       Y13, Y13, Y13
+	VBLENDVPS    Y12, 192(R10), Y13, Y13
+	VADDPS       Y13, Y10, Y10
+	VPBROADCASTD 4(R11), Y12
+	VPSLLVD      Y3, Y12, Y12
+	VXORPS       Y13, Y13, Y13
+	VBLENDVPS    Y12, 224(R10), Y13, Y13
+	VADDPS       Y13, Y11, Y11
+
+MaskedSumsAVX2_next:
+	ADDQ $0x00000100, R10
+	ADDQ $0x00000008, R11
+	SUBQ $0x00000040, R9
+	CMPQ R9, $0x00000040
+	JGE  MaskedSumsAVX2_loop
+
+	// The last n < 64 elements from zeroed copies on the stack.
+MaskedSumsAVX2_tail:
+	TESTQ   R9, R9
+	JZ      MaskedSumsAVX2_reduce
+	VXORPS  Y12, Y12, Y12
+	VMOVDQU Y12, (SP)
+	VMOVDQU Y12, 32(SP)
+	VMOVDQU Y12, 64(SP)
+	VMOVDQU Y12, 96(SP)
+	VMOVDQU Y12, 128(SP)
+	VMOVDQU Y12, 160(SP)
+	VMOVDQU Y12, 192(SP)
+	VMOVDQU Y12, 224(SP)
+	XORQ    R12, R12
+
+MaskedSumsAVX2_copy0:
+	MOVL         (R10)(R12*4), R13
+	MOVL         R13, (SP)(R12*4)
+	INCQ         R12
+	CMPQ         R12, R9
+	JLT          MaskedSumsAVX2_copy0
+	VPBROADCASTD (R11), Y12
+	VPSLLVD      Y0, Y12, Y12
+	VXORPS       Y13, Y13, Y13
+	VBLENDVPS    Y12, (SP), Y13, Y13
+	VADDPS       Y13, Y4, Y4
+	VPBROADCASTD (R11), Y12
+	VPSLLVD      Y1, Y12, Y12
+	VXORPS       Y13, Y13, Y13
+	VBLENDVPS    Y12, 32(SP), Y13, Y13
+	VADDPS       Y13, Y5, Y5
+	VPBROADCASTD (R11), Y12
+	VPSLLVD      Y2, Y12, Y12
+	VXORPS       Y13, Y13, Y13
+	VBLENDVPS    Y12, 64(SP), Y13, Y13
+	VADDPS       Y13, Y6, Y6
+	VPBROADCASTD (R11), Y12
+	VPSLLVD      Y3, Y12, Y12
+	VXORPS       Y13, Y13, Y13
+	VBLENDVPS    Y12, 96(SP), Y13, Y13
+	VADDPS       Y13, Y7, Y7
+	VPBROADCASTD 4(R11), Y12
+	VPSLLVD      Y0, Y12, Y12
+	VXORPS       Y13, Y13, Y13
+	VBLENDVPS    Y12, 128(SP), Y13, Y13
+	VADDPS       Y13, Y8, Y8
+	VPBROADCASTD 4(R11), Y12
+	VPSLLVD      Y1, Y12, Y12
+	VXORPS       Y13, Y13, Y13
+	VBLENDVPS    Y12, 160(SP), Y13, Y13
+	VADDPS       Y13, Y9, Y9
+	VPBROADCASTD 4(R11), Y12
+	VPSLLVD      Y2, Y12, Y12
+	VXORPS       Y13, Y13, Y13
+	VBLENDVPS    Y12, 192(SP), Y13, Y13
+	VADDPS       Y13, Y10, Y10
+	VPBROADCASTD 4(R11), Y12
+	VPSLLVD      Y3, Y12, Y12
+	VXORPS       Y13, Y13, Y13
+	VBLENDVPS    Y12, 224(SP), Y13, Y13
+	VADDPS       Y13, Y11, Y11
+
+MaskedSumsAVX2_reduce:
+	// By halves: the registers, then the lanes of the last
+	VADDPS       Y8, Y4, Y4
+	VADDPS       Y9, Y5, Y5
+	VADDPS       Y10, Y6, Y6
+	VADDPS       Y11, Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y5, Y4, Y4
+	VEXTRACTF128 $0x01, Y4, X5
+	VADDPS       X5, X4, X4
+	VMOVHLPS     X4, X4, X5
+	VADDPS       X5, X4, X4
+	VMOVSHDUP    X4, X5
+	VADDSS       X5, X4, X4
+	VMOVSS       X4, (DX)
+	ADDQ         $0x04, DX
+	ADDQ         DI, AX
+	ADDQ         R8, CX
+	DECQ         BX
+	JNZ          MaskedSumsAVX2_row
+
+MaskedSumsAVX2_done:
+	VZEROUPPER
+	RET
+
+// func maskedSumsAVX512(y []float32, w []float32, cols int, x []uint64)
+// Requires: AVX, AVX512BW, AVX512DQ, AVX512F
+TEXT ·maskedSumsAVX512(SB), NOSPLIT, $256-80
+	MOVQ  w_base+24(FP), AX
+	MOVQ  x_base+56(FP), CX
+	MOVQ  y_base+0(FP), DX
+	MOVQ  y_len+8(FP), BX
+	MOVQ  cols+48(FP), SI
+	MOVQ  SI, DI
+	SHLQ  $0x02, DI
+	MOVQ  SI, R8
+	ADDQ  $0x3f, R8
+	SHRQ  $0x06, R8
+	SHLQ  $0x03, R8
+	TESTQ BX, BX
+	JZ    MaskedSumsAVX512_done
+
+MaskedSumsAVX512_row:
+	MOVQ   SI, R9
+	MOVQ   AX, R10
+	MOVQ   CX, R11
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+
+	// 64 elements a step, one vector to each partial-sum register
+	CMPQ R9, $0x00000040
+	JLT  MaskedSumsAVX512_tail
+
+MaskedSumsAVX512_loop:
+	CMPQ     (R11), $0x00
+	JE       MaskedSumsAVX512_next
+	KMOVQ    (R11), K1
+	VADDPS   (R10), Z0, K1, Z0
+	KSHIFTRQ $0x10, K1, K2
+	VADDPS   64(R10), Z1, K2, Z1
+	KSHIFTRQ $0x20, K1, K2
+	VADDPS   128(R10), Z2, K2, Z2
+	KSHIFTRQ $0x30, K1, K1
+	VADDPS   192(R10), Z3, K1, Z3
+
+MaskedSumsAVX512_next:
+	ADDQ $0x00000100, R10
+	ADDQ $0x00000008, R11
+	SUBQ $0x00000040, R9
+	CMPQ R9, $0x00000040
+	JGE  MaskedSumsAVX512_loop
+
+	// The last n < 64 elements from zeroed copies on the stack.
+MaskedSumsAVX512_tail:
+	TESTQ   R9, R9
+	JZ      MaskedSumsAVX512_reduce
+	VXORPS  Y4, Y4, Y4
+	VMOVDQU Y4, (SP)
+	VMOVDQU Y4, 32(SP)
+	VMOVDQU Y4, 64(SP)
+	VMOVDQU Y4, 96(SP)
+	VMOVDQU Y4, 128(SP)
+	VMOVDQU Y4, 160(SP)
+	VMOVDQU Y4, 192(SP)
+	VMOVDQU Y4, 224(SP)
+	XORQ    R12, R12
+
+MaskedSumsAVX512_copy0:
+	MOVL     (R10)(R12*4), R13
+	MOVL     R13, (SP)(R12*4)
+	INCQ     R12
+	CMPQ     R12, R9
+	JLT      MaskedSumsAVX512_copy0
+	KMOVQ    (R11), K1
+	VADDPS   (SP), Z0, K1, Z0
+	KSHIFTRQ $0x10, K1, K2
+	VADDPS   64(SP), Z1, K2, Z1
+	KSHIFTRQ $0x20, K1, K2
+	VADDPS   128(SP), Z2, K2, Z2
+	KSHIFTRQ $0x30, K1, K1
+	VADDPS   192(SP), Z3, K1, Z3
+
+MaskedSumsAVX512_reduce:
+	// By halves: the registers, then the lanes of the last
+	VADDPS        Z2, Z0, Z0
+	VADDPS        Z3, Z1, Z1
+	VADDPS        Z1, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDSS        X1, X0, X0
+	VMOVSS        X0, (DX)
+	ADDQ          $0x04, DX
+	ADDQ          DI, AX
+	ADDQ          R8, CX
+	DECQ          BX
+	JNZ           MaskedSumsAVX512_row
+
+MaskedSumsAVX512_done:
+	VZEROUPPER
+	RET
+
 // func maskedSumF16AVX2(w []uint16, x []uint64) float32
 // Requires: AVX, AVX2, CMOV, F16C, SSE
 TEXT ·maskedSumF16AVX2(SB), NOSPLIT, $128-52
@@ -1542,18 +1822,18 @@ TEXT ·maskedSumF16AVX2(SB), NOSPLIT, $128-52
 	SHLQ    $0x06, BX
 	CMPQ    BX, DX
 	CMOVQLT BX, DX
-	VXORPS  Y0, Y0, Y0
-	VXORPS  Y1, Y1, Y1
-	VXORPS  Y2, Y2, Y2
-	VXORPS  Y3, Y3, Y3
+	VMOVDQU vecshifts<>+0(SB), Y0
+	VMOVDQU vecshifts<>+32(SB), Y1
+	VMOVDQU vecshifts<>+64(SB), Y2
+	VMOVDQU vecshifts<>+96(SB), Y3
 	VXORPS  Y4, Y4, Y4
 	VXORPS  Y5, Y5, Y5
 	VXORPS  Y6, Y6, Y6
 	VXORPS  Y7, Y7, Y7
-	VMOVDQU vecshifts<>+0(SB), Y8
-	VMOVDQU vecshifts<>+32(SB), Y9
-	VMOVDQU vecshifts<>+64(SB), Y10
-	VMOVDQU vecshifts<>+96(SB), Y11
+	VXORPS  Y8, Y8, Y8
+	VXORPS  Y9, Y9, Y9
+	VXORPS  Y10, Y10, Y10
+	VXORPS  Y11, Y11, Y11
 
 	// 64 elements a step, one vector to each partial-sum register
 	CMPQ DX, $0x00000040
@@ -1562,52 +1842,52 @@ TEXT ·maskedSumF16AVX2(SB), NOSPLIT, $128-52
 MaskedSumF16AVX2_loop:
 	VCVTPH2PS    (AX), Y12
 	VPBROADCASTD (CX), Y13
-	VPSLLVD      Y8, Y13, Y13
-	VXORPS       Y14, Y14, Y14
-	VBLENDVPS    Y13, Y12, Y14, Y14
-	VADDPS       Y14, Y0, Y0
-	VCVTPH2PS    16(AX), Y12
-	VPBROADCASTD (CX), Y13
-	VPSLLVD      Y9, Y13, Y13
-	VXORPS       Y14, Y14, Y14
-	VBLENDVPS    Y13, Y12, Y14, Y14
-	VADDPS       Y14, Y1, Y1
-	VCVTPH2PS    32(AX), Y12
-	VPBROADCASTD (CX), Y13
-	VPSLLVD      Y10, Y13, Y13
-	VXORPS       Y14, Y14, Y14
-	VBLENDVPS    Y13, Y12, Y14, Y14
-	VADDPS       Y14, Y2, Y2
-	VCVTPH2PS    48(AX), Y12
-	VPBROADCASTD (CX), Y13
-	VPSLLVD      Y11, Y13, Y13
-	VXORPS       Y14, Y14, Y14
-	VBLENDVPS    Y13, Y12, Y14, Y14
-	VADDPS       Y14, Y3, Y3
-	VCVTPH2PS    64(AX), Y12
-	VPBROADCASTD 4(CX), Y13
-	VPSLLVD      Y8, Y13, Y13
+	VPSLLVD      Y0, Y13, Y13
 	VXORPS       Y14, Y14, Y14
 	VBLENDVPS    Y13, Y12, Y14, Y14
 	VADDPS       Y14, Y4, Y4
-	VCVTPH2PS    80(AX), Y12
-	VPBROADCASTD 4(CX), Y13
-	VPSLLVD      Y9, Y13, Y13
+	VCVTPH2PS    16(AX), Y12
+	VPBROADCASTD (CX), Y13
+	VPSLLVD      Y1, Y13, Y13
 	VXORPS       Y14, Y14, Y14
 	VBLENDVPS    Y13, Y12, Y14, Y14
 	VADDPS       Y14, Y5, Y5
-	VCVTPH2PS    96(AX), Y12
-	VPBROADCASTD 4(CX), Y13
-	VPSLLVD      Y10, Y13, Y13
+	VCVTPH2PS    32(AX), Y12
+	VPBROADCASTD (CX), Y13
+	VPSLLVD      Y2, Y13, Y13
 	VXORPS       Y14, Y14, Y14
 	VBLENDVPS    Y13, Y12, Y14, Y14
 	VADDPS       Y14, Y6, Y6
-	VCVTPH2PS    112(AX), Y12
-	VPBROADCASTD 4(CX), Y13
-	VPSLLVD      Y11, Y13, Y13
+	VCVTPH2PS    48(AX), Y12
+	VPBROADCASTD (CX), Y13
+	VPSLLVD      Y3, Y13, Y13
 	VXORPS       Y14, Y14, Y14
 	VBLENDVPS    Y13, Y12, Y14, Y14
 	VADDPS       Y14, Y7, Y7
+	VCVTPH2PS    64(AX), Y12
+	VPBROADCASTD 4(CX), Y13
+	VPSLLVD      Y0, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y8, Y8
+	VCVTPH2PS    80(AX), Y12
+	VPBROADCASTD 4(CX), Y13
+	VPSLLVD      Y1, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y9, Y9
+	VCVTPH2PS    96(AX), Y12
+	VPBROADCASTD 4(CX), Y13
+	VPSLLVD      Y2, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y10, Y10
+	VCVTPH2PS    112(AX), Y12
+	VPBROADCASTD 4(CX), Y13
+	VPSLLVD      Y3, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y11, Y11
 	ADDQ         $0x00000080, AX
 	ADDQ         $0x00000008, CX
 	SUBQ         $0x00000040, DX
@@ -1633,64 +1913,64 @@ MaskedSumF16AVX2_copy0:
 	JLT          MaskedSumF16AVX2_copy0
 	VCVTPH2PS    (SP), Y12
 	VPBROADCASTD (CX), Y13
-	VPSLLVD      Y8, Y13, Y13
+	VPSLLVD      Y0, Y13, Y13
 	VXORPS       Y14, Y14, Y14
 	VBLENDVPS    Y13, Y12, Y14, Y14
-	VADDPS       Y14, Y0, Y0
+	VADDPS       Y14, Y4, Y4
 	VCVTPH2PS    16(SP), Y12
 	VPBROADCASTD (CX), Y13
-	VPSLLVD      Y9, Y13, Y13
+	VPSLLVD      Y1, Y13, Y13
 	VXORPS       Y14, Y14, Y14
 	VBLENDVPS    Y13, Y12, Y14, Y14
-	VADDPS       Y14, Y1, Y1
+	VADDPS       Y14, Y5, Y5
 	VCVTPH2PS    32(SP), Y12
 	VPBROADCASTD (CX), Y13
-	VPSLLVD      Y10, Y13, Y13
+	VPSLLVD      Y2, Y13, Y13
 	VXORPS       Y14, Y14, Y14
 	VBLENDVPS    Y13, Y12, Y14, Y14
-	VADDPS       Y14, Y2, Y2
+	VADDPS       Y14, Y6, Y6
 	VCVTPH2PS    48(SP), Y12
 	VPBROADCASTD (CX), Y13
-	VPSLLVD      Y11, Y13, Y13
+	VPSLLVD      Y3, Y13, Y13
 	VXORPS       Y14, Y14, Y14
 	VBLENDVPS    Y13, Y12, Y14, Y14
-	VADDPS       Y14, Y3, Y3
+	VADDPS       Y14, Y7, Y7
 	VCVTPH2PS    64(SP), Y12
 	VPBROADCASTD 4(CX), Y13
-	VPSLLVD      Y8, Y13, Y8
+	VPSLLVD      Y0, Y13, Y0
 	VXORPS       Y13, Y13, Y13
-	VBLENDVPS    Y8, Y12, Y13, Y13
-	VADDPS       Y13, Y4, Y4
-	VCVTPH2PS    80(SP), Y8
+	VBLENDVPS    Y0, Y12, Y13, Y13
+	VADDPS       Y13, Y8, Y8
+	VCVTPH2PS    80(SP), Y0
 	VPBROADCASTD 4(CX), Y12
-	VPSLLVD      Y9, Y12, Y9
+	VPSLLVD      Y1, Y12, Y1
 	VXORPS       Y12, Y12, Y12
-	VBLENDVPS    Y9, Y8, Y12, Y12
-	VADDPS       Y12, Y5, Y5
-	VCVTPH2PS    96(SP), Y8
-	VPBROADCASTD 4(CX), Y9
-	VPSLLVD      Y10, Y9, Y9
-	VXORPS       Y10, Y10, Y10
-	VBLENDVPS    Y9, Y8, Y10, Y10
-	VADDPS       Y10, Y6, Y6
-	VCVTPH2PS    112(SP), Y8
-	VPBROADCASTD 4(CX), Y9
-	VPSLLVD      Y11, Y9, Y9
-	VXORPS       Y10, Y10, Y10
-	VBLENDVPS    Y9, Y8, Y10, Y10
-	VADDPS       Y10, Y7, Y7
+	VBLENDVPS    Y1, Y0, Y12, Y12
+	VADDPS       Y12, Y9, Y9
+	VCVTPH2PS    96(SP), Y0
+	VPBROADCASTD 4(CX), Y1
+	VPSLLVD      Y2, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VBLENDVPS    Y1, Y0, Y2, Y2
+	VADDPS       Y2, Y10, Y10
+	VCVTPH2PS    112(SP), Y0
+	VPBROADCASTD 4(CX), Y1
+	VPSLLVD      Y3, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VBLENDVPS    Y1, Y0, Y2, Y2
+	VADDPS       Y2, Y11, Y11
 
 MaskedSumF16AVX2_reduce:
 	// By halves: the registers, then the lanes of the last
-	VADDPS       Y4, Y0, Y0
-	VADDPS       Y5, Y1, Y1
-	VADDPS       Y6, Y2, Y2
-	VADDPS       Y7, Y3, Y3
-	VADDPS       Y2, Y0, Y0
-	VADDPS       Y3, Y1, Y1
-	VADDPS       Y1, Y0, Y0
-	VEXTRACTF128 $0x01, Y0, X1
-	VADDPS       X1, X0, X0
+	VADDPS       Y8, Y4, Y4
+	VADDPS       Y9, Y5, Y5
+	VADDPS       Y10, Y6, Y6
+	VADDPS       Y11, Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y5, Y4, Y4
+	VEXTRACTF128 $0x01, Y4, X0
+	VADDPS       X0, X4, X0
 	VMOVHLPS     X0, X0, X1
 	VADDPS       X1, X0, X0
 	VMOVSHDUP    X0, X1
@@ -1782,6 +2062,294 @@ MaskedSumF16AVX512_reduce:
 	VADDSS        X1, X0, X0
 	VZEROUPPER
 	MOVSS         X0, ret+48(FP)
+	RET
+
+// func maskedSumsF16AVX2(y []float32, w []uint16, cols int, x []uint64)
+// Requires: AVX, AVX2, F16C
+TEXT ·maskedSumsF16AVX2(SB), NOSPLIT, $128-80
+	MOVQ    w_base+24(FP), AX
+	MOVQ    x_base+56(FP), CX
+	VMOVDQU vecshifts<>+0(SB), Y0
+	VMOVDQU vecshifts<>+32(SB), Y1
+	VMOVDQU vecshifts<>+64(SB), Y2
+	VMOVDQU vecshifts<>+96(SB), Y3
+	MOVQ    y_base+0(FP), DX
+	MOVQ    y_len+8(FP), BX
+	MOVQ    cols+48(FP), SI
+	MOVQ    SI, DI
+	SHLQ    $0x01, DI
+	MOVQ    SI, R8
+	ADDQ    $0x3f, R8
+	SHRQ    $0x06, R8
+	SHLQ    $0x03, R8
+	TESTQ   BX, BX
+	JZ      MaskedSumsF16AVX2_done
+
+MaskedSumsF16AVX2_row:
+	MOVQ   SI, R9
+	MOVQ   AX, R10
+	MOVQ   CX, R11
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+	// 64 elements a step, one vector to each partial-sum register
+	CMPQ R9, $0x00000040
+	JLT  MaskedSumsF16AVX2_tail
+
+MaskedSumsF16AVX2_loop:
+	VCVTPH2PS    (R10), Y12
+	VPBROADCASTD (R11), Y13
+	VPSLLVD      Y0, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y4, Y4
+	VCVTPH2PS    16(R10), Y12
+	VPBROADCASTD (R11), Y13
+	VPSLLVD      Y1, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y5, Y5
+	VCVTPH2PS    32(R10), Y12
+	VPBROADCASTD (R11), Y13
+	VPSLLVD      Y2, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y6, Y6
+	VCVTPH2PS    48(R10), Y12
+	VPBROADCASTD (R11), Y13
+	VPSLLVD      Y3, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y7, Y7
+	VCVTPH2PS    64(R10), Y12
+	VPBROADCASTD 4(R11), Y13
+	VPSLLVD      Y0, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y8, Y8
+	VCVTPH2PS    80(R10), Y12
+	VPBROADCASTD 4(R11), Y13
+	VPSLLVD      Y1, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y9, Y9
+	VCVTPH2PS    96(R10), Y12
+	VPBROADCASTD 4(R11), Y13
+	VPSLLVD      Y2, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y10, Y10
+	VCVTPH2PS    112(R10), Y12
+	VPBROADCASTD 4(R11), Y13
+	VPSLLVD      Y3, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y11, Y11
+	ADDQ         $0x00000080, R10
+	ADDQ         $0x00000008, R11
+	SUBQ         $0x00000040, R9
+	CMPQ         R9, $0x00000040
+	JGE          MaskedSumsF16AVX2_loop
+
+	// The last n < 64 elements from zeroed copies on the stack.
+MaskedSumsF16AVX2_tail:
+	TESTQ   R9, R9
+	JZ      MaskedSumsF16AVX2_reduce
+	VXORPS  Y12, Y12, Y12
+	VMOVDQU Y12, (SP)
+	VMOVDQU Y12, 32(SP)
+	VMOVDQU Y12, 64(SP)
+	VMOVDQU Y12, 96(SP)
+	XORQ    R12, R12
+
+MaskedSumsF16AVX2_copy0:
+	MOVW         (R10)(R12*2), R13
+	MOVW         R13, (SP)(R12*2)
+	INCQ         R12
+	CMPQ         R12, R9
+	JLT          MaskedSumsF16AVX2_copy0
+	VCVTPH2PS    (SP), Y12
+	VPBROADCASTD (R11), Y13
+	VPSLLVD      Y0, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y4, Y4
+	VCVTPH2PS    16(SP), Y12
+	VPBROADCASTD (R11), Y13
+	VPSLLVD      Y1, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y5, Y5
+	VCVTPH2PS    32(SP), Y12
+	VPBROADCASTD (R11), Y13
+	VPSLLVD      Y2, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y6, Y6
+	VCVTPH2PS    48(SP), Y12
+	VPBROADCASTD (R11), Y13
+	VPSLLVD      Y3, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y7, Y7
+	VCVTPH2PS    64(SP), Y12
+	VPBROADCASTD 4(R11), Y13
+	VPSLLVD      Y0, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y8, Y8
+	VCVTPH2PS    80(SP), Y12
+	VPBROADCASTD 4(R11), Y13
+	VPSLLVD      Y1, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y9, Y9
+	VCVTPH2PS    96(SP), Y12
+	VPBROADCASTD 4(R11), Y13
+	VPSLLVD      Y2, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y10, Y10
+	VCVTPH2PS    112(SP), Y12
+	VPBROADCASTD 4(R11), Y13
+	VPSLLVD      Y3, Y13, Y13
+	VXORPS       Y14, Y14, Y14
+	VBLENDVPS    Y13, Y12, Y14, Y14
+	VADDPS       Y14, Y11, Y11
+
+MaskedSumsF16AVX2_reduce:
+	// By halves: the registers, then the lanes of the last
+	VADDPS       Y8, Y4, Y4
+	VADDPS       Y9, Y5, Y5
+	VADDPS       Y10, Y6, Y6
+	VADDPS       Y11, Y7, Y7
+	VADDPS       Y6, Y4, Y4
+	VADDPS       Y7, Y5, Y5
+	VADDPS       Y5, Y4, Y4
+	VEXTRACTF128 $0x01, Y4, X5
+	VADDPS       X5, X4, X4
+	VMOVHLPS     X4, X4, X5
+	VADDPS       X5, X4, X4
+	VMOVSHDUP    X4, X5
+	VADDSS       X5, X4, X4
+	VMOVSS       X4, (DX)
+	ADDQ         $0x04, DX
+	ADDQ         DI, AX
+	ADDQ         R8, CX
+	DECQ         BX
+	JNZ          MaskedSumsF16AVX2_row
+
+MaskedSumsF16AVX2_done:
+	VZEROUPPER
+	RET
+
+// func maskedSumsF16AVX512(y []float32, w []uint16, cols int, x []uint64)
+// Requires: AVX, AVX512BW, AVX512DQ, AVX512F
+TEXT ·maskedSumsF16AVX512(SB), NOSPLIT, $128-80
+	MOVQ  w_base+24(FP), AX
+	MOVQ  x_base+56(FP), CX
+	MOVQ  y_base+0(FP), DX
+	MOVQ  y_len+8(FP), BX
+	MOVQ  cols+48(FP), SI
+	MOVQ  SI, DI
+	SHLQ  $0x01, DI
+	MOVQ  SI, R8
+	ADDQ  $0x3f, R8
+	SHRQ  $0x06, R8
+	SHLQ  $0x03, R8
+	TESTQ BX, BX
+	JZ    MaskedSumsF16AVX512_done
+
+MaskedSumsF16AVX512_row:
+	MOVQ   SI, R9
+	MOVQ   AX, R10
+	MOVQ   CX, R11
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+
+	// 64 elements a step, one vector to each partial-sum register
+	CMPQ R9, $0x00000040
+	JLT  MaskedSumsF16AVX512_tail
+
+MaskedSumsF16AVX512_loop:
+	VCVTPH2PS (R10), Z4
+	KMOVQ     (R11), K1
+	VADDPS    Z4, Z0, K1, Z0
+	VCVTPH2PS 32(R10), Z4
+	KSHIFTRQ  $0x10, K1, K2
+	VADDPS    Z4, Z1, K2, Z1
+	VCVTPH2PS 64(R10), Z4
+	KSHIFTRQ  $0x20, K1, K2
+	VADDPS    Z4, Z2, K2, Z2
+	VCVTPH2PS 96(R10), Z4
+	KSHIFTRQ  $0x30, K1, K1
+	VADDPS    Z4, Z3, K1, Z3
+	ADDQ      $0x00000080, R10
+	ADDQ      $0x00000008, R11
+	SUBQ      $0x00000040, R9
+	CMPQ      R9, $0x00000040
+	JGE       MaskedSumsF16AVX512_loop
+
+	// The last n < 64 elements from zeroed copies on the stack.
+MaskedSumsF16AVX512_tail:
+	TESTQ   R9, R9
+	JZ      MaskedSumsF16AVX512_reduce
+	VXORPS  Y4, Y4, Y4
+	VMOVDQU Y4, (SP)
+	VMOVDQU Y4, 32(SP)
+	VMOVDQU Y4, 64(SP)
+	VMOVDQU Y4, 96(SP)
+	XORQ    R12, R12
+
+MaskedSumsF16AVX512_copy0:
+	MOVW      (R10)(R12*2), R13
+	MOVW      R13, (SP)(R12*2)
+	INCQ      R12
+	CMPQ      R12, R9
+	JLT       MaskedSumsF16AVX512_copy0
+	VCVTPH2PS (SP), Z4
+	KMOVQ     (R11), K1
+	VADDPS    Z4, Z0, K1, Z0
+	VCVTPH2PS 32(SP), Z4
+	KSHIFTRQ  $0x10, K1, K2
+	VADDPS    Z4, Z1, K2, Z1
+	VCVTPH2PS 64(SP), Z4
+	KSHIFTRQ  $0x20, K1, K2
+	VADDPS    Z4, Z2, K2, Z2
+	VCVTPH2PS 96(SP), Z4
+	KSHIFTRQ  $0x30, K1, K1
+	VADDPS    Z4, Z3, K1, Z3
+
+MaskedSumsF16AVX512_reduce:
+	// By halves: the registers, then the lanes of the last
+	VADDPS        Z2, Z0, Z0
+	VADDPS        Z3, Z1, Z1
+	VADDPS        Z1, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDSS        X1, X0, X0
+	VMOVSS        X0, (DX)
+	ADDQ          $0x04, DX
+	ADDQ          DI, AX
+	ADDQ          R8, CX
+	DECQ          BX
+	JNZ           MaskedSumsF16AVX512_row
+
+MaskedSumsF16AVX512_done:
+	VZEROUPPER
 	RET
 
 // func axpyAVX2(y []float32, a float32, x []float32)

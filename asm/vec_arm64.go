@@ -39,10 +39,20 @@ func sumStreamNEON(x []float32) float32
 //go:noescape
 func maskedSumNEON(w []float32, x []uint64) float32
 
+// maskedSumsNEON is the kernel of MaskedSumsNEON, unchecked.
+//
+//go:noescape
+func maskedSumsNEON(y []float32, w []float32, cols int, x []uint64)
+
 // maskedSumF16NEON is the kernel of MaskedSumF16NEON, unchecked.
 //
 //go:noescape
 func maskedSumF16NEON(w []uint16, x []uint64) float32
+
+// maskedSumsF16NEON is the kernel of MaskedSumsF16NEON, unchecked.
+//
+//go:noescape
+func maskedSumsF16NEON(y []float32, w []uint16, cols int, x []uint64)
 
 // axpyNEON is the kernel of AxpyNEON, unchecked.
 //

@@ -1126,14 +1126,11 @@ TEXT ·maskedSumNEON(SB), 0, $272-52
 	LSL $6, R3
 	CMP R3, R2
 	CSEL LT, R2, R3, R2
-	VMOVI $0, V0.B16
-	VMOVI $0, V1.B16
-	VMOVI $0, V2.B16
-	VMOVI $0, V3.B16
-	VMOVI $0, V4.B16
-	VMOVI $0, V5.B16
-	VMOVI $0, V6.B16
-	VMOVI $0, V7.B16
+	MOVD $vecbits<>(SB), R3
+	FLDPQ 0(R3), (F0, F1)
+	FLDPQ 32(R3), (F2, F3)
+	FLDPQ 64(R3), (F4, F5)
+	FLDPQ 96(R3), (F6, F7)
 	VMOVI $0, V8.B16
 	VMOVI $0, V9.B16
 	VMOVI $0, V10.B16
@@ -1142,11 +1139,14 @@ TEXT ·maskedSumNEON(SB), 0, $272-52
 	VMOVI $0, V13.B16
 	VMOVI $0, V14.B16
 	VMOVI $0, V15.B16
-	MOVD $vecbits<>(SB), R3
-	FLDPQ 0(R3), (F16, F17)
-	FLDPQ 32(R3), (F18, F19)
-	FLDPQ 64(R3), (F20, F21)
-	FLDPQ 96(R3), (F22, F23)
+	VMOVI $0, V16.B16
+	VMOVI $0, V17.B16
+	VMOVI $0, V18.B16
+	VMOVI $0, V19.B16
+	VMOVI $0, V20.B16
+	VMOVI $0, V21.B16
+	VMOVI $0, V22.B16
+	VMOVI $0, V23.B16
 	// 64 elements a step, one vector to each partial-sum register
 	CMP $64, R2
 	BLT MaskedSumNEON_tail
@@ -1158,61 +1158,61 @@ MaskedSumNEON_loop:
 	LSR $32, R3, R4
 	VDUP R3, V26.S4
 	VDUP R4, V27.S4
-	VCMTST V16.S4, V26.S4, V28.S4
+	VCMTST V0.S4, V26.S4, V28.S4
 	VAND V28.B16, V24.B16, V24.B16
-	WORD $0x4e38d400 // fadd v0.4s, v0.4s, v24.4s
-	VCMTST V17.S4, V26.S4, V24.S4
-	VAND V24.B16, V25.B16, V24.B16
-	WORD $0x4e38d421 // fadd v1.4s, v1.4s, v24.4s
-	FLDPQ 32(R0), (F24, F25)
-	VCMTST V18.S4, V26.S4, V28.S4
-	VAND V28.B16, V24.B16, V24.B16
-	WORD $0x4e38d442 // fadd v2.4s, v2.4s, v24.4s
-	VCMTST V19.S4, V26.S4, V24.S4
-	VAND V24.B16, V25.B16, V24.B16
-	WORD $0x4e38d463 // fadd v3.4s, v3.4s, v24.4s
-	FLDPQ 64(R0), (F24, F25)
-	VCMTST V20.S4, V26.S4, V28.S4
-	VAND V28.B16, V24.B16, V24.B16
-	WORD $0x4e38d484 // fadd v4.4s, v4.4s, v24.4s
-	VCMTST V21.S4, V26.S4, V24.S4
-	VAND V24.B16, V25.B16, V24.B16
-	WORD $0x4e38d4a5 // fadd v5.4s, v5.4s, v24.4s
-	FLDPQ 96(R0), (F24, F25)
-	VCMTST V22.S4, V26.S4, V28.S4
-	VAND V28.B16, V24.B16, V24.B16
-	WORD $0x4e38d4c6 // fadd v6.4s, v6.4s, v24.4s
-	VCMTST V23.S4, V26.S4, V24.S4
-	VAND V24.B16, V25.B16, V24.B16
-	WORD $0x4e38d4e7 // fadd v7.4s, v7.4s, v24.4s
-	FLDPQ 128(R0), (F24, F25)
-	VCMTST V16.S4, V27.S4, V26.S4
-	VAND V26.B16, V24.B16, V24.B16
 	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
-	VCMTST V17.S4, V27.S4, V24.S4
+	VCMTST V1.S4, V26.S4, V24.S4
 	VAND V24.B16, V25.B16, V24.B16
 	WORD $0x4e38d529 // fadd v9.4s, v9.4s, v24.4s
-	FLDPQ 160(R0), (F24, F25)
-	VCMTST V18.S4, V27.S4, V26.S4
-	VAND V26.B16, V24.B16, V24.B16
+	FLDPQ 32(R0), (F24, F25)
+	VCMTST V2.S4, V26.S4, V28.S4
+	VAND V28.B16, V24.B16, V24.B16
 	WORD $0x4e38d54a // fadd v10.4s, v10.4s, v24.4s
-	VCMTST V19.S4, V27.S4, V24.S4
+	VCMTST V3.S4, V26.S4, V24.S4
 	VAND V24.B16, V25.B16, V24.B16
 	WORD $0x4e38d56b // fadd v11.4s, v11.4s, v24.4s
-	FLDPQ 192(R0), (F24, F25)
-	VCMTST V20.S4, V27.S4, V26.S4
-	VAND V26.B16, V24.B16, V24.B16
+	FLDPQ 64(R0), (F24, F25)
+	VCMTST V4.S4, V26.S4, V28.S4
+	VAND V28.B16, V24.B16, V24.B16
 	WORD $0x4e38d58c // fadd v12.4s, v12.4s, v24.4s
-	VCMTST V21.S4, V27.S4, V24.S4
+	VCMTST V5.S4, V26.S4, V24.S4
 	VAND V24.B16, V25.B16, V24.B16
 	WORD $0x4e38d5ad // fadd v13.4s, v13.4s, v24.4s
-	FLDPQ 224(R0), (F24, F25)
-	VCMTST V22.S4, V27.S4, V26.S4
-	VAND V26.B16, V24.B16, V24.B16
+	FLDPQ 96(R0), (F24, F25)
+	VCMTST V6.S4, V26.S4, V28.S4
+	VAND V28.B16, V24.B16, V24.B16
 	WORD $0x4e38d5ce // fadd v14.4s, v14.4s, v24.4s
-	VCMTST V23.S4, V27.S4, V24.S4
+	VCMTST V7.S4, V26.S4, V24.S4
 	VAND V24.B16, V25.B16, V24.B16
 	WORD $0x4e38d5ef // fadd v15.4s, v15.4s, v24.4s
+	FLDPQ 128(R0), (F24, F25)
+	VCMTST V0.S4, V27.S4, V26.S4
+	VAND V26.B16, V24.B16, V24.B16
+	WORD $0x4e38d610 // fadd v16.4s, v16.4s, v24.4s
+	VCMTST V1.S4, V27.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d631 // fadd v17.4s, v17.4s, v24.4s
+	FLDPQ 160(R0), (F24, F25)
+	VCMTST V2.S4, V27.S4, V26.S4
+	VAND V26.B16, V24.B16, V24.B16
+	WORD $0x4e38d652 // fadd v18.4s, v18.4s, v24.4s
+	VCMTST V3.S4, V27.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d673 // fadd v19.4s, v19.4s, v24.4s
+	FLDPQ 192(R0), (F24, F25)
+	VCMTST V4.S4, V27.S4, V26.S4
+	VAND V26.B16, V24.B16, V24.B16
+	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
+	VCMTST V5.S4, V27.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d6b5 // fadd v21.4s, v21.4s, v24.4s
+	FLDPQ 224(R0), (F24, F25)
+	VCMTST V6.S4, V27.S4, V26.S4
+	VAND V26.B16, V24.B16, V24.B16
+	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
+	VCMTST V7.S4, V27.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d6f7 // fadd v23.4s, v23.4s, v24.4s
 
 MaskedSumNEON_next:
 	ADD $256, R0
@@ -1246,84 +1246,308 @@ MaskedSumNEON_copy0:
 	LSR $32, R0, R1
 	VDUP R0, V26.S4
 	VDUP R1, V27.S4
-	VCMTST V16.S4, V26.S4, V28.S4
+	VCMTST V0.S4, V26.S4, V28.S4
 	VAND V28.B16, V24.B16, V24.B16
-	WORD $0x4e38d400 // fadd v0.4s, v0.4s, v24.4s
-	VCMTST V17.S4, V26.S4, V24.S4
+	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
+	VCMTST V1.S4, V26.S4, V24.S4
 	VAND V24.B16, V25.B16, V24.B16
-	WORD $0x4e38d421 // fadd v1.4s, v1.4s, v24.4s
+	WORD $0x4e38d529 // fadd v9.4s, v9.4s, v24.4s
 	FLDPQ 48(RSP), (F24, F25)
-	VCMTST V18.S4, V26.S4, V28.S4
+	VCMTST V2.S4, V26.S4, V28.S4
 	VAND V28.B16, V24.B16, V24.B16
-	WORD $0x4e38d442 // fadd v2.4s, v2.4s, v24.4s
-	VCMTST V19.S4, V26.S4, V24.S4
+	WORD $0x4e38d54a // fadd v10.4s, v10.4s, v24.4s
+	VCMTST V3.S4, V26.S4, V24.S4
 	VAND V24.B16, V25.B16, V24.B16
-	WORD $0x4e38d463 // fadd v3.4s, v3.4s, v24.4s
+	WORD $0x4e38d56b // fadd v11.4s, v11.4s, v24.4s
 	FLDPQ 80(RSP), (F24, F25)
-	VCMTST V20.S4, V26.S4, V28.S4
+	VCMTST V4.S4, V26.S4, V28.S4
 	VAND V28.B16, V24.B16, V24.B16
-	WORD $0x4e38d484 // fadd v4.4s, v4.4s, v24.4s
-	VCMTST V21.S4, V26.S4, V24.S4
+	WORD $0x4e38d58c // fadd v12.4s, v12.4s, v24.4s
+	VCMTST V5.S4, V26.S4, V24.S4
 	VAND V24.B16, V25.B16, V24.B16
-	WORD $0x4e38d4a5 // fadd v5.4s, v5.4s, v24.4s
+	WORD $0x4e38d5ad // fadd v13.4s, v13.4s, v24.4s
 	FLDPQ 112(RSP), (F24, F25)
-	VCMTST V22.S4, V26.S4, V28.S4
+	VCMTST V6.S4, V26.S4, V28.S4
 	VAND V28.B16, V24.B16, V24.B16
-	WORD $0x4e38d4c6 // fadd v6.4s, v6.4s, v24.4s
-	VCMTST V23.S4, V26.S4, V24.S4
+	WORD $0x4e38d5ce // fadd v14.4s, v14.4s, v24.4s
+	VCMTST V7.S4, V26.S4, V24.S4
 	VAND V24.B16, V25.B16, V24.B16
-	WORD $0x4e38d4e7 // fadd v7.4s, v7.4s, v24.4s
+	WORD $0x4e38d5ef // fadd v15.4s, v15.4s, v24.4s
 	FLDPQ 144(RSP), (F24, F25)
-	VCMTST V16.S4, V27.S4, V16.S4
-	VAND V16.B16, V24.B16, V16.B16
-	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
-	VCMTST V17.S4, V27.S4, V16.S4
-	VAND V16.B16, V25.B16, V16.B16
-	WORD $0x4e30d529 // fadd v9.4s, v9.4s, v16.4s
-	FLDPQ 176(RSP), (F16, F17)
-	VCMTST V18.S4, V27.S4, V18.S4
-	VAND V18.B16, V16.B16, V16.B16
-	WORD $0x4e30d54a // fadd v10.4s, v10.4s, v16.4s
-	VCMTST V19.S4, V27.S4, V16.S4
-	VAND V16.B16, V17.B16, V16.B16
-	WORD $0x4e30d56b // fadd v11.4s, v11.4s, v16.4s
-	FLDPQ 208(RSP), (F16, F17)
-	VCMTST V20.S4, V27.S4, V18.S4
-	VAND V18.B16, V16.B16, V16.B16
-	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
-	VCMTST V21.S4, V27.S4, V16.S4
-	VAND V16.B16, V17.B16, V16.B16
-	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
-	FLDPQ 240(RSP), (F16, F17)
-	VCMTST V22.S4, V27.S4, V18.S4
-	VAND V18.B16, V16.B16, V16.B16
-	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
-	VCMTST V23.S4, V27.S4, V16.S4
-	VAND V16.B16, V17.B16, V16.B16
-	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	VCMTST V0.S4, V27.S4, V0.S4
+	VAND V0.B16, V24.B16, V0.B16
+	WORD $0x4e20d610 // fadd v16.4s, v16.4s, v0.4s
+	VCMTST V1.S4, V27.S4, V0.S4
+	VAND V0.B16, V25.B16, V0.B16
+	WORD $0x4e20d631 // fadd v17.4s, v17.4s, v0.4s
+	FLDPQ 176(RSP), (F0, F1)
+	VCMTST V2.S4, V27.S4, V2.S4
+	VAND V2.B16, V0.B16, V0.B16
+	WORD $0x4e20d652 // fadd v18.4s, v18.4s, v0.4s
+	VCMTST V3.S4, V27.S4, V0.S4
+	VAND V0.B16, V1.B16, V0.B16
+	WORD $0x4e20d673 // fadd v19.4s, v19.4s, v0.4s
+	FLDPQ 208(RSP), (F0, F1)
+	VCMTST V4.S4, V27.S4, V2.S4
+	VAND V2.B16, V0.B16, V0.B16
+	WORD $0x4e20d694 // fadd v20.4s, v20.4s, v0.4s
+	VCMTST V5.S4, V27.S4, V0.S4
+	VAND V0.B16, V1.B16, V0.B16
+	WORD $0x4e20d6b5 // fadd v21.4s, v21.4s, v0.4s
+	FLDPQ 240(RSP), (F0, F1)
+	VCMTST V6.S4, V27.S4, V2.S4
+	VAND V2.B16, V0.B16, V0.B16
+	WORD $0x4e20d6d6 // fadd v22.4s, v22.4s, v0.4s
+	VCMTST V7.S4, V27.S4, V0.S4
+	VAND V0.B16, V1.B16, V0.B16
+	WORD $0x4e20d6f7 // fadd v23.4s, v23.4s, v0.4s
 
 MaskedSumNEON_reduce:
 	// By halves: the registers, then the lanes of the last
-	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
-	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
-	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
-	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
-	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
-	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
-	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
-	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
-	WORD $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
-	WORD $0x4e25d421 // fadd v1.4s, v1.4s, v5.4s
-	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
-	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
-	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
-	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
-	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
-	VEXT $8, V0.B16, V0.B16, V1.B16
-	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
+	WORD $0x4e36d5ce // fadd v14.4s, v14.4s, v22.4s
+	WORD $0x4e37d5ef // fadd v15.4s, v15.4s, v23.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	WORD $0x4e2bd529 // fadd v9.4s, v9.4s, v11.4s
+	WORD $0x4e29d508 // fadd v8.4s, v8.4s, v9.4s
+	VEXT $8, V8.B16, V8.B16, V0.B16
+	WORD $0x4e20d500 // fadd v0.4s, v8.4s, v0.4s
 	VDUP V0.S[1], V1.S4
 	FADDS F1, F0, F0
 	FMOVS F0, ret+48(FP)
+	RET
+
+// func maskedSumsNEON(y []float32, w []float32, cols int, x []uint64)
+TEXT ·maskedSumsNEON(SB), 0, $272-80
+	MOVD w_base+24(FP), R0
+	MOVD x_base+56(FP), R1
+	MOVD $vecbits<>(SB), R2
+	FLDPQ 0(R2), (F0, F1)
+	FLDPQ 32(R2), (F2, F3)
+	FLDPQ 64(R2), (F4, F5)
+	FLDPQ 96(R2), (F6, F7)
+	MOVD y_base+0(FP), R2
+	MOVD y_len+8(FP), R3
+	MOVD cols+48(FP), R4
+	LSL $2, R4, R5
+	ADD $63, R4, R6
+	LSR $6, R6, R6
+	LSL $3, R6, R6
+	CBZ R3, MaskedSumsNEON_done
+
+MaskedSumsNEON_row:
+	MOVD R4, R7
+	MOVD R0, R8
+	MOVD R1, R9
+	VMOVI $0, V8.B16
+	VMOVI $0, V9.B16
+	VMOVI $0, V10.B16
+	VMOVI $0, V11.B16
+	VMOVI $0, V12.B16
+	VMOVI $0, V13.B16
+	VMOVI $0, V14.B16
+	VMOVI $0, V15.B16
+	VMOVI $0, V16.B16
+	VMOVI $0, V17.B16
+	VMOVI $0, V18.B16
+	VMOVI $0, V19.B16
+	VMOVI $0, V20.B16
+	VMOVI $0, V21.B16
+	VMOVI $0, V22.B16
+	VMOVI $0, V23.B16
+	// 64 elements a step, one vector to each partial-sum register
+	CMP $64, R7
+	BLT MaskedSumsNEON_tail
+
+MaskedSumsNEON_loop:
+	MOVD 0(R9), R10
+	CBZ R10, MaskedSumsNEON_next
+	FLDPQ 0(R8), (F24, F25)
+	LSR $32, R10, R11
+	VDUP R10, V26.S4
+	VDUP R11, V27.S4
+	VCMTST V0.S4, V26.S4, V28.S4
+	VAND V28.B16, V24.B16, V24.B16
+	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
+	VCMTST V1.S4, V26.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d529 // fadd v9.4s, v9.4s, v24.4s
+	FLDPQ 32(R8), (F24, F25)
+	VCMTST V2.S4, V26.S4, V28.S4
+	VAND V28.B16, V24.B16, V24.B16
+	WORD $0x4e38d54a // fadd v10.4s, v10.4s, v24.4s
+	VCMTST V3.S4, V26.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d56b // fadd v11.4s, v11.4s, v24.4s
+	FLDPQ 64(R8), (F24, F25)
+	VCMTST V4.S4, V26.S4, V28.S4
+	VAND V28.B16, V24.B16, V24.B16
+	WORD $0x4e38d58c // fadd v12.4s, v12.4s, v24.4s
+	VCMTST V5.S4, V26.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d5ad // fadd v13.4s, v13.4s, v24.4s
+	FLDPQ 96(R8), (F24, F25)
+	VCMTST V6.S4, V26.S4, V28.S4
+	VAND V28.B16, V24.B16, V24.B16
+	WORD $0x4e38d5ce // fadd v14.4s, v14.4s, v24.4s
+	VCMTST V7.S4, V26.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d5ef // fadd v15.4s, v15.4s, v24.4s
+	FLDPQ 128(R8), (F24, F25)
+	VCMTST V0.S4, V27.S4, V26.S4
+	VAND V26.B16, V24.B16, V24.B16
+	WORD $0x4e38d610 // fadd v16.4s, v16.4s, v24.4s
+	VCMTST V1.S4, V27.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d631 // fadd v17.4s, v17.4s, v24.4s
+	FLDPQ 160(R8), (F24, F25)
+	VCMTST V2.S4, V27.S4, V26.S4
+	VAND V26.B16, V24.B16, V24.B16
+	WORD $0x4e38d652 // fadd v18.4s, v18.4s, v24.4s
+	VCMTST V3.S4, V27.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d673 // fadd v19.4s, v19.4s, v24.4s
+	FLDPQ 192(R8), (F24, F25)
+	VCMTST V4.S4, V27.S4, V26.S4
+	VAND V26.B16, V24.B16, V24.B16
+	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
+	VCMTST V5.S4, V27.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d6b5 // fadd v21.4s, v21.4s, v24.4s
+	FLDPQ 224(R8), (F24, F25)
+	VCMTST V6.S4, V27.S4, V26.S4
+	VAND V26.B16, V24.B16, V24.B16
+	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
+	VCMTST V7.S4, V27.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d6f7 // fadd v23.4s, v23.4s, v24.4s
+
+MaskedSumsNEON_next:
+	ADD $256, R8
+	ADD $8, R9
+	SUB $64, R7
+	CMP $64, R7
+	BGE MaskedSumsNEON_loop
+	// The last n < 64 elements from zeroed copies on the stack.
+
+MaskedSumsNEON_tail:
+	CBZ R7, MaskedSumsNEON_reduce
+	VMOVI $0, V24.B16
+	FSTPQ (F24, F24), 16(RSP)
+	FSTPQ (F24, F24), 48(RSP)
+	FSTPQ (F24, F24), 80(RSP)
+	FSTPQ (F24, F24), 112(RSP)
+	FSTPQ (F24, F24), 144(RSP)
+	FSTPQ (F24, F24), 176(RSP)
+	FSTPQ (F24, F24), 208(RSP)
+	FSTPQ (F24, F24), 240(RSP)
+	ADD $16, RSP, R10
+	ADD R7<<2, R10, R7
+
+MaskedSumsNEON_copy0:
+	MOVWU.P 4(R8), R11
+	MOVW.P R11, 4(R10)
+	CMP R7, R10
+	BNE MaskedSumsNEON_copy0
+	FLDPQ 16(RSP), (F24, F25)
+	MOVD 0(R9), R7
+	LSR $32, R7, R8
+	VDUP R7, V26.S4
+	VDUP R8, V27.S4
+	VCMTST V0.S4, V26.S4, V28.S4
+	VAND V28.B16, V24.B16, V24.B16
+	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
+	VCMTST V1.S4, V26.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d529 // fadd v9.4s, v9.4s, v24.4s
+	FLDPQ 48(RSP), (F24, F25)
+	VCMTST V2.S4, V26.S4, V28.S4
+	VAND V28.B16, V24.B16, V24.B16
+	WORD $0x4e38d54a // fadd v10.4s, v10.4s, v24.4s
+	VCMTST V3.S4, V26.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d56b // fadd v11.4s, v11.4s, v24.4s
+	FLDPQ 80(RSP), (F24, F25)
+	VCMTST V4.S4, V26.S4, V28.S4
+	VAND V28.B16, V24.B16, V24.B16
+	WORD $0x4e38d58c // fadd v12.4s, v12.4s, v24.4s
+	VCMTST V5.S4, V26.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d5ad // fadd v13.4s, v13.4s, v24.4s
+	FLDPQ 112(RSP), (F24, F25)
+	VCMTST V6.S4, V26.S4, V28.S4
+	VAND V28.B16, V24.B16, V24.B16
+	WORD $0x4e38d5ce // fadd v14.4s, v14.4s, v24.4s
+	VCMTST V7.S4, V26.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d5ef // fadd v15.4s, v15.4s, v24.4s
+	FLDPQ 144(RSP), (F24, F25)
+	VCMTST V0.S4, V27.S4, V26.S4
+	VAND V26.B16, V24.B16, V24.B16
+	WORD $0x4e38d610 // fadd v16.4s, v16.4s, v24.4s
+	VCMTST V1.S4, V27.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d631 // fadd v17.4s, v17.4s, v24.4s
+	FLDPQ 176(RSP), (F24, F25)
+	VCMTST V2.S4, V27.S4, V26.S4
+	VAND V26.B16, V24.B16, V24.B16
+	WORD $0x4e38d652 // fadd v18.4s, v18.4s, v24.4s
+	VCMTST V3.S4, V27.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d673 // fadd v19.4s, v19.4s, v24.4s
+	FLDPQ 208(RSP), (F24, F25)
+	VCMTST V4.S4, V27.S4, V26.S4
+	VAND V26.B16, V24.B16, V24.B16
+	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
+	VCMTST V5.S4, V27.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d6b5 // fadd v21.4s, v21.4s, v24.4s
+	FLDPQ 240(RSP), (F24, F25)
+	VCMTST V6.S4, V27.S4, V26.S4
+	VAND V26.B16, V24.B16, V24.B16
+	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
+	VCMTST V7.S4, V27.S4, V24.S4
+	VAND V24.B16, V25.B16, V24.B16
+	WORD $0x4e38d6f7 // fadd v23.4s, v23.4s, v24.4s
+
+MaskedSumsNEON_reduce:
+	// By halves: the registers, then the lanes of the last
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
+	WORD $0x4e36d5ce // fadd v14.4s, v14.4s, v22.4s
+	WORD $0x4e37d5ef // fadd v15.4s, v15.4s, v23.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	WORD $0x4e2bd529 // fadd v9.4s, v9.4s, v11.4s
+	WORD $0x4e29d508 // fadd v8.4s, v8.4s, v9.4s
+	VEXT $8, V8.B16, V8.B16, V9.B16
+	WORD $0x4e29d508 // fadd v8.4s, v8.4s, v9.4s
+	VDUP V8.S[1], V9.S4
+	FADDS F9, F8, F8
+	FMOVS F8, (R2)
+	ADD $4, R2
+	ADD R5, R0, R0
+	ADD R6, R1, R1
+	SUBS $1, R3, R3
+	BNE MaskedSumsNEON_row
+
+MaskedSumsNEON_done:
 	RET
 
 // func maskedSumF16NEON(w []uint16, x []uint64) float32
@@ -1335,14 +1559,11 @@ TEXT ·maskedSumF16NEON(SB), NOSPLIT, $144-52
 	LSL $6, R3
 	CMP R3, R2
 	CSEL LT, R2, R3, R2
-	VMOVI $0, V0.B16
-	VMOVI $0, V1.B16
-	VMOVI $0, V2.B16
-	VMOVI $0, V3.B16
-	VMOVI $0, V4.B16
-	VMOVI $0, V5.B16
-	VMOVI $0, V6.B16
-	VMOVI $0, V7.B16
+	MOVD $vecbits<>(SB), R3
+	FLDPQ 0(R3), (F0, F1)
+	FLDPQ 32(R3), (F2, F3)
+	FLDPQ 64(R3), (F4, F5)
+	FLDPQ 96(R3), (F6, F7)
 	VMOVI $0, V8.B16
 	VMOVI $0, V9.B16
 	VMOVI $0, V10.B16
@@ -1351,11 +1572,14 @@ TEXT ·maskedSumF16NEON(SB), NOSPLIT, $144-52
 	VMOVI $0, V13.B16
 	VMOVI $0, V14.B16
 	VMOVI $0, V15.B16
-	MOVD $vecbits<>(SB), R3
-	FLDPQ 0(R3), (F16, F17)
-	FLDPQ 32(R3), (F18, F19)
-	FLDPQ 64(R3), (F20, F21)
-	FLDPQ 96(R3), (F22, F23)
+	VMOVI $0, V16.B16
+	VMOVI $0, V17.B16
+	VMOVI $0, V18.B16
+	VMOVI $0, V19.B16
+	VMOVI $0, V20.B16
+	VMOVI $0, V21.B16
+	VMOVI $0, V22.B16
+	VMOVI $0, V23.B16
 	// 64 elements a step, one vector to each partial-sum register
 	CMP $64, R2
 	BLT MaskedSumF16NEON_tail
@@ -1368,75 +1592,75 @@ MaskedSumF16NEON_loop:
 	LSR $32, R3, R4
 	VDUP R3, V26.S4
 	VDUP R4, V27.S4
-	VCMTST V16.S4, V26.S4, V28.S4
+	VCMTST V0.S4, V26.S4, V28.S4
 	VAND V28.B16, V25.B16, V25.B16
-	WORD $0x4e39d400 // fadd v0.4s, v0.4s, v25.4s
-	VCMTST V17.S4, V26.S4, V25.S4
+	WORD $0x4e39d508 // fadd v8.4s, v8.4s, v25.4s
+	VCMTST V1.S4, V26.S4, V25.S4
 	VAND V25.B16, V24.B16, V24.B16
-	WORD $0x4e38d421 // fadd v1.4s, v1.4s, v24.4s
+	WORD $0x4e38d529 // fadd v9.4s, v9.4s, v24.4s
 	FMOVQ 16(R0), F24
 	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
 	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
-	VCMTST V18.S4, V26.S4, V28.S4
+	VCMTST V2.S4, V26.S4, V28.S4
 	VAND V28.B16, V25.B16, V25.B16
-	WORD $0x4e39d442 // fadd v2.4s, v2.4s, v25.4s
-	VCMTST V19.S4, V26.S4, V25.S4
+	WORD $0x4e39d54a // fadd v10.4s, v10.4s, v25.4s
+	VCMTST V3.S4, V26.S4, V25.S4
 	VAND V25.B16, V24.B16, V24.B16
-	WORD $0x4e38d463 // fadd v3.4s, v3.4s, v24.4s
+	WORD $0x4e38d56b // fadd v11.4s, v11.4s, v24.4s
 	FMOVQ 32(R0), F24
 	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
 	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
-	VCMTST V20.S4, V26.S4, V28.S4
+	VCMTST V4.S4, V26.S4, V28.S4
 	VAND V28.B16, V25.B16, V25.B16
-	WORD $0x4e39d484 // fadd v4.4s, v4.4s, v25.4s
-	VCMTST V21.S4, V26.S4, V25.S4
+	WORD $0x4e39d58c // fadd v12.4s, v12.4s, v25.4s
+	VCMTST V5.S4, V26.S4, V25.S4
 	VAND V25.B16, V24.B16, V24.B16
-	WORD $0x4e38d4a5 // fadd v5.4s, v5.4s, v24.4s
+	WORD $0x4e38d5ad // fadd v13.4s, v13.4s, v24.4s
 	FMOVQ 48(R0), F24
 	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
 	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
-	VCMTST V22.S4, V26.S4, V28.S4
+	VCMTST V6.S4, V26.S4, V28.S4
 	VAND V28.B16, V25.B16, V25.B16
-	WORD $0x4e39d4c6 // fadd v6.4s, v6.4s, v25.4s
-	VCMTST V23.S4, V26.S4, V25.S4
+	WORD $0x4e39d5ce // fadd v14.4s, v14.4s, v25.4s
+	VCMTST V7.S4, V26.S4, V25.S4
 	VAND V25.B16, V24.B16, V24.B16
-	WORD $0x4e38d4e7 // fadd v7.4s, v7.4s, v24.4s
+	WORD $0x4e38d5ef // fadd v15.4s, v15.4s, v24.4s
 	FMOVQ 64(R0), F24
 	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
 	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
-	VCMTST V16.S4, V27.S4, V26.S4
+	VCMTST V0.S4, V27.S4, V26.S4
 	VAND V26.B16, V25.B16, V25.B16
-	WORD $0x4e39d508 // fadd v8.4s, v8.4s, v25.4s
-	VCMTST V17.S4, V27.S4, V25.S4
+	WORD $0x4e39d610 // fadd v16.4s, v16.4s, v25.4s
+	VCMTST V1.S4, V27.S4, V25.S4
 	VAND V25.B16, V24.B16, V24.B16
-	WORD $0x4e38d529 // fadd v9.4s, v9.4s, v24.4s
+	WORD $0x4e38d631 // fadd v17.4s, v17.4s, v24.4s
 	FMOVQ 80(R0), F24
 	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
 	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
-	VCMTST V18.S4, V27.S4, V26.S4
+	VCMTST V2.S4, V27.S4, V26.S4
 	VAND V26.B16, V25.B16, V25.B16
-	WORD $0x4e39d54a // fadd v10.4s, v10.4s, v25.4s
-	VCMTST V19.S4, V27.S4, V25.S4
+	WORD $0x4e39d652 // fadd v18.4s, v18.4s, v25.4s
+	VCMTST V3.S4, V27.S4, V25.S4
 	VAND V25.B16, V24.B16, V24.B16
-	WORD $0x4e38d56b // fadd v11.4s, v11.4s, v24.4s
+	WORD $0x4e38d673 // fadd v19.4s, v19.4s, v24.4s
 	FMOVQ 96(R0), F24
 	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
 	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
-	VCMTST V20.S4, V27.S4, V26.S4
+	VCMTST V4.S4, V27.S4, V26.S4
 	VAND V26.B16, V25.B16, V25.B16
-	WORD $0x4e39d58c // fadd v12.4s, v12.4s, v25.4s
-	VCMTST V21.S4, V27.S4, V25.S4
+	WORD $0x4e39d694 // fadd v20.4s, v20.4s, v25.4s
+	VCMTST V5.S4, V27.S4, V25.S4
 	VAND V25.B16, V24.B16, V24.B16
-	WORD $0x4e38d5ad // fadd v13.4s, v13.4s, v24.4s
+	WORD $0x4e38d6b5 // fadd v21.4s, v21.4s, v24.4s
 	FMOVQ 112(R0), F24
 	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
 	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
-	VCMTST V22.S4, V27.S4, V26.S4
+	VCMTST V6.S4, V27.S4, V26.S4
 	VAND V26.B16, V25.B16, V25.B16
-	WORD $0x4e39d5ce // fadd v14.4s, v14.4s, v25.4s
-	VCMTST V23.S4, V27.S4, V25.S4
+	WORD $0x4e39d6d6 // fadd v22.4s, v22.4s, v25.4s
+	VCMTST V7.S4, V27.S4, V25.S4
 	VAND V25.B16, V24.B16, V24.B16
-	WORD $0x4e38d5ef // fadd v15.4s, v15.4s, v24.4s
+	WORD $0x4e38d6f7 // fadd v23.4s, v23.4s, v24.4s
 	ADD $128, R0
 	ADD $8, R1
 	SUB $64, R2
@@ -1466,98 +1690,347 @@ MaskedSumF16NEON_copy0:
 	LSR $32, R0, R1
 	VDUP R0, V26.S4
 	VDUP R1, V27.S4
-	VCMTST V16.S4, V26.S4, V28.S4
+	VCMTST V0.S4, V26.S4, V28.S4
 	VAND V28.B16, V25.B16, V25.B16
-	WORD $0x4e39d400 // fadd v0.4s, v0.4s, v25.4s
-	VCMTST V17.S4, V26.S4, V25.S4
+	WORD $0x4e39d508 // fadd v8.4s, v8.4s, v25.4s
+	VCMTST V1.S4, V26.S4, V25.S4
 	VAND V25.B16, V24.B16, V24.B16
-	WORD $0x4e38d421 // fadd v1.4s, v1.4s, v24.4s
+	WORD $0x4e38d529 // fadd v9.4s, v9.4s, v24.4s
 	FMOVQ 32(RSP), F24
 	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
 	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
-	VCMTST V18.S4, V26.S4, V28.S4
+	VCMTST V2.S4, V26.S4, V28.S4
 	VAND V28.B16, V25.B16, V25.B16
-	WORD $0x4e39d442 // fadd v2.4s, v2.4s, v25.4s
-	VCMTST V19.S4, V26.S4, V25.S4
+	WORD $0x4e39d54a // fadd v10.4s, v10.4s, v25.4s
+	VCMTST V3.S4, V26.S4, V25.S4
 	VAND V25.B16, V24.B16, V24.B16
-	WORD $0x4e38d463 // fadd v3.4s, v3.4s, v24.4s
+	WORD $0x4e38d56b // fadd v11.4s, v11.4s, v24.4s
 	FMOVQ 48(RSP), F24
 	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
 	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
-	VCMTST V20.S4, V26.S4, V28.S4
+	VCMTST V4.S4, V26.S4, V28.S4
 	VAND V28.B16, V25.B16, V25.B16
-	WORD $0x4e39d484 // fadd v4.4s, v4.4s, v25.4s
-	VCMTST V21.S4, V26.S4, V25.S4
+	WORD $0x4e39d58c // fadd v12.4s, v12.4s, v25.4s
+	VCMTST V5.S4, V26.S4, V25.S4
 	VAND V25.B16, V24.B16, V24.B16
-	WORD $0x4e38d4a5 // fadd v5.4s, v5.4s, v24.4s
+	WORD $0x4e38d5ad // fadd v13.4s, v13.4s, v24.4s
 	FMOVQ 64(RSP), F24
 	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
 	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
-	VCMTST V22.S4, V26.S4, V28.S4
+	VCMTST V6.S4, V26.S4, V28.S4
 	VAND V28.B16, V25.B16, V25.B16
-	WORD $0x4e39d4c6 // fadd v6.4s, v6.4s, v25.4s
-	VCMTST V23.S4, V26.S4, V25.S4
+	WORD $0x4e39d5ce // fadd v14.4s, v14.4s, v25.4s
+	VCMTST V7.S4, V26.S4, V25.S4
 	VAND V25.B16, V24.B16, V24.B16
-	WORD $0x4e38d4e7 // fadd v7.4s, v7.4s, v24.4s
+	WORD $0x4e38d5ef // fadd v15.4s, v15.4s, v24.4s
 	FMOVQ 80(RSP), F24
 	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
 	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
-	VCMTST V16.S4, V27.S4, V16.S4
-	VAND V16.B16, V25.B16, V16.B16
-	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
-	VCMTST V17.S4, V27.S4, V16.S4
-	VAND V16.B16, V24.B16, V16.B16
-	WORD $0x4e30d529 // fadd v9.4s, v9.4s, v16.4s
-	FMOVQ 96(RSP), F16
-	WORD $0x0e217a11 // fcvtl v17.4s, v16.4h
-	WORD $0x4e217a10 // fcvtl2 v16.4s, v16.8h
-	VCMTST V18.S4, V27.S4, V18.S4
-	VAND V18.B16, V17.B16, V17.B16
-	WORD $0x4e31d54a // fadd v10.4s, v10.4s, v17.4s
-	VCMTST V19.S4, V27.S4, V17.S4
-	VAND V17.B16, V16.B16, V16.B16
-	WORD $0x4e30d56b // fadd v11.4s, v11.4s, v16.4s
-	FMOVQ 112(RSP), F16
-	WORD $0x0e217a11 // fcvtl v17.4s, v16.4h
-	WORD $0x4e217a10 // fcvtl2 v16.4s, v16.8h
-	VCMTST V20.S4, V27.S4, V18.S4
-	VAND V18.B16, V17.B16, V17.B16
-	WORD $0x4e31d58c // fadd v12.4s, v12.4s, v17.4s
-	VCMTST V21.S4, V27.S4, V17.S4
-	VAND V17.B16, V16.B16, V16.B16
-	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
-	FMOVQ 128(RSP), F16
-	WORD $0x0e217a11 // fcvtl v17.4s, v16.4h
-	WORD $0x4e217a10 // fcvtl2 v16.4s, v16.8h
-	VCMTST V22.S4, V27.S4, V18.S4
-	VAND V18.B16, V17.B16, V17.B16
-	WORD $0x4e31d5ce // fadd v14.4s, v14.4s, v17.4s
-	VCMTST V23.S4, V27.S4, V17.S4
-	VAND V17.B16, V16.B16, V16.B16
-	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
+	VCMTST V0.S4, V27.S4, V0.S4
+	VAND V0.B16, V25.B16, V0.B16
+	WORD $0x4e20d610 // fadd v16.4s, v16.4s, v0.4s
+	VCMTST V1.S4, V27.S4, V0.S4
+	VAND V0.B16, V24.B16, V0.B16
+	WORD $0x4e20d631 // fadd v17.4s, v17.4s, v0.4s
+	FMOVQ 96(RSP), F0
+	WORD $0x0e217801 // fcvtl v1.4s, v0.4h
+	WORD $0x4e217800 // fcvtl2 v0.4s, v0.8h
+	VCMTST V2.S4, V27.S4, V2.S4
+	VAND V2.B16, V1.B16, V1.B16
+	WORD $0x4e21d652 // fadd v18.4s, v18.4s, v1.4s
+	VCMTST V3.S4, V27.S4, V1.S4
+	VAND V1.B16, V0.B16, V0.B16
+	WORD $0x4e20d673 // fadd v19.4s, v19.4s, v0.4s
+	FMOVQ 112(RSP), F0
+	WORD $0x0e217801 // fcvtl v1.4s, v0.4h
+	WORD $0x4e217800 // fcvtl2 v0.4s, v0.8h
+	VCMTST V4.S4, V27.S4, V2.S4
+	VAND V2.B16, V1.B16, V1.B16
+	WORD $0x4e21d694 // fadd v20.4s, v20.4s, v1.4s
+	VCMTST V5.S4, V27.S4, V1.S4
+	VAND V1.B16, V0.B16, V0.B16
+	WORD $0x4e20d6b5 // fadd v21.4s, v21.4s, v0.4s
+	FMOVQ 128(RSP), F0
+	WORD $0x0e217801 // fcvtl v1.4s, v0.4h
+	WORD $0x4e217800 // fcvtl2 v0.4s, v0.8h
+	VCMTST V6.S4, V27.S4, V2.S4
+	VAND V2.B16, V1.B16, V1.B16
+	WORD $0x4e21d6d6 // fadd v22.4s, v22.4s, v1.4s
+	VCMTST V7.S4, V27.S4, V1.S4
+	VAND V1.B16, V0.B16, V0.B16
+	WORD $0x4e20d6f7 // fadd v23.4s, v23.4s, v0.4s
 
 MaskedSumF16NEON_reduce:
 	// By halves: the registers, then the lanes of the last
-	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
-	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
-	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
-	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
-	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
-	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
-	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
-	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
-	WORD $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
-	WORD $0x4e25d421 // fadd v1.4s, v1.4s, v5.4s
-	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
-	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
-	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
-	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
-	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
-	VEXT $8, V0.B16, V0.B16, V1.B16
-	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
+	WORD $0x4e36d5ce // fadd v14.4s, v14.4s, v22.4s
+	WORD $0x4e37d5ef // fadd v15.4s, v15.4s, v23.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	WORD $0x4e2bd529 // fadd v9.4s, v9.4s, v11.4s
+	WORD $0x4e29d508 // fadd v8.4s, v8.4s, v9.4s
+	VEXT $8, V8.B16, V8.B16, V0.B16
+	WORD $0x4e20d500 // fadd v0.4s, v8.4s, v0.4s
 	VDUP V0.S[1], V1.S4
 	FADDS F1, F0, F0
 	FMOVS F0, ret+48(FP)
+	RET
+
+// func maskedSumsF16NEON(y []float32, w []uint16, cols int, x []uint64)
+TEXT ·maskedSumsF16NEON(SB), NOSPLIT, $144-80
+	MOVD w_base+24(FP), R0
+	MOVD x_base+56(FP), R1
+	MOVD $vecbits<>(SB), R2
+	FLDPQ 0(R2), (F0, F1)
+	FLDPQ 32(R2), (F2, F3)
+	FLDPQ 64(R2), (F4, F5)
+	FLDPQ 96(R2), (F6, F7)
+	MOVD y_base+0(FP), R2
+	MOVD y_len+8(FP), R3
+	MOVD cols+48(FP), R4
+	LSL $1, R4, R5
+	ADD $63, R4, R6
+	LSR $6, R6, R6
+	LSL $3, R6, R6
+	CBZ R3, MaskedSumsF16NEON_done
+
+MaskedSumsF16NEON_row:
+	MOVD R4, R7
+	MOVD R0, R8
+	MOVD R1, R9
+	VMOVI $0, V8.B16
+	VMOVI $0, V9.B16
+	VMOVI $0, V10.B16
+	VMOVI $0, V11.B16
+	VMOVI $0, V12.B16
+	VMOVI $0, V13.B16
+	VMOVI $0, V14.B16
+	VMOVI $0, V15.B16
+	VMOVI $0, V16.B16
+	VMOVI $0, V17.B16
+	VMOVI $0, V18.B16
+	VMOVI $0, V19.B16
+	VMOVI $0, V20.B16
+	VMOVI $0, V21.B16
+	VMOVI $0, V22.B16
+	VMOVI $0, V23.B16
+	// 64 elements a step, one vector to each partial-sum register
+	CMP $64, R7
+	BLT MaskedSumsF16NEON_tail
+
+MaskedSumsF16NEON_loop:
+	FMOVQ 0(R8), F24
+	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
+	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
+	MOVD 0(R9), R10
+	LSR $32, R10, R11
+	VDUP R10, V26.S4
+	VDUP R11, V27.S4
+	VCMTST V0.S4, V26.S4, V28.S4
+	VAND V28.B16, V25.B16, V25.B16
+	WORD $0x4e39d508 // fadd v8.4s, v8.4s, v25.4s
+	VCMTST V1.S4, V26.S4, V25.S4
+	VAND V25.B16, V24.B16, V24.B16
+	WORD $0x4e38d529 // fadd v9.4s, v9.4s, v24.4s
+	FMOVQ 16(R8), F24
+	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
+	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
+	VCMTST V2.S4, V26.S4, V28.S4
+	VAND V28.B16, V25.B16, V25.B16
+	WORD $0x4e39d54a // fadd v10.4s, v10.4s, v25.4s
+	VCMTST V3.S4, V26.S4, V25.S4
+	VAND V25.B16, V24.B16, V24.B16
+	WORD $0x4e38d56b // fadd v11.4s, v11.4s, v24.4s
+	FMOVQ 32(R8), F24
+	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
+	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
+	VCMTST V4.S4, V26.S4, V28.S4
+	VAND V28.B16, V25.B16, V25.B16
+	WORD $0x4e39d58c // fadd v12.4s, v12.4s, v25.4s
+	VCMTST V5.S4, V26.S4, V25.S4
+	VAND V25.B16, V24.B16, V24.B16
+	WORD $0x4e38d5ad // fadd v13.4s, v13.4s, v24.4s
+	FMOVQ 48(R8), F24
+	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
+	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
+	VCMTST V6.S4, V26.S4, V28.S4
+	VAND V28.B16, V25.B16, V25.B16
+	WORD $0x4e39d5ce // fadd v14.4s, v14.4s, v25.4s
+	VCMTST V7.S4, V26.S4, V25.S4
+	VAND V25.B16, V24.B16, V24.B16
+	WORD $0x4e38d5ef // fadd v15.4s, v15.4s, v24.4s
+	FMOVQ 64(R8), F24
+	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
+	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
+	VCMTST V0.S4, V27.S4, V26.S4
+	VAND V26.B16, V25.B16, V25.B16
+	WORD $0x4e39d610 // fadd v16.4s, v16.4s, v25.4s
+	VCMTST V1.S4, V27.S4, V25.S4
+	VAND V25.B16, V24.B16, V24.B16
+	WORD $0x4e38d631 // fadd v17.4s, v17.4s, v24.4s
+	FMOVQ 80(R8), F24
+	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
+	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
+	VCMTST V2.S4, V27.S4, V26.S4
+	VAND V26.B16, V25.B16, V25.B16
+	WORD $0x4e39d652 // fadd v18.4s, v18.4s, v25.4s
+	VCMTST V3.S4, V27.S4, V25.S4
+	VAND V25.B16, V24.B16, V24.B16
+	WORD $0x4e38d673 // fadd v19.4s, v19.4s, v24.4s
+	FMOVQ 96(R8), F24
+	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
+	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
+	VCMTST V4.S4, V27.S4, V26.S4
+	VAND V26.B16, V25.B16, V25.B16
+	WORD $0x4e39d694 // fadd v20.4s, v20.4s, v25.4s
+	VCMTST V5.S4, V27.S4, V25.S4
+	VAND V25.B16, V24.B16, V24.B16
+	WORD $0x4e38d6b5 // fadd v21.4s, v21.4s, v24.4s
+	FMOVQ 112(R8), F24
+	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
+	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
+	VCMTST V6.S4, V27.S4, V26.S4
+	VAND V26.B16, V25.B16, V25.B16
+	WORD $0x4e39d6d6 // fadd v22.4s, v22.4s, v25.4s
+	VCMTST V7.S4, V27.S4, V25.S4
+	VAND V25.B16, V24.B16, V24.B16
+	WORD $0x4e38d6f7 // fadd v23.4s, v23.4s, v24.4s
+	ADD $128, R8
+	ADD $8, R9
+	SUB $64, R7
+	CMP $64, R7
+	BGE MaskedSumsF16NEON_loop
+	// The last n < 64 elements from zeroed copies on the stack.
+
+MaskedSumsF16NEON_tail:
+	CBZ R7, MaskedSumsF16NEON_reduce
+	VMOVI $0, V24.B16
+	FSTPQ (F24, F24), 16(RSP)
+	FSTPQ (F24, F24), 48(RSP)
+	FSTPQ (F24, F24), 80(RSP)
+	FSTPQ (F24, F24), 112(RSP)
+	ADD $16, RSP, R10
+	ADD R7<<1, R10, R7
+
+MaskedSumsF16NEON_copy0:
+	MOVHU.P 2(R8), R11
+	MOVH.P R11, 2(R10)
+	CMP R7, R10
+	BNE MaskedSumsF16NEON_copy0
+	FMOVQ 16(RSP), F24
+	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
+	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
+	MOVD 0(R9), R7
+	LSR $32, R7, R8
+	VDUP R7, V26.S4
+	VDUP R8, V27.S4
+	VCMTST V0.S4, V26.S4, V28.S4
+	VAND V28.B16, V25.B16, V25.B16
+	WORD $0x4e39d508 // fadd v8.4s, v8.4s, v25.4s
+	VCMTST V1.S4, V26.S4, V25.S4
+	VAND V25.B16, V24.B16, V24.B16
+	WORD $0x4e38d529 // fadd v9.4s, v9.4s, v24.4s
+	FMOVQ 32(RSP), F24
+	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
+	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
+	VCMTST V2.S4, V26.S4, V28.S4
+	VAND V28.B16, V25.B16, V25.B16
+	WORD $0x4e39d54a // fadd v10.4s, v10.4s, v25.4s
+	VCMTST V3.S4, V26.S4, V25.S4
+	VAND V25.B16, V24.B16, V24.B16
+	WORD $0x4e38d56b // fadd v11.4s, v11.4s, v24.4s
+	FMOVQ 48(RSP), F24
+	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
+	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
+	VCMTST V4.S4, V26.S4, V28.S4
+	VAND V28.B16, V25.B16, V25.B16
+	WORD $0x4e39d58c // fadd v12.4s, v12.4s, v25.4s
+	VCMTST V5.S4, V26.S4, V25.S4
+	VAND V25.B16, V24.B16, V24.B16
+	WORD $0x4e38d5ad // fadd v13.4s, v13.4s, v24.4s
+	FMOVQ 64(RSP), F24
+	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
+	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
+	VCMTST V6.S4, V26.S4, V28.S4
+	VAND V28.B16, V25.B16, V25.B16
+	WORD $0x4e39d5ce // fadd v14.4s, v14.4s, v25.4s
+	VCMTST V7.S4, V26.S4, V25.S4
+	VAND V25.B16, V24.B16, V24.B16
+	WORD $0x4e38d5ef // fadd v15.4s, v15.4s, v24.4s
+	FMOVQ 80(RSP), F24
+	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
+	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
+	VCMTST V0.S4, V27.S4, V26.S4
+	VAND V26.B16, V25.B16, V25.B16
+	WORD $0x4e39d610 // fadd v16.4s, v16.4s, v25.4s
+	VCMTST V1.S4, V27.S4, V25.S4
+	VAND V25.B16, V24.B16, V24.B16
+	WORD $0x4e38d631 // fadd v17.4s, v17.4s, v24.4s
+	FMOVQ 96(RSP), F24
+	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
+	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
+	VCMTST V2.S4, V27.S4, V26.S4
+	VAND V26.B16, V25.B16, V25.B16
+	WORD $0x4e39d652 // fadd v18.4s, v18.4s, v25.4s
+	VCMTST V3.S4, V27.S4, V25.S4
+	VAND V25.B16, V24.B16, V24.B16
+	WORD $0x4e38d673 // fadd v19.4s, v19.4s, v24.4s
+	FMOVQ 112(RSP), F24
+	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
+	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
+	VCMTST V4.S4, V27.S4, V26.S4
+	VAND V26.B16, V25.B16, V25.B16
+	WORD $0x4e39d694 // fadd v20.4s, v20.4s, v25.4s
+	VCMTST V5.S4, V27.S4, V25.S4
+	VAND V25.B16, V24.B16, V24.B16
+	WORD $0x4e38d6b5 // fadd v21.4s, v21.4s, v24.4s
+	FMOVQ 128(RSP), F24
+	WORD $0x0e217b19 // fcvtl v25.4s, v24.4h
+	WORD $0x4e217b18 // fcvtl2 v24.4s, v24.8h
+	VCMTST V6.S4, V27.S4, V26.S4
+	VAND V26.B16, V25.B16, V25.B16
+	WORD $0x4e39d6d6 // fadd v22.4s, v22.4s, v25.4s
+	VCMTST V7.S4, V27.S4, V25.S4
+	VAND V25.B16, V24.B16, V24.B16
+	WORD $0x4e38d6f7 // fadd v23.4s, v23.4s, v24.4s
+
+MaskedSumsF16NEON_reduce:
+	// By halves: the registers, then the lanes of the last
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
+	WORD $0x4e36d5ce // fadd v14.4s, v14.4s, v22.4s
+	WORD $0x4e37d5ef // fadd v15.4s, v15.4s, v23.4s
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	WORD $0x4e2bd529 // fadd v9.4s, v9.4s, v11.4s
+	WORD $0x4e29d508 // fadd v8.4s, v8.4s, v9.4s
+	VEXT $8, V8.B16, V8.B16, V9.B16
+	WORD $0x4e29d508 // fadd v8.4s, v8.4s, v9.4s
+	VDUP V8.S[1], V9.S4
+	FADDS F9, F8, F8
+	FMOVS F8, (R2)
+	ADD $4, R2
+	ADD R5, R0, R0
+	ADD R6, R1, R1
+	SUBS $1, R3, R3
+	BNE MaskedSumsF16NEON_row
+
+MaskedSumsF16NEON_done:
 	RET
 
 // func axpyNEON(y []float32, a float32, x []float32)

@@ -25,9 +25,33 @@ var vecKernels = []kernel{
 	{name: "MaskedSumAVX2", isa: "avx2", blocks: false, fn: MaskedSumAVX2, args: []arg{{"w", "n", false}, {"x", "bits", false}}, call: func(a []any) any { return MaskedSumAVX2(a[0].([]float32), a[1].([]uint64)) }},
 	{name: "MaskedSumAVX512", isa: "avx512", blocks: false, fn: MaskedSumAVX512, args: []arg{{"w", "n", false}, {"x", "bits", false}}, call: func(a []any) any { return MaskedSumAVX512(a[0].([]float32), a[1].([]uint64)) }},
 	{name: "MaskedSumNEON", isa: "neon", blocks: false, fn: MaskedSumNEON, args: []arg{{"w", "n", false}, {"x", "bits", false}}, call: func(a []any) any { return MaskedSumNEON(a[0].([]float32), a[1].([]uint64)) }},
+	{name: "MaskedSumsAVX2", isa: "avx2", blocks: false, fn: MaskedSumsAVX2, args: []arg{{"y", "rows", true}, {"w", "matrix", false}, {"cols", "cols", false}, {"x", "rowbits", false}}, call: func(a []any) any {
+		MaskedSumsAVX2(a[0].([]float32), a[1].([]float32), a[2].(int), a[3].([]uint64))
+		return nil
+	}},
+	{name: "MaskedSumsAVX512", isa: "avx512", blocks: false, fn: MaskedSumsAVX512, args: []arg{{"y", "rows", true}, {"w", "matrix", false}, {"cols", "cols", false}, {"x", "rowbits", false}}, call: func(a []any) any {
+		MaskedSumsAVX512(a[0].([]float32), a[1].([]float32), a[2].(int), a[3].([]uint64))
+		return nil
+	}},
+	{name: "MaskedSumsNEON", isa: "neon", blocks: false, fn: MaskedSumsNEON, args: []arg{{"y", "rows", true}, {"w", "matrix", false}, {"cols", "cols", false}, {"x", "rowbits", false}}, call: func(a []any) any {
+		MaskedSumsNEON(a[0].([]float32), a[1].([]float32), a[2].(int), a[3].([]uint64))
+		return nil
+	}},
 	{name: "MaskedSumF16AVX2", isa: "avx2", blocks: false, fn: MaskedSumF16AVX2, args: []arg{{"w", "n", false}, {"x", "bits", false}}, call: func(a []any) any { return MaskedSumF16AVX2(a[0].([]uint16), a[1].([]uint64)) }},
 	{name: "MaskedSumF16AVX512", isa: "avx512", blocks: false, fn: MaskedSumF16AVX512, args: []arg{{"w", "n", false}, {"x", "bits", false}}, call: func(a []any) any { return MaskedSumF16AVX512(a[0].([]uint16), a[1].([]uint64)) }},
 	{name: "MaskedSumF16NEON", isa: "neon", blocks: false, fn: MaskedSumF16NEON, args: []arg{{"w", "n", false}, {"x", "bits", false}}, call: func(a []any) any { return MaskedSumF16NEON(a[0].([]uint16), a[1].([]uint64)) }},
+	{name: "MaskedSumsF16AVX2", isa: "avx2", blocks: false, fn: MaskedSumsF16AVX2, args: []arg{{"y", "rows", true}, {"w", "matrix", false}, {"cols", "cols", false}, {"x", "rowbits", false}}, call: func(a []any) any {
+		MaskedSumsF16AVX2(a[0].([]float32), a[1].([]uint16), a[2].(int), a[3].([]uint64))
+		return nil
+	}},
+	{name: "MaskedSumsF16AVX512", isa: "avx512", blocks: false, fn: MaskedSumsF16AVX512, args: []arg{{"y", "rows", true}, {"w", "matrix", false}, {"cols", "cols", false}, {"x", "rowbits", false}}, call: func(a []any) any {
+		MaskedSumsF16AVX512(a[0].([]float32), a[1].([]uint16), a[2].(int), a[3].([]uint64))
+		return nil
+	}},
+	{name: "MaskedSumsF16NEON", isa: "neon", blocks: false, fn: MaskedSumsF16NEON, args: []arg{{"y", "rows", true}, {"w", "matrix", false}, {"cols", "cols", false}, {"x", "rowbits", false}}, call: func(a []any) any {
+		MaskedSumsF16NEON(a[0].([]float32), a[1].([]uint16), a[2].(int), a[3].([]uint64))
+		return nil
+	}},
 	{name: "AxpyAVX2", isa: "avx2", blocks: false, fn: AxpyAVX2, args: []arg{{"y", "n", true}, {"a", "value", false}, {"x", "n", false}}, call: func(a []any) any { AxpyAVX2(a[0].([]float32), a[1].(float32), a[2].([]float32)); return nil }},
 	{name: "AxpyAVX512", isa: "avx512", blocks: false, fn: AxpyAVX512, args: []arg{{"y", "n", true}, {"a", "value", false}, {"x", "n", false}}, call: func(a []any) any { AxpyAVX512(a[0].([]float32), a[1].(float32), a[2].([]float32)); return nil }},
 	{name: "AxpyNEON", isa: "neon", blocks: false, fn: AxpyNEON, args: []arg{{"y", "n", true}, {"a", "value", false}, {"x", "n", false}}, call: func(a []any) any { AxpyNEON(a[0].([]float32), a[1].(float32), a[2].([]float32)); return nil }},

@@ -60,12 +60,28 @@ func maskedSumAVX512(w []float32, x []uint64) float32 {
 	panic("asm.maskedSumAVX512: no assembly in this build")
 }
 
+func maskedSumsAVX2(y []float32, w []float32, cols int, x []uint64) {
+	panic("asm.maskedSumsAVX2: no assembly in this build")
+}
+
+func maskedSumsAVX512(y []float32, w []float32, cols int, x []uint64) {
+	panic("asm.maskedSumsAVX512: no assembly in this build")
+}
+
 func maskedSumF16AVX2(w []uint16, x []uint64) float32 {
 	panic("asm.maskedSumF16AVX2: no assembly in this build")
 }
 
 func maskedSumF16AVX512(w []uint16, x []uint64) float32 {
 	panic("asm.maskedSumF16AVX512: no assembly in this build")
+}
+
+func maskedSumsF16AVX2(y []float32, w []uint16, cols int, x []uint64) {
+	panic("asm.maskedSumsF16AVX2: no assembly in this build")
+}
+
+func maskedSumsF16AVX512(y []float32, w []uint16, cols int, x []uint64) {
+	panic("asm.maskedSumsF16AVX512: no assembly in this build")
 }
 
 func axpyAVX2(y []float32, a float32, x []float32) {

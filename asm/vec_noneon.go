@@ -32,8 +32,16 @@ func maskedSumNEON(w []float32, x []uint64) float32 {
 	panic("asm.maskedSumNEON: no assembly in this build")
 }
 
+func maskedSumsNEON(y []float32, w []float32, cols int, x []uint64) {
+	panic("asm.maskedSumsNEON: no assembly in this build")
+}
+
 func maskedSumF16NEON(w []uint16, x []uint64) float32 {
 	panic("asm.maskedSumF16NEON: no assembly in this build")
+}
+
+func maskedSumsF16NEON(y []float32, w []uint16, cols int, x []uint64) {
+	panic("asm.maskedSumsF16NEON: no assembly in this build")
 }
 
 func axpyNEON(y []float32, a float32, x []float32) {

@@ -29,8 +29,12 @@ type kernels struct {
 	addF16       func(y []float32, w []float16.Float16)
 	maskedSum    func(w []float32, x []uint64) float32
 	maskedSumF16 func(w []float16.Float16, x []uint64) float32
-	select32     func(d, w []float32, x []uint64)
-	select16     func(d []float32, w []float16.Float16, x []uint64)
+	// The dense masked sums of each row of a matrix of cols columns, in
+	// one call: y[i] = maskedSum(row i, its spike words).
+	maskedSums    func(y, w []float32, cols int, x []uint64)
+	maskedSumsF16 func(y []float32, w []float16.Float16, cols int, x []uint64)
+	select32      func(d, w []float32, x []uint64)
+	select16      func(d []float32, w []float16.Float16, x []uint64)
 }
 
 // generic is the portable implementation, plain Go built on every platform
@@ -51,8 +55,14 @@ var generic = kernels{
 	addF16:       addF16Generic,
 	maskedSum:    maskedSumGeneric,
 	maskedSumF16: maskedSumF16Generic,
-	select32:     selectGeneric,
-	select16:     selectF16Generic,
+	maskedSums: func(y, w []float32, cols int, x []uint64) {
+		eachRow(y, w, cols, x, maskedSumGeneric)
+	},
+	maskedSumsF16: func(y []float32, w []float16.Float16, cols int, x []uint64) {
+		eachRow(y, w, cols, x, maskedSumF16Generic)
+	},
+	select32: selectGeneric,
+	select16: selectF16Generic,
 }
 
 // impl is the implementation every call runs: the one place where the

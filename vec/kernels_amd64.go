@@ -34,6 +34,10 @@ var (
 		maskedSumF16: func(w []float16.Float16, x []uint64) float32 {
 			return asm.MaskedSumF16AVX2(half.Bits(w), x)
 		},
+		maskedSums: asm.MaskedSumsAVX2,
+		maskedSumsF16: func(y []float32, w []float16.Float16, cols int, x []uint64) {
+			asm.MaskedSumsF16AVX2(y, half.Bits(w), cols, x)
+		},
 		select32: asm.SelectF32AVX2,
 		select16: func(d []float32, w []float16.Float16, x []uint64) { asm.SelectF16AVX2(d, half.Bits(w), x) },
 	}
@@ -56,6 +60,10 @@ var (
 		maskedSum: asm.MaskedSumAVX512,
 		maskedSumF16: func(w []float16.Float16, x []uint64) float32 {
 			return asm.MaskedSumF16AVX512(half.Bits(w), x)
+		},
+		maskedSums: asm.MaskedSumsAVX512,
+		maskedSumsF16: func(y []float32, w []float16.Float16, cols int, x []uint64) {
+			asm.MaskedSumsF16AVX512(y, half.Bits(w), cols, x)
 		},
 		select32: asm.SelectF32AVX512,
 		select16: func(d []float32, w []float16.Float16, x []uint64) { asm.SelectF16AVX512(d, half.Bits(w), x) },

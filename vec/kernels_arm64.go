@@ -33,6 +33,10 @@ var neon = kernels{
 	maskedSumF16: func(w []float16.Float16, x []uint64) float32 {
 		return asm.MaskedSumF16NEON(half.Bits(w), x)
 	},
+	maskedSums: asm.MaskedSumsNEON,
+	maskedSumsF16: func(y []float32, w []float16.Float16, cols int, x []uint64) {
+		asm.MaskedSumsF16NEON(y, half.Bits(w), cols, x)
+	},
 	select32: asm.SelectF32NEON,
 	select16: func(d []float32, w []float16.Float16, x []uint64) { asm.SelectF16NEON(d, half.Bits(w), x) },
 }

@@ -276,22 +276,33 @@ func TestMatVec(t *testing.T) {
 // sum of the reference, on every path, on matrices under and over
 // streamMin (the rule for data in cache, and the one for data from L3 or
 // DRAM), at every density of the masked tests: each row's form is the
-// rule's, and both give the reference's bits.
+// rule's, and both give the reference's bits. On every row length to 300
+// (three rows, the weights one element off alignment for odd lengths, at
+// two densities) the kernel of all the rows at once walks each row's
+// tail and steps to the next row's weights and words.
 func TestMaskedSums(t *testing.T) {
-	shapes := [][2]int{{0, 0}, {0, 5}, {3, 0}, {1, 1}, {3, 63}, {7, 64}, {5, 65}, {4, 4099}, {9, 8259}}
-	shapes = append(shapes, [2]int{streamMin/4096 + 1, 4096}) // over streamMin: the cold rule
+	type shape struct{ rows, cols, off int }
+	shapes := []shape{{0, 0, 0}, {0, 5, 0}, {3, 0, 0}, {1, 1, 0}, {3, 63, 0}, {7, 64, 0}, {5, 65, 0}, {4, 4099, 0}, {9, 8259, 0}}
+	shapes = append(shapes, shape{streamMin/4096 + 1, 4096, 0}) // over streamMin: the cold rule
+	for cols := range 301 {
+		shapes = append(shapes, shape{3, cols, cols % 2})
+	}
 	for _, k := range paths() {
 		t.Run(k.name, func(t *testing.T) {
 			using(t, k)
 			r := new(rng)
 			*r = 11
-			for _, shape := range shapes {
-				rows, cols := shape[0], shape[1]
+			for _, sh := range shapes {
+				rows, cols := sh.rows, sh.cols
 				words := spark.SpikeWords(cols)
 				special := rows*cols < 1<<16 // NaN, ±Inf and subnormals on the small ones
-				w := fill32(r, make([]float32, rows*cols), special)
-				h := fill16(r, make([]float16.Float16, rows*cols), special)
-				for _, d := range densities {
+				w := fill32(r, make([]float32, sh.off+rows*cols), special)[sh.off:]
+				h := fill16(r, make([]float16.Float16, sh.off+rows*cols), special)[sh.off:]
+				ds := densities
+				if rows == 3 && cols > 0 {
+					ds = append(ds[:0:0], densities[3], densities[6]) // 1/64, 1/2
+				}
+				for _, d := range ds {
 					x := spikes(r, rows*words*64, d.bits)[:rows*words]
 					for _, c := range []struct {
 						name string
@@ -389,10 +400,10 @@ func TestMatrixRule(t *testing.T) {
 		var b bounds
 		var sparse string
 		if c.f16 {
-			r := matrixRule(c.n, 2, f16Rules)
+			r := matrixRule(c.n, 2, &f16Rules)
 			b, sparse = r.bounds, name(r.sparse)
 		} else {
-			r := matrixRule(c.n, 4, f32Rules)
+			r := matrixRule(c.n, 4, &f32Rules)
 			b, sparse = r.bounds, name(r.sparse)
 		}
 		want := bounds{bit: c.bit, fixed: coldSparseFixed}

@@ -28,6 +28,11 @@ type avx struct {
 	n    Register     // the elements left
 	sh   []VecVirtual // AVX2's shift counts (masked sums)
 	word Register     // AVX-512: the step's spike word, in an opmask (masked sums)
+
+	// A matrix's rows: y's pointer, the rows left, the columns, the bytes
+	// of a row of each base.
+	y, rows, cols Register
+	strides       []Register
 }
 
 var (
@@ -57,7 +62,7 @@ func (a *avx) prefetchOp() string { return "PREFETCHT0" }
 // (length checks and race annotations), then the call.
 func (a *avx) kernel(name, params, result string, doc, body []string) (vec, one lowering) {
 	funcs = append(funcs, gowrap.Declare(name, params, result, doc, a.ISA, body, args(params, result)))
-	a.n, a.sh = nil, nil
+	a.n, a.sh, a.y, a.rows, a.cols = nil, nil, nil, nil, nil
 	return avxLowering{a, false}, avxLowering{a, true}
 }
 
@@ -195,6 +200,51 @@ func (a *avx) result(v value) {
 	VZEROUPPER()
 	Store(v.(Register), ReturnIndex(0))
 	RET()
+}
+
+func (a *avx) rowsStart(y, cols string, sizes []int, label string) {
+	a.y = Load(Param(y).Base(), GP64())
+	a.rows = Load(Param(y).Len(), GP64())
+	a.cols = Load(Param(cols), GP64())
+	a.strides = make([]Register, len(sizes))
+	for k, size := range sizes {
+		t := GP64()
+		MOVQ(a.cols, t)
+		if size == 0 {
+			ADDQ(U8(63), t)
+			SHRQ(U8(6), t)
+			SHLQ(U8(3), t)
+		} else {
+			SHLQ(U8(map[int]uint8{2: 1, 4: 2}[size]), t)
+		}
+		a.strides[k] = t
+	}
+	TESTQ(a.rows, a.rows)
+	JZ(LabelRef(label))
+}
+
+func (a *avx) rowStart(bases []addr) []addr {
+	if a.n == nil {
+		a.n = GP64()
+	}
+	MOVQ(a.cols, a.n)
+	at := make([]addr, len(bases))
+	for k, b := range bases {
+		r := GP64()
+		MOVQ(b.(Mem).Base, r)
+		at[k] = Mem{Base: r}
+	}
+	return at
+}
+
+func (a *avx) rowEnd(v value, bases []addr, label string) {
+	VMOVSS(v.(VecVirtual).AsX(), Mem{Base: a.y})
+	ADDQ(U8(4), a.y)
+	for k, b := range bases {
+		ADDQ(a.strides[k], b.(Mem).Base)
+	}
+	DECQ(a.rows)
+	JNZ(LabelRef(label))
 }
 
 func (a *avx) broadcast(param string) (vec, one value) {

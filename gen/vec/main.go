@@ -87,6 +87,9 @@ type sum struct {
 	// skip: a masked sum skips each step whose spike word is 0 (see
 	// generate).
 	skip bool
+	// rows names the kernel of a matrix's rows that a masked sum also
+	// has (see generateRows), "" where it has none.
+	rows string
 }
 
 // mapping describes a map kernel: the streams (the first is written), the
@@ -100,15 +103,15 @@ type mapping struct {
 
 var sums = []sum{
 	{"Dot", []stream{{"x", f32}, {"y", f32}}, false, "s += x[j]·y[j]",
-		func(l lowering, in []value) value { return l.mul(in[0], in[1]) }, false},
+		func(l lowering, in []value) value { return l.mul(in[0], in[1]) }, false, ""},
 	{"DotF16", []stream{{"w", f16}, {"x", f32}}, false, "s += float32(w[j])·x[j]",
-		func(l lowering, in []value) value { return l.mul(in[0], in[1]) }, false},
+		func(l lowering, in []value) value { return l.mul(in[0], in[1]) }, false, ""},
 	{"Sum", []stream{{"x", f32}}, false, "s += x[j]",
-		func(l lowering, in []value) value { return in[0] }, false},
+		func(l lowering, in []value) value { return in[0] }, false, ""},
 	{"MaskedSum", []stream{{"w", f32}}, true, "if bit j of x is set { s += w[j] }",
-		func(l lowering, in []value) value { return in[0] }, true},
+		func(l lowering, in []value) value { return in[0] }, true, "MaskedSums"},
 	{"MaskedSumF16", []stream{{"w", f16}}, true, "if bit j of x is set { s += float32(w[j]) }",
-		func(l lowering, in []value) value { return in[0] }, false},
+		func(l lowering, in []value) value { return in[0] }, false, "MaskedSumsF16"},
 }
 
 var mappings = []mapping{
@@ -133,6 +136,11 @@ func main() {
 			}
 			for _, i := range isas {
 				s.generate(i, stream)
+			}
+		}
+		if s.rows != "" {
+			for _, i := range isas {
+				s.generateRows(i)
 			}
 		}
 	}
@@ -215,6 +223,19 @@ type isa interface {
 	halve(v value, h int) value // a vector whose lane k < h is v's lane k + lane k+h (h < lanes)
 	result(v value)             // returns v's lane 0, the kernel's end
 
+	// Sums of a matrix's rows, y[i] = the sum of row i.
+	// rowsStart keeps y's pointer, the rows (len(y)), cols, and the
+	// bytes of a row of elements of each of sizes (cols·size; size 0: a
+	// row's ⌈cols/64⌉ spike words) in registers, and goes to label if
+	// there are no rows.
+	rowsStart(y, cols string, sizes []int, label string)
+	// rowStart starts a row: n = cols, and a pointer for each of bases
+	// (the row's first element), which the row's steps move.
+	rowStart(bases []addr) []addr
+	// rowEnd stores v's lane 0 to y[i] and moves y on, moves base k on by
+	// a row of sizes[k], and goes back to label while rows are left.
+	rowEnd(v value, bases []addr, label string)
+
 	// Maps.
 	broadcast(param string) (vec, one value) // float32 param in every lane; as one element
 	end()                                    // the kernel's end
@@ -260,7 +281,6 @@ func (s sum) generate(i isa, stream bool) {
 	}
 	vec, _ := i.kernel(name, strings.Join(params, ", "), "float32", doc, body)
 
-	lanes := i.lanes()
 	ptr := make([]addr, len(s.streams))
 	for k, st := range s.streams {
 		ptr[k] = i.base(st.name)
@@ -274,14 +294,60 @@ func (s sum) generate(i isa, stream bool) {
 	}
 	if s.masked {
 		i.count("x", 6)
+		i.maskInit()
 	}
+	i.result(s.body(i, vec, name, stream, ptr, words))
+}
+
+// generateRows writes the kernel of a masked sum over each row of a
+// matrix, y[i] = the sum of row i: the single sum's body in a loop over
+// the rows, without a call, a check and a reduction waited for between
+// rows. For rows of 1024 weights, 1/64 of their bits set, in cache (the
+// dense async step of four post units), that was measured 55 ns against
+// 92 for a call of the single kernel per row (AVX-512, AMD Zen 5); for
+// rows of 256, 65 against 169.
+func (s sum) generateRows(i isa) {
+	name := s.rows + i.name()
+	w := s.streams[0]
+	params := "y []float32, w []" + w.e.gotype + ", cols int, x []uint64"
+	body := []string{
+		"rows := len(y)",
+		fmt.Sprintf("checkMatrix(%q, rows, cols, len(w), len(x))", name),
+		"raceWrite(y)",
+		"raceRead(w[:rows*cols])",
+		"raceRead(x[:rows*((cols+63)/64)])",
+	}
+	doc := []string{
+		name + " sets y[i], for each row i < len(y) of w (len(y) rows of cols",
+		"elements, row i from w[i·cols]), to " + s.name + i.name() + " of the row and its spike",
+		"words x[i·⌈cols/64⌉:(i+1)·⌈cols/64⌉]: the sum over j < cols of",
+		"",
+		"\t" + strings.ReplaceAll(strings.ReplaceAll(s.doc, "w[j]", "w[i·cols+j]"), "bit j of x", "bit j of row i's words"),
+		"",
+		"in the order of internal/ref.SumLanes. len(w) must be len(y)·cols and",
+		"len(x) len(y)·⌈cols/64⌉.",
+	}
+	vec, _ := i.kernel(name, params, "", doc, body)
+	lb := func(s string) string { return name + "_" + s }
+	bases := []addr{i.base(w.name), i.base("x")}
+	i.maskInit()
+	i.rowsStart("y", "cols", []int{w.e.size, 0}, lb("done"))
+	i.label(lb("row"))
+	at := i.rowStart(bases)
+	v := s.body(i, vec, name, false, at[:1], at[1])
+	i.rowEnd(v, bases, lb("row"))
+	i.label(lb("done"))
+	i.end()
+}
+
+// body emits the sum of n elements of the streams at ptr (and, masked, of
+// their spike words at words) and returns it in lane 0 of a register.
+func (s sum) body(i isa, vec lowering, name string, stream bool, ptr []addr, words addr) value {
+	lanes := i.lanes()
 	regs := sumLanes / lanes
 	acc := make([]value, regs)
 	for k := range acc {
 		acc[k] = i.zero()
-	}
-	if s.masked {
-		i.maskInit()
 	}
 	// step adds the terms of the 64 elements at the streams' addresses
 	// in (whose spike word is at x), vector r of them to register r.
@@ -364,7 +430,7 @@ func (s sum) generate(i isa, stream bool) {
 	for h := lanes / 2; h >= 1; h /= 2 {
 		v = i.halve(v, h)
 	}
-	i.result(v)
+	return v
 }
 
 // ---------------------------------------------------------------- maps
@@ -468,15 +534,25 @@ var funcs []gowrap.Func
 
 // args says what each parameter of a kernel of params and result is, for
 // the tests: a map writes its first slice; a is a value; x []uint64, spike
-// bits.
+// bits; a kernel of a matrix's rows (cols int) writes y, one value a row,
+// of the rows of w and their spike words x.
 func args(params, result string) func(names []string) []gowrap.Arg {
 	return func(names []string) []gowrap.Arg {
 		var args []gowrap.Arg
 		for k, nm := range names {
 			a := gowrap.Arg{Name: nm, Kind: "n", Out: k == 0 && result == ""}
+			matrix := strings.Contains(params, "cols int")
 			switch {
 			case nm == "a":
 				a.Kind = "value"
+			case matrix && nm == "y":
+				a.Kind = "rows"
+			case matrix && nm == "w":
+				a.Kind = "matrix"
+			case nm == "cols":
+				a.Kind = "cols"
+			case nm == "x" && matrix:
+				a.Kind = "rowbits"
 			case nm == "x" && strings.Contains(params, "x []uint64"):
 				a.Kind = "bits"
 			}

@@ -30,6 +30,11 @@ type neon struct {
 	halves [2]arm64.Reg
 	word   arm64.Reg // the spike word skipZero loaded for the step's first maskedAccumulate, or the zero Reg
 
+	// A matrix's rows: y's pointer, the rows left, the columns, the bytes
+	// of a row of each base.
+	y, rows, cols arm64.Reg
+	strides       []arm64.Reg
+
 	data bool // vecbits laid out
 }
 
@@ -257,6 +262,56 @@ func (b *neon) result(v value) {
 	x := reg(v)
 	b.ins("FMOVS %v, %v", nil, []arm64.Reg{x}, arm64.Fp(x), arm64.Text(b.f.Param("ret")))
 	b.f.Ret()
+}
+
+func (b *neon) rowsStart(y, cols string, sizes []int, label string) {
+	f := b.f
+	b.y, b.rows, b.cols = f.R(), f.R(), f.R()
+	for _, p := range []struct {
+		r    arm64.Reg
+		text string
+	}{{b.y, y + "_base"}, {b.rows, y + "_len"}, {b.cols, cols}} {
+		b.ins("MOVD %v, %v", []arm64.Reg{p.r}, nil, arm64.Text(f.Param(p.text)), arm64.Gen(p.r))
+	}
+	b.strides = make([]arm64.Reg, len(sizes))
+	for k, size := range sizes {
+		t := f.R()
+		if size == 0 {
+			b.ins("ADD $63, %v, %v", []arm64.Reg{t}, []arm64.Reg{b.cols}, arm64.Gen(b.cols), arm64.Gen(t))
+			b.ins("LSR $6, %v, %v", []arm64.Reg{t}, []arm64.Reg{t}, arm64.Gen(t), arm64.Gen(t))
+			b.ins("LSL $3, %v, %v", []arm64.Reg{t}, []arm64.Reg{t}, arm64.Gen(t), arm64.Gen(t))
+		} else {
+			b.ins("LSL $%v, %v, %v", []arm64.Reg{t}, []arm64.Reg{b.cols}, arm64.Int(map[int]int{2: 1, 4: 2}[size]), arm64.Gen(b.cols), arm64.Gen(t))
+		}
+		b.strides[k] = t
+	}
+	f.Branch("CBZ", label, b.rows)
+}
+
+func (b *neon) rowStart(bases []addr) []addr {
+	if b.n == (arm64.Reg{}) {
+		b.n = b.f.R()
+	}
+	b.ins("MOVD %v, %v", []arm64.Reg{b.n}, []arm64.Reg{b.cols}, arm64.Gen(b.cols), arm64.Gen(b.n))
+	at := make([]addr, len(bases))
+	for k, m := range bases {
+		r, base := b.f.R(), m.(neonAddr).r
+		b.ins("MOVD %v, %v", []arm64.Reg{r}, []arm64.Reg{base}, arm64.Gen(base), arm64.Gen(r))
+		at[k] = neonAddr{r: r}
+	}
+	return at
+}
+
+func (b *neon) rowEnd(v value, bases []addr, label string) {
+	x := reg(v)
+	b.ins("FMOVS %v, (%v)", nil, []arm64.Reg{x, b.y}, arm64.Fp(x), arm64.Gen(b.y))
+	b.ins("ADD $4, %v", []arm64.Reg{b.y}, []arm64.Reg{b.y}, arm64.Gen(b.y))
+	for k, m := range bases {
+		r, s := m.(neonAddr).r, b.strides[k]
+		b.ins("ADD %v, %v, %v", []arm64.Reg{r}, []arm64.Reg{s, r}, arm64.Gen(s), arm64.Gen(r), arm64.Gen(r))
+	}
+	b.ins("SUBS $1, %v, %v", []arm64.Reg{b.rows}, []arm64.Reg{b.rows}, arm64.Gen(b.rows), arm64.Gen(b.rows))
+	b.f.Branch("BNE", label)
 }
 
 func (b *neon) broadcast(param string) (vec, one value) {

@@ -148,6 +148,14 @@ type Func struct {
 //	"idx"    n indices, increasing, in [0, n)
 //	"value"  a value, not a slice
 //
+// and, for a kernel of the rows of a matrix of n columns (the tests' rows,
+// see package asm's matrixRows):
+//
+//	"rows"     one value a row
+//	"matrix"   the rows, n values each
+//	"cols"     n, the columns, an int
+//	"rowbits"  each row's (n+63)/64 spike words
+//
 // Out says whether the kernel writes it.
 type Arg struct {
 	Name, Kind string
