@@ -76,21 +76,26 @@ func checkLen(fn, name string, got int, what string, want int) {
 	}
 }
 
-// checkMatrix: a kernel of the rows (len(y)) of a matrix of cols columns
+// fitsMatrix: a kernel of the rows (len(y)) of a matrix of cols columns
 // takes w of rows·cols elements and x of rows·⌈cols/64⌉ spike words, each
-// row's bits from the start of a word.
-func checkMatrix(fn string, rows, cols, w, x int) {
+// row's bits from the start of a word. The compiler inlines it, and the
+// message (badMatrix) is out of line: on short rows a call counts.
+func fitsMatrix(rows, cols, w, x int) bool {
+	hi, lo := bits.Mul64(uint64(rows), uint64(cols))
+	return cols >= 0 && hi == 0 && lo == uint64(w) && x == rows*((cols+63)>>6)
+}
+
+// badMatrix panics with what fitsMatrix found wrong.
+func badMatrix(fn string, rows, cols, w, x int) {
 	if cols < 0 {
 		panic(fmt.Sprintf("asm.%s: cols = %d: must not be negative", fn, cols))
 	}
-	// rows·cols without overflow, and without a division (a few ns a call).
 	if hi, lo := bits.Mul64(uint64(rows), uint64(cols)); hi != 0 || lo != uint64(w) {
 		panic(fmt.Sprintf("asm.%s: len(w) = %d, want len(y)·cols = %d·%d", fn, w, rows, cols))
 	}
 	// rows·⌈cols/64⌉ ≤ rows·cols = w: no overflow.
-	if words := cols/64 + min(cols%64, 1); x != rows*words {
-		panic(fmt.Sprintf("asm.%s: len(x) = %d, want len(y)·⌈cols/64⌉ = %d·%d", fn, x, rows, words))
-	}
+	words := cols/64 + min(cols%64, 1)
+	panic(fmt.Sprintf("asm.%s: len(x) = %d, want len(y)·⌈cols/64⌉ = %d·%d", fn, x, rows, words))
 }
 
 // checkParam: a parameter holds one value per unit of n, or one block of

@@ -389,14 +389,16 @@ func MaskedSumNEON(w []float32, x []uint64) float32 {
 //
 //	if bit j of row i's words is set { s += w[i·cols+j] }
 //
-// in the order of internal/ref.SumLanes. len(w) must be len(y)·cols and
-// len(x) len(y)·⌈cols/64⌉.
+// in the order of internal/ref.SumLanes. It panics, before reading or writing
+// anything, unless len(w) = len(y)·cols and len(x) = len(y)·⌈cols/64⌉.
 //
 // It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
 func MaskedSumsAVX2(y []float32, w []float32, cols int, x []uint64) {
 	requireAVX2("MaskedSumsAVX2")
 	rows := len(y)
-	checkMatrix("MaskedSumsAVX2", rows, cols, len(w), len(x))
+	if !fitsMatrix(rows, cols, len(w), len(x)) {
+		badMatrix("MaskedSumsAVX2", rows, cols, len(w), len(x))
+	}
 	raceWrite(y)
 	raceRead(w[:rows*cols])
 	raceRead(x[:rows*((cols+63)/64)])
@@ -409,14 +411,16 @@ func MaskedSumsAVX2(y []float32, w []float32, cols int, x []uint64) {
 //
 //	if bit j of row i's words is set { s += w[i·cols+j] }
 //
-// in the order of internal/ref.SumLanes. len(w) must be len(y)·cols and
-// len(x) len(y)·⌈cols/64⌉.
+// in the order of internal/ref.SumLanes. It panics, before reading or writing
+// anything, unless len(w) = len(y)·cols and len(x) = len(y)·⌈cols/64⌉.
 //
 // It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512).
 func MaskedSumsAVX512(y []float32, w []float32, cols int, x []uint64) {
 	requireAVX512("MaskedSumsAVX512")
 	rows := len(y)
-	checkMatrix("MaskedSumsAVX512", rows, cols, len(w), len(x))
+	if !fitsMatrix(rows, cols, len(w), len(x)) {
+		badMatrix("MaskedSumsAVX512", rows, cols, len(w), len(x))
+	}
 	raceWrite(y)
 	raceRead(w[:rows*cols])
 	raceRead(x[:rows*((cols+63)/64)])
@@ -429,14 +433,16 @@ func MaskedSumsAVX512(y []float32, w []float32, cols int, x []uint64) {
 //
 //	if bit j of row i's words is set { s += w[i·cols+j] }
 //
-// in the order of internal/ref.SumLanes. len(w) must be len(y)·cols and
-// len(x) len(y)·⌈cols/64⌉.
+// in the order of internal/ref.SumLanes. It panics, before reading or writing
+// anything, unless len(w) = len(y)·cols and len(x) = len(y)·⌈cols/64⌉.
 //
 // It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
 func MaskedSumsNEON(y []float32, w []float32, cols int, x []uint64) {
 	requireNEON("MaskedSumsNEON")
 	rows := len(y)
-	checkMatrix("MaskedSumsNEON", rows, cols, len(w), len(x))
+	if !fitsMatrix(rows, cols, len(w), len(x)) {
+		badMatrix("MaskedSumsNEON", rows, cols, len(w), len(x))
+	}
 	raceWrite(y)
 	raceRead(w[:rows*cols])
 	raceRead(x[:rows*((cols+63)/64)])
@@ -497,14 +503,16 @@ func MaskedSumF16NEON(w []uint16, x []uint64) float32 {
 //
 //	if bit j of row i's words is set { s += float32(w[i·cols+j]) }
 //
-// in the order of internal/ref.SumLanes. len(w) must be len(y)·cols and
-// len(x) len(y)·⌈cols/64⌉.
+// in the order of internal/ref.SumLanes. It panics, before reading or writing
+// anything, unless len(w) = len(y)·cols and len(x) = len(y)·⌈cols/64⌉.
 //
 // It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
 func MaskedSumsF16AVX2(y []float32, w []uint16, cols int, x []uint64) {
 	requireAVX2("MaskedSumsF16AVX2")
 	rows := len(y)
-	checkMatrix("MaskedSumsF16AVX2", rows, cols, len(w), len(x))
+	if !fitsMatrix(rows, cols, len(w), len(x)) {
+		badMatrix("MaskedSumsF16AVX2", rows, cols, len(w), len(x))
+	}
 	raceWrite(y)
 	raceRead(w[:rows*cols])
 	raceRead(x[:rows*((cols+63)/64)])
@@ -517,14 +525,16 @@ func MaskedSumsF16AVX2(y []float32, w []uint16, cols int, x []uint64) {
 //
 //	if bit j of row i's words is set { s += float32(w[i·cols+j]) }
 //
-// in the order of internal/ref.SumLanes. len(w) must be len(y)·cols and
-// len(x) len(y)·⌈cols/64⌉.
+// in the order of internal/ref.SumLanes. It panics, before reading or writing
+// anything, unless len(w) = len(y)·cols and len(x) = len(y)·⌈cols/64⌉.
 //
 // It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512).
 func MaskedSumsF16AVX512(y []float32, w []uint16, cols int, x []uint64) {
 	requireAVX512("MaskedSumsF16AVX512")
 	rows := len(y)
-	checkMatrix("MaskedSumsF16AVX512", rows, cols, len(w), len(x))
+	if !fitsMatrix(rows, cols, len(w), len(x)) {
+		badMatrix("MaskedSumsF16AVX512", rows, cols, len(w), len(x))
+	}
 	raceWrite(y)
 	raceRead(w[:rows*cols])
 	raceRead(x[:rows*((cols+63)/64)])
@@ -537,14 +547,16 @@ func MaskedSumsF16AVX512(y []float32, w []uint16, cols int, x []uint64) {
 //
 //	if bit j of row i's words is set { s += float32(w[i·cols+j]) }
 //
-// in the order of internal/ref.SumLanes. len(w) must be len(y)·cols and
-// len(x) len(y)·⌈cols/64⌉.
+// in the order of internal/ref.SumLanes. It panics, before reading or writing
+// anything, unless len(w) = len(y)·cols and len(x) = len(y)·⌈cols/64⌉.
 //
 // It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
 func MaskedSumsF16NEON(y []float32, w []uint16, cols int, x []uint64) {
 	requireNEON("MaskedSumsF16NEON")
 	rows := len(y)
-	checkMatrix("MaskedSumsF16NEON", rows, cols, len(w), len(x))
+	if !fitsMatrix(rows, cols, len(w), len(x)) {
+		badMatrix("MaskedSumsF16NEON", rows, cols, len(w), len(x))
+	}
 	raceWrite(y)
 	raceRead(w[:rows*cols])
 	raceRead(x[:rows*((cols+63)/64)])

@@ -820,6 +820,9 @@ func (s *synapses[T]) StepAdd(spikes spark.Spikes, currents []float32) {
 func (s *synapses[T]) checkSpikes(fn string, spikes spark.Spikes, currents []float32) {
 	s.checkStep(fn, len(spikes), currents)
 	tail := s.tail()
+	if tail == 0 {
+		return // Pre a multiple of 64: no bit past the last unit
+	}
 	for r := s.words - 1; r < len(spikes); r += s.words {
 		if spikes[r]&tail != 0 {
 			panic(fmt.Sprintf("syn: %s.%s: spikes set past the last presynaptic unit (Pre = %d) in word %d", s.name(), fn, s.pre, r))

@@ -23,7 +23,9 @@
 //     +0, which leaves a lane unchanged (a sum that starts at +0 never
 //     becomes −0). At the end the lanes are added by halves, as ref.Reduce
 //     does: the registers (lane k of register r += lane k of register
-//     r + h), then the lanes of the last (lane k += lane k + h).
+//     r + h), then the lanes of the last (lane k += lane k + h). The
+//     masked sums have a second form, MaskedSums and MaskedSumsF16, the
+//     same body in a loop over the rows of a matrix, one sum a row.
 //   - a map (Axpy, AxpyF16, Scale) computes each element on its own: four
 //     vectors a step, then one, then the last elements one at a time with
 //     the scalar forms of the same instructions, which round alike.
@@ -312,7 +314,9 @@ func (s sum) generateRows(i isa) {
 	params := "y []float32, w []" + w.e.gotype + ", cols int, x []uint64"
 	body := []string{
 		"rows := len(y)",
-		fmt.Sprintf("checkMatrix(%q, rows, cols, len(w), len(x))", name),
+		"if !fitsMatrix(rows, cols, len(w), len(x)) {",
+		fmt.Sprintf("badMatrix(%q, rows, cols, len(w), len(x))", name),
+		"}",
 		"raceWrite(y)",
 		"raceRead(w[:rows*cols])",
 		"raceRead(x[:rows*((cols+63)/64)])",
@@ -324,8 +328,8 @@ func (s sum) generateRows(i isa) {
 		"",
 		"\t" + strings.ReplaceAll(strings.ReplaceAll(s.doc, "w[j]", "w[i·cols+j]"), "bit j of x", "bit j of row i's words"),
 		"",
-		"in the order of internal/ref.SumLanes. len(w) must be len(y)·cols and",
-		"len(x) len(y)·⌈cols/64⌉.",
+		"in the order of internal/ref.SumLanes. It panics, before reading or writing",
+		"anything, unless len(w) = len(y)·cols and len(x) = len(y)·⌈cols/64⌉.",
 	}
 	vec, _ := i.kernel(name, params, "", doc, body)
 	lb := func(s string) string { return name + "_" + s }
