@@ -45,3 +45,37 @@ func TestReciprocal(t *testing.T) {
 		}
 	}
 }
+
+// TestFitsMatrix: the shapes a kernel of a matrix's rows takes, and the
+// panic that names what is wrong with the others, rows·cols overflowing
+// included.
+func TestFitsMatrix(t *testing.T) {
+	for _, c := range []struct {
+		rows, cols, w, x int
+		want             string // "" when it fits
+	}{
+		{0, 0, 0, 0, ""}, {3, 0, 0, 0, ""}, {0, 100, 0, 0, ""}, {3, 64, 192, 3, ""}, {3, 65, 195, 6, ""}, {1, 1, 1, 1, ""},
+		{3, -1, 0, 0, "asm.K: cols = -1: must not be negative"},
+		{3, 64, 191, 3, "asm.K: len(w) = 191, want len(y)·cols = 3·64"},
+		{0, 5, 5, 0, "asm.K: len(w) = 5, want len(y)·cols = 0·5"},
+		{2, math.MaxInt/2 + 1, 2, 2, "asm.K: len(w) = 2, want len(y)·cols = 2·4611686018427387904"},
+		{math.MaxInt, math.MaxInt, 1, 0, "asm.K: len(w) = 1, want len(y)·cols = 9223372036854775807·9223372036854775807"}, // ≡ 1 mod 2^64
+		{3, 65, 195, 5, "asm.K: len(x) = 5, want len(y)·⌈cols/64⌉ = 3·2"},
+		{3, 0, 0, 1, "asm.K: len(x) = 1, want len(y)·⌈cols/64⌉ = 3·0"},
+	} {
+		if fits := fitsMatrix(c.rows, c.cols, c.w, c.x); fits != (c.want == "") {
+			t.Errorf("fitsMatrix(%d, %d, %d, %d) = %v", c.rows, c.cols, c.w, c.x, fits)
+		}
+		if c.want == "" {
+			continue
+		}
+		p := func() (p any) {
+			defer func() { p = recover() }()
+			badMatrix("K", c.rows, c.cols, c.w, c.x)
+			return nil
+		}()
+		if p != c.want {
+			t.Errorf("badMatrix(%d, %d, %d, %d): panic %q, want %q", c.rows, c.cols, c.w, c.x, p, c.want)
+		}
+	}
+}

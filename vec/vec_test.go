@@ -476,6 +476,10 @@ func TestChecks(t *testing.T) {
 		{"MaskedSums x", func() { MaskedSums(f[:2], f, 2, 5, s[:1]) }, "vec.MaskedSums: len(x) = 1 spike words, want rows·spark.SpikeWords(cols) = 2·1 = 2"},
 		{"MaskedSumsF16 cols", func() { MaskedSumsF16(f[:2], h, 2, -5, s) }, "vec.MaskedSumsF16: rows = 2, cols = -5"},
 		{"MaskedSumsF16 x", func() { MaskedSumsF16(f[:1], h, 1, 10, nil) }, "vec.MaskedSumsF16: len(x) = 0 spike words"},
+		// rows·cols ≥ 2^64 (the product's high word) and in [2^63, 2^64).
+		{"MaskedSums overflow", func() { MaskedSums(f, f[:0], math.MaxInt, math.MaxInt, nil) }, "vec.MaskedSums: rows·cols"},
+		{"MaskedSumsF16 overflow", func() { MaskedSumsF16(f, h, math.MaxInt/2, 3, s) }, "vec.MaskedSumsF16: rows·cols"},
+		{"MaskedSums rows", func() { MaskedSums(f, f, -1, 0, nil) }, "vec.MaskedSums: rows = -1"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			before := fmt.Sprint(f, h)
