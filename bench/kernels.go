@@ -623,12 +623,12 @@ var caseKernels = map[string][]kernelRef{
 	"RFSTracer":                         {traceKernel(tracer.RFS)},
 	"DoubleTracer":                      {traceKernel(tracer.Double)},
 	// Dense synapses, synchronous spikes: each spiking unit's row added,
-	// then the trace; asynchronous: each post unit's masked sum, then the
-	// trace.
+	// then the trace; asynchronous: the post units' masked sums (rows
+	// short enough that one kernel sums them all), then the trace.
 	"TracedSynapses sync f16":  {vecKernel("addF16"), traceKernel(tracer.Single)},
 	"TracedSynapses sync f32":  {vecKernel("add"), traceKernel(tracer.Single)},
-	"TracedSynapses async f16": {vecKernel("maskedSumF16"), traceKernel(tracer.Single)},
-	"TracedSynapses async f32": {vecKernel("maskedSum"), traceKernel(tracer.Single)},
+	"TracedSynapses async f16": {vecKernel("maskedSumsF16"), traceKernel(tracer.Single)},
+	"TracedSynapses async f32": {vecKernel("maskedSums"), traceKernel(tracer.Single)},
 	"ToFloat32":                {f16Kernel("toFloat32")},
 	"FromFloat32":              {f16Kernel("fromFloat32")},
 }
