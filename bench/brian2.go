@@ -80,7 +80,7 @@ func libraryRun(n int, o options, seed uint64) (float64, float64) {
 	if err != nil {
 		fail(err.Error())
 	}
-	wall, _, _, _ := net.timedRun(cubaSteps(o), o.threads)
+	wall, _, _, _, _ := net.timedRun(cubaSteps(o), o.threads, o.pin)
 	return wall / o.duration, float64(net.spikes()) / float64(n) / o.duration
 }
 

@@ -61,6 +61,7 @@ type CUBAResult struct {
 	Excitatory     int            `json:"excitatory"`
 	Synapses       int            `json:"synapses"`
 	Threads        int            `json:"threads"`
+	Pinned         bool           `json:"pinned"` // several goroutines, each pinned to a CPU (-pin)
 	Shards         int            `json:"shards"`
 	Dt             float64        `json:"dt_ms"`
 	Simulated      float64        `json:"simulated_s"`
@@ -242,8 +243,10 @@ func (s *shard) step(net *cubaNet, t int) {
 // lockstep.Team, the shards dealt out among the goroutines. On one
 // goroutine every 64th step is timed phase by phase, and run returns the
 // phases' times; on several the phases overlap and are not timed (zero
-// times).
-func (net *cubaNet) run(steps, goroutines int) (tSyn, tSoma, tSpike time.Duration) {
+// times). With pin, several goroutines are pinned to CPUs of their own
+// (lockstep.Team.Pin), where the system allows; pinned says whether they
+// were.
+func (net *cubaNet) run(steps, goroutines int, pin bool) (tSyn, tSoma, tSpike time.Duration, pinned bool) {
 	if min(goroutines, len(net.shards), runtime.GOMAXPROCS(0)) <= 1 {
 		// Every 64th step is timed phase by phase, for the split; the
 		// clock reads would otherwise cost a few percent of the step.
@@ -266,7 +269,7 @@ func (net *cubaNet) run(steps, goroutines int) (tSyn, tSoma, tSpike time.Duratio
 				net.hook(s, t, true)
 			}
 		}
-		return tSyn, tSoma, tSpike
+		return tSyn, tSoma, tSpike, false
 	}
 	// One barrier a step, at its end (lockstep.Team): every shard
 	// finishes step t, and so has listed its spikes of step t and read
@@ -274,10 +277,17 @@ func (net *cubaNet) run(steps, goroutines int) (tSyn, tSoma, tSpike time.Duratio
 	// reads the first lists and overwrites the second.
 	team := lockstep.NewOn(len(net.shards), goroutines, func(s, t int) { net.step(net.shards[s], t) })
 	defer team.Close()
+	if pin {
+		if err := team.Pin(); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: cuba: the goroutines are not pinned:", err)
+		} else {
+			pinned = true
+		}
+	}
 	for t := range steps {
 		team.Step(t)
 	}
-	return 0, 0, 0
+	return 0, 0, 0, pinned
 }
 
 // step is shard s's step t in the runner, between the calls of the test
@@ -300,11 +310,11 @@ func (net *cubaNet) hook(s *shard, t int, end bool) {
 // the timed loop takes the second core and preempts the stepping goroutine
 // again and again to scan its stack): the wall time in seconds and run's
 // phase times.
-func (net *cubaNet) timedRun(steps, goroutines int) (wall float64, tSyn, tSoma, tSpike time.Duration) {
+func (net *cubaNet) timedRun(steps, goroutines int, pin bool) (wall float64, tSyn, tSoma, tSpike time.Duration, pinned bool) {
 	runtime.GC()
 	begin := time.Now()
-	tSyn, tSoma, tSpike = net.run(steps, goroutines)
-	return time.Since(begin).Seconds(), tSyn, tSoma, tSpike
+	tSyn, tSoma, tSpike, pinned = net.run(steps, goroutines, pin)
+	return time.Since(begin).Seconds(), tSyn, tSoma, tSpike, pinned
 }
 
 // spikes is the number of spikes of every shard so far.
@@ -335,7 +345,7 @@ func runCUBA(o options) *CUBAResult {
 	}
 
 	var tSyn, tSoma, tSpike time.Duration
-	r.Wall, tSyn, tSoma, tSpike = net.timedRun(steps, o.threads)
+	r.Wall, tSyn, tSoma, tSpike, r.Pinned = net.timedRun(steps, o.threads, o.pin)
 	r.Spikes = net.spikes()
 	rasters := make([]*record.Spikes, len(net.shards))
 	for k, s := range net.shards {
@@ -350,7 +360,11 @@ func runCUBA(o options) *CUBAResult {
 	if tot := (tSyn + tSoma + tSpike).Seconds(); tot > 0 {
 		r.SynapseFrac, r.SomaFrac, r.SpikeFrac = tSyn.Seconds()/tot, tSoma.Seconds()/tot, tSpike.Seconds()/tot
 	}
-	fmt.Printf("  %d synapses (%s storage), %d shard(s), built in %.2f s\n", r.Synapses, r.Storage, r.Shards, r.BuildSeconds)
+	pinned := ""
+	if r.Pinned {
+		pinned = ", each goroutine pinned to a CPU"
+	}
+	fmt.Printf("  %d synapses (%s storage), %d shard(s)%s, built in %.2f s\n", r.Synapses, r.Storage, r.Shards, pinned, r.BuildSeconds)
 	fmt.Printf("  wall %.4f s for %g s simulated: %.4f s per simulated second, real-time factor %.1f\n",
 		r.Wall, o.duration, r.WallPerSimSec, r.RealTimeFactor)
 	fmt.Printf("  %d spikes, mean rate %.2f Hz, %d synaptic events (%.3g per wall second)\n", r.Spikes, r.RateHz, r.Events, r.EventsPerSec)

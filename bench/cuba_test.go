@@ -277,7 +277,7 @@ func TestCUBARunner(t *testing.T) {
 		}
 		t.Run(fmt.Sprintf("n=%d/shards=1/goroutines=1", n), func(t *testing.T) {
 			net := build(t, 1)
-			net.run(steps, 1)
+			net.run(steps, 1, false)
 			sameRaster(t, "runner", cubaRaster(net), one)
 		})
 		for _, c := range [][2]int{{2, 1}, {3, 1}, {2, 2}, {3, 3}, {3, 2}} {
@@ -290,7 +290,7 @@ func TestCUBARunner(t *testing.T) {
 				net := build(t, shards)
 				check := barrierCheck(net, steps, min(g, runtime.GOMAXPROCS(0)))
 				start := time.Now()
-				net.run(steps, g)
+				net.run(steps, g, false)
 				t.Logf("%d steps in %v", steps, time.Since(start))
 				if err := check(); err != nil {
 					checked = false
@@ -304,7 +304,7 @@ func TestCUBARunner(t *testing.T) {
 				}
 				net := build(t, shards)
 				start := time.Now()
-				net.run(steps, g)
+				net.run(steps, g, true) // pinned where g > 1
 				t.Logf("%d steps in %v", steps, time.Since(start))
 				sameRaster(t, "runner", cubaRaster(net), want)
 			})

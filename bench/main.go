@@ -43,6 +43,7 @@ type options struct {
 	seed     uint64
 	size     int
 	threads  int
+	pin      bool
 	peers    bool
 	path     string
 	quick    bool
@@ -95,6 +96,7 @@ func main() {
 	flag.Uint64Var(&o.seed, "seed", 1, "seed of inputs and connectivity")
 	flag.IntVar(&o.size, "size", 4000, "cuba: number of units (80 synapses per unit at any size)")
 	flag.IntVar(&o.threads, "threads", 1, "cuba: shards of the units, stepped on min(threads, GOMAXPROCS) goroutines")
+	flag.BoolVar(&o.pin, "pin", true, "cuba: with several goroutines, pin each to a CPU of its own (Linux; lockstep.Team.Pin)")
 	flag.StringVar(&o.path, "path", "", "kernel path for somas and cuba: generic, avx2, avx512 or neon (default: the best)")
 	flag.BoolVar(&o.peers, "peers", false, "cuba: also run the network in Brian2's C++ standalone mode (python3-brian, g++), interleaved, at 4000 units and -size")
 	flag.BoolVar(&o.quick, "quick", false, "kernels: fewer sizes and shorter timings")

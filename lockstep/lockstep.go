@@ -86,6 +86,11 @@ type Team struct {
 	waiting  atomic.Bool
 	finished chan struct{}
 	exited   sync.WaitGroup
+
+	// Pin: goroutine k's CPU, written before a Step moves gen; the
+	// caller's thread's mask before it.
+	cpus    []int
+	restore cpuMask
 }
 
 // New starts a team of n shards (n ≥ 1) that run work, on min(n,
@@ -164,12 +169,14 @@ func (t *Team) await() {
 // worker runs goroutine k's shards, step after step, until Close.
 func (t *Team) worker(k int) {
 	defer t.exited.Done()
+	pinned := false
 	for seen := int64(0); ; {
 		g := t.next(seen)
 		if g < 0 {
 			return
 		}
 		seen = g
+		t.pin(k, &pinned)
 		t.run(k, t.current)
 		if t.done.Add(1) == t.workers && t.waiting.CompareAndSwap(true, false) {
 			t.finished <- struct{}{}
@@ -215,4 +222,5 @@ func (t *Team) Close() {
 	t.wake.Broadcast()
 	t.mu.Unlock()
 	t.exited.Wait()
+	t.unpin()
 }

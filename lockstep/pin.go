@@ -1,0 +1,83 @@
+package lockstep
+
+import (
+	"fmt"
+	"math/bits"
+	"runtime"
+)
+
+// Pin keeps each of the team's goroutines on a CPU of its own until Close:
+// goroutine k (0, the caller's, included) is locked to its OS thread
+// (runtime.LockOSThread) and that thread bound to the k-th CPU the caller's
+// thread may run on (Linux's sched_setaffinity). A shard then stays in its
+// core's caches from step to step. Unpinned, the Go scheduler (a waiter
+// yields its processor every Yield polls) and the OS move the goroutines
+// between cores, and a shard's state follows from the other core's cache:
+// measured on a 2-core VM (AMD Zen 5, 1 MB of L2 a core), 5000 steps of
+// the CUBA network of 40,000 units on two goroutines took 59–64 ms pinned
+// against 70–78 unpinned (5 interleaved rounds).
+//
+// The goroutine that calls Step and Close must call Pin, before a Step;
+// Close gives its thread back its CPUs and unlocks it. Pin returns an
+// error, and pins nothing, off Linux, where the caller's thread may run on
+// fewer CPUs than the team has goroutines, or where the team is pinned
+// already. Pinning suits a machine whose cores the simulation has to
+// itself: a pinned goroutine cannot move away from another process that
+// takes its core.
+func (t *Team) Pin() error {
+	mask, err := affinity()
+	if err != nil {
+		return err
+	}
+	var cpus []int
+	for w, word := range mask {
+		for ; word != 0; word &= word - 1 {
+			cpus = append(cpus, 64*w+bits.TrailingZeros64(word))
+		}
+	}
+	return t.pinTo(mask, cpus)
+}
+
+// pinTo is Pin on the CPUs cpus, the caller's thread's mask being mask.
+func (t *Team) pinTo(mask cpuMask, cpus []int) error {
+	switch {
+	case t.cpus != nil:
+		return fmt.Errorf("lockstep: Pin: the team is pinned already")
+	case len(cpus) < t.goroutines:
+		return fmt.Errorf("lockstep: Pin: %d goroutines, and the caller's thread may run on %d CPUs", t.goroutines, len(cpus))
+	}
+	runtime.LockOSThread()
+	if err := setAffinity(only(cpus[0])); err != nil {
+		runtime.UnlockOSThread()
+		return err
+	}
+	t.restore, t.cpus = mask, cpus[:t.goroutines] // the workers pin themselves at their next step
+	return nil
+}
+
+// only is the mask of CPU c.
+func only(c int) cpuMask {
+	var m cpuMask
+	m[c/64] = 1 << (c % 64)
+	return m
+}
+
+// pin binds worker k's thread to its CPU, once, at the first step it runs
+// after Pin. A worker that cannot keeps running unpinned.
+func (t *Team) pin(k int, pinned *bool) {
+	if *pinned || t.cpus == nil {
+		return
+	}
+	*pinned = true
+	runtime.LockOSThread() // for good: the thread ends with the goroutine
+	_ = setAffinity(only(t.cpus[k]))
+}
+
+// unpin gives the caller's thread back the CPUs it had before Pin.
+func (t *Team) unpin() {
+	if t.cpus == nil {
+		return
+	}
+	_ = setAffinity(t.restore)
+	runtime.UnlockOSThread()
+}
