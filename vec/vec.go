@@ -377,7 +377,7 @@ func spikeWords(fn string, n, words int) {
 // the kernel took 3 to 9 more).
 func maskedShape(ny, nw, nx, rows, cols int) bool {
 	hi, lo := bits.Mul64(uint64(rows), uint64(cols))
-	return rows >= 0 && cols >= 0 && hi|lo>>63 == 0 && ny == rows && nw == int(lo) && nx == rows*((cols+63)>>6)
+	return rows >= 0 && cols >= 0 && hi == 0 && lo <= math.MaxInt && ny == rows && nw == int(lo) && nx == rows*((cols+63)>>6)
 }
 
 func badMaskedShape(fn string, ny, nw, nx, rows, cols int) {
