@@ -25,9 +25,11 @@ type avx struct {
 	gowrap.ISA
 
 	// The kernel being written.
-	n    Register     // the elements left
-	sh   []VecVirtual // AVX2's shift counts (masked sums)
-	word Register     // AVX-512: the step's spike word, in an opmask (masked sums)
+	n     Register     // the elements left
+	sh    []VecVirtual // AVX2's shift counts (masked sums)
+	zeros VecVirtual   // AVX2: +0s, the blend's other term (masked sums)
+	half  VecVirtual   // AVX2: the step's spike dword of the vector's lanes, in every lane
+	word  Register     // AVX-512: the step's spike word, in an opmask (masked sums)
 
 	// A matrix's rows: y's pointer, the rows left, the columns, the bytes
 	// of a row of each base.
@@ -62,7 +64,7 @@ func (a *avx) prefetchOp() string { return "PREFETCHT0" }
 // (length checks and race annotations), then the call.
 func (a *avx) kernel(name, params, result string, doc, body []string) (vec, one lowering) {
 	funcs = append(funcs, gowrap.Declare(name, params, result, doc, a.ISA, body, args(params, result)))
-	a.n, a.sh, a.y, a.rows, a.cols = nil, nil, nil, nil, nil
+	a.n, a.sh, a.zeros, a.half, a.y, a.rows, a.cols = nil, nil, nil, nil, nil, nil, nil
 	return avxLowering{a, false}, avxLowering{a, true}
 }
 
@@ -129,6 +131,8 @@ func (a *avx) maskInit() {
 	if a.nlanes != 8 {
 		return
 	}
+	a.zeros = YMM()
+	VXORPS(a.zeros, a.zeros, a.zeros)
 	a.sh = make([]VecVirtual, 4)
 	for g := range a.sh {
 		a.sh[g] = YMM()
@@ -159,13 +163,21 @@ func (a *avx) maskedAccumulate(acc, t value, words addr, r int) {
 		VADDPS(t.(Op), acc.(Op), k, acc.(Op))
 		return
 	}
-	// Each lane's bit to its sign; the weight or +0 by it.
-	d, m, z := YMM(), YMM(), YMM()
-	VPBROADCASTD(x.Offset(4*(r/4)), d)
-	VPSLLVD(a.sh[r%4], d, m)
-	VXORPS(z, z, z)
-	VBLENDVPS(m, t.(Op), z, z)
-	VADDPS(z, acc.(Op), acc.(Op))
+	// Each lane's bit to its sign; the weight or +0 by it, into the mask's
+	// register. The four vectors of a dword share its broadcast, and every
+	// vector the register of +0s: 1.75 instructions a vector fewer than a
+	// broadcast and a zeroing each. On AMD Zen 5 (one CPU, 6 interleaved
+	// rounds), MaskedSum of 4096 in cache 78–83 ns against 86–88 at 1% of
+	// the bits set and 148–151 against 158–161 at 100%; MaskedSums of four
+	// rows of 1024 at 1/64, 107–115 against 114–119.
+	if r%4 == 0 {
+		a.half = YMM()
+		VPBROADCASTD(x.Offset(4*(r/4)), a.half)
+	}
+	m := YMM()
+	VPSLLVD(a.sh[r%4], a.half, m)
+	VBLENDVPS(m, t.(Op), a.zeros, m)
+	VADDPS(m, acc.(Op), acc.(Op))
 }
 
 // halve: the upper 256 bits of a ZMM, the upper 128 of a YMM, the upper 64
