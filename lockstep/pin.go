@@ -21,7 +21,8 @@ import (
 // Close gives its thread back its CPUs and unlocks it. Pin returns an
 // error, and pins nothing, off Linux, where the caller's thread may run on
 // fewer CPUs than the team has goroutines, or where the team is pinned
-// already. Pinning suits a machine whose cores the simulation has to
+// already or closed. Goroutine k takes the k-th of the caller's CPUs in
+// increasing order (taskset, say, picks which those are). Pinning suits a machine whose cores the simulation has to
 // itself: a pinned goroutine cannot move away from another process that
 // takes its core.
 func (t *Team) Pin() error {
@@ -41,6 +42,8 @@ func (t *Team) Pin() error {
 // pinTo is Pin on the CPUs cpus, the caller's thread's mask being mask.
 func (t *Team) pinTo(mask cpuMask, cpus []int) error {
 	switch {
+	case t.stop.Load():
+		return fmt.Errorf("lockstep: Pin after Close")
 	case t.cpus != nil:
 		return fmt.Errorf("lockstep: Pin: the team is pinned already")
 	case len(cpus) < t.goroutines:

@@ -108,8 +108,8 @@ func TestPin(t *testing.T) {
 	}
 }
 
-// TestPinRefuses: a team of more goroutines than CPUs is not pinned, and
-// its caller's thread keeps its CPUs.
+// TestPinRefuses: a team of more goroutines than CPUs is not pinned, nor
+// a closed one, and the caller's thread keeps its CPUs.
 func TestPinRefuses(t *testing.T) {
 	if runtime.GOOS != "linux" || runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("needs Linux and two processors")
@@ -129,4 +129,11 @@ func TestPinRefuses(t *testing.T) {
 		t.Fatal("pinned after refusing")
 	}
 	stepWithin(t, team, 0)
+	team.Close()
+	if err := team.Pin(); err == nil {
+		t.Fatal("pinned after Close")
+	}
+	if after, _ := affinity(); after != before {
+		t.Fatal("the caller's thread pinned after Close")
+	}
 }
