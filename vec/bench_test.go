@@ -257,7 +257,7 @@ func BenchmarkMaskedSumRule(b *testing.B) {
 // MaskedSums (one kernel over every row, where no row can take the sparse
 // form), the path's single dense kernel called row by row (how MaskedSums
 // ran before), and a plain Go loop over the set bits in its own order
-// (the same code on every path). On the Zen 5 VM, one CPU (taskset -c 1),
+// (the same code on every path, run once). On the Zen 5 VM, one CPU (taskset -c 1),
 // AVX-512, 3 runs: 16 × 256 75 ns, 147–149 row by row, 119–122 the plain
 // loop; 4 × 1024 67 ns, 78–107, 78–80; 1 × 4096 59–60, 58–59, 78–79.
 //
@@ -279,20 +279,16 @@ func BenchmarkMaskedSums(b *testing.B) {
 			}
 		}
 		y := make([]float32, rows)
-		for _, f := range []struct {
-			name string
-			sums func(x []uint64)
-		}{
-			{"MaskedSums", func(x []uint64) { MaskedSums(y, w, rows, cols, x) }},
-			{"row-by-row", func(x []uint64) { eachRow(y, w, cols, x, impl.maskedSum) }},
-			{"plain", func(x []uint64) { eachRow(y, w, cols, x, plainMaskedSum) }},
-		} {
-			p := 0
-			onPaths(b, fmt.Sprintf("%dx%d/%s", rows, cols, f.name), len(w), 4*len(w)+len(w)/8, func() {
-				f.sums(xs[p%patterns])
-				p++
-			})
-		}
+		p := 0
+		next := func() []uint64 { p++; return xs[p%patterns] }
+		name := fmt.Sprintf("%dx%d", rows, cols)
+		onPaths(b, name+"/MaskedSums", len(w), 4*len(w)+len(w)/8, func() { MaskedSums(y, w, rows, cols, next()) })
+		onPaths(b, name+"/row-by-row", len(w), 4*len(w)+len(w)/8, func() { eachRow(y, w, cols, next(), impl.maskedSum) })
+		b.Run(name+"/plain", func(b *testing.B) { // the same code on every path
+			for b.Loop() {
+				eachRow(y, w, cols, next(), plainMaskedSum)
+			}
+		})
 	}
 }
 

@@ -154,15 +154,12 @@ func maskedSums[W any](y []float32, w []W, cols int, x []uint64, r *rule[W],
 		rows(y, w, cols, x)
 		return
 	}
-	words := spark.SpikeWords(cols)
-	for i := range y {
-		row, xi := w[i*cols:(i+1)*cols], x[i*words:(i+1)*words]
+	eachRow(y, w, cols, x, func(row []W, xi []uint64) float32 {
 		if sparseBy(xi, cols, r.bounds) {
-			y[i] = r.sparse(row, xi)
-		} else {
-			y[i] = dense(row, xi)
+			return r.sparse(row, xi)
 		}
-	}
+		return dense(row, xi)
+	})
 }
 
 // A rule is how the rows of a matrix pick their form: the bounds of the
@@ -310,7 +307,8 @@ func (b bounds) limits(n int) (floor, limit int) {
 }
 
 // eachRow sets y[i] to sum of row i of w (cols elements) and of x (its
-// spark.SpikeWords(cols) words): the portable maskedSums.
+// spark.SpikeWords(cols) words): the portable maskedSums, and the rows
+// of a matrix whose rule may give some the sparse form.
 func eachRow[W any](y []float32, w []W, cols int, x []uint64, sum func([]W, []uint64) float32) {
 	words := spark.SpikeWords(cols)
 	for i := range y {
@@ -376,8 +374,7 @@ func spikeWords(fn string, n, words int) {
 // set, in cache, take about 60 ns; each layer of calls and checks above
 // the kernel took 3 to 9 more).
 func maskedShape(ny, nw, nx, rows, cols int) bool {
-	hi, lo := bits.Mul64(uint64(rows), uint64(cols))
-	return rows >= 0 && cols >= 0 && hi == 0 && lo <= math.MaxInt && ny == rows && nw == int(lo) && nx == rows*((cols+63)>>6)
+	return rows >= 0 && cols >= 0 && !overflows(rows, cols) && ny == rows && nw == rows*cols && nx == rows*((cols+63)>>6)
 }
 
 func badMaskedShape(fn string, ny, nw, nx, rows, cols int) {
