@@ -104,6 +104,14 @@ func TestConfigErrorMessages(t *testing.T) {
 			"soma.IzhikevichConfig.Dt = -0.1: must be finite and > 0 (or 0 for the default, 1 ms)"},
 		{second(NewExponential(ExponentialConfig{Units: 1, SpikeSlope: spark.Uniform(0)})),
 			"soma.ExponentialConfig.SpikeSlope = 0: must be finite and > 0"},
+		// A time constant so small that Dt/τ overflows float32 (k = +Inf
+		// would turn a finite input into NaN), and a Dt beyond float32.
+		{second(NewExponential(ExponentialConfig{Units: 1, PotentialTau: spark.Uniform(1e-39)})),
+			"soma.ExponentialConfig.PotentialTau = 1e-39: must be at least Dt/3.4028235e+38, so that Dt/value is finite in float32"},
+		{second(NewAdaptiveExponential(AdaptiveExponentialConfig{Units: 2, Dt: 0.5, AdaptationTau: spark.PerUnit([]float32{1, 1e-39})})),
+			"soma.AdaptiveExponentialConfig.AdaptationTau[1] = 1e-39: must be at least Dt/3.4028235e+38, so that Dt/value is finite in float32"},
+		{second(NewLeaky(LeakyConfig{Units: 1, Dt: 1e39})),
+			"soma.LeakyConfig.Dt = 1e+39: must be at most 3.4028235e+38, float32's largest value"},
 	} {
 		if c.err == nil || c.err.Error() != c.want {
 			t.Errorf("error %v, want %q", c.err, c.want)
@@ -127,6 +135,10 @@ func TestConfigAccepts(t *testing.T) {
 	}
 	if _, err := NewIzhikevich(IzhikevichConfig{Units: 1, Resistance: spark.Uniform(-2), RecoveryTimescale: spark.Uniform(0)}); err != nil {
 		t.Errorf("Izhikevich with negative resistance and zero recovery timescale: %v", err)
+	}
+	// The smallest normal time constant at Dt = 1: Dt/τ = 2^126, finite.
+	if _, err := NewExponential(ExponentialConfig{Units: 1, PotentialTau: spark.Uniform(0x1p-126)}); err != nil {
+		t.Errorf("PotentialTau 2^-126: %v", err)
 	}
 }
 

@@ -153,7 +153,7 @@ func leakyFields(rest, reset, tau, r, thr *spark.Param) []config.Field {
 	return []config.Field{
 		{Name: "PotentialRest", Seed: "potential_rest", Param: rest, Default: -60, Rule: config.Finite},
 		{Name: "PotentialReset", Seed: "potential_reset", Param: reset, Default: -50, Rule: config.Finite},
-		{Name: "PotentialTau", Seed: "potential_tau", Param: tau, Default: 20, Rule: config.Positive},
+		{Name: "PotentialTau", Seed: "potential_tau", Param: tau, Default: 20, Rule: config.TimeConstant},
 		{Name: "Resistance", Seed: "resistance", Param: r, Default: 0.1, Rule: config.Finite},
 		{Name: "Threshold", Seed: "threshold", Param: thr, Default: -40, Rule: config.Finite},
 	}
@@ -163,7 +163,7 @@ func exponentialFields(rest, reset, tau, r, thr, rh, slope *spark.Param) []confi
 	return []config.Field{
 		{Name: "PotentialRest", Seed: "potential_rest", Param: rest, Default: -70, Rule: config.Finite},
 		{Name: "PotentialReset", Seed: "potential_reset", Param: reset, Default: -51, Rule: config.Finite},
-		{Name: "PotentialTau", Seed: "potential_tau", Param: tau, Default: 5, Rule: config.Positive},
+		{Name: "PotentialTau", Seed: "potential_tau", Param: tau, Default: 5, Rule: config.TimeConstant},
 		{Name: "Resistance", Seed: "resistance", Param: r, Default: 0.5, Rule: config.Finite},
 		{Name: "Threshold", Seed: "threshold", Param: thr, Default: -30, Rule: config.Finite},
 		{Name: "RheobaseThreshold", Seed: "rheobase_threshold", Param: rh, Default: -50, Rule: config.Finite},
@@ -177,7 +177,7 @@ func cooldownField(c *spark.Param) config.Field {
 
 func thresholdFields(tau, delta *spark.Param) []config.Field {
 	return []config.Field{
-		{Name: "ThresholdTau", Seed: "threshold_tau", Param: tau, Default: 20, Rule: config.Positive},
+		{Name: "ThresholdTau", Seed: "threshold_tau", Param: tau, Default: 20, Rule: config.TimeConstant},
 		{Name: "ThresholdDelta", Seed: "threshold_delta", Param: delta, Default: 100, Rule: config.Finite},
 	}
 }
@@ -214,7 +214,7 @@ func (c *RefractoryExponentialConfig) fields() []config.Field {
 func (c *AdaptiveExponentialConfig) fields() []config.Field {
 	return append(exponentialFields(&c.PotentialRest, &c.PotentialReset, &c.PotentialTau, &c.Resistance, &c.Threshold,
 		&c.RheobaseThreshold, &c.SpikeSlope),
-		config.Field{Name: "AdaptationTau", Seed: "adaptation_tau", Param: &c.AdaptationTau, Default: 100, Rule: config.Positive},
+		config.Field{Name: "AdaptationTau", Seed: "adaptation_tau", Param: &c.AdaptationTau, Default: 100, Rule: config.TimeConstant},
 		config.Field{Name: "AdaptationDelta", Seed: "adaptation_delta", Param: &c.AdaptationDelta, Default: 7, Rule: config.Finite},
 		config.Field{Name: "AdaptationSubthreshold", Seed: "adaptation_subthreshold", Param: &c.AdaptationSubthreshold, Default: 0.5, Rule: config.Finite},
 	)

@@ -272,3 +272,48 @@ func TestDeliverPanics(t *testing.T) {
 		t.Errorf("panic %q", msg)
 	}
 }
+
+// TestDeliveredDropped checks that input Deliver gathered and no
+// StepTraced took is dropped by the synapses' Reset and by the restore of
+// a checkpoint, which holds none: afterwards StepTraced steps as it would
+// on synapses that never delivered it, for sparse and dense storage.
+func TestDeliveredDropped(t *testing.T) {
+	const n, pre = 70, 50
+	all := spark.NewSpikes(pre)
+	for j := range pre {
+		all.Set(j)
+	}
+	for _, storage := range []syn.Storage{syn.Dense, syn.Sparse} {
+		for _, drop := range []string{"Reset", "UnmarshalBinary"} {
+			var s [2]*syn.TracedSynapses
+			for k := range s {
+				var err error
+				s[k], err = syn.NewTracedSynapses(syn.TracedSynapsesConfig{LinearSynapsesConfig: syn.LinearSynapsesConfig{
+					Post: n, Pre: pre, Init: syn.SparseUniform(100, 200, 0.08, 3), Storage: storage}})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			saved, err := s[0].MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			s[0].Deliver(all)
+			if drop == "Reset" {
+				s[0].Reset()
+			} else if err := s[0].UnmarshalBinary(saved); err != nil {
+				t.Fatal(err)
+			}
+			for k := range s {
+				pop, err := NewLeaky(LeakyConfig{Units: n})
+				if err != nil {
+					t.Fatal(err)
+				}
+				pop.StepTraced(spark.NewSpikes(n), s[k])
+			}
+			if got, want := s[0].Traces()[0], s[1].Traces()[0]; !slices.Equal(got, want) {
+				t.Errorf("%v storage, Deliver then %s: StepTraced took the delivered input: traces %v, want %v", storage, drop, got[:4], want[:4])
+			}
+		}
+	}
+}

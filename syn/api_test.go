@@ -152,7 +152,7 @@ func TestConfigErrors(t *testing.T) {
 		{lin(LinearSynapsesConfig{Post: 2, Pre: 3, Kernel: k6[:5]}), "len(syn.LinearSynapsesConfig.Kernel) = 5: needs Post·Pre = 6 weights"},
 		{lin(LinearSynapsesConfig{Post: 2, Pre: 3, KernelF16: make([]float16.Float16, 7)}), "len(syn.LinearSynapsesConfig.KernelF16) = 7: needs Post·Pre = 6 weights"},
 		{lin(LinearSynapsesConfig{Post: 2, Pre: 3, Kernel: []float32{1, 2, nan, 4, 5, 6}}), "syn.LinearSynapsesConfig.Kernel[2] = NaN: must be finite"},
-		{lin(LinearSynapsesConfig{Post: 2, Pre: 3, KernelF16: []float16.Float16{0, 0, 0, 0, 0, float16.Inf(-1)}}), "syn.LinearSynapsesConfig.Kernel[5] = -Inf: must be finite"},
+		{lin(LinearSynapsesConfig{Post: 2, Pre: 3, KernelF16: []float16.Float16{0, 0, 0, 0, 0, float16.Inf(-1)}}), "syn.LinearSynapsesConfig.KernelF16[5] = -Inf: must be finite"},
 		{lin(LinearSynapsesConfig{Post: 2, Pre: 3, Kernel: []float32{1, 2, 3, 70000, 5, 6}}), "syn.LinearSynapsesConfig.Kernel[3] = 70000: must be at most 65504 in magnitude to be stored as binary16 (or set Float32)"},
 		{lin(LinearSynapsesConfig{Post: 2, Pre: 3, Kernel: k6, Inhibitory: []bool{true}}), "len(syn.LinearSynapsesConfig.Inhibitory) = 1: needs one flag per presynaptic unit (Pre = 3), or nil"},
 		{second(NewTracedSynapses(TracedSynapsesConfig{LinearSynapsesConfig: LinearSynapsesConfig{Post: 2, Pre: 3, Kernel: k6}, Dt: -1})),

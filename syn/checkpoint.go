@@ -108,8 +108,10 @@ func last(x []int32) int32 {
 	return x[len(x)-1]
 }
 
-// commit makes st the kernel.
+// commit makes st the kernel, and drops the input Deliver gathered, which
+// no checkpoint holds.
 func (s *synapses[T]) commit(st *stored) {
+	clear(s.y)
 	s.w16, s.w32 = st.w16, st.w32
 	if s.sparse {
 		s.start, s.idx = st.start, st.idx

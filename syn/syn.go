@@ -96,7 +96,8 @@ type Synapses interface {
 	// StepAddIndices is StepAdd for spikes given as StepIndices takes
 	// them.
 	StepAddIndices(pre []int, currents []float32)
-	// Reset sets every trace to its base.
+	// Reset sets every trace to its base and drops the input that
+	// Deliver gathered, if a soma's StepTraced has not taken it yet.
 	Reset()
 	// Kernel writes the weights, post-major, to dst (nil: allocated),
 	// which must have Post()·Pre() values, and returns it.
@@ -119,6 +120,9 @@ type Synapses interface {
 	// synapses built from the same config (the kernel aside), which then
 	// step on bit for bit as the ones that wrote it would have; they
 	// return a *[spark.CheckpointError], changing nothing, for any other.
+	// A checkpoint holds no input that Deliver gathered and a soma's
+	// StepTraced has not taken yet: write one between steps. A restore
+	// drops any such input, as Reset does.
 	// ReadFrom reads nothing past the checkpoint. docs/checkpoints.md
 	// describes the format.
 	io.WriterTo
@@ -553,7 +557,11 @@ func (c *LinearSynapsesConfig) kernel(name string) (*weights, error) {
 		}
 		return w, nil
 	}
-	if err := checkKernel(name, w.dense, c.Float32); err != nil {
+	field := "Kernel"
+	if c.KernelF16 != nil {
+		field = "KernelF16"
+	}
+	if err := checkKernel(name, field, w.dense, c.Float32); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -564,12 +572,12 @@ func kernelLength(name, field string, got, want int) error {
 		Rule: fmt.Sprintf("needs Post·Pre = %d weights", want)}
 }
 
-// checkKernel refuses a weight that is not finite, or that binary16 cannot
-// hold unless float32 storage is asked for.
-func checkKernel(name string, w []float32, f32 bool) error {
+// checkKernel refuses a weight of field that is not finite, or that
+// binary16 cannot hold unless float32 storage is asked for.
+func checkKernel(name, field string, w []float32, f32 bool) error {
 	for k, v := range w {
 		if rule := weightRule(v, f32); rule != "" {
-			return &spark.ConfigError{Config: name, Field: "Kernel", Index: k, Value: float64(v), Rule: rule}
+			return &spark.ConfigError{Config: name, Field: field, Index: k, Value: float64(v), Rule: rule}
 		}
 	}
 	return nil
@@ -693,11 +701,13 @@ func (s *withTraces[T]) Traces() [][]float32 {
 	return states
 }
 
-// Reset restores the initial state: every trace at its base.
+// Reset restores the initial state: every trace at its base, and no input
+// gathered by Deliver waiting for a soma's StepTraced.
 func (s *synapses[T]) Reset() {
 	if s.tr != nil {
 		s.tr.Reset()
 	}
+	clear(s.y) // between steps it holds only what Deliver gathered
 }
 
 // Weight returns W[i, j].
@@ -763,7 +773,7 @@ func (s *synapses[T]) SetKernel(w []float32) error {
 	if len(w) != s.post*s.pre {
 		return kernelLength(name, "Kernel", len(w), s.post*s.pre)
 	}
-	if err := checkKernel(name, w, s.f32); err != nil {
+	if err := checkKernel(name, "Kernel", w, s.f32); err != nil {
 		return err
 	}
 	if s.sparse {

@@ -20,25 +20,35 @@ const DefaultDt = 1.0
 type Rule struct {
 	Text string                           // what a value must be, for the error
 	OK   func(v float32, dt float64) bool // whether v (at time step dt) meets it
+	Then *Rule                            // if not nil, what a value that meets this rule must meet too
 }
 
 func finite(v float32) bool { return !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0) }
 
 var (
 	// Finite: any finite value (potentials, resistances, gains).
-	Finite = Rule{"must be finite", func(v float32, _ float64) bool { return finite(v) }}
+	Finite = Rule{Text: "must be finite", OK: func(v float32, _ float64) bool { return finite(v) }}
 
-	// Positive: a finite value > 0 (time constants, the spike slope).
-	Positive = Rule{"must be finite and > 0", func(v float32, _ float64) bool { return finite(v) && v > 0 }}
+	// Positive: a finite value > 0 (the spike slope).
+	Positive = Rule{Text: "must be finite and > 0", OK: func(v float32, _ float64) bool { return finite(v) && v > 0 }}
+
+	// TimeConstant: Positive, and not so small that Dt/τ, which the
+	// exponential somas and the forward-Euler traces compute in float32,
+	// overflows: a subnormal τ at Dt = 1 would make it +Inf, and a unit's
+	// potential NaN from a finite input.
+	TimeConstant = Rule{Text: Positive.Text, OK: Positive.OK, Then: &Rule{
+		Text: fmt.Sprintf("must be at least Dt/%g, so that Dt/value is finite in float32", float32(math.MaxFloat32)),
+		OK:   func(v float32, dt float64) bool { return finite(float32(dt) / v) },
+	}}
 
 	// Fraction: a value in [0, 1] (the RFS tracer's α).
-	Fraction = Rule{"must be in [0, 1]", func(v float32, _ float64) bool { return v >= 0 && v <= 1 }}
+	Fraction = Rule{Text: "must be in [0, 1]", OK: func(v float32, _ float64) bool { return v >= 0 && v <= 1 }}
 
 	// Cooldown: a finite value ≥ 0 that is at most ref.MaxCooldownSteps time
 	// steps, so that the saturating 16-bit counter can pass it.
 	Cooldown = Rule{
-		fmt.Sprintf("must be finite and ≥ 0, and round(value/Dt) at most %d steps", ref.MaxCooldownSteps),
-		func(v float32, dt float64) bool {
+		Text: fmt.Sprintf("must be finite and ≥ 0, and round(value/Dt) at most %d steps", ref.MaxCooldownSteps),
+		OK: func(v float32, dt float64) bool {
 			return finite(v) && v >= 0 && ref.CooldownSteps(dt, v) <= ref.MaxCooldownSteps
 		},
 	}
@@ -92,8 +102,11 @@ func ResolveShape(cfg string, dt float64, lengths []int, lengthRule string, fiel
 	if dt == 0 {
 		dt = DefaultDt
 	}
-	if !(dt > 0 && !math.IsInf(dt, 1)) {
+	switch {
+	case !(dt > 0 && !math.IsInf(dt, 1)):
 		return 0, nil, &spark.ConfigError{Config: cfg, Field: "Dt", Index: -1, Value: dt, Rule: "must be finite and > 0 (or 0 for the default, 1 ms)"}
+	case dt > math.MaxFloat32: // the kernels take it as a float32
+		return 0, nil, &spark.ConfigError{Config: cfg, Field: "Dt", Index: -1, Value: dt, Rule: fmt.Sprintf("must be at most %g, float32's largest value", float32(math.MaxFloat32))}
 	}
 	params := ref.Params{}
 	for _, f := range fields {
@@ -106,11 +119,13 @@ func ResolveShape(cfg string, dt float64, lengths []int, lengthRule string, fiel
 			return 0, nil, &spark.ConfigError{Config: cfg, Field: f.Name, Index: -1, Length: true, Value: float64(len(vals)), Rule: lengthRule}
 		}
 		for i, v := range vals {
-			if !f.Rule.OK(v, dt) {
-				if p.IsUniform() {
-					i = -1
+			for r := &f.Rule; r != nil; r = r.Then {
+				if !r.OK(v, dt) {
+					if p.IsUniform() {
+						i = -1
+					}
+					return 0, nil, &spark.ConfigError{Config: cfg, Field: f.Name, Index: i, Value: float64(v), Rule: r.Text}
 				}
-				return 0, nil, &spark.ConfigError{Config: cfg, Field: f.Name, Index: i, Value: float64(v), Rule: f.Rule.Text}
 			}
 		}
 		params[f.Seed] = append(ref.P(nil), vals...)
@@ -123,7 +138,7 @@ func ResolveShape(cfg string, dt float64, lengths []int, lengthRule string, fiel
 // name suffix and seed name suffix given, e.g. ("Rise", "_rise").
 func TraceStage(suffix, seed string, tau, scale, base *spark.Param, tauDefault float32) []Field {
 	return []Field{
-		{Name: "Tau" + suffix, Seed: "tau" + seed, Param: tau, Default: tauDefault, Rule: Positive},
+		{Name: "Tau" + suffix, Seed: "tau" + seed, Param: tau, Default: tauDefault, Rule: TimeConstant},
 		{Name: "Scale" + suffix, Seed: "scale" + seed, Param: scale, Default: 1, Rule: Finite},
 		{Name: "Base" + suffix, Seed: "base" + seed, Param: base, Default: 0, Rule: Finite},
 	}

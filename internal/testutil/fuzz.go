@@ -100,9 +100,11 @@ func (s *FuzzSource) Finite(lo, hi float32) float32 {
 // SpecialValue encodes FuzzSpecials[k] as Value reads it, for seeds.
 func SpecialValue(k int) []byte { return binary.LittleEndian.AppendUint32([]byte{24}, uint32(k)) }
 
-// The extreme but valid values TraceParam picks now and then.
+// The extreme but valid values TraceParam picks now and then. The smallest
+// time constant is the smallest normal float32: at the fuzzers' time steps
+// (at most 1 ms) Dt/τ stays finite, as the constructors require.
 var (
-	extremePositive = []float32{math.SmallestNonzeroFloat32, 1e-30, 1e-3, 1e4, 1e30, math.MaxFloat32}
+	extremePositive = []float32{0x1p-126, 1e-30, 1e-3, 1e4, 1e30, math.MaxFloat32}
 	extremeFinite   = []float32{0, float32(math.Copysign(0, -1)), math.MaxFloat32, -math.MaxFloat32, 1e30, -1e30, 1e-40, -1e-40}
 	extremeFraction = []float32{0, 1, float32(math.Copysign(0, -1)), 1e-40, math.Nextafter32(1, 0)}
 )
