@@ -62,6 +62,23 @@ func requireFHM(fn string) {
 	}
 }
 
+// checkApart: slices a and b, named an and bn, of the same length, must
+// share no element, or, where same allows it, be the very same slice (an
+// output that overwrites its input, which the kernel reads first): a kernel
+// that reads and writes blocks of units would otherwise not give the
+// scalar loop's results.
+func checkApart(fn, an string, a []float32, bn string, b []float32, same bool) {
+	pa, pb, size := uintptr(unsafe.Pointer(unsafe.SliceData(a))), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(a))*4
+	if pa-pb >= size && pb-pa >= size || same && pa == pb { // unsigned: a start below the other's wraps
+		return
+	}
+	rule := "they must not overlap"
+	if same {
+		rule = "they must be the same slice or not overlap"
+	}
+	panic(fmt.Sprintf("asm.%s: %s and %s overlap: %s", fn, an, bn, rule))
+}
+
 // checkBlocks: a fused kernel updates whole blocks of 64 units.
 func checkBlocks(fn, name string, n int) {
 	if n%64 != 0 {

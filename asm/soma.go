@@ -15,8 +15,8 @@ import (
 // cur holds one value per unit, as v does. Each parameter (d, gr, thr and reset) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
 // value repeated 64 times). The spikes are one word per block: bit j of word k for unit
-// 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// 64·k + j. No slice it writes may overlap another (not checked). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -50,8 +50,8 @@ func LeakyAVX512(v, cur, d, gr, thr, reset []float32, spikes []uint64) {
 // cur holds one value per unit, as v does. Each parameter (d, gr, thr and reset) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
 // value repeated 64 times). The spikes are one word per block: bit j of word k for unit
-// 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// 64·k + j. No slice it writes may overlap another (not checked). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -82,8 +82,9 @@ func LeakyAVX2(v, cur, d, gr, thr, reset []float32, spikes []uint64) {
 //	V ← s ? reset : V
 //
 // cur holds one value per unit, as v does. Each parameter is one value for every unit. The
-// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// spikes are one word per block: bit j of word k for unit 64·k + j. No slice it writes may
+// overlap another (not checked). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -107,8 +108,9 @@ func LeakyUniformAVX512(v, cur []float32, d, gr, thr, reset float32, spikes []ui
 //	V ← s ? reset : V
 //
 // cur holds one value per unit, as v does. Each parameter is one value for every unit. The
-// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// spikes are one word per block: bit j of word k for unit 64·k + j. No slice it writes may
+// overlap another (not checked). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -135,8 +137,9 @@ func LeakyUniformAVX2(v, cur []float32, d, gr, thr, reset float32, spikes []uint
 // r and cur hold one value per unit each, as v does. Each parameter (c, d, gr, thr and
 // reset) holds one value per unit, or the 64 values of one block, which every block then
 // reads (a uniform value repeated 64 times). The spikes are one word per block: bit j of
-// word k for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// word k for unit 64·k + j. No slice it writes may overlap another (not checked). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -176,8 +179,9 @@ func RefractoryLeakyAVX512(v []float32, r []uint16, cur []float32, c []uint16, d
 // r and cur hold one value per unit each, as v does. Each parameter (c, d, gr, thr and
 // reset) holds one value per unit, or the 64 values of one block, which every block then
 // reads (a uniform value repeated 64 times). The spikes are one word per block: bit j of
-// word k for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// word k for unit 64·k + j. No slice it writes may overlap another (not checked). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -214,9 +218,9 @@ func RefractoryLeakyAVX2(v []float32, r []uint16, cur []float32, c []uint16, d, 
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r and cur hold one value per unit each, as v does. Each parameter is one value for every
-// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
-// bit for bit.
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -244,9 +248,9 @@ func RefractoryLeakyUniformAVX512(v []float32, r []uint16, cur []float32, c uint
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r and cur hold one value per unit each, as v does. Each parameter is one value for every
-// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
-// bit for bit.
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -275,8 +279,9 @@ func RefractoryLeakyUniformAVX2(v []float32, r []uint16, cur []float32, c uint16
 // r and cur hold one value per unit each, as v does. Each parameter (c, d, gr, thr and
 // reset) holds one value per unit, or the 64 values of one block, which every block then
 // reads (a uniform value repeated 64 times). The spikes are one word per block: bit j of
-// word k for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// word k for unit 64·k + j. No slice it writes may overlap another (not checked). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -316,8 +321,9 @@ func StrictRefractoryLeakyAVX512(v []float32, r []uint16, cur []float32, c []uin
 // r and cur hold one value per unit each, as v does. Each parameter (c, d, gr, thr and
 // reset) holds one value per unit, or the 64 values of one block, which every block then
 // reads (a uniform value repeated 64 times). The spikes are one word per block: bit j of
-// word k for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// word k for unit 64·k + j. No slice it writes may overlap another (not checked). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -354,9 +360,9 @@ func StrictRefractoryLeakyAVX2(v []float32, r []uint16, cur []float32, c []uint1
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r and cur hold one value per unit each, as v does. Each parameter is one value for every
-// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
-// bit for bit.
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -384,9 +390,9 @@ func StrictRefractoryLeakyUniformAVX512(v []float32, r []uint16, cur []float32, 
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r and cur hold one value per unit each, as v does. Each parameter is one value for every
-// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
-// bit for bit.
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -416,8 +422,9 @@ func StrictRefractoryLeakyUniformAVX2(v []float32, r []uint16, cur []float32, c 
 // r, theta and cur hold one value per unit each, as v does. Each parameter (c, d, gr, thr,
 // reset, ltheta and dtheta) holds one value per unit, or the 64 values of one block, which
 // every block then reads (a uniform value repeated 64 times). The spikes are one word per
-// block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// block: bit j of word k for unit 64·k + j. No slice it writes may overlap another (not
+// checked). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -464,8 +471,9 @@ func AdaptiveLeakyAVX512(v []float32, r []uint16, theta, cur []float32, c []uint
 // r, theta and cur hold one value per unit each, as v does. Each parameter (c, d, gr, thr,
 // reset, ltheta and dtheta) holds one value per unit, or the 64 values of one block, which
 // every block then reads (a uniform value repeated 64 times). The spikes are one word per
-// block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// block: bit j of word k for unit 64·k + j. No slice it writes may overlap another (not
+// checked). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -509,9 +517,9 @@ func AdaptiveLeakyAVX2(v []float32, r []uint16, theta, cur []float32, c []uint16
 //	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
 //
 // r, theta and cur hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -542,9 +550,9 @@ func AdaptiveLeakyUniformAVX512(v []float32, r []uint16, theta, cur []float32, c
 //	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
 //
 // r, theta and cur hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -573,9 +581,9 @@ func AdaptiveLeakyUniformAVX2(v []float32, r []uint16, theta, cur []float32, c u
 // cur holds one value per unit, as v does. Each parameter (k, delta, rh, res, thr and reset)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
 // uniform value repeated 64 times). The spikes are one word per block: bit j of word k for
-// unit 64·k + j. Products are rounded on their own (one fused multiply–subtract, the
-// exponential's x − n·ln2Hi, whose product is exact), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// unit 64·k + j. No slice it writes may overlap another (not checked). Products are rounded
+// on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose
+// product is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -617,9 +625,9 @@ func ExponentialAVX512(v, cur, k, delta, rh, res, thr, reset []float32, spikes [
 // cur holds one value per unit, as v does. Each parameter (k, delta, rh, res, thr and reset)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
 // uniform value repeated 64 times). The spikes are one word per block: bit j of word k for
-// unit 64·k + j. Products are rounded on their own (one fused multiply–subtract, the
-// exponential's x − n·ln2Hi, whose product is exact), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// unit 64·k + j. No slice it writes may overlap another (not checked). Products are rounded
+// on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose
+// product is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -658,9 +666,10 @@ func ExponentialAVX2(v, cur, k, delta, rh, res, thr, reset []float32, spikes []u
 //	V ← s ? reset : V
 //
 // cur holds one value per unit, as v does. Each parameter is one value for every unit. The
-// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
-// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
+// spikes are one word per block: bit j of word k for unit 64·k + j. No slice it writes may
+// overlap another (not checked). Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -687,9 +696,10 @@ func ExponentialUniformAVX512(v, cur []float32, k, delta, rh, res, thr, reset fl
 //	V ← s ? reset : V
 //
 // cur holds one value per unit, as v does. Each parameter is one value for every unit. The
-// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
-// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
+// spikes are one word per block: bit j of word k for unit 64·k + j. No slice it writes may
+// overlap another (not checked). Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -719,9 +729,10 @@ func ExponentialUniformAVX2(v, cur []float32, k, delta, rh, res, thr, reset floa
 // r and cur hold one value per unit each, as v does. Each parameter (c, k, delta, rh, res,
 // thr and reset) holds one value per unit, or the 64 values of one block, which every block
 // then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
-// of word k for unit 64·k + j. Products are rounded on their own (one fused
-// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// of word k for unit 64·k + j. No slice it writes may overlap another (not checked).
+// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
+// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -769,9 +780,10 @@ func RefractoryExponentialAVX512(v []float32, r []uint16, cur []float32, c []uin
 // r and cur hold one value per unit each, as v does. Each parameter (c, k, delta, rh, res,
 // thr and reset) holds one value per unit, or the 64 values of one block, which every block
 // then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
-// of word k for unit 64·k + j. Products are rounded on their own (one fused
-// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// of word k for unit 64·k + j. No slice it writes may overlap another (not checked).
+// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
+// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -816,10 +828,10 @@ func RefractoryExponentialAVX2(v []float32, r []uint16, cur []float32, c []uint1
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r and cur hold one value per unit each, as v does. Each parameter is one value for every
-// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi,
-// whose product is exact), as in internal/ref, so the results equal the scalar loop bit for
-// bit.
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -850,10 +862,10 @@ func RefractoryExponentialUniformAVX512(v []float32, r []uint16, cur []float32, 
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r and cur hold one value per unit each, as v does. Each parameter is one value for every
-// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi,
-// whose product is exact), as in internal/ref, so the results equal the scalar loop bit for
-// bit.
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -884,9 +896,10 @@ func RefractoryExponentialUniformAVX2(v []float32, r []uint16, cur []float32, c 
 // w and cur hold one value per unit each, as v does. Each parameter (k, delta, rh, res, thr,
 // reset, kw, a and b) holds one value per unit, or the 64 values of one block, which every
 // block then reads (a uniform value repeated 64 times). The spikes are one word per block:
-// bit j of word k for unit 64·k + j. Products are rounded on their own (one fused
-// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// bit j of word k for unit 64·k + j. No slice it writes may overlap another (not checked).
+// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
+// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -937,9 +950,10 @@ func AdaptiveExponentialAVX512(v, w, cur, k, delta, rh, res, thr, reset, kw, a, 
 // w and cur hold one value per unit each, as v does. Each parameter (k, delta, rh, res, thr,
 // reset, kw, a and b) holds one value per unit, or the 64 values of one block, which every
 // block then reads (a uniform value repeated 64 times). The spikes are one word per block:
-// bit j of word k for unit 64·k + j. Products are rounded on their own (one fused
-// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// bit j of word k for unit 64·k + j. No slice it writes may overlap another (not checked).
+// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
+// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -987,10 +1001,10 @@ func AdaptiveExponentialAVX2(v, w, cur, k, delta, rh, res, thr, reset, kw, a, b 
 //	w ← (w + kw·(−w + a·V)) + (s ? b : 0)
 //
 // w and cur hold one value per unit each, as v does. Each parameter is one value for every
-// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi,
-// whose product is exact), as in internal/ref, so the results equal the scalar loop bit for
-// bit.
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -1020,10 +1034,10 @@ func AdaptiveExponentialUniformAVX512(v, w, cur []float32, k, delta, rh, res, th
 //	w ← (w + kw·(−w + a·V)) + (s ? b : 0)
 //
 // w and cur hold one value per unit each, as v does. Each parameter is one value for every
-// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi,
-// whose product is exact), as in internal/ref, so the results equal the scalar loop bit for
-// bit.
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -1056,9 +1070,10 @@ func AdaptiveExponentialUniformAVX2(v, w, cur []float32, k, delta, rh, res, thr,
 // r, theta and cur hold one value per unit each, as v does. Each parameter (c, k, delta, rh,
 // res, thr, reset, ltheta and dtheta) holds one value per unit, or the 64 values of one
 // block, which every block then reads (a uniform value repeated 64 times). The spikes are
-// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
-// (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact),
-// as in internal/ref, so the results equal the scalar loop bit for bit.
+// one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (one fused multiply–subtract,
+// the exponential's x − n·ln2Hi, whose product is exact), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -1113,9 +1128,10 @@ func SimplifiedAdaptiveExponentialAVX512(v []float32, r []uint16, theta, cur []f
 // r, theta and cur hold one value per unit each, as v does. Each parameter (c, k, delta, rh,
 // res, thr, reset, ltheta and dtheta) holds one value per unit, or the 64 values of one
 // block, which every block then reads (a uniform value repeated 64 times). The spikes are
-// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
-// (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact),
-// as in internal/ref, so the results equal the scalar loop bit for bit.
+// one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (one fused multiply–subtract,
+// the exponential's x − n·ln2Hi, whose product is exact), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -1167,10 +1183,10 @@ func SimplifiedAdaptiveExponentialAVX2(v []float32, r []uint16, theta, cur []flo
 //	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
 //
 // r, theta and cur hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
-// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (one
+// fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -1204,10 +1220,10 @@ func SimplifiedAdaptiveExponentialUniformAVX512(v []float32, r []uint16, theta, 
 //	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
 //
 // r, theta and cur hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
-// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (one
+// fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -1242,8 +1258,9 @@ func SimplifiedAdaptiveExponentialUniformAVX2(v []float32, r []uint16, theta, cu
 // u and cur hold one value per unit each, as v does. Each parameter (rest, res, a, b, d, thr
 // and reset) holds one value per unit, or the 64 values of one block, which every block then
 // reads (a uniform value repeated 64 times). dt is one value for every unit. The spikes are
-// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -1288,8 +1305,9 @@ func IzhikevichAVX512(v, u, cur, rest, res, a, b, d, thr, reset []float32, dt fl
 // u and cur hold one value per unit each, as v does. Each parameter (rest, res, a, b, d, thr
 // and reset) holds one value per unit, or the 64 values of one block, which every block then
 // reads (a uniform value repeated 64 times). dt is one value for every unit. The spikes are
-// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -1332,8 +1350,9 @@ func IzhikevichAVX2(v, u, cur, rest, res, a, b, d, thr, reset []float32, dt floa
 //
 // u and cur hold one value per unit each, as v does. Each parameter is one value for every
 // unit. dt is one value for every unit. The spikes are one word per block: bit j of word k
-// for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// for unit 64·k + j. No slice it writes may overlap another (not checked). Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -1363,8 +1382,9 @@ func IzhikevichUniformAVX512(v, u, cur []float32, rest, res, a, b, d, thr, reset
 //
 // u and cur hold one value per unit each, as v does. Each parameter is one value for every
 // unit. dt is one value for every unit. The spikes are one word per block: bit j of word k
-// for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// for unit 64·k + j. No slice it writes may overlap another (not checked). Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -1393,8 +1413,9 @@ func IzhikevichUniformAVX2(v, u, cur []float32, rest, res, a, b, d, thr, reset, 
 // t1 and x1 hold one value per unit each, as v does. Each parameter (d, gr, thr, reset, lT1,
 // cT1 and bT1) holds one value per unit, or the 64 values of one block, which every block
 // then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
-// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// of word k for unit 64·k + j. No slice it writes may overlap another (not checked).
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
 //
 // x1 is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -1443,8 +1464,9 @@ func LeakyTraced1AVX512(v, t1, x1, d, gr, thr, reset, lT1, cT1, bT1 []float32, s
 // t1 and x1 hold one value per unit each, as v does. Each parameter (d, gr, thr, reset, lT1,
 // cT1 and bT1) holds one value per unit, or the 64 values of one block, which every block
 // then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
-// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// of word k for unit 64·k + j. No slice it writes may overlap another (not checked).
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -1485,9 +1507,9 @@ func LeakyTraced1AVX2(v, t1, x1, d, gr, thr, reset, lT1, cT1, bT1 []float32, spi
 //	V ← s ? reset : V
 //
 // t1 and x1 hold one value per unit each, as v does. Each parameter is one value for every
-// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
-// bit for bit.
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // x1 is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -1520,9 +1542,9 @@ func LeakyTraced1UniformAVX512(v, t1, x1 []float32, d, gr, thr, reset, lT1, cT1,
 //	V ← s ? reset : V
 //
 // t1 and x1 hold one value per unit each, as v does. Each parameter is one value for every
-// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
-// bit for bit.
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -1553,8 +1575,9 @@ func LeakyTraced1UniformAVX2(v, t1, x1 []float32, d, gr, thr, reset, lT1, cT1, b
 // r, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr, thr,
 // reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block, which
 // every block then reads (a uniform value repeated 64 times). The spikes are one word per
-// block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// block: bit j of word k for unit 64·k + j. No slice it writes may overlap another (not
+// checked). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // x1 is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -1609,8 +1632,9 @@ func RefractoryLeakyTraced1AVX512(v []float32, r []uint16, t1, x1 []float32, c [
 // r, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr, thr,
 // reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block, which
 // every block then reads (a uniform value repeated 64 times). The spikes are one word per
-// block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// block: bit j of word k for unit 64·k + j. No slice it writes may overlap another (not
+// checked). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -1657,9 +1681,9 @@ func RefractoryLeakyTraced1AVX2(v []float32, r []uint16, t1, x1 []float32, c []u
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // x1 is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -1696,9 +1720,9 @@ func RefractoryLeakyTraced1UniformAVX512(v []float32, r []uint16, t1, x1 []float
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -1731,8 +1755,9 @@ func RefractoryLeakyTraced1UniformAVX2(v []float32, r []uint16, t1, x1 []float32
 // r, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr, thr,
 // reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block, which
 // every block then reads (a uniform value repeated 64 times). The spikes are one word per
-// block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// block: bit j of word k for unit 64·k + j. No slice it writes may overlap another (not
+// checked). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // x1 is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -1787,8 +1812,9 @@ func StrictRefractoryLeakyTraced1AVX512(v []float32, r []uint16, t1, x1 []float3
 // r, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr, thr,
 // reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block, which
 // every block then reads (a uniform value repeated 64 times). The spikes are one word per
-// block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// block: bit j of word k for unit 64·k + j. No slice it writes may overlap another (not
+// checked). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -1835,9 +1861,9 @@ func StrictRefractoryLeakyTraced1AVX2(v []float32, r []uint16, t1, x1 []float32,
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // x1 is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -1874,9 +1900,9 @@ func StrictRefractoryLeakyTraced1UniformAVX512(v []float32, r []uint16, t1, x1 [
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -1910,8 +1936,9 @@ func StrictRefractoryLeakyTraced1UniformAVX2(v []float32, r []uint16, t1, x1 []f
 // r, theta, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr,
 // thr, reset, ltheta, dtheta, lT1, cT1 and bT1) holds one value per unit, or the 64 values
 // of one block, which every block then reads (a uniform value repeated 64 times). The spikes
-// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
-// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// are one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // x1 is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -1973,8 +2000,9 @@ func AdaptiveLeakyTraced1AVX512(v []float32, r []uint16, theta, t1, x1 []float32
 // r, theta, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr,
 // thr, reset, ltheta, dtheta, lT1, cT1 and bT1) holds one value per unit, or the 64 values
 // of one block, which every block then reads (a uniform value repeated 64 times). The spikes
-// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
-// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// are one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -2028,9 +2056,9 @@ func AdaptiveLeakyTraced1AVX2(v []float32, r []uint16, theta, t1, x1 []float32, 
 //	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
 //
 // r, theta, t1 and x1 hold one value per unit each, as v does. Each parameter is one value
-// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // x1 is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -2070,9 +2098,9 @@ func AdaptiveLeakyTraced1UniformAVX512(v []float32, r []uint16, theta, t1, x1 []
 //	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
 //
 // r, theta, t1 and x1 hold one value per unit each, as v does. Each parameter is one value
-// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -2108,9 +2136,9 @@ func AdaptiveLeakyTraced1UniformAVX2(v []float32, r []uint16, theta, t1, x1 []fl
 // u, t1 and x1 hold one value per unit each, as v does. Each parameter (rest, res, a, b, d,
 // thr, reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block,
 // which every block then reads (a uniform value repeated 64 times). dt is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // x1 is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -2170,9 +2198,9 @@ func IzhikevichTraced1AVX512(v, u, t1, x1, rest, res, a, b, d, thr, reset []floa
 // u, t1 and x1 hold one value per unit each, as v does. Each parameter (rest, res, a, b, d,
 // thr, reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block,
 // which every block then reads (a uniform value repeated 64 times). dt is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -2225,8 +2253,9 @@ func IzhikevichTraced1AVX2(v, u, t1, x1, rest, res, a, b, d, thr, reset []float3
 //
 // u, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
 // every unit. dt is one value for every unit. The spikes are one word per block: bit j of
-// word k for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// word k for unit 64·k + j. No slice it writes may overlap another (not checked). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // x1 is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -2265,8 +2294,9 @@ func IzhikevichTraced1UniformAVX512(v, u, t1, x1 []float32, rest, res, a, b, d, 
 //
 // u, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
 // every unit. dt is one value for every unit. The spikes are one word per block: bit j of
-// word k for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// word k for unit 64·k + j. No slice it writes may overlap another (not checked). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -2298,8 +2328,9 @@ func IzhikevichTraced1UniformAVX2(v, u, t1, x1 []float32, rest, res, a, b, d, th
 // t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (d, gr, thr,
 // reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of one
 // block, which every block then reads (a uniform value repeated 64 times). The spikes are
-// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
@@ -2359,8 +2390,9 @@ func LeakyTraced2AVX512(v, t1, x1, t2, x2, d, gr, thr, reset, lT1, cT1, bT1, lT2
 // t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (d, gr, thr,
 // reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of one
 // block, which every block then reads (a uniform value repeated 64 times). The spikes are
-// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -2412,9 +2444,9 @@ func LeakyTraced2AVX2(v, t1, x1, t2, x2, d, gr, thr, reset, lT1, cT1, bT1, lT2, 
 //	V ← s ? reset : V
 //
 // t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
@@ -2452,9 +2484,9 @@ func LeakyTraced2UniformAVX512(v, t1, x1, t2, x2 []float32, d, gr, thr, reset, l
 //	V ← s ? reset : V
 //
 // t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -2490,8 +2522,9 @@ func LeakyTraced2UniformAVX2(v, t1, x1, t2, x2 []float32, d, gr, thr, reset, lT1
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d, gr,
 // thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of
 // one block, which every block then reads (a uniform value repeated 64 times). The spikes
-// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
-// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// are one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
@@ -2557,8 +2590,9 @@ func RefractoryLeakyTraced2AVX512(v []float32, r []uint16, t1, x1, t2, x2 []floa
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d, gr,
 // thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of
 // one block, which every block then reads (a uniform value repeated 64 times). The spikes
-// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
-// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// are one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -2616,9 +2650,9 @@ func RefractoryLeakyTraced2AVX2(v []float32, r []uint16, t1, x1, t2, x2 []float3
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
-// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
@@ -2660,9 +2694,9 @@ func RefractoryLeakyTraced2UniformAVX512(v []float32, r []uint16, t1, x1, t2, x2
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
-// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -2700,8 +2734,9 @@ func RefractoryLeakyTraced2UniformAVX2(v []float32, r []uint16, t1, x1, t2, x2 [
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d, gr,
 // thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of
 // one block, which every block then reads (a uniform value repeated 64 times). The spikes
-// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
-// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// are one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
@@ -2767,8 +2802,9 @@ func StrictRefractoryLeakyTraced2AVX512(v []float32, r []uint16, t1, x1, t2, x2 
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d, gr,
 // thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of
 // one block, which every block then reads (a uniform value repeated 64 times). The spikes
-// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
-// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// are one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -2826,9 +2862,9 @@ func StrictRefractoryLeakyTraced2AVX2(v []float32, r []uint16, t1, x1, t2, x2 []
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
-// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
@@ -2870,9 +2906,9 @@ func StrictRefractoryLeakyTraced2UniformAVX512(v []float32, r []uint16, t1, x1, 
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
-// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -2911,9 +2947,9 @@ func StrictRefractoryLeakyTraced2UniformAVX2(v []float32, r []uint16, t1, x1, t2
 // r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d,
 // gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit,
 // or the 64 values of one block, which every block then reads (a uniform value repeated 64
-// times). The spikes are one word per block: bit j of word k for unit 64·k + j. Products
-// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// times). The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
@@ -2986,9 +3022,9 @@ func AdaptiveLeakyTraced2AVX512(v []float32, r []uint16, theta, t1, x1, t2, x2 [
 // r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d,
 // gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit,
 // or the 64 values of one block, which every block then reads (a uniform value repeated 64
-// times). The spikes are one word per block: bit j of word k for unit 64·k + j. Products
-// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// times). The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -3054,8 +3090,8 @@ func AdaptiveLeakyTraced2AVX2(v []float32, r []uint16, theta, t1, x1, t2, x2 []f
 //
 // r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one
 // value for every unit. The spikes are one word per block: bit j of word k for unit 64·k +
-// j. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
-// the scalar loop bit for bit.
+// j. No slice it writes may overlap another (not checked). Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
@@ -3101,8 +3137,8 @@ func AdaptiveLeakyTraced2UniformAVX512(v []float32, r []uint16, theta, t1, x1, t
 //
 // r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one
 // value for every unit. The spikes are one word per block: bit j of word k for unit 64·k +
-// j. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
-// the scalar loop bit for bit.
+// j. No slice it writes may overlap another (not checked). Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -3140,9 +3176,10 @@ func AdaptiveLeakyTraced2UniformAVX2(v []float32, r []uint16, theta, t1, x1, t2,
 // t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (k, delta, rh,
 // res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
-// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
-// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
+// spikes are one word per block: bit j of word k for unit 64·k + j. No slice it writes may
+// overlap another (not checked). Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -3210,9 +3247,10 @@ func ExponentialTraced2AVX512(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, 
 // t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (k, delta, rh,
 // res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
-// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
-// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
+// spikes are one word per block: bit j of word k for unit 64·k + j. No slice it writes may
+// overlap another (not checked). Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -3272,10 +3310,10 @@ func ExponentialTraced2AVX2(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, lT
 //	V ← s ? reset : V
 //
 // t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
-// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (one
+// fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -3316,10 +3354,10 @@ func ExponentialTraced2UniformAVX512(v, t1, x1, t2, x2 []float32, k, delta, rh, 
 //	V ← s ? reset : V
 //
 // t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
-// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (one
+// fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -3358,9 +3396,10 @@ func ExponentialTraced2UniformAVX2(v, t1, x1, t2, x2 []float32, k, delta, rh, re
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, k, delta,
 // rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
-// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
-// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
+// spikes are one word per block: bit j of word k for unit 64·k + j. No slice it writes may
+// overlap another (not checked). Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -3434,9 +3473,10 @@ func RefractoryExponentialTraced2AVX512(v []float32, r []uint16, t1, x1, t2, x2 
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, k, delta,
 // rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
-// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
-// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
+// spikes are one word per block: bit j of word k for unit 64·k + j. No slice it writes may
+// overlap another (not checked). Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -3502,10 +3542,10 @@ func RefractoryExponentialTraced2AVX2(v []float32, r []uint16, t1, x1, t2, x2 []
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
-// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
-// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (one
+// fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -3550,10 +3590,10 @@ func RefractoryExponentialTraced2UniformAVX512(v []float32, r []uint16, t1, x1, 
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
-// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
-// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (one
+// fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -3593,10 +3633,10 @@ func RefractoryExponentialTraced2UniformAVX2(v []float32, r []uint16, t1, x1, t2
 // w, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (k, delta,
 // rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit,
 // or the 64 values of one block, which every block then reads (a uniform value repeated 64
-// times). The spikes are one word per block: bit j of word k for unit 64·k + j. Products
-// are rounded on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi,
-// whose product is exact), as in internal/ref, so the results equal the scalar loop bit for
-// bit.
+// times). The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -3673,10 +3713,10 @@ func AdaptiveExponentialTraced2AVX512(v, w, t1, x1, t2, x2, k, delta, rh, res, t
 // w, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (k, delta,
 // rh, res, thr, reset, kw, a, b, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit,
 // or the 64 values of one block, which every block then reads (a uniform value repeated 64
-// times). The spikes are one word per block: bit j of word k for unit 64·k + j. Products
-// are rounded on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi,
-// whose product is exact), as in internal/ref, so the results equal the scalar loop bit for
-// bit.
+// times). The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -3745,10 +3785,10 @@ func AdaptiveExponentialTraced2AVX2(v, w, t1, x1, t2, x2, k, delta, rh, res, thr
 //	w ← (w + kw·(−w + a·V)) + (s ? b : 0)
 //
 // w, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
-// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
-// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (one
+// fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -3792,10 +3832,10 @@ func AdaptiveExponentialTraced2UniformAVX512(v, w, t1, x1, t2, x2 []float32, k, 
 //	w ← (w + kw·(−w + a·V)) + (s ? b : 0)
 //
 // w, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
-// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
-// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (one
+// fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -3838,9 +3878,9 @@ func AdaptiveExponentialTraced2UniformAVX2(v, w, t1, x1, t2, x2 []float32, k, de
 // delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2 and bT2) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
 // value repeated 64 times). The spikes are one word per block: bit j of word k for unit
-// 64·k + j. Products are rounded on their own (one fused multiply–subtract, the
-// exponential's x − n·ln2Hi, whose product is exact), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// 64·k + j. No slice it writes may overlap another (not checked). Products are rounded on
+// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
+// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -3922,9 +3962,9 @@ func SimplifiedAdaptiveExponentialTraced2AVX512(v []float32, r []uint16, theta, 
 // delta, rh, res, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2 and bT2) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
 // value repeated 64 times). The spikes are one word per block: bit j of word k for unit
-// 64·k + j. Products are rounded on their own (one fused multiply–subtract, the
-// exponential's x − n·ln2Hi, whose product is exact), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// 64·k + j. No slice it writes may overlap another (not checked). Products are rounded on
+// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
+// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -3998,9 +4038,9 @@ func SimplifiedAdaptiveExponentialTraced2AVX2(v []float32, r []uint16, theta, t1
 //
 // r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one
 // value for every unit. The spikes are one word per block: bit j of word k for unit 64·k +
-// j. Products are rounded on their own (one fused multiply–subtract, the exponential's x
-// − n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// j. No slice it writes may overlap another (not checked). Products are rounded on their own
+// (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact),
+// as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -4049,9 +4089,9 @@ func SimplifiedAdaptiveExponentialTraced2UniformAVX512(v []float32, r []uint16, 
 //
 // r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one
 // value for every unit. The spikes are one word per block: bit j of word k for unit 64·k +
-// j. Products are rounded on their own (one fused multiply–subtract, the exponential's x
-// − n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// j. No slice it writes may overlap another (not checked). Products are rounded on their own
+// (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact),
+// as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -4096,8 +4136,8 @@ func SimplifiedAdaptiveExponentialTraced2UniformAVX2(v []float32, r []uint16, th
 // a, b, d, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
 // values of one block, which every block then reads (a uniform value repeated 64 times). dt
 // is one value for every unit. The spikes are one word per block: bit j of word k for unit
-// 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// 64·k + j. No slice it writes may overlap another (not checked). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
@@ -4169,8 +4209,8 @@ func IzhikevichTraced2AVX512(v, u, t1, x1, t2, x2, rest, res, a, b, d, thr, rese
 // a, b, d, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
 // values of one block, which every block then reads (a uniform value repeated 64 times). dt
 // is one value for every unit. The spikes are one word per block: bit j of word k for unit
-// 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// 64·k + j. No slice it writes may overlap another (not checked). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -4234,8 +4274,9 @@ func IzhikevichTraced2AVX2(v, u, t1, x1, t2, x2, rest, res, a, b, d, thr, reset 
 //
 // u, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
 // for every unit. dt is one value for every unit. The spikes are one word per block: bit j
-// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// of word k for unit 64·k + j. No slice it writes may overlap another (not checked).
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
 //
 // x1 and x2 are emptied by masked stores over the lanes that are not zero already. Memory
 // never written since the system gave it (Linux maps it to its shared zero page, read-only)
@@ -4279,8 +4320,9 @@ func IzhikevichTraced2UniformAVX512(v, u, t1, x1, t2, x2 []float32, rest, res, a
 //
 // u, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
 // for every unit. dt is one value for every unit. The spikes are one word per block: bit j
-// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// of word k for unit 64·k + j. No slice it writes may overlap another (not checked).
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -4313,8 +4355,9 @@ func IzhikevichTraced2UniformAVX2(v, u, t1, x1, t2, x2 []float32, rest, res, a, 
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
-// value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// value repeated 64 times). No slice it writes may overlap another, but out may be x itself
+// (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -4328,6 +4371,7 @@ func TracerAVX512(t, x, out, l, c, b []float32) {
 	checkParam("TracerAVX512", "l", len(l), n)
 	checkParam("TracerAVX512", "c", len(c), n)
 	checkParam("TracerAVX512", "b", len(b), n)
+	checkApart("TracerAVX512", "out", out, "x", x, true)
 	raceWrite(t)
 	raceRead(x)
 	raceWrite(out)
@@ -4346,8 +4390,9 @@ func TracerAVX512(t, x, out, l, c, b []float32) {
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
-// value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// value repeated 64 times). No slice it writes may overlap another, but out may be x itself
+// (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -4360,6 +4405,7 @@ func TracerAVX2(t, x, out, l, c, b []float32) {
 	checkParam("TracerAVX2", "l", len(l), n)
 	checkParam("TracerAVX2", "c", len(c), n)
 	checkParam("TracerAVX2", "b", len(b), n)
+	checkApart("TracerAVX2", "out", out, "x", x, true)
 	raceWrite(t)
 	raceRead(x)
 	raceWrite(out)
@@ -4377,8 +4423,9 @@ func TracerAVX2(t, x, out, l, c, b []float32) {
 // out may be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
-// unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
-// the scalar loop bit for bit.
+// unit. No slice it writes may overlap another, but out may be x itself (checked for out and
+// x only). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -4389,6 +4436,7 @@ func TracerUniformAVX512(t, x, out []float32, l, c, b float32) {
 	checkBlocks("TracerUniformAVX512", "t", n)
 	checkLen("TracerUniformAVX512", "x", len(x), "len(t)", n)
 	checkLen("TracerUniformAVX512", "out", len(out), "len(t)", n)
+	checkApart("TracerUniformAVX512", "out", out, "x", x, true)
 	raceWrite(t)
 	raceRead(x)
 	raceWrite(out)
@@ -4403,8 +4451,9 @@ func TracerUniformAVX512(t, x, out []float32, l, c, b float32) {
 // out may be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
-// unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
-// the scalar loop bit for bit.
+// unit. No slice it writes may overlap another, but out may be x itself (checked for out and
+// x only). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -4414,6 +4463,7 @@ func TracerUniformAVX2(t, x, out []float32, l, c, b float32) {
 	checkBlocks("TracerUniformAVX2", "t", n)
 	checkLen("TracerUniformAVX2", "x", len(x), "len(t)", n)
 	checkLen("TracerUniformAVX2", "out", len(out), "len(t)", n)
+	checkApart("TracerUniformAVX2", "out", out, "x", x, true)
 	raceWrite(t)
 	raceRead(x)
 	raceWrite(out)
@@ -4429,8 +4479,9 @@ func TracerUniformAVX2(t, x, out []float32, l, c, b float32) {
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
-// value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// value repeated 64 times). No slice it writes may overlap another (checked for out and x
+// only). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -4444,6 +4495,7 @@ func TracerAddAVX512(t, x, out, l, c, b []float32) {
 	checkParam("TracerAddAVX512", "l", len(l), n)
 	checkParam("TracerAddAVX512", "c", len(c), n)
 	checkParam("TracerAddAVX512", "b", len(b), n)
+	checkApart("TracerAddAVX512", "out", out, "x", x, false)
 	raceWrite(t)
 	raceRead(x)
 	raceWrite(out)
@@ -4462,8 +4514,9 @@ func TracerAddAVX512(t, x, out, l, c, b []float32) {
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
-// value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// value repeated 64 times). No slice it writes may overlap another (checked for out and x
+// only). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -4476,6 +4529,7 @@ func TracerAddAVX2(t, x, out, l, c, b []float32) {
 	checkParam("TracerAddAVX2", "l", len(l), n)
 	checkParam("TracerAddAVX2", "c", len(c), n)
 	checkParam("TracerAddAVX2", "b", len(b), n)
+	checkApart("TracerAddAVX2", "out", out, "x", x, false)
 	raceWrite(t)
 	raceRead(x)
 	raceWrite(out)
@@ -4493,8 +4547,9 @@ func TracerAddAVX2(t, x, out, l, c, b []float32) {
 // The output is added to out (the synapses' StepAdd); out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
-// unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
-// the scalar loop bit for bit.
+// unit. No slice it writes may overlap another (checked for out and x only). Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -4505,6 +4560,7 @@ func TracerAddUniformAVX512(t, x, out []float32, l, c, b float32) {
 	checkBlocks("TracerAddUniformAVX512", "t", n)
 	checkLen("TracerAddUniformAVX512", "x", len(x), "len(t)", n)
 	checkLen("TracerAddUniformAVX512", "out", len(out), "len(t)", n)
+	checkApart("TracerAddUniformAVX512", "out", out, "x", x, false)
 	raceWrite(t)
 	raceRead(x)
 	raceWrite(out)
@@ -4519,8 +4575,9 @@ func TracerAddUniformAVX512(t, x, out []float32, l, c, b float32) {
 // The output is added to out (the synapses' StepAdd); out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
-// unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
-// the scalar loop bit for bit.
+// unit. No slice it writes may overlap another (checked for out and x only). Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -4530,6 +4587,7 @@ func TracerAddUniformAVX2(t, x, out []float32, l, c, b float32) {
 	checkBlocks("TracerAddUniformAVX2", "t", n)
 	checkLen("TracerAddUniformAVX2", "x", len(x), "len(t)", n)
 	checkLen("TracerAddUniformAVX2", "out", len(out), "len(t)", n)
+	checkApart("TracerAddUniformAVX2", "out", out, "x", x, false)
 	raceWrite(t)
 	raceRead(x)
 	raceWrite(out)
@@ -4546,8 +4604,9 @@ func TracerAddUniformAVX2(t, x, out []float32, l, c, b float32) {
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
-// value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// value repeated 64 times). No slice it writes may overlap another (checked for out and x
+// only). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // x is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -4566,6 +4625,7 @@ func TracerDrainAVX512(t, x, out, l, c, b []float32) {
 	checkParam("TracerDrainAVX512", "l", len(l), n)
 	checkParam("TracerDrainAVX512", "c", len(c), n)
 	checkParam("TracerDrainAVX512", "b", len(b), n)
+	checkApart("TracerDrainAVX512", "out", out, "x", x, false)
 	raceWrite(t)
 	raceWrite(x)
 	raceWrite(out)
@@ -4585,8 +4645,9 @@ func TracerDrainAVX512(t, x, out, l, c, b []float32) {
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
-// value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// value repeated 64 times). No slice it writes may overlap another (checked for out and x
+// only). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -4599,6 +4660,7 @@ func TracerDrainAVX2(t, x, out, l, c, b []float32) {
 	checkParam("TracerDrainAVX2", "l", len(l), n)
 	checkParam("TracerDrainAVX2", "c", len(c), n)
 	checkParam("TracerDrainAVX2", "b", len(b), n)
+	checkApart("TracerDrainAVX2", "out", out, "x", x, false)
 	raceWrite(t)
 	raceWrite(x)
 	raceWrite(out)
@@ -4617,8 +4679,9 @@ func TracerDrainAVX2(t, x, out, l, c, b []float32) {
 // x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
-// unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
-// the scalar loop bit for bit.
+// unit. No slice it writes may overlap another (checked for out and x only). Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
 //
 // x is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -4634,6 +4697,7 @@ func TracerDrainUniformAVX512(t, x, out []float32, l, c, b float32) {
 	checkBlocks("TracerDrainUniformAVX512", "t", n)
 	checkLen("TracerDrainUniformAVX512", "x", len(x), "len(t)", n)
 	checkLen("TracerDrainUniformAVX512", "out", len(out), "len(t)", n)
+	checkApart("TracerDrainUniformAVX512", "out", out, "x", x, false)
 	raceWrite(t)
 	raceWrite(x)
 	raceWrite(out)
@@ -4649,8 +4713,9 @@ func TracerDrainUniformAVX512(t, x, out []float32, l, c, b float32) {
 // x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
-// unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
-// the scalar loop bit for bit.
+// unit. No slice it writes may overlap another (checked for out and x only). Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -4660,6 +4725,7 @@ func TracerDrainUniformAVX2(t, x, out []float32, l, c, b float32) {
 	checkBlocks("TracerDrainUniformAVX2", "t", n)
 	checkLen("TracerDrainUniformAVX2", "x", len(x), "len(t)", n)
 	checkLen("TracerDrainUniformAVX2", "out", len(out), "len(t)", n)
+	checkApart("TracerDrainUniformAVX2", "out", out, "x", x, false)
 	raceWrite(t)
 	raceWrite(x)
 	raceWrite(out)
@@ -4676,8 +4742,9 @@ func TracerDrainUniformAVX2(t, x, out []float32, l, c, b float32) {
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
-// value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// value repeated 64 times). No slice it writes may overlap another (checked for out and x
+// only). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // x is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -4696,6 +4763,7 @@ func TracerDrainAddAVX512(t, x, out, l, c, b []float32) {
 	checkParam("TracerDrainAddAVX512", "l", len(l), n)
 	checkParam("TracerDrainAddAVX512", "c", len(c), n)
 	checkParam("TracerDrainAddAVX512", "b", len(b), n)
+	checkApart("TracerDrainAddAVX512", "out", out, "x", x, false)
 	raceWrite(t)
 	raceWrite(x)
 	raceWrite(out)
@@ -4715,8 +4783,9 @@ func TracerDrainAddAVX512(t, x, out, l, c, b []float32) {
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
-// value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// value repeated 64 times). No slice it writes may overlap another (checked for out and x
+// only). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -4729,6 +4798,7 @@ func TracerDrainAddAVX2(t, x, out, l, c, b []float32) {
 	checkParam("TracerDrainAddAVX2", "l", len(l), n)
 	checkParam("TracerDrainAddAVX2", "c", len(c), n)
 	checkParam("TracerDrainAddAVX2", "b", len(b), n)
+	checkApart("TracerDrainAddAVX2", "out", out, "x", x, false)
 	raceWrite(t)
 	raceWrite(x)
 	raceWrite(out)
@@ -4747,8 +4817,9 @@ func TracerDrainAddAVX2(t, x, out, l, c, b []float32) {
 // The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
-// unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
-// the scalar loop bit for bit.
+// unit. No slice it writes may overlap another (checked for out and x only). Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
 //
 // x is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -4764,6 +4835,7 @@ func TracerDrainAddUniformAVX512(t, x, out []float32, l, c, b float32) {
 	checkBlocks("TracerDrainAddUniformAVX512", "t", n)
 	checkLen("TracerDrainAddUniformAVX512", "x", len(x), "len(t)", n)
 	checkLen("TracerDrainAddUniformAVX512", "out", len(out), "len(t)", n)
+	checkApart("TracerDrainAddUniformAVX512", "out", out, "x", x, false)
 	raceWrite(t)
 	raceWrite(x)
 	raceWrite(out)
@@ -4779,8 +4851,9 @@ func TracerDrainAddUniformAVX512(t, x, out []float32, l, c, b float32) {
 // The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
-// unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
-// the scalar loop bit for bit.
+// unit. No slice it writes may overlap another (checked for out and x only). Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -4790,6 +4863,7 @@ func TracerDrainAddUniformAVX2(t, x, out []float32, l, c, b float32) {
 	checkBlocks("TracerDrainAddUniformAVX2", "t", n)
 	checkLen("TracerDrainAddUniformAVX2", "x", len(x), "len(t)", n)
 	checkLen("TracerDrainAddUniformAVX2", "out", len(out), "len(t)", n)
+	checkApart("TracerDrainAddUniformAVX2", "out", out, "x", x, false)
 	raceWrite(t)
 	raceWrite(x)
 	raceWrite(out)
@@ -4806,8 +4880,10 @@ func TracerDrainAddUniformAVX2(t, x, out []float32, l, c, b float32) {
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
 // bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
-// which every block then reads (a uniform value repeated 64 times). Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// which every block then reads (a uniform value repeated 64 times). No slice it writes may
+// overlap another, but out may be x itself (checked for out and x only). Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -4825,6 +4901,7 @@ func RDTracerAVX512(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bD
 	checkParam("RDTracerAVX512", "lDecay", len(lDecay), n)
 	checkParam("RDTracerAVX512", "cDecay", len(cDecay), n)
 	checkParam("RDTracerAVX512", "bDecay", len(bDecay), n)
+	checkApart("RDTracerAVX512", "out", out, "x", x, true)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceRead(x)
@@ -4848,8 +4925,10 @@ func RDTracerAVX512(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bD
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
 // bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
-// which every block then reads (a uniform value repeated 64 times). Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// which every block then reads (a uniform value repeated 64 times). No slice it writes may
+// overlap another, but out may be x itself (checked for out and x only). Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -4866,6 +4945,7 @@ func RDTracerAVX2(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bDec
 	checkParam("RDTracerAVX2", "lDecay", len(lDecay), n)
 	checkParam("RDTracerAVX2", "cDecay", len(cDecay), n)
 	checkParam("RDTracerAVX2", "bDecay", len(bDecay), n)
+	checkApart("RDTracerAVX2", "out", out, "x", x, true)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceRead(x)
@@ -4888,8 +4968,9 @@ func RDTracerAVX2(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bDec
 // out may be x.
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter is one value
-// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// for every unit. No slice it writes may overlap another, but out may be x itself (checked
+// for out and x only). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -4901,6 +4982,7 @@ func RDTracerUniformAVX512(rise, decay, x, out []float32, lRise, cRise, bRise, l
 	checkLen("RDTracerUniformAVX512", "decay", len(decay), "len(rise)", n)
 	checkLen("RDTracerUniformAVX512", "x", len(x), "len(rise)", n)
 	checkLen("RDTracerUniformAVX512", "out", len(out), "len(rise)", n)
+	checkApart("RDTracerUniformAVX512", "out", out, "x", x, true)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceRead(x)
@@ -4917,8 +4999,9 @@ func RDTracerUniformAVX512(rise, decay, x, out []float32, lRise, cRise, bRise, l
 // out may be x.
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter is one value
-// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// for every unit. No slice it writes may overlap another, but out may be x itself (checked
+// for out and x only). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -4929,6 +5012,7 @@ func RDTracerUniformAVX2(rise, decay, x, out []float32, lRise, cRise, bRise, lDe
 	checkLen("RDTracerUniformAVX2", "decay", len(decay), "len(rise)", n)
 	checkLen("RDTracerUniformAVX2", "x", len(x), "len(rise)", n)
 	checkLen("RDTracerUniformAVX2", "out", len(out), "len(rise)", n)
+	checkApart("RDTracerUniformAVX2", "out", out, "x", x, true)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceRead(x)
@@ -4946,8 +5030,9 @@ func RDTracerUniformAVX2(rise, decay, x, out []float32, lRise, cRise, bRise, lDe
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
 // bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
-// which every block then reads (a uniform value repeated 64 times). Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// which every block then reads (a uniform value repeated 64 times). No slice it writes may
+// overlap another (checked for out and x only). Products are rounded on their own (no FMA),
+// as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -4965,6 +5050,7 @@ func RDTracerAddAVX512(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay,
 	checkParam("RDTracerAddAVX512", "lDecay", len(lDecay), n)
 	checkParam("RDTracerAddAVX512", "cDecay", len(cDecay), n)
 	checkParam("RDTracerAddAVX512", "bDecay", len(bDecay), n)
+	checkApart("RDTracerAddAVX512", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceRead(x)
@@ -4988,8 +5074,9 @@ func RDTracerAddAVX512(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay,
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
 // bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
-// which every block then reads (a uniform value repeated 64 times). Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// which every block then reads (a uniform value repeated 64 times). No slice it writes may
+// overlap another (checked for out and x only). Products are rounded on their own (no FMA),
+// as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -5006,6 +5093,7 @@ func RDTracerAddAVX2(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, b
 	checkParam("RDTracerAddAVX2", "lDecay", len(lDecay), n)
 	checkParam("RDTracerAddAVX2", "cDecay", len(cDecay), n)
 	checkParam("RDTracerAddAVX2", "bDecay", len(bDecay), n)
+	checkApart("RDTracerAddAVX2", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceRead(x)
@@ -5028,8 +5116,9 @@ func RDTracerAddAVX2(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, b
 // The output is added to out (the synapses' StepAdd); out must not be x.
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter is one value
-// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// for every unit. No slice it writes may overlap another (checked for out and x only).
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -5041,6 +5130,7 @@ func RDTracerAddUniformAVX512(rise, decay, x, out []float32, lRise, cRise, bRise
 	checkLen("RDTracerAddUniformAVX512", "decay", len(decay), "len(rise)", n)
 	checkLen("RDTracerAddUniformAVX512", "x", len(x), "len(rise)", n)
 	checkLen("RDTracerAddUniformAVX512", "out", len(out), "len(rise)", n)
+	checkApart("RDTracerAddUniformAVX512", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceRead(x)
@@ -5057,8 +5147,9 @@ func RDTracerAddUniformAVX512(rise, decay, x, out []float32, lRise, cRise, bRise
 // The output is added to out (the synapses' StepAdd); out must not be x.
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter is one value
-// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// for every unit. No slice it writes may overlap another (checked for out and x only).
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -5069,6 +5160,7 @@ func RDTracerAddUniformAVX2(rise, decay, x, out []float32, lRise, cRise, bRise, 
 	checkLen("RDTracerAddUniformAVX2", "decay", len(decay), "len(rise)", n)
 	checkLen("RDTracerAddUniformAVX2", "x", len(x), "len(rise)", n)
 	checkLen("RDTracerAddUniformAVX2", "out", len(out), "len(rise)", n)
+	checkApart("RDTracerAddUniformAVX2", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceRead(x)
@@ -5087,8 +5179,9 @@ func RDTracerAddUniformAVX2(rise, decay, x, out []float32, lRise, cRise, bRise, 
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
 // bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
-// which every block then reads (a uniform value repeated 64 times). Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// which every block then reads (a uniform value repeated 64 times). No slice it writes may
+// overlap another (checked for out and x only). Products are rounded on their own (no FMA),
+// as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // x is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -5111,6 +5204,7 @@ func RDTracerDrainAVX512(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDeca
 	checkParam("RDTracerDrainAVX512", "lDecay", len(lDecay), n)
 	checkParam("RDTracerDrainAVX512", "cDecay", len(cDecay), n)
 	checkParam("RDTracerDrainAVX512", "bDecay", len(bDecay), n)
+	checkApart("RDTracerDrainAVX512", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceWrite(x)
@@ -5135,8 +5229,9 @@ func RDTracerDrainAVX512(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDeca
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
 // bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
-// which every block then reads (a uniform value repeated 64 times). Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// which every block then reads (a uniform value repeated 64 times). No slice it writes may
+// overlap another (checked for out and x only). Products are rounded on their own (no FMA),
+// as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -5153,6 +5248,7 @@ func RDTracerDrainAVX2(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay,
 	checkParam("RDTracerDrainAVX2", "lDecay", len(lDecay), n)
 	checkParam("RDTracerDrainAVX2", "cDecay", len(cDecay), n)
 	checkParam("RDTracerDrainAVX2", "bDecay", len(bDecay), n)
+	checkApart("RDTracerDrainAVX2", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceWrite(x)
@@ -5176,8 +5272,9 @@ func RDTracerDrainAVX2(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay,
 // x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter is one value
-// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// for every unit. No slice it writes may overlap another (checked for out and x only).
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
 //
 // x is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -5194,6 +5291,7 @@ func RDTracerDrainUniformAVX512(rise, decay, x, out []float32, lRise, cRise, bRi
 	checkLen("RDTracerDrainUniformAVX512", "decay", len(decay), "len(rise)", n)
 	checkLen("RDTracerDrainUniformAVX512", "x", len(x), "len(rise)", n)
 	checkLen("RDTracerDrainUniformAVX512", "out", len(out), "len(rise)", n)
+	checkApart("RDTracerDrainUniformAVX512", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceWrite(x)
@@ -5211,8 +5309,9 @@ func RDTracerDrainUniformAVX512(rise, decay, x, out []float32, lRise, cRise, bRi
 // x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter is one value
-// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// for every unit. No slice it writes may overlap another (checked for out and x only).
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -5223,6 +5322,7 @@ func RDTracerDrainUniformAVX2(rise, decay, x, out []float32, lRise, cRise, bRise
 	checkLen("RDTracerDrainUniformAVX2", "decay", len(decay), "len(rise)", n)
 	checkLen("RDTracerDrainUniformAVX2", "x", len(x), "len(rise)", n)
 	checkLen("RDTracerDrainUniformAVX2", "out", len(out), "len(rise)", n)
+	checkApart("RDTracerDrainUniformAVX2", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceWrite(x)
@@ -5241,8 +5341,9 @@ func RDTracerDrainUniformAVX2(rise, decay, x, out []float32, lRise, cRise, bRise
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
 // bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
-// which every block then reads (a uniform value repeated 64 times). Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// which every block then reads (a uniform value repeated 64 times). No slice it writes may
+// overlap another (checked for out and x only). Products are rounded on their own (no FMA),
+// as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // x is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -5265,6 +5366,7 @@ func RDTracerDrainAddAVX512(rise, decay, x, out, lRise, cRise, bRise, lDecay, cD
 	checkParam("RDTracerDrainAddAVX512", "lDecay", len(lDecay), n)
 	checkParam("RDTracerDrainAddAVX512", "cDecay", len(cDecay), n)
 	checkParam("RDTracerDrainAddAVX512", "bDecay", len(bDecay), n)
+	checkApart("RDTracerDrainAddAVX512", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceWrite(x)
@@ -5289,8 +5391,9 @@ func RDTracerDrainAddAVX512(rise, decay, x, out, lRise, cRise, bRise, lDecay, cD
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
 // bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
-// which every block then reads (a uniform value repeated 64 times). Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// which every block then reads (a uniform value repeated 64 times). No slice it writes may
+// overlap another (checked for out and x only). Products are rounded on their own (no FMA),
+// as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -5307,6 +5410,7 @@ func RDTracerDrainAddAVX2(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDec
 	checkParam("RDTracerDrainAddAVX2", "lDecay", len(lDecay), n)
 	checkParam("RDTracerDrainAddAVX2", "cDecay", len(cDecay), n)
 	checkParam("RDTracerDrainAddAVX2", "bDecay", len(bDecay), n)
+	checkApart("RDTracerDrainAddAVX2", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceWrite(x)
@@ -5330,8 +5434,9 @@ func RDTracerDrainAddAVX2(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDec
 // The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter is one value
-// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// for every unit. No slice it writes may overlap another (checked for out and x only).
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
 //
 // x is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -5348,6 +5453,7 @@ func RDTracerDrainAddUniformAVX512(rise, decay, x, out []float32, lRise, cRise, 
 	checkLen("RDTracerDrainAddUniformAVX512", "decay", len(decay), "len(rise)", n)
 	checkLen("RDTracerDrainAddUniformAVX512", "x", len(x), "len(rise)", n)
 	checkLen("RDTracerDrainAddUniformAVX512", "out", len(out), "len(rise)", n)
+	checkApart("RDTracerDrainAddUniformAVX512", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceWrite(x)
@@ -5365,8 +5471,9 @@ func RDTracerDrainAddUniformAVX512(rise, decay, x, out []float32, lRise, cRise, 
 // The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter is one value
-// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// for every unit. No slice it writes may overlap another (checked for out and x only).
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -5377,6 +5484,7 @@ func RDTracerDrainAddUniformAVX2(rise, decay, x, out []float32, lRise, cRise, bR
 	checkLen("RDTracerDrainAddUniformAVX2", "decay", len(decay), "len(rise)", n)
 	checkLen("RDTracerDrainAddUniformAVX2", "x", len(x), "len(rise)", n)
 	checkLen("RDTracerDrainAddUniformAVX2", "out", len(out), "len(rise)", n)
+	checkApart("RDTracerDrainAddUniformAVX2", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceWrite(x)
@@ -5396,7 +5504,8 @@ func RDTracerDrainAddUniformAVX2(rise, decay, x, out []float32, lRise, cRise, bR
 // Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
 // lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
-// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
+// uniform value repeated 64 times). No slice it writes may overlap another, but out may be x
+// itself (checked for out and x only). Products are rounded on their own (no FMA), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
@@ -5425,6 +5534,7 @@ func RFSTracerAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise
 	checkParam("RFSTracerAVX512", "bSlowDecay", len(bSlowDecay), n)
 	checkParam("RFSTracerAVX512", "alpha", len(alpha), n)
 	checkParam("RFSTracerAVX512", "alpha1", len(alpha1), n)
+	checkApart("RFSTracerAVX512", "out", out, "x", x, true)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -5460,7 +5570,8 @@ func RFSTracerAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise
 // Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
 // lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
-// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
+// uniform value repeated 64 times). No slice it writes may overlap another, but out may be x
+// itself (checked for out and x only). Products are rounded on their own (no FMA), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
@@ -5488,6 +5599,7 @@ func RFSTracerAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise, 
 	checkParam("RFSTracerAVX2", "bSlowDecay", len(bSlowDecay), n)
 	checkParam("RFSTracerAVX2", "alpha", len(alpha), n)
 	checkParam("RFSTracerAVX2", "alpha1", len(alpha1), n)
+	checkApart("RFSTracerAVX2", "out", out, "x", x, true)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -5520,8 +5632,9 @@ func RFSTracerAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise, 
 // out may be x.
 //
 // fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
-// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// Each parameter is one value for every unit. No slice it writes may overlap another, but
+// out may be x itself (checked for out and x only). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -5535,6 +5648,7 @@ func RFSTracerUniformAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out []f
 	checkLen("RFSTracerUniformAVX512", "slowDecay", len(slowDecay), "len(fastRise)", n)
 	checkLen("RFSTracerUniformAVX512", "x", len(x), "len(fastRise)", n)
 	checkLen("RFSTracerUniformAVX512", "out", len(out), "len(fastRise)", n)
+	checkApart("RFSTracerUniformAVX512", "out", out, "x", x, true)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -5553,8 +5667,9 @@ func RFSTracerUniformAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out []f
 // out may be x.
 //
 // fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
-// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// Each parameter is one value for every unit. No slice it writes may overlap another, but
+// out may be x itself (checked for out and x only). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -5567,6 +5682,7 @@ func RFSTracerUniformAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out []flo
 	checkLen("RFSTracerUniformAVX2", "slowDecay", len(slowDecay), "len(fastRise)", n)
 	checkLen("RFSTracerUniformAVX2", "x", len(x), "len(fastRise)", n)
 	checkLen("RFSTracerUniformAVX2", "out", len(out), "len(fastRise)", n)
+	checkApart("RFSTracerUniformAVX2", "out", out, "x", x, true)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -5588,8 +5704,9 @@ func RFSTracerUniformAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out []flo
 // Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
 // lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
-// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// uniform value repeated 64 times). No slice it writes may overlap another (checked for out
+// and x only). Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -5617,6 +5734,7 @@ func RFSTracerAddAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastR
 	checkParam("RFSTracerAddAVX512", "bSlowDecay", len(bSlowDecay), n)
 	checkParam("RFSTracerAddAVX512", "alpha", len(alpha), n)
 	checkParam("RFSTracerAddAVX512", "alpha1", len(alpha1), n)
+	checkApart("RFSTracerAddAVX512", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -5652,8 +5770,9 @@ func RFSTracerAddAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastR
 // Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
 // lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
-// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// uniform value repeated 64 times). No slice it writes may overlap another (checked for out
+// and x only). Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -5680,6 +5799,7 @@ func RFSTracerAddAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRis
 	checkParam("RFSTracerAddAVX2", "bSlowDecay", len(bSlowDecay), n)
 	checkParam("RFSTracerAddAVX2", "alpha", len(alpha), n)
 	checkParam("RFSTracerAddAVX2", "alpha1", len(alpha1), n)
+	checkApart("RFSTracerAddAVX2", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -5712,8 +5832,9 @@ func RFSTracerAddAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRis
 // The output is added to out (the synapses' StepAdd); out must not be x.
 //
 // fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
-// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// Each parameter is one value for every unit. No slice it writes may overlap another
+// (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -5727,6 +5848,7 @@ func RFSTracerAddUniformAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out 
 	checkLen("RFSTracerAddUniformAVX512", "slowDecay", len(slowDecay), "len(fastRise)", n)
 	checkLen("RFSTracerAddUniformAVX512", "x", len(x), "len(fastRise)", n)
 	checkLen("RFSTracerAddUniformAVX512", "out", len(out), "len(fastRise)", n)
+	checkApart("RFSTracerAddUniformAVX512", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -5745,8 +5867,9 @@ func RFSTracerAddUniformAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out 
 // The output is added to out (the synapses' StepAdd); out must not be x.
 //
 // fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
-// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// Each parameter is one value for every unit. No slice it writes may overlap another
+// (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -5759,6 +5882,7 @@ func RFSTracerAddUniformAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out []
 	checkLen("RFSTracerAddUniformAVX2", "slowDecay", len(slowDecay), "len(fastRise)", n)
 	checkLen("RFSTracerAddUniformAVX2", "x", len(x), "len(fastRise)", n)
 	checkLen("RFSTracerAddUniformAVX2", "out", len(out), "len(fastRise)", n)
+	checkApart("RFSTracerAddUniformAVX2", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -5781,8 +5905,9 @@ func RFSTracerAddUniformAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out []
 // Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
 // lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
-// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// uniform value repeated 64 times). No slice it writes may overlap another (checked for out
+// and x only). Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
 //
 // x is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -5815,6 +5940,7 @@ func RFSTracerDrainAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out, lFas
 	checkParam("RFSTracerDrainAVX512", "bSlowDecay", len(bSlowDecay), n)
 	checkParam("RFSTracerDrainAVX512", "alpha", len(alpha), n)
 	checkParam("RFSTracerDrainAVX512", "alpha1", len(alpha1), n)
+	checkApart("RFSTracerDrainAVX512", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -5851,8 +5977,9 @@ func RFSTracerDrainAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out, lFas
 // Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
 // lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
-// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// uniform value repeated 64 times). No slice it writes may overlap another (checked for out
+// and x only). Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -5879,6 +6006,7 @@ func RFSTracerDrainAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastR
 	checkParam("RFSTracerDrainAVX2", "bSlowDecay", len(bSlowDecay), n)
 	checkParam("RFSTracerDrainAVX2", "alpha", len(alpha), n)
 	checkParam("RFSTracerDrainAVX2", "alpha1", len(alpha1), n)
+	checkApart("RFSTracerDrainAVX2", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -5912,8 +6040,9 @@ func RFSTracerDrainAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastR
 // x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
-// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// Each parameter is one value for every unit. No slice it writes may overlap another
+// (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // x is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -5932,6 +6061,7 @@ func RFSTracerDrainUniformAVX512(fastRise, fastDecay, slowRise, slowDecay, x, ou
 	checkLen("RFSTracerDrainUniformAVX512", "slowDecay", len(slowDecay), "len(fastRise)", n)
 	checkLen("RFSTracerDrainUniformAVX512", "x", len(x), "len(fastRise)", n)
 	checkLen("RFSTracerDrainUniformAVX512", "out", len(out), "len(fastRise)", n)
+	checkApart("RFSTracerDrainUniformAVX512", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -5951,8 +6081,9 @@ func RFSTracerDrainUniformAVX512(fastRise, fastDecay, slowRise, slowDecay, x, ou
 // x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
-// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// Each parameter is one value for every unit. No slice it writes may overlap another
+// (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -5965,6 +6096,7 @@ func RFSTracerDrainUniformAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out 
 	checkLen("RFSTracerDrainUniformAVX2", "slowDecay", len(slowDecay), "len(fastRise)", n)
 	checkLen("RFSTracerDrainUniformAVX2", "x", len(x), "len(fastRise)", n)
 	checkLen("RFSTracerDrainUniformAVX2", "out", len(out), "len(fastRise)", n)
+	checkApart("RFSTracerDrainUniformAVX2", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -5987,8 +6119,9 @@ func RFSTracerDrainUniformAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out 
 // Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
 // lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
-// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// uniform value repeated 64 times). No slice it writes may overlap another (checked for out
+// and x only). Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
 //
 // x is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -6021,6 +6154,7 @@ func RFSTracerDrainAddAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out, l
 	checkParam("RFSTracerDrainAddAVX512", "bSlowDecay", len(bSlowDecay), n)
 	checkParam("RFSTracerDrainAddAVX512", "alpha", len(alpha), n)
 	checkParam("RFSTracerDrainAddAVX512", "alpha1", len(alpha1), n)
+	checkApart("RFSTracerDrainAddAVX512", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -6057,8 +6191,9 @@ func RFSTracerDrainAddAVX512(fastRise, fastDecay, slowRise, slowDecay, x, out, l
 // Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
 // lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
-// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// uniform value repeated 64 times). No slice it writes may overlap another (checked for out
+// and x only). Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -6085,6 +6220,7 @@ func RFSTracerDrainAddAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out, lFa
 	checkParam("RFSTracerDrainAddAVX2", "bSlowDecay", len(bSlowDecay), n)
 	checkParam("RFSTracerDrainAddAVX2", "alpha", len(alpha), n)
 	checkParam("RFSTracerDrainAddAVX2", "alpha1", len(alpha1), n)
+	checkApart("RFSTracerDrainAddAVX2", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -6118,8 +6254,9 @@ func RFSTracerDrainAddAVX2(fastRise, fastDecay, slowRise, slowDecay, x, out, lFa
 // The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
-// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// Each parameter is one value for every unit. No slice it writes may overlap another
+// (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // x is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -6138,6 +6275,7 @@ func RFSTracerDrainAddUniformAVX512(fastRise, fastDecay, slowRise, slowDecay, x,
 	checkLen("RFSTracerDrainAddUniformAVX512", "slowDecay", len(slowDecay), "len(fastRise)", n)
 	checkLen("RFSTracerDrainAddUniformAVX512", "x", len(x), "len(fastRise)", n)
 	checkLen("RFSTracerDrainAddUniformAVX512", "out", len(out), "len(fastRise)", n)
+	checkApart("RFSTracerDrainAddUniformAVX512", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -6157,8 +6295,9 @@ func RFSTracerDrainAddUniformAVX512(fastRise, fastDecay, slowRise, slowDecay, x,
 // The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
-// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// Each parameter is one value for every unit. No slice it writes may overlap another
+// (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -6171,6 +6310,7 @@ func RFSTracerDrainAddUniformAVX2(fastRise, fastDecay, slowRise, slowDecay, x, o
 	checkLen("RFSTracerDrainAddUniformAVX2", "slowDecay", len(slowDecay), "len(fastRise)", n)
 	checkLen("RFSTracerDrainAddUniformAVX2", "x", len(x), "len(fastRise)", n)
 	checkLen("RFSTracerDrainAddUniformAVX2", "out", len(out), "len(fastRise)", n)
+	checkApart("RFSTracerDrainAddUniformAVX2", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -6190,8 +6330,9 @@ func RFSTracerDrainAddUniformAVX2(fastRise, fastDecay, slowRise, slowDecay, x, o
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
 // lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
-// block then reads (a uniform value repeated 64 times). Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// block then reads (a uniform value repeated 64 times). No slice it writes may overlap
+// another, but out may be x itself (checked for out and x only). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -6209,6 +6350,7 @@ func DoubleTracerAVX512(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) 
 	checkParam("DoubleTracerAVX512", "lT2", len(lT2), n)
 	checkParam("DoubleTracerAVX512", "cT2", len(cT2), n)
 	checkParam("DoubleTracerAVX512", "bT2", len(bT2), n)
+	checkApart("DoubleTracerAVX512", "out", out, "x", x, true)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceRead(x)
@@ -6232,8 +6374,9 @@ func DoubleTracerAVX512(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) 
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
 // lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
-// block then reads (a uniform value repeated 64 times). Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// block then reads (a uniform value repeated 64 times). No slice it writes may overlap
+// another, but out may be x itself (checked for out and x only). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -6250,6 +6393,7 @@ func DoubleTracerAVX2(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) {
 	checkParam("DoubleTracerAVX2", "lT2", len(lT2), n)
 	checkParam("DoubleTracerAVX2", "cT2", len(cT2), n)
 	checkParam("DoubleTracerAVX2", "bT2", len(bT2), n)
+	checkApart("DoubleTracerAVX2", "out", out, "x", x, true)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceRead(x)
@@ -6272,8 +6416,9 @@ func DoubleTracerAVX2(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) {
 // out may be x.
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
-// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// every unit. No slice it writes may overlap another, but out may be x itself (checked for
+// out and x only). Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -6285,6 +6430,7 @@ func DoubleTracerUniformAVX512(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2
 	checkLen("DoubleTracerUniformAVX512", "t2", len(t2), "len(t1)", n)
 	checkLen("DoubleTracerUniformAVX512", "x", len(x), "len(t1)", n)
 	checkLen("DoubleTracerUniformAVX512", "out", len(out), "len(t1)", n)
+	checkApart("DoubleTracerUniformAVX512", "out", out, "x", x, true)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceRead(x)
@@ -6301,8 +6447,9 @@ func DoubleTracerUniformAVX512(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2
 // out may be x.
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
-// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// every unit. No slice it writes may overlap another, but out may be x itself (checked for
+// out and x only). Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -6313,6 +6460,7 @@ func DoubleTracerUniformAVX2(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2, 
 	checkLen("DoubleTracerUniformAVX2", "t2", len(t2), "len(t1)", n)
 	checkLen("DoubleTracerUniformAVX2", "x", len(x), "len(t1)", n)
 	checkLen("DoubleTracerUniformAVX2", "out", len(out), "len(t1)", n)
+	checkApart("DoubleTracerUniformAVX2", "out", out, "x", x, true)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceRead(x)
@@ -6330,8 +6478,9 @@ func DoubleTracerUniformAVX2(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2, 
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
 // lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
-// block then reads (a uniform value repeated 64 times). Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// block then reads (a uniform value repeated 64 times). No slice it writes may overlap
+// another (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -6349,6 +6498,7 @@ func DoubleTracerAddAVX512(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float3
 	checkParam("DoubleTracerAddAVX512", "lT2", len(lT2), n)
 	checkParam("DoubleTracerAddAVX512", "cT2", len(cT2), n)
 	checkParam("DoubleTracerAddAVX512", "bT2", len(bT2), n)
+	checkApart("DoubleTracerAddAVX512", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceRead(x)
@@ -6372,8 +6522,9 @@ func DoubleTracerAddAVX512(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float3
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
 // lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
-// block then reads (a uniform value repeated 64 times). Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// block then reads (a uniform value repeated 64 times). No slice it writes may overlap
+// another (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -6390,6 +6541,7 @@ func DoubleTracerAddAVX2(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32)
 	checkParam("DoubleTracerAddAVX2", "lT2", len(lT2), n)
 	checkParam("DoubleTracerAddAVX2", "cT2", len(cT2), n)
 	checkParam("DoubleTracerAddAVX2", "bT2", len(bT2), n)
+	checkApart("DoubleTracerAddAVX2", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceRead(x)
@@ -6412,8 +6564,9 @@ func DoubleTracerAddAVX2(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32)
 // The output is added to out (the synapses' StepAdd); out must not be x.
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
-// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// every unit. No slice it writes may overlap another (checked for out and x only). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see
@@ -6425,6 +6578,7 @@ func DoubleTracerAddUniformAVX512(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, 
 	checkLen("DoubleTracerAddUniformAVX512", "t2", len(t2), "len(t1)", n)
 	checkLen("DoubleTracerAddUniformAVX512", "x", len(x), "len(t1)", n)
 	checkLen("DoubleTracerAddUniformAVX512", "out", len(out), "len(t1)", n)
+	checkApart("DoubleTracerAddUniformAVX512", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceRead(x)
@@ -6441,8 +6595,9 @@ func DoubleTracerAddUniformAVX512(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, 
 // The output is added to out (the synapses' StepAdd); out must not be x.
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
-// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// every unit. No slice it writes may overlap another (checked for out and x only). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -6453,6 +6608,7 @@ func DoubleTracerAddUniformAVX2(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT
 	checkLen("DoubleTracerAddUniformAVX2", "t2", len(t2), "len(t1)", n)
 	checkLen("DoubleTracerAddUniformAVX2", "x", len(x), "len(t1)", n)
 	checkLen("DoubleTracerAddUniformAVX2", "out", len(out), "len(t1)", n)
+	checkApart("DoubleTracerAddUniformAVX2", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceRead(x)
@@ -6471,8 +6627,9 @@ func DoubleTracerAddUniformAVX2(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
 // lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
-// block then reads (a uniform value repeated 64 times). Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// block then reads (a uniform value repeated 64 times). No slice it writes may overlap
+// another (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // x is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -6495,6 +6652,7 @@ func DoubleTracerDrainAVX512(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []floa
 	checkParam("DoubleTracerDrainAVX512", "lT2", len(lT2), n)
 	checkParam("DoubleTracerDrainAVX512", "cT2", len(cT2), n)
 	checkParam("DoubleTracerDrainAVX512", "bT2", len(bT2), n)
+	checkApart("DoubleTracerDrainAVX512", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceWrite(x)
@@ -6519,8 +6677,9 @@ func DoubleTracerDrainAVX512(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []floa
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
 // lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
-// block then reads (a uniform value repeated 64 times). Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// block then reads (a uniform value repeated 64 times). No slice it writes may overlap
+// another (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -6537,6 +6696,7 @@ func DoubleTracerDrainAVX2(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float3
 	checkParam("DoubleTracerDrainAVX2", "lT2", len(lT2), n)
 	checkParam("DoubleTracerDrainAVX2", "cT2", len(cT2), n)
 	checkParam("DoubleTracerDrainAVX2", "bT2", len(bT2), n)
+	checkApart("DoubleTracerDrainAVX2", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceWrite(x)
@@ -6560,8 +6720,9 @@ func DoubleTracerDrainAVX2(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float3
 // x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
-// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// every unit. No slice it writes may overlap another (checked for out and x only). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // x is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -6578,6 +6739,7 @@ func DoubleTracerDrainUniformAVX512(t1, t2, x, out []float32, lT1, cT1, bT1, lT2
 	checkLen("DoubleTracerDrainUniformAVX512", "t2", len(t2), "len(t1)", n)
 	checkLen("DoubleTracerDrainUniformAVX512", "x", len(x), "len(t1)", n)
 	checkLen("DoubleTracerDrainUniformAVX512", "out", len(out), "len(t1)", n)
+	checkApart("DoubleTracerDrainUniformAVX512", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceWrite(x)
@@ -6595,8 +6757,9 @@ func DoubleTracerDrainUniformAVX512(t1, t2, x, out []float32, lT1, cT1, bT1, lT2
 // x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
-// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// every unit. No slice it writes may overlap another (checked for out and x only). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -6607,6 +6770,7 @@ func DoubleTracerDrainUniformAVX2(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, 
 	checkLen("DoubleTracerDrainUniformAVX2", "t2", len(t2), "len(t1)", n)
 	checkLen("DoubleTracerDrainUniformAVX2", "x", len(x), "len(t1)", n)
 	checkLen("DoubleTracerDrainUniformAVX2", "out", len(out), "len(t1)", n)
+	checkApart("DoubleTracerDrainUniformAVX2", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceWrite(x)
@@ -6625,8 +6789,9 @@ func DoubleTracerDrainUniformAVX2(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, 
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
 // lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
-// block then reads (a uniform value repeated 64 times). Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// block then reads (a uniform value repeated 64 times). No slice it writes may overlap
+// another (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // x is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -6649,6 +6814,7 @@ func DoubleTracerDrainAddAVX512(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []f
 	checkParam("DoubleTracerDrainAddAVX512", "lT2", len(lT2), n)
 	checkParam("DoubleTracerDrainAddAVX512", "cT2", len(cT2), n)
 	checkParam("DoubleTracerDrainAddAVX512", "bT2", len(bT2), n)
+	checkApart("DoubleTracerDrainAddAVX512", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceWrite(x)
@@ -6673,8 +6839,9 @@ func DoubleTracerDrainAddAVX512(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []f
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
 // lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
-// block then reads (a uniform value repeated 64 times). Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// block then reads (a uniform value repeated 64 times). No slice it writes may overlap
+// another (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -6691,6 +6858,7 @@ func DoubleTracerDrainAddAVX2(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []flo
 	checkParam("DoubleTracerDrainAddAVX2", "lT2", len(lT2), n)
 	checkParam("DoubleTracerDrainAddAVX2", "cT2", len(cT2), n)
 	checkParam("DoubleTracerDrainAddAVX2", "bT2", len(bT2), n)
+	checkApart("DoubleTracerDrainAddAVX2", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceWrite(x)
@@ -6714,8 +6882,9 @@ func DoubleTracerDrainAddAVX2(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []flo
 // The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
-// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// every unit. No slice it writes may overlap another (checked for out and x only). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // x is emptied by masked stores over the lanes that are not zero already. Memory never
 // written since the system gave it (Linux maps it to its shared zero page, read-only) makes
@@ -6732,6 +6901,7 @@ func DoubleTracerDrainAddUniformAVX512(t1, t2, x, out []float32, lT1, cT1, bT1, 
 	checkLen("DoubleTracerDrainAddUniformAVX512", "t2", len(t2), "len(t1)", n)
 	checkLen("DoubleTracerDrainAddUniformAVX512", "x", len(x), "len(t1)", n)
 	checkLen("DoubleTracerDrainAddUniformAVX512", "out", len(out), "len(t1)", n)
+	checkApart("DoubleTracerDrainAddUniformAVX512", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceWrite(x)
@@ -6749,8 +6919,9 @@ func DoubleTracerDrainAddUniformAVX512(t1, t2, x, out []float32, lT1, cT1, bT1, 
 // The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
-// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// every unit. No slice it writes may overlap another (checked for out and x only). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
@@ -6761,6 +6932,7 @@ func DoubleTracerDrainAddUniformAVX2(t1, t2, x, out []float32, lT1, cT1, bT1, lT
 	checkLen("DoubleTracerDrainAddUniformAVX2", "t2", len(t2), "len(t1)", n)
 	checkLen("DoubleTracerDrainAddUniformAVX2", "x", len(x), "len(t1)", n)
 	checkLen("DoubleTracerDrainAddUniformAVX2", "out", len(out), "len(t1)", n)
+	checkApart("DoubleTracerDrainAddUniformAVX2", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceWrite(x)
@@ -6774,7 +6946,8 @@ func DoubleTracerDrainAddUniformAVX2(t1, t2, x, out []float32, lT1, cT1, bT1, lT
 //
 // The library's one exponential (internal/ref.Exp), within 1 ULP of e^x; NaN gives NaN, x above about 88.72 +Inf, below about −103.9 0. out may be x.
 //
-// out holds one value per unit, as x does. Products are rounded on their own (one fused
+// out holds one value per unit, as x does. No slice it writes may overlap another, but out
+// may be x itself (checked for out and x only). Products are rounded on their own (one fused
 // multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
 //
@@ -6786,6 +6959,7 @@ func ExpAVX512(x, out []float32) {
 	n := len(x)
 	checkBlocks("ExpAVX512", "x", n)
 	checkLen("ExpAVX512", "out", len(out), "len(x)", n)
+	checkApart("ExpAVX512", "out", out, "x", x, true)
 	raceRead(x)
 	raceWrite(out)
 	expAVX512(unsafe.SliceData(x), unsafe.SliceData(out), n/64)
@@ -6797,7 +6971,8 @@ func ExpAVX512(x, out []float32) {
 //
 // The library's one exponential (internal/ref.Exp), within 1 ULP of e^x; NaN gives NaN, x above about 88.72 +Inf, below about −103.9 0. out may be x.
 //
-// out holds one value per unit, as x does. Products are rounded on their own (one fused
+// out holds one value per unit, as x does. No slice it writes may overlap another, but out
+// may be x itself (checked for out and x only). Products are rounded on their own (one fused
 // multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
 //
@@ -6808,6 +6983,7 @@ func ExpAVX2(x, out []float32) {
 	n := len(x)
 	checkBlocks("ExpAVX2", "x", n)
 	checkLen("ExpAVX2", "out", len(out), "len(x)", n)
+	checkApart("ExpAVX2", "out", out, "x", x, true)
 	raceRead(x)
 	raceWrite(out)
 	expAVX2(unsafe.SliceData(x), unsafe.SliceData(out), n/64)
@@ -6822,8 +6998,8 @@ func ExpAVX2(x, out []float32) {
 // cur holds one value per unit, as v does. Each parameter (d, gr, thr and reset) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
 // value repeated 64 times). The spikes are one word per block: bit j of word k for unit
-// 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// 64·k + j. No slice it writes may overlap another (not checked). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -6854,8 +7030,9 @@ func LeakyNEON(v, cur, d, gr, thr, reset []float32, spikes []uint64) {
 //	V ← s ? reset : V
 //
 // cur holds one value per unit, as v does. Each parameter is one value for every unit. The
-// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// spikes are one word per block: bit j of word k for unit 64·k + j. No slice it writes may
+// overlap another (not checked). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -6882,8 +7059,9 @@ func LeakyUniformNEON(v, cur []float32, d, gr, thr, reset float32, spikes []uint
 // r and cur hold one value per unit each, as v does. Each parameter (c, d, gr, thr and
 // reset) holds one value per unit, or the 64 values of one block, which every block then
 // reads (a uniform value repeated 64 times). The spikes are one word per block: bit j of
-// word k for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// word k for unit 64·k + j. No slice it writes may overlap another (not checked). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -6920,9 +7098,9 @@ func RefractoryLeakyNEON(v []float32, r []uint16, cur []float32, c []uint16, d, 
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r and cur hold one value per unit each, as v does. Each parameter is one value for every
-// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
-// bit for bit.
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -6951,8 +7129,9 @@ func RefractoryLeakyUniformNEON(v []float32, r []uint16, cur []float32, c uint16
 // r and cur hold one value per unit each, as v does. Each parameter (c, d, gr, thr and
 // reset) holds one value per unit, or the 64 values of one block, which every block then
 // reads (a uniform value repeated 64 times). The spikes are one word per block: bit j of
-// word k for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// word k for unit 64·k + j. No slice it writes may overlap another (not checked). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -6989,9 +7168,9 @@ func StrictRefractoryLeakyNEON(v []float32, r []uint16, cur []float32, c []uint1
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r and cur hold one value per unit each, as v does. Each parameter is one value for every
-// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
-// bit for bit.
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7021,8 +7200,9 @@ func StrictRefractoryLeakyUniformNEON(v []float32, r []uint16, cur []float32, c 
 // r, theta and cur hold one value per unit each, as v does. Each parameter (c, d, gr, thr,
 // reset, ltheta and dtheta) holds one value per unit, or the 64 values of one block, which
 // every block then reads (a uniform value repeated 64 times). The spikes are one word per
-// block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// block: bit j of word k for unit 64·k + j. No slice it writes may overlap another (not
+// checked). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7066,9 +7246,9 @@ func AdaptiveLeakyNEON(v []float32, r []uint16, theta, cur []float32, c []uint16
 //	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
 //
 // r, theta and cur hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7097,9 +7277,9 @@ func AdaptiveLeakyUniformNEON(v []float32, r []uint16, theta, cur []float32, c u
 // cur holds one value per unit, as v does. Each parameter (k, delta, rh, res, thr and reset)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
 // uniform value repeated 64 times). The spikes are one word per block: bit j of word k for
-// unit 64·k + j. Products are rounded on their own (one fused multiply–subtract, the
-// exponential's x − n·ln2Hi, whose product is exact), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// unit 64·k + j. No slice it writes may overlap another (not checked). Products are rounded
+// on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose
+// product is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -7138,9 +7318,10 @@ func ExponentialNEON(v, cur, k, delta, rh, res, thr, reset []float32, spikes []u
 //	V ← s ? reset : V
 //
 // cur holds one value per unit, as v does. Each parameter is one value for every unit. The
-// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
-// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
+// spikes are one word per block: bit j of word k for unit 64·k + j. No slice it writes may
+// overlap another (not checked). Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -7170,9 +7351,10 @@ func ExponentialUniformNEON(v, cur []float32, k, delta, rh, res, thr, reset floa
 // r and cur hold one value per unit each, as v does. Each parameter (c, k, delta, rh, res,
 // thr and reset) holds one value per unit, or the 64 values of one block, which every block
 // then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
-// of word k for unit 64·k + j. Products are rounded on their own (one fused
-// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// of word k for unit 64·k + j. No slice it writes may overlap another (not checked).
+// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
+// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -7217,10 +7399,10 @@ func RefractoryExponentialNEON(v []float32, r []uint16, cur []float32, c []uint1
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r and cur hold one value per unit each, as v does. Each parameter is one value for every
-// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi,
-// whose product is exact), as in internal/ref, so the results equal the scalar loop bit for
-// bit.
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -7251,9 +7433,10 @@ func RefractoryExponentialUniformNEON(v []float32, r []uint16, cur []float32, c 
 // w and cur hold one value per unit each, as v does. Each parameter (k, delta, rh, res, thr,
 // reset, kw, a and b) holds one value per unit, or the 64 values of one block, which every
 // block then reads (a uniform value repeated 64 times). The spikes are one word per block:
-// bit j of word k for unit 64·k + j. Products are rounded on their own (one fused
-// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// bit j of word k for unit 64·k + j. No slice it writes may overlap another (not checked).
+// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
+// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -7301,10 +7484,10 @@ func AdaptiveExponentialNEON(v, w, cur, k, delta, rh, res, thr, reset, kw, a, b 
 //	w ← (w + kw·(−w + a·V)) + (s ? b : 0)
 //
 // w and cur hold one value per unit each, as v does. Each parameter is one value for every
-// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (one fused multiply–subtract, the exponential's x − n·ln2Hi,
-// whose product is exact), as in internal/ref, so the results equal the scalar loop bit for
-// bit.
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -7337,9 +7520,10 @@ func AdaptiveExponentialUniformNEON(v, w, cur []float32, k, delta, rh, res, thr,
 // r, theta and cur hold one value per unit each, as v does. Each parameter (c, k, delta, rh,
 // res, thr, reset, ltheta and dtheta) holds one value per unit, or the 64 values of one
 // block, which every block then reads (a uniform value repeated 64 times). The spikes are
-// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
-// (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact),
-// as in internal/ref, so the results equal the scalar loop bit for bit.
+// one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (one fused multiply–subtract,
+// the exponential's x − n·ln2Hi, whose product is exact), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -7391,10 +7575,10 @@ func SimplifiedAdaptiveExponentialNEON(v []float32, r []uint16, theta, cur []flo
 //	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
 //
 // r, theta and cur hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
-// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (one
+// fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -7429,8 +7613,9 @@ func SimplifiedAdaptiveExponentialUniformNEON(v []float32, r []uint16, theta, cu
 // u and cur hold one value per unit each, as v does. Each parameter (rest, res, a, b, d, thr
 // and reset) holds one value per unit, or the 64 values of one block, which every block then
 // reads (a uniform value repeated 64 times). dt is one value for every unit. The spikes are
-// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7473,8 +7658,9 @@ func IzhikevichNEON(v, u, cur, rest, res, a, b, d, thr, reset []float32, dt floa
 //
 // u and cur hold one value per unit each, as v does. Each parameter is one value for every
 // unit. dt is one value for every unit. The spikes are one word per block: bit j of word k
-// for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// for unit 64·k + j. No slice it writes may overlap another (not checked). Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7503,8 +7689,9 @@ func IzhikevichUniformNEON(v, u, cur []float32, rest, res, a, b, d, thr, reset, 
 // t1 and x1 hold one value per unit each, as v does. Each parameter (d, gr, thr, reset, lT1,
 // cT1 and bT1) holds one value per unit, or the 64 values of one block, which every block
 // then reads (a uniform value repeated 64 times). The spikes are one word per block: bit j
-// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// of word k for unit 64·k + j. No slice it writes may overlap another (not checked).
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7545,9 +7732,9 @@ func LeakyTraced1NEON(v, t1, x1, d, gr, thr, reset, lT1, cT1, bT1 []float32, spi
 //	V ← s ? reset : V
 //
 // t1 and x1 hold one value per unit each, as v does. Each parameter is one value for every
-// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. Products are
-// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
-// bit for bit.
+// unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7578,8 +7765,9 @@ func LeakyTraced1UniformNEON(v, t1, x1 []float32, d, gr, thr, reset, lT1, cT1, b
 // r, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr, thr,
 // reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block, which
 // every block then reads (a uniform value repeated 64 times). The spikes are one word per
-// block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// block: bit j of word k for unit 64·k + j. No slice it writes may overlap another (not
+// checked). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7626,9 +7814,9 @@ func RefractoryLeakyTraced1NEON(v []float32, r []uint16, t1, x1 []float32, c []u
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7661,8 +7849,9 @@ func RefractoryLeakyTraced1UniformNEON(v []float32, r []uint16, t1, x1 []float32
 // r, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr, thr,
 // reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block, which
 // every block then reads (a uniform value repeated 64 times). The spikes are one word per
-// block: bit j of word k for unit 64·k + j. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// block: bit j of word k for unit 64·k + j. No slice it writes may overlap another (not
+// checked). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7709,9 +7898,9 @@ func StrictRefractoryLeakyTraced1NEON(v []float32, r []uint16, t1, x1 []float32,
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7745,8 +7934,9 @@ func StrictRefractoryLeakyTraced1UniformNEON(v []float32, r []uint16, t1, x1 []f
 // r, theta, t1 and x1 hold one value per unit each, as v does. Each parameter (c, d, gr,
 // thr, reset, ltheta, dtheta, lT1, cT1 and bT1) holds one value per unit, or the 64 values
 // of one block, which every block then reads (a uniform value repeated 64 times). The spikes
-// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
-// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// are one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7800,9 +7990,9 @@ func AdaptiveLeakyTraced1NEON(v []float32, r []uint16, theta, t1, x1 []float32, 
 //	θ ← (θ + λθ·(thr − θ)) + (s ? Δθ : 0)
 //
 // r, theta, t1 and x1 hold one value per unit each, as v does. Each parameter is one value
-// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7838,9 +8028,9 @@ func AdaptiveLeakyTraced1UniformNEON(v []float32, r []uint16, theta, t1, x1 []fl
 // u, t1 and x1 hold one value per unit each, as v does. Each parameter (rest, res, a, b, d,
 // thr, reset, lT1, cT1 and bT1) holds one value per unit, or the 64 values of one block,
 // which every block then reads (a uniform value repeated 64 times). dt is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7893,8 +8083,9 @@ func IzhikevichTraced1NEON(v, u, t1, x1, rest, res, a, b, d, thr, reset []float3
 //
 // u, t1 and x1 hold one value per unit each, as v does. Each parameter is one value for
 // every unit. dt is one value for every unit. The spikes are one word per block: bit j of
-// word k for unit 64·k + j. Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// word k for unit 64·k + j. No slice it writes may overlap another (not checked). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7926,8 +8117,9 @@ func IzhikevichTraced1UniformNEON(v, u, t1, x1 []float32, rest, res, a, b, d, th
 // t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (d, gr, thr,
 // reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of one
 // block, which every block then reads (a uniform value repeated 64 times). The spikes are
-// one word per block: bit j of word k for unit 64·k + j. Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -7979,9 +8171,9 @@ func LeakyTraced2NEON(v, t1, x1, t2, x2, d, gr, thr, reset, lT1, cT1, bT1, lT2, 
 //	V ← s ? reset : V
 //
 // t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8017,8 +8209,9 @@ func LeakyTraced2UniformNEON(v, t1, x1, t2, x2 []float32, d, gr, thr, reset, lT1
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d, gr,
 // thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of
 // one block, which every block then reads (a uniform value repeated 64 times). The spikes
-// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
-// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// are one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8076,9 +8269,9 @@ func RefractoryLeakyTraced2NEON(v []float32, r []uint16, t1, x1, t2, x2 []float3
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
-// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8116,8 +8309,9 @@ func RefractoryLeakyTraced2UniformNEON(v []float32, r []uint16, t1, x1, t2, x2 [
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d, gr,
 // thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64 values of
 // one block, which every block then reads (a uniform value repeated 64 times). The spikes
-// are one word per block: bit j of word k for unit 64·k + j. Products are rounded on their
-// own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// are one word per block: bit j of word k for unit 64·k + j. No slice it writes may overlap
+// another (not checked). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8175,9 +8369,9 @@ func StrictRefractoryLeakyTraced2NEON(v []float32, r []uint16, t1, x1, t2, x2 []
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
-// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
-// scalar loop bit for bit.
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8216,9 +8410,9 @@ func StrictRefractoryLeakyTraced2UniformNEON(v []float32, r []uint16, t1, x1, t2
 // r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, d,
 // gr, thr, reset, ltheta, dtheta, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit,
 // or the 64 values of one block, which every block then reads (a uniform value repeated 64
-// times). The spikes are one word per block: bit j of word k for unit 64·k + j. Products
-// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// times). The spikes are one word per block: bit j of word k for unit 64·k + j. No slice it
+// writes may overlap another (not checked). Products are rounded on their own (no FMA), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8284,8 +8478,8 @@ func AdaptiveLeakyTraced2NEON(v []float32, r []uint16, theta, t1, x1, t2, x2 []f
 //
 // r, theta, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one
 // value for every unit. The spikes are one word per block: bit j of word k for unit 64·k +
-// j. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
-// the scalar loop bit for bit.
+// j. No slice it writes may overlap another (not checked). Products are rounded on their own
+// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8323,9 +8517,10 @@ func AdaptiveLeakyTraced2UniformNEON(v []float32, r []uint16, theta, t1, x1, t2,
 // t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (k, delta, rh,
 // res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
-// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
-// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
+// spikes are one word per block: bit j of word k for unit 64·k + j. No slice it writes may
+// overlap another (not checked). Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -8385,10 +8580,10 @@ func ExponentialTraced2NEON(v, t1, x1, t2, x2, k, delta, rh, res, thr, reset, lT
 //	V ← s ? reset : V
 //
 // t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value for
-// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
-// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (one
+// fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -8427,9 +8622,10 @@ func ExponentialTraced2UniformNEON(v, t1, x1, t2, x2 []float32, k, delta, rh, re
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter (c, k, delta,
 // rh, res, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
 // values of one block, which every block then reads (a uniform value repeated 64 times). The
-// spikes are one word per block: bit j of word k for unit 64·k + j. Products are rounded on
-// their own (one fused multiply–subtract, the exponential's x − n·ln2Hi, whose product
-// is exact), as in internal/ref, so the results equal the scalar loop bit for bit.
+// spikes are one word per block: bit j of word k for unit 64·k + j. No slice it writes may
+// overlap another (not checked). Products are rounded on their own (one fused
+// multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is one block (64 values, stride 0) of one value ±2^k with a normal
 // reciprocal, the kernel multiplies by the reciprocal instead of dividing: the same bits,
@@ -8495,10 +8691,10 @@ func RefractoryExponentialTraced2NEON(v []float32, r []uint16, t1, x1, t2, x2 []
 //	r ← s ? 0 : min(r + 1, 65535)
 //
 // r, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
-// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j.
-// Products are rounded on their own (one fused multiply–subtract, the exponential's x −
-// n·ln2Hi, whose product is exact), as in internal/ref, so the results equal the scalar
-// loop bit for bit.
+// for every unit. The spikes are one word per block: bit j of word k for unit 64·k + j. No
+// slice it writes may overlap another (not checked). Products are rounded on their own (one
+// fused multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as
+// in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // Where delta is ±2^k with a normal reciprocal, the kernel multiplies by the reciprocal
 // instead of dividing: the same bits, faster.
@@ -8541,8 +8737,8 @@ func RefractoryExponentialTraced2UniformNEON(v []float32, r []uint16, t1, x1, t2
 // a, b, d, thr, reset, lT1, cT1, bT1, lT2, cT2 and bT2) holds one value per unit, or the 64
 // values of one block, which every block then reads (a uniform value repeated 64 times). dt
 // is one value for every unit. The spikes are one word per block: bit j of word k for unit
-// 64·k + j. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// 64·k + j. No slice it writes may overlap another (not checked). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8606,8 +8802,9 @@ func IzhikevichTraced2NEON(v, u, t1, x1, t2, x2, rest, res, a, b, d, thr, reset 
 //
 // u, t1, x1, t2 and x2 hold one value per unit each, as v does. Each parameter is one value
 // for every unit. dt is one value for every unit. The spikes are one word per block: bit j
-// of word k for unit 64·k + j. Products are rounded on their own (no FMA), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// of word k for unit 64·k + j. No slice it writes may overlap another (not checked).
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8640,8 +8837,9 @@ func IzhikevichTraced2UniformNEON(v, u, t1, x1, t2, x2 []float32, rest, res, a, 
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
-// value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// value repeated 64 times). No slice it writes may overlap another, but out may be x itself
+// (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8654,6 +8852,7 @@ func TracerNEON(t, x, out, l, c, b []float32) {
 	checkParam("TracerNEON", "l", len(l), n)
 	checkParam("TracerNEON", "c", len(c), n)
 	checkParam("TracerNEON", "b", len(b), n)
+	checkApart("TracerNEON", "out", out, "x", x, true)
 	raceWrite(t)
 	raceRead(x)
 	raceWrite(out)
@@ -8671,8 +8870,9 @@ func TracerNEON(t, x, out, l, c, b []float32) {
 // out may be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
-// unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
-// the scalar loop bit for bit.
+// unit. No slice it writes may overlap another, but out may be x itself (checked for out and
+// x only). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8682,6 +8882,7 @@ func TracerUniformNEON(t, x, out []float32, l, c, b float32) {
 	checkBlocks("TracerUniformNEON", "t", n)
 	checkLen("TracerUniformNEON", "x", len(x), "len(t)", n)
 	checkLen("TracerUniformNEON", "out", len(out), "len(t)", n)
+	checkApart("TracerUniformNEON", "out", out, "x", x, true)
 	raceWrite(t)
 	raceRead(x)
 	raceWrite(out)
@@ -8697,8 +8898,9 @@ func TracerUniformNEON(t, x, out []float32, l, c, b float32) {
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
-// value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// value repeated 64 times). No slice it writes may overlap another (checked for out and x
+// only). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8711,6 +8913,7 @@ func TracerAddNEON(t, x, out, l, c, b []float32) {
 	checkParam("TracerAddNEON", "l", len(l), n)
 	checkParam("TracerAddNEON", "c", len(c), n)
 	checkParam("TracerAddNEON", "b", len(b), n)
+	checkApart("TracerAddNEON", "out", out, "x", x, false)
 	raceWrite(t)
 	raceRead(x)
 	raceWrite(out)
@@ -8728,8 +8931,9 @@ func TracerAddNEON(t, x, out, l, c, b []float32) {
 // The output is added to out (the synapses' StepAdd); out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
-// unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
-// the scalar loop bit for bit.
+// unit. No slice it writes may overlap another (checked for out and x only). Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8739,6 +8943,7 @@ func TracerAddUniformNEON(t, x, out []float32, l, c, b float32) {
 	checkBlocks("TracerAddUniformNEON", "t", n)
 	checkLen("TracerAddUniformNEON", "x", len(x), "len(t)", n)
 	checkLen("TracerAddUniformNEON", "out", len(out), "len(t)", n)
+	checkApart("TracerAddUniformNEON", "out", out, "x", x, false)
 	raceWrite(t)
 	raceRead(x)
 	raceWrite(out)
@@ -8755,8 +8960,9 @@ func TracerAddUniformNEON(t, x, out []float32, l, c, b float32) {
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
-// value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// value repeated 64 times). No slice it writes may overlap another (checked for out and x
+// only). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8769,6 +8975,7 @@ func TracerDrainNEON(t, x, out, l, c, b []float32) {
 	checkParam("TracerDrainNEON", "l", len(l), n)
 	checkParam("TracerDrainNEON", "c", len(c), n)
 	checkParam("TracerDrainNEON", "b", len(b), n)
+	checkApart("TracerDrainNEON", "out", out, "x", x, false)
 	raceWrite(t)
 	raceWrite(x)
 	raceWrite(out)
@@ -8787,8 +8994,9 @@ func TracerDrainNEON(t, x, out, l, c, b []float32) {
 // x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
-// unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
-// the scalar loop bit for bit.
+// unit. No slice it writes may overlap another (checked for out and x only). Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8798,6 +9006,7 @@ func TracerDrainUniformNEON(t, x, out []float32, l, c, b float32) {
 	checkBlocks("TracerDrainUniformNEON", "t", n)
 	checkLen("TracerDrainUniformNEON", "x", len(x), "len(t)", n)
 	checkLen("TracerDrainUniformNEON", "out", len(out), "len(t)", n)
+	checkApart("TracerDrainUniformNEON", "out", out, "x", x, false)
 	raceWrite(t)
 	raceWrite(x)
 	raceWrite(out)
@@ -8814,8 +9023,9 @@ func TracerDrainUniformNEON(t, x, out []float32, l, c, b float32) {
 //
 // x and out hold one value per unit each, as t does. Each parameter (l, c and b) holds one
 // value per unit, or the 64 values of one block, which every block then reads (a uniform
-// value repeated 64 times). Products are rounded on their own (no FMA), as in internal/ref,
-// so the results equal the scalar loop bit for bit.
+// value repeated 64 times). No slice it writes may overlap another (checked for out and x
+// only). Products are rounded on their own (no FMA), as in internal/ref, so the results
+// equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8828,6 +9038,7 @@ func TracerDrainAddNEON(t, x, out, l, c, b []float32) {
 	checkParam("TracerDrainAddNEON", "l", len(l), n)
 	checkParam("TracerDrainAddNEON", "c", len(c), n)
 	checkParam("TracerDrainAddNEON", "b", len(b), n)
+	checkApart("TracerDrainAddNEON", "out", out, "x", x, false)
 	raceWrite(t)
 	raceWrite(x)
 	raceWrite(out)
@@ -8846,8 +9057,9 @@ func TracerDrainAddNEON(t, x, out, l, c, b []float32) {
 // The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // x and out hold one value per unit each, as t does. Each parameter is one value for every
-// unit. Products are rounded on their own (no FMA), as in internal/ref, so the results equal
-// the scalar loop bit for bit.
+// unit. No slice it writes may overlap another (checked for out and x only). Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8857,6 +9069,7 @@ func TracerDrainAddUniformNEON(t, x, out []float32, l, c, b float32) {
 	checkBlocks("TracerDrainAddUniformNEON", "t", n)
 	checkLen("TracerDrainAddUniformNEON", "x", len(x), "len(t)", n)
 	checkLen("TracerDrainAddUniformNEON", "out", len(out), "len(t)", n)
+	checkApart("TracerDrainAddUniformNEON", "out", out, "x", x, false)
 	raceWrite(t)
 	raceWrite(x)
 	raceWrite(out)
@@ -8873,8 +9086,10 @@ func TracerDrainAddUniformNEON(t, x, out []float32, l, c, b float32) {
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
 // bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
-// which every block then reads (a uniform value repeated 64 times). Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// which every block then reads (a uniform value repeated 64 times). No slice it writes may
+// overlap another, but out may be x itself (checked for out and x only). Products are
+// rounded on their own (no FMA), as in internal/ref, so the results equal the scalar loop
+// bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8891,6 +9106,7 @@ func RDTracerNEON(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bDec
 	checkParam("RDTracerNEON", "lDecay", len(lDecay), n)
 	checkParam("RDTracerNEON", "cDecay", len(cDecay), n)
 	checkParam("RDTracerNEON", "bDecay", len(bDecay), n)
+	checkApart("RDTracerNEON", "out", out, "x", x, true)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceRead(x)
@@ -8913,8 +9129,9 @@ func RDTracerNEON(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, bDec
 // out may be x.
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter is one value
-// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// for every unit. No slice it writes may overlap another, but out may be x itself (checked
+// for out and x only). Products are rounded on their own (no FMA), as in internal/ref, so
+// the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8925,6 +9142,7 @@ func RDTracerUniformNEON(rise, decay, x, out []float32, lRise, cRise, bRise, lDe
 	checkLen("RDTracerUniformNEON", "decay", len(decay), "len(rise)", n)
 	checkLen("RDTracerUniformNEON", "x", len(x), "len(rise)", n)
 	checkLen("RDTracerUniformNEON", "out", len(out), "len(rise)", n)
+	checkApart("RDTracerUniformNEON", "out", out, "x", x, true)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceRead(x)
@@ -8942,8 +9160,9 @@ func RDTracerUniformNEON(rise, decay, x, out []float32, lRise, cRise, bRise, lDe
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
 // bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
-// which every block then reads (a uniform value repeated 64 times). Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// which every block then reads (a uniform value repeated 64 times). No slice it writes may
+// overlap another (checked for out and x only). Products are rounded on their own (no FMA),
+// as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8960,6 +9179,7 @@ func RDTracerAddNEON(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, b
 	checkParam("RDTracerAddNEON", "lDecay", len(lDecay), n)
 	checkParam("RDTracerAddNEON", "cDecay", len(cDecay), n)
 	checkParam("RDTracerAddNEON", "bDecay", len(bDecay), n)
+	checkApart("RDTracerAddNEON", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceRead(x)
@@ -8982,8 +9202,9 @@ func RDTracerAddNEON(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay, b
 // The output is added to out (the synapses' StepAdd); out must not be x.
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter is one value
-// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// for every unit. No slice it writes may overlap another (checked for out and x only).
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -8994,6 +9215,7 @@ func RDTracerAddUniformNEON(rise, decay, x, out []float32, lRise, cRise, bRise, 
 	checkLen("RDTracerAddUniformNEON", "decay", len(decay), "len(rise)", n)
 	checkLen("RDTracerAddUniformNEON", "x", len(x), "len(rise)", n)
 	checkLen("RDTracerAddUniformNEON", "out", len(out), "len(rise)", n)
+	checkApart("RDTracerAddUniformNEON", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceRead(x)
@@ -9012,8 +9234,9 @@ func RDTracerAddUniformNEON(rise, decay, x, out []float32, lRise, cRise, bRise, 
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
 // bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
-// which every block then reads (a uniform value repeated 64 times). Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// which every block then reads (a uniform value repeated 64 times). No slice it writes may
+// overlap another (checked for out and x only). Products are rounded on their own (no FMA),
+// as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9030,6 +9253,7 @@ func RDTracerDrainNEON(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay,
 	checkParam("RDTracerDrainNEON", "lDecay", len(lDecay), n)
 	checkParam("RDTracerDrainNEON", "cDecay", len(cDecay), n)
 	checkParam("RDTracerDrainNEON", "bDecay", len(bDecay), n)
+	checkApart("RDTracerDrainNEON", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceWrite(x)
@@ -9053,8 +9277,9 @@ func RDTracerDrainNEON(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDecay,
 // x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter is one value
-// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// for every unit. No slice it writes may overlap another (checked for out and x only).
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9065,6 +9290,7 @@ func RDTracerDrainUniformNEON(rise, decay, x, out []float32, lRise, cRise, bRise
 	checkLen("RDTracerDrainUniformNEON", "decay", len(decay), "len(rise)", n)
 	checkLen("RDTracerDrainUniformNEON", "x", len(x), "len(rise)", n)
 	checkLen("RDTracerDrainUniformNEON", "out", len(out), "len(rise)", n)
+	checkApart("RDTracerDrainUniformNEON", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceWrite(x)
@@ -9083,8 +9309,9 @@ func RDTracerDrainUniformNEON(rise, decay, x, out []float32, lRise, cRise, bRise
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter (lRise, cRise,
 // bRise, lDecay, cDecay and bDecay) holds one value per unit, or the 64 values of one block,
-// which every block then reads (a uniform value repeated 64 times). Products are rounded on
-// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// which every block then reads (a uniform value repeated 64 times). No slice it writes may
+// overlap another (checked for out and x only). Products are rounded on their own (no FMA),
+// as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9101,6 +9328,7 @@ func RDTracerDrainAddNEON(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDec
 	checkParam("RDTracerDrainAddNEON", "lDecay", len(lDecay), n)
 	checkParam("RDTracerDrainAddNEON", "cDecay", len(cDecay), n)
 	checkParam("RDTracerDrainAddNEON", "bDecay", len(bDecay), n)
+	checkApart("RDTracerDrainAddNEON", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceWrite(x)
@@ -9124,8 +9352,9 @@ func RDTracerDrainAddNEON(rise, decay, x, out, lRise, cRise, bRise, lDecay, cDec
 // The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // decay, x and out hold one value per unit each, as rise does. Each parameter is one value
-// for every unit. Products are rounded on their own (no FMA), as in internal/ref, so the
-// results equal the scalar loop bit for bit.
+// for every unit. No slice it writes may overlap another (checked for out and x only).
+// Products are rounded on their own (no FMA), as in internal/ref, so the results equal the
+// scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9136,6 +9365,7 @@ func RDTracerDrainAddUniformNEON(rise, decay, x, out []float32, lRise, cRise, bR
 	checkLen("RDTracerDrainAddUniformNEON", "decay", len(decay), "len(rise)", n)
 	checkLen("RDTracerDrainAddUniformNEON", "x", len(x), "len(rise)", n)
 	checkLen("RDTracerDrainAddUniformNEON", "out", len(out), "len(rise)", n)
+	checkApart("RDTracerDrainAddUniformNEON", "out", out, "x", x, false)
 	raceWrite(rise)
 	raceWrite(decay)
 	raceWrite(x)
@@ -9155,7 +9385,8 @@ func RDTracerDrainAddUniformNEON(rise, decay, x, out []float32, lRise, cRise, bR
 // Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
 // lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
-// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
+// uniform value repeated 64 times). No slice it writes may overlap another, but out may be x
+// itself (checked for out and x only). Products are rounded on their own (no FMA), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
@@ -9183,6 +9414,7 @@ func RFSTracerNEON(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise, 
 	checkParam("RFSTracerNEON", "bSlowDecay", len(bSlowDecay), n)
 	checkParam("RFSTracerNEON", "alpha", len(alpha), n)
 	checkParam("RFSTracerNEON", "alpha1", len(alpha1), n)
+	checkApart("RFSTracerNEON", "out", out, "x", x, true)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -9215,8 +9447,9 @@ func RFSTracerNEON(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRise, 
 // out may be x.
 //
 // fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
-// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// Each parameter is one value for every unit. No slice it writes may overlap another, but
+// out may be x itself (checked for out and x only). Products are rounded on their own (no
+// FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9229,6 +9462,7 @@ func RFSTracerUniformNEON(fastRise, fastDecay, slowRise, slowDecay, x, out []flo
 	checkLen("RFSTracerUniformNEON", "slowDecay", len(slowDecay), "len(fastRise)", n)
 	checkLen("RFSTracerUniformNEON", "x", len(x), "len(fastRise)", n)
 	checkLen("RFSTracerUniformNEON", "out", len(out), "len(fastRise)", n)
+	checkApart("RFSTracerUniformNEON", "out", out, "x", x, true)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -9250,8 +9484,9 @@ func RFSTracerUniformNEON(fastRise, fastDecay, slowRise, slowDecay, x, out []flo
 // Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
 // lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
-// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// uniform value repeated 64 times). No slice it writes may overlap another (checked for out
+// and x only). Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9278,6 +9513,7 @@ func RFSTracerAddNEON(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRis
 	checkParam("RFSTracerAddNEON", "bSlowDecay", len(bSlowDecay), n)
 	checkParam("RFSTracerAddNEON", "alpha", len(alpha), n)
 	checkParam("RFSTracerAddNEON", "alpha1", len(alpha1), n)
+	checkApart("RFSTracerAddNEON", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -9310,8 +9546,9 @@ func RFSTracerAddNEON(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastRis
 // The output is added to out (the synapses' StepAdd); out must not be x.
 //
 // fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
-// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// Each parameter is one value for every unit. No slice it writes may overlap another
+// (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9324,6 +9561,7 @@ func RFSTracerAddUniformNEON(fastRise, fastDecay, slowRise, slowDecay, x, out []
 	checkLen("RFSTracerAddUniformNEON", "slowDecay", len(slowDecay), "len(fastRise)", n)
 	checkLen("RFSTracerAddUniformNEON", "x", len(x), "len(fastRise)", n)
 	checkLen("RFSTracerAddUniformNEON", "out", len(out), "len(fastRise)", n)
+	checkApart("RFSTracerAddUniformNEON", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -9346,8 +9584,9 @@ func RFSTracerAddUniformNEON(fastRise, fastDecay, slowRise, slowDecay, x, out []
 // Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
 // lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
-// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// uniform value repeated 64 times). No slice it writes may overlap another (checked for out
+// and x only). Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9374,6 +9613,7 @@ func RFSTracerDrainNEON(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastR
 	checkParam("RFSTracerDrainNEON", "bSlowDecay", len(bSlowDecay), n)
 	checkParam("RFSTracerDrainNEON", "alpha", len(alpha), n)
 	checkParam("RFSTracerDrainNEON", "alpha1", len(alpha1), n)
+	checkApart("RFSTracerDrainNEON", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -9407,8 +9647,9 @@ func RFSTracerDrainNEON(fastRise, fastDecay, slowRise, slowDecay, x, out, lFastR
 // x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
-// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// Each parameter is one value for every unit. No slice it writes may overlap another
+// (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9421,6 +9662,7 @@ func RFSTracerDrainUniformNEON(fastRise, fastDecay, slowRise, slowDecay, x, out 
 	checkLen("RFSTracerDrainUniformNEON", "slowDecay", len(slowDecay), "len(fastRise)", n)
 	checkLen("RFSTracerDrainUniformNEON", "x", len(x), "len(fastRise)", n)
 	checkLen("RFSTracerDrainUniformNEON", "out", len(out), "len(fastRise)", n)
+	checkApart("RFSTracerDrainUniformNEON", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -9443,8 +9685,9 @@ func RFSTracerDrainUniformNEON(fastRise, fastDecay, slowRise, slowDecay, x, out 
 // Each parameter (lFastRise, cFastRise, bFastRise, lFastDecay, cFastDecay, bFastDecay,
 // lSlowRise, cSlowRise, bSlowRise, lSlowDecay, cSlowDecay, bSlowDecay, alpha and alpha1)
 // holds one value per unit, or the 64 values of one block, which every block then reads (a
-// uniform value repeated 64 times). Products are rounded on their own (no FMA), as in
-// internal/ref, so the results equal the scalar loop bit for bit.
+// uniform value repeated 64 times). No slice it writes may overlap another (checked for out
+// and x only). Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9471,6 +9714,7 @@ func RFSTracerDrainAddNEON(fastRise, fastDecay, slowRise, slowDecay, x, out, lFa
 	checkParam("RFSTracerDrainAddNEON", "bSlowDecay", len(bSlowDecay), n)
 	checkParam("RFSTracerDrainAddNEON", "alpha", len(alpha), n)
 	checkParam("RFSTracerDrainAddNEON", "alpha1", len(alpha1), n)
+	checkApart("RFSTracerDrainAddNEON", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -9504,8 +9748,9 @@ func RFSTracerDrainAddNEON(fastRise, fastDecay, slowRise, slowDecay, x, out, lFa
 // The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // fastDecay, slowRise, slowDecay, x and out hold one value per unit each, as fastRise does.
-// Each parameter is one value for every unit. Products are rounded on their own (no FMA), as
-// in internal/ref, so the results equal the scalar loop bit for bit.
+// Each parameter is one value for every unit. No slice it writes may overlap another
+// (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9518,6 +9763,7 @@ func RFSTracerDrainAddUniformNEON(fastRise, fastDecay, slowRise, slowDecay, x, o
 	checkLen("RFSTracerDrainAddUniformNEON", "slowDecay", len(slowDecay), "len(fastRise)", n)
 	checkLen("RFSTracerDrainAddUniformNEON", "x", len(x), "len(fastRise)", n)
 	checkLen("RFSTracerDrainAddUniformNEON", "out", len(out), "len(fastRise)", n)
+	checkApart("RFSTracerDrainAddUniformNEON", "out", out, "x", x, false)
 	raceWrite(fastRise)
 	raceWrite(fastDecay)
 	raceWrite(slowRise)
@@ -9537,8 +9783,9 @@ func RFSTracerDrainAddUniformNEON(fastRise, fastDecay, slowRise, slowDecay, x, o
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
 // lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
-// block then reads (a uniform value repeated 64 times). Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// block then reads (a uniform value repeated 64 times). No slice it writes may overlap
+// another, but out may be x itself (checked for out and x only). Products are rounded on
+// their own (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9555,6 +9802,7 @@ func DoubleTracerNEON(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) {
 	checkParam("DoubleTracerNEON", "lT2", len(lT2), n)
 	checkParam("DoubleTracerNEON", "cT2", len(cT2), n)
 	checkParam("DoubleTracerNEON", "bT2", len(bT2), n)
+	checkApart("DoubleTracerNEON", "out", out, "x", x, true)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceRead(x)
@@ -9577,8 +9825,9 @@ func DoubleTracerNEON(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32) {
 // out may be x.
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
-// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// every unit. No slice it writes may overlap another, but out may be x itself (checked for
+// out and x only). Products are rounded on their own (no FMA), as in internal/ref, so the
+// results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9589,6 +9838,7 @@ func DoubleTracerUniformNEON(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2, 
 	checkLen("DoubleTracerUniformNEON", "t2", len(t2), "len(t1)", n)
 	checkLen("DoubleTracerUniformNEON", "x", len(x), "len(t1)", n)
 	checkLen("DoubleTracerUniformNEON", "out", len(out), "len(t1)", n)
+	checkApart("DoubleTracerUniformNEON", "out", out, "x", x, true)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceRead(x)
@@ -9606,8 +9856,9 @@ func DoubleTracerUniformNEON(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT2, 
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
 // lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
-// block then reads (a uniform value repeated 64 times). Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// block then reads (a uniform value repeated 64 times). No slice it writes may overlap
+// another (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9624,6 +9875,7 @@ func DoubleTracerAddNEON(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32)
 	checkParam("DoubleTracerAddNEON", "lT2", len(lT2), n)
 	checkParam("DoubleTracerAddNEON", "cT2", len(cT2), n)
 	checkParam("DoubleTracerAddNEON", "bT2", len(bT2), n)
+	checkApart("DoubleTracerAddNEON", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceRead(x)
@@ -9646,8 +9898,9 @@ func DoubleTracerAddNEON(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float32)
 // The output is added to out (the synapses' StepAdd); out must not be x.
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
-// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// every unit. No slice it writes may overlap another (checked for out and x only). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9658,6 +9911,7 @@ func DoubleTracerAddUniformNEON(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT
 	checkLen("DoubleTracerAddUniformNEON", "t2", len(t2), "len(t1)", n)
 	checkLen("DoubleTracerAddUniformNEON", "x", len(x), "len(t1)", n)
 	checkLen("DoubleTracerAddUniformNEON", "out", len(out), "len(t1)", n)
+	checkApart("DoubleTracerAddUniformNEON", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceRead(x)
@@ -9676,8 +9930,9 @@ func DoubleTracerAddUniformNEON(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, cT
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
 // lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
-// block then reads (a uniform value repeated 64 times). Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// block then reads (a uniform value repeated 64 times). No slice it writes may overlap
+// another (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9694,6 +9949,7 @@ func DoubleTracerDrainNEON(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float3
 	checkParam("DoubleTracerDrainNEON", "lT2", len(lT2), n)
 	checkParam("DoubleTracerDrainNEON", "cT2", len(cT2), n)
 	checkParam("DoubleTracerDrainNEON", "bT2", len(bT2), n)
+	checkApart("DoubleTracerDrainNEON", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceWrite(x)
@@ -9717,8 +9973,9 @@ func DoubleTracerDrainNEON(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []float3
 // x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
-// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// every unit. No slice it writes may overlap another (checked for out and x only). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9729,6 +9986,7 @@ func DoubleTracerDrainUniformNEON(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, 
 	checkLen("DoubleTracerDrainUniformNEON", "t2", len(t2), "len(t1)", n)
 	checkLen("DoubleTracerDrainUniformNEON", "x", len(x), "len(t1)", n)
 	checkLen("DoubleTracerDrainUniformNEON", "out", len(out), "len(t1)", n)
+	checkApart("DoubleTracerDrainUniformNEON", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceWrite(x)
@@ -9747,8 +10005,9 @@ func DoubleTracerDrainUniformNEON(t1, t2, x, out []float32, lT1, cT1, bT1, lT2, 
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter (lT1, cT1, bT1,
 // lT2, cT2 and bT2) holds one value per unit, or the 64 values of one block, which every
-// block then reads (a uniform value repeated 64 times). Products are rounded on their own
-// (no FMA), as in internal/ref, so the results equal the scalar loop bit for bit.
+// block then reads (a uniform value repeated 64 times). No slice it writes may overlap
+// another (checked for out and x only). Products are rounded on their own (no FMA), as in
+// internal/ref, so the results equal the scalar loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9765,6 +10024,7 @@ func DoubleTracerDrainAddNEON(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []flo
 	checkParam("DoubleTracerDrainAddNEON", "lT2", len(lT2), n)
 	checkParam("DoubleTracerDrainAddNEON", "cT2", len(cT2), n)
 	checkParam("DoubleTracerDrainAddNEON", "bT2", len(bT2), n)
+	checkApart("DoubleTracerDrainAddNEON", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceWrite(x)
@@ -9788,8 +10048,9 @@ func DoubleTracerDrainAddNEON(t1, t2, x, out, lT1, cT1, bT1, lT2, cT2, bT2 []flo
 // The output is added to out (the synapses' StepAdd), and x is a sparse accumulator that the kernel empties; out must not be x.
 //
 // t2, x and out hold one value per unit each, as t1 does. Each parameter is one value for
-// every unit. Products are rounded on their own (no FMA), as in internal/ref, so the results
-// equal the scalar loop bit for bit.
+// every unit. No slice it writes may overlap another (checked for out and x only). Products
+// are rounded on their own (no FMA), as in internal/ref, so the results equal the scalar
+// loop bit for bit.
 //
 // It panics, before reading or writing anything, when a length breaks these rules or when
 // this build or CPU cannot run it (arm64 with NEON: see HasNEON).
@@ -9800,6 +10061,7 @@ func DoubleTracerDrainAddUniformNEON(t1, t2, x, out []float32, lT1, cT1, bT1, lT
 	checkLen("DoubleTracerDrainAddUniformNEON", "t2", len(t2), "len(t1)", n)
 	checkLen("DoubleTracerDrainAddUniformNEON", "x", len(x), "len(t1)", n)
 	checkLen("DoubleTracerDrainAddUniformNEON", "out", len(out), "len(t1)", n)
+	checkApart("DoubleTracerDrainAddUniformNEON", "out", out, "x", x, false)
 	raceWrite(t1)
 	raceWrite(t2)
 	raceWrite(x)
@@ -9813,7 +10075,8 @@ func DoubleTracerDrainAddUniformNEON(t1, t2, x, out []float32, lT1, cT1, bT1, lT
 //
 // The library's one exponential (internal/ref.Exp), within 1 ULP of e^x; NaN gives NaN, x above about 88.72 +Inf, below about −103.9 0. out may be x.
 //
-// out holds one value per unit, as x does. Products are rounded on their own (one fused
+// out holds one value per unit, as x does. No slice it writes may overlap another, but out
+// may be x itself (checked for out and x only). Products are rounded on their own (one fused
 // multiply–subtract, the exponential's x − n·ln2Hi, whose product is exact), as in
 // internal/ref, so the results equal the scalar loop bit for bit.
 //
@@ -9824,6 +10087,7 @@ func ExpNEON(x, out []float32) {
 	n := len(x)
 	checkBlocks("ExpNEON", "x", n)
 	checkLen("ExpNEON", "out", len(out), "len(x)", n)
+	checkApart("ExpNEON", "out", out, "x", x, true)
 	raceRead(x)
 	raceWrite(out)
 	expNEON(unsafe.SliceData(x), unsafe.SliceData(out), n/64)

@@ -93,9 +93,9 @@ type Soma interface {
 	// and Izhikevich on every vector path; each decays each trace, takes
 	// and empties its input, sums the currents, updates the unit and
 	// writes its spike bit), without the currents between. Every input must have Post = Units,
-	// synchronous spikes and a trace per post unit; StepTraced panics
-	// otherwise, or on spikes of another length, before anything is
-	// touched. It allocates nothing (but, once, the currents of a
+	// synchronous spikes and a trace per post unit, and come once (a
+	// trace steps once a step); StepTraced panics otherwise, or on spikes
+	// of another length, before anything is touched. It allocates nothing (but, once, the currents of a
 	// population without a fused kernel).
 	StepTraced(spikes spark.Spikes, inputs ...*syn.TracedSynapses)
 	// StepRange advances units lo to hi−1 by one time step, bit for bit as

@@ -2,6 +2,7 @@ package soma
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/sparkgo/spark"
 	"github.com/sparkgo/spark/internal/mem"
@@ -27,6 +28,10 @@ func (p *population[T]) StepTraced(spikes spark.Spikes, inputs ...*syn.TracedSyn
 	// step.
 	in := &p.drives
 	for i, s := range inputs {
+		if j := slices.Index(inputs[:i], s); j >= 0 {
+			p.live()
+			panic(fmt.Sprintf("soma: %s.StepTraced: input %d is input %d: each synapse population's trace steps once a step", p.name(), i, j))
+		}
 		d := p.drive(i, s)
 		if i < len(in) {
 			in[i] = d

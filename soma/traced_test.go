@@ -165,6 +165,8 @@ func TestStepTracedPanics(t *testing.T) {
 	r := rng(4)
 	good, _ := tracedInputs(t, &r, 100, 1, true, false)
 	other, _ := tracedInputs(t, &r, 99, 1, true, false)
+	two, _ := tracedInputs(t, &r, 100, 1, false, false)
+	traces := slices.Clone(good[0].Traces()[0])
 	perSyn, err := syn.NewTracedSynapses(syn.TracedSynapsesConfig{
 		LinearSynapsesConfig: syn.LinearSynapsesConfig{Post: 100, Pre: 3, Init: syn.Uniform(0, 1, 1)},
 		Tau:                  spark.PerUnit(slices.Repeat([]float32{5, 6, 7}, 100)),
@@ -184,6 +186,8 @@ func TestStepTracedPanics(t *testing.T) {
 		{func() { pop.StepTraced(spikes, good[0], perSyn) }, "input 1: the synapses have a trace per synapse; StepTraced needs synchronous spikes and traces per post unit"},
 		{func() { pop.StepTraced(spikes, good[0], nil) }, "input 1: *syn.TracedSynapses is not a *syn.TracedSynapses"},
 		{func() { pop.StepTraced(spikes, &syn.TracedSynapses{}) }, "input 0: a zero syn.TracedSynapses: use NewTracedSynapses"},
+		{func() { pop.StepTraced(spikes, good[0], good[0]) }, "soma: Leaky.StepTraced: input 1 is input 0: each synapse population's trace steps once a step"},
+		{func() { pop.StepTraced(spikes, good[0], two[0], good[0]) }, "input 2 is input 0"},
 		{func() { perSyn.Deliver(spark.NewSpikes(3)) }, "syn: TracedSynapses.Deliver: needs synchronous spikes and traces per post unit (these have a trace per synapse)"},
 	} {
 		if msg := catch(c.f); !strings.Contains(msg, c.want) {
@@ -192,6 +196,9 @@ func TestStepTracedPanics(t *testing.T) {
 	}
 	if !slices.Equal(pop.Potential(), before) {
 		t.Error("a refused StepTraced changed the population")
+	}
+	if !slices.EqualFunc(good[0].Traces()[0], traces, sameBits) {
+		t.Error("a refused StepTraced changed an input's trace")
 	}
 }
 

@@ -71,6 +71,17 @@ type model struct {
 	streams  []stream
 	body     func(e emitter)
 	bind     binding // how package soma calls a soma's kernels (bind.go)
+	// apart are the pairs of streams whose overlap the checked function
+	// refuses, for the rule its doc states (out and x of a trace); the
+	// doc asks every other pair not to overlap, unchecked.
+	apart []pair
+}
+
+// pair is two streams that must not overlap, or, with same, may also be the
+// very same slice.
+type pair struct {
+	a, b string
+	same bool
 }
 
 // Vector values: a backend's registers (or operands), opaque to the models.

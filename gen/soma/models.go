@@ -344,6 +344,7 @@ func (t trace) model(add, drain bool) model {
 	}
 	m.streams = append(m.streams, t.extra...)
 	prose := "out may be x."
+	m.apart = []pair{{"out", "x", !drain && !add}}
 	if drain {
 		m.name += "Drain"
 		m.streams[len(t.stages)].kind = drainF32
@@ -382,6 +383,7 @@ var expModel = model{
 	},
 	streams: []stream{{"x", inputF32}, {"out", outputF32}},
 	body:    func(e emitter) { e.Store("out", exp(e, e.F("x"))) },
+	apart:   []pair{{"out", "x", true}},
 }
 
 // fused returns soma m stepped together with the single-stage traces of

@@ -74,6 +74,7 @@ func wrapper(m model, b lowering, uniform bool, name, raw, rawSig string) gowrap
 		args = append(args, "unsafe.SliceData(spikes)")
 	}
 	args = append(args, "n/64")
+	body = append(body, apart(m, name)...)
 	body = append(body, race...)
 	body = append(body, raw+"("+strings.Join(args, ", ")+")")
 
@@ -109,6 +110,17 @@ func wrapper(m model, b lowering, uniform bool, name, raw, rawSig string) gowrap
 	}
 	if !m.noSpikes {
 		rules += "The spikes are one word per block: bit j of word k for unit 64·k + j. "
+	}
+	rules += "No slice it writes may overlap another"
+	for _, p := range m.apart {
+		if p.same {
+			rules += fmt.Sprintf(", but %s may be %s itself", p.a, p.b)
+		}
+	}
+	if len(m.apart) > 0 {
+		rules += fmt.Sprintf(" (checked for %s and %s only). ", m.apart[0].a, m.apart[0].b)
+	} else {
+		rules += " (not checked). "
 	}
 	fma := "(no FMA)"
 	if fusesExact(m) {
@@ -157,6 +169,15 @@ func wrapper(m model, b lowering, uniform bool, name, raw, rawSig string) gowrap
 		Blocks:    true,
 		Args:      kinds,
 	}
+}
+
+// apart returns the checks of m.apart (asm's checkApart).
+func apart(m model, name string) []string {
+	var checks []string
+	for _, p := range m.apart {
+		checks = append(checks, fmt.Sprintf("checkApart(%q, %q, %s, %q, %s, %v)", name, p.a, p.a, p.b, p.b, p.same))
+	}
+	return checks
 }
 
 // checkedParams are the parameters of m's checked kernel, name and type:
