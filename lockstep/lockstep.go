@@ -33,6 +33,7 @@
 package lockstep
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -115,8 +116,8 @@ func NewOn(n, goroutines int, work func(shard, step int)) *Team {
 
 // newTeam is New on g goroutines with the polls before parking given.
 func newTeam(n, g, spin int, work func(shard, step int)) *Team {
-	if n < 1 {
-		panic("lockstep: a team needs at least one shard")
+	if n < 1 || work == nil {
+		panic(fmt.Sprintf("lockstep: a team needs at least one shard (n = %d) and a work function (nil: %v)", n, work == nil))
 	}
 	g = max(1, min(g, n))
 	t := &Team{work: work, shards: n, goroutines: g, workers: int64(g - 1), spin: spin, finished: make(chan struct{}, 1)}

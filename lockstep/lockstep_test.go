@@ -3,6 +3,7 @@ package lockstep
 import (
 	"fmt"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -145,12 +146,19 @@ func TestClose(t *testing.T) {
 
 // TestNewPanics: a team of no shard is an error.
 func TestNewPanics(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Error("New(0, …) did not panic")
-		}
-	}()
-	New(0, func(int, int) {})
+	for _, c := range []struct {
+		n    int
+		work func(int, int)
+	}{{0, func(int, int) {}}, {2, nil}} {
+		func() {
+			defer func() {
+				if msg, _ := recover().(string); !strings.HasPrefix(msg, "lockstep: a team needs") {
+					t.Errorf("New(%d, work nil %v): panic %q", c.n, c.work == nil, msg)
+				}
+			}()
+			New(c.n, c.work).Close()
+		}()
+	}
 }
 
 // TestNewGoroutines: New runs no more goroutines than GOMAXPROCS, and

@@ -3,8 +3,10 @@ package record
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/sparkgo/spark"
@@ -272,11 +274,14 @@ func TestSampler(t *testing.T) {
 		func() { NewSampler([]int{-1}, 1, 1) },
 		func() { NewSampler(nil, 0, 1) },
 		func() { NewSampler(nil, 1, -1) },
+		func() { NewSampler([]int{math.MaxInt}, 1, 1) }, // need = unit+1 would wrap
+		func() { NewSampler([]int{spark.MaxUnits}, 1, 1) },
+		func() { NewSampler([]int{0, 1, 2}, 1, math.MaxInt/2) }, // units·samples overflows
 	} {
 		func() {
 			defer func() {
-				if recover() == nil {
-					t.Error("no panic")
+				if msg, _ := recover().(string); !strings.HasPrefix(msg, "record: ") {
+					t.Errorf("panic %q, want a record: message", msg)
 				}
 			}()
 			f()

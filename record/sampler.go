@@ -2,7 +2,10 @@ package record
 
 import (
 	"fmt"
+	"math"
 	"slices"
+
+	"github.com/sparkgo/spark"
 )
 
 // Sampler samples a state array (a soma's Potential, a trace: any
@@ -20,16 +23,17 @@ type Sampler struct {
 
 // NewSampler returns a sampler of the state of units (indices into the
 // state array; copied) at every step that is a multiple of every, with room
-// for samples samples. It panics if a unit is negative, every < 1 or
-// samples < 0.
+// for samples samples. It panics if a unit is negative or not below
+// spark.MaxUnits, every < 1, samples < 0, or the matrix would have more
+// than math.MaxInt values.
 func NewSampler(units []int, every, samples int) *Sampler {
-	if every < 1 || samples < 0 {
-		panic(fmt.Sprintf("record: NewSampler: every = %d, samples = %d: want every ≥ 1 and samples ≥ 0", every, samples))
+	if every < 1 || samples < 0 || len(units) > 0 && samples > math.MaxInt/len(units) {
+		panic(fmt.Sprintf("record: NewSampler: %d units, every = %d, samples = %d: want every ≥ 1, samples ≥ 0 and units·samples at most math.MaxInt", len(units), every, samples))
 	}
 	s := &Sampler{units: slices.Clone(units), every: every}
 	for _, u := range units {
-		if u < 0 {
-			panic(fmt.Sprintf("record: NewSampler: unit %d is negative", u))
+		if u < 0 || u >= spark.MaxUnits {
+			panic(fmt.Sprintf("record: NewSampler: unit %d: want 0 ≤ unit < spark.MaxUnits = %d", u, spark.MaxUnits))
 		}
 		s.need = max(s.need, u+1)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"unsafe"
 
 	"github.com/x448/float16"
 
@@ -44,6 +45,7 @@ func Sum(x []float32) float32 {
 // the same length.
 func Axpy(y []float32, a float32, x []float32) {
 	same("Axpy", "y", len(y), "x", len(x))
+	apart("Axpy", "y", y, "x", x, true)
 	impl.axpy(y, a, x)
 }
 
@@ -52,6 +54,7 @@ func Axpy(y []float32, a float32, x []float32) {
 // same length.
 func AxpyF16(y []float32, a float32, w []float16.Float16) {
 	same("AxpyF16", "y", len(y), "w", len(w))
+	apart("AxpyF16", "y", y, "w", w, false)
 	impl.axpyF16(y, a, w)
 }
 
@@ -61,6 +64,7 @@ func Scale(x []float32, a float32) { impl.scale(x, a) }
 // Add adds x[j] to y[j]. y and x have the same length.
 func Add(y, x []float32) {
 	same("Add", "y", len(y), "x", len(x))
+	apart("Add", "y", y, "x", x, true)
 	impl.add(y, x)
 }
 
@@ -68,6 +72,7 @@ func Add(y, x []float32) {
 // of the units fed by one that spiked. y and w have the same length.
 func AddF16(y []float32, w []float16.Float16) {
 	same("AddF16", "y", len(y), "w", len(w))
+	apart("AddF16", "y", y, "w", w, false)
 	impl.addF16(y, w)
 }
 
@@ -76,6 +81,8 @@ func AddF16(y []float32, w []float16.Float16) {
 // len(w) rows·cols and len(x) cols.
 func MatVec(y, w []float32, rows, cols int, x []float32) {
 	shape("MatVec", len(y), len(w), rows, cols, len(x))
+	apart("MatVec", "y", y, "w", w, false)
+	apart("MatVec", "y", y, "x", x, false)
 	matVec(y, w, cols, x, impl.dot, impl.dotStream)
 }
 
@@ -83,6 +90,8 @@ func MatVec(y, w []float32, rows, cols int, x []float32) {
 // the dense synaptic input of rows units from cols activations.
 func MatVecF16(y []float32, w []float16.Float16, rows, cols int, x []float32) {
 	shape("MatVecF16", len(y), len(w), rows, cols, len(x))
+	apart("MatVecF16", "y", y, "w", w, false)
+	apart("MatVecF16", "y", y, "x", x, false)
 	matVec(y, w, cols, x, impl.dotF16, impl.dotF16Stream)
 }
 
@@ -131,6 +140,8 @@ func MaskedSums(y, w []float32, rows, cols int, x spark.Spikes) {
 	if !maskedShape(len(y), len(w), len(x), rows, cols) {
 		badMaskedShape("MaskedSums", len(y), len(w), len(x), rows, cols)
 	}
+	apart("MaskedSums", "y", y, "w", w, false)
+	apart("MaskedSums", "y", y, "x", x, false)
 	maskedSums(y, w, cols, x, matrixRule(len(w), 4, &f32Rules), impl.maskedSum, impl.maskedSums)
 }
 
@@ -139,6 +150,8 @@ func MaskedSumsF16(y []float32, w []float16.Float16, rows, cols int, x spark.Spi
 	if !maskedShape(len(y), len(w), len(x), rows, cols) {
 		badMaskedShape("MaskedSumsF16", len(y), len(w), len(x), rows, cols)
 	}
+	apart("MaskedSumsF16", "y", y, "w", w, false)
+	apart("MaskedSumsF16", "y", y, "x", x, false)
 	maskedSums(y, w, cols, x, matrixRule(len(w), 2, &f16Rules), impl.maskedSumF16, impl.maskedSumsF16)
 }
 
@@ -342,6 +355,8 @@ func sparseBy(x []uint64, n int, b bounds) bool {
 func Select(d, w []float32, x spark.Spikes) {
 	same("Select", "d", len(d), "w", len(w))
 	spikeWords("Select", len(d), len(x))
+	apart("Select", "d", d, "w", w, true)
+	apart("Select", "d", d, "x", x, false)
 	impl.select32(d, w, x)
 }
 
@@ -349,6 +364,8 @@ func Select(d, w []float32, x spark.Spikes) {
 func SelectF16(d []float32, w []float16.Float16, x spark.Spikes) {
 	same("SelectF16", "d", len(d), "w", len(w))
 	spikeWords("SelectF16", len(d), len(x))
+	apart("SelectF16", "d", d, "w", w, false)
+	apart("SelectF16", "d", d, "x", x, false)
 	impl.select16(d, w, x)
 }
 
@@ -358,6 +375,31 @@ func same(fn, a string, na int, b string, nb int) {
 	if na != nb {
 		panic(fmt.Sprintf("vec.%s: len(%s) = %d, len(%s) = %d: want the same length", fn, a, na, b, nb))
 	}
+}
+
+// apart panics unless y, which the call writes, and b, which it reads,
+// share no byte, or, where same allows it, are the very same slice (an
+// element-wise update in place, which reads each element before it writes
+// it): the kernels read and write whole vectors, so that overlapping
+// slices would give other results than the scalar loop, and differ from
+// path to path. The compiler inlines it, and the message (badApart) is out
+// of line.
+func apart[T any](fn, an string, y []float32, bn string, b []T, same bool) {
+	py, pb := uintptr(unsafe.Pointer(unsafe.SliceData(y))), uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	ny, nb := uintptr(len(y))*4, uintptr(len(b))*unsafe.Sizeof(*new(T))
+	// Unsigned: a start below the other's wraps to a large difference.
+	if (py-pb >= nb || ny == 0) && (pb-py >= ny || nb == 0) || same && py == pb && ny == nb {
+		return
+	}
+	badApart(fn, an, bn, same)
+}
+
+func badApart(fn, a, b string, same bool) {
+	rule := "they must not overlap"
+	if same {
+		rule = "they must be the same slice or not overlap"
+	}
+	panic(fmt.Sprintf("vec.%s: %s and %s overlap: %s", fn, a, b, rule))
 }
 
 func spikeWords(fn string, n, words int) {

@@ -5,8 +5,10 @@ import (
 	"math"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/x448/float16"
 
@@ -451,6 +453,9 @@ func TestOrder(t *testing.T) {
 // before anything is written.
 func TestChecks(t *testing.T) {
 	f, h, s := make([]float32, 10), make([]float16.Float16, 10), spark.NewSpikes(10)
+	s2 := spark.NewSpikes(128)
+	hf := unsafe.Slice((*float16.Float16)(unsafe.Pointer(&f[0])), 2*len(f)) // f's bytes as binary16
+	sf := unsafe.Slice((*float32)(unsafe.Pointer(&s2[0])), 2*len(s2))       // s2's bytes as float32
 	for _, c := range []struct {
 		name string
 		call func()
@@ -480,6 +485,18 @@ func TestChecks(t *testing.T) {
 		{"MaskedSums overflow", func() { MaskedSums(f, f[:0], math.MaxInt, math.MaxInt, nil) }, "vec.MaskedSums: rows·cols"},
 		{"MaskedSumsF16 overflow", func() { MaskedSumsF16(f, h, math.MaxInt/2, 3, s) }, "vec.MaskedSumsF16: rows·cols"},
 		{"MaskedSums rows", func() { MaskedSums(f, f, -1, 0, nil) }, "vec.MaskedSums: rows = -1"},
+		// A slice written that overlaps one read, but in place where allowed.
+		{"Axpy overlap", func() { Axpy(f[1:], 2, f[:9]) }, "vec.Axpy: y and x overlap: they must be the same slice or not overlap"},
+		{"Add overlap", func() { Add(f[:5], f[4:9]) }, "vec.Add: y and x overlap"},
+		{"AxpyF16 overlap", func() { AxpyF16(f[:5], 2, hf[6:11]) }, "vec.AxpyF16: y and w overlap: they must not overlap"},
+		{"AddF16 overlap", func() { AddF16(f[:5], hf[:5]) }, "vec.AddF16: y and w overlap"},
+		{"Select overlap", func() { Select(f[:9], f[1:], s) }, "vec.Select: d and w overlap"},
+		{"SelectF16 overlap", func() { SelectF16(f[:3], hf[2:5], s) }, "vec.SelectF16: d and w overlap"},
+		{"MatVec y x", func() { MatVec(f[:2], f[2:6], 2, 2, f[1:3]) }, "vec.MatVec: y and x overlap"},
+		{"MatVec y w", func() { MatVec(f[:2], f[1:5], 2, 2, f[6:8]) }, "vec.MatVec: y and w overlap"},
+		{"MatVecF16 y w", func() { MatVecF16(f[:2], hf[:4], 2, 2, f[6:8]) }, "vec.MatVecF16: y and w overlap"},
+		{"MaskedSums y w", func() { MaskedSums(f[:2], f[:10], 2, 5, s2) }, "vec.MaskedSums: y and w overlap"},
+		{"MaskedSumsF16 y x", func() { MaskedSumsF16(sf[:2], h[:10], 2, 5, s2) }, "vec.MaskedSumsF16: y and x overlap"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			before := fmt.Sprint(f, h)
@@ -495,6 +512,35 @@ func TestChecks(t *testing.T) {
 			}()
 			c.call()
 		})
+	}
+}
+
+// TestInPlace: Axpy, Add and Select may write the slice they read, on
+// every path, with the bits of separate slices; slices side by side do not
+// overlap.
+func TestInPlace(t *testing.T) {
+	const n = 300
+	r := new(rng)
+	*r = 12
+	for _, k := range paths() {
+		using(t, k)
+		x := fill32(r, make([]float32, n), true)
+		s := spikes(r, n, density("1/2"))
+		for name, f := range map[string]func(y, x []float32){
+			"Axpy":   func(y, x []float32) { Axpy(y, 0.75, x) },
+			"Add":    func(y, x []float32) { Add(y, x) },
+			"Select": func(y, x []float32) { Select(y, x, s) },
+		} {
+			want := slices.Clone(x)
+			f(want, slices.Clone(x))
+			got := slices.Clone(x)
+			f(got, got)
+			if !slices.EqualFunc(got, want, sameBits) {
+				t.Errorf("%s: %s in place differs from separate slices", k.name, name)
+			}
+			buf := make([]float32, 2*n)
+			f(buf[:n], buf[n:]) // side by side: no panic
+		}
 	}
 }
 
