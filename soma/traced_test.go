@@ -324,3 +324,55 @@ func TestDeliveredDropped(t *testing.T) {
 		}
 	}
 }
+
+// TestDeliveredWaits checks that once Deliver has gathered a step's input,
+// the synapses refuse to step or deliver again, touching nothing, until a
+// soma's StepTraced has taken it, or Reset has dropped it.
+func TestDeliveredWaits(t *testing.T) {
+	const n, pre = 70, 50
+	all := spark.NewSpikes(pre)
+	for j := range pre {
+		all.Set(j)
+	}
+	s, err := syn.NewTracedSynapses(syn.TracedSynapsesConfig{LinearSynapsesConfig: syn.LinearSynapsesConfig{
+		Post: n, Pre: pre, Init: syn.SparseUniform(100, 200, 0.08, 3)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pop, err := NewLeaky(LeakyConfig{Units: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur := make([]float32, n)
+	calls := map[string]func(){
+		"Deliver":        func() { s.Deliver(all) },
+		"DeliverIndices": func() { s.DeliverIndices([]int{1, 2}) },
+		"Step":           func() { s.Step(all, cur) },
+		"StepAdd":        func() { s.StepAdd(all, cur) },
+		"StepIndices":    func() { s.StepIndices([]int{3}, cur) },
+		"StepAddIndices": func() { s.StepAddIndices([]int{3}, cur) },
+	}
+	for name, call := range calls {
+		s.Deliver(all)
+		traces := slices.Clone(s.Traces()[0])
+		msg := catch(call)
+		if want := "syn: TracedSynapses." + name + ": the input the last Deliver gathered waits for the soma's StepTraced"; !strings.HasPrefix(msg, want) {
+			t.Errorf("%s after Deliver: panic %q, want %q", name, msg, want)
+		}
+		if !slices.Equal(s.Traces()[0], traces) || slices.ContainsFunc(cur, func(v float32) bool { return v != 0 }) {
+			t.Errorf("%s after Deliver: refused, but wrote", name)
+		}
+		pop.StepTraced(spark.NewSpikes(n), s) // takes the input
+		if msg := catch(call); msg != "" {
+			t.Errorf("%s after StepTraced: panic %q", name, msg)
+		}
+		clear(cur)
+		s.Reset()
+		pop.Reset()
+	}
+	s.Deliver(all)
+	s.Reset()
+	if msg := catch(calls["Step"]); msg != "" {
+		t.Errorf("Step after Deliver and Reset: panic %q", msg)
+	}
+}

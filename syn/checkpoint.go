@@ -112,6 +112,7 @@ func last(x []int32) int32 {
 // no checkpoint holds.
 func (s *synapses[T]) commit(st *stored) {
 	clear(s.y)
+	s.delivered = false
 	s.w16, s.w32 = st.w16, st.w32
 	if s.sparse {
 		s.start, s.idx = st.start, st.idx

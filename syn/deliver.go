@@ -16,8 +16,9 @@ import (
 // soma's Step (see soma.Soma's StepTraced). It needs synchronous spikes
 // and traces per post unit, and panics otherwise, or on spikes of another
 // length or set past the last presynaptic unit, before anything is
-// touched. What Deliver gathers waits for the soma's StepTraced: call it
-// before the next Deliver, Step or StepAdd.
+// touched. What Deliver gathers waits for the soma's StepTraced: until it
+// (or Reset) has run, Deliver, Step, StepAdd and their Indices forms panic,
+// rather than mix it into another step.
 func (s *TracedSynapses) Deliver(spikes spark.Spikes) {
 	s.checkDeliver("Deliver")
 	s.checkSpikes("Deliver", spikes, s.y) // y: Post values, as the currents checkSpikes checks
@@ -63,6 +64,7 @@ func (s *synapses[T]) deliver(rows []int) {
 	for _, j := range rows {
 		s.addRow(s.y, j)
 	}
+	s.delivered = true
 }
 
 // padded returns n zeros with capacity for whole blocks of 64 (zero too),
@@ -95,6 +97,6 @@ func init() {
 		if s.y == nil {
 			s.y = padded(s.post)
 		}
-		return tracer.Drive{Trace: s.tr, X: s.y}, ""
+		return tracer.Drive{Trace: s.tr, X: s.y, Delivered: &s.delivered}, ""
 	}
 }

@@ -307,6 +307,7 @@ type synapses[T any] struct {
 	bits       spark.Spikes  // StepIndices' spikes when post-major
 	sum        []float32     // StepAdd's currents
 	y          []float32     // sparse, traced: the weighted input, zero between steps
+	delivered  bool          // y holds what Deliver gathered, which no soma's StepTraced has taken yet
 	rows       []int         // synchronous: the spiking rows of a Step, Pre at most
 	hdr        ckpt.Header   // what a checkpoint must match
 }
@@ -708,6 +709,7 @@ func (s *synapses[T]) Reset() {
 		s.tr.Reset()
 	}
 	clear(s.y) // between steps it holds only what Deliver gathered
+	s.delivered = false
 }
 
 // Weight returns W[i, j].
@@ -801,6 +803,15 @@ func (s *synapses[T]) checkStep(fn string, nspikes int, currents []float32) {
 		panic(fmt.Sprintf("syn: %s.%s: len(spikes) = %d words, len(currents) = %d; want %d and Post = %d",
 			s.name(), fn, nspikes, len(currents), words, s.post))
 	}
+	s.checkTaken(fn)
+}
+
+// checkTaken panics if what Deliver gathered still waits for a soma's
+// StepTraced: a Step, StepAdd or Deliver now would mix it into this step.
+func (s *synapses[T]) checkTaken(fn string) {
+	if s.delivered {
+		panic(fmt.Sprintf("syn: %s.%s: the input the last Deliver gathered waits for the soma's StepTraced (or Reset)", s.name(), fn))
+	}
 }
 
 // tail is the mask of the bits past the last presynaptic unit in a row's
@@ -865,6 +876,7 @@ func (s *synapses[T]) checkIndices(fn string, pre []int, currents []float32) {
 	if len(currents) != s.post {
 		panic(fmt.Sprintf("syn: %s.%s: len(currents) = %d, want Post = %d", s.name(), fn, len(currents), s.post))
 	}
+	s.checkTaken(fn)
 	last := -1
 	for _, j := range pre {
 		if j <= last || j >= s.pre {

@@ -163,6 +163,9 @@ func (t *Trace) StepDrain(x, out []float32, add bool) {
 type Drive struct {
 	Trace *Trace
 	X     []float32
+	// Delivered is the synapses' flag that Deliver gathered X for this
+	// step: the soma's StepTraced clears it once it has taken X.
+	Delivered *bool
 }
 
 // DriveOf returns the Drive of a traced synapse population (a
