@@ -141,6 +141,9 @@ func (t *Team) Step(step int) {
 	if t.stop.Load() {
 		panic("lockstep: Step after Close")
 	}
+	if t.work == nil {
+		panic("lockstep: Step of a zero Team: use New or NewOn")
+	}
 	t.done.Store(0)
 	t.current = step
 	t.gen.Add(1)
@@ -219,7 +222,7 @@ func (t *Team) next(seen int64) int64 {
 // Close stops the workers and waits for them to exit. The team cannot be
 // stepped after it.
 func (t *Team) Close() {
-	if t.stop.Swap(true) {
+	if t.stop.Swap(true) || t.work == nil { // closed already, or a zero Team: no workers
 		return
 	}
 	t.mu.Lock()

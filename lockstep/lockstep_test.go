@@ -161,6 +161,25 @@ func TestNewPanics(t *testing.T) {
 	}
 }
 
+// TestZeroTeam: a Team not made by New or NewOn refuses Step and Pin with
+// a message, and Close does nothing.
+func TestZeroTeam(t *testing.T) {
+	var team Team
+	if err := team.Pin(); err == nil || !strings.Contains(err.Error(), "zero Team") {
+		t.Errorf("Pin of a zero Team: %v", err)
+	}
+	func() {
+		defer func() {
+			if msg, _ := recover().(string); !strings.Contains(msg, "zero Team") {
+				t.Errorf("Step of a zero Team: panic %q", msg)
+			}
+		}()
+		team.Step(0)
+	}()
+	team.Close()
+	team.Close()
+}
+
 // TestNewGoroutines: New runs no more goroutines than GOMAXPROCS, and
 // one a shard up to that.
 func TestNewGoroutines(t *testing.T) {

@@ -42,6 +42,8 @@ func (t *Team) Pin() error {
 // pinTo is Pin on the CPUs cpus, the caller's thread's mask being mask.
 func (t *Team) pinTo(mask cpuMask, cpus []int) error {
 	switch {
+	case t.work == nil:
+		return fmt.Errorf("lockstep: Pin of a zero Team: use New or NewOn")
 	case t.stop.Load():
 		return fmt.Errorf("lockstep: Pin after Close")
 	case t.cpus != nil:

@@ -277,6 +277,10 @@ func TestSampler(t *testing.T) {
 		func() { NewSampler([]int{math.MaxInt}, 1, 1) }, // need = unit+1 would wrap
 		func() { NewSampler([]int{spark.MaxUnits}, 1, 1) },
 		func() { NewSampler([]int{0, 1, 2}, 1, math.MaxInt/2) }, // units·samples overflows
+		func() { new(Sampler).Sample(0, nil) },                  // the zero value
+		func() { NewSpikes(3, 0).Rates(nil, 5, 5, 0.1) },        // no time to take a rate over
+		func() { NewSpikes(3, 0).Rate(6, 5, 0.1) },
+		func() { NewSpikes(3, 0).Rates(nil, 0, 5, 0) },
 	} {
 		func() {
 			defer func() {
@@ -405,5 +409,26 @@ func TestRecordDoubles(t *testing.T) {
 	}
 	if r.Len() != 80*steps || grows > 22 {
 		t.Errorf("%d spikes in %d growths", r.Len(), grows)
+	}
+}
+
+// TestZeroSpikes: the zero Spikes records a population of no units from
+// step 0 on, as NewSpikes(0, 0) does.
+func TestZeroSpikes(t *testing.T) {
+	var r Spikes
+	for _, rec := range []*Spikes{&r, NewSpikes(0, 0)} {
+		if got := rec.Record(0, nil); len(got) != 0 {
+			t.Errorf("Record(0) = %v", got)
+		}
+		func() {
+			defer func() {
+				if msg, _ := recover().(string); !strings.Contains(msg, "after the last one recorded (0)") {
+					t.Errorf("Record(0) twice: panic %q", msg)
+				}
+			}()
+			rec.Record(0, nil)
+		}()
+		rec.Reset()
+		rec.Record(0, nil)
 	}
 }

@@ -46,6 +46,9 @@ func NewSampler(units []int, every, samples int) *Sampler {
 // sampler's period and the matrix has room, and reports whether it did. It
 // panics if step is negative or state is too short for a chosen unit.
 func (s *Sampler) Sample(step int, state []float32) bool {
+	if s.every == 0 {
+		panic("record: Sampler: zero value: use NewSampler")
+	}
 	if step < 0 || len(state) < s.need {
 		panic(fmt.Sprintf("record: Sampler.Sample(%d, state of %d units): want step ≥ 0 and at least %d units", step, len(state), s.need))
 	}

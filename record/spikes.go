@@ -38,7 +38,7 @@ type Spikes struct {
 	units, offset int
 	words         int
 	tail          uint64 // the mask of the last word's bits that are units
-	last          int    // the step of the last Record, -1 before the first
+	next          int    // the least step Record takes: the last step recorded + 1, 0 before the first
 	spikes        []Spike
 }
 
@@ -49,7 +49,7 @@ func NewSpikes(units, offset int) *Spikes {
 	if units < 0 || units > spark.MaxUnits || offset < 0 || offset > math.MaxInt32-units {
 		panic(fmt.Sprintf("record: NewSpikes(%d, %d): want 0 ≤ units ≤ %d, offset ≥ 0 and offset+units ≤ MaxInt32", units, offset, spark.MaxUnits))
 	}
-	r := &Spikes{units: units, offset: offset, words: spark.SpikeWords(units), tail: ^uint64(0), last: -1}
+	r := &Spikes{units: units, offset: offset, words: spark.SpikeWords(units), tail: ^uint64(0)}
 	if m := units % 64; m != 0 {
 		r.tail = 1<<m - 1
 	}
@@ -73,7 +73,7 @@ func (r *Spikes) Grow(n int) { r.spikes = slices.Grow(r.spikes, n) }
 // capacity.
 func (r *Spikes) Reset() {
 	r.spikes = r.spikes[:0]
-	r.last = -1
+	r.next = 0
 }
 
 // Record appends the spikes of step step: a Spike{step, offset+i} for each
@@ -84,10 +84,10 @@ func (r *Spikes) Reset() {
 // the population's size and step is in [0, MaxInt32] and greater than the
 // step of the last Record since Reset; it allocates only to grow the buffer.
 func (r *Spikes) Record(step int, s spark.Spikes) []Spike {
-	if len(s) != r.words || step <= r.last || step > math.MaxInt32 {
+	if len(s) != r.words || step < r.next || step > math.MaxInt32 {
 		r.badRecord(step, len(s))
 	}
-	r.last = step
+	r.next = step + 1
 	if len(s) == 0 {
 		return nil
 	}
@@ -134,7 +134,7 @@ func (r *Spikes) badRecord(step, words int) {
 	if words != r.words {
 		panic(fmt.Sprintf("record: Spikes.Record: %d spike words for %d units, want %d", words, r.units, r.words))
 	}
-	panic(fmt.Sprintf("record: Spikes.Record(%d): the step must be in [0, MaxInt32] and after the last one recorded (%d)", step, r.last))
+	panic(fmt.Sprintf("record: Spikes.Record(%d): the step must be in [0, MaxInt32] and after the last one recorded (%d)", step, r.next-1))
 }
 
 // All returns the recorded spikes, ordered by step then unit: the
@@ -178,8 +178,10 @@ func (r *Spikes) Counts(dst []int, from, to int) []int {
 
 // Rates returns each unit's mean rate in Hz over the steps [from, to) of dt
 // ms: its count over (to − from)·dt/1000 s, indexed as [Spikes.Counts],
-// in dst grown or cut to the population's size.
+// in dst grown or cut to the population's size. It panics unless from < to
+// and dt > 0.
 func (r *Spikes) Rates(dst []float64, from, to int, dt float64) []float64 {
+	checkSpan("Rates", from, to, dt)
 	dst = slices.Grow(dst[:0], r.units)[:r.units]
 	clear(dst)
 	for _, s := range r.Window(from, to) {
@@ -193,8 +195,9 @@ func (r *Spikes) Rates(dst []float64, from, to int, dt float64) []float64 {
 }
 
 // Rate returns the population's mean rate per unit in Hz over the steps
-// [from, to) of dt ms.
+// [from, to) of dt ms. It panics unless from < to and dt > 0.
 func (r *Spikes) Rate(from, to int, dt float64) float64 {
+	checkSpan("Rate", from, to, dt)
 	return float64(len(r.Window(from, to))) / float64(r.units) / (float64(to-from) * dt / 1000)
 }
 
@@ -236,12 +239,20 @@ func Merge(parts ...*Spikes) *Spikes {
 		if run := m.spikes[start:]; !slices.IsSortedFunc(run, byUnit) {
 			slices.SortFunc(run, byUnit)
 		}
-		m.last = int(step)
+		m.next = int(step) + 1
 	}
 	for _, p := range parts {
-		m.last = max(m.last, p.last)
+		m.next = max(m.next, p.next)
 	}
 	return m
 }
 
 func byUnit(a, b Spike) int { return cmp.Compare(a.Unit, b.Unit) }
+
+// checkSpan panics unless the steps [from, to) of dt ms are a time span
+// over which a rate is defined.
+func checkSpan(fn string, from, to int, dt float64) {
+	if !(from < to && dt > 0) {
+		panic(fmt.Sprintf("record: Spikes.%s(%d, %d, dt %v): want from < to and dt > 0", fn, from, to, dt))
+	}
+}

@@ -58,7 +58,8 @@ func (s *synapses[T]) arrays(st *stored) []ckpt.Array {
 }
 
 // check refuses a kernel the synapses could not hold: weights that are not
-// finite, the wrong number of them, or, sparse, rows out of order.
+// finite, the wrong number of them, or, sparse, rows out of order or past
+// the weights.
 func (s *synapses[T]) check(st *stored) error {
 	n := len(st.w16) + len(st.w32)
 	if s.sparse {
@@ -67,7 +68,7 @@ func (s *synapses[T]) check(st *stored) error {
 				len(st.start), first(st.start), last(st.start), len(st.idx), n, s.pre+1)
 		}
 		for j := range s.pre {
-			if st.start[j+1] < st.start[j] {
+			if st.start[j+1] < st.start[j] || int(st.start[j+1]) > n {
 				return fmt.Errorf("sparse kernel: row %d starts at %d and ends at %d", j, st.start[j], st.start[j+1])
 			}
 			prev := int32(-1)

@@ -230,6 +230,9 @@ func TestCheckpointRefused(t *testing.T) {
 		{craft(func(st *stored) { st.idx[0] = -1 }), "in [0, 37)"},
 		{craft(func(st *stored) { j := row(st); st.start[j+1] = st.start[j+2] + 1 }), "row"},
 		{craft(func(st *stored) { st.start[0] = 1 }), "row offsets"},
+		// Offsets that increase but run past the weights before the last.
+		{craft(func(st *stored) { st.start[1] = 1 << 30 }), "row 0 starts at 0 and ends at 1073741824"},
+		{craft(func(st *stored) { st.start[69] = st.start[70] + 1 }), "row 68"},
 		{craft(func(st *stored) { st.start = st.start[:70] }), "row offsets"},
 		{craft(func(st *stored) { st.w32 = st.w32[1:] }), "row offsets"},
 		{craft(func(st *stored) { st.w32[3] = float32(math.NaN()) }), "weight 3 is NaN"},

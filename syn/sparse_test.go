@@ -171,6 +171,24 @@ func TestRows(t *testing.T) {
 			t.Fatalf("OutDegree(%d) = %d sparse, %d dense; want %d", j, s.OutDegree(j), d.OutDegree(j), n)
 		}
 	}
+	// A stored weight set to 0, or rounded to ±0 in binary16, is no
+	// synapse: both storages count the non-zero weights.
+	for _, f32 := range []bool{false, true} {
+		s, _ := NewLinearSynapses(LinearSynapsesConfig{Post: 3, Pre: 2, Kernel: []float32{1, 2, 1e-9, -1e-9, 5, 6}, Float32: f32, Storage: Sparse})
+		d, _ := NewLinearSynapses(LinearSynapsesConfig{Post: 3, Pre: 2, Kernel: []float32{1, 2, 1e-9, -1e-9, 5, 6}, Float32: f32, Storage: Dense})
+		for _, x := range []*LinearSynapses{s, d} {
+			x.SetWeight(2, 0, 0)
+		}
+		want := []int{2, 3} // float32 keeps 1e-9
+		if !f32 {
+			want = []int{1, 2}
+		}
+		for j := range 2 {
+			if s.OutDegree(j) != want[j] || d.OutDegree(j) != want[j] {
+				t.Errorf("float32 %v: OutDegree(%d) = %d sparse, %d dense; want %d", f32, j, s.OutDegree(j), d.OutDegree(j), want[j])
+			}
+		}
+	}
 }
 
 // TestStepAdd adds to the currents what Step writes.

@@ -656,10 +656,15 @@ func (s *synapses[T]) OutDegree(j int) int {
 		s.live()
 		panic(fmt.Sprintf("syn: %s.OutDegree(%d): out of range [0, Pre = %d)", s.name(), j, s.pre))
 	}
-	if s.sparse {
-		return int(s.start[j+1] - s.start[j])
-	}
 	n := 0
+	if s.sparse { // a stored weight may be 0: set so, or rounded to it
+		for k := s.start[j]; k < s.start[j+1]; k++ {
+			if s.f32 && s.w32[k] != 0 || !s.f32 && s.w16[k]&0x7fff != 0 {
+				n++
+			}
+		}
+		return n
+	}
 	for i := range s.post {
 		if s.Weight(i, j) != 0 {
 			n++
