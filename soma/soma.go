@@ -92,11 +92,15 @@ type Soma interface {
 	// SimplifiedAdaptiveExponential on NEON; one input: the leaky models
 	// and Izhikevich on every vector path; each decays each trace, takes
 	// and empties its input, sums the currents, updates the unit and
-	// writes its spike bit), without the currents between. Every input must have Post = Units,
-	// synchronous spikes and a trace per post unit, and come once (a
-	// trace steps once a step); StepTraced panics otherwise, or on spikes
-	// of another length, before anything is touched. It allocates nothing (but, once, the currents of a
-	// population without a fused kernel).
+	// writes its spike bit), without the currents between. Every input
+	// must have Post = Units, synchronous spikes and a trace per post
+	// unit, and come once (a trace steps once a step); StepTraced panics
+	// otherwise, or on spikes of another length, before anything is
+	// touched. It allocates nothing (but, once, the currents of a
+	// population without a fused kernel). Through this interface, give
+	// the inputs as a slice (StepTraced(spikes, inputs...)): listed one
+	// by one, Go builds their slice on the heap for a call it cannot see
+	// the method of, one allocation a step.
 	StepTraced(spikes spark.Spikes, inputs ...*syn.TracedSynapses)
 	// StepRange advances units lo to hi−1 by one time step, bit for bit as
 	// Step does, and touches no other unit nor any other word of spikes,

@@ -155,6 +155,18 @@ func TestStepTracedAllocates(t *testing.T) {
 		if n := testing.AllocsPerRun(50, step); n != 0 {
 			t.Errorf("%d inputs: %v allocations a step", inputs, n)
 		}
+		// Through the Soma interface, the inputs given as a slice.
+		var soma Soma = pop
+		viaInterface := func() {
+			in[0].Deliver(x)
+			for _, s := range in[1:] {
+				s.DeliverIndices(idx)
+			}
+			soma.StepTraced(spikes, in...)
+		}
+		if n := testing.AllocsPerRun(50, viaInterface); n != 0 {
+			t.Errorf("%d inputs, through Soma: %v allocations a step", inputs, n)
+		}
 	}
 }
 

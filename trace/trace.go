@@ -23,7 +23,8 @@
 //
 // A tracer comes from its constructor. The zero value (Tracer{}) has no
 // traces: Units and Dt return 0, the state accessors nil and Reset does
-// nothing; Step panics with "trace.Tracer: zero value: use NewTracer".
+// nothing; every other method panics with "trace.Tracer: zero value: use
+// NewTracer".
 package trace
 
 import (
