@@ -16,19 +16,21 @@ import (
 // goroutine writes it (MatVec reads it as x: its output must not overlap
 // x).
 var raceCases = map[string]func(y, x []float32, w []float16.Float16, s spark.Spikes){
-	"Dot":          func(y, x []float32, _ []float16.Float16, _ spark.Spikes) { Dot(y, x) },
-	"DotF16":       func(y, _ []float32, w []float16.Float16, _ spark.Spikes) { DotF16(w, y) },
-	"Sum":          func(y, _ []float32, _ []float16.Float16, _ spark.Spikes) { Sum(y) },
-	"MaskedSum":    func(y, _ []float32, _ []float16.Float16, s spark.Spikes) { MaskedSum(y, s) },
-	"Axpy":         func(y, x []float32, _ []float16.Float16, _ spark.Spikes) { Axpy(y, 2, x) },
-	"AxpyF16":      func(y, _ []float32, w []float16.Float16, _ spark.Spikes) { AxpyF16(y, 2, w) },
-	"Scale":        func(y, _ []float32, _ []float16.Float16, _ spark.Spikes) { Scale(y, 2) },
-	"Add":          func(y, x []float32, _ []float16.Float16, _ spark.Spikes) { Add(y, x) },
-	"AddF16":       func(y, _ []float32, w []float16.Float16, _ spark.Spikes) { AddF16(y, w) },
-	"Select":       func(y, x []float32, _ []float16.Float16, s spark.Spikes) { Select(y, x, s) },
-	"SelectF16":    func(y, _ []float32, w []float16.Float16, s spark.Spikes) { SelectF16(y, w, s) },
-	"MatVec":       func(y, x []float32, _ []float16.Float16, _ spark.Spikes) { MatVec(make([]float32, 1), x, 1, len(x), y) },
-	"MatVecF16":    func(y, _ []float32, w []float16.Float16, _ spark.Spikes) { MatVecF16(make([]float32, 1), w, 1, len(w), y) },
+	"Dot":       func(y, x []float32, _ []float16.Float16, _ spark.Spikes) { Dot(y, x) },
+	"DotF16":    func(y, _ []float32, w []float16.Float16, _ spark.Spikes) { DotF16(w, y) },
+	"Sum":       func(y, _ []float32, _ []float16.Float16, _ spark.Spikes) { Sum(y) },
+	"MaskedSum": func(y, _ []float32, _ []float16.Float16, s spark.Spikes) { MaskedSum(y, s) },
+	"Axpy":      func(y, x []float32, _ []float16.Float16, _ spark.Spikes) { Axpy(y, 2, x) },
+	"AxpyF16":   func(y, _ []float32, w []float16.Float16, _ spark.Spikes) { AxpyF16(y, 2, w) },
+	"Scale":     func(y, _ []float32, _ []float16.Float16, _ spark.Spikes) { Scale(y, 2) },
+	"Add":       func(y, x []float32, _ []float16.Float16, _ spark.Spikes) { Add(y, x) },
+	"AddF16":    func(y, _ []float32, w []float16.Float16, _ spark.Spikes) { AddF16(y, w) },
+	"Select":    func(y, x []float32, _ []float16.Float16, s spark.Spikes) { Select(y, x, s) },
+	"SelectF16": func(y, _ []float32, w []float16.Float16, s spark.Spikes) { SelectF16(y, w, s) },
+	"MatVec":    func(y, x []float32, _ []float16.Float16, _ spark.Spikes) { MatVec(make([]float32, 1), x, 1, len(x), y) },
+	"MatVecF16": func(y, _ []float32, w []float16.Float16, _ spark.Spikes) {
+		MatVecF16(make([]float32, 1), w, 1, len(w), y)
+	},
 	"MaskedSums":   func(y, x []float32, _ []float16.Float16, s spark.Spikes) { MaskedSums(y[:1], x, 1, len(x), s) },
 	"MaskedSumF16": nil, // reads binary16 weights only: nothing of y
 }
