@@ -112,13 +112,15 @@ func wrapper(m model, b lowering, uniform bool, name, raw, rawSig string) gowrap
 		rules += "The spikes are one word per block: bit j of word k for unit 64·k + j. "
 	}
 	rules += "No slice it writes may overlap another"
+	var checked []string
 	for _, p := range m.apart {
 		if p.same {
 			rules += fmt.Sprintf(", but %s may be %s itself", p.a, p.b)
 		}
+		checked = append(checked, p.a+" and "+p.b)
 	}
-	if len(m.apart) > 0 {
-		rules += fmt.Sprintf(" (checked for %s and %s only). ", m.apart[0].a, m.apart[0].b)
+	if len(checked) > 0 {
+		rules += fmt.Sprintf(" (checked for %s only). ", strings.Join(checked, "; "))
 	} else {
 		rules += " (not checked). "
 	}
