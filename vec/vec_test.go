@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"github.com/x448/float16"
 
@@ -454,8 +453,6 @@ func TestOrder(t *testing.T) {
 func TestChecks(t *testing.T) {
 	f, h, s := make([]float32, 10), make([]float16.Float16, 10), spark.NewSpikes(10)
 	s2 := spark.NewSpikes(128)
-	hf := unsafe.Slice((*float16.Float16)(unsafe.Pointer(&f[0])), 2*len(f)) // f's bytes as binary16
-	sf := unsafe.Slice((*float32)(unsafe.Pointer(&s2[0])), 2*len(s2))       // s2's bytes as float32
 	for _, c := range []struct {
 		name string
 		call func()
@@ -488,15 +485,11 @@ func TestChecks(t *testing.T) {
 		// A slice written that overlaps one read, but in place where allowed.
 		{"Axpy overlap", func() { Axpy(f[1:], 2, f[:9]) }, "vec.Axpy: y and x overlap: they must be the same slice or not overlap"},
 		{"Add overlap", func() { Add(f[:5], f[4:9]) }, "vec.Add: y and x overlap"},
-		{"AxpyF16 overlap", func() { AxpyF16(f[:5], 2, hf[6:11]) }, "vec.AxpyF16: y and w overlap: they must not overlap"},
-		{"AddF16 overlap", func() { AddF16(f[:5], hf[:5]) }, "vec.AddF16: y and w overlap"},
 		{"Select overlap", func() { Select(f[:9], f[1:], s) }, "vec.Select: d and w overlap"},
-		{"SelectF16 overlap", func() { SelectF16(f[:3], hf[2:5], s) }, "vec.SelectF16: d and w overlap"},
 		{"MatVec y x", func() { MatVec(f[:2], f[2:6], 2, 2, f[1:3]) }, "vec.MatVec: y and x overlap"},
 		{"MatVec y w", func() { MatVec(f[:2], f[1:5], 2, 2, f[6:8]) }, "vec.MatVec: y and w overlap"},
-		{"MatVecF16 y w", func() { MatVecF16(f[:2], hf[:4], 2, 2, f[6:8]) }, "vec.MatVecF16: y and w overlap"},
+		{"MatVecF16 y x", func() { MatVecF16(f[:2], h[:4], 2, 2, f[1:3]) }, "vec.MatVecF16: y and x overlap"},
 		{"MaskedSums y w", func() { MaskedSums(f[:2], f[:10], 2, 5, s2) }, "vec.MaskedSums: y and w overlap"},
-		{"MaskedSumsF16 y x", func() { MaskedSumsF16(sf[:2], h[:10], 2, 5, s2) }, "vec.MaskedSumsF16: y and x overlap"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			before := fmt.Sprint(f, h)
