@@ -30,11 +30,16 @@
 // Memory: everything a worker wrote in step t happens before everything
 // any goroutine does in step t+1, and before Step returns (the counters are
 // sync/atomic's, which order memory as the Go memory model says).
+//
+// Panics: a shard that panics, on any goroutine, makes Step panic in the
+// caller's goroutine once every goroutine has finished the step (see
+// Step), so that the caller may recover, and the team stays in lockstep.
 package lockstep
 
 import (
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 )
@@ -84,12 +89,21 @@ type Team struct {
 	wake     *sync.Cond
 	sleepers atomic.Int64
 
-	// Step waits for done to reach workers; parked (waiting), on
-	// finished, which the last worker signals.
+	// done counts the workers that finished the step; Step waits for it
+	// to reach workers. Parked, Step first stores in waiting which step
+	// it waits for (g, the g-th it started), and the worker that brings
+	// done to workers in step g, and only it, takes waiting back (to 0)
+	// and sends a token on finished: a worker late from an earlier step,
+	// held up between counting itself and looking at waiting, finds
+	// another step there and sends nothing.
 	done     atomic.Int64
-	waiting  atomic.Bool
+	waiting  atomic.Int64
 	finished chan struct{}
 	exited   sync.WaitGroup
+
+	// failed holds the first panic of a shard on a worker goroutine in
+	// this step, which Step panics with.
+	failed atomic.Pointer[ShardPanic]
 
 	// Pin: goroutine k's CPU, written before a Step moves gen; the
 	// caller's thread's mask before it.
@@ -136,7 +150,27 @@ func (t *Team) run(k, step int) {
 	}
 }
 
+// runWorker is run on worker k: a shard's panic is kept for Step, and the
+// worker's other shards of the step are skipped.
+func (t *Team) runWorker(k, step int) {
+	s := k
+	defer func() {
+		if v := recover(); v != nil {
+			t.failed.CompareAndSwap(nil, &ShardPanic{Step: step, Shard: s, Value: v, Stack: debug.Stack()})
+		}
+	}()
+	for ; s < t.shards; s += t.goroutines {
+		t.work(s, step)
+	}
+}
+
 // Step runs work(s, step) for every shard s and returns when all are done.
+//
+// A shard that panics does not break the team: Step still waits for every
+// goroutine to finish the step, then panics, with what shard 0 (run by the
+// caller's goroutine) panicked with, or else with a *ShardPanic holding
+// the first panic of a shard on another goroutine. After a recovered
+// panic, the team steps on.
 func (t *Team) Step(step int) {
 	if t.stop.Load() {
 		panic("lockstep: Step after Close")
@@ -146,26 +180,38 @@ func (t *Team) Step(step int) {
 	}
 	t.done.Store(0)
 	t.current = step
-	t.gen.Add(1)
+	g := t.gen.Add(1)
 	if t.sleepers.Load() > 0 {
 		t.mu.Lock()
 		t.wake.Broadcast()
 		t.mu.Unlock()
 	}
+	ran := false
+	defer func() {
+		if !ran { // shard 0 panicked: wait for the others, then go on panicking
+			t.await(g)
+			t.failed.Store(nil)
+		}
+	}()
 	t.run(0, step)
-	t.await()
+	ran = true
+	t.await(g)
+	if t.failed.Load() != nil { // a load, not a write, on the common path
+		panic(t.failed.Swap(nil))
+	}
 }
 
-// await returns when every worker has finished the step.
-func (t *Team) await() {
+// await returns once every worker has finished step g (the g-th that Step
+// started).
+func (t *Team) await(g int64) {
 	if poll(t.spin, func() bool { return t.done.Load() == t.workers }) {
 		return
 	}
-	t.waiting.Store(true)
+	t.waiting.Store(g)
 	if t.done.Load() == t.workers {
-		// Finished between the polls and now: take the flag back, or
+		// Finished between the polls and now: take the step back, or
 		// the token of the worker that took it.
-		if !t.waiting.CompareAndSwap(true, false) {
+		if !t.waiting.CompareAndSwap(g, 0) {
 			<-t.finished
 		}
 		return
@@ -173,10 +219,30 @@ func (t *Team) await() {
 	<-t.finished
 }
 
+// A ShardPanic is what Step panics with when a shard run by a worker
+// goroutine panicked: the step, the shard, what it panicked with, and the
+// worker's stack then.
+type ShardPanic struct {
+	Step, Shard int
+	Value       any
+	Stack       []byte
+}
+
+func (p *ShardPanic) Error() string {
+	return fmt.Sprintf("lockstep: shard %d panicked at step %d: %v\n\n%s", p.Shard, p.Step, p.Value, p.Stack)
+}
+
+// Unwrap returns what the shard panicked with, if it is an error.
+func (p *ShardPanic) Unwrap() error {
+	err, _ := p.Value.(error)
+	return err
+}
+
 // worker runs goroutine k's shards, step after step, until Close.
 func (t *Team) worker(k int) {
 	defer t.exited.Done()
 	pinned := false
+	defer t.unpinWorker(&pinned)
 	for seen := int64(0); ; {
 		g := t.next(seen)
 		if g < 0 {
@@ -184,8 +250,8 @@ func (t *Team) worker(k int) {
 		}
 		seen = g
 		t.pin(k, &pinned)
-		t.run(k, t.current)
-		if t.done.Add(1) == t.workers && t.waiting.CompareAndSwap(true, false) {
+		t.runWorker(k, t.current)
+		if t.done.Add(1) == t.workers && t.waiting.CompareAndSwap(g, 0) {
 			t.finished <- struct{}{}
 		}
 	}

@@ -26,20 +26,24 @@ import (
 // itself: a pinned goroutine cannot move away from another process that
 // takes its core.
 func (t *Team) Pin() error {
+	runtime.LockOSThread() // first: the mask read is the thread's that stays
 	mask, err := affinity()
-	if err != nil {
-		return err
-	}
-	var cpus []int
-	for w, word := range mask {
-		for ; word != 0; word &= word - 1 {
-			cpus = append(cpus, 64*w+bits.TrailingZeros64(word))
+	if err == nil {
+		var cpus []int
+		for w, word := range mask {
+			for ; word != 0; word &= word - 1 {
+				cpus = append(cpus, 64*w+bits.TrailingZeros64(word))
+			}
 		}
+		err = t.pinTo(mask, cpus)
 	}
-	return t.pinTo(mask, cpus)
+	if err != nil {
+		runtime.UnlockOSThread()
+	}
+	return err
 }
 
-// pinTo is Pin on the CPUs cpus, the caller's thread's mask being mask.
+// pinTo is Pin on the CPUs cpus, the caller's thread, locked, having mask.
 func (t *Team) pinTo(mask cpuMask, cpus []int) error {
 	switch {
 	case t.work == nil:
@@ -51,9 +55,7 @@ func (t *Team) pinTo(mask cpuMask, cpus []int) error {
 	case len(cpus) < t.goroutines:
 		return fmt.Errorf("lockstep: Pin: %d goroutines, and the caller's thread may run on %d CPUs", t.goroutines, len(cpus))
 	}
-	runtime.LockOSThread()
 	if err := setAffinity(only(cpus[0])); err != nil {
-		runtime.UnlockOSThread()
 		return err
 	}
 	t.restore, t.cpus = mask, cpus[:t.goroutines] // the workers pin themselves at their next step
@@ -74,8 +76,19 @@ func (t *Team) pin(k int, pinned *bool) {
 		return
 	}
 	*pinned = true
-	runtime.LockOSThread() // for good: the thread ends with the goroutine
+	runtime.LockOSThread() // until the worker exits (unpinWorker)
 	_ = setAffinity(only(t.cpus[k]))
+}
+
+// unpinWorker gives a pinned worker's thread back the caller's mask as the
+// worker exits, and unlocks it: a goroutine that exits locked ends its
+// thread, except the process's main thread, which Go keeps, parked, with
+// whatever mask it had, which then is the process's too.
+func (t *Team) unpinWorker(pinned *bool) {
+	if *pinned {
+		_ = setAffinity(t.restore)
+		runtime.UnlockOSThread()
+	}
 }
 
 // unpin gives the caller's thread back the CPUs it had before Pin.
