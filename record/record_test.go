@@ -281,6 +281,7 @@ func TestSampler(t *testing.T) {
 		func() { NewSpikes(3, 0).Rates(nil, 5, 5, 0.1) },        // no time to take a rate over
 		func() { NewSpikes(3, 0).Rate(6, 5, 0.1) },
 		func() { NewSpikes(3, 0).Rates(nil, 0, 5, 0) },
+		func() { Merge(NewSpikes(3, 0), nil) },
 	} {
 		func() {
 			defer func() {

@@ -206,10 +206,14 @@ func (r *Spikes) Rate(from, to int, dt float64) float64 {
 // population spans the parts' units, from the least offset to the greatest
 // offset+units; it allocates its list once. Steps recorded by several parts
 // interleave by unit; when the parts' units are disjoint ranges, as shards'
-// are, each step's spikes are copied part by part without sorting.
+// are, each step's spikes are copied part by part without sorting. It
+// panics on a nil part.
 func Merge(parts ...*Spikes) *Spikes {
 	lo, hi, n := math.MaxInt32, 0, 0
-	for _, p := range parts {
+	for i, p := range parts {
+		if p == nil {
+			panic(fmt.Sprintf("record: Merge: part %d is nil", i))
+		}
 		lo, hi, n = min(lo, p.offset), max(hi, p.offset+p.units), n+len(p.spikes)
 	}
 	if len(parts) == 0 {
