@@ -88,7 +88,7 @@ func parseOnly(only string) (map[string]bool, error) {
 func main() {
 	var o options
 	only := flag.String("only", "somas,cuba,kernels", "sections to run, comma-separated: somas, cuba, kernels")
-	flag.StringVar(&o.jsonOut, "json", "", "also write every figure as JSON to this file (- for standard output)")
+	flag.StringVar(&o.jsonOut, "json", "", "also write every figure as JSON to this file (- for standard output, after the report)")
 	flag.StringVar(&o.outDir, "out", "bench-out", "folder for the charts")
 	flag.IntVar(&o.n, "n", 4096, "somas: units per population")
 	flag.Float64Var(&o.dt, "dt", 0.1, "somas and cuba: time step (ms)")
