@@ -37,23 +37,25 @@ func (p *population[T]) StepTraced(spikes spark.Spikes, inputs ...*syn.TracedSyn
 			in[i] = d
 		}
 	}
-	ok := len(inputs) <= len(in) && p.traced != nil && p.traced(in[:len(inputs)], spikes)
-	*in = [2]tracer.Drive{} // holds no synapses between steps
-	if !ok {
-		// One after the other, as the synapses' Step, StepAdd… and the
-		// soma's Step would: the same bits.
-		if p.current == nil {
-			p.current = make([]float32, p.n)
+	if len(inputs) <= len(in) && p.traced != nil && p.traced(in[:len(inputs)], spikes) {
+		for _, d := range in[:len(inputs)] {
+			*d.Delivered = false // taken: the synapses may step or deliver again
 		}
-		for i, s := range inputs {
-			d := p.drive(i, s)
-			d.Trace.StepDrain(d.X, p.current, i > 0)
-		}
-		p.run(p.current, spikes, 0, len(spikes))
+		*in = [2]tracer.Drive{} // holds no synapses between steps
+		return
+	}
+	*in = [2]tracer.Drive{}
+	// One after the other, as the synapses' Step, StepAdd… and the soma's
+	// Step would: the same bits.
+	if p.current == nil {
+		p.current = make([]float32, p.n)
 	}
 	for i, s := range inputs {
-		*p.drive(i, s).Delivered = false // taken: the synapses may step or deliver again
+		d := p.drive(i, s)
+		d.Trace.StepDrain(d.X, p.current, i > 0)
+		*d.Delivered = false
 	}
+	p.run(p.current, spikes, 0, len(spikes))
 }
 
 // drive returns input i's trace and accumulator, or panics, before

@@ -341,6 +341,14 @@ func TestDeliveredDropped(t *testing.T) {
 // the synapses refuse to step or deliver again, touching nothing, until a
 // soma's StepTraced has taken it, or Reset has dropped it.
 func TestDeliveredWaits(t *testing.T) {
+	for _, k := range paths() { // the fused kernels and the steps one after the other
+		using(t, k)
+		deliveredWaits(t, k.name)
+	}
+}
+
+func deliveredWaits(t *testing.T, path string) {
+	t.Helper()
 	const n, pre = 70, 50
 	all := spark.NewSpikes(pre)
 	for j := range pre {
@@ -369,14 +377,14 @@ func TestDeliveredWaits(t *testing.T) {
 		traces := slices.Clone(s.Traces()[0])
 		msg := catch(call)
 		if want := "syn: TracedSynapses." + name + ": the input the last Deliver gathered waits for the soma's StepTraced"; !strings.HasPrefix(msg, want) {
-			t.Errorf("%s after Deliver: panic %q, want %q", name, msg, want)
+			t.Errorf("%s: %s after Deliver: panic %q, want %q", path, name, msg, want)
 		}
 		if !slices.Equal(s.Traces()[0], traces) || slices.ContainsFunc(cur, func(v float32) bool { return v != 0 }) {
-			t.Errorf("%s after Deliver: refused, but wrote", name)
+			t.Errorf("%s: %s after Deliver: refused, but wrote", path, name)
 		}
 		pop.StepTraced(spark.NewSpikes(n), s) // takes the input
 		if msg := catch(call); msg != "" {
-			t.Errorf("%s after StepTraced: panic %q", name, msg)
+			t.Errorf("%s: %s after StepTraced: panic %q", path, name, msg)
 		}
 		clear(cur)
 		s.Reset()
@@ -385,6 +393,6 @@ func TestDeliveredWaits(t *testing.T) {
 	s.Deliver(all)
 	s.Reset()
 	if msg := catch(calls["Step"]); msg != "" {
-		t.Errorf("Step after Deliver and Reset: panic %q", msg)
+		t.Errorf("%s: Step after Deliver and Reset: panic %q", path, msg)
 	}
 }
