@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/sparkgo/spark/internal/cpu"
+	"github.com/sparkgo/spark/internal/mem"
 )
 
 // HasAVX2 reports whether this build and CPU run the kernels whose names
@@ -68,8 +69,7 @@ func requireFHM(fn string) {
 // that reads and writes blocks of units would otherwise not give the
 // scalar loop's results.
 func checkApart(fn, an string, a []float32, bn string, b []float32, same bool) {
-	pa, pb, size := uintptr(unsafe.Pointer(unsafe.SliceData(a))), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(a))*4
-	if pa-pb >= size && pb-pa >= size || same && pa == pb { // unsigned: a start below the other's wraps
+	if !mem.Overlap(a, b) || same && mem.Same(a, b) {
 		return
 	}
 	rule := "they must not overlap"

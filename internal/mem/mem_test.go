@@ -97,3 +97,33 @@ func TestPadded(t *testing.T) {
 		t.Errorf("Blocks(a, 1, 1) is %d values at %p, want 64 at a[64]", len(x), &x[0])
 	}
 }
+
+// TestOverlap: slices share an element when one starts within the other,
+// whatever their order; side by side or empty, they do not.
+func TestOverlap(t *testing.T) {
+	buf := make([]float32, 20)
+	for _, c := range []struct {
+		name       string
+		a, b       []float32
+		over, same bool
+	}{
+		{"same", buf[2:8], buf[2:8], true, true},
+		{"same start, longer", buf[2:8], buf[2:9], true, false},
+		{"b starts within a", buf[2:8], buf[7:12], true, false},
+		{"a starts within b", buf[7:12], buf[2:8], true, false},
+		{"b inside a", buf[2:12], buf[4:5], true, false},
+		{"side by side", buf[2:8], buf[8:12], false, false},
+		{"side by side, reversed", buf[8:12], buf[2:8], false, false},
+		{"apart", buf[0:3], buf[10:20], false, false},
+		{"empty within", buf[2:8], buf[4:4], false, false},
+		{"both empty", buf[4:4], buf[4:4], false, true},
+		{"nil", nil, buf, false, false},
+	} {
+		if got := Overlap(c.a, c.b); got != c.over {
+			t.Errorf("%s: Overlap = %v, want %v", c.name, got, c.over)
+		}
+		if got := Same(c.a, c.b); got != c.same {
+			t.Errorf("%s: Same = %v, want %v", c.name, got, c.same)
+		}
+	}
+}
