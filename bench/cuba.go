@@ -271,7 +271,7 @@ func (net *cubaNet) run(steps, goroutines int, pin bool) (tSyn, tSoma, tSpike ti
 		}
 		return tSyn, tSoma, tSpike, false
 	}
-	// One barrier a step, at its end (lockstep.Team): every shard
+	// One barrier a step, at its end (lockstep.Team.Run): every shard
 	// finishes step t, and so has listed its spikes of step t and read
 	// every list of step t−1, before any shard starts step t+1, which
 	// reads the first lists and overwrites the second.
@@ -284,9 +284,7 @@ func (net *cubaNet) run(steps, goroutines int, pin bool) (tSyn, tSoma, tSpike ti
 			pinned = true
 		}
 	}
-	for t := range steps {
-		team.Step(t)
-	}
+	team.Run(0, steps)
 	return 0, 0, 0, pinned
 }
 

@@ -45,8 +45,9 @@ func within(t *testing.T, what string, f func()) {
 }
 
 // TestLockstep: no shard starts step t+1 before every shard has finished
-// step t, every shard runs every step once, with the step Step was given,
-// and Step returns only when all have finished; with teams of one shard,
+// step t, every shard runs every step once, with the step Step or Run was
+// given, and Step and Run return only when all have finished (runs of 0, 1
+// and many steps, after Steps); with teams of one shard,
 // a few, and four times GOMAXPROCS, on one goroutine a shard (some of them
 // more goroutines than GOMAXPROCS) and on fewer.
 func TestLockstep(t *testing.T) {
@@ -57,7 +58,7 @@ func TestLockstep(t *testing.T) {
 			ok := t.Run(fmt.Sprintf("%s/n=%d/g=%d", m.name, n, g), func(t *testing.T) {
 				started := make([]atomic.Int64, n)
 				finished := make([]atomic.Int64, n)
-				runs := make([]atomic.Int64, n)
+				ran := make([]atomic.Int64, n)
 				for s := range n {
 					started[s].Store(-1)
 					finished[s].Store(-1)
@@ -65,7 +66,7 @@ func TestLockstep(t *testing.T) {
 				var bad atomic.Value
 				team := newTeam(n, g, m.spin, func(s, step int) {
 					started[s].Store(int64(step))
-					runs[s].Add(1)
+					ran[s].Add(1)
 					for o := range n {
 						if f := finished[o].Load(); f < int64(step)-1 {
 							bad.CompareAndSwap(nil, fmt.Sprintf("shard %d started step %d while shard %d had finished only %d", s, step, o, f))
@@ -77,20 +78,29 @@ func TestLockstep(t *testing.T) {
 					finished[s].Store(int64(step))
 				})
 				defer team.Close()
+				// Steps 0–99 one Step at a time, then Runs of 1, 0, 7 and
+				// the rest of the steps.
 				const steps = 300
-				for step := range steps {
-					stepWithin(t, team, step)
+				check := func(last int) {
 					for s := range n {
-						if f := finished[s].Load(); f != int64(step) {
-							t.Fatalf("Step(%d) returned with shard %d at step %d", step, s, f)
+						if f := finished[s].Load(); f != int64(last) {
+							t.Fatalf("step %d done: Step or Run returned with shard %d at step %d", last, s, f)
 						}
 					}
+				}
+				for step := range 100 {
+					stepWithin(t, team, step)
+					check(step)
+				}
+				for _, r := range [][2]int{{100, 101}, {101, 101}, {101, 108}, {108, steps}} {
+					within(t, fmt.Sprintf("Run(%d, %d)", r[0], r[1]), func() { team.Run(r[0], r[1]) })
+					check(r[1] - 1)
 				}
 				if b := bad.Load(); b != nil {
 					t.Fatal(b)
 				}
 				for s := range n {
-					if r := runs[s].Load(); r != steps {
+					if r := ran[s].Load(); r != steps {
 						t.Errorf("shard %d ran %d steps, want %d", s, r, steps)
 					}
 				}
@@ -224,7 +234,8 @@ func TestNewOn(t *testing.T) {
 // BenchmarkStep is the cost of an empty step: the barrier alone, for a
 // team of as many goroutines as GOMAXPROCS, polling and parking at once,
 // and of twice as many, parking at once (what a team of one goroutine a
-// shard would have to do).
+// shard would have to do). ns/op is per step: Step, one call a step, and
+// Run, one call for b.N steps.
 func BenchmarkStep(b *testing.B) {
 	p := runtime.GOMAXPROCS(0)
 	for _, g := range []int{p, 2 * p} {
@@ -232,12 +243,19 @@ func BenchmarkStep(b *testing.B) {
 			if m.spin > 0 && g > p {
 				continue // a spinner would hold the core another needs
 			}
-			b.Run(fmt.Sprintf("goroutines=%d/%s", g, m.name), func(b *testing.B) {
+			b.Run(fmt.Sprintf("goroutines=%d/%s/Step", g, m.name), func(b *testing.B) {
 				team := newTeam(g, g, m.spin, func(int, int) {})
 				defer team.Close()
 				for i := 0; b.Loop(); i++ {
 					team.Step(i)
 				}
+			})
+			b.Run(fmt.Sprintf("goroutines=%d/%s/Run", g, m.name), func(b *testing.B) {
+				team := newTeam(g, g, m.spin, func(int, int) {})
+				defer team.Close()
+				team.Step(0) // the workers started
+				b.ResetTimer()
+				team.Run(1, 1+b.N)
 			})
 		}
 	}

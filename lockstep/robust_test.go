@@ -14,107 +14,76 @@ import (
 	"time"
 )
 
-// TestLateWorker replays an interleaving the scheduler can produce: the
-// last worker of step 0 is preempted between counting itself done and
-// taking back Step's parked count. Step 0 returns on the count alone; step
-// 1 parks; the late worker then resumes. Its signal belongs to step 0 and
-// must not release step 1, which returns only once the worker has run step
-// 1 too. The worker is played by the test, statement by statement, on a
-// team of one goroutine told it has one worker.
-func TestLateWorker(t *testing.T) {
-	var team *Team
-	team = newTeam(1, 1, 0, func(_, step int) {
-		if step == 0 {
-			team.done.Add(1) // the worker's step 0, counted; preempted before the rest
-		}
-	})
-	team.workers = 1
-	defer func() { team.workers = 0; team.Close() }()
-	team.Step(0)
-
-	var ran1 atomic.Bool
-	late := make(chan bool)
-	go func() {
-		for team.waiting.Load() == 0 { // step 1 has parked
-			time.Sleep(time.Microsecond)
-		}
-		// The rest of the worker's step 0 (the first Step started): its
-		// signal.
-		ok := team.waiting.CompareAndSwap(1, 0)
-		if ok {
-			team.finished <- struct{}{}
-		}
-		late <- ok
-		// Its step 1.
-		ran1.Store(true)
-		if team.done.Add(1) == team.workers && team.waiting.CompareAndSwap(2, 0) {
-			team.finished <- struct{}{}
-		}
-	}()
-	returned := make(chan struct{})
-	go func() { team.Step(1); close(returned) }()
-	if <-late {
-		t.Fatal("the worker's late signal of step 0 was taken by step 1")
-	}
-	select {
-	case <-returned:
-	case <-time.After(10 * time.Second):
-		t.Fatal("Step(1) did not return once the worker had run it")
-	}
-	if !ran1.Load() {
-		t.Fatal("Step(1) returned before the worker ran step 1")
-	}
-}
-
 // TestShardPanics: a shard that panics, on the caller's goroutine or on a
-// worker, makes Step panic once every goroutine has finished the step (no
-// shard runs the next step early, none is left behind), with shard 0's own
-// value or a *ShardPanic; the team then steps on, in lockstep.
+// worker, makes Step or Run panic once every goroutine has finished the
+// step (no shard runs the next step early, none is left behind), with shard
+// 0's own value or a *ShardPanic; a Run stops after that step; the team
+// then steps on, in lockstep.
 func TestShardPanics(t *testing.T) {
 	for _, spin := range []int{0, Spin} {
 		for _, bad := range []int{0, 1, 3} {
-			const shards, g = 4, 2
-			var ran [shards]atomic.Int64 // each shard's last step
-			var team *Team
-			team = newTeam(shards, g, spin, func(s, step int) {
-				time.Sleep(time.Duration(s) * 100 * time.Microsecond) // the others finish later
-				ran[s].Store(int64(step))
-				if step == 3 && s == bad {
-					panic(fmt.Sprintf("shard %d fails", s))
-				}
-			})
-			for step := range 8 {
-				p := func() (p any) {
-					defer func() { p = recover() }()
-					team.Step(step)
-					return nil
-				}()
-				for s := range shards {
-					want := int64(step)
-					if step == 3 && s%g == bad%g && s > bad {
-						want = 2 // after the panic, its goroutine's later shards skip the step
+			for _, run := range []bool{false, true} {
+				const shards, g = 4, 2
+				var ran [shards]atomic.Int64 // each shard's last step
+				var team *Team
+				team = newTeam(shards, g, spin, func(s, step int) {
+					time.Sleep(time.Duration(s) * 100 * time.Microsecond) // the others finish later
+					ran[s].Store(int64(step))
+					if step == 3 && s == bad {
+						panic(fmt.Sprintf("shard %d fails", s))
 					}
-					if got := ran[s].Load(); got != want {
-						t.Fatalf("spin %d, shard %d fails: after Step(%d), shard %d last ran step %d, want %d", spin, bad, step, s, got, want)
+				})
+				// Steps 0–7 one by one, or as Run(0, 8), which stops after
+				// step 3, then Run(4, 8).
+				calls := [][2]int{{0, 8}, {4, 8}}
+				if !run {
+					calls = nil
+					for step := range 8 {
+						calls = append(calls, [2]int{step, step + 1})
 					}
 				}
-				switch {
-				case step != 3:
-					if p != nil {
-						t.Fatalf("spin %d: Step(%d) panicked: %v", spin, step, p)
+				for _, c := range calls {
+					p := func() (p any) {
+						defer func() { p = recover() }()
+						if run {
+							team.Run(c[0], c[1])
+						} else {
+							team.Step(c[0])
+						}
+						return nil
+					}()
+					last := c[1] - 1
+					if c[0] <= 3 && 3 <= last {
+						last = 3 // the run stops after the step that panicked
 					}
-				case bad == 0:
-					if p != "shard 0 fails" {
-						t.Fatalf("spin %d: Step(3) with shard 0 failing: panic %v", spin, p)
+					what := fmt.Sprintf("spin %d, shard %d fails, Run %v: after [%d, %d)", spin, bad, run, c[0], c[1])
+					for s := range shards {
+						want := int64(last)
+						if last == 3 && s%g == bad%g && s > bad {
+							want = 2 // after the panic, its goroutine's later shards skip the step
+						}
+						if got := ran[s].Load(); got != want {
+							t.Fatalf("%s, shard %d last ran step %d, want %d", what, s, got, want)
+						}
 					}
-				default:
-					sp, _ := p.(*ShardPanic)
-					if sp == nil || sp.Shard != bad || sp.Step != 3 || sp.Value != fmt.Sprintf("shard %d fails", bad) || !strings.Contains(sp.Error(), "shard "+fmt.Sprint(bad)+" panicked at step 3") {
-						t.Fatalf("spin %d: Step(3) with shard %d failing: panic %#v", spin, bad, p)
+					switch {
+					case last != 3:
+						if p != nil {
+							t.Fatalf("%s: panic %v", what, p)
+						}
+					case bad == 0:
+						if p != "shard 0 fails" {
+							t.Fatalf("%s: panic %v, want shard 0's", what, p)
+						}
+					default:
+						sp, _ := p.(*ShardPanic)
+						if sp == nil || sp.Shard != bad || sp.Step != 3 || sp.Value != fmt.Sprintf("shard %d fails", bad) || !strings.Contains(sp.Error(), "shard "+fmt.Sprint(bad)+" panicked at step 3") {
+							t.Fatalf("%s: panic %#v", what, p)
+						}
 					}
 				}
+				team.Close()
 			}
-			team.Close()
 		}
 	}
 	err := error(&ShardPanic{Value: os.ErrClosed})
