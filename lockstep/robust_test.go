@@ -43,20 +43,20 @@ func TestShardPanics(t *testing.T) {
 					}
 				}
 				for _, c := range calls {
-					p := func() (p any) {
+					what := fmt.Sprintf("spin %d, shard %d fails, Run %v: after [%d, %d)", spin, bad, run, c[0], c[1])
+					var p any
+					within(t, what, func() {
 						defer func() { p = recover() }()
 						if run {
 							team.Run(c[0], c[1])
 						} else {
 							team.Step(c[0])
 						}
-						return nil
-					}()
+					})
 					last := c[1] - 1
 					if c[0] <= 3 && 3 <= last {
 						last = 3 // the run stops after the step that panicked
 					}
-					what := fmt.Sprintf("spin %d, shard %d fails, Run %v: after [%d, %d)", spin, bad, run, c[0], c[1])
 					for s := range shards {
 						want := int64(last)
 						if last == 3 && s%g == bad%g && s > bad {
@@ -82,7 +82,7 @@ func TestShardPanics(t *testing.T) {
 						}
 					}
 				}
-				team.Close()
+				within(t, "Close", team.Close) // a worker left in a run would never let it return
 			}
 		}
 	}
