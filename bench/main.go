@@ -88,7 +88,7 @@ func parseOnly(only string) (map[string]bool, error) {
 func main() {
 	var o options
 	only := flag.String("only", "somas,cuba,kernels", "sections to run, comma-separated: somas, cuba, kernels")
-	flag.StringVar(&o.jsonOut, "json", "", "also write every figure as JSON to this file (- for standard output, after the report)")
+	flag.StringVar(&o.jsonOut, "json", "", "also write every figure as JSON to this file (-: to standard output, and the report to standard error)")
 	flag.StringVar(&o.outDir, "out", "bench-out", "folder for the charts")
 	flag.IntVar(&o.n, "n", 4096, "somas: units per population")
 	flag.Float64Var(&o.dt, "dt", 0.1, "somas and cuba: time step (ms)")
@@ -127,6 +127,12 @@ func main() {
 		cpu.Use(p)
 	}
 
+	jsonTo := os.Stdout
+	if o.jsonOut == "-" {
+		// Standard output holds the JSON alone, for a pipe; the report
+		// goes to standard error.
+		os.Stdout = os.Stderr
+	}
 	r := Report{Machine: machine()}
 	fmt.Printf("spark bench: %s, %d cores; %s/%s, %s; paths %v, running %s\n",
 		r.Machine.CPU, r.Machine.Cores, r.Machine.GOOS, r.Machine.GOARCH, r.Machine.Go, r.Machine.Paths, r.Machine.Path)
@@ -140,7 +146,7 @@ func main() {
 		r.Kernels = runKernels(o)
 	}
 	if o.jsonOut != "" {
-		writeJSON(o.jsonOut, r)
+		writeJSON(o.jsonOut, jsonTo, r)
 	}
 }
 
@@ -164,14 +170,17 @@ func pathNamed(name string) (cpu.Path, bool) {
 	return 0, false
 }
 
-func writeJSON(file string, r Report) {
+// writeJSON writes r as JSON to file, or to stdout where file is "-".
+func writeJSON(file string, stdout *os.File, r Report) {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		fail(err.Error())
 	}
 	b = append(b, '\n')
 	if file == "-" {
-		os.Stdout.Write(b)
+		if _, err := stdout.Write(b); err != nil {
+			fail(err.Error())
+		}
 		return
 	}
 	if err := os.WriteFile(file, b, 0o644); err != nil {
