@@ -262,7 +262,7 @@ func BenchmarkStep(b *testing.B) {
 }
 
 // TestStepAllocatesNothing: a step, the barrier included, allocates
-// nothing, polling or parking.
+// nothing, polling or parking, with Step or Run.
 func TestStepAllocatesNothing(t *testing.T) {
 	for _, m := range modes {
 		team := newTeam(3, 3, m.spin, func(int, int) {})
@@ -271,6 +271,10 @@ func TestStepAllocatesNothing(t *testing.T) {
 		within(t, m.name+": 200 steps", func() { a = testing.AllocsPerRun(200, func() { team.Step(step); step++ }) })
 		if a != 0 {
 			t.Errorf("%s: %v allocations a step", m.name, a)
+		}
+		within(t, m.name+": 20 runs", func() { a = testing.AllocsPerRun(20, func() { team.Run(step, step+10); step += 10 }) })
+		if a != 0 {
+			t.Errorf("%s: %v allocations a run of 10 steps", m.name, a)
 		}
 		team.Close()
 	}
