@@ -35,7 +35,7 @@ type kernel struct {
 
 // arg is one argument: its name, kind (see gen/internal/gowrap.Arg: "n",
 // "param", "words", "bits", "idx", "value"; "rows", "matrix", "cols",
-// "rowbits") and whether the kernel writes it.
+// "rowbits"; "offsets", "rowlist") and whether the kernel writes it.
 type arg struct {
 	name, kind string
 	out        bool
@@ -154,6 +154,38 @@ func newCall(k kernel, n int, perUnit bool, lengths []int, mk alloc, r *rng) *ca
 		b := bytesOf(s)
 		for j := range b {
 			b[j] = byte(r.Next())
+		}
+		switch a.kind {
+		case "offsets":
+			// Rows of 0 to 7 weights over the shorter of idx and w (the
+			// two arguments before), the last ending at it if it can.
+			n := min(c.args[i-2].Len(), c.args[i-1].Len())
+			start := s.Interface().([]int32)
+			at := 0
+			for j := range start {
+				if j == len(start)-1 {
+					at = max(at, n)
+				}
+				start[j] = int32(min(at, n))
+				at += int(r.Next() % 8)
+			}
+		case "rowlist":
+			// Rows of start (the argument before), increasing where there
+			// are enough, else repeating.
+			nrows := max(0, c.args[i-1].Len()-1)
+			rows := s.Interface().([]int)
+			for j := range rows {
+				rows[j] = 0
+				if nrows > 0 {
+					rows[j] = j * nrows / len(rows)
+					if len(rows) <= nrows {
+						rows[j] += int(r.Next() % uint64(max(1, nrows/len(rows))))
+					}
+				}
+			}
+			if nrows == 0 {
+				s = s.Slice(0, 0)
+			}
 		}
 		if a.kind == "idx" {
 			// Increasing indices into the first argument, the accumulator.
@@ -370,7 +402,7 @@ func checkWritten(t *testing.T, c *call, before [][]byte, where string) {
 // index out of [0, len(acc)) or not above the one before it.
 func TestScatterIndices(t *testing.T) {
 	for _, k := range scatterKernels {
-		if !k.runs() || strings.HasPrefix(k.name, "Prefetch") { // Prefetch, PrefetchNEON
+		if !k.runs() || strings.HasPrefix(k.name, "Prefetch") || strings.HasPrefix(k.name, "ScatterRows") { // Prefetch, PrefetchNEON; the scatters of rows: TestScatterRows
 			continue
 		}
 		for _, tc := range []struct {
@@ -612,7 +644,7 @@ func TestRaceConcurrentKernelChild(t *testing.T) {
 // last len(acc) − 1 included.
 func TestScatterIndicesEverywhere(t *testing.T) {
 	for _, k := range scatterKernels {
-		if !k.runs() || strings.HasPrefix(k.name, "Prefetch") { // Prefetch, PrefetchNEON
+		if !k.runs() || strings.HasPrefix(k.name, "Prefetch") || strings.HasPrefix(k.name, "ScatterRows") { // Prefetch, PrefetchNEON; the scatters of rows: TestScatterRows
 			continue
 		}
 		wt := reflect.TypeOf(k.fn).In(2)
@@ -677,6 +709,8 @@ func guarded(t *testing.T, k kernel, maxN int, where *[]testutil.Placement) allo
 			regions[i] = region[uint64](t, m)
 		case reflect.Int32:
 			regions[i] = region[int32](t, m)
+		case reflect.Int:
+			regions[i] = region[int](t, m)
 		case reflect.Uint8:
 			regions[i] = region[byte](t, m)
 		default:

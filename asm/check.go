@@ -202,3 +202,23 @@ func badIndices(fn string, idx []int32, n int) {
 	checkIndices(fn, idx, n)
 	panic(fmt.Sprintf("asm.%s: the kernel refused indices %v for len(acc) = %d that the checks accept", fn, idx, n))
 }
+
+// badRows panics with what is wrong with the rows of a scatter of rows
+// (n: min(len(idx), len(w))), which its kernel refused.
+func badRows(fn string, acc []float32, idx []int32, n int, start []int32, rows []int) {
+	for r, j := range rows {
+		if j < 0 || j >= len(start)-1 {
+			panic(fmt.Sprintf("asm.%s: rows[%d] = %d: out of range for len(start) = %d (a row j needs start[j] and start[j+1])", fn, r, j, len(start)))
+		}
+		lo, hi := start[j], start[j+1]
+		if lo < 0 || lo > hi || int(hi) > n {
+			panic(fmt.Sprintf("asm.%s: rows[%d] = %d: start[%d], start[%d] = %d, %d: want 0 ≤ start[j] ≤ start[j+1] ≤ min(len(idx), len(w)) = %d", fn, r, j, j, j+1, lo, hi, n))
+		}
+		for k := lo; k < hi; k++ {
+			if i := idx[k]; i < 0 || int(i) >= len(acc) {
+				panic(fmt.Sprintf("asm.%s: idx[%d] = %d (row %d): out of range for len(acc) = %d", fn, k, i, j, len(acc)))
+			}
+		}
+	}
+	panic(fmt.Sprintf("asm.%s: the kernel refused rows %v that the checks accept", fn, rows))
+}

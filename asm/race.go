@@ -33,3 +33,19 @@ func raceScatter(fn string, acc []float32, idx []int32) {
 		runtime.RaceWriteRange(unsafe.Pointer(&acc[i]), 4)
 	}
 }
+
+// raceRows: a scatter of rows reads rows, their offsets, indices and
+// weights, and reads and writes acc[i] for each of their indices, once
+// the kernel has checked them.
+func raceRows[W any](acc []float32, idx []int32, w []W, start []int32, rows []int) {
+	raceRead(rows)
+	for _, j := range rows {
+		raceRead(start[j : j+2])
+		lo, hi := start[j], start[j+1]
+		raceRead(idx[lo:hi])
+		raceRead(w[lo:hi])
+		for _, i := range idx[lo:hi] {
+			runtime.RaceWriteRange(unsafe.Pointer(&acc[i]), 4)
+		}
+	}
+}

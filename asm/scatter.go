@@ -52,6 +52,44 @@ func Prefetch(b []byte) {
 	prefetch(b)
 }
 
+// ScatterRowsF16AVX2 adds, for each j of rows in turn, float32(w[k]) (binary16) to acc[idx[k]] for every k
+// in [start[j], start[j+1]), in increasing k: the event-driven update of the spikes of
+// rows on sparse storage (row j's weights w[start[j]:start[j+1]] go to the
+// accumulators idx[start[j]:start[j+1]]), all of them in one call. Each weight takes one
+// addition, in the order of the scalar loop, so the result equals it bit for bit; rows
+// may come in any order, and repeat.
+//
+// It panics, before writing anything, unless every row j is in [0, len(start)−1),
+// 0 ≤ start[j] ≤ start[j+1] ≤ min(len(idx), len(w)), and every index of the rows is in
+// [0, len(acc)), or when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func ScatterRowsF16AVX2(acc []float32, idx []int32, w []uint16, start []int32, rows []int) {
+	requireAVX2("ScatterRowsF16AVX2")
+	// The kernel checks every row and index itself before it writes.
+	if !scatterRowsF16AVX2(acc, idx, w, start, rows) {
+		badRows("ScatterRowsF16AVX2", acc, idx, min(len(idx), len(w)), start, rows)
+	}
+	raceRows(acc, idx, w, start, rows)
+}
+
+// ScatterRowsF32AVX2 adds, for each j of rows in turn, w[k] to acc[idx[k]] for every k
+// in [start[j], start[j+1]), in increasing k: the event-driven update of the spikes of
+// rows on sparse storage (row j's weights w[start[j]:start[j+1]] go to the
+// accumulators idx[start[j]:start[j+1]]), all of them in one call. Each weight takes one
+// addition, in the order of the scalar loop, so the result equals it bit for bit; rows
+// may come in any order, and repeat.
+//
+// It panics, before writing anything, unless every row j is in [0, len(start)−1),
+// 0 ≤ start[j] ≤ start[j+1] ≤ min(len(idx), len(w)), and every index of the rows is in
+// [0, len(acc)), or when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+func ScatterRowsF32AVX2(acc []float32, idx []int32, w []float32, start []int32, rows []int) {
+	requireAVX2("ScatterRowsF32AVX2")
+	// The kernel checks every row and index itself before it writes.
+	if !scatterRowsF32AVX2(acc, idx, w, start, rows) {
+		badRows("ScatterRowsF32AVX2", acc, idx, min(len(idx), len(w)), start, rows)
+	}
+	raceRows(acc, idx, w, start, rows)
+}
+
 // ScatterAddF16NEON adds float32(w[k]) (binary16) to acc[idx[k]] for every k < min(len(idx), len(w)):
 // the event-driven update of one presynaptic spike on sparse storage. Each accumulator
 // takes one addition, so the result equals the scalar loop bit for bit.

@@ -20,3 +20,15 @@ func scatterAddF32AVX512(acc []float32, idx []int32, w []float32) bool
 //
 //go:noescape
 func prefetch(b []byte)
+
+// scatterRowsF16AVX2 is the kernel of ScatterRowsF16AVX2. It first checks every row and index, and returns false,
+// having written nothing, if one is bad.
+//
+//go:noescape
+func scatterRowsF16AVX2(acc []float32, idx []int32, w []uint16, start []int32, rows []int) bool
+
+// scatterRowsF32AVX2 is the kernel of ScatterRowsF32AVX2. It first checks every row and index, and returns false,
+// having written nothing, if one is bad.
+//
+//go:noescape
+func scatterRowsF32AVX2(acc []float32, idx []int32, w []float32, start []int32, rows []int) bool

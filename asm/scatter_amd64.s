@@ -229,3 +229,201 @@ prefetch_loop:
 
 prefetch_done:
 	RET
+
+// func scatterRowsF16AVX2(acc []float32, idx []int32, w []uint16, start []int32, rows []int) bool
+// Requires: AVX, CMOV, F16C, MMX+, SSE2
+TEXT ·scatterRowsF16AVX2(SB), NOSPLIT, $0-121
+	// Pass 1: check every row and index; ask for each row's weights.
+	MOVQ    rows_base+96(FP), AX
+	MOVQ    rows_len+104(FP), CX
+	LEAQ    (AX)(CX*8), CX
+	MOVQ    start_base+72(FP), DX
+	MOVQ    start_len+80(FP), BX
+	XORQ    SI, SI
+	DECQ    BX
+	CMOVQLT SI, BX
+	MOVQ    idx_len+32(FP), SI
+	MOVQ    w_len+56(FP), DI
+	CMPQ    DI, SI
+	CMOVQLT DI, SI
+	MOVQ    idx_base+24(FP), DI
+	MOVQ    w_base+48(FP), R8
+	MOVQ    acc_len+8(FP), R9
+
+ScatterRowsF16AVX2_check:
+	CMPQ    AX, CX
+	JAE     ScatterRowsF16AVX2_add
+	MOVQ    (AX), R10
+	CMPQ    R10, BX
+	JAE     ScatterRowsF16AVX2_bad
+	MOVLQSX (DX)(R10*4), R11
+	MOVLQSX 4(DX)(R10*4), R10
+	CMPQ    R10, SI
+	JA      ScatterRowsF16AVX2_bad
+	CMPQ    R11, R10
+	JA      ScatterRowsF16AVX2_bad
+	LEAQ    (R8)(R11*2), R12
+	LEAQ    (R8)(R10*2), R13
+	ANDQ    $-64, R12
+
+ScatterRowsF16AVX2_prefetch:
+	CMPQ       R12, R13
+	JAE        ScatterRowsF16AVX2_indices
+	PREFETCHT0 (R12)
+	ADDQ       $0x40, R12
+	JMP        ScatterRowsF16AVX2_prefetch
+
+ScatterRowsF16AVX2_indices:
+	CMPQ    R11, R10
+	JAE     ScatterRowsF16AVX2_next
+	MOVLQSX (DI)(R11*4), R12
+	CMPQ    R12, R9
+	JAE     ScatterRowsF16AVX2_bad
+	INCQ    R11
+	JMP     ScatterRowsF16AVX2_indices
+
+ScatterRowsF16AVX2_next:
+	ADDQ $0x08, AX
+	JMP  ScatterRowsF16AVX2_check
+
+	// Pass 2: add, row by row, one weight at a time.
+ScatterRowsF16AVX2_add:
+	MOVQ rows_base+96(FP), AX
+	MOVQ rows_len+104(FP), CX
+	LEAQ (AX)(CX*8), CX
+	MOVQ start_base+72(FP), DX
+	MOVQ idx_base+24(FP), BX
+	MOVQ w_base+48(FP), SI
+	MOVQ acc_base+0(FP), DI
+
+ScatterRowsF16AVX2_row:
+	CMPQ    AX, CX
+	JAE     ScatterRowsF16AVX2_done
+	MOVQ    (AX), R8
+	MOVLQSX (DX)(R8*4), R9
+	MOVLQSX 4(DX)(R8*4), R8
+
+ScatterRowsF16AVX2_weight:
+	CMPQ      R9, R8
+	JAE       ScatterRowsF16AVX2_rowDone
+	MOVLQSX   (BX)(R9*4), R10
+	MOVWLZX   (SI)(R9*2), R11
+	MOVD      R11, X0
+	VCVTPH2PS X0, X0
+	VMOVSS    (DI)(R10*4), X1
+	VADDSS    X0, X1, X1
+	VMOVSS    X1, (DI)(R10*4)
+	INCQ      R9
+	JMP       ScatterRowsF16AVX2_weight
+
+ScatterRowsF16AVX2_rowDone:
+	ADDQ $0x08, AX
+	JMP  ScatterRowsF16AVX2_row
+
+ScatterRowsF16AVX2_done:
+	MOVB $0x01, AL
+	MOVB AL, ret+120(FP)
+	RET
+
+ScatterRowsF16AVX2_bad:
+	MOVB $0x00, AL
+	MOVB AL, ret+120(FP)
+	RET
+
+// func scatterRowsF32AVX2(acc []float32, idx []int32, w []float32, start []int32, rows []int) bool
+// Requires: AVX, CMOV, MMX+
+TEXT ·scatterRowsF32AVX2(SB), NOSPLIT, $0-121
+	// Pass 1: check every row and index; ask for each row's weights.
+	MOVQ    rows_base+96(FP), AX
+	MOVQ    rows_len+104(FP), CX
+	LEAQ    (AX)(CX*8), CX
+	MOVQ    start_base+72(FP), DX
+	MOVQ    start_len+80(FP), BX
+	XORQ    SI, SI
+	DECQ    BX
+	CMOVQLT SI, BX
+	MOVQ    idx_len+32(FP), SI
+	MOVQ    w_len+56(FP), DI
+	CMPQ    DI, SI
+	CMOVQLT DI, SI
+	MOVQ    idx_base+24(FP), DI
+	MOVQ    w_base+48(FP), R8
+	MOVQ    acc_len+8(FP), R9
+
+ScatterRowsF32AVX2_check:
+	CMPQ    AX, CX
+	JAE     ScatterRowsF32AVX2_add
+	MOVQ    (AX), R10
+	CMPQ    R10, BX
+	JAE     ScatterRowsF32AVX2_bad
+	MOVLQSX (DX)(R10*4), R11
+	MOVLQSX 4(DX)(R10*4), R10
+	CMPQ    R10, SI
+	JA      ScatterRowsF32AVX2_bad
+	CMPQ    R11, R10
+	JA      ScatterRowsF32AVX2_bad
+	LEAQ    (R8)(R11*4), R12
+	LEAQ    (R8)(R10*4), R13
+	ANDQ    $-64, R12
+
+ScatterRowsF32AVX2_prefetch:
+	CMPQ       R12, R13
+	JAE        ScatterRowsF32AVX2_indices
+	PREFETCHT0 (R12)
+	ADDQ       $0x40, R12
+	JMP        ScatterRowsF32AVX2_prefetch
+
+ScatterRowsF32AVX2_indices:
+	CMPQ    R11, R10
+	JAE     ScatterRowsF32AVX2_next
+	MOVLQSX (DI)(R11*4), R12
+	CMPQ    R12, R9
+	JAE     ScatterRowsF32AVX2_bad
+	INCQ    R11
+	JMP     ScatterRowsF32AVX2_indices
+
+ScatterRowsF32AVX2_next:
+	ADDQ $0x08, AX
+	JMP  ScatterRowsF32AVX2_check
+
+	// Pass 2: add, row by row, one weight at a time.
+ScatterRowsF32AVX2_add:
+	MOVQ rows_base+96(FP), AX
+	MOVQ rows_len+104(FP), CX
+	LEAQ (AX)(CX*8), CX
+	MOVQ start_base+72(FP), DX
+	MOVQ idx_base+24(FP), BX
+	MOVQ w_base+48(FP), SI
+	MOVQ acc_base+0(FP), DI
+
+ScatterRowsF32AVX2_row:
+	CMPQ    AX, CX
+	JAE     ScatterRowsF32AVX2_done
+	MOVQ    (AX), R8
+	MOVLQSX (DX)(R8*4), R9
+	MOVLQSX 4(DX)(R8*4), R8
+
+ScatterRowsF32AVX2_weight:
+	CMPQ    R9, R8
+	JAE     ScatterRowsF32AVX2_rowDone
+	MOVLQSX (BX)(R9*4), R10
+	VMOVSS  (SI)(R9*4), X0
+	VMOVSS  (DI)(R10*4), X1
+	VADDSS  X0, X1, X1
+	VMOVSS  X1, (DI)(R10*4)
+	INCQ    R9
+	JMP     ScatterRowsF32AVX2_weight
+
+ScatterRowsF32AVX2_rowDone:
+	ADDQ $0x08, AX
+	JMP  ScatterRowsF32AVX2_row
+
+ScatterRowsF32AVX2_done:
+	MOVB $0x01, AL
+	MOVB AL, ret+120(FP)
+	RET
+
+ScatterRowsF32AVX2_bad:
+	MOVB $0x00, AL
+	MOVB AL, ret+120(FP)
+	RET

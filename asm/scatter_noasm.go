@@ -14,3 +14,11 @@ func scatterAddF32AVX512(acc []float32, idx []int32, w []float32) bool {
 
 func prefetch(b []byte) {
 }
+
+func scatterRowsF16AVX2(acc []float32, idx []int32, w []uint16, start []int32, rows []int) bool {
+	panic("asm.scatterRowsF16AVX2: no assembly in this build")
+}
+
+func scatterRowsF32AVX2(acc []float32, idx []int32, w []float32, start []int32, rows []int) bool {
+	panic("asm.scatterRowsF32AVX2: no assembly in this build")
+}

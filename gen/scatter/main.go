@@ -278,6 +278,8 @@ func main() {
 	scatterAdd("ScatterAddF16AVX512", true)
 	scatterAdd("ScatterAddF32AVX512", false)
 	prefetch()
+	scatterRows("ScatterRowsF16AVX2", true)
+	scatterRows("ScatterRowsF32AVX2", false)
 	scatterAddNEON("ScatterAddF16NEON", true)
 	scatterAddNEON("ScatterAddF32NEON", false)
 	prefetchNEON()

@@ -156,6 +156,11 @@ type Func struct {
 //	"cols"     n, the columns, an int
 //	"rowbits"  each row's (n+63)/64 spike words
 //
+// and, for a scatter of sparse rows (after its "idx" and weights):
+//
+//	"offsets"  n int32 offsets into them, increasing: row j is [start[j], start[j+1])
+//	"rowlist"  n rows, ints, each below len(offsets) − 1
+//
 // Out says whether the kernel writes it.
 type Arg struct {
 	Name, Kind string

@@ -1,0 +1,140 @@
+package asm
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/x448/float16"
+)
+
+// scatterRowsRef is the scalar loop the scatters of rows compute.
+func scatterRowsRef[W any](acc []float32, idx []int32, w []W, start []int32, rows []int, conv func(W) float32) {
+	for _, j := range rows {
+		for k := start[j]; k < start[j+1]; k++ {
+			acc[idx[k]] += conv(w[k])
+		}
+	}
+}
+
+// special are the values the weights and accumulators take now and then:
+// zeros, infinities, NaNs (signalling and quiet, of either sign), and
+// subnormals, the binary16 ones included.
+var special = []uint32{0, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc12345, 0x7f800001, 0x00000001, 0x80400000, 0x33800000, 0x387fc000}
+
+// TestScatterRows: the scatters of rows give the scalar loop's bits (a NaN
+// any NaN), over
+// rows in any order and repeated, of any length to 40, weights and
+// accumulators with every special value; and refuse a bad row, offset or
+// index, before writing anything, with a panic that names it.
+func TestScatterRows(t *testing.T) {
+	if !hasAVX2 {
+		t.Skip("needs AVX2")
+	}
+	half := func(h uint16) float32 { return float16.Frombits(h).Float32() }
+	f32 := func(x float32) float32 { return x }
+	r := rng(0x5ca7)
+	value := func() uint32 {
+		if r.Intn(8) == 0 {
+			return special[r.Intn(len(special))]
+		}
+		return uint32(r.Next())
+	}
+	for trial := range 3000 {
+		nacc := 1 + r.Intn(200)
+		nrows := r.Intn(30)
+		start := []int32{0}
+		var idx []int32
+		for range nrows {
+			for range r.Intn(41) {
+				idx = append(idx, int32(r.Intn(nacc))) // any order, repeats: the serial adds allow both
+			}
+			start = append(start, int32(len(idx)))
+		}
+		var rows []int
+		for range r.Intn(2 * (nrows + 1)) {
+			if nrows > 0 {
+				rows = append(rows, r.Intn(nrows))
+			}
+		}
+		acc := make([]float32, nacc)
+		for i := range acc {
+			acc[i] = math.Float32frombits(value())
+		}
+		w16, w32 := make([]uint16, len(idx)), make([]float32, len(idx))
+		for k := range idx {
+			v := value()
+			w16[k], w32[k] = uint16(v>>16^v), math.Float32frombits(v)
+		}
+		a, b := slices.Clone(acc), slices.Clone(acc)
+		ScatterRowsF16AVX2(a, idx, w16, start, rows)
+		scatterRowsRef(b, idx, w16, start, rows, half)
+		if !sameBits32(a, b) {
+			t.Fatalf("trial %d: ScatterRowsF16AVX2 differs from the scalar loop", trial)
+		}
+		a, b = slices.Clone(acc), slices.Clone(acc)
+		ScatterRowsF32AVX2(a, idx, w32, start, rows)
+		scatterRowsRef(b, idx, w32, start, rows, f32)
+		if !sameBits32(a, b) {
+			t.Fatalf("trial %d: ScatterRowsF32AVX2 differs from the scalar loop", trial)
+		}
+	}
+
+	// Bad input: each case breaks one rule of a good call.
+	for _, c := range []struct {
+		name  string
+		idx   []int32
+		start []int32
+		rows  []int
+		nw    int // weights (len(idx) if 0)
+		want  string
+	}{
+		{"row past the offsets", []int32{0, 1}, []int32{0, 1, 2}, []int{0, 2}, 0, "rows[1] = 2: out of range"},
+		{"negative row", []int32{0, 1}, []int32{0, 1, 2}, []int{-1}, 0, "rows[0] = -1: out of range"},
+		{"no offsets", []int32{0, 1}, nil, []int{0}, 0, "rows[0] = 0: out of range"},
+		{"one offset", []int32{0, 1}, []int32{0}, []int{0}, 0, "rows[0] = 0: out of range"},
+		{"offsets past idx", []int32{0, 1}, []int32{0, 3}, []int{0}, 0, "want 0 ≤ start[j] ≤ start[j+1] ≤ min"},
+		{"offsets past w", []int32{0, 1}, []int32{0, 2}, []int{0}, 1, "want 0 ≤ start[j] ≤ start[j+1] ≤ min"},
+		{"offsets decreasing", []int32{0, 1}, []int32{2, 1}, []int{0}, 0, "want 0 ≤ start[j] ≤ start[j+1] ≤ min"},
+		{"negative offset", []int32{0, 1}, []int32{-1, 1}, []int{0}, 0, "want 0 ≤ start[j] ≤ start[j+1] ≤ min"},
+		{"negative end", []int32{0, 1}, []int32{0, -1}, []int{0}, 0, "want 0 ≤ start[j] ≤ start[j+1] ≤ min"},
+		{"index past acc", []int32{0, 5}, []int32{0, 1, 2}, []int{0, 1}, 0, "idx[1] = 5 (row 1): out of range for len(acc) = 5"},
+		{"negative index", []int32{0, -1}, []int32{0, 1, 2}, []int{0, 1}, 0, "idx[1] = -1 (row 1): out of range"},
+	} {
+		for _, f16 := range []bool{true, false} {
+			nw := len(c.idx)
+			if c.nw > 0 {
+				nw = c.nw
+			}
+			acc := make([]float32, 5)
+			name := "ScatterRowsF32AVX2"
+			p := func() (p any) {
+				defer func() { p = recover() }()
+				if f16 {
+					name = "ScatterRowsF16AVX2"
+					ScatterRowsF16AVX2(acc, c.idx, make([]uint16, nw), c.start, c.rows)
+				} else {
+					ScatterRowsF32AVX2(acc, c.idx, make([]float32, nw), c.start, c.rows)
+				}
+				return nil
+			}()
+			msg := fmt.Sprint(p)
+			if !strings.HasPrefix(msg, "asm."+name+": ") || !strings.Contains(msg, c.want) {
+				t.Errorf("%s, %s: panic %q, want one with %q", c.name, name, msg, c.want)
+			}
+			if slices.ContainsFunc(acc, func(v float32) bool { return v != 0 }) {
+				t.Errorf("%s, %s: wrote %v before panicking", c.name, name, acc)
+			}
+		}
+	}
+}
+
+// sameBits32 compares two float32 slices bit for bit, a NaN equal to any
+// NaN (which of two NaNs a sum keeps, IEEE 754 leaves open, and Go's
+// compiler picks the order of a scalar loop's operands).
+func sameBits32(a, b []float32) bool {
+	return sameBits(reflect.ValueOf(a), reflect.ValueOf(b))
+}
