@@ -231,63 +231,129 @@ prefetch_done:
 	RET
 
 // func scatterRowsF16AVX2(acc []float32, idx []int32, w []uint16, start []int32, rows []int) bool
-// Requires: AVX, CMOV, F16C, MMX+, SSE2
+// Requires: AVX, AVX2, CMOV, F16C, MMX+, SSE2
 TEXT ·scatterRowsF16AVX2(SB), NOSPLIT, $0-121
-	// Pass 1: check every row and index; ask for each row's weights.
-	MOVQ    rows_base+96(FP), AX
-	MOVQ    rows_len+104(FP), CX
-	LEAQ    (AX)(CX*8), CX
-	MOVQ    start_base+72(FP), DX
-	MOVQ    start_len+80(FP), BX
-	XORQ    SI, SI
-	DECQ    BX
-	CMOVQLT SI, BX
-	MOVQ    idx_len+32(FP), SI
-	MOVQ    w_len+56(FP), DI
-	CMPQ    DI, SI
-	CMOVQLT DI, SI
-	MOVQ    idx_base+24(FP), DI
-	MOVQ    w_base+48(FP), R8
-	MOVQ    acc_len+8(FP), R9
+	// Pass 1: check every row; ask for its indices and weights, so that the misses
+	// of the rows overlap.
+	MOVQ    rows_base+96(FP), CX
+	MOVQ    rows_len+104(FP), DX
+	LEAQ    (CX)(DX*8), DX
+	MOVQ    start_base+72(FP), BX
+	MOVQ    start_len+80(FP), SI
+	XORQ    AX, AX
+	DECQ    SI
+	CMOVQLT AX, SI
+	MOVQ    idx_len+32(FP), DI
+	MOVQ    w_len+56(FP), AX
+	CMPQ    AX, DI
+	CMOVQLT AX, DI
+	MOVQ    idx_base+24(FP), R8
+	MOVQ    w_base+48(FP), R9
+	XORQ    AX, AX
+
+ScatterRowsF16AVX2_row1:
+	CMPQ    CX, DX
+	JAE     ScatterRowsF16AVX2_rows
+	MOVQ    (CX), R10
+	CMPQ    R10, SI
+	JAE     ScatterRowsF16AVX2_bad
+	MOVLQSX (BX)(R10*4), R11
+	MOVLQSX 4(BX)(R10*4), R10
+	CMPQ    R10, DI
+	JA      ScatterRowsF16AVX2_bad
+	CMPQ    R11, R10
+	JA      ScatterRowsF16AVX2_bad
+	MOVQ    R10, R12
+	SUBQ    R11, R12
+	ORQ     R12, AX
+	LEAQ    (R8)(R11*4), R12
+	LEAQ    (R8)(R10*4), R13
+	ANDQ    $-64, R12
+
+ScatterRowsF16AVX2_idxLines:
+	CMPQ       R12, R13
+	JAE        ScatterRowsF16AVX2_idxLinesDone
+	PREFETCHT0 (R12)
+	ADDQ       $0x40, R12
+	JMP        ScatterRowsF16AVX2_idxLines
+
+ScatterRowsF16AVX2_idxLinesDone:
+	LEAQ (R9)(R11*2), R11
+	LEAQ (R9)(R10*2), R10
+	ANDQ $-64, R11
+
+ScatterRowsF16AVX2_wLines:
+	CMPQ       R11, R10
+	JAE        ScatterRowsF16AVX2_wLinesDone
+	PREFETCHT0 (R11)
+	ADDQ       $0x40, R11
+	JMP        ScatterRowsF16AVX2_wLines
+
+ScatterRowsF16AVX2_wLinesDone:
+	ADDQ $0x08, CX
+	JMP  ScatterRowsF16AVX2_row1
+
+	// Pass 2: check the rows' indices by their unsigned maximum, 8 at a time, then
+	// one at a time.
+ScatterRowsF16AVX2_rows:
+	TESTQ AX, AX
+	JZ    ScatterRowsF16AVX2_done
+	MOVQ  rows_base+96(FP), AX
+	MOVQ  rows_len+104(FP), CX
+	LEAQ  (AX)(CX*8), CX
+	MOVQ  start_base+72(FP), DX
+	MOVQ  idx_base+24(FP), BX
+	VPXOR Y0, Y0, Y0
+	XORL  SI, SI
 
 ScatterRowsF16AVX2_check:
 	CMPQ    AX, CX
-	JAE     ScatterRowsF16AVX2_add
-	MOVQ    (AX), R10
-	CMPQ    R10, BX
-	JAE     ScatterRowsF16AVX2_bad
-	MOVLQSX (DX)(R10*4), R11
-	MOVLQSX 4(DX)(R10*4), R10
-	CMPQ    R10, SI
-	JA      ScatterRowsF16AVX2_bad
-	CMPQ    R11, R10
-	JA      ScatterRowsF16AVX2_bad
-	LEAQ    (R8)(R11*2), R12
-	LEAQ    (R8)(R10*2), R13
-	ANDQ    $-64, R12
+	JAE     ScatterRowsF16AVX2_checked
+	MOVQ    (AX), DI
+	MOVLQSX (DX)(DI*4), R8
+	MOVLQSX 4(DX)(DI*4), DI
 
-ScatterRowsF16AVX2_prefetch:
-	CMPQ       R12, R13
-	JAE        ScatterRowsF16AVX2_indices
-	PREFETCHT0 (R12)
-	ADDQ       $0x40, R12
-	JMP        ScatterRowsF16AVX2_prefetch
+ScatterRowsF16AVX2_max8:
+	LEAQ    8(R8), R9
+	CMPQ    R9, DI
+	JA      ScatterRowsF16AVX2_max1
+	VPMAXUD (BX)(R8*4), Y0, Y0
+	MOVQ    R9, R8
+	JMP     ScatterRowsF16AVX2_max8
 
-ScatterRowsF16AVX2_indices:
-	CMPQ    R11, R10
+ScatterRowsF16AVX2_max1:
+	CMPQ    R8, DI
 	JAE     ScatterRowsF16AVX2_next
-	MOVLQSX (DI)(R11*4), R12
-	CMPQ    R12, R9
-	JAE     ScatterRowsF16AVX2_bad
-	INCQ    R11
-	JMP     ScatterRowsF16AVX2_indices
+	MOVL    (BX)(R8*4), R9
+	CMPL    R9, SI
+	CMOVLHI R9, SI
+	INCQ    R8
+	JMP     ScatterRowsF16AVX2_max1
 
 ScatterRowsF16AVX2_next:
 	ADDQ $0x08, AX
 	JMP  ScatterRowsF16AVX2_check
 
-	// Pass 2: add, row by row, one weight at a time.
-ScatterRowsF16AVX2_add:
+ScatterRowsF16AVX2_checked:
+	VEXTRACTI128 $0x01, Y0, X1
+	VPMAXUD      X1, X0, X1
+	VPSHUFD      $0x4e, X1, X0
+	VPMAXUD      X0, X1, X1
+	VPSHUFD      $0xb1, X1, X0
+	VPMAXUD      X0, X1, X1
+	VMOVD        X1, AX
+	CMPL         AX, SI
+	CMOVLHI      AX, SI
+	MOVQ         acc_len+8(FP), AX
+	MOVQ         $0x80000000, CX
+	CMPQ         AX, CX
+	CMOVQGT      CX, AX
+	MOVL         SI, CX
+	CMPQ         CX, AX
+	JAE          ScatterRowsF16AVX2_bad
+
+	// Pass 3: add, row by row, one weight at a time, the weights 4 at a time into
+	// a vector then each from its lane, then the last one at a time.
 	MOVQ rows_base+96(FP), AX
 	MOVQ rows_len+104(FP), CX
 	LEAQ (AX)(CX*8), CX
@@ -303,13 +369,40 @@ ScatterRowsF16AVX2_row:
 	MOVLQSX (DX)(R8*4), R9
 	MOVLQSX 4(DX)(R8*4), R8
 
+ScatterRowsF16AVX2_weights4:
+	LEAQ      4(R9), R10
+	CMPQ      R10, R8
+	JA        ScatterRowsF16AVX2_weight
+	VCVTPH2PS (SI)(R9*2), X0
+	MOVLQSX   (BX)(R9*4), R11
+	VMOVSS    (DI)(R11*4), X1
+	VADDSS    X0, X1, X1
+	VMOVSS    X1, (DI)(R11*4)
+	VMOVSHDUP X0, X1
+	MOVLQSX   4(BX)(R9*4), R11
+	VMOVSS    (DI)(R11*4), X2
+	VADDSS    X1, X2, X2
+	VMOVSS    X2, (DI)(R11*4)
+	VMOVHLPS  X0, X0, X1
+	MOVLQSX   8(BX)(R9*4), R11
+	VMOVSS    (DI)(R11*4), X2
+	VADDSS    X1, X2, X2
+	VMOVSS    X2, (DI)(R11*4)
+	VPERMILPS $0x03, X0, X0
+	MOVLQSX   12(BX)(R9*4), R9
+	VMOVSS    (DI)(R9*4), X1
+	VADDSS    X0, X1, X1
+	VMOVSS    X1, (DI)(R9*4)
+	MOVQ      R10, R9
+	JMP       ScatterRowsF16AVX2_weights4
+
 ScatterRowsF16AVX2_weight:
 	CMPQ      R9, R8
 	JAE       ScatterRowsF16AVX2_rowDone
-	MOVLQSX   (BX)(R9*4), R10
-	MOVWLZX   (SI)(R9*2), R11
-	MOVD      R11, X0
+	MOVWLZX   (SI)(R9*2), R10
+	MOVD      R10, X0
 	VCVTPH2PS X0, X0
+	MOVLQSX   (BX)(R9*4), R10
 	VMOVSS    (DI)(R10*4), X1
 	VADDSS    X0, X1, X1
 	VMOVSS    X1, (DI)(R10*4)
@@ -321,73 +414,141 @@ ScatterRowsF16AVX2_rowDone:
 	JMP  ScatterRowsF16AVX2_row
 
 ScatterRowsF16AVX2_done:
+	VZEROUPPER
 	MOVB $0x01, AL
 	MOVB AL, ret+120(FP)
 	RET
 
 ScatterRowsF16AVX2_bad:
+	VZEROUPPER
 	MOVB $0x00, AL
 	MOVB AL, ret+120(FP)
 	RET
 
 // func scatterRowsF32AVX2(acc []float32, idx []int32, w []float32, start []int32, rows []int) bool
-// Requires: AVX, CMOV, MMX+
+// Requires: AVX, AVX2, CMOV, MMX+
 TEXT ·scatterRowsF32AVX2(SB), NOSPLIT, $0-121
-	// Pass 1: check every row and index; ask for each row's weights.
-	MOVQ    rows_base+96(FP), AX
-	MOVQ    rows_len+104(FP), CX
-	LEAQ    (AX)(CX*8), CX
-	MOVQ    start_base+72(FP), DX
-	MOVQ    start_len+80(FP), BX
-	XORQ    SI, SI
-	DECQ    BX
-	CMOVQLT SI, BX
-	MOVQ    idx_len+32(FP), SI
-	MOVQ    w_len+56(FP), DI
-	CMPQ    DI, SI
-	CMOVQLT DI, SI
-	MOVQ    idx_base+24(FP), DI
-	MOVQ    w_base+48(FP), R8
-	MOVQ    acc_len+8(FP), R9
+	// Pass 1: check every row; ask for its indices and weights, so that the misses
+	// of the rows overlap.
+	MOVQ    rows_base+96(FP), CX
+	MOVQ    rows_len+104(FP), DX
+	LEAQ    (CX)(DX*8), DX
+	MOVQ    start_base+72(FP), BX
+	MOVQ    start_len+80(FP), SI
+	XORQ    AX, AX
+	DECQ    SI
+	CMOVQLT AX, SI
+	MOVQ    idx_len+32(FP), DI
+	MOVQ    w_len+56(FP), AX
+	CMPQ    AX, DI
+	CMOVQLT AX, DI
+	MOVQ    idx_base+24(FP), R8
+	MOVQ    w_base+48(FP), R9
+	XORQ    AX, AX
 
-ScatterRowsF32AVX2_check:
-	CMPQ    AX, CX
-	JAE     ScatterRowsF32AVX2_add
-	MOVQ    (AX), R10
-	CMPQ    R10, BX
-	JAE     ScatterRowsF32AVX2_bad
-	MOVLQSX (DX)(R10*4), R11
-	MOVLQSX 4(DX)(R10*4), R10
+ScatterRowsF32AVX2_row1:
+	CMPQ    CX, DX
+	JAE     ScatterRowsF32AVX2_rows
+	MOVQ    (CX), R10
 	CMPQ    R10, SI
+	JAE     ScatterRowsF32AVX2_bad
+	MOVLQSX (BX)(R10*4), R11
+	MOVLQSX 4(BX)(R10*4), R10
+	CMPQ    R10, DI
 	JA      ScatterRowsF32AVX2_bad
 	CMPQ    R11, R10
 	JA      ScatterRowsF32AVX2_bad
+	MOVQ    R10, R12
+	SUBQ    R11, R12
+	ORQ     R12, AX
 	LEAQ    (R8)(R11*4), R12
 	LEAQ    (R8)(R10*4), R13
 	ANDQ    $-64, R12
 
-ScatterRowsF32AVX2_prefetch:
+ScatterRowsF32AVX2_idxLines:
 	CMPQ       R12, R13
-	JAE        ScatterRowsF32AVX2_indices
+	JAE        ScatterRowsF32AVX2_idxLinesDone
 	PREFETCHT0 (R12)
 	ADDQ       $0x40, R12
-	JMP        ScatterRowsF32AVX2_prefetch
+	JMP        ScatterRowsF32AVX2_idxLines
 
-ScatterRowsF32AVX2_indices:
-	CMPQ    R11, R10
+ScatterRowsF32AVX2_idxLinesDone:
+	LEAQ (R9)(R11*4), R11
+	LEAQ (R9)(R10*4), R10
+	ANDQ $-64, R11
+
+ScatterRowsF32AVX2_wLines:
+	CMPQ       R11, R10
+	JAE        ScatterRowsF32AVX2_wLinesDone
+	PREFETCHT0 (R11)
+	ADDQ       $0x40, R11
+	JMP        ScatterRowsF32AVX2_wLines
+
+ScatterRowsF32AVX2_wLinesDone:
+	ADDQ $0x08, CX
+	JMP  ScatterRowsF32AVX2_row1
+
+	// Pass 2: check the rows' indices by their unsigned maximum, 8 at a time, then
+	// one at a time.
+ScatterRowsF32AVX2_rows:
+	TESTQ AX, AX
+	JZ    ScatterRowsF32AVX2_done
+	MOVQ  rows_base+96(FP), AX
+	MOVQ  rows_len+104(FP), CX
+	LEAQ  (AX)(CX*8), CX
+	MOVQ  start_base+72(FP), DX
+	MOVQ  idx_base+24(FP), BX
+	VPXOR Y0, Y0, Y0
+	XORL  SI, SI
+
+ScatterRowsF32AVX2_check:
+	CMPQ    AX, CX
+	JAE     ScatterRowsF32AVX2_checked
+	MOVQ    (AX), DI
+	MOVLQSX (DX)(DI*4), R8
+	MOVLQSX 4(DX)(DI*4), DI
+
+ScatterRowsF32AVX2_max8:
+	LEAQ    8(R8), R9
+	CMPQ    R9, DI
+	JA      ScatterRowsF32AVX2_max1
+	VPMAXUD (BX)(R8*4), Y0, Y0
+	MOVQ    R9, R8
+	JMP     ScatterRowsF32AVX2_max8
+
+ScatterRowsF32AVX2_max1:
+	CMPQ    R8, DI
 	JAE     ScatterRowsF32AVX2_next
-	MOVLQSX (DI)(R11*4), R12
-	CMPQ    R12, R9
-	JAE     ScatterRowsF32AVX2_bad
-	INCQ    R11
-	JMP     ScatterRowsF32AVX2_indices
+	MOVL    (BX)(R8*4), R9
+	CMPL    R9, SI
+	CMOVLHI R9, SI
+	INCQ    R8
+	JMP     ScatterRowsF32AVX2_max1
 
 ScatterRowsF32AVX2_next:
 	ADDQ $0x08, AX
 	JMP  ScatterRowsF32AVX2_check
 
-	// Pass 2: add, row by row, one weight at a time.
-ScatterRowsF32AVX2_add:
+ScatterRowsF32AVX2_checked:
+	VEXTRACTI128 $0x01, Y0, X1
+	VPMAXUD      X1, X0, X1
+	VPSHUFD      $0x4e, X1, X0
+	VPMAXUD      X0, X1, X1
+	VPSHUFD      $0xb1, X1, X0
+	VPMAXUD      X0, X1, X1
+	VMOVD        X1, AX
+	CMPL         AX, SI
+	CMOVLHI      AX, SI
+	MOVQ         acc_len+8(FP), AX
+	MOVQ         $0x80000000, CX
+	CMPQ         AX, CX
+	CMOVQGT      CX, AX
+	MOVL         SI, CX
+	CMPQ         CX, AX
+	JAE          ScatterRowsF32AVX2_bad
+
+	// Pass 3: add, row by row, one weight at a time, the weights 4 at a time into
+	// a vector then each from its lane, then the last one at a time.
 	MOVQ rows_base+96(FP), AX
 	MOVQ rows_len+104(FP), CX
 	LEAQ (AX)(CX*8), CX
@@ -403,11 +564,38 @@ ScatterRowsF32AVX2_row:
 	MOVLQSX (DX)(R8*4), R9
 	MOVLQSX 4(DX)(R8*4), R8
 
+ScatterRowsF32AVX2_weights4:
+	LEAQ      4(R9), R10
+	CMPQ      R10, R8
+	JA        ScatterRowsF32AVX2_weight
+	VMOVUPS   (SI)(R9*4), X0
+	MOVLQSX   (BX)(R9*4), R11
+	VMOVSS    (DI)(R11*4), X1
+	VADDSS    X0, X1, X1
+	VMOVSS    X1, (DI)(R11*4)
+	VMOVSHDUP X0, X1
+	MOVLQSX   4(BX)(R9*4), R11
+	VMOVSS    (DI)(R11*4), X2
+	VADDSS    X1, X2, X2
+	VMOVSS    X2, (DI)(R11*4)
+	VMOVHLPS  X0, X0, X1
+	MOVLQSX   8(BX)(R9*4), R11
+	VMOVSS    (DI)(R11*4), X2
+	VADDSS    X1, X2, X2
+	VMOVSS    X2, (DI)(R11*4)
+	VPERMILPS $0x03, X0, X0
+	MOVLQSX   12(BX)(R9*4), R9
+	VMOVSS    (DI)(R9*4), X1
+	VADDSS    X0, X1, X1
+	VMOVSS    X1, (DI)(R9*4)
+	MOVQ      R10, R9
+	JMP       ScatterRowsF32AVX2_weights4
+
 ScatterRowsF32AVX2_weight:
 	CMPQ    R9, R8
 	JAE     ScatterRowsF32AVX2_rowDone
-	MOVLQSX (BX)(R9*4), R10
 	VMOVSS  (SI)(R9*4), X0
+	MOVLQSX (BX)(R9*4), R10
 	VMOVSS  (DI)(R10*4), X1
 	VADDSS  X0, X1, X1
 	VMOVSS  X1, (DI)(R10*4)
@@ -419,11 +607,13 @@ ScatterRowsF32AVX2_rowDone:
 	JMP  ScatterRowsF32AVX2_row
 
 ScatterRowsF32AVX2_done:
+	VZEROUPPER
 	MOVB $0x01, AL
 	MOVB AL, ret+120(FP)
 	RET
 
 ScatterRowsF32AVX2_bad:
+	VZEROUPPER
 	MOVB $0x00, AL
 	MOVB AL, ret+120(FP)
 	RET

@@ -132,6 +132,52 @@ func TestScatterRows(t *testing.T) {
 	}
 }
 
+// TestScatterRowsIndices: the check of the indices, 8 at a time by their
+// maximum then one at a time, finds a bad one (past acc, or negative) at
+// every place in rows of every length to 20, in the first row or the
+// second, and accepts rows without weights whatever len(acc).
+func TestScatterRowsIndices(t *testing.T) {
+	if !hasAVX2 {
+		t.Skip("needs AVX2")
+	}
+	for n := 1; n <= 20; n++ {
+		for bad := range n {
+			for _, v := range []int32{int32(n), -1, math.MinInt32} {
+				for _, second := range []bool{false, true} {
+					idx := make([]int32, 2*n)
+					for k := range idx {
+						idx[k] = int32(k % n)
+					}
+					idx[bad+n*b2i(second)] = v
+					acc := make([]float32, n)
+					p := func() (p any) {
+						defer func() { p = recover() }()
+						ScatterRowsF32AVX2(acc, idx, make([]float32, 2*n), []int32{0, int32(n), int32(2 * n)}, []int{0, 1})
+						return nil
+					}()
+					if msg := fmt.Sprint(p); !strings.Contains(msg, fmt.Sprintf("idx[%d] = %d", bad+n*b2i(second), v)) {
+						t.Fatalf("n=%d, idx[%d] = %d: panic %q", n, bad+n*b2i(second), v, msg)
+					}
+					if slices.ContainsFunc(acc, func(v float32) bool { return v != 0 }) {
+						t.Fatalf("n=%d, idx[%d] = %d: wrote before panicking", n, bad, v)
+					}
+				}
+			}
+		}
+	}
+	for _, rows := range [][]int{nil, {0}, {0, 1, 0}} {
+		ScatterRowsF16AVX2(nil, []int32{5}, []uint16{1}, []int32{0, 0, 0}, rows) // rows of no weight
+		ScatterRowsF32AVX2([]float32{}, nil, nil, []int32{0, 0}, rows[:min(len(rows), 1)])
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // sameBits32 compares two float32 slices bit for bit, a NaN equal to any
 // NaN (which of two NaNs a sum keeps, IEEE 754 leaves open, and Go's
 // compiler picks the order of a scalar loop's operands).

@@ -58,12 +58,7 @@ func (s *synapses[T]) form() string {
 // deliver adds the rows of the presynaptic units in rows, increasing, to
 // the accumulator y, in the order of Step's sum.
 func (s *synapses[T]) deliver(rows []int) {
-	if s.sparse {
-		s.prefetch(rows)
-	}
-	for _, j := range rows {
-		s.addRow(s.y, j)
-	}
+	s.addRows(s.y, rows)
 	s.delivered = true
 }
 

@@ -14,5 +14,6 @@ func otherScatters() []*kernels {
 	serial := !cpu.SerialScatter()
 	k.name = map[bool]string{false: "avx512-gather", true: "avx512-serial"}[serial]
 	k.scatter16, k.scatter32 = scatters[serial].f16, scatters[serial].f32
+	k.rows16, k.rows32 = scatters[serial].rows16, scatters[serial].rows32
 	return []*kernels{&k}
 }

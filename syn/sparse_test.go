@@ -258,6 +258,69 @@ func TestScatterKernels(t *testing.T) {
 	}
 }
 
+// TestAddRows: every path adds the rows of a step (its kernel of every
+// row, or its scatter a row) as the portable scatter does row by row, bit
+// for bit: rows of 0 to 90 weights, in increasing order as the synapses
+// give them and in any order, repeated, and none.
+func TestAddRows(t *testing.T) {
+	r := rng(37)
+	const post = 500
+	for _, k := range scatterPaths() {
+		for trial := range 300 {
+			nrows := 1 + r.Intn(40)
+			start := []int32{0}
+			var idx []int32
+			for range nrows {
+				row := perm(&r, post)[:r.Intn(91)]
+				slices.Sort(row)
+				for _, i := range row {
+					idx = append(idx, int32(i))
+				}
+				start = append(start, int32(len(idx)))
+			}
+			w32 := make([]float32, len(idx))
+			w16 := make([]float16.Float16, len(idx))
+			for j := range w32 {
+				w32[j] = r.Uniform(-100, 100)
+				w16[j] = float16.Fromfloat32(w32[j])
+			}
+			var rows []int
+			for j := range nrows {
+				if r.Intn(2) == 0 {
+					rows = append(rows, j)
+				}
+			}
+			if trial%2 == 1 { // any order, repeated
+				rows = rows[:0]
+				for range r.Intn(2 * nrows) {
+					rows = append(rows, r.Intn(nrows))
+				}
+			}
+			base := make([]float32, post)
+			for i := range base {
+				base[i] = r.Uniform(-5, 5)
+			}
+			buf := make([]float32, chunk)
+			got, want := slices.Clone(base), slices.Clone(base)
+			k.addRows16(got, idx, w16, start, rows, buf)
+			for _, j := range rows {
+				scatter16Generic(want, idx[start[j]:start[j+1]], w16[start[j]:start[j+1]], buf)
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s trial %d: binary16 rows differ", k.name, trial)
+			}
+			got, want = slices.Clone(base), slices.Clone(base)
+			k.addRows32(got, idx, w32, start, rows)
+			for _, j := range rows {
+				scatter32Generic(want, idx[start[j]:start[j+1]], w32[start[j]:start[j+1]])
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s trial %d: float32 rows differ", k.name, trial)
+			}
+		}
+	}
+}
+
 // perm returns a random permutation of [0, n).
 func perm(r *rng, n int) []int {
 	p := make([]int, n)

@@ -954,10 +954,7 @@ func (s *synapses[T]) stepRows(rows []int, currents []float32, add bool) {
 		// trace's pass reads it and zeroes it where it reads (Drains),
 		// or only the entries the rows touched are zeroed again
 		// afterwards, instead of clearing Post values every step.
-		s.prefetch(rows)
-		for _, j := range rows {
-			s.addRow(s.y, j)
-		}
+		s.addRows(s.y, rows)
 		if s.tr.Drains() {
 			s.tr.StepDrainUnchecked(s.y, currents, add)
 			return
@@ -971,9 +968,7 @@ func (s *synapses[T]) stepRows(rows []int, currents []float32, add bool) {
 		x = s.scratch()
 	}
 	clear(x)
-	for _, j := range rows {
-		s.addRow(x, j)
-	}
+	s.addRows(x, rows)
 	s.filter(x, currents, add)
 }
 
@@ -983,24 +978,6 @@ func (s *synapses[T]) scratch() []float32 {
 		s.sum = make([]float32, s.post) // once: the first StepAdd
 	}
 	return s.sum
-}
-
-// prefetch asks for the cache lines of the rows' indices and weights
-// before the first row is added, so that the misses of rows evicted since
-// their last spike overlap instead of following one another.
-func (s *synapses[T]) prefetch(rows []int) {
-	for _, j := range rows {
-		lo, hi := s.start[j], s.start[j+1]
-		if lo == hi {
-			continue
-		}
-		impl.prefetch(bytesOf(s.idx[lo:hi]))
-		if s.f32 {
-			impl.prefetch(bytesOf(s.w32[lo:hi]))
-		} else {
-			impl.prefetch(bytesOf(s.w16[lo:hi]))
-		}
-	}
 }
 
 // bytesOf views a slice's memory as bytes.
@@ -1031,23 +1008,23 @@ func (s *synapses[T]) filter(x, currents []float32, add bool) {
 	}
 }
 
-// addRow adds presynaptic unit j's row (σ[j]·W[:, j]) to acc: a row of
-// Post weights, or, sparse, its non-zero weights scattered to their post
-// units.
-func (s *synapses[T]) addRow(acc []float32, j int) {
-	if s.sparse {
-		lo, hi := s.start[j], s.start[j+1]
-		if s.f32 {
-			impl.scatter32(acc, s.idx[lo:hi], s.w32[lo:hi])
-		} else {
-			impl.scatter16(acc, s.idx[lo:hi], s.w16[lo:hi], s.buf)
+// addRows adds the rows of the presynaptic units in rows, increasing, to
+// acc (σ[j]·W[:, j] each): a row of Post weights, or, sparse, its
+// non-zero weights scattered to their post units.
+func (s *synapses[T]) addRows(acc []float32, rows []int) {
+	switch {
+	case s.sparse && s.f32:
+		impl.addRows32(acc, s.idx, s.w32, s.start, rows)
+	case s.sparse:
+		impl.addRows16(acc, s.idx, s.w16, s.start, rows, s.buf)
+	case s.f32:
+		for _, j := range rows {
+			vec.Add(acc, s.w32[j*s.post:(j+1)*s.post])
 		}
-		return
-	}
-	if s.f32 {
-		vec.Add(acc, s.w32[j*s.post:(j+1)*s.post])
-	} else {
-		vec.AddF16(acc, s.w16[j*s.post:(j+1)*s.post])
+	default:
+		for _, j := range rows {
+			vec.AddF16(acc, s.w16[j*s.post:(j+1)*s.post])
+		}
 	}
 }
 

@@ -12,13 +12,14 @@ import (
 
 // scatterRows writes the kernel that adds many sparse rows in one call:
 // the rows of a step's spikes, one weight at a time, as the portable loop
-// does (the cores whose scatters are microcoded, and AVX2, which has none).
-// A call per row cost more than its few weights where the rows are short
-// (the rows of a shard of a network). The kernel makes two passes: the
-// first checks every row and index (so that a bad one is refused before
-// anything is written) and asks for each row's weights, whose index loads
-// bring the indices in; the second adds. half says whether the weights are
-// binary16.
+// does (for the cores whose scatters are microcoded, and AVX2, which has
+// none). A call per row cost more than its few weights where the rows are
+// short (the rows of a shard of a network). The kernel makes three passes
+// over the rows: the first checks each row's offsets and asks for its
+// indices and weights (prefetches, which do not wait, so that the rows'
+// misses overlap); the second checks the indices, by their maximum; the
+// third adds. A bad row or index is refused before anything is written.
+// half says whether the weights are binary16.
 func scatterRows(name string, half bool) {
 	wsize, wtype, conv := 4, "[]float32", "w[k]"
 	if half {
@@ -70,7 +71,24 @@ func scatterRows(name string, half bool) {
 		return lo, hi
 	}
 
-	Comment("Pass 1: check every row and index; ask for each row's weights.")
+	// prefetchLines asks for the lines of [base+lo·size, base+hi·size).
+	prefetchLines := func(label string, base, lo, hi reg.Register, size int) {
+		q, e := GP64(), GP64()
+		LEAQ(Mem{Base: base, Index: lo, Scale: uint8(size)}, q)
+		LEAQ(Mem{Base: base, Index: hi, Scale: uint8(size)}, e)
+		ANDQ(I32(-64), q) // the line holding the first
+		Label(label)
+		CMPQ(q, e)
+		JAE(LabelRef(label + "Done"))
+		PREFETCHT0(Mem{Base: q})
+		ADDQ(U8(64), q)
+		JMP(LabelRef(label))
+		Label(label + "Done")
+	}
+
+	Comment("Pass 1: check every row; ask for its indices and weights, so that the misses")
+	Comment("of the rows overlap.")
+	some := GP64() // not 0 once a row has a weight
 	{
 		p := Load(Param("rows").Base(), GP64())
 		end := Load(Param("rows").Len(), GP64())
@@ -87,11 +105,11 @@ func scatterRows(name string, half bool) {
 		CMOVQLT(wn, n)
 		idx := Load(Param("idx").Base(), GP64())
 		w := Load(Param("w").Base(), GP64())
-		accLen := Load(Param("acc").Len(), GP64())
+		XORQ(some, some)
 
-		Label(name + "_check")
+		Label(name + "_row1")
 		CMPQ(p, end)
-		JAE(LabelRef(name + "_add"))
+		JAE(LabelRef(name + "_rows"))
 		j := GP64()
 		MOVQ(Mem{Base: p}, j)
 		CMPQ(j, limit)
@@ -101,31 +119,88 @@ func scatterRows(name string, half bool) {
 		JA(bad) // unsigned: hi < 0 too
 		CMPQ(lo, hi)
 		JA(bad) // unsigned: lo < 0 too
-		q, e := GP64(), GP64()
-		LEAQ(Mem{Base: w, Index: lo, Scale: uint8(wsize)}, q)
-		LEAQ(Mem{Base: w, Index: hi, Scale: uint8(wsize)}, e)
-		ANDQ(I32(-64), q) // the line holding w[lo]
-		Label(name + "_prefetch")
-		CMPQ(q, e)
-		JAE(LabelRef(name + "_indices"))
-		PREFETCHT0(Mem{Base: q})
-		ADDQ(U8(64), q)
-		JMP(LabelRef(name + "_prefetch"))
-		Label(name + "_indices")
+		d := GP64()
+		MOVQ(hi, d)
+		SUBQ(lo, d)
+		ORQ(d, some)
+		prefetchLines(name+"_idxLines", idx, lo, hi, 4)
+		prefetchLines(name+"_wLines", w, lo, hi, wsize)
+		ADDQ(U8(8), p)
+		JMP(LabelRef(name + "_row1"))
+	}
+
+	Comment("Pass 2: check the rows' indices by their unsigned maximum, 8 at a time, then")
+	Comment("one at a time.")
+	Label(name + "_rows")
+	TESTQ(some, some)
+	JZ(LabelRef(name + "_done")) // no weight to add
+	{
+		p := Load(Param("rows").Base(), GP64())
+		end := Load(Param("rows").Len(), GP64())
+		LEAQ(Mem{Base: p, Index: end, Scale: 8}, end)
+		start := Load(Param("start").Base(), GP64())
+		idx := Load(Param("idx").Base(), GP64())
+		// The indices' unsigned maximum, in a vector and a register: a
+		// negative index is above any length below 2³¹.
+		vmax, m := YMM(), GP32()
+		VPXOR(vmax, vmax, vmax)
+		XORL(m, m)
+
+		Label(name + "_check")
+		CMPQ(p, end)
+		JAE(LabelRef(name + "_checked"))
+		j := GP64()
+		MOVQ(Mem{Base: p}, j)
+		lo, hi := rowBounds(start, j)
+		Label(name + "_max8")
+		t := GP64()
+		LEAQ(Mem{Base: lo, Disp: 8}, t)
+		CMPQ(t, hi)
+		JA(LabelRef(name + "_max1"))
+		VPMAXUD(Mem{Base: idx, Index: lo, Scale: 4}, vmax, vmax)
+		MOVQ(t, lo)
+		JMP(LabelRef(name + "_max8"))
+		Label(name + "_max1")
 		CMPQ(lo, hi)
 		JAE(LabelRef(name + "_next"))
-		i := GP64()
-		MOVLQSX(Mem{Base: idx, Index: lo, Scale: 4}, i)
-		CMPQ(i, accLen)
-		JAE(bad) // unsigned: i < 0 too
+		i := GP32()
+		MOVL(Mem{Base: idx, Index: lo, Scale: 4}, i)
+		CMPL(i, m)
+		CMOVLHI(i, m)
 		INCQ(lo)
-		JMP(LabelRef(name + "_indices"))
+		JMP(LabelRef(name + "_max1"))
 		Label(name + "_next")
 		ADDQ(U8(8), p)
 		JMP(LabelRef(name + "_check"))
+
+		Label(name + "_checked")
+		h := XMM()
+		VEXTRACTI128(U8(1), vmax, h)
+		VPMAXUD(h, vmax.AsX(), h)
+		l := XMM()
+		VPSHUFD(U8(0x4e), h, l) // the upper two lanes down
+		VPMAXUD(l, h, h)
+		VPSHUFD(U8(0xb1), h, l) // odd and even lanes swapped
+		VPMAXUD(l, h, h)
+		v := GP32()
+		VMOVD(h, v)
+		CMPL(v, m)
+		CMOVLHI(v, m)
+		// Every index below len(acc): the maximum, as a 64-bit number,
+		// below it (a negative index's is 2³¹ or more, and a length at
+		// or above 2³¹ leaves only those out).
+		accLen := Load(Param("acc").Len(), GP64())
+		big := GP64()
+		MOVQ(U32(1<<31), big)
+		CMPQ(accLen, big)
+		CMOVQGT(big, accLen)
+		MOVL(m, big.As32()) // zero-extended
+		CMPQ(big, accLen)
+		JAE(bad)
 	}
 
-	Comment("Pass 2: add, row by row, one weight at a time.")
+	Comment("Pass 3: add, row by row, one weight at a time, the weights 4 at a time into")
+	Comment("a vector then each from its lane, then the last one at a time.")
 	Label(name + "_add")
 	{
 		p := Load(Param("rows").Base(), GP64())
@@ -136,32 +211,57 @@ func scatterRows(name string, half bool) {
 		w := Load(Param("w").Base(), GP64())
 		acc := Load(Param("acc").Base(), GP64())
 
+		// add adds x's lane 0 to acc[idx[k+d]], the accumulator the
+		// first operand, as the scalar loop's acc[i] += w[k] has it.
+		add := func(k reg.Register, d int, x reg.VecVirtual) {
+			i, a := GP64(), XMM()
+			MOVLQSX(Mem{Base: idx, Index: k, Scale: 4, Disp: 4 * d}, i)
+			VMOVSS(Mem{Base: acc, Index: i, Scale: 4}, a)
+			VADDSS(x, a, a)
+			VMOVSS(a, Mem{Base: acc, Index: i, Scale: 4})
+		}
+
 		Label(name + "_row")
 		CMPQ(p, end)
 		JAE(LabelRef(name + "_done"))
 		j := GP64()
 		MOVQ(Mem{Base: p}, j)
 		k, hi := rowBounds(start, j)
+		Label(name + "_weights4")
+		t := GP64()
+		LEAQ(Mem{Base: k, Disp: 4}, t)
+		CMPQ(t, hi)
+		JA(LabelRef(name + "_weight"))
+		x := XMM()
+		if half {
+			VCVTPH2PS(Mem{Base: w, Index: k, Scale: 2}, x)
+		} else {
+			VMOVUPS(Mem{Base: w, Index: k, Scale: 4}, x)
+		}
+		add(k, 0, x)
+		l1, l2, l3 := XMM(), XMM(), XMM()
+		VMOVSHDUP(x, l1) // lane 1 in lane 0
+		add(k, 1, l1)
+		VMOVHLPS(x, x, l2) // lane 2
+		add(k, 2, l2)
+		VPERMILPS(U8(3), x, l3) // lane 3
+		add(k, 3, l3)
+		MOVQ(t, k)
+		JMP(LabelRef(name + "_weights4"))
+
 		Label(name + "_weight")
 		CMPQ(k, hi)
 		JAE(LabelRef(name + "_rowDone"))
-		i := GP64()
-		MOVLQSX(Mem{Base: idx, Index: k, Scale: 4}, i)
-		x, a := XMM(), XMM()
+		y := XMM()
 		if half {
 			h := GP32()
 			MOVWLZX(Mem{Base: w, Index: k, Scale: 2}, h)
-			MOVD(h, x)
-			VCVTPH2PS(x, x)
+			MOVD(h, y)
+			VCVTPH2PS(y, y)
 		} else {
-			VMOVSS(Mem{Base: w, Index: k, Scale: 4}, x)
+			VMOVSS(Mem{Base: w, Index: k, Scale: 4}, y)
 		}
-		// acc[i] + w[k], the accumulator the first operand, as the
-		// scalar loop's acc[i] += w[k] has it (which NaN a sum of two
-		// gives).
-		VMOVSS(Mem{Base: acc, Index: i, Scale: 4}, a)
-		VADDSS(x, a, a)
-		VMOVSS(a, Mem{Base: acc, Index: i, Scale: 4})
+		add(k, 0, y)
 		INCQ(k)
 		JMP(LabelRef(name + "_weight"))
 		Label(name + "_rowDone")
@@ -170,10 +270,12 @@ func scatterRows(name string, half bool) {
 	}
 
 	Label(name + "_done")
+	VZEROUPPER()
 	MOVB(U8(1), reg.AL)
 	Store(reg.AL, ReturnIndex(0))
 	RET()
 	Label(name + "_bad")
+	VZEROUPPER()
 	MOVB(U8(0), reg.AL)
 	Store(reg.AL, ReturnIndex(0))
 	RET()
