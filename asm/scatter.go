@@ -139,3 +139,41 @@ func PrefetchNEON(b []byte) {
 	requireNEON("PrefetchNEON")
 	prefetchNEON(b)
 }
+
+// ScatterRowsF16NEON adds, for each j of rows in turn, float32(w[k]) (binary16) to acc[idx[k]] for every k
+// in [start[j], start[j+1]), in increasing k: the event-driven update of the spikes of
+// rows on sparse storage (row j's weights w[start[j]:start[j+1]] go to the
+// accumulators idx[start[j]:start[j+1]]), all of them in one call. Each weight takes one
+// addition, in the order of the scalar loop, so the result equals it bit for bit; rows
+// may come in any order, and repeat.
+//
+// It panics, before writing anything, unless every row j is in [0, len(start)−1),
+// 0 ≤ start[j] ≤ start[j+1] ≤ min(len(idx), len(w)), and every index of the rows is in
+// [0, len(acc)), or when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func ScatterRowsF16NEON(acc []float32, idx []int32, w []uint16, start []int32, rows []int) {
+	requireNEON("ScatterRowsF16NEON")
+	// The kernel checks every row and index itself before it writes.
+	if scatterRowsF16NEON(acc, idx, w, start, rows) == 0 {
+		badRows("ScatterRowsF16NEON", acc, idx, min(len(idx), len(w)), start, rows)
+	}
+	raceRows(acc, idx, w, start, rows)
+}
+
+// ScatterRowsF32NEON adds, for each j of rows in turn, w[k] to acc[idx[k]] for every k
+// in [start[j], start[j+1]), in increasing k: the event-driven update of the spikes of
+// rows on sparse storage (row j's weights w[start[j]:start[j+1]] go to the
+// accumulators idx[start[j]:start[j+1]]), all of them in one call. Each weight takes one
+// addition, in the order of the scalar loop, so the result equals it bit for bit; rows
+// may come in any order, and repeat.
+//
+// It panics, before writing anything, unless every row j is in [0, len(start)−1),
+// 0 ≤ start[j] ≤ start[j+1] ≤ min(len(idx), len(w)), and every index of the rows is in
+// [0, len(acc)), or when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+func ScatterRowsF32NEON(acc []float32, idx []int32, w []float32, start []int32, rows []int) {
+	requireNEON("ScatterRowsF32NEON")
+	// The kernel checks every row and index itself before it writes.
+	if scatterRowsF32NEON(acc, idx, w, start, rows) == 0 {
+		badRows("ScatterRowsF32NEON", acc, idx, min(len(idx), len(w)), start, rows)
+	}
+	raceRows(acc, idx, w, start, rows)
+}

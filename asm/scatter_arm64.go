@@ -20,3 +20,15 @@ func scatterAddF32NEON(acc []float32, idx []int32, w []float32) int
 //
 //go:noescape
 func prefetchNEON(b []byte)
+
+// scatterRowsF16NEON is the kernel of ScatterRowsF16NEON. It first checks every row and index, and returns 0,
+// having written nothing, if one is bad.
+//
+//go:noescape
+func scatterRowsF16NEON(acc []float32, idx []int32, w []uint16, start []int32, rows []int) int
+
+// scatterRowsF32NEON is the kernel of ScatterRowsF32NEON. It first checks every row and index, and returns 0,
+// having written nothing, if one is bad.
+//
+//go:noescape
+func scatterRowsF32NEON(acc []float32, idx []int32, w []float32, start []int32, rows []int) int

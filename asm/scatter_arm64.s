@@ -252,3 +252,376 @@ prefetchNEON_loop:
 prefetchNEON_done:
 	RET
 
+// func scatterRowsF16NEON(acc []float32, idx []int32, w []uint16, start []int32, rows []int) int
+TEXT ·scatterRowsF16NEON(SB), NOSPLIT, $0-128
+	// Pass 1: check every row; ask for its indices and weights.
+	MOVD $0, R0
+	MOVD rows_base+96(FP), R1
+	MOVD rows_len+104(FP), R2
+	ADD R2<<3, R1, R2
+	MOVD start_base+72(FP), R3
+	MOVD start_len+80(FP), R4
+	SUBS $1, R4, R4
+	CSEL LT, ZR, R4, R4
+	MOVD idx_len+32(FP), R5
+	MOVD w_len+56(FP), R6
+	CMP R6, R5
+	CSEL LT, R5, R6, R5
+	MOVD idx_base+24(FP), R6
+	MOVD w_base+48(FP), R7
+
+scatterRowsF16NEON_row1:
+	CMP R2, R1
+	BHS scatterRowsF16NEON_rows
+	MOVD.P 8(R1), R8
+	CMP R4, R8
+	BHS scatterRowsF16NEON_bad
+	ADD R8<<2, R3, R8
+	MOVW (R8), R9
+	MOVW 4(R8), R8
+	CMP R5, R8
+	BHI scatterRowsF16NEON_bad
+	CMP R8, R9
+	BHI scatterRowsF16NEON_bad
+	SUB R9, R8, R10
+	ORR R10, R0, R0
+	ADD R9<<2, R6, R10
+	ADD R8<<2, R6, R11
+	AND $~63, R10
+
+scatterRowsF16NEON_idxLines:
+	CMP R11, R10
+	BHS scatterRowsF16NEON_idxLinesDone
+	PRFM (R10), PLDL1KEEP
+	ADD $64, R10
+	B scatterRowsF16NEON_idxLines
+
+scatterRowsF16NEON_idxLinesDone:
+	ADD R9<<1, R7, R9
+	ADD R8<<1, R7, R8
+	AND $~63, R9
+
+scatterRowsF16NEON_wLines:
+	CMP R8, R9
+	BHS scatterRowsF16NEON_wLinesDone
+	PRFM (R9), PLDL1KEEP
+	ADD $64, R9
+	B scatterRowsF16NEON_wLines
+
+scatterRowsF16NEON_wLinesDone:
+	B scatterRowsF16NEON_row1
+	// Pass 2: check the indices by their unsigned maximum, 4 at a time, then one
+	// at a time.
+
+scatterRowsF16NEON_rows:
+	CBZ R0, scatterRowsF16NEON_done
+	MOVD rows_base+96(FP), R0
+	MOVD rows_len+104(FP), R1
+	ADD R1<<3, R0, R1
+	MOVD start_base+72(FP), R2
+	MOVD idx_base+24(FP), R3
+	VMOVI $0, V0.B16
+	MOVD $0, R4
+
+scatterRowsF16NEON_check:
+	CMP R1, R0
+	BHS scatterRowsF16NEON_checked
+	MOVD.P 8(R0), R5
+	ADD R5<<2, R2, R5
+	MOVW (R5), R6
+	MOVW 4(R5), R5
+
+scatterRowsF16NEON_max4:
+	ADD $4, R6, R7
+	CMP R5, R7
+	BHI scatterRowsF16NEON_max1
+	ADD R6<<2, R3, R6
+	FMOVQ (R6), F1
+	VUMAX V1.S4, V0.S4, V0.S4
+	MOVD R7, R6
+	B scatterRowsF16NEON_max4
+
+scatterRowsF16NEON_max1:
+	CMP R5, R6
+	BHS scatterRowsF16NEON_check
+	MOVWU (R3)(R6<<2), R7
+	CMP R4, R7
+	CSEL HI, R7, R4, R4
+	ADD $1, R6
+	B scatterRowsF16NEON_max1
+
+scatterRowsF16NEON_checked:
+	VMOV V0.S[0], R0
+	CMP R4, R0
+	CSEL HI, R0, R4, R4
+	VMOV V0.S[1], R0
+	CMP R4, R0
+	CSEL HI, R0, R4, R4
+	VMOV V0.S[2], R0
+	CMP R4, R0
+	CSEL HI, R0, R4, R4
+	VMOV V0.S[3], R0
+	CMP R4, R0
+	CSEL HI, R0, R4, R4
+	MOVD acc_len+8(FP), R0
+	MOVD $0x80000000, R1
+	CMP R1, R0
+	CSEL GT, R1, R0, R0
+	CMP R0, R4
+	BHS scatterRowsF16NEON_bad
+	// Pass 3: add, row by row, one weight at a time, the weights 4 at a time into
+	// a vector then each from its lane, then the last one at a time.
+	MOVD rows_base+96(FP), R0
+	MOVD rows_len+104(FP), R1
+	ADD R1<<3, R0, R1
+	MOVD start_base+72(FP), R2
+	MOVD idx_base+24(FP), R3
+	MOVD w_base+48(FP), R4
+	MOVD acc_base+0(FP), R5
+
+scatterRowsF16NEON_row:
+	CMP R1, R0
+	BHS scatterRowsF16NEON_done
+	MOVD.P 8(R0), R6
+	ADD R6<<2, R2, R6
+	MOVW (R6), R7
+	MOVW 4(R6), R6
+
+scatterRowsF16NEON_weights4:
+	ADD $4, R7, R8
+	CMP R6, R8
+	BHI scatterRowsF16NEON_weight
+	ADD R7<<2, R3, R9
+	ADD R7<<1, R4, R7
+	FMOVD (R7), F0
+	WORD $0x0e217800 // fcvtl v0.4s, v0.4h
+	MOVWU 0(R9), R7
+	FMOVS (R5)(R7<<2), F1
+	FADDS F0, F1, F1
+	FMOVS F1, (R5)(R7<<2)
+	MOVWU 4(R9), R7
+	VDUP V0.S[1], V1.S4
+	FMOVS (R5)(R7<<2), F2
+	FADDS F1, F2, F2
+	FMOVS F2, (R5)(R7<<2)
+	MOVWU 8(R9), R7
+	VDUP V0.S[2], V1.S4
+	FMOVS (R5)(R7<<2), F2
+	FADDS F1, F2, F2
+	FMOVS F2, (R5)(R7<<2)
+	MOVWU 12(R9), R7
+	VDUP V0.S[3], V0.S4
+	FMOVS (R5)(R7<<2), F1
+	FADDS F0, F1, F1
+	FMOVS F1, (R5)(R7<<2)
+	MOVD R8, R7
+	B scatterRowsF16NEON_weights4
+
+scatterRowsF16NEON_weight:
+	CMP R6, R7
+	BHS scatterRowsF16NEON_row
+	MOVWU (R3)(R7<<2), R8
+	MOVHU (R4)(R7<<1), R9
+	FMOVS R9, F0
+	WORD $0x0e217800 // fcvtl v0.4s, v0.4h
+	FMOVS (R5)(R8<<2), F1
+	FADDS F0, F1, F1
+	FMOVS F1, (R5)(R8<<2)
+	ADD $1, R7
+	B scatterRowsF16NEON_weight
+
+scatterRowsF16NEON_done:
+	MOVD $1, R0
+	MOVD R0, ret+120(FP)
+	RET
+
+scatterRowsF16NEON_bad:
+	MOVD $0, R0
+	MOVD R0, ret+120(FP)
+	RET
+
+// func scatterRowsF32NEON(acc []float32, idx []int32, w []float32, start []int32, rows []int) int
+TEXT ·scatterRowsF32NEON(SB), NOSPLIT, $0-128
+	// Pass 1: check every row; ask for its indices and weights.
+	MOVD $0, R0
+	MOVD rows_base+96(FP), R1
+	MOVD rows_len+104(FP), R2
+	ADD R2<<3, R1, R2
+	MOVD start_base+72(FP), R3
+	MOVD start_len+80(FP), R4
+	SUBS $1, R4, R4
+	CSEL LT, ZR, R4, R4
+	MOVD idx_len+32(FP), R5
+	MOVD w_len+56(FP), R6
+	CMP R6, R5
+	CSEL LT, R5, R6, R5
+	MOVD idx_base+24(FP), R6
+	MOVD w_base+48(FP), R7
+
+scatterRowsF32NEON_row1:
+	CMP R2, R1
+	BHS scatterRowsF32NEON_rows
+	MOVD.P 8(R1), R8
+	CMP R4, R8
+	BHS scatterRowsF32NEON_bad
+	ADD R8<<2, R3, R8
+	MOVW (R8), R9
+	MOVW 4(R8), R8
+	CMP R5, R8
+	BHI scatterRowsF32NEON_bad
+	CMP R8, R9
+	BHI scatterRowsF32NEON_bad
+	SUB R9, R8, R10
+	ORR R10, R0, R0
+	ADD R9<<2, R6, R10
+	ADD R8<<2, R6, R11
+	AND $~63, R10
+
+scatterRowsF32NEON_idxLines:
+	CMP R11, R10
+	BHS scatterRowsF32NEON_idxLinesDone
+	PRFM (R10), PLDL1KEEP
+	ADD $64, R10
+	B scatterRowsF32NEON_idxLines
+
+scatterRowsF32NEON_idxLinesDone:
+	ADD R9<<2, R7, R9
+	ADD R8<<2, R7, R8
+	AND $~63, R9
+
+scatterRowsF32NEON_wLines:
+	CMP R8, R9
+	BHS scatterRowsF32NEON_wLinesDone
+	PRFM (R9), PLDL1KEEP
+	ADD $64, R9
+	B scatterRowsF32NEON_wLines
+
+scatterRowsF32NEON_wLinesDone:
+	B scatterRowsF32NEON_row1
+	// Pass 2: check the indices by their unsigned maximum, 4 at a time, then one
+	// at a time.
+
+scatterRowsF32NEON_rows:
+	CBZ R0, scatterRowsF32NEON_done
+	MOVD rows_base+96(FP), R0
+	MOVD rows_len+104(FP), R1
+	ADD R1<<3, R0, R1
+	MOVD start_base+72(FP), R2
+	MOVD idx_base+24(FP), R3
+	VMOVI $0, V0.B16
+	MOVD $0, R4
+
+scatterRowsF32NEON_check:
+	CMP R1, R0
+	BHS scatterRowsF32NEON_checked
+	MOVD.P 8(R0), R5
+	ADD R5<<2, R2, R5
+	MOVW (R5), R6
+	MOVW 4(R5), R5
+
+scatterRowsF32NEON_max4:
+	ADD $4, R6, R7
+	CMP R5, R7
+	BHI scatterRowsF32NEON_max1
+	ADD R6<<2, R3, R6
+	FMOVQ (R6), F1
+	VUMAX V1.S4, V0.S4, V0.S4
+	MOVD R7, R6
+	B scatterRowsF32NEON_max4
+
+scatterRowsF32NEON_max1:
+	CMP R5, R6
+	BHS scatterRowsF32NEON_check
+	MOVWU (R3)(R6<<2), R7
+	CMP R4, R7
+	CSEL HI, R7, R4, R4
+	ADD $1, R6
+	B scatterRowsF32NEON_max1
+
+scatterRowsF32NEON_checked:
+	VMOV V0.S[0], R0
+	CMP R4, R0
+	CSEL HI, R0, R4, R4
+	VMOV V0.S[1], R0
+	CMP R4, R0
+	CSEL HI, R0, R4, R4
+	VMOV V0.S[2], R0
+	CMP R4, R0
+	CSEL HI, R0, R4, R4
+	VMOV V0.S[3], R0
+	CMP R4, R0
+	CSEL HI, R0, R4, R4
+	MOVD acc_len+8(FP), R0
+	MOVD $0x80000000, R1
+	CMP R1, R0
+	CSEL GT, R1, R0, R0
+	CMP R0, R4
+	BHS scatterRowsF32NEON_bad
+	// Pass 3: add, row by row, one weight at a time, the weights 4 at a time into
+	// a vector then each from its lane, then the last one at a time.
+	MOVD rows_base+96(FP), R0
+	MOVD rows_len+104(FP), R1
+	ADD R1<<3, R0, R1
+	MOVD start_base+72(FP), R2
+	MOVD idx_base+24(FP), R3
+	MOVD w_base+48(FP), R4
+	MOVD acc_base+0(FP), R5
+
+scatterRowsF32NEON_row:
+	CMP R1, R0
+	BHS scatterRowsF32NEON_done
+	MOVD.P 8(R0), R6
+	ADD R6<<2, R2, R6
+	MOVW (R6), R7
+	MOVW 4(R6), R6
+
+scatterRowsF32NEON_weights4:
+	ADD $4, R7, R8
+	CMP R6, R8
+	BHI scatterRowsF32NEON_weight
+	ADD R7<<2, R3, R9
+	ADD R7<<2, R4, R7
+	FMOVQ (R7), F0
+	MOVWU 0(R9), R7
+	FMOVS (R5)(R7<<2), F1
+	FADDS F0, F1, F1
+	FMOVS F1, (R5)(R7<<2)
+	MOVWU 4(R9), R7
+	VDUP V0.S[1], V1.S4
+	FMOVS (R5)(R7<<2), F2
+	FADDS F1, F2, F2
+	FMOVS F2, (R5)(R7<<2)
+	MOVWU 8(R9), R7
+	VDUP V0.S[2], V1.S4
+	FMOVS (R5)(R7<<2), F2
+	FADDS F1, F2, F2
+	FMOVS F2, (R5)(R7<<2)
+	MOVWU 12(R9), R7
+	VDUP V0.S[3], V0.S4
+	FMOVS (R5)(R7<<2), F1
+	FADDS F0, F1, F1
+	FMOVS F1, (R5)(R7<<2)
+	MOVD R8, R7
+	B scatterRowsF32NEON_weights4
+
+scatterRowsF32NEON_weight:
+	CMP R6, R7
+	BHS scatterRowsF32NEON_row
+	MOVWU (R3)(R7<<2), R8
+	FMOVS (R4)(R7<<2), F0
+	FMOVS (R5)(R8<<2), F1
+	FADDS F0, F1, F1
+	FMOVS F1, (R5)(R8<<2)
+	ADD $1, R7
+	B scatterRowsF32NEON_weight
+
+scatterRowsF32NEON_done:
+	MOVD $1, R0
+	MOVD R0, ret+120(FP)
+	RET
+
+scatterRowsF32NEON_bad:
+	MOVD $0, R0
+	MOVD R0, ret+120(FP)
+	RET
+

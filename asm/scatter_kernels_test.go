@@ -18,4 +18,12 @@ var scatterKernels = []kernel{
 	{name: "ScatterAddF16NEON", isa: "neon", blocks: false, fn: ScatterAddF16NEON, args: []arg{{"acc", "n", true}, {"idx", "idx", false}, {"w", "n", false}}, call: func(a []any) any { ScatterAddF16NEON(a[0].([]float32), a[1].([]int32), a[2].([]uint16)); return nil }},
 	{name: "ScatterAddF32NEON", isa: "neon", blocks: false, fn: ScatterAddF32NEON, args: []arg{{"acc", "n", true}, {"idx", "idx", false}, {"w", "n", false}}, call: func(a []any) any { ScatterAddF32NEON(a[0].([]float32), a[1].([]int32), a[2].([]float32)); return nil }},
 	{name: "PrefetchNEON", isa: "neon", blocks: false, fn: PrefetchNEON, args: []arg{{"b", "n", false}}, call: func(a []any) any { PrefetchNEON(a[0].([]byte)); return nil }},
+	{name: "ScatterRowsF16NEON", isa: "neon", blocks: false, fn: ScatterRowsF16NEON, args: []arg{{"acc", "n", true}, {"idx", "idx", false}, {"w", "n", false}, {"start", "offsets", false}, {"rows", "rowlist", false}}, call: func(a []any) any {
+		ScatterRowsF16NEON(a[0].([]float32), a[1].([]int32), a[2].([]uint16), a[3].([]int32), a[4].([]int))
+		return nil
+	}},
+	{name: "ScatterRowsF32NEON", isa: "neon", blocks: false, fn: ScatterRowsF32NEON, args: []arg{{"acc", "n", true}, {"idx", "idx", false}, {"w", "n", false}, {"start", "offsets", false}, {"rows", "rowlist", false}}, call: func(a []any) any {
+		ScatterRowsF32NEON(a[0].([]float32), a[1].([]int32), a[2].([]float32), a[3].([]int32), a[4].([]int))
+		return nil
+	}},
 }

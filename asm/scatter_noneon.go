@@ -15,3 +15,11 @@ func scatterAddF32NEON(acc []float32, idx []int32, w []float32) int {
 func prefetchNEON(b []byte) {
 	panic("asm.prefetchNEON: no assembly in this build")
 }
+
+func scatterRowsF16NEON(acc []float32, idx []int32, w []uint16, start []int32, rows []int) int {
+	panic("asm.scatterRowsF16NEON: no assembly in this build")
+}
+
+func scatterRowsF32NEON(acc []float32, idx []int32, w []float32, start []int32, rows []int) int {
+	panic("asm.scatterRowsF32NEON: no assembly in this build")
+}

@@ -283,6 +283,8 @@ func main() {
 	scatterAddNEON("ScatterAddF16NEON", true)
 	scatterAddNEON("ScatterAddF32NEON", false)
 	prefetchNEON()
+	scatterRowsNEON("ScatterRowsF16NEON", true)
+	scatterRowsNEON("ScatterRowsF32NEON", false)
 	Generate()
 	gowrap.Generate(gowrap.Files{Pkg: "asm", Funcs: funcs, NoAsm: "purego || !amd64", ARM64: &neon})
 }

@@ -49,15 +49,7 @@ func scatterAddNEON(name string, half bool) {
 	ins(f, "CSEL LT, %v, %v, %v", regs(n), regs(n, wn), G(n), G(wn), G(n))
 	checkIndicesNEON(f, idx, n)
 
-	// widen returns the float32 vector of a vector of binary16 weights.
-	widen := func(h arm64.Reg) arm64.Reg {
-		if !half {
-			return h
-		}
-		v := f.V()
-		f.V2("fcvtl", v, h)
-		return v
-	}
+	widen := func(h arm64.Reg) arm64.Reg { return widenNEON(f, h, half) }
 	// add adds the scalars s[j] to the accumulators indexed by i[j]: the
 	// loads, then the adds, then the stores (the indices are distinct).
 	add := func(i, s []arm64.Reg) {
@@ -132,6 +124,17 @@ func scatterAddNEON(name string, half bool) {
 	result(f, 1)
 	f.Label(f.Name + "_bad")
 	result(f, 0)
+}
+
+// widenNEON returns the float32 vector of h, a vector of binary16 weights
+// where half, else already float32.
+func widenNEON(f *arm64.Func, h arm64.Reg, half bool) arm64.Reg {
+	if !half {
+		return h
+	}
+	v := f.V()
+	f.V2("fcvtl", v, h)
+	return v
 }
 
 // result returns b (1: done; 0: bad indices, nothing written).

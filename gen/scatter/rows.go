@@ -10,24 +10,25 @@ import (
 	"github.com/sparkgo/spark/gen/internal/gowrap"
 )
 
-// scatterRows writes the kernel that adds many sparse rows in one call:
-// the rows of a step's spikes, one weight at a time, as the portable loop
-// does (for the cores whose scatters are microcoded, and AVX2, which has
-// none). A call per row cost more than its few weights where the rows are
-// short (the rows of a shard of a network). The kernel makes three passes
-// over the rows: the first checks each row's offsets and asks for its
-// indices and weights (prefetches, which do not wait, so that the rows'
-// misses overlap); the second checks the indices, by their maximum; the
-// third adds. A bad row or index is refused before anything is written.
-// half says whether the weights are binary16.
-func scatterRows(name string, half bool) {
-	wsize, wtype, conv := 4, "[]float32", "w[k]"
+// rowsFunc is the checked function of the scatter of rows name, for a raw
+// kernel of isa; half says whether the weights are binary16. Both ISAs'
+// kernels are declared by it: the same doc, checks, race annotations and
+// failure (badRows).
+func rowsFunc(name string, half bool, isa gowrap.ISA) gowrap.Func {
+	wtype, conv := "[]float32", "w[k]"
 	if half {
-		wsize, wtype, conv = 2, "[]uint16", "float32(w[k]) (binary16)"
+		wtype, conv = "[]uint16", "float32(w[k]) (binary16)"
 	}
 	raw := gowrap.Lower(name)
 	params := "acc []float32, idx []int32, w " + wtype + ", start []int32, rows []int"
-	funcs = append(funcs, gowrap.Func{
+	features := "AVX2, FMA and F16C: see HasAVX2"
+	// The NEON kernel returns 1 or 0, an int (see scatterFunc).
+	result, failed := "bool", "!"+raw+"(acc, idx, w, start, rows)"
+	if isa == gowrap.NEON {
+		features = "arm64 with NEON: see HasNEON"
+		result, failed = "int", raw+"(acc, idx, w, start, rows) == 0"
+	}
+	return gowrap.Func{
 		Name: name,
 		Doc: []string{
 			name + " adds, for each j of rows in turn, " + conv + " to acc[idx[k]] for every k",
@@ -39,28 +40,54 @@ func scatterRows(name string, half bool) {
 			"",
 			"It panics, before writing anything, unless every row j is in [0, len(start)−1),",
 			"0 ≤ start[j] ≤ start[j+1] ≤ min(len(idx), len(w)), and every index of the rows is in",
-			"[0, len(acc)), or when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).",
+			"[0, len(acc)), or when this build or CPU cannot run it (" + features + ").",
 		},
 		Params: params,
 		Body: []string{
-			gowrap.AVX2.Require + "(" + fmt.Sprintf("%q", name) + ")",
+			isa.Require + "(" + fmt.Sprintf("%q", name) + ")",
 			"// The kernel checks every row and index itself before it writes.",
-			"if !" + raw + "(acc, idx, w, start, rows) {",
+			"if " + failed + " {",
 			"badRows(" + fmt.Sprintf("%q", name) + ", acc, idx, min(len(idx), len(w)), start, rows)",
 			"}",
 			"raceRows(acc, idx, w, start, rows)",
 		},
 		Raw:       raw,
 		RawParams: params,
-		RawResult: "bool",
-		ISA:       gowrap.AVX2.Name,
+		RawResult: result,
+		ISA:       isa.Name,
 		Args: []gowrap.Arg{{Name: "acc", Kind: "n", Out: true}, {Name: "idx", Kind: "idx"}, {Name: "w", Kind: "n"},
 			{Name: "start", Kind: "offsets"}, {Name: "rows", Kind: "rowlist"}},
-	})
+	}
+}
+
+// rowsDoc is the doc comment of scatter of rows name's raw kernel, which
+// returns no (false, 0) when a row or index is bad.
+func rowsDoc(name, no string) []string {
+	return []string{gowrap.Lower(name) + " is the kernel of " + name + ". It first checks every row and index, and returns " + no + ",",
+		"having written nothing, if one is bad."}
+}
+
+// scatterRows writes the kernel that adds many sparse rows in one call:
+// the rows of a step's spikes, one weight at a time, as the portable loop
+// does (for the cores whose scatters are microcoded, and AVX2, which has
+// none). A call per row cost more than its few weights where the rows are
+// short (the rows of a shard of a network). The kernel makes three passes
+// over the rows: the first checks each row's offsets and asks for its
+// indices and weights (prefetches, which do not wait, so that the rows'
+// misses overlap); the second checks the indices, by their maximum; the
+// third adds. A bad row or index is refused before anything is written.
+// half says whether the weights are binary16.
+func scatterRows(name string, half bool) {
+	wsize := 4
+	if half {
+		wsize = 2
+	}
+	fn := rowsFunc(name, half, gowrap.AVX2)
+	funcs = append(funcs, fn)
+	raw, params := fn.Raw, fn.RawParams
 	TEXT(raw, NOSPLIT, "func("+params+") bool")
 	Pragma("noescape")
-	Doc(raw+" is the kernel of "+name+". It first checks every row and index, and returns false,",
-		"having written nothing, if one is bad.")
+	Doc(rowsDoc(name, "false")...)
 	bad := LabelRef(name + "_bad")
 
 	// rowBounds loads row j's [lo, hi) from start.
