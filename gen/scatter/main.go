@@ -158,17 +158,22 @@ func scatterAdd(name string, half bool) {
 	tail := K()
 	KMOVW(bitsReg, tail)
 	body(tail)
-	Label(name + "_done")
-	VZEROUPPER()
-	MOVB(U8(1), reg.AL)
-	Store(reg.AL, ReturnIndex(0))
-	RET()
+	returns(name)
+}
 
-	Label(name + "_bad")
-	VZEROUPPER()
-	MOVB(U8(0), reg.AL)
-	Store(reg.AL, ReturnIndex(0))
-	RET()
+// returns places the kernel's two ends: _done returns true, _bad false
+// (nothing written), each after VZEROUPPER.
+func returns(name string) {
+	for _, end := range []struct {
+		label string
+		ok    uint8
+	}{{"_done", 1}, {"_bad", 0}} {
+		Label(name + end.label)
+		VZEROUPPER()
+		MOVB(U8(end.ok), reg.AL)
+		Store(reg.AL, ReturnIndex(0))
+		RET()
+	}
 }
 
 // checkIndices jumps to the kernel's _bad label unless the n indices at

@@ -98,6 +98,29 @@ func scatterRows(name string, half bool) {
 		return lo, hi
 	}
 
+	// row starts the body of a pass over the checked rows, at label top:
+	// the next row's [lo, hi) (p walks the rows to end), or, past the
+	// last, a jump to exit.
+	row := func(top, exit string, p, end, start reg.Register) (lo, hi reg.GPVirtual) {
+		Label(name + top)
+		CMPQ(p, end)
+		JAE(LabelRef(name + exit))
+		j := GP64()
+		MOVQ(Mem{Base: p}, j)
+		return rowBounds(start, j)
+	}
+	// several starts a loop, at label top, over the row's next m elements
+	// from k, while there are m before hi, and jumps to tail after: it
+	// returns k + m.
+	several := func(top, tail string, m int, k, hi reg.Register) reg.GPVirtual {
+		Label(name + top)
+		t := GP64()
+		LEAQ(Mem{Base: k, Disp: m}, t)
+		CMPQ(t, hi)
+		JA(LabelRef(name + tail))
+		return t
+	}
+
 	// prefetchLines asks for the lines of [base+lo·size, base+hi·size).
 	prefetchLines := func(label string, base, lo, hi reg.Register, size int) {
 		q, e := GP64(), GP64()
@@ -173,17 +196,8 @@ func scatterRows(name string, half bool) {
 		VPXOR(vmax, vmax, vmax)
 		XORL(m, m)
 
-		Label(name + "_check")
-		CMPQ(p, end)
-		JAE(LabelRef(name + "_checked"))
-		j := GP64()
-		MOVQ(Mem{Base: p}, j)
-		lo, hi := rowBounds(start, j)
-		Label(name + "_max8")
-		t := GP64()
-		LEAQ(Mem{Base: lo, Disp: 8}, t)
-		CMPQ(t, hi)
-		JA(LabelRef(name + "_max1"))
+		lo, hi := row("_check", "_checked", p, end, start)
+		t := several("_max8", "_max1", 8, lo, hi)
 		VPMAXUD(Mem{Base: idx, Index: lo, Scale: 4}, vmax, vmax)
 		MOVQ(t, lo)
 		JMP(LabelRef(name + "_max8"))
@@ -248,17 +262,8 @@ func scatterRows(name string, half bool) {
 			VMOVSS(a, Mem{Base: acc, Index: i, Scale: 4})
 		}
 
-		Label(name + "_row")
-		CMPQ(p, end)
-		JAE(LabelRef(name + "_done"))
-		j := GP64()
-		MOVQ(Mem{Base: p}, j)
-		k, hi := rowBounds(start, j)
-		Label(name + "_weights4")
-		t := GP64()
-		LEAQ(Mem{Base: k, Disp: 4}, t)
-		CMPQ(t, hi)
-		JA(LabelRef(name + "_weight"))
+		k, hi := row("_row", "_done", p, end, start)
+		t := several("_weights4", "_weight", 4, k, hi)
 		x := XMM()
 		if half {
 			VCVTPH2PS(Mem{Base: w, Index: k, Scale: 2}, x)
@@ -296,14 +301,5 @@ func scatterRows(name string, half bool) {
 		JMP(LabelRef(name + "_row"))
 	}
 
-	Label(name + "_done")
-	VZEROUPPER()
-	MOVB(U8(1), reg.AL)
-	Store(reg.AL, ReturnIndex(0))
-	RET()
-	Label(name + "_bad")
-	VZEROUPPER()
-	MOVB(U8(0), reg.AL)
-	Store(reg.AL, ReturnIndex(0))
-	RET()
+	returns(name)
 }
