@@ -120,6 +120,19 @@ func scatterRows(name string, half bool) {
 		JA(LabelRef(name + tail))
 		return t
 	}
+	// again moves k to t, past the elements just done, and jumps back to
+	// label top.
+	again := func(top string, k, t reg.Register) {
+		MOVQ(t, k)
+		JMP(LabelRef(name + top))
+	}
+	// one starts a loop, at label top, over the row's elements from k to
+	// hi, one at a time, and jumps to exit after.
+	one := func(top, exit string, k, hi reg.Register) {
+		Label(name + top)
+		CMPQ(k, hi)
+		JAE(LabelRef(name + exit))
+	}
 
 	// prefetchLines asks for the lines of [base+lo·size, base+hi·size).
 	prefetchLines := func(label string, base, lo, hi reg.Register, size int) {
@@ -199,11 +212,8 @@ func scatterRows(name string, half bool) {
 		lo, hi := row("_check", "_checked", p, end, start)
 		t := several("_max8", "_max1", 8, lo, hi)
 		VPMAXUD(Mem{Base: idx, Index: lo, Scale: 4}, vmax, vmax)
-		MOVQ(t, lo)
-		JMP(LabelRef(name + "_max8"))
-		Label(name + "_max1")
-		CMPQ(lo, hi)
-		JAE(LabelRef(name + "_next"))
+		again("_max8", lo, t)
+		one("_max1", "_next", lo, hi)
 		i := GP32()
 		MOVL(Mem{Base: idx, Index: lo, Scale: 4}, i)
 		CMPL(i, m)
@@ -278,12 +288,8 @@ func scatterRows(name string, half bool) {
 		add(k, 2, l2)
 		VPERMILPS(U8(3), x, l3) // lane 3
 		add(k, 3, l3)
-		MOVQ(t, k)
-		JMP(LabelRef(name + "_weights4"))
-
-		Label(name + "_weight")
-		CMPQ(k, hi)
-		JAE(LabelRef(name + "_rowDone"))
+		again("_weights4", k, t)
+		one("_weight", "_rowDone", k, hi)
 		y := XMM()
 		if half {
 			h := GP32()
