@@ -339,11 +339,15 @@ func TestAllocs(t *testing.T) {
 
 // BenchmarkRecord is the cost of Record per spike (ns/spike) and per step
 // (ns/op) for 4000 units at a few densities (the fraction of units that
-// spike in a step), the buffer reused.
+// spike in a step), and for the 40,000 units of the CUBA network at its
+// rate (23 spikes a step), the buffer reused.
 func BenchmarkRecord(b *testing.B) {
-	const n = 4000
-	for _, p := range []float64{0.001, 0.01, 0.1, 0.5} {
-		b.Run(fmt.Sprintf("density=%g", p), func(b *testing.B) {
+	for _, c := range []struct {
+		n int
+		p float64
+	}{{4000, 0.001}, {4000, 0.01}, {4000, 0.1}, {4000, 0.5}, {40000, 0.0006}} {
+		n, p := c.n, c.p
+		b.Run(fmt.Sprintf("n=%d/density=%g", n, p), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(13, 14))
 			sets := make([]spark.Spikes, 16)
 			count := 0
