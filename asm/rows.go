@@ -9,12 +9,14 @@ package asm
 //	}
 //
 // with one float32 addition per element, so its results equal the loop's bit
-// for bit.
+// for bit. acc and row must be the same slice or not overlap: it panics,
+// before writing anything, when they overlap otherwise.
 //
 // It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
 func AddRowF32AVX2(acc []float32, row []float32) {
 	requireAVX2("AddRowF32AVX2")
 	n := min(len(acc), len(row))
+	checkApart("AddRowF32AVX2", "acc", acc[:n], "row", row[:n], true)
 	raceWrite(acc[:n])
 	raceRead(row[:n])
 	addRowF32AVX2(acc, row)
@@ -27,12 +29,14 @@ func AddRowF32AVX2(acc []float32, row []float32) {
 //	}
 //
 // with one float32 addition per element, so its results equal the loop's bit
-// for bit.
+// for bit. acc and row must be the same slice or not overlap: it panics,
+// before writing anything, when they overlap otherwise.
 //
 // It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512).
 func AddRowF32AVX512(acc []float32, row []float32) {
 	requireAVX512("AddRowF32AVX512")
 	n := min(len(acc), len(row))
+	checkApart("AddRowF32AVX512", "acc", acc[:n], "row", row[:n], true)
 	raceWrite(acc[:n])
 	raceRead(row[:n])
 	addRowF32AVX512(acc, row)
@@ -45,12 +49,14 @@ func AddRowF32AVX512(acc []float32, row []float32) {
 //	}
 //
 // with one float32 addition per element, so its results equal the loop's bit
-// for bit.
+// for bit. acc and row must be the same slice or not overlap: it panics,
+// before writing anything, when they overlap otherwise.
 //
 // It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
 func AddRowF32NEON(acc []float32, row []float32) {
 	requireNEON("AddRowF32NEON")
 	n := min(len(acc), len(row))
+	checkApart("AddRowF32NEON", "acc", acc[:n], "row", row[:n], true)
 	raceWrite(acc[:n])
 	raceRead(row[:n])
 	addRowF32NEON(acc, row)
@@ -123,10 +129,14 @@ func AddRowF16NEON(acc []float32, row []uint16) {
 //		}
 //	}
 //
+// d and row must be the same slice or not overlap: it panics, before writing
+// anything, when they overlap otherwise.
+//
 // It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
 func SelectF32AVX2(d []float32, row []float32, x []uint64) {
 	requireAVX2("SelectF32AVX2")
 	n := min(len(d), len(row), 64*len(x))
+	checkApart("SelectF32AVX2", "d", d[:n], "row", row[:n], true)
 	raceWrite(d[:n])
 	raceRead(row[:n])
 	raceRead(x[:(n+63)/64])
@@ -143,10 +153,14 @@ func SelectF32AVX2(d []float32, row []float32, x []uint64) {
 //		}
 //	}
 //
+// d and row must be the same slice or not overlap: it panics, before writing
+// anything, when they overlap otherwise.
+//
 // It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512).
 func SelectF32AVX512(d []float32, row []float32, x []uint64) {
 	requireAVX512("SelectF32AVX512")
 	n := min(len(d), len(row), 64*len(x))
+	checkApart("SelectF32AVX512", "d", d[:n], "row", row[:n], true)
 	raceWrite(d[:n])
 	raceRead(row[:n])
 	raceRead(x[:(n+63)/64])
@@ -163,10 +177,14 @@ func SelectF32AVX512(d []float32, row []float32, x []uint64) {
 //		}
 //	}
 //
+// d and row must be the same slice or not overlap: it panics, before writing
+// anything, when they overlap otherwise.
+//
 // It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
 func SelectF32NEON(d []float32, row []float32, x []uint64) {
 	requireNEON("SelectF32NEON")
 	n := min(len(d), len(row), 64*len(x))
+	checkApart("SelectF32NEON", "d", d[:n], "row", row[:n], true)
 	raceWrite(d[:n])
 	raceRead(row[:n])
 	raceRead(x[:(n+63)/64])

@@ -569,10 +569,14 @@ func MaskedSumsF16NEON(y []float32, w []uint16, cols int, x []uint64) {
 //
 // each product rounded on its own.
 //
+// y and x must be the same slice or not overlap: it panics, before
+// writing anything, when they overlap otherwise.
+//
 // It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
 func AxpyAVX2(y []float32, a float32, x []float32) {
 	requireAVX2("AxpyAVX2")
 	n := min(len(y), len(x))
+	checkApart("AxpyAVX2", "y", y[:n], "x", x[:n], true)
 	raceWrite(y[:n])
 	raceRead(x[:n])
 	axpyAVX2(y, a, x)
@@ -584,10 +588,14 @@ func AxpyAVX2(y []float32, a float32, x []float32) {
 //
 // each product rounded on its own.
 //
+// y and x must be the same slice or not overlap: it panics, before
+// writing anything, when they overlap otherwise.
+//
 // It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512).
 func AxpyAVX512(y []float32, a float32, x []float32) {
 	requireAVX512("AxpyAVX512")
 	n := min(len(y), len(x))
+	checkApart("AxpyAVX512", "y", y[:n], "x", x[:n], true)
 	raceWrite(y[:n])
 	raceRead(x[:n])
 	axpyAVX512(y, a, x)
@@ -599,10 +607,14 @@ func AxpyAVX512(y []float32, a float32, x []float32) {
 //
 // each product rounded on its own.
 //
+// y and x must be the same slice or not overlap: it panics, before
+// writing anything, when they overlap otherwise.
+//
 // It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
 func AxpyNEON(y []float32, a float32, x []float32) {
 	requireNEON("AxpyNEON")
 	n := min(len(y), len(x))
+	checkApart("AxpyNEON", "y", y[:n], "x", x[:n], true)
 	raceWrite(y[:n])
 	raceRead(x[:n])
 	axpyNEON(y, a, x)

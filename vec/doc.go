@@ -90,10 +90,13 @@
 // bits 66; sixteen rows of 256: 76 ns against 146–162, the plain loop
 // 84–86; AVX-512 on an AMD Zen 5).
 //
-// Sums of 2^18 elements or more (for MatVec and MatVecF16, matrices of that
-// many) run kernels that ask for their data's cache lines 4 KiB ahead, as
-// data that large comes from L3 or DRAM; shorter ones run kernels that do
-// not, which in cache are faster. Both give the same bits.
+// Dot, DotF16 and Sum of 2^18 elements or more (MatVec and MatVecF16:
+// matrices of that many) run kernels that ask for their data's cache lines
+// 4 KiB ahead, as data that large comes from L3 or DRAM; shorter ones run
+// kernels that do not, which in cache are faster. Both give the same bits.
+// The masked sums have no such kernel: their dense kernel never asks ahead,
+// whatever the length (MaskedSums' rows from L3 or DRAM take the sparse
+// form by the rules above).
 //
 // # Checks
 //

@@ -343,12 +343,30 @@ func addRowKernel(name string, e elem, req gowrap.ISA) *arm64.Func {
 	return kernel(name, fmt.Sprintf("acc []float32, row []%s", e.gotype), "", doc(
 		name+" computes",
 		"\tfor i := range min(len(acc), len(row)) {\n\t\tacc[i] += "+e.conv("i")+"\n\t}",
-		"with one float32 addition per element, so its results equal the loop's bit for bit. "+e.rowDoc(req),
-	), req,
-		"n := min(len(acc), len(row))",
-		"raceWrite(acc[:n])",
-		"raceRead(row[:n])",
+		"with one float32 addition per element, so its results equal the loop's bit for bit. "+e.rowDoc(req)+e.apartDoc("acc"),
+	), req, append([]string{"n := min(len(acc), len(row))"},
+		append(e.apart(name, "acc"), "raceWrite(acc[:n])", "raceRead(row[:n])")...)...,
 	)
+}
+
+// apartDoc and apart: a float32 row and the slice out that a kernel
+// writes must not overlap, or must be the very same slice (an update in
+// place, which reads each element before it writes it): a vector kernel
+// reads and writes whole vectors, so that out past row by part of a vector
+// would not give the scalar loop's results. (A binary16 row overlaps out
+// only through package unsafe.)
+func (e elem) apartDoc(out string) string {
+	if e.half() {
+		return ""
+	}
+	return " " + out + " and row must be the same slice or not overlap: it panics, before writing anything, when they overlap otherwise."
+}
+
+func (e elem) apart(name, out string) []string {
+	if e.half() {
+		return nil
+	}
+	return []string{fmt.Sprintf("checkApart(%q, %q, %s[:n], \"row\", row[:n], true)", name, out, out)}
 }
 
 func (avx2) addRow(e elem) {
@@ -496,12 +514,9 @@ func selectKernel(name string, e elem, req gowrap.ISA) *arm64.Func {
 	return kernel(name, fmt.Sprintf("d []float32, row []%s, x []uint64", e.gotype), "", doc(
 		name+" computes",
 		"\tfor j := range min(len(d), len(row), 64*len(x)) {\n\t\tif x[j/64]>>(j%64)&1 != 0 {\n\t\t\td[j] = "+e.conv("j")+"\n\t\t} else {\n\t\t\td[j] = 0\n\t\t}\n\t}",
-		e.rowDoc(req),
-	), req,
-		"n := min(len(d), len(row), 64*len(x))",
-		"raceWrite(d[:n])",
-		"raceRead(row[:n])",
-		"raceRead(x[:(n+63)/64])",
+		strings.TrimPrefix(e.rowDoc(req)+e.apartDoc("d"), " "),
+	), req, append([]string{"n := min(len(d), len(row), 64*len(x))"},
+		append(e.apart(name, "d"), "raceWrite(d[:n])", "raceRead(row[:n])", "raceRead(x[:(n+63)/64])")...)...,
 	)
 }
 

@@ -447,6 +447,14 @@ func (m mapping) generate(i isa) {
 		params = append(params, st.name+" []"+st.e.gotype)
 	}
 	nDoc, body := shortest(m.streams, false)
+	// A float32 stream read must not overlap the one written, or be the
+	// very same slice (in place): the kernel reads and writes whole
+	// vectors, so that the written slice past the read one by part of a
+	// vector would not give the scalar loop's results.
+	apart := len(m.streams) == 2 && m.streams[1].e == f32
+	if apart {
+		body = append(body, fmt.Sprintf("checkApart(%q, %q, %s[:n], %q, %s[:n], true)", name, first, first, m.streams[1].name, m.streams[1].name))
+	}
 	body = append(body, "raceWrite("+first+"[:n])")
 	for _, st := range m.streams[1:] {
 		body = append(body, "raceRead("+st.name+"[:n])")
@@ -457,6 +465,10 @@ func (m mapping) generate(i isa) {
 		"\t" + m.doc,
 		"",
 		"each product rounded on its own.",
+	}
+	if apart {
+		doc = append(doc, "", first+" and "+m.streams[1].name+" must be the same slice or not overlap: it panics, before",
+			"writing anything, when they overlap otherwise.")
 	}
 	vec, one := i.kernel(name, strings.Join(params, ", "), "", doc, body)
 
