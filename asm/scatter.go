@@ -27,12 +27,15 @@ func ScatterAddF16AVX512(acc []float32, idx []int32, w []uint16) {
 // the event-driven update of one presynaptic spike on sparse storage. Each accumulator
 // takes one addition, so the result equals the scalar loop bit for bit.
 //
+// It panics, before writing anything, when acc overlaps w.
+//
 // It panics, before reading or writing anything, unless the indices increase strictly
 // and lie in [0, len(acc)) (which makes them distinct, as the gathers and scatters of
 // one vector need), or when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ,
 // with AVX2, FMA and F16C: see HasAVX512).
 func ScatterAddF32AVX512(acc []float32, idx []int32, w []float32) {
 	requireAVX512("ScatterAddF32AVX512")
+	checkApart("ScatterAddF32AVX512", "acc", acc, "w", w, false)
 	n := min(len(idx), len(w))
 	raceRead(idx[:n])
 	raceRead(w[:n])
@@ -79,10 +82,12 @@ func ScatterRowsF16AVX2(acc []float32, idx []int32, w []uint16, start []int32, r
 // may come in any order, and repeat.
 //
 // It panics, before writing anything, unless every row j is in [0, len(start)−1),
-// 0 ≤ start[j] ≤ start[j+1] ≤ min(len(idx), len(w)), and every index of the rows is in
-// [0, len(acc)), or when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
+// 0 ≤ start[j] ≤ start[j+1] ≤ min(len(idx), len(w)), every index of the rows is in
+// [0, len(acc)), and acc does not overlap w, or when this build or CPU cannot run it
+// (AVX2, FMA and F16C: see HasAVX2).
 func ScatterRowsF32AVX2(acc []float32, idx []int32, w []float32, start []int32, rows []int) {
 	requireAVX2("ScatterRowsF32AVX2")
+	checkApart("ScatterRowsF32AVX2", "acc", acc, "w", w, false)
 	// The kernel checks every row and index itself before it writes.
 	if !scatterRowsF32AVX2(acc, idx, w, start, rows) {
 		badRows("ScatterRowsF32AVX2", acc, idx, min(len(idx), len(w)), start, rows)
@@ -114,11 +119,14 @@ func ScatterAddF16NEON(acc []float32, idx []int32, w []uint16) {
 // the event-driven update of one presynaptic spike on sparse storage. Each accumulator
 // takes one addition, so the result equals the scalar loop bit for bit.
 //
+// It panics, before writing anything, when acc overlaps w.
+//
 // It panics, before reading or writing anything, unless the indices increase strictly
 // and lie in [0, len(acc)) (which makes them distinct), or when this build or CPU cannot
 // run it (arm64 with NEON: see HasNEON).
 func ScatterAddF32NEON(acc []float32, idx []int32, w []float32) {
 	requireNEON("ScatterAddF32NEON")
+	checkApart("ScatterAddF32NEON", "acc", acc, "w", w, false)
 	n := min(len(idx), len(w))
 	raceRead(idx[:n])
 	raceRead(w[:n])
@@ -167,10 +175,12 @@ func ScatterRowsF16NEON(acc []float32, idx []int32, w []uint16, start []int32, r
 // may come in any order, and repeat.
 //
 // It panics, before writing anything, unless every row j is in [0, len(start)−1),
-// 0 ≤ start[j] ≤ start[j+1] ≤ min(len(idx), len(w)), and every index of the rows is in
-// [0, len(acc)), or when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
+// 0 ≤ start[j] ≤ start[j+1] ≤ min(len(idx), len(w)), every index of the rows is in
+// [0, len(acc)), and acc does not overlap w, or when this build or CPU cannot run it
+// (arm64 with NEON: see HasNEON).
 func ScatterRowsF32NEON(acc []float32, idx []int32, w []float32, start []int32, rows []int) {
 	requireNEON("ScatterRowsF32NEON")
+	checkApart("ScatterRowsF32NEON", "acc", acc, "w", w, false)
 	// The kernel checks every row and index itself before it writes.
 	if scatterRowsF32NEON(acc, idx, w, start, rows) == 0 {
 		badRows("ScatterRowsF32NEON", acc, idx, min(len(idx), len(w)), start, rows)

@@ -42,6 +42,15 @@ func scatterFunc(name string, half bool, isa gowrap.ISA, lanes int) gowrap.Func 
 		"takes one addition, so the result equals the scalar loop bit for bit.",
 		"",
 	}
+	// float32 weights may share acc's memory (two subslices of one
+	// array): the kernel loads several weights before it adds the first,
+	// where the scalar loop would add an accumulator written a moment
+	// before. It refuses the overlap.
+	var apart []string
+	if !half {
+		apart = []string{"checkApart(" + fmt.Sprintf("%q", name) + `, "acc", acc, "w", w, false)`}
+		doc = append(doc, "It panics, before writing anything, when acc overlaps w.", "")
+	}
 	if isa == gowrap.AVX512 {
 		doc = append(doc,
 			"It panics, before reading or writing anything, unless the indices increase strictly",
@@ -70,18 +79,18 @@ func scatterFunc(name string, half bool, isa gowrap.ISA, lanes int) gowrap.Func 
 		Name:   name,
 		Doc:    doc,
 		Params: params,
-		Body: []string{
-			isa.Require + "(" + fmt.Sprintf("%q", name) + ")",
+		Body: append(append([]string{
+			isa.Require + "(" + fmt.Sprintf("%q", name) + ")"}, apart...),
 			"n := min(len(idx), len(w))",
 			"raceRead(idx[:n])",
 			"raceRead(w[:n])",
-			"raceScatter(" + fmt.Sprintf("%q", name) + ", acc, idx[:n])",
+			"raceScatter("+fmt.Sprintf("%q", name)+", acc, idx[:n])",
 			fmt.Sprintf("// The kernel checks the indices itself, %d at a time, before it", lanes),
-			"// writes" + why,
-			"if " + failed + " {",
-			"badIndices(" + fmt.Sprintf("%q", name) + ", idx[:n], len(acc))",
+			"// writes"+why,
+			"if "+failed+" {",
+			"badIndices("+fmt.Sprintf("%q", name)+", idx[:n], len(acc))",
 			"}",
-		},
+		),
 		Raw:       raw,
 		RawParams: params,
 		RawResult: result,

@@ -28,29 +28,45 @@ func rowsFunc(name string, half bool, isa gowrap.ISA) gowrap.Func {
 		features = "arm64 with NEON: see HasNEON"
 		result, failed = "int", raw+"(acc, idx, w, start, rows) == 0"
 	}
+	rules := []string{
+		"0 ≤ start[j] ≤ start[j+1] ≤ min(len(idx), len(w)), and every index of the rows is in",
+		"[0, len(acc)), or when this build or CPU cannot run it (" + features + ").",
+	}
+	body := []string{isa.Require + "(" + fmt.Sprintf("%q", name) + ")"}
+	if !half {
+		// float32 weights may share acc's memory (two subslices of one
+		// array): the kernel loads 4 weights before it adds the first,
+		// where the scalar loop would add an accumulator written a moment
+		// before. It refuses the overlap.
+		rules = []string{
+			"0 ≤ start[j] ≤ start[j+1] ≤ min(len(idx), len(w)), every index of the rows is in",
+			"[0, len(acc)), and acc does not overlap w, or when this build or CPU cannot run it",
+			"(" + features + ").",
+		}
+		body = append(body, "checkApart("+fmt.Sprintf("%q", name)+`, "acc", acc, "w", w, false)`)
+	}
+	doc := append([]string{
+		name + " adds, for each j of rows in turn, " + conv + " to acc[idx[k]] for every k",
+		"in [start[j], start[j+1]), in increasing k: the event-driven update of the spikes of",
+		"rows on sparse storage (row j's weights w[start[j]:start[j+1]] go to the",
+		"accumulators idx[start[j]:start[j+1]]), all of them in one call. Each weight takes one",
+		"addition, in the order of the scalar loop, so the result equals it bit for bit; rows",
+		"may come in any order, and repeat.",
+		"",
+		"It panics, before writing anything, unless every row j is in [0, len(start)−1),",
+	}, rules...)
+	body = append(body,
+		"// The kernel checks every row and index itself before it writes.",
+		"if "+failed+" {",
+		"badRows("+fmt.Sprintf("%q", name)+", acc, idx, min(len(idx), len(w)), start, rows)",
+		"}",
+		"raceRows(acc, idx, w, start, rows)",
+	)
 	return gowrap.Func{
-		Name: name,
-		Doc: []string{
-			name + " adds, for each j of rows in turn, " + conv + " to acc[idx[k]] for every k",
-			"in [start[j], start[j+1]), in increasing k: the event-driven update of the spikes of",
-			"rows on sparse storage (row j's weights w[start[j]:start[j+1]] go to the",
-			"accumulators idx[start[j]:start[j+1]]), all of them in one call. Each weight takes one",
-			"addition, in the order of the scalar loop, so the result equals it bit for bit; rows",
-			"may come in any order, and repeat.",
-			"",
-			"It panics, before writing anything, unless every row j is in [0, len(start)−1),",
-			"0 ≤ start[j] ≤ start[j+1] ≤ min(len(idx), len(w)), and every index of the rows is in",
-			"[0, len(acc)), or when this build or CPU cannot run it (" + features + ").",
-		},
-		Params: params,
-		Body: []string{
-			isa.Require + "(" + fmt.Sprintf("%q", name) + ")",
-			"// The kernel checks every row and index itself before it writes.",
-			"if " + failed + " {",
-			"badRows(" + fmt.Sprintf("%q", name) + ", acc, idx, min(len(idx), len(w)), start, rows)",
-			"}",
-			"raceRows(acc, idx, w, start, rows)",
-		},
+		Name:      name,
+		Doc:       doc,
+		Params:    params,
+		Body:      body,
 		Raw:       raw,
 		RawParams: params,
 		RawResult: result,
