@@ -97,7 +97,8 @@ type Soma interface {
 	// unit, and come once (a trace steps once a step); StepTraced panics
 	// otherwise, or on spikes of another length, before anything is
 	// touched. It allocates nothing (but, once, the currents of a
-	// population without a fused kernel). Through this interface, give
+	// population without a fused kernel, and the input of synapses that
+	// never delivered before). Through this interface, give
 	// the inputs as a slice (StepTraced(spikes, inputs...)): listed one
 	// by one, Go builds their slice on the heap for a call it cannot see
 	// the method of, one allocation a step.

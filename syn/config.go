@@ -135,8 +135,11 @@ const (
 	Dense
 	// Sparse stores, per presynaptic unit, the post units it reaches and
 	// their weights; a spike scatters them. Synchronous spikes only. It
-	// gives the same currents as Dense, bit for bit; a weight it does not
-	// store reads as 0 and cannot be set.
+	// gives the same currents as Dense, bit for bit. It stores no zero
+	// weight: one it does not store reads as +0 (a −0 of the kernel it was
+	// made from too, where Dense keeps the −0); SetWeight may set it to
+	// ±0 only (which changes nothing), and panics on another value;
+	// SetKernel stores any kernel.
 	Sparse
 )
 

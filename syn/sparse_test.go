@@ -78,7 +78,7 @@ func TestSparseEqualsDense(t *testing.T) {
 
 // TestStorageChoice: AutoStorage picks sparse for sparse kernels into
 // synchronous spikes, dense otherwise; Sparse is refused where it cannot
-// serve; absent weights read 0 and cannot be set.
+// serve; absent weights read +0 (a −0 too) and can be set to ±0 only.
 func TestStorageChoice(t *testing.T) {
 	mk := func(c LinearSynapsesConfig) *LinearSynapses {
 		s, err := NewLinearSynapses(c)
@@ -107,6 +107,14 @@ func TestStorageChoice(t *testing.T) {
 	}
 	s.SetWeight(1, 1, 5)
 	s.SetWeight(0, 1, 0) // setting an absent weight to 0 is allowed
+	s.SetWeight(0, 1, float32(math.Copysign(0, -1)))
+	if b := math.Float32bits(s.Weight(0, 1)); b != 0 {
+		t.Errorf("absent weight set to −0 reads %#08x, want +0", b)
+	}
+	neg := mk(LinearSynapsesConfig{Post: 2, Pre: 1, Kernel: []float32{float32(math.Copysign(0, -1)), 3}, Storage: Sparse})
+	if b := math.Float32bits(neg.Kernel(nil)[0]); b != 0 {
+		t.Errorf("a −0 of the kernel reads %#08x from sparse storage, want +0 (not stored)", b)
+	}
 	func() {
 		defer func() {
 			if r, _ := recover().(string); !strings.Contains(r, "sparse storage has no synapse from 1 to 2") {
