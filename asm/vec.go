@@ -229,7 +229,7 @@ func DotF16StreamNEON(w []uint16, x []float32) float32 {
 //	s += x[j]
 //
 // in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
-// adding term j, reduced by halves. Each product is rounded on its own.
+// adding term j, reduced by halves.
 //
 // It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
 func SumAVX2(x []float32) float32 {
@@ -244,7 +244,7 @@ func SumAVX2(x []float32) float32 {
 //	s += x[j]
 //
 // in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
-// adding term j, reduced by halves. Each product is rounded on its own.
+// adding term j, reduced by halves.
 //
 // It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512).
 func SumAVX512(x []float32) float32 {
@@ -259,7 +259,7 @@ func SumAVX512(x []float32) float32 {
 //	s += x[j]
 //
 // in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
-// adding term j, reduced by halves. Each product is rounded on its own.
+// adding term j, reduced by halves.
 //
 // It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
 func SumNEON(x []float32) float32 {
@@ -274,7 +274,7 @@ func SumNEON(x []float32) float32 {
 //	s += x[j]
 //
 // in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
-// adding term j, reduced by halves. Each product is rounded on its own.
+// adding term j, reduced by halves.
 //
 // It asks for its slices' cache lines 4 KiB ahead of each step (PREFETCHT0,
 // which never faults): for slices that come from DRAM, as a large
@@ -294,7 +294,7 @@ func SumStreamAVX2(x []float32) float32 {
 //	s += x[j]
 //
 // in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
-// adding term j, reduced by halves. Each product is rounded on its own.
+// adding term j, reduced by halves.
 //
 // It asks for its slices' cache lines 4 KiB ahead of each step (PREFETCHT0,
 // which never faults): for slices that come from DRAM, as a large
@@ -314,7 +314,7 @@ func SumStreamAVX512(x []float32) float32 {
 //	s += x[j]
 //
 // in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
-// adding term j, reduced by halves. Each product is rounded on its own.
+// adding term j, reduced by halves.
 //
 // It asks for its slices' cache lines 4 KiB ahead of each step (PRFM PLDL1KEEP,
 // which never faults): for slices that come from DRAM, as a large
@@ -334,7 +334,7 @@ func SumStreamNEON(x []float32) float32 {
 //	if bit j of x is set { s += w[j] }
 //
 // in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
-// adding term j, reduced by halves. Each product is rounded on its own.
+// adding term j, reduced by halves.
 //
 // It skips each 64 elements whose spike word is 0, which add nothing.
 //
@@ -352,7 +352,7 @@ func MaskedSumAVX2(w []float32, x []uint64) float32 {
 //	if bit j of x is set { s += w[j] }
 //
 // in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
-// adding term j, reduced by halves. Each product is rounded on its own.
+// adding term j, reduced by halves.
 //
 // It skips each 64 elements whose spike word is 0, which add nothing.
 //
@@ -370,7 +370,7 @@ func MaskedSumAVX512(w []float32, x []uint64) float32 {
 //	if bit j of x is set { s += w[j] }
 //
 // in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
-// adding term j, reduced by halves. Each product is rounded on its own.
+// adding term j, reduced by halves.
 //
 // It skips each 64 elements whose spike word is 0, which add nothing.
 //
@@ -454,7 +454,7 @@ func MaskedSumsNEON(y []float32, w []float32, cols int, x []uint64) {
 //	if bit j of x is set { s += float32(w[j]) }
 //
 // in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
-// adding term j, reduced by halves. Each product is rounded on its own.
+// adding term j, reduced by halves.
 //
 // It panics, before reading or writing anything, when this build or CPU cannot run it (AVX2, FMA and F16C: see HasAVX2).
 func MaskedSumF16AVX2(w []uint16, x []uint64) float32 {
@@ -470,7 +470,7 @@ func MaskedSumF16AVX2(w []uint16, x []uint64) float32 {
 //	if bit j of x is set { s += float32(w[j]) }
 //
 // in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
-// adding term j, reduced by halves. Each product is rounded on its own.
+// adding term j, reduced by halves.
 //
 // It panics, before reading or writing anything, when this build or CPU cannot run it (AVX-512 F, VL, BW and DQ, with AVX2, FMA and F16C: see HasAVX512).
 func MaskedSumF16AVX512(w []uint16, x []uint64) float32 {
@@ -486,7 +486,7 @@ func MaskedSumF16AVX512(w []uint16, x []uint64) float32 {
 //	if bit j of x is set { s += float32(w[j]) }
 //
 // in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64
-// adding term j, reduced by halves. Each product is rounded on its own.
+// adding term j, reduced by halves.
 //
 // It panics, before reading or writing anything, when this build or CPU cannot run it (arm64 with NEON: see HasNEON).
 func MaskedSumF16NEON(w []uint16, x []uint64) float32 {

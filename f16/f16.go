@@ -10,8 +10,9 @@ import (
 // value widened, exactly, to float32, bit for bit as x448 does it (a NaN gets
 // its quiet bit set and keeps its sign and payload).
 //
-// It panics, before writing anything, when len(dst) != len(src). The first
-// call that converts anything builds a 256 KiB table, once per process.
+// It panics, before writing anything, when len(dst) != len(src). On the
+// portable path, the first call that converts anything builds a 256 KiB
+// table, once per process.
 func ToFloat32(dst []float32, src []float16.Float16) {
 	if len(dst) != len(src) {
 		panic(fmt.Sprintf("f16: ToFloat32: len(dst) = %d, len(src) = %d", len(dst), len(src)))

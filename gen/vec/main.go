@@ -270,7 +270,10 @@ func (s sum) generate(i isa, stream bool) {
 		"\t" + s.doc,
 		"",
 		"in the order of internal/ref.SumLanes: 64 partial sums, lane j mod 64",
-		"adding term j, reduced by halves. Each product is rounded on its own.",
+		"adding term j, reduced by halves.",
+	}
+	if strings.Contains(s.doc, "·") {
+		doc[len(doc)-1] += " Each product is rounded on its own."
 	}
 	if s.skip {
 		doc = append(doc, "", "It skips each 64 elements whose spike word is 0, which add nothing.")
