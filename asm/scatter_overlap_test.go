@@ -86,7 +86,7 @@ func TestScatterRowsAdversarial(t *testing.T) {
 			for i := range rows {
 				rows[i] = r.Intn(max(nstart-1, 1))
 				if r.Intn(40) == 0 {
-					rows[i] = []int{nstart - 1, nstart, -1, math.MinInt, math.MaxInt, 1 << 62}[r.Intn(6)]
+					rows[i] = []int{nstart - 1, nstart, -1, math.MinInt, math.MaxInt, math.MaxInt/2 + 1}[r.Intn(6)]
 				}
 			}
 			acc := make([]float32, nacc)

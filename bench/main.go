@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -118,6 +119,12 @@ func main() {
 	}
 	if o.n <= 0 || !(o.dt > 0) || !(o.duration > 0) || o.size <= 0 || o.threads <= 0 {
 		fail("-n, -dt, -duration, -size and -threads must be > 0")
+	}
+	// The steps, int(duration/dt + 0.5) (cubaSteps), are at least one (a
+	// time a step and a rate need some) and at most what a recorder
+	// numbers (record.Spikes.Record: MaxInt32).
+	if s := o.duration*1000/o.dt + 0.5; !(s >= 1 && s < math.MaxInt32+1) {
+		fail(fmt.Sprintf("-duration %g s at -dt %g ms: want 1 to %d steps", o.duration, o.dt, math.MaxInt32))
 	}
 	if o.path != "" {
 		p, ok := pathNamed(o.path)

@@ -43,6 +43,7 @@
 package lockstep
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -85,11 +86,14 @@ type Team struct {
 	spin       int // polls before parking
 
 	_ [64]byte // what the caller writes, apart from what the workers only read
-	// A run, Step's one step or Run's: its steps [first, last), written
-	// before gen moves, which the workers wait for between runs.
-	first, last int
-	gen         atomic.Int64 // how many runs have started
-	stop        atomic.Bool
+	// A run, Step's one step or Run's: its n steps first, first+1, …
+	// (a count, so that a run may end at math.MaxInt), written before gen
+	// moves, which the workers wait for between runs.
+	first int
+	n     uint
+	gen   atomic.Int64 // how many runs have started
+	stop  atomic.Bool
+	lost  atomic.Bool // a worker has exited (runtime.Goexit in a shard): no run can pass a barrier
 
 	_ [64]byte // the barrier's line, written by every goroutine every step, apart
 	// The barrier: a goroutine that has run its shards of a step adds 1
@@ -166,19 +170,36 @@ func (t *Team) run(k, step int) {
 
 // runWorker is run on worker k, for step, the b-th barrier's: a shard's
 // panic is kept for the caller, the worker's other shards of the step are
-// skipped, and the run stops after the step.
+// skipped, and the run stops after the step. A shard that calls
+// runtime.Goexit ends the worker: it is reported as a panic, the worker
+// arrives at the barrier on its way out, and the team steps no more.
 func (t *Team) runWorker(k, step int, b int64) {
 	s := k
+	ran := false
 	defer func() {
-		if v := recover(); v != nil {
+		v := recover()
+		goexit := v == nil && !ran
+		if goexit {
+			v = errGoexit
+		}
+		if v != nil {
 			t.failed.CompareAndSwap(nil, &ShardPanic{Step: step, Shard: s, Value: v, Stack: debug.Stack()})
 			t.halt.Store(b)
+		}
+		if goexit {
+			t.lost.Store(true) // before the arrival: the caller sees it once the step is done
+			t.arrive(b)
 		}
 	}()
 	for ; s < t.shards; s += t.goroutines {
 		t.work(s, step)
 	}
+	ran = true
 }
+
+// errGoexit is what a shard that called runtime.Goexit on a worker is
+// reported to have panicked with.
+var errGoexit = errors.New("lockstep: the shard called runtime.Goexit on a worker goroutine, which ended it")
 
 // Step runs work(s, step) for every shard s and returns when all are done.
 //
@@ -186,8 +207,10 @@ func (t *Team) runWorker(k, step int, b int64) {
 // goroutine to finish the step, then panics, with what a shard of the
 // caller's goroutine panicked with, or else with a *ShardPanic holding
 // the first panic of a shard on another goroutine. After a recovered
-// panic, the team steps on.
-func (t *Team) Step(step int) { t.Run(step, step+1) }
+// panic, the team steps on. A shard that calls runtime.Goexit on a worker
+// goroutine ends it: Step panics with a *ShardPanic saying so, and the
+// team can only be closed.
+func (t *Team) Step(step int) { t.steps(step, 1) }
 
 // Run runs steps first, first+1, …, last−1 as that many calls of Step
 // would, and returns when every shard has finished the last. The
@@ -199,32 +222,46 @@ func (t *Team) Step(step int) { t.Run(step, step+1) }
 //
 // A shard that panics stops the run after the step, which every shard
 // finishes; Run then panics as Step does.
+//
+// It panics if first > last.
 func (t *Team) Run(first, last int) {
+	if first > last {
+		panic(fmt.Sprintf("lockstep: Run(%d, %d): want first ≤ last", first, last))
+	}
+	t.steps(first, uint(last-first)) // exact: last−first < 2⁶⁴
+}
+
+// steps runs the n steps first, first+1, … (wrapping never: the last is at
+// most math.MaxInt).
+func (t *Team) steps(first int, n uint) {
 	if t.stop.Load() {
 		panic("lockstep: Step or Run after Close")
 	}
 	if t.work == nil {
 		panic("lockstep: Step or Run of a zero Team: use New or NewOn")
 	}
+	if t.lost.Load() {
+		panic("lockstep: Step or Run after a shard called runtime.Goexit on a worker goroutine, which ended it")
+	}
 	if t.goroutines == 1 {
-		for step := first; step < last; step++ {
-			t.run(0, step)
+		for i := range n {
+			t.run(0, first+int(i))
 		}
 		return
 	}
-	if first >= last {
+	if n == 0 {
 		return
 	}
-	t.first, t.last = first, last
+	t.first, t.n = first, n
 	t.gen.Add(1)
 	if t.sleepers.Load() > 0 {
 		t.mu.Lock()
 		t.wake.Broadcast()
 		t.mu.Unlock()
 	}
-	for step := first; step < last; step++ {
+	for i := range n {
 		t.barriers++
-		if !t.stepCaller(step, t.barriers) {
+		if !t.stepCaller(first+int(i), t.barriers) {
 			panic(t.failed.Swap(nil))
 		}
 	}
@@ -313,10 +350,10 @@ func (t *Team) worker(k int) {
 		t.pin(k, &pinned)
 		// Read once: past the run's last barrier, the caller may be
 		// writing the next run's.
-		first, last := t.first, t.last
-		for step := first; step < last; step++ {
+		first, n := t.first, t.n
+		for i := range n {
 			b++
-			t.runWorker(k, step, b)
+			t.runWorker(k, first+int(i), b)
 			t.arrive(b)
 			if t.halt.Load() == b {
 				break

@@ -1,6 +1,7 @@
 package lockstep
 
 import (
+	"fmt"
 	"syscall"
 	"unsafe"
 )
@@ -13,7 +14,7 @@ type cpuMask [16]uint64
 func affinity() (cpuMask, error) {
 	var m cpuMask
 	if _, _, e := syscall.RawSyscall(syscall.SYS_SCHED_GETAFFINITY, 0, unsafe.Sizeof(m), uintptr(unsafe.Pointer(&m))); e != 0 {
-		return m, e
+		return m, fmt.Errorf("lockstep: Pin: sched_getaffinity: %w", e)
 	}
 	return m, nil
 }
@@ -21,7 +22,7 @@ func affinity() (cpuMask, error) {
 // setAffinity binds the calling thread to the CPUs of m.
 func setAffinity(m cpuMask) error {
 	if _, _, e := syscall.RawSyscall(syscall.SYS_SCHED_SETAFFINITY, 0, unsafe.Sizeof(m), uintptr(unsafe.Pointer(&m))); e != 0 {
-		return e
+		return fmt.Errorf("lockstep: Pin: sched_setaffinity: %w", e)
 	}
 	return nil
 }

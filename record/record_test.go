@@ -80,7 +80,7 @@ func TestRecordPanics(t *testing.T) {
 			r.Record(3, spark.NewSpikes(10))
 			r.Record(3, spark.NewSpikes(10))
 		}},
-		{"step past MaxInt32", func() { NewSpikes(10, 0).Record(1<<31, spark.NewSpikes(10)) }},
+		{"step past MaxInt32", func() { past := int64(math.MaxInt32) + 1; NewSpikes(10, 0).Record(int(past), spark.NewSpikes(10)) }}, // 32-bit: wraps negative
 		{"negative units", func() { NewSpikes(-1, 0) }},
 		{"negative offset", func() { NewSpikes(1, -1) }},
 		{"offset overflow", func() { NewSpikes(10, 1<<31-5) }},
@@ -187,7 +187,7 @@ func TestMerge(t *testing.T) {
 	} {
 		var parts []*Spikes
 		var all []Spike
-		lo, hi := 1<<31, 0
+		lo, hi := math.MaxInt32, 0
 		for _, rg := range c.ranges {
 			n := rg[1] - rg[0]
 			lo, hi = min(lo, rg[0]), max(hi, rg[1])

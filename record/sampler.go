@@ -2,7 +2,6 @@ package record
 
 import (
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/sparkgo/spark"
@@ -24,11 +23,12 @@ type Sampler struct {
 // NewSampler returns a sampler of the state of units (indices into the
 // state array; copied) at every step that is a multiple of every, with room
 // for samples samples. It panics if a unit is negative or not below
-// spark.MaxUnits, every < 1, samples < 0, or the matrix would have more
-// than math.MaxInt values.
+// spark.MaxUnits, every < 1, samples < 0, or samples or the matrix's
+// values (units·samples) are more than spark.MaxSynapses, a limit under
+// which the matrix's bytes fit the address space.
 func NewSampler(units []int, every, samples int) *Sampler {
-	if every < 1 || samples < 0 || len(units) > 0 && samples > math.MaxInt/len(units) {
-		panic(fmt.Sprintf("record: NewSampler: %d units, every = %d, samples = %d: want every ≥ 1, samples ≥ 0 and units·samples at most math.MaxInt", len(units), every, samples))
+	if every < 1 || samples < 0 || samples > spark.MaxSynapses || len(units) > 0 && samples > spark.MaxSynapses/len(units) {
+		panic(fmt.Sprintf("record: NewSampler: %d units, every = %d, samples = %d: want every ≥ 1, 0 ≤ samples and units·samples at most spark.MaxSynapses", len(units), every, samples))
 	}
 	s := &Sampler{units: slices.Clone(units), every: every}
 	for _, u := range units {

@@ -38,7 +38,7 @@ type Spikes struct {
 	units, offset int
 	words         int
 	tail          uint64 // the mask of the last word's bits that are units
-	next          int    // the least step Record takes: the last step recorded + 1, 0 before the first
+	next          int64  // the least step Record takes: the last step recorded + 1, 0 before the first (an int64: MaxInt32 + 1 fits on 32-bit platforms too)
 	spikes        []Spike
 }
 
@@ -84,10 +84,10 @@ func (r *Spikes) Reset() {
 // the population's size and step is in [0, MaxInt32] and greater than the
 // step of the last Record since Reset; it allocates only to grow the buffer.
 func (r *Spikes) Record(step int, s spark.Spikes) []Spike {
-	if len(s) != r.words || step < r.next || step > math.MaxInt32 {
+	if len(s) != r.words || int64(step) < r.next || step > math.MaxInt32 {
 		r.badRecord(step, len(s))
 	}
-	r.next = step + 1
+	r.next = int64(step) + 1
 	if len(s) == 0 {
 		return nil
 	}
@@ -187,7 +187,7 @@ func (r *Spikes) Rates(dst []float64, from, to int, dt float64) []float64 {
 	for _, s := range r.Window(from, to) {
 		dst[int(s.Unit)-r.offset]++
 	}
-	sec := float64(to-from) * dt / 1000
+	sec := span(from, to) * dt / 1000
 	for i := range dst {
 		dst[i] /= sec
 	}
@@ -198,8 +198,12 @@ func (r *Spikes) Rates(dst []float64, from, to int, dt float64) []float64 {
 // [from, to) of dt ms. It panics unless from < to and dt > 0.
 func (r *Spikes) Rate(from, to int, dt float64) float64 {
 	checkSpan("Rate", from, to, dt)
-	return float64(len(r.Window(from, to))) / float64(r.units) / (float64(to-from) * dt / 1000)
+	return float64(len(r.Window(from, to))) / float64(r.units) / (span(from, to) * dt / 1000)
 }
+
+// span is the number of steps in [from, to), from < to: exact in a uint,
+// where to − from may overflow an int.
+func span(from, to int) float64 { return float64(uint(to - from)) }
 
 // Merge returns one recorder with the spikes of parts, ordered by step
 // then unit: the recorders of a network's shards put back together. Its
@@ -218,6 +222,9 @@ func Merge(parts ...*Spikes) *Spikes {
 	}
 	if len(parts) == 0 {
 		lo = 0
+	}
+	if hi-lo > spark.MaxUnits {
+		panic(fmt.Sprintf("record: Merge: the parts span units [%d, %d), more than spark.MaxUnits = %d", lo, hi, spark.MaxUnits))
 	}
 	m := NewSpikes(hi-lo, lo)
 	m.spikes = make([]Spike, 0, n)
@@ -243,7 +250,7 @@ func Merge(parts ...*Spikes) *Spikes {
 		if run := m.spikes[start:]; !slices.IsSortedFunc(run, byUnit) {
 			slices.SortFunc(run, byUnit)
 		}
-		m.next = int(step) + 1
+		m.next = int64(step) + 1
 	}
 	for _, p := range parts {
 		m.next = max(m.next, p.next)

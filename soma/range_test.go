@@ -2,6 +2,7 @@ package soma
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -217,20 +218,20 @@ func TestStepRangePanics(t *testing.T) {
 			t.Helper()
 			check(lo, hi, n, 4, fmt.Sprintf("units [%d, %d): want 0 ≤ lo ≤ hi ≤ Units = 200, each a multiple of 64 or Units", lo, hi))
 		}
-		bad(1, 64)     // lo unaligned
-		bad(0, 65)     // hi unaligned, not Units
-		bad(64, 199)   // hi unaligned, not Units
-		bad(128, 64)   // lo > hi
-		bad(-64, 64)   // lo < 0
-		bad(192, 256)  // hi > Units
-		bad(256, 256)  // past the end
-		bad(199, 200)  // lo unaligned, not Units
-		bad(200, 192)  // lo > hi
-		bad(0, 201)    // hi > Units
-		bad(128, 0)    // lo > hi
-		bad(-1, -1)    // negative
-		bad(0, 1<<62)  // huge
-		bad(1<<62, 64) // huge lo
+		bad(1, 64)               // lo unaligned
+		bad(0, 65)               // hi unaligned, not Units
+		bad(64, 199)             // hi unaligned, not Units
+		bad(128, 64)             // lo > hi
+		bad(-64, 64)             // lo < 0
+		bad(192, 256)            // hi > Units
+		bad(256, 256)            // past the end
+		bad(199, 200)            // lo unaligned, not Units
+		bad(200, 192)            // lo > hi
+		bad(0, 201)              // hi > Units
+		bad(128, 0)              // lo > hi
+		bad(-1, -1)              // negative
+		bad(0, math.MaxInt/2+1)  // huge
+		bad(math.MaxInt/2+1, 64) // huge lo
 		for _, c := range []struct{ units, words int }{{n - 1, 4}, {n + 1, 4}, {0, 4}, {n, 3}, {n, 5}, {n, 0}} {
 			// Lengths are checked first, whatever the range.
 			for _, rg := range [][2]int{{0, 64}, {1, 2}} {

@@ -394,7 +394,7 @@ func TestMatrixRule(t *testing.T) {
 	}{
 		{0, sparseBit, "maskedSumGeneric", false}, {streamMin - 1, sparseBit, "maskedSumGeneric", false},
 		{streamMin, l3SparseBit, "maskedSumGeneric", false}, {dramBytes/4 - 1, l3SparseBit, "maskedSumGeneric", false},
-		{dramBytes / 4, dramSparseBit, "maskedSumStream", false}, {1 << 40, dramSparseBit, "maskedSumStream", false},
+		{dramBytes / 4, dramSparseBit, "maskedSumStream", false}, {math.MaxInt, dramSparseBit, "maskedSumStream", false},
 		{streamMin - 1, sparseBit, "maskedSumF16Generic", true}, {dramBytes/2 - 1, l3SparseBitF16, "maskedSumF16Generic", true},
 		{dramBytes / 2, dramSparseBitF16, "maskedSumF16Stream", true},
 	} {
