@@ -44,6 +44,23 @@ func within(t *testing.T, what string, f func()) {
 	}
 }
 
+// closing closes team, or reports that Close has not returned after 10
+// s: a deferred Close of a test that failed on a hung team must not hang
+// the test binary in its turn.
+func closing(t testing.TB, team *Team) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		team.Close()
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Errorf("Close has not returned after 10 s")
+	}
+}
+
 // TestLockstep: no shard starts step t+1 before every shard has finished
 // step t, every shard runs every step once, with the step Step or Run was
 // given, and Step and Run return only when all have finished (runs of 0, 1
@@ -77,7 +94,7 @@ func TestLockstep(t *testing.T) {
 					}
 					finished[s].Store(int64(step))
 				})
-				defer team.Close()
+				defer closing(t, team)
 				// Steps 0–99 one Step at a time, then Runs of 1, 0, 7 and
 				// the rest of the steps.
 				const steps = 300
@@ -117,7 +134,7 @@ func TestLockstep(t *testing.T) {
 func TestParkedWorkersWake(t *testing.T) {
 	var sum atomic.Int64
 	team := newTeam(4, 4, 100, func(s, step int) { sum.Add(int64(step)) })
-	defer team.Close()
+	defer closing(t, team)
 	for step := range 5 {
 		time.Sleep(2 * time.Millisecond) // every worker parks
 		stepWithin(t, team, step)
