@@ -157,12 +157,13 @@ func MaskedSumsF16(y []float32, w []float16.Float16, rows, cols int, x spark.Spi
 // 146–162.
 func maskedSums[W any](y []float32, w []W, cols int, x []uint64, r *rule[W],
 	dense func([]W, []uint64) float32, rows func([]float32, []W, int, []uint64)) {
-	if floor, limit := r.limits(cols); impl == &generic || floor > limit {
+	floor, limit := r.limits(cols)
+	if impl == &generic || floor > limit {
 		rows(y, w, cols, x)
 		return
 	}
 	eachRow(y, w, cols, x, func(row []W, xi []uint64) float32 {
-		if sparseBy(xi, cols, r.bounds) {
+		if setWithin(xi, cols, floor, limit) {
 			return r.sparse(row, xi)
 		}
 		return dense(row, xi)
@@ -331,16 +332,36 @@ func sparseBy(x []uint64, n int, b bounds) bool {
 		return false // the portable kernel is the sparse form
 	}
 	floor, limit := b.limits(n)
-	if floor > limit {
-		return false
+	return floor <= limit && setWithin(x, n, floor, limit)
+}
+
+// setWithin reports whether the bits of x that stand for the n elements
+// (those past n in the last word not counted) number from floor to limit.
+// It counts four words at a time, until there are too many: with a
+// popcount instruction that Go checks the CPU for at each word
+// (GOAMD64=v1), a word at a time took about 0.8 ns a word on an AMD Zen 5,
+// as long as the dense kernel on the row of 4096 weights it decided for.
+func setWithin(x []uint64, n, floor, limit int) bool {
+	if len(x) == 0 {
+		return floor <= 0 && 0 <= limit
 	}
-	set := 0
-	for _, word := range x {
-		if set += bits.OnesCount64(word); set > limit {
+	last := len(x) - 1
+	set, k := 0, 0
+	for ; k+4 <= last; k += 4 {
+		q := x[k : k+4 : k+4]
+		if set += bits.OnesCount64(q[0]) + bits.OnesCount64(q[1]) + bits.OnesCount64(q[2]) + bits.OnesCount64(q[3]); set > limit {
 			return false
 		}
 	}
-	return set >= floor
+	for _, w := range x[k:last] {
+		set += bits.OnesCount64(w)
+	}
+	tail := x[last]
+	if m := n % 64; m != 0 {
+		tail &= 1<<m - 1
+	}
+	set += bits.OnesCount64(tail)
+	return floor <= set && set <= limit
 }
 
 // Select sets d[j] to w[j] where bit j of x is set and to +0 elsewhere:

@@ -610,3 +610,32 @@ func TestStreams(t *testing.T) {
 		}
 	}
 }
+
+// TestSetWithin: the count that picks a masked sum's form is that of the
+// bits that stand for elements (bits past n in the last word ignored), at
+// its bounds, whatever the number of words (the four-at-a-time loop and
+// its tail).
+func TestSetWithin(t *testing.T) {
+	r := rng(0x5e7)
+	for n := 0; n <= 600; n++ {
+		x := make([]uint64, spark.SpikeWords(n))
+		for k := range x {
+			x[k] = r.Next() & r.Next()
+		}
+		set := 0
+		for j := range n {
+			set += int(x[j/64] >> (j % 64) & 1)
+		}
+		for _, c := range []struct {
+			floor, limit int
+			want         bool
+		}{
+			{set, set, true}, {0, set, true}, {set, n, true}, {set + 1, n + 1, false}, {0, set - 1, false},
+			{1, 0, false},
+		} {
+			if got := setWithin(x, n, c.floor, c.limit); got != c.want {
+				t.Fatalf("n=%d, %d bits set: setWithin(floor %d, limit %d) = %v, want %v", n, set, c.floor, c.limit, got, c.want)
+			}
+		}
+	}
+}
