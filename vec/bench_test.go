@@ -303,3 +303,66 @@ func plainMaskedSum(w []float32, x []uint64) float32 {
 	}
 	return s
 }
+
+// BenchmarkMaskedSumsForms times the two forms of MaskedSums and
+// MaskedSumsF16 on matrices in cache (8 rows of 16384, 512 KB of float32),
+// from L3 (256 rows of 4096) and from DRAM (2048 rows of 32768), at
+// densities around the rules' bounds: the
+// public call (the rule's pick), the dense kernel on every row and the
+// tier's sparse form on every row, ns/op per call and ns/row. It measures
+// the bounds of matrixRule's tiers on the machine it runs on:
+//
+//	go test ./vec -run '^$' -bench MaskedSumsForms
+func BenchmarkMaskedSumsForms(b *testing.B) {
+	for _, m := range []struct {
+		tier       string
+		rows, cols int
+	}{{"cache", 8, 16384}, {"L3", 256, 4096}, {"DRAM", 2048, 32768}} {
+		if testing.Short() && m.tier == "DRAM" {
+			continue
+		}
+		n, words := m.rows*m.cols, spark.SpikeWords(m.cols)
+		r := rng(uint64(n))
+		w32 := make([]float32, n)
+		w16 := make([]float16.Float16, n)
+		for j := range w32 {
+			w32[j] = r.Uniform(-1, 1)
+			w16[j] = float16.Fromfloat32(w32[j])
+		}
+		y := make([]float32, m.rows)
+		for _, permille := range []int{2, 5, 10, 20, 30, 40} {
+			const patterns = 4 // the rows are longer than a branch predictor's memory
+			var xs [patterns]spark.Spikes
+			for p := range xs {
+				xs[p] = make(spark.Spikes, m.rows*words)
+				for i := range m.rows {
+					for range m.cols * permille / 1000 {
+						j := int(r.Next() % uint64(m.cols))
+						xs[p][i*words+j/64] |= 1 << (j % 64)
+					}
+				}
+			}
+			r32, r16 := matrixRule(n, 4, &f32Rules), matrixRule(n, 2, &f16Rules)
+			for _, f := range []struct {
+				name string
+				sum  func(x spark.Spikes)
+			}{
+				{"f32/MaskedSums", func(x spark.Spikes) { MaskedSums(y, w32, m.rows, m.cols, x) }},
+				{"f32/dense", func(x spark.Spikes) { eachRow(y, w32, m.cols, x, impl.maskedSum) }},
+				{"f32/sparse", func(x spark.Spikes) { eachRow(y, w32, m.cols, x, r32.sparse) }},
+				{"f16/MaskedSums", func(x spark.Spikes) { MaskedSumsF16(y, w16, m.rows, m.cols, x) }},
+				{"f16/dense", func(x spark.Spikes) { eachRow(y, w16, m.cols, x, impl.maskedSumF16) }},
+				{"f16/sparse", func(x spark.Spikes) { eachRow(y, w16, m.cols, x, r16.sparse) }},
+			} {
+				b.Run(fmt.Sprintf("%s/%.1f%%/%s", m.tier, float64(permille)/10, f.name), func(b *testing.B) {
+					p := 0
+					for b.Loop() {
+						f.sum(xs[p%patterns])
+						p++
+					}
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(m.rows), "ns/row")
+				})
+			}
+		}
+	}
+}

@@ -35,6 +35,11 @@ type kernels struct {
 	maskedSumsF16 func(y []float32, w []float16.Float16, cols int, x []uint64)
 	select32      func(d, w []float32, x []uint64)
 	select16      func(d []float32, w []float16.Float16, x []uint64)
+
+	// Where a masked sum takes the sparse form rather than the dense
+	// kernel (see rules): the rules measured for the path on the CPU.
+	rules32 *rules[float32]
+	rules16 *rules[float16.Float16]
 }
 
 // generic is the portable implementation, plain Go built on every platform
@@ -63,6 +68,8 @@ var generic = kernels{
 	},
 	select32: selectGeneric,
 	select16: selectF16Generic,
+	rules32:  &denseF32, // its dense kernel is the sparse form
+	rules16:  &denseF16,
 }
 
 // impl is the implementation every call runs: the one place where the

@@ -40,6 +40,8 @@ var (
 		},
 		select32: asm.SelectF32AVX2,
 		select16: func(d []float32, w []float16.Float16, x []uint64) { asm.SelectF16AVX2(d, half.Bits(w), x) },
+		rules32:  &f32Rules,
+		rules16:  &f16Rules,
 	}
 	avx512 = kernels{
 		path:      cpu.AVX512,
@@ -67,8 +69,18 @@ var (
 		},
 		select32: asm.SelectF32AVX512,
 		select16: func(d []float32, w []float16.Float16, x []uint64) { asm.SelectF16AVX512(d, half.Bits(w), x) },
+		rules32:  pick(cpu.DenseMaskedSums(), &denseF32, &f32Rules),
+		rules16:  pick(cpu.DenseMaskedSums(), &denseF16, &f16Rules),
 	}
 )
+
+// pick returns a if c, else b.
+func pick[T any](c bool, a, b T) T {
+	if c {
+		return a
+	}
+	return b
+}
 
 // archKernels returns the assembly implementations; cpu.Dispatch keeps
 // those the CPU can run.

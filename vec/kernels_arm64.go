@@ -39,6 +39,8 @@ var neon = kernels{
 	},
 	select32: asm.SelectF32NEON,
 	select16: func(d []float32, w []float16.Float16, x []uint64) { asm.SelectF16NEON(d, half.Bits(w), x) },
+	rules32:  &f32Rules, // those measured on an Intel Xeon: no arm64 core has measured its own
+	rules16:  &f16Rules,
 }
 
 // archKernels returns the assembly implementations of arm64; cpu.Dispatch

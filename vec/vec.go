@@ -109,7 +109,7 @@ func matVec[W any](y []float32, w []W, cols int, x []float32, dot, stream func([
 // len(w) are ignored.
 func MaskedSum(w []float32, x spark.Spikes) float32 {
 	spikeWords("MaskedSum", len(w), len(x))
-	if sparseBy(x, len(w), f32Rules[0].bounds) {
+	if sparseBy(x, len(w), impl.rules32[0].bounds) {
 		return maskedSumGeneric(w, x)
 	}
 	return impl.maskedSum(w, x)
@@ -118,7 +118,7 @@ func MaskedSum(w []float32, x spark.Spikes) float32 {
 // MaskedSumF16 is MaskedSum of binary16 weights.
 func MaskedSumF16(w []float16.Float16, x spark.Spikes) float32 {
 	spikeWords("MaskedSumF16", len(w), len(x))
-	if sparseBy(x, len(w), f16Rules[0].bounds) {
+	if sparseBy(x, len(w), impl.rules16[0].bounds) {
 		return maskedSumF16Generic(w, x)
 	}
 	return impl.maskedSumF16(w, x)
@@ -138,7 +138,7 @@ func MaskedSums(y, w []float32, rows, cols int, x spark.Spikes) {
 		badMaskedShape("MaskedSums", len(y), len(w), len(x), rows, cols)
 	}
 	apart("MaskedSums", "y", y, "w", w, false)
-	maskedSums(y, w, cols, x, matrixRule(len(w), 4, &f32Rules), impl.maskedSum, impl.maskedSums)
+	maskedSums(y, w, cols, x, matrixRule(len(w), 4, impl.rules32), impl.maskedSum, impl.maskedSums)
 }
 
 // MaskedSumsF16 is MaskedSums of binary16 weights.
@@ -146,7 +146,7 @@ func MaskedSumsF16(y []float32, w []float16.Float16, rows, cols int, x spark.Spi
 	if !maskedShape(len(y), len(w), len(x), rows, cols) {
 		badMaskedShape("MaskedSumsF16", len(y), len(w), len(x), rows, cols)
 	}
-	maskedSums(y, w, cols, x, matrixRule(len(w), 2, &f16Rules), impl.maskedSumF16, impl.maskedSumsF16)
+	maskedSums(y, w, cols, x, matrixRule(len(w), 2, impl.rules16), impl.maskedSumF16, impl.maskedSumsF16)
 }
 
 // maskedSums runs the rows, each by rule r's sparse form or the dense
@@ -158,7 +158,7 @@ func MaskedSumsF16(y []float32, w []float16.Float16, rows, cols int, x spark.Spi
 func maskedSums[W any](y []float32, w []W, cols int, x []uint64, r *rule[W],
 	dense func([]W, []uint64) float32, rows func([]float32, []W, int, []uint64)) {
 	floor, limit := r.limits(cols)
-	if impl == &generic || floor > limit {
+	if floor > limit {
 		rows(y, w, cols, x)
 		return
 	}
@@ -301,6 +301,19 @@ var (
 	}
 )
 
+// denseF32 and denseF16 never take the sparse form: the rules of the
+// portable path, whose dense kernel is the sparse form, and of the
+// AVX-512 path where the CPU's dense kernels win at every density
+// (cpu.DenseMaskedSums: AMD's Zen 5). A masked sum by them counts no bits.
+var (
+	denseF32 = rules[float32]{{never, maskedSumGeneric}, {never, maskedSumGeneric}, {never, maskedSumStream}}
+	denseF16 = rules[float16.Float16]{{never, maskedSumF16Generic}, {never, maskedSumF16Generic}, {never, maskedSumF16Stream}}
+)
+
+// never is the bounds of no row: every n but MaxInt is below its fixed
+// part, and MaxInt takes no bit (its limit) from at least one (its floor).
+var never = bounds{bit: 1, fixed: math.MaxInt, floor: 1}
+
 // limits returns the fewest and the most set bits with which a row of n
 // elements takes the sparse form: floor > limit where it never does.
 func (b bounds) limits(n int) (floor, limit int) {
@@ -328,9 +341,6 @@ func eachRow[W any](y []float32, w []W, cols int, x []uint64, sum func([]W, []ui
 // elements: it counts them until there are too many, and not at all where
 // no count is.
 func sparseBy(x []uint64, n int, b bounds) bool {
-	if impl == &generic {
-		return false // the portable kernel is the sparse form
-	}
 	floor, limit := b.limits(n)
 	return floor <= limit && setWithin(x, n, floor, limit)
 }

@@ -331,16 +331,14 @@ func TestMaskedSums(t *testing.T) {
 	}
 }
 
-// TestSparseRule: the rules' forms, at their edges, on every path (the
-// portable one never takes the sparse form: its kernel is it). The rules
+// TestSparseRule: the rules' forms, at their edges. The rules
 // without a floor, for binary16 in cache and for the cold matrices of
 // MaskedSums: the sparse form exactly when set·bit + fixed ≤ n. The
 // float32 rule in cache, in the numbers its docs state: between
 // max(176, n/1024) and (n − 12288)/64 set bits, so from rows of 23552,
 // the floor n/1024 from rows of 180224.
 func TestSparseRule(t *testing.T) {
-	for _, k := range paths() {
-		using(t, k)
+	{
 		for _, c := range []struct {
 			n int
 			b bounds
@@ -355,9 +353,9 @@ func TestSparseRule(t *testing.T) {
 				for j := range set {
 					x.Set(j * (c.n / max(set, 1)))
 				}
-				want := set <= limit && k != &generic
+				want := set <= limit
 				if got := sparseBy(x, c.n, c.b); got != want {
-					t.Errorf("%s: n=%d %+v, %d bits set: sparse %v, want %v", k.name, c.n, c.b, set, got, want)
+					t.Errorf("n=%d %+v, %d bits set: sparse %v, want %v", c.n, c.b, set, got, want)
 				}
 			}
 		}
@@ -374,9 +372,35 @@ func TestSparseRule(t *testing.T) {
 			for j := range c.set {
 				x.Set(j)
 			}
-			want := c.sparse && k != &generic
+			want := c.sparse
 			if got := sparseBy(x, c.n, f32Rules[0].bounds); got != want {
-				t.Errorf("%s: float32 in cache, n=%d, %d bits set: sparse %v, want %v", k.name, c.n, c.set, got, want)
+				t.Errorf("float32 in cache, n=%d, %d bits set: sparse %v, want %v", c.n, c.set, got, want)
+			}
+		}
+	}
+}
+
+// TestPathRules: each path picks the forms by the rules measured for it:
+// the portable path and, where cpu.DenseMaskedSums, the AVX-512 path never
+// take the sparse form (and count no bits), the others by the rules
+// measured on an Intel Xeon; a masked sum of any length by the dense rules
+// runs the dense kernel.
+func TestPathRules(t *testing.T) {
+	for _, k := range paths() {
+		dense := k == &generic || k.path == cpu.AVX512 && cpu.DenseMaskedSums()
+		if got := k.rules32 == &denseF32 && k.rules16 == &denseF16; got != dense {
+			t.Errorf("%s: the dense rules %v, want %v", k.name, got, dense)
+		}
+		if !dense && (k.rules32 != &f32Rules || k.rules16 != &f16Rules) {
+			t.Errorf("%s: rules other than those measured", k.name)
+		}
+	}
+	for _, n := range []int{0, 1, 4096, 23552, 1 << 20, math.MaxInt} {
+		for tier := range 3 {
+			for _, b := range []bounds{denseF32[tier].bounds, denseF16[tier].bounds} {
+				if floor, limit := b.limits(n); floor <= limit {
+					t.Errorf("dense rules, tier %d, n=%d: sparse from %d to %d bits", tier, n, floor, limit)
+				}
 			}
 		}
 	}
