@@ -7,9 +7,12 @@ import (
 
 // Spikes is a set of spiking units, one bit per unit: unit i spiked when bit
 // i%64 of word i/64 is set. It is the form the SIMD compares produce (a lane
-// mask per vector) and costs 1/32 of the memory of a float32 per unit. The bits
-// past the last unit of the last word are always zero, so the words of a
-// population of n units are exactly [SpikeWords](n) long.
+// mask per vector) and costs 1/32 of the memory of a float32 per unit. The words
+// of a population of n units are exactly [SpikeWords](n) long; the bits past
+// the last unit of the last word are zero as the somas write them (Set can
+// set them: a Spikes knows its words, not its units), and the library's
+// readers that know the population ignore them or refuse them, as each
+// says.
 type Spikes []uint64
 
 // SpikeWords is the number of words that hold the spikes of n units. It

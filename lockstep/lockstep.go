@@ -40,6 +40,10 @@
 // in the caller's goroutine once every goroutine has finished the step
 // (see Step), so that the caller may recover, and the team stays in
 // lockstep.
+//
+// One goroutine drives a team: Step, Run and Close are not safe for
+// concurrent use, and a shard's work must not call them (the team would
+// wait for the very shard that waits for it).
 package lockstep
 
 import (

@@ -195,7 +195,8 @@ func (r *Spikes) Rates(dst []float64, from, to int, dt float64) []float64 {
 }
 
 // Rate returns the population's mean rate per unit in Hz over the steps
-// [from, to) of dt ms. It panics unless from < to and dt > 0.
+// [from, to) of dt ms: NaN for a population of no units. It panics unless
+// from < to and dt > 0.
 func (r *Spikes) Rate(from, to int, dt float64) float64 {
 	checkSpan("Rate", from, to, dt)
 	return float64(len(r.Window(from, to))) / float64(r.units) / (span(from, to) * dt / 1000)
