@@ -230,6 +230,16 @@ prefetch_loop:
 prefetch_done:
 	RET
 
+DATA rowsiota<>+0(SB)/4, $0x00000000
+DATA rowsiota<>+4(SB)/4, $0x00000001
+DATA rowsiota<>+8(SB)/4, $0x00000002
+DATA rowsiota<>+12(SB)/4, $0x00000003
+DATA rowsiota<>+16(SB)/4, $0x00000004
+DATA rowsiota<>+20(SB)/4, $0x00000005
+DATA rowsiota<>+24(SB)/4, $0x00000006
+DATA rowsiota<>+28(SB)/4, $0x00000007
+GLOBL rowsiota<>(SB), RODATA|NOPTR, $32
+
 // func scatterRowsF16AVX2(acc []float32, idx []int32, w []uint16, start []int32, rows []int) bool
 // Requires: AVX, AVX2, CMOV, F16C, MMX+, SSE2
 TEXT ·scatterRowsF16AVX2(SB), NOSPLIT, $0-121
@@ -252,23 +262,29 @@ TEXT ·scatterRowsF16AVX2(SB), NOSPLIT, $0-121
 	XORQ    AX, AX
 
 ScatterRowsF16AVX2_row1:
-	CMPQ    CX, DX
-	JAE     ScatterRowsF16AVX2_rows
-	MOVQ    (CX), R10
-	CMPQ    R10, SI
-	JAE     ScatterRowsF16AVX2_bad
-	MOVLQSX (BX)(R10*4), R11
-	MOVLQSX 4(BX)(R10*4), R10
-	CMPQ    R10, DI
-	JA      ScatterRowsF16AVX2_bad
-	CMPQ    R11, R10
-	JA      ScatterRowsF16AVX2_bad
-	MOVQ    R10, R12
-	SUBQ    R11, R12
-	ORQ     R12, AX
-	LEAQ    (R8)(R11*4), R12
-	LEAQ    (R8)(R10*4), R13
-	ANDQ    $-64, R12
+	CMPQ       CX, DX
+	JAE        ScatterRowsF16AVX2_rows
+	MOVQ       (CX), R10
+	CMPQ       R10, SI
+	JAE        ScatterRowsF16AVX2_bad
+	MOVLQSX    (BX)(R10*4), R11
+	MOVLQSX    4(BX)(R10*4), R10
+	CMPQ       R10, DI
+	JA         ScatterRowsF16AVX2_bad
+	CMPQ       R11, R10
+	JA         ScatterRowsF16AVX2_bad
+	MOVQ       R10, R12
+	SUBQ       R11, R12
+	ORQ        R12, AX
+	TESTQ      R12, R12
+	JZ         ScatterRowsF16AVX2_empty
+	LEAQ       (R8)(R11*4), R12
+	LEAQ       -1(R8)(R10*4), R13
+	PREFETCHT0 (R12)
+	PREFETCHT0 (R13)
+	ANDQ       $-64, R12
+	ADDQ       $0x40, R12
+	ANDQ       $-64, R13
 
 ScatterRowsF16AVX2_idxLines:
 	CMPQ       R12, R13
@@ -278,9 +294,13 @@ ScatterRowsF16AVX2_idxLines:
 	JMP        ScatterRowsF16AVX2_idxLines
 
 ScatterRowsF16AVX2_idxLinesDone:
-	LEAQ (R9)(R11*2), R11
-	LEAQ (R9)(R10*2), R10
-	ANDQ $-64, R11
+	LEAQ       (R9)(R11*2), R11
+	LEAQ       -1(R9)(R10*2), R10
+	PREFETCHT0 (R11)
+	PREFETCHT0 (R10)
+	ANDQ       $-64, R11
+	ADDQ       $0x40, R11
+	ANDQ       $-64, R10
 
 ScatterRowsF16AVX2_wLines:
 	CMPQ       R11, R10
@@ -290,11 +310,12 @@ ScatterRowsF16AVX2_wLines:
 	JMP        ScatterRowsF16AVX2_wLines
 
 ScatterRowsF16AVX2_wLinesDone:
+ScatterRowsF16AVX2_empty:
 	ADDQ $0x08, CX
 	JMP  ScatterRowsF16AVX2_row1
 
 	// Pass 2: check the rows' indices by their unsigned maximum, 8 at a time, then
-	// one at a time.
+	// the last ones by a load of the lanes below their count.
 ScatterRowsF16AVX2_rows:
 	TESTQ AX, AX
 	JZ    ScatterRowsF16AVX2_done
@@ -304,35 +325,31 @@ ScatterRowsF16AVX2_rows:
 	MOVQ  start_base+72(FP), DX
 	MOVQ  idx_base+24(FP), BX
 	VPXOR Y0, Y0, Y0
-	XORL  SI, SI
 
 ScatterRowsF16AVX2_check:
 	CMPQ    AX, CX
 	JAE     ScatterRowsF16AVX2_checked
-	MOVQ    (AX), DI
-	MOVLQSX (DX)(DI*4), R8
-	MOVLQSX 4(DX)(DI*4), DI
+	MOVQ    (AX), SI
+	MOVLQSX (DX)(SI*4), DI
+	MOVLQSX 4(DX)(SI*4), SI
 
 ScatterRowsF16AVX2_max8:
-	LEAQ    8(R8), R9
-	CMPQ    R9, DI
-	JA      ScatterRowsF16AVX2_max1
-	VPMAXUD (BX)(R8*4), Y0, Y0
-	MOVQ    R9, R8
+	LEAQ    8(DI), R8
+	CMPQ    R8, SI
+	JA      ScatterRowsF16AVX2_last
+	VPMAXUD (BX)(DI*4), Y0, Y0
+	MOVQ    R8, DI
 	JMP     ScatterRowsF16AVX2_max8
 
-ScatterRowsF16AVX2_max1:
-	CMPQ    R8, DI
-	JAE     ScatterRowsF16AVX2_next
-	MOVL    (BX)(R8*4), R9
-	CMPL    R9, SI
-	CMOVLHI R9, SI
-	INCQ    R8
-	JMP     ScatterRowsF16AVX2_max1
-
-ScatterRowsF16AVX2_next:
-	ADDQ $0x08, AX
-	JMP  ScatterRowsF16AVX2_check
+ScatterRowsF16AVX2_last:
+	SUBQ         DI, SI
+	VMOVQ        SI, X1
+	VPBROADCASTD X1, Y1
+	VPCMPGTD     rowsiota<>+0(SB), Y1, Y1
+	VPMASKMOVD   (BX)(DI*4), Y1, Y1
+	VPMAXUD      Y1, Y0, Y0
+	ADDQ         $0x08, AX
+	JMP          ScatterRowsF16AVX2_check
 
 ScatterRowsF16AVX2_checked:
 	VEXTRACTI128 $0x01, Y0, X1
@@ -342,14 +359,12 @@ ScatterRowsF16AVX2_checked:
 	VPSHUFD      $0xb1, X1, X0
 	VPMAXUD      X0, X1, X1
 	VMOVD        X1, AX
-	CMPL         AX, SI
-	CMOVLHI      AX, SI
-	MOVQ         acc_len+8(FP), AX
-	MOVQ         $0x80000000, CX
-	CMPQ         AX, CX
-	CMOVQGT      CX, AX
-	MOVL         SI, CX
-	CMPQ         CX, AX
+	MOVQ         acc_len+8(FP), CX
+	MOVQ         $0x80000000, DX
+	CMPQ         CX, DX
+	CMOVQGT      DX, CX
+	MOVL         AX, DX
+	CMPQ         DX, CX
 	JAE          ScatterRowsF16AVX2_bad
 
 	// Pass 3: add, row by row, one weight at a time, the weights 4 at a time into
@@ -447,23 +462,29 @@ TEXT ·scatterRowsF32AVX2(SB), NOSPLIT, $0-121
 	XORQ    AX, AX
 
 ScatterRowsF32AVX2_row1:
-	CMPQ    CX, DX
-	JAE     ScatterRowsF32AVX2_rows
-	MOVQ    (CX), R10
-	CMPQ    R10, SI
-	JAE     ScatterRowsF32AVX2_bad
-	MOVLQSX (BX)(R10*4), R11
-	MOVLQSX 4(BX)(R10*4), R10
-	CMPQ    R10, DI
-	JA      ScatterRowsF32AVX2_bad
-	CMPQ    R11, R10
-	JA      ScatterRowsF32AVX2_bad
-	MOVQ    R10, R12
-	SUBQ    R11, R12
-	ORQ     R12, AX
-	LEAQ    (R8)(R11*4), R12
-	LEAQ    (R8)(R10*4), R13
-	ANDQ    $-64, R12
+	CMPQ       CX, DX
+	JAE        ScatterRowsF32AVX2_rows
+	MOVQ       (CX), R10
+	CMPQ       R10, SI
+	JAE        ScatterRowsF32AVX2_bad
+	MOVLQSX    (BX)(R10*4), R11
+	MOVLQSX    4(BX)(R10*4), R10
+	CMPQ       R10, DI
+	JA         ScatterRowsF32AVX2_bad
+	CMPQ       R11, R10
+	JA         ScatterRowsF32AVX2_bad
+	MOVQ       R10, R12
+	SUBQ       R11, R12
+	ORQ        R12, AX
+	TESTQ      R12, R12
+	JZ         ScatterRowsF32AVX2_empty
+	LEAQ       (R8)(R11*4), R12
+	LEAQ       -1(R8)(R10*4), R13
+	PREFETCHT0 (R12)
+	PREFETCHT0 (R13)
+	ANDQ       $-64, R12
+	ADDQ       $0x40, R12
+	ANDQ       $-64, R13
 
 ScatterRowsF32AVX2_idxLines:
 	CMPQ       R12, R13
@@ -473,9 +494,13 @@ ScatterRowsF32AVX2_idxLines:
 	JMP        ScatterRowsF32AVX2_idxLines
 
 ScatterRowsF32AVX2_idxLinesDone:
-	LEAQ (R9)(R11*4), R11
-	LEAQ (R9)(R10*4), R10
-	ANDQ $-64, R11
+	LEAQ       (R9)(R11*4), R11
+	LEAQ       -1(R9)(R10*4), R10
+	PREFETCHT0 (R11)
+	PREFETCHT0 (R10)
+	ANDQ       $-64, R11
+	ADDQ       $0x40, R11
+	ANDQ       $-64, R10
 
 ScatterRowsF32AVX2_wLines:
 	CMPQ       R11, R10
@@ -485,11 +510,12 @@ ScatterRowsF32AVX2_wLines:
 	JMP        ScatterRowsF32AVX2_wLines
 
 ScatterRowsF32AVX2_wLinesDone:
+ScatterRowsF32AVX2_empty:
 	ADDQ $0x08, CX
 	JMP  ScatterRowsF32AVX2_row1
 
 	// Pass 2: check the rows' indices by their unsigned maximum, 8 at a time, then
-	// one at a time.
+	// the last ones by a load of the lanes below their count.
 ScatterRowsF32AVX2_rows:
 	TESTQ AX, AX
 	JZ    ScatterRowsF32AVX2_done
@@ -499,35 +525,31 @@ ScatterRowsF32AVX2_rows:
 	MOVQ  start_base+72(FP), DX
 	MOVQ  idx_base+24(FP), BX
 	VPXOR Y0, Y0, Y0
-	XORL  SI, SI
 
 ScatterRowsF32AVX2_check:
 	CMPQ    AX, CX
 	JAE     ScatterRowsF32AVX2_checked
-	MOVQ    (AX), DI
-	MOVLQSX (DX)(DI*4), R8
-	MOVLQSX 4(DX)(DI*4), DI
+	MOVQ    (AX), SI
+	MOVLQSX (DX)(SI*4), DI
+	MOVLQSX 4(DX)(SI*4), SI
 
 ScatterRowsF32AVX2_max8:
-	LEAQ    8(R8), R9
-	CMPQ    R9, DI
-	JA      ScatterRowsF32AVX2_max1
-	VPMAXUD (BX)(R8*4), Y0, Y0
-	MOVQ    R9, R8
+	LEAQ    8(DI), R8
+	CMPQ    R8, SI
+	JA      ScatterRowsF32AVX2_last
+	VPMAXUD (BX)(DI*4), Y0, Y0
+	MOVQ    R8, DI
 	JMP     ScatterRowsF32AVX2_max8
 
-ScatterRowsF32AVX2_max1:
-	CMPQ    R8, DI
-	JAE     ScatterRowsF32AVX2_next
-	MOVL    (BX)(R8*4), R9
-	CMPL    R9, SI
-	CMOVLHI R9, SI
-	INCQ    R8
-	JMP     ScatterRowsF32AVX2_max1
-
-ScatterRowsF32AVX2_next:
-	ADDQ $0x08, AX
-	JMP  ScatterRowsF32AVX2_check
+ScatterRowsF32AVX2_last:
+	SUBQ         DI, SI
+	VMOVQ        SI, X1
+	VPBROADCASTD X1, Y1
+	VPCMPGTD     rowsiota<>+0(SB), Y1, Y1
+	VPMASKMOVD   (BX)(DI*4), Y1, Y1
+	VPMAXUD      Y1, Y0, Y0
+	ADDQ         $0x08, AX
+	JMP          ScatterRowsF32AVX2_check
 
 ScatterRowsF32AVX2_checked:
 	VEXTRACTI128 $0x01, Y0, X1
@@ -537,14 +559,12 @@ ScatterRowsF32AVX2_checked:
 	VPSHUFD      $0xb1, X1, X0
 	VPMAXUD      X0, X1, X1
 	VMOVD        X1, AX
-	CMPL         AX, SI
-	CMOVLHI      AX, SI
-	MOVQ         acc_len+8(FP), AX
-	MOVQ         $0x80000000, CX
-	CMPQ         AX, CX
-	CMOVQGT      CX, AX
-	MOVL         SI, CX
-	CMPQ         CX, AX
+	MOVQ         acc_len+8(FP), CX
+	MOVQ         $0x80000000, DX
+	CMPQ         CX, DX
+	CMOVQGT      DX, CX
+	MOVL         AX, DX
+	CMPQ         DX, CX
 	JAE          ScatterRowsF32AVX2_bad
 
 	// Pass 3: add, row by row, one weight at a time, the weights 4 at a time into

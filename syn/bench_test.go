@@ -201,3 +201,53 @@ func BenchmarkAsyncDensity(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDeliverRows times DeliverIndices of 22 spikes into sparse
+// storage in cache, rows of 5, 40 and 80 weights (the CUBA network's rows
+// cut into 16 shards, 2 and 1), binary16 and float32, on every path:
+// the per-row cost that every shard pays for every spike.
+//
+//	go test ./syn -run '^$' -bench DeliverRows
+//
+// "ns/row" is per spike's row.
+func BenchmarkDeliverRows(b *testing.B) {
+	const pre, spikes = 4000, 22
+	for _, deg := range []int{5, 40, 80} {
+		post := 50 * deg // 2% connectivity
+		for _, f32 := range []bool{false, true} {
+			kind := map[bool]string{false: "f16", true: "f32"}[f32]
+			s, err := NewTracedSynapses(TracedSynapsesConfig{
+				LinearSynapsesConfig: LinearSynapsesConfig{Post: post, Pre: pre, Init: SparseUniform(1, 2, 0.02, 7), Float32: f32, Storage: Sparse},
+				Dt:                   0.1, Tau: spark.Uniform(5),
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			r := rng(11)
+			var lists [16][]int
+			for p := range lists {
+				seen := map[int]bool{}
+				for len(seen) < spikes {
+					seen[r.Intn(pre)] = true
+				}
+				for j := range pre {
+					if seen[j] {
+						lists[p] = append(lists[p], j)
+					}
+				}
+			}
+			for _, k := range paths() {
+				b.Run(fmt.Sprintf("deg=%d/%s/%s", deg, kind, k.name), func(b *testing.B) {
+					using(b, k)
+					p := 0
+					for b.Loop() {
+						s.DeliverIndices(lists[p%len(lists)])
+						s.delivered = false // as a soma's StepTraced would, without its pass
+						p++
+					}
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/spikes, "ns/row")
+				})
+			}
+		}
+	}
+}

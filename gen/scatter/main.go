@@ -292,6 +292,7 @@ func main() {
 	scatterAdd("ScatterAddF16AVX512", true)
 	scatterAdd("ScatterAddF32AVX512", false)
 	prefetch()
+	rowsData()
 	scatterRows("ScatterRowsF16AVX2", true)
 	scatterRows("ScatterRowsF32AVX2", false)
 	scatterAddNEON("ScatterAddF16NEON", true)

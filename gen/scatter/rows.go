@@ -150,12 +150,20 @@ func scatterRows(name string, half bool) {
 		JAE(LabelRef(name + exit))
 	}
 
-	// prefetchLines asks for the lines of [base+lo·size, base+hi·size).
+	// prefetchLines asks for the lines of [base+lo·size, base+hi·size):
+	// the first's and the last's, which hold a row of up to 64 bytes, with
+	// no loop whose trips vary from row to row (a mispredicted exit a row,
+	// on the short rows of a shard), then, for a longer row, those between.
+	// The row is not empty.
 	prefetchLines := func(label string, base, lo, hi reg.Register, size int) {
 		q, e := GP64(), GP64()
 		LEAQ(Mem{Base: base, Index: lo, Scale: uint8(size)}, q)
-		LEAQ(Mem{Base: base, Index: hi, Scale: uint8(size)}, e)
-		ANDQ(I32(-64), q) // the line holding the first
+		LEAQ(Mem{Base: base, Index: hi, Scale: uint8(size), Disp: -1}, e)
+		PREFETCHT0(Mem{Base: q})
+		PREFETCHT0(Mem{Base: e})
+		ANDQ(I32(-64), q)
+		ADDQ(U8(64), q)   // the line after the first's
+		ANDQ(I32(-64), e) // the last's
 		Label(label)
 		CMPQ(q, e)
 		JAE(LabelRef(label + "Done"))
@@ -202,14 +210,17 @@ func scatterRows(name string, half bool) {
 		MOVQ(hi, d)
 		SUBQ(lo, d)
 		ORQ(d, some)
+		TESTQ(d, d)
+		JZ(LabelRef(name + "_empty")) // no line to ask for (and a nil slice's last byte would be 2⁶⁴ − 1)
 		prefetchLines(name+"_idxLines", idx, lo, hi, 4)
 		prefetchLines(name+"_wLines", w, lo, hi, wsize)
+		Label(name + "_empty")
 		ADDQ(U8(8), p)
 		JMP(LabelRef(name + "_row1"))
 	}
 
 	Comment("Pass 2: check the rows' indices by their unsigned maximum, 8 at a time, then")
-	Comment("one at a time.")
+	Comment("the last ones by a load of the lanes below their count.")
 	Label(name + "_rows")
 	TESTQ(some, some)
 	JZ(LabelRef(name + "_done")) // no weight to add
@@ -219,24 +230,28 @@ func scatterRows(name string, half bool) {
 		LEAQ(Mem{Base: p, Index: end, Scale: 8}, end)
 		start := Load(Param("start").Base(), GP64())
 		idx := Load(Param("idx").Base(), GP64())
-		// The indices' unsigned maximum, in a vector and a register: a
-		// negative index is above any length below 2³¹.
-		vmax, m := YMM(), GP32()
+		// The indices' unsigned maximum, in a vector: a negative index is
+		// above any length below 2³¹.
+		vmax := YMM()
 		VPXOR(vmax, vmax, vmax)
-		XORL(m, m)
 
 		lo, hi := row("_check", "_checked", p, end, start)
-		t := several("_max8", "_max1", 8, lo, hi)
+		t := several("_max8", "_last", 8, lo, hi)
 		VPMAXUD(Mem{Base: idx, Index: lo, Scale: 4}, vmax, vmax)
 		again("_max8", lo, t)
-		one("_max1", "_next", lo, hi)
-		i := GP32()
-		MOVL(Mem{Base: idx, Index: lo, Scale: 4}, i)
-		CMPL(i, m)
-		CMOVLHI(i, m)
-		INCQ(lo)
-		JMP(LabelRef(name + "_max1"))
-		Label(name + "_next")
+		// The last r < 8 indices: the lanes below r, those whose place in
+		// iota8 is below r, loaded (VPMASKMOVD reads nothing for the
+		// others, and gives them 0, which changes no maximum), rather than
+		// a loop one at a time whose exit a short row mispredicts.
+		Label(name + "_last")
+		r, rv, mask, x := GP64(), YMM(), YMM(), YMM()
+		MOVQ(hi, r)
+		SUBQ(lo, r)
+		VMOVQ(r, rv.AsX())
+		VPBROADCASTD(rv.AsX(), rv)
+		VPCMPGTD(iota8, rv, mask) // r > lane
+		VPMASKMOVD(Mem{Base: idx, Index: lo, Scale: 4}, mask, x)
+		VPMAXUD(x, vmax, vmax)
 		ADDQ(U8(8), p)
 		JMP(LabelRef(name + "_check"))
 
@@ -249,10 +264,8 @@ func scatterRows(name string, half bool) {
 		VPMAXUD(l, h, h)
 		VPSHUFD(U8(0xb1), h, l) // odd and even lanes swapped
 		VPMAXUD(l, h, h)
-		v := GP32()
-		VMOVD(h, v)
-		CMPL(v, m)
-		CMOVLHI(v, m)
+		m := GP32()
+		VMOVD(h, m)
 		// Every index below len(acc): the maximum, as a 64-bit number,
 		// below it (a negative index's is 2³¹ or more, and a length at
 		// or above 2³¹ leaves only those out).
@@ -324,4 +337,16 @@ func scatterRows(name string, half bool) {
 	}
 
 	returns(name)
+}
+
+// iota8 is the dwords 0, 1, …, 7: lane i holds i, which the scatter of
+// rows compares with a count to load the lanes below it.
+var iota8 Mem
+
+// rowsData lays out the scatter of rows' read-only data.
+func rowsData() {
+	iota8 = GLOBL("rowsiota", RODATA|NOPTR)
+	for i := range 8 {
+		DATA(4*i, U32(i))
+	}
 }
