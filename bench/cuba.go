@@ -60,9 +60,9 @@ type CUBAResult struct {
 	Units          int            `json:"units"`
 	Excitatory     int            `json:"excitatory"`
 	Synapses       int            `json:"synapses"`
-	Threads        int            `json:"threads"`
-	Pinned         bool           `json:"pinned"` // several goroutines, each pinned to a CPU (-pin)
-	Shards         int            `json:"shards"`
+	Threads        int            `json:"threads"` // as asked (-threads)
+	Pinned         bool           `json:"pinned"`  // several goroutines, each pinned to a CPU (-pin)
+	Shards         int            `json:"shards"`  // one per goroutine that stepped them: min(threads, GOMAXPROCS, spike words)
 	Dt             float64        `json:"dt_ms"`
 	Simulated      float64        `json:"simulated_s"`
 	Wall           float64        `json:"wall_s"`
