@@ -106,45 +106,34 @@ func TestScatterRowsAdversarial(t *testing.T) {
 				refused++
 			}
 			for _, f16 := range []bool{false, true} {
-				pl := testutil.Placement(r.Intn(2))
-				a := accR.Copy(acc, pl)
+				a := accR.Copy(acc, testutil.Placement(r.Intn(2)))
 				ix := idxR.Copy(idx, testutil.Placement(r.Intn(2)))
 				st := startR.Copy(start, testutil.Placement(r.Intn(2)))
 				rw := rowsR.Copy(rows, testutil.Placement(r.Intn(2)))
 				want := slices.Clone(acc)
-				var p any
-				var fault error
-				name := "ScatterRowsF32" + k.isa
+				name, call := "ScatterRowsF32"+k.isa, func() {}
 				if f16 {
 					name = "ScatterRowsF16" + k.isa
 					w := w16R.Copy(w16, testutil.Placement(r.Intn(2)))
-					if f := testutil.CatchFault(func() {
-						p = func() (p any) {
-							defer func() { p = recover() }()
-							k.f16(a, ix, w, st, rw)
-							return nil
-						}()
-					}); f != nil {
-						fault = f
-					}
+					call = func() { k.f16(a, ix, w, st, rw) }
 					if ok {
 						scatterRowsRef(want, idx, w16, start, rows, half)
 					}
 				} else {
 					w := w32R.Copy(w32, testutil.Placement(r.Intn(2)))
-					if f := testutil.CatchFault(func() {
-						p = func() (p any) {
-							defer func() { p = recover() }()
-							k.f32(a, ix, w, st, rw)
-							return nil
-						}()
-					}); f != nil {
-						fault = f
-					}
+					call = func() { k.f32(a, ix, w, st, rw) }
 					if ok {
 						scatterRowsRef(want, idx, w32, start, rows, f32)
 					}
 				}
+				var p any
+				fault := testutil.CatchFault(func() {
+					p = func() (p any) {
+						defer func() { p = recover() }()
+						call()
+						return nil
+					}()
+				})
 				where := fmt.Sprintf("%s trial %d acc %d idx %v nw %d start %v rows %v", name, trial, nacc, idx, nw, start, rows)
 				if fault != nil {
 					t.Fatalf("%s: fault %v", where, fault)
@@ -166,87 +155,53 @@ func TestScatterRowsAdversarial(t *testing.T) {
 	}
 }
 
-// TestScatterOverlap: the float32 scatters' docs promise the scalar
-// loop's bits ("Each weight takes one addition, in the order of the scalar
-// loop, so the result equals it bit for bit"), and none forbids acc to
-// overlap w, which safe Go allows (two subslices of one array). Where an
-// accumulator a weight is added to is a later weight of the same call, the
-// scalar loop adds the updated value; the kernels, which load 4 (or 16)
-// weights before adding the first, add the old one. Either the kernels
-// must refuse the overlap (as those whose docs forbid it do, checkApart),
-// or their docs must say so.
+// TestScatterOverlap: the float32 scatters load several weights before
+// they add the first, so that accumulators overlapping the weights (two
+// subslices of one array, which safe Go allows) would not get the scalar
+// loop's bits, which their docs promise: they refuse such a call, naming
+// the kernel and the overlap, before they write anything.
 func TestScatterOverlap(t *testing.T) {
-	type f32 = func(acc []float32, idx []int32, w []float32, start []int32, rows []int)
-	var ks []struct {
+	type kernel struct {
 		name string
-		f    f32
+		runs bool
+		f    func(acc []float32, idx []int32, w []float32)
 	}
-	if hasAVX2 {
-		ks = append(ks, struct {
-			name string
-			f    f32
-		}{"ScatterRowsF32AVX2", ScatterRowsF32AVX2})
+	oneRow := func(f func(acc []float32, idx []int32, w []float32, start []int32, rows []int)) func([]float32, []int32, []float32) {
+		return func(acc []float32, idx []int32, w []float32) { f(acc, idx, w, []int32{0, int32(len(idx))}, []int{0}) }
 	}
-	if hasNEON {
-		ks = append(ks, struct {
-			name string
-			f    f32
-		}{"ScatterRowsF32NEON", ScatterRowsF32NEON})
+	ks := []kernel{
+		{"ScatterRowsF32AVX2", hasAVX2, oneRow(ScatterRowsF32AVX2)},
+		{"ScatterRowsF32NEON", hasNEON, oneRow(ScatterRowsF32NEON)},
+		{"ScatterAddF32AVX512", hasAVX512, ScatterAddF32AVX512},
+		{"ScatterAddF32NEON", hasNEON, ScatterAddF32NEON},
 	}
-	if hasAVX512 {
-		ks = append(ks, struct {
-			name string
-			f    f32
-		}{"ScatterAddF32AVX512", func(acc []float32, idx []int32, w []float32, start []int32, rows []int) {
-			ScatterAddF32AVX512(acc, idx[start[rows[0]]:start[rows[0]+1]], w[start[rows[0]]:start[rows[0]+1]])
-		}})
-	}
-	if hasNEON {
-		ks = append(ks, struct {
-			name string
-			f    f32
-		}{"ScatterAddF32NEON", func(acc []float32, idx []int32, w []float32, start []int32, rows []int) {
-			ScatterAddF32NEON(acc, idx[start[rows[0]]:start[rows[0]+1]], w[start[rows[0]]:start[rows[0]+1]])
-		}})
-	}
-	if len(ks) == 0 {
-		t.Skip("no float32 scatter in this build or CPU")
-	}
+	ran := false
 	for _, k := range ks {
-		// buf[0:10] is acc, buf[4:12] is w: acc[4+k] is w[k]. The row adds
-		// w[0] to acc[5] (= w[1]), then w[1] to acc[6], …: the scalar
-		// loop carries each sum into the next weight.
-		var msg string
-		run := func(f func()) {
-			defer func() {
-				if p := recover(); p != nil {
-					msg = fmt.Sprint(p)
-				}
-			}()
-			f()
+		if !k.runs {
+			continue
 		}
+		ran = true
+		// buf[0:10] is acc, buf[4:12] is w: acc[4+k] is w[k]. The row adds
+		// w[0] to acc[5] (= w[1]), then w[1] to acc[6], …: the scalar loop
+		// would carry each sum into the next weight.
 		buf := make([]float32, 12)
 		for i := range buf {
 			buf[i] = float32(i + 1)
 		}
-		want := slices.Clone(buf)
-		idx := []int32{5, 6, 7, 8} // increasing, as every scatter takes
-		start := []int32{0, 4}
-		scatterRowsRef(want[0:10], idx, want[4:12], start, []int{0}, func(x float32) float32 { return x })
-		got := slices.Clone(buf)
-		run(func() { k.f(got[0:10], idx, got[4:12], start, []int{0}) })
-		if msg != "" {
-			// Refused: it must say so, and have written nothing.
-			if !strings.HasPrefix(msg, "asm."+k.name+": acc and w overlap") {
-				t.Errorf("%s: acc overlapping w: panic %q", k.name, msg)
-			}
-			if !slices.Equal(got, buf) {
-				t.Errorf("%s: acc overlapping w: wrote before panicking", k.name)
-			}
-			continue
+		before := slices.Clone(buf)
+		p := func() (p any) {
+			defer func() { p = recover() }()
+			k.f(buf[0:10], []int32{5, 6, 7, 8}, buf[4:12])
+			return nil
+		}()
+		if msg := fmt.Sprint(p); !strings.HasPrefix(msg, "asm."+k.name+": acc and w overlap") {
+			t.Errorf("%s: acc overlapping w: panic %q, want one naming the overlap", k.name, msg)
 		}
-		if !slices.Equal(got, want) {
-			t.Errorf("%s: acc overlapping w: %v, want the scalar loop's %v (and no panic)", k.name, got, want)
+		if !slices.Equal(buf, before) {
+			t.Errorf("%s: acc overlapping w: wrote %v before panicking", k.name, buf)
 		}
+	}
+	if !ran {
+		t.Skip("no float32 scatter in this build or CPU")
 	}
 }

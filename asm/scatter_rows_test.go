@@ -155,7 +155,8 @@ func TestScatterRows(t *testing.T) {
 }
 
 // TestScatterRowsIndices: the check of the indices, several at a time by
-// their maximum then one at a time, finds a bad one (past acc, or
+// their maximum, the last ones of a row together (AVX2: by a masked load;
+// NEON: one at a time), finds a bad one (past acc, or
 // negative) at every place in rows of every length to 20, in the first row
 // or the second, and accepts rows without weights whatever len(acc).
 func TestScatterRowsIndices(t *testing.T) {

@@ -69,17 +69,17 @@ var (
 		},
 		select32: asm.SelectF32AVX512,
 		select16: func(d []float32, w []float16.Float16, x []uint64) { asm.SelectF16AVX512(d, half.Bits(w), x) },
-		rules32:  pick(cpu.DenseMaskedSums(), &denseF32, &f32Rules),
-		rules16:  pick(cpu.DenseMaskedSums(), &denseF16, &f16Rules),
+		rules32:  &f32Rules,
+		rules16:  &f16Rules,
 	}
 )
 
-// pick returns a if c, else b.
-func pick[T any](c bool, a, b T) T {
-	if c {
-		return a
+// Where the CPU's dense masked sums beat their sparse forms at every
+// density (AMD's Zen 5), the AVX-512 path never counts bits to choose.
+func init() {
+	if cpu.DenseMaskedSums() {
+		avx512.rules32, avx512.rules16 = &denseF32, &denseF16
 	}
-	return b
 }
 
 // archKernels returns the assembly implementations; cpu.Dispatch keeps
