@@ -892,14 +892,22 @@ func isNumber(s string) bool {
 // prefetchMin; 4096 blocks at most, 8 bytes a unit), and must compute what
 // it computes over a small one: each such kernel on 4096 blocks (the
 // random arguments of 16 blocks, tiled) against the same call cut into
-// 16-block calls, uniform and per unit.
+// 16-block calls, uniform and per unit; the big call with the kernels
+// asking for lines ahead and leaving it to the CPU (prefetchAVX2 and
+// prefetchAVX512), whatever this CPU's choice.
 func TestPrefetchingLoop(t *testing.T) {
 	const small, big = 16, 4096 // blocks; big is gen/soma's prefetchTested, which it checks
+	was2, was512 := prefetchAVX2, prefetchAVX512
+	defer func() { prefetchAVX2, prefetchAVX512 = was2, was512 }()
 	for _, k := range kernels() {
 		if !k.blocks || !k.runs() || k.isa != "avx2" && k.isa != "avx512" {
 			continue
 		}
-		for _, perUnit := range []bool{false, true} {
+		for _, c := range []struct {
+			perUnit  bool
+			prefetch uint8
+		}{{false, 1}, {true, 1}, {false, 0}, {true, 0}} {
+			perUnit := c.perUnit
 			r := rng(7)
 			seed := newCall(k, small*64, perUnit, nil, plain, &r)
 			// tile repeats a seed argument over big blocks; cut takes
@@ -930,7 +938,9 @@ func TestPrefetchingLoop(t *testing.T) {
 				whole.args = append(whole.args, tile(i))
 				parts.args = append(parts.args, tile(i))
 			}
+			prefetchAVX2, prefetchAVX512 = c.prefetch, c.prefetch
 			k.call(whole.values())
+			prefetchAVX2, prefetchAVX512 = 1, 1 // the short calls prefetch nothing either way
 			for lo := 0; lo < big; lo += small {
 				c := &call{k: k}
 				for i, v := range parts.args {
@@ -940,7 +950,7 @@ func TestPrefetchingLoop(t *testing.T) {
 			}
 			for i, a := range k.args {
 				if a.out && !sameBits(whole.args[i], parts.args[i]) {
-					t.Fatalf("%s perUnit=%v: %s differs between one call over %d blocks and calls of %d", k.name, perUnit, a.name, big, small)
+					t.Fatalf("%s perUnit=%v prefetch=%d: %s differs between one call over %d blocks and calls of %d", k.name, perUnit, c.prefetch, a.name, big, small)
 				}
 			}
 		}

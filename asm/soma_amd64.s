@@ -19,8 +19,17 @@ TEXT ·leakyAVX512(SB), NOSPLIT, $0-96
 	MOVQ     reset+40(FP), DI
 	MOVQ     spikes+80(FP), R8
 	MOVQ     blocks+88(FP), R9
-	TESTQ    R9, R9
-	JZ       LeakyAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  LeakyAVX512_far
+	MOVQ $0x00000000, blocks+88(FP)
+
+LeakyAVX512_far:
+	TESTQ R9, R9
+	JZ    LeakyAVX512_done
 
 LeakyAVX512_block:
 	CMPQ       blocks+88(FP), $0x00001000
@@ -103,8 +112,17 @@ TEXT ·leakyAVX2(SB), NOSPLIT, $0-96
 	MOVQ     reset+40(FP), DI
 	MOVQ     spikes+80(FP), R8
 	MOVQ     blocks+88(FP), R9
-	TESTQ    R9, R9
-	JZ       LeakyAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  LeakyAVX2_far
+	MOVQ $0x00000000, blocks+88(FP)
+
+LeakyAVX2_far:
+	TESTQ R9, R9
+	JZ    LeakyAVX2_done
 
 LeakyAVX2_block:
 	CMPQ       blocks+88(FP), $0x00001000
@@ -228,10 +246,19 @@ TEXT ·leakyUniformAVX512(SB), NOSPLIT, $0-48
 	MOVQ         cur+8(FP), CX
 	MOVQ         spikes+32(FP), DX
 	MOVQ         blocks+40(FP), BX
-	TESTQ        BX, BX
-	JZ           LeakyUniformAVX512_done
-	SUBQ         $0x02, BX
-	JCS          LeakyUniformAVX512_block_last
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  LeakyUniformAVX512_far
+	MOVQ $0x00000000, blocks+40(FP)
+
+LeakyUniformAVX512_far:
+	TESTQ BX, BX
+	JZ    LeakyUniformAVX512_done
+	SUBQ  $0x02, BX
+	JCS   LeakyUniformAVX512_block_last
 
 LeakyUniformAVX512_block_pair:
 	CMPQ       blocks+40(FP), $0x00001000
@@ -418,8 +445,17 @@ TEXT ·leakyUniformAVX2(SB), NOSPLIT, $0-48
 	MOVQ         cur+8(FP), CX
 	MOVQ         spikes+32(FP), DX
 	MOVQ         blocks+40(FP), BX
-	TESTQ        BX, BX
-	JZ           LeakyUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  LeakyUniformAVX2_far
+	MOVQ $0x00000000, blocks+40(FP)
+
+LeakyUniformAVX2_far:
+	TESTQ BX, BX
+	JZ    LeakyUniformAVX2_done
 
 LeakyUniformAVX2_block:
 	CMPQ       blocks+40(FP), $0x00001000
@@ -541,8 +577,17 @@ TEXT ·refractoryLeakyAVX512(SB), NOSPLIT, $0-120
 	MOVQ     reset+56(FP), R9
 	MOVQ     spikes+104(FP), R10
 	MOVQ     blocks+112(FP), R11
-	TESTQ    R11, R11
-	JZ       RefractoryLeakyAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RefractoryLeakyAVX512_far
+	MOVQ $0x00000000, blocks+112(FP)
+
+RefractoryLeakyAVX512_far:
+	TESTQ R11, R11
+	JZ    RefractoryLeakyAVX512_done
 
 RefractoryLeakyAVX512_block:
 	CMPQ       blocks+112(FP), $0x00000ccd
@@ -659,8 +704,17 @@ TEXT ·refractoryLeakyAVX2(SB), NOSPLIT, $0-120
 	MOVQ     reset+56(FP), R9
 	MOVQ     spikes+104(FP), R10
 	MOVQ     blocks+112(FP), R11
-	TESTQ    R11, R11
-	JZ       RefractoryLeakyAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RefractoryLeakyAVX2_far
+	MOVQ $0x00000000, blocks+112(FP)
+
+RefractoryLeakyAVX2_far:
+	TESTQ R11, R11
+	JZ    RefractoryLeakyAVX2_done
 
 RefractoryLeakyAVX2_block:
 	CMPQ       blocks+112(FP), $0x00000ccd
@@ -870,8 +924,17 @@ TEXT ·refractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         cur+16(FP), DX
 	MOVQ         spikes+48(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           RefractoryLeakyUniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RefractoryLeakyUniformAVX512_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+RefractoryLeakyUniformAVX512_far:
+	TESTQ SI, SI
+	JZ    RefractoryLeakyUniformAVX512_done
 
 RefractoryLeakyUniformAVX512_block:
 	CMPQ       blocks+56(FP), $0x00000ccd
@@ -980,8 +1043,17 @@ TEXT ·refractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         cur+16(FP), DX
 	MOVQ         spikes+48(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           RefractoryLeakyUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RefractoryLeakyUniformAVX2_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+RefractoryLeakyUniformAVX2_far:
+	TESTQ SI, SI
+	JZ    RefractoryLeakyUniformAVX2_done
 
 RefractoryLeakyUniformAVX2_block:
 	CMPQ       blocks+56(FP), $0x00000ccd
@@ -1178,8 +1250,17 @@ TEXT ·strictRefractoryLeakyAVX512(SB), NOSPLIT, $0-120
 	MOVQ     reset+56(FP), R9
 	MOVQ     spikes+104(FP), R10
 	MOVQ     blocks+112(FP), R11
-	TESTQ    R11, R11
-	JZ       StrictRefractoryLeakyAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  StrictRefractoryLeakyAVX512_far
+	MOVQ $0x00000000, blocks+112(FP)
+
+StrictRefractoryLeakyAVX512_far:
+	TESTQ R11, R11
+	JZ    StrictRefractoryLeakyAVX512_done
 
 StrictRefractoryLeakyAVX512_block:
 	CMPQ       blocks+112(FP), $0x00000ccd
@@ -1304,8 +1385,17 @@ TEXT ·strictRefractoryLeakyAVX2(SB), NOSPLIT, $0-120
 	MOVQ     reset+56(FP), R9
 	MOVQ     spikes+104(FP), R10
 	MOVQ     blocks+112(FP), R11
-	TESTQ    R11, R11
-	JZ       StrictRefractoryLeakyAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  StrictRefractoryLeakyAVX2_far
+	MOVQ $0x00000000, blocks+112(FP)
+
+StrictRefractoryLeakyAVX2_far:
+	TESTQ R11, R11
+	JZ    StrictRefractoryLeakyAVX2_done
 
 StrictRefractoryLeakyAVX2_block:
 	CMPQ       blocks+112(FP), $0x00000ccd
@@ -1515,8 +1605,17 @@ TEXT ·strictRefractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         cur+16(FP), DX
 	MOVQ         spikes+48(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           StrictRefractoryLeakyUniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  StrictRefractoryLeakyUniformAVX512_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+StrictRefractoryLeakyUniformAVX512_far:
+	TESTQ SI, SI
+	JZ    StrictRefractoryLeakyUniformAVX512_done
 
 StrictRefractoryLeakyUniformAVX512_block:
 	CMPQ       blocks+56(FP), $0x00000ccd
@@ -1629,8 +1728,17 @@ TEXT ·strictRefractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         cur+16(FP), DX
 	MOVQ         spikes+48(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           StrictRefractoryLeakyUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  StrictRefractoryLeakyUniformAVX2_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+StrictRefractoryLeakyUniformAVX2_far:
+	TESTQ SI, SI
+	JZ    StrictRefractoryLeakyUniformAVX2_done
 
 StrictRefractoryLeakyUniformAVX2_block:
 	CMPQ       blocks+56(FP), $0x00000ccd
@@ -1830,8 +1938,17 @@ TEXT ·adaptiveLeakyAVX512(SB), NOSPLIT, $0-160
 	MOVQ     dtheta+80(FP), R12
 	MOVQ     spikes+144(FP), R13
 	MOVQ     blocks+152(FP), R14
-	TESTQ    R14, R14
-	JZ       AdaptiveLeakyAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  AdaptiveLeakyAVX512_far
+	MOVQ $0x00000000, blocks+152(FP)
+
+AdaptiveLeakyAVX512_far:
+	TESTQ R14, R14
+	JZ    AdaptiveLeakyAVX512_done
 
 AdaptiveLeakyAVX512_block:
 	CMPQ       blocks+152(FP), $0x00000925
@@ -1990,8 +2107,17 @@ TEXT ·adaptiveLeakyAVX2(SB), NOSPLIT, $0-160
 	MOVQ     dtheta+80(FP), R12
 	MOVQ     spikes+144(FP), R13
 	MOVQ     blocks+152(FP), R14
-	TESTQ    R14, R14
-	JZ       AdaptiveLeakyAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  AdaptiveLeakyAVX2_far
+	MOVQ $0x00000000, blocks+152(FP)
+
+AdaptiveLeakyAVX2_far:
+	TESTQ R14, R14
+	JZ    AdaptiveLeakyAVX2_done
 
 AdaptiveLeakyAVX2_block:
 	CMPQ       blocks+152(FP), $0x00000925
@@ -2275,8 +2401,17 @@ TEXT ·adaptiveLeakyUniformAVX512(SB), NOSPLIT, $0-80
 	MOVQ         cur+24(FP), BX
 	MOVQ         spikes+64(FP), SI
 	MOVQ         blocks+72(FP), DI
-	TESTQ        DI, DI
-	JZ           AdaptiveLeakyUniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  AdaptiveLeakyUniformAVX512_far
+	MOVQ $0x00000000, blocks+72(FP)
+
+AdaptiveLeakyUniformAVX512_far:
+	TESTQ DI, DI
+	JZ    AdaptiveLeakyUniformAVX512_done
 
 AdaptiveLeakyUniformAVX512_block:
 	CMPQ       blocks+72(FP), $0x00000925
@@ -2421,8 +2556,17 @@ TEXT ·adaptiveLeakyUniformAVX2(SB), NOSPLIT, $0-80
 	MOVQ         cur+24(FP), BX
 	MOVQ         spikes+64(FP), SI
 	MOVQ         blocks+72(FP), DI
-	TESTQ        DI, DI
-	JZ           AdaptiveLeakyUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  AdaptiveLeakyUniformAVX2_far
+	MOVQ $0x00000000, blocks+72(FP)
+
+AdaptiveLeakyUniformAVX2_far:
+	TESTQ DI, DI
+	JZ    AdaptiveLeakyUniformAVX2_done
 
 AdaptiveLeakyUniformAVX2_block:
 	CMPQ       blocks+72(FP), $0x00000925
@@ -2688,8 +2832,17 @@ TEXT ·exponentialAVX512(SB), $576-136
 	MOVQ         reset+56(FP), R10
 	MOVQ         spikes+120(FP), R11
 	MOVQ         blocks+128(FP), R12
-	TESTQ        R12, R12
-	JZ           ExponentialAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  ExponentialAVX512_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+ExponentialAVX512_far:
+	TESTQ R12, R12
+	JZ    ExponentialAVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -3887,8 +4040,17 @@ TEXT ·exponentialAVX2(SB), $352-136
 	MOVQ         reset+56(FP), R10
 	MOVQ         spikes+120(FP), R11
 	MOVQ         blocks+128(FP), R12
-	TESTQ        R12, R12
-	JZ           ExponentialAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  ExponentialAVX2_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+ExponentialAVX2_far:
+	TESTQ R12, R12
+	JZ    ExponentialAVX2_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -4895,8 +5057,17 @@ TEXT ·exponentialUniformAVX512(SB), $576-64
 	MOVQ         cur+8(FP), DX
 	MOVQ         spikes+48(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           ExponentialUniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  ExponentialUniformAVX512_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+ExponentialUniformAVX512_far:
+	TESTQ SI, SI
+	JZ    ExponentialUniformAVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -6024,8 +6195,17 @@ TEXT ·exponentialUniformAVX2(SB), $768-64
 	MOVQ         spikes+48(FP), BX
 	MOVQ         blocks+56(FP), SI
 	SHLQ         $0x03, SI
-	TESTQ        SI, SI
-	JZ           ExponentialUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  ExponentialUniformAVX2_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+ExponentialUniformAVX2_far:
+	TESTQ SI, SI
+	JZ    ExponentialUniformAVX2_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -6949,8 +7129,17 @@ TEXT ·refractoryExponentialAVX512(SB), $576-160
 	MOVQ         reset+72(FP), R12
 	MOVQ         spikes+144(FP), R13
 	MOVQ         blocks+152(FP), R14
-	TESTQ        R14, R14
-	JZ           RefractoryExponentialAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RefractoryExponentialAVX512_far
+	MOVQ $0x00000000, blocks+152(FP)
+
+RefractoryExponentialAVX512_far:
+	TESTQ R14, R14
+	JZ    RefractoryExponentialAVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -8314,8 +8503,17 @@ TEXT ·refractoryExponentialAVX2(SB), $352-160
 	MOVQ         reset+72(FP), R12
 	MOVQ         spikes+144(FP), R13
 	MOVQ         blocks+152(FP), R14
-	TESTQ        R14, R14
-	JZ           RefractoryExponentialAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RefractoryExponentialAVX2_far
+	MOVQ $0x00000000, blocks+152(FP)
+
+RefractoryExponentialAVX2_far:
+	TESTQ R14, R14
+	JZ    RefractoryExponentialAVX2_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -9335,8 +9533,17 @@ TEXT ·refractoryExponentialUniformAVX512(SB), $576-72
 	MOVQ         cur+16(FP), BX
 	MOVQ         spikes+56(FP), SI
 	MOVQ         blocks+64(FP), DI
-	TESTQ        DI, DI
-	JZ           RefractoryExponentialUniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RefractoryExponentialUniformAVX512_far
+	MOVQ $0x00000000, blocks+64(FP)
+
+RefractoryExponentialUniformAVX512_far:
+	TESTQ DI, DI
+	JZ    RefractoryExponentialUniformAVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -10653,8 +10860,17 @@ TEXT ·refractoryExponentialUniformAVX2(SB), $1088-72
 	MOVQ         spikes+56(FP), SI
 	MOVQ         blocks+64(FP), DI
 	SHLQ         $0x03, DI
-	TESTQ        DI, DI
-	JZ           RefractoryExponentialUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RefractoryExponentialUniformAVX2_far
+	MOVQ $0x00000000, blocks+64(FP)
+
+RefractoryExponentialUniformAVX2_far:
+	TESTQ DI, DI
+	JZ    RefractoryExponentialUniformAVX2_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -11764,8 +11980,17 @@ TEXT ·adaptiveExponentialAVX512(SB), $576-192
 	MOVQ         kw+72(FP), R12
 	MOVQ         spikes+176(FP), R13
 	MOVQ         blocks+184(FP), R14
-	TESTQ        R14, R14
-	JZ           AdaptiveExponentialAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  AdaptiveExponentialAVX512_far
+	MOVQ $0x00000000, blocks+184(FP)
+
+AdaptiveExponentialAVX512_far:
+	TESTQ R14, R14
+	JZ    AdaptiveExponentialAVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -13307,8 +13532,17 @@ TEXT ·adaptiveExponentialAVX2(SB), $352-192
 	MOVQ         kw+72(FP), R12
 	MOVQ         spikes+176(FP), R13
 	MOVQ         blocks+184(FP), R14
-	TESTQ        R14, R14
-	JZ           AdaptiveExponentialAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  AdaptiveExponentialAVX2_far
+	MOVQ $0x00000000, blocks+184(FP)
+
+AdaptiveExponentialAVX2_far:
+	TESTQ R14, R14
+	JZ    AdaptiveExponentialAVX2_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -14420,8 +14654,17 @@ TEXT ·adaptiveExponentialUniformAVX512(SB), $576-80
 	MOVQ         cur+16(FP), BX
 	MOVQ         spikes+64(FP), SI
 	MOVQ         blocks+72(FP), DI
-	TESTQ        DI, DI
-	JZ           AdaptiveExponentialUniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  AdaptiveExponentialUniformAVX512_far
+	MOVQ $0x00000000, blocks+72(FP)
+
+AdaptiveExponentialUniformAVX512_far:
+	TESTQ DI, DI
+	JZ    AdaptiveExponentialUniformAVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -15848,8 +16091,17 @@ TEXT ·adaptiveExponentialUniformAVX2(SB), $1120-80
 	MOVQ         spikes+64(FP), SI
 	MOVQ         blocks+72(FP), DI
 	SHLQ         $0x03, DI
-	TESTQ        DI, DI
-	JZ           AdaptiveExponentialUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  AdaptiveExponentialUniformAVX2_far
+	MOVQ $0x00000000, blocks+72(FP)
+
+AdaptiveExponentialUniformAVX2_far:
+	TESTQ DI, DI
+	JZ    AdaptiveExponentialUniformAVX2_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -16963,8 +17215,17 @@ TEXT ·simplifiedAdaptiveExponentialAVX512(SB), $576-200
 	MOVQ         thr+72(FP), R12
 	MOVQ         spikes+184(FP), R13
 	MOVQ         blocks+192(FP), R14
-	TESTQ        R14, R14
-	JZ           SimplifiedAdaptiveExponentialAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  SimplifiedAdaptiveExponentialAVX512_far
+	MOVQ $0x00000000, blocks+192(FP)
+
+SimplifiedAdaptiveExponentialAVX512_far:
+	TESTQ R14, R14
+	JZ    SimplifiedAdaptiveExponentialAVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -18666,8 +18927,17 @@ TEXT ·simplifiedAdaptiveExponentialAVX2(SB), $352-200
 	MOVQ         thr+72(FP), R12
 	MOVQ         spikes+184(FP), R13
 	MOVQ         blocks+192(FP), R14
-	TESTQ        R14, R14
-	JZ           SimplifiedAdaptiveExponentialAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  SimplifiedAdaptiveExponentialAVX2_far
+	MOVQ $0x00000000, blocks+192(FP)
+
+SimplifiedAdaptiveExponentialAVX2_far:
+	TESTQ R14, R14
+	JZ    SimplifiedAdaptiveExponentialAVX2_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -19916,8 +20186,17 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), $576-88
 	MOVQ         cur+24(FP), SI
 	MOVQ         spikes+72(FP), DI
 	MOVQ         blocks+80(FP), R8
-	TESTQ        R8, R8
-	JZ           SimplifiedAdaptiveExponentialUniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  SimplifiedAdaptiveExponentialUniformAVX512_far
+	MOVQ $0x00000000, blocks+80(FP)
+
+SimplifiedAdaptiveExponentialUniformAVX512_far:
+	TESTQ R8, R8
+	JZ    SimplifiedAdaptiveExponentialUniformAVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -21459,8 +21738,17 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $1664-88
 	MOVQ         spikes+72(FP), DI
 	MOVQ         blocks+80(FP), R8
 	SHLQ         $0x03, R8
-	TESTQ        R8, R8
-	JZ           SimplifiedAdaptiveExponentialUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  SimplifiedAdaptiveExponentialUniformAVX2_far
+	MOVQ $0x00000000, blocks+80(FP)
+
+SimplifiedAdaptiveExponentialUniformAVX2_far:
+	TESTQ R8, R8
+	JZ    SimplifiedAdaptiveExponentialUniformAVX2_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -22772,8 +23060,17 @@ TEXT ·izhikevichAVX512(SB), NOSPLIT, $0-160
 	MOVQ         reset+72(FP), R11
 	MOVQ         spikes+144(FP), R12
 	MOVQ         blocks+152(FP), R13
-	TESTQ        R13, R13
-	JZ           IzhikevichAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  IzhikevichAVX512_far
+	MOVQ $0x00000000, blocks+152(FP)
+
+IzhikevichAVX512_far:
+	TESTQ R13, R13
+	JZ    IzhikevichAVX512_done
 
 IzhikevichAVX512_block:
 	CMPQ       blocks+152(FP), $0x00000aab
@@ -22961,8 +23258,17 @@ TEXT ·izhikevichAVX2(SB), NOSPLIT, $0-160
 	MOVQ         reset+72(FP), R11
 	MOVQ         spikes+144(FP), R12
 	MOVQ         blocks+152(FP), R13
-	TESTQ        R13, R13
-	JZ           IzhikevichAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  IzhikevichAVX2_far
+	MOVQ $0x00000000, blocks+152(FP)
+
+IzhikevichAVX2_far:
+	TESTQ R13, R13
+	JZ    IzhikevichAVX2_done
 
 IzhikevichAVX2_block:
 	CMPQ       blocks+152(FP), $0x00000aab
@@ -23251,8 +23557,17 @@ TEXT ·izhikevichUniformAVX512(SB), NOSPLIT, $0-72
 	MOVQ         cur+16(FP), DX
 	MOVQ         spikes+56(FP), BX
 	MOVQ         blocks+64(FP), SI
-	TESTQ        SI, SI
-	JZ           IzhikevichUniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  IzhikevichUniformAVX512_far
+	MOVQ $0x00000000, blocks+64(FP)
+
+IzhikevichUniformAVX512_far:
+	TESTQ SI, SI
+	JZ    IzhikevichUniformAVX512_done
 
 IzhikevichUniformAVX512_block:
 	CMPQ       blocks+64(FP), $0x00000aab
@@ -23436,8 +23751,17 @@ TEXT ·izhikevichUniformAVX2(SB), NOSPLIT, $96-72
 	MOVQ         cur+16(FP), BX
 	MOVQ         spikes+56(FP), SI
 	MOVQ         blocks+64(FP), DI
-	TESTQ        DI, DI
-	JZ           IzhikevichUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  IzhikevichUniformAVX2_far
+	MOVQ $0x00000000, blocks+64(FP)
+
+IzhikevichUniformAVX2_far:
+	TESTQ DI, DI
+	JZ    IzhikevichUniformAVX2_done
 
 IzhikevichUniformAVX2_block:
 	CMPQ       blocks+64(FP), $0x00000aab
@@ -23718,8 +24042,17 @@ TEXT ·leakyTraced1AVX512(SB), NOSPLIT, $0-152
 	MOVQ     bT1+72(FP), R11
 	MOVQ     spikes+136(FP), R12
 	MOVQ     blocks+144(FP), R13
-	TESTQ    R13, R13
-	JZ       LeakyTraced1AVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  LeakyTraced1AVX512_far
+	MOVQ $0x00000000, blocks+144(FP)
+
+LeakyTraced1AVX512_far:
+	TESTQ R13, R13
+	JZ    LeakyTraced1AVX512_done
 
 LeakyTraced1AVX512_block:
 	CMPQ       blocks+144(FP), $0x00000aab
@@ -23854,8 +24187,17 @@ TEXT ·leakyTraced1AVX2(SB), NOSPLIT, $0-152
 	MOVQ     bT1+72(FP), R11
 	MOVQ     spikes+136(FP), R12
 	MOVQ     blocks+144(FP), R13
-	TESTQ    R13, R13
-	JZ       LeakyTraced1AVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  LeakyTraced1AVX2_far
+	MOVQ $0x00000000, blocks+144(FP)
+
+LeakyTraced1AVX2_far:
+	TESTQ R13, R13
+	JZ    LeakyTraced1AVX2_done
 
 LeakyTraced1AVX2_block:
 	CMPQ       blocks+144(FP), $0x00000aab
@@ -24069,10 +24411,19 @@ TEXT ·leakyTraced1UniformAVX512(SB), NOSPLIT, $0-72
 	MOVQ         x1+16(FP), DX
 	MOVQ         spikes+56(FP), BX
 	MOVQ         blocks+64(FP), SI
-	TESTQ        SI, SI
-	JZ           LeakyTraced1UniformAVX512_done
-	SUBQ         $0x02, SI
-	JCS          LeakyTraced1UniformAVX512_block_last
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  LeakyTraced1UniformAVX512_far
+	MOVQ $0x00000000, blocks+64(FP)
+
+LeakyTraced1UniformAVX512_far:
+	TESTQ SI, SI
+	JZ    LeakyTraced1UniformAVX512_done
+	SUBQ  $0x02, SI
+	JCS   LeakyTraced1UniformAVX512_block_last
 
 LeakyTraced1UniformAVX512_block_pair:
 	CMPQ       blocks+64(FP), $0x00000aab
@@ -24409,8 +24760,17 @@ TEXT ·leakyTraced1UniformAVX2(SB), NOSPLIT, $0-72
 	MOVQ         x1+16(FP), DX
 	MOVQ         spikes+56(FP), BX
 	MOVQ         blocks+64(FP), SI
-	TESTQ        SI, SI
-	JZ           LeakyTraced1UniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  LeakyTraced1UniformAVX2_far
+	MOVQ $0x00000000, blocks+64(FP)
+
+LeakyTraced1UniformAVX2_far:
+	TESTQ SI, SI
+	JZ    LeakyTraced1UniformAVX2_done
 
 LeakyTraced1UniformAVX2_block:
 	CMPQ       blocks+64(FP), $0x00000aab
@@ -24612,8 +24972,17 @@ TEXT ·refractoryLeakyTraced1AVX512(SB), NOSPLIT, $0-176
 	MOVQ     cT1+80(FP), R12
 	MOVQ     spikes+160(FP), R13
 	MOVQ     blocks+168(FP), R14
-	TESTQ    R14, R14
-	JZ       RefractoryLeakyTraced1AVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RefractoryLeakyTraced1AVX512_far
+	MOVQ $0x00000000, blocks+168(FP)
+
+RefractoryLeakyTraced1AVX512_far:
+	TESTQ R14, R14
+	JZ    RefractoryLeakyTraced1AVX512_done
 
 RefractoryLeakyTraced1AVX512_block:
 	CMPQ       blocks+168(FP), $0x00000925
@@ -24786,8 +25155,17 @@ TEXT ·refractoryLeakyTraced1AVX2(SB), NOSPLIT, $0-176
 	MOVQ     cT1+80(FP), R12
 	MOVQ     spikes+160(FP), R13
 	MOVQ     blocks+168(FP), R14
-	TESTQ    R14, R14
-	JZ       RefractoryLeakyTraced1AVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RefractoryLeakyTraced1AVX2_far
+	MOVQ $0x00000000, blocks+168(FP)
+
+RefractoryLeakyTraced1AVX2_far:
+	TESTQ R14, R14
+	JZ    RefractoryLeakyTraced1AVX2_done
 
 RefractoryLeakyTraced1AVX2_block:
 	CMPQ       blocks+168(FP), $0x00000925
@@ -25098,8 +25476,17 @@ TEXT ·refractoryLeakyTraced1UniformAVX512(SB), NOSPLIT, $0-80
 	MOVQ         x1+24(FP), BX
 	MOVQ         spikes+64(FP), SI
 	MOVQ         blocks+72(FP), DI
-	TESTQ        DI, DI
-	JZ           RefractoryLeakyTraced1UniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RefractoryLeakyTraced1UniformAVX512_far
+	MOVQ $0x00000000, blocks+72(FP)
+
+RefractoryLeakyTraced1UniformAVX512_far:
+	TESTQ DI, DI
+	JZ    RefractoryLeakyTraced1UniformAVX512_done
 
 RefractoryLeakyTraced1UniformAVX512_block:
 	CMPQ       blocks+72(FP), $0x00000925
@@ -25253,8 +25640,17 @@ TEXT ·refractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $0-80
 	MOVQ         x1+24(FP), BX
 	MOVQ         spikes+64(FP), SI
 	MOVQ         blocks+72(FP), DI
-	TESTQ        DI, DI
-	JZ           RefractoryLeakyTraced1UniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RefractoryLeakyTraced1UniformAVX2_far
+	MOVQ $0x00000000, blocks+72(FP)
+
+RefractoryLeakyTraced1UniformAVX2_far:
+	TESTQ DI, DI
+	JZ    RefractoryLeakyTraced1UniformAVX2_done
 
 RefractoryLeakyTraced1UniformAVX2_block:
 	CMPQ       blocks+72(FP), $0x00000925
@@ -25531,8 +25927,17 @@ TEXT ·strictRefractoryLeakyTraced1AVX512(SB), NOSPLIT, $0-176
 	MOVQ     cT1+80(FP), R12
 	MOVQ     spikes+160(FP), R13
 	MOVQ     blocks+168(FP), R14
-	TESTQ    R14, R14
-	JZ       StrictRefractoryLeakyTraced1AVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  StrictRefractoryLeakyTraced1AVX512_far
+	MOVQ $0x00000000, blocks+168(FP)
+
+StrictRefractoryLeakyTraced1AVX512_far:
+	TESTQ R14, R14
+	JZ    StrictRefractoryLeakyTraced1AVX512_done
 
 StrictRefractoryLeakyTraced1AVX512_block:
 	CMPQ       blocks+168(FP), $0x00000925
@@ -25713,8 +26118,17 @@ TEXT ·strictRefractoryLeakyTraced1AVX2(SB), NOSPLIT, $0-176
 	MOVQ     cT1+80(FP), R12
 	MOVQ     spikes+160(FP), R13
 	MOVQ     blocks+168(FP), R14
-	TESTQ    R14, R14
-	JZ       StrictRefractoryLeakyTraced1AVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  StrictRefractoryLeakyTraced1AVX2_far
+	MOVQ $0x00000000, blocks+168(FP)
+
+StrictRefractoryLeakyTraced1AVX2_far:
+	TESTQ R14, R14
+	JZ    StrictRefractoryLeakyTraced1AVX2_done
 
 StrictRefractoryLeakyTraced1AVX2_block:
 	CMPQ       blocks+168(FP), $0x00000925
@@ -26025,8 +26439,17 @@ TEXT ·strictRefractoryLeakyTraced1UniformAVX512(SB), NOSPLIT, $0-80
 	MOVQ         x1+24(FP), BX
 	MOVQ         spikes+64(FP), SI
 	MOVQ         blocks+72(FP), DI
-	TESTQ        DI, DI
-	JZ           StrictRefractoryLeakyTraced1UniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  StrictRefractoryLeakyTraced1UniformAVX512_far
+	MOVQ $0x00000000, blocks+72(FP)
+
+StrictRefractoryLeakyTraced1UniformAVX512_far:
+	TESTQ DI, DI
+	JZ    StrictRefractoryLeakyTraced1UniformAVX512_done
 
 StrictRefractoryLeakyTraced1UniformAVX512_block:
 	CMPQ       blocks+72(FP), $0x00000925
@@ -26184,8 +26607,17 @@ TEXT ·strictRefractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $0-80
 	MOVQ         x1+24(FP), BX
 	MOVQ         spikes+64(FP), SI
 	MOVQ         blocks+72(FP), DI
-	TESTQ        DI, DI
-	JZ           StrictRefractoryLeakyTraced1UniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  StrictRefractoryLeakyTraced1UniformAVX2_far
+	MOVQ $0x00000000, blocks+72(FP)
+
+StrictRefractoryLeakyTraced1UniformAVX2_far:
+	TESTQ DI, DI
+	JZ    StrictRefractoryLeakyTraced1UniformAVX2_done
 
 StrictRefractoryLeakyTraced1UniformAVX2_block:
 	CMPQ       blocks+72(FP), $0x00000925
@@ -26462,8 +26894,17 @@ TEXT ·adaptiveLeakyTraced1AVX512(SB), NOSPLIT, $0-216
 	MOVQ     ltheta+80(FP), R12
 	MOVQ     spikes+200(FP), R13
 	MOVQ     blocks+208(FP), R14
-	TESTQ    R14, R14
-	JZ       AdaptiveLeakyTraced1AVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  AdaptiveLeakyTraced1AVX512_far
+	MOVQ $0x00000000, blocks+208(FP)
+
+AdaptiveLeakyTraced1AVX512_far:
+	TESTQ R14, R14
+	JZ    AdaptiveLeakyTraced1AVX512_done
 
 AdaptiveLeakyTraced1AVX512_block:
 	CMPQ       blocks+208(FP), $0x0000071d
@@ -26690,8 +27131,17 @@ TEXT ·adaptiveLeakyTraced1AVX2(SB), NOSPLIT, $0-216
 	MOVQ     ltheta+80(FP), R12
 	MOVQ     spikes+200(FP), R13
 	MOVQ     blocks+208(FP), R14
-	TESTQ    R14, R14
-	JZ       AdaptiveLeakyTraced1AVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  AdaptiveLeakyTraced1AVX2_far
+	MOVQ $0x00000000, blocks+208(FP)
+
+AdaptiveLeakyTraced1AVX2_far:
+	TESTQ R14, R14
+	JZ    AdaptiveLeakyTraced1AVX2_done
 
 AdaptiveLeakyTraced1AVX2_block:
 	CMPQ       blocks+208(FP), $0x0000071d
@@ -27125,8 +27575,17 @@ TEXT ·adaptiveLeakyTraced1UniformAVX512(SB), NOSPLIT, $0-96
 	MOVQ         x1+32(FP), SI
 	MOVQ         spikes+80(FP), DI
 	MOVQ         blocks+88(FP), R8
-	TESTQ        R8, R8
-	JZ           AdaptiveLeakyTraced1UniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  AdaptiveLeakyTraced1UniformAVX512_far
+	MOVQ $0x00000000, blocks+88(FP)
+
+AdaptiveLeakyTraced1UniformAVX512_far:
+	TESTQ R8, R8
+	JZ    AdaptiveLeakyTraced1UniformAVX512_done
 
 AdaptiveLeakyTraced1UniformAVX512_block:
 	CMPQ       blocks+88(FP), $0x0000071d
@@ -27329,8 +27788,17 @@ TEXT ·adaptiveLeakyTraced1UniformAVX2(SB), NOSPLIT, $128-96
 	MOVQ         x1+32(FP), DI
 	MOVQ         spikes+80(FP), R8
 	MOVQ         blocks+88(FP), R9
-	TESTQ        R9, R9
-	JZ           AdaptiveLeakyTraced1UniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  AdaptiveLeakyTraced1UniformAVX2_far
+	MOVQ $0x00000000, blocks+88(FP)
+
+AdaptiveLeakyTraced1UniformAVX2_far:
+	TESTQ R9, R9
+	JZ    AdaptiveLeakyTraced1UniformAVX2_done
 
 AdaptiveLeakyTraced1UniformAVX2_block:
 	CMPQ       blocks+88(FP), $0x0000071d
@@ -27676,8 +28144,17 @@ TEXT ·izhikevichTraced1AVX512(SB), NOSPLIT, $0-216
 	MOVQ     reset+80(FP), R12
 	MOVQ     spikes+200(FP), R13
 	MOVQ     blocks+208(FP), R14
-	TESTQ    R14, R14
-	JZ       IzhikevichTraced1AVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  IzhikevichTraced1AVX512_far
+	MOVQ $0x00000000, blocks+208(FP)
+
+IzhikevichTraced1AVX512_far:
+	TESTQ R14, R14
+	JZ    IzhikevichTraced1AVX512_done
 
 IzhikevichTraced1AVX512_block:
 	CMPQ       blocks+208(FP), $0x00000800
@@ -27920,8 +28397,17 @@ TEXT ·izhikevichTraced1AVX2(SB), $352-216
 	MOVQ         thr+72(FP), R12
 	MOVQ         spikes+200(FP), R13
 	MOVQ         blocks+208(FP), R14
-	TESTQ        R14, R14
-	JZ           IzhikevichTraced1AVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  IzhikevichTraced1AVX2_far
+	MOVQ $0x00000000, blocks+208(FP)
+
+IzhikevichTraced1AVX2_far:
+	TESTQ R14, R14
+	JZ    IzhikevichTraced1AVX2_done
 
 IzhikevichTraced1AVX2_block:
 	CMPQ       blocks+208(FP), $0x00000800
@@ -28389,8 +28875,17 @@ TEXT ·izhikevichTraced1UniformAVX512(SB), NOSPLIT, $0-96
 	MOVQ     x1+24(FP), BX
 	MOVQ     spikes+80(FP), SI
 	MOVQ     blocks+88(FP), DI
-	TESTQ    DI, DI
-	JZ       IzhikevichTraced1UniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  IzhikevichTraced1UniformAVX512_far
+	MOVQ $0x00000000, blocks+88(FP)
+
+IzhikevichTraced1UniformAVX512_far:
+	TESTQ DI, DI
+	JZ    IzhikevichTraced1UniformAVX512_done
 
 IzhikevichTraced1UniformAVX512_block:
 	CMPQ       blocks+88(FP), $0x00000800
@@ -28630,8 +29125,17 @@ TEXT ·izhikevichTraced1UniformAVX2(SB), $672-96
 	MOVQ         x1+24(FP), SI
 	MOVQ         spikes+80(FP), DI
 	MOVQ         blocks+88(FP), R8
-	TESTQ        R8, R8
-	JZ           IzhikevichTraced1UniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  IzhikevichTraced1UniformAVX2_far
+	MOVQ $0x00000000, blocks+88(FP)
+
+IzhikevichTraced1UniformAVX2_far:
+	TESTQ R8, R8
+	JZ    IzhikevichTraced1UniformAVX2_done
 
 IzhikevichTraced1UniformAVX2_block:
 	CMPQ       blocks+88(FP), $0x00000800
@@ -29014,8 +29518,17 @@ TEXT ·leakyTraced2AVX512(SB), NOSPLIT, $0-216
 	MOVQ     cT1+80(FP), R12
 	MOVQ     spikes+200(FP), R13
 	MOVQ     blocks+208(FP), R14
-	TESTQ    R14, R14
-	JZ       LeakyTraced2AVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  LeakyTraced2AVX512_far
+	MOVQ $0x00000000, blocks+208(FP)
+
+LeakyTraced2AVX512_far:
+	TESTQ R14, R14
+	JZ    LeakyTraced2AVX512_done
 
 LeakyTraced2AVX512_block:
 	CMPQ       blocks+208(FP), $0x00000667
@@ -29232,8 +29745,17 @@ TEXT ·leakyTraced2AVX2(SB), NOSPLIT, $0-216
 	MOVQ     cT1+80(FP), R12
 	MOVQ     spikes+200(FP), R13
 	MOVQ     blocks+208(FP), R14
-	TESTQ    R14, R14
-	JZ       LeakyTraced2AVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  LeakyTraced2AVX2_far
+	MOVQ $0x00000000, blocks+208(FP)
+
+LeakyTraced2AVX2_far:
+	TESTQ R14, R14
+	JZ    LeakyTraced2AVX2_done
 
 LeakyTraced2AVX2_block:
 	CMPQ       blocks+208(FP), $0x00000667
@@ -29609,8 +30131,17 @@ TEXT ·leakyTraced2UniformAVX512(SB), NOSPLIT, $0-96
 	MOVQ         x2+32(FP), SI
 	MOVQ         spikes+80(FP), DI
 	MOVQ         blocks+88(FP), R8
-	TESTQ        R8, R8
-	JZ           LeakyTraced2UniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  LeakyTraced2UniformAVX512_far
+	MOVQ $0x00000000, blocks+88(FP)
+
+LeakyTraced2UniformAVX512_far:
+	TESTQ R8, R8
+	JZ    LeakyTraced2UniformAVX512_done
 
 LeakyTraced2UniformAVX512_block:
 	CMPQ       blocks+88(FP), $0x00000667
@@ -29809,8 +30340,17 @@ TEXT ·leakyTraced2UniformAVX2(SB), NOSPLIT, $96-96
 	MOVQ         x2+32(FP), DI
 	MOVQ         spikes+80(FP), R8
 	MOVQ         blocks+88(FP), R9
-	TESTQ        R9, R9
-	JZ           LeakyTraced2UniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  LeakyTraced2UniformAVX2_far
+	MOVQ $0x00000000, blocks+88(FP)
+
+LeakyTraced2UniformAVX2_far:
+	TESTQ R9, R9
+	JZ    LeakyTraced2UniformAVX2_done
 
 LeakyTraced2UniformAVX2_block:
 	CMPQ       blocks+88(FP), $0x00000667
@@ -30110,8 +30650,17 @@ TEXT ·refractoryLeakyTraced2AVX512(SB), NOSPLIT, $0-240
 	MOVQ     reset+80(FP), R12
 	MOVQ     spikes+224(FP), R13
 	MOVQ     blocks+232(FP), R14
-	TESTQ    R14, R14
-	JZ       RefractoryLeakyTraced2AVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RefractoryLeakyTraced2AVX512_far
+	MOVQ $0x00000000, blocks+232(FP)
+
+RefractoryLeakyTraced2AVX512_far:
+	TESTQ R14, R14
+	JZ    RefractoryLeakyTraced2AVX512_done
 
 RefractoryLeakyTraced2AVX512_block:
 	CMPQ       blocks+232(FP), $0x000005d2
@@ -30370,8 +30919,17 @@ TEXT ·refractoryLeakyTraced2AVX2(SB), NOSPLIT, $0-240
 	MOVQ     reset+80(FP), R12
 	MOVQ     spikes+224(FP), R13
 	MOVQ     blocks+232(FP), R14
-	TESTQ    R14, R14
-	JZ       RefractoryLeakyTraced2AVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RefractoryLeakyTraced2AVX2_far
+	MOVQ $0x00000000, blocks+232(FP)
+
+RefractoryLeakyTraced2AVX2_far:
+	TESTQ R14, R14
+	JZ    RefractoryLeakyTraced2AVX2_done
 
 RefractoryLeakyTraced2AVX2_block:
 	CMPQ       blocks+232(FP), $0x000005d2
@@ -30866,8 +31424,17 @@ TEXT ·refractoryLeakyTraced2UniformAVX512(SB), NOSPLIT, $0-112
 	MOVQ         x2+40(FP), DI
 	MOVQ         spikes+96(FP), R8
 	MOVQ         blocks+104(FP), R9
-	TESTQ        R9, R9
-	JZ           RefractoryLeakyTraced2UniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RefractoryLeakyTraced2UniformAVX512_far
+	MOVQ $0x00000000, blocks+104(FP)
+
+RefractoryLeakyTraced2UniformAVX512_far:
+	TESTQ R9, R9
+	JZ    RefractoryLeakyTraced2UniformAVX512_done
 
 RefractoryLeakyTraced2UniformAVX512_block:
 	CMPQ       blocks+104(FP), $0x000005d2
@@ -31103,8 +31670,17 @@ TEXT ·refractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $192-112
 	MOVQ         x2+40(FP), R8
 	MOVQ         spikes+96(FP), R9
 	MOVQ         blocks+104(FP), R10
-	TESTQ        R10, R10
-	JZ           RefractoryLeakyTraced2UniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RefractoryLeakyTraced2UniformAVX2_far
+	MOVQ $0x00000000, blocks+104(FP)
+
+RefractoryLeakyTraced2UniformAVX2_far:
+	TESTQ R10, R10
+	JZ    RefractoryLeakyTraced2UniformAVX2_done
 
 RefractoryLeakyTraced2UniformAVX2_block:
 	CMPQ       blocks+104(FP), $0x000005d2
@@ -31479,8 +32055,17 @@ TEXT ·strictRefractoryLeakyTraced2AVX512(SB), NOSPLIT, $0-240
 	MOVQ     reset+80(FP), R12
 	MOVQ     spikes+224(FP), R13
 	MOVQ     blocks+232(FP), R14
-	TESTQ    R14, R14
-	JZ       StrictRefractoryLeakyTraced2AVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  StrictRefractoryLeakyTraced2AVX512_far
+	MOVQ $0x00000000, blocks+232(FP)
+
+StrictRefractoryLeakyTraced2AVX512_far:
+	TESTQ R14, R14
+	JZ    StrictRefractoryLeakyTraced2AVX512_done
 
 StrictRefractoryLeakyTraced2AVX512_block:
 	CMPQ       blocks+232(FP), $0x000005d2
@@ -31747,8 +32332,17 @@ TEXT ·strictRefractoryLeakyTraced2AVX2(SB), NOSPLIT, $0-240
 	MOVQ     reset+80(FP), R12
 	MOVQ     spikes+224(FP), R13
 	MOVQ     blocks+232(FP), R14
-	TESTQ    R14, R14
-	JZ       StrictRefractoryLeakyTraced2AVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  StrictRefractoryLeakyTraced2AVX2_far
+	MOVQ $0x00000000, blocks+232(FP)
+
+StrictRefractoryLeakyTraced2AVX2_far:
+	TESTQ R14, R14
+	JZ    StrictRefractoryLeakyTraced2AVX2_done
 
 StrictRefractoryLeakyTraced2AVX2_block:
 	CMPQ       blocks+232(FP), $0x000005d2
@@ -32249,8 +32843,17 @@ TEXT ·strictRefractoryLeakyTraced2UniformAVX512(SB), NOSPLIT, $0-112
 	MOVQ         x2+40(FP), DI
 	MOVQ         spikes+96(FP), R8
 	MOVQ         blocks+104(FP), R9
-	TESTQ        R9, R9
-	JZ           StrictRefractoryLeakyTraced2UniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  StrictRefractoryLeakyTraced2UniformAVX512_far
+	MOVQ $0x00000000, blocks+104(FP)
+
+StrictRefractoryLeakyTraced2UniformAVX512_far:
+	TESTQ R9, R9
+	JZ    StrictRefractoryLeakyTraced2UniformAVX512_done
 
 StrictRefractoryLeakyTraced2UniformAVX512_block:
 	CMPQ       blocks+104(FP), $0x000005d2
@@ -32482,8 +33085,17 @@ TEXT ·strictRefractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $192-112
 	MOVQ         x2+40(FP), R8
 	MOVQ         spikes+96(FP), R9
 	MOVQ         blocks+104(FP), R10
-	TESTQ        R10, R10
-	JZ           StrictRefractoryLeakyTraced2UniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  StrictRefractoryLeakyTraced2UniformAVX2_far
+	MOVQ $0x00000000, blocks+104(FP)
+
+StrictRefractoryLeakyTraced2UniformAVX2_far:
+	TESTQ R10, R10
+	JZ    StrictRefractoryLeakyTraced2UniformAVX2_done
 
 StrictRefractoryLeakyTraced2UniformAVX2_block:
 	CMPQ       blocks+104(FP), $0x000005d2
@@ -32858,8 +33470,17 @@ TEXT ·adaptiveLeakyTraced2AVX512(SB), NOSPLIT, $0-280
 	MOVQ     thr+80(FP), R12
 	MOVQ     spikes+264(FP), R13
 	MOVQ     blocks+272(FP), R14
-	TESTQ    R14, R14
-	JZ       AdaptiveLeakyTraced2AVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  AdaptiveLeakyTraced2AVX512_far
+	MOVQ $0x00000000, blocks+272(FP)
+
+AdaptiveLeakyTraced2AVX512_far:
+	TESTQ R14, R14
+	JZ    AdaptiveLeakyTraced2AVX512_done
 
 AdaptiveLeakyTraced2AVX512_block:
 	CMPQ       blocks+272(FP), $0x000004ed
@@ -33172,8 +33793,17 @@ TEXT ·adaptiveLeakyTraced2AVX2(SB), NOSPLIT, $0-280
 	MOVQ     thr+80(FP), R12
 	MOVQ     spikes+264(FP), R13
 	MOVQ     blocks+272(FP), R14
-	TESTQ    R14, R14
-	JZ       AdaptiveLeakyTraced2AVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  AdaptiveLeakyTraced2AVX2_far
+	MOVQ $0x00000000, blocks+272(FP)
+
+AdaptiveLeakyTraced2AVX2_far:
+	TESTQ R14, R14
+	JZ    AdaptiveLeakyTraced2AVX2_done
 
 AdaptiveLeakyTraced2AVX2_block:
 	CMPQ       blocks+272(FP), $0x000004ed
@@ -33783,8 +34413,17 @@ TEXT ·adaptiveLeakyTraced2UniformAVX512(SB), NOSPLIT, $0-128
 	MOVQ         x2+48(FP), R8
 	MOVQ         spikes+112(FP), R9
 	MOVQ         blocks+120(FP), R10
-	TESTQ        R10, R10
-	JZ           AdaptiveLeakyTraced2UniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  AdaptiveLeakyTraced2UniformAVX512_far
+	MOVQ $0x00000000, blocks+120(FP)
+
+AdaptiveLeakyTraced2UniformAVX512_far:
+	TESTQ R10, R10
+	JZ    AdaptiveLeakyTraced2UniformAVX512_done
 
 AdaptiveLeakyTraced2UniformAVX512_block:
 	CMPQ       blocks+120(FP), $0x000004ed
@@ -34067,8 +34706,17 @@ TEXT ·adaptiveLeakyTraced2UniformAVX2(SB), $416-128
 	MOVQ         x2+48(FP), R9
 	MOVQ         spikes+112(FP), R10
 	MOVQ         blocks+120(FP), R11
-	TESTQ        R11, R11
-	JZ           AdaptiveLeakyTraced2UniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  AdaptiveLeakyTraced2UniformAVX2_far
+	MOVQ $0x00000000, blocks+120(FP)
+
+AdaptiveLeakyTraced2UniformAVX2_far:
+	TESTQ R11, R11
+	JZ    AdaptiveLeakyTraced2UniformAVX2_done
 
 AdaptiveLeakyTraced2UniformAVX2_block:
 	CMPQ       blocks+120(FP), $0x000004ed
@@ -34522,8 +35170,17 @@ TEXT ·exponentialTraced2AVX512(SB), NOSPLIT, $320-256
 	MOVQ     thr+72(FP), R12
 	MOVQ     spikes+240(FP), R13
 	MOVQ     blocks+248(FP), R14
-	TESTQ    R14, R14
-	JZ       ExponentialTraced2AVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  ExponentialTraced2AVX512_far
+	MOVQ $0x00000000, blocks+248(FP)
+
+ExponentialTraced2AVX512_far:
+	TESTQ R14, R14
+	JZ    ExponentialTraced2AVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -35234,8 +35891,17 @@ TEXT ·exponentialTraced2AVX2(SB), $608-256
 	MOVQ         thr+72(FP), R12
 	MOVQ         spikes+240(FP), R13
 	MOVQ         blocks+248(FP), R14
-	TESTQ        R14, R14
-	JZ           ExponentialTraced2AVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  ExponentialTraced2AVX2_far
+	MOVQ $0x00000000, blocks+248(FP)
+
+ExponentialTraced2AVX2_far:
+	TESTQ R14, R14
+	JZ    ExponentialTraced2AVX2_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -36716,8 +37382,17 @@ TEXT ·exponentialTraced2UniformAVX512(SB), NOSPLIT, $320-112
 	MOVQ     x2+32(FP), DI
 	MOVQ     spikes+96(FP), R8
 	MOVQ     blocks+104(FP), R9
-	TESTQ    R9, R9
-	JZ       ExponentialTraced2UniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  ExponentialTraced2UniformAVX512_far
+	MOVQ $0x00000000, blocks+104(FP)
+
+ExponentialTraced2UniformAVX512_far:
+	TESTQ R9, R9
+	JZ    ExponentialTraced2UniformAVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -37370,8 +38045,17 @@ TEXT ·exponentialTraced2UniformAVX2(SB), $992-112
 	MOVQ         spikes+96(FP), R8
 	MOVQ         blocks+104(FP), R9
 	SHLQ         $0x03, R9
-	TESTQ        R9, R9
-	JZ           ExponentialTraced2UniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  ExponentialTraced2UniformAVX2_far
+	MOVQ $0x00000000, blocks+104(FP)
+
+ExponentialTraced2UniformAVX2_far:
+	TESTQ R9, R9
+	JZ    ExponentialTraced2UniformAVX2_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -38096,8 +38780,17 @@ TEXT ·refractoryExponentialTraced2AVX512(SB), NOSPLIT, $320-280
 	MOVQ     rh+72(FP), R12
 	MOVQ     spikes+264(FP), R13
 	MOVQ     blocks+272(FP), R14
-	TESTQ    R14, R14
-	JZ       RefractoryExponentialTraced2AVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RefractoryExponentialTraced2AVX512_far
+	MOVQ $0x00000000, blocks+272(FP)
+
+RefractoryExponentialTraced2AVX512_far:
+	TESTQ R14, R14
+	JZ    RefractoryExponentialTraced2AVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -38892,8 +39585,17 @@ TEXT ·refractoryExponentialTraced2AVX2(SB), $352-280
 	MOVQ         rh+72(FP), R12
 	MOVQ         spikes+264(FP), R13
 	MOVQ         blocks+272(FP), R14
-	TESTQ        R14, R14
-	JZ           RefractoryExponentialTraced2AVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RefractoryExponentialTraced2AVX2_far
+	MOVQ $0x00000000, blocks+272(FP)
+
+RefractoryExponentialTraced2AVX2_far:
+	TESTQ R14, R14
+	JZ    RefractoryExponentialTraced2AVX2_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -40563,8 +41265,17 @@ TEXT ·refractoryExponentialTraced2UniformAVX512(SB), NOSPLIT, $320-120
 	MOVQ     x2+40(FP), R8
 	MOVQ     spikes+104(FP), R9
 	MOVQ     blocks+112(FP), R10
-	TESTQ    R10, R10
-	JZ       RefractoryExponentialTraced2UniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RefractoryExponentialTraced2UniformAVX512_far
+	MOVQ $0x00000000, blocks+112(FP)
+
+RefractoryExponentialTraced2UniformAVX512_far:
+	TESTQ R10, R10
+	JZ    RefractoryExponentialTraced2UniformAVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -41282,8 +41993,17 @@ TEXT ·refractoryExponentialTraced2UniformAVX2(SB), $768-120
 	MOVQ         x2+40(FP), R8
 	MOVQ         spikes+104(FP), R9
 	MOVQ         blocks+112(FP), R10
-	TESTQ        R10, R10
-	JZ           RefractoryExponentialTraced2UniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RefractoryExponentialTraced2UniformAVX2_far
+	MOVQ $0x00000000, blocks+112(FP)
+
+RefractoryExponentialTraced2UniformAVX2_far:
+	TESTQ R10, R10
+	JZ    RefractoryExponentialTraced2UniformAVX2_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -42673,8 +43393,17 @@ TEXT ·adaptiveExponentialTraced2AVX512(SB), NOSPLIT, $320-312
 	MOVQ     res+72(FP), R12
 	MOVQ     spikes+296(FP), R13
 	MOVQ     blocks+304(FP), R14
-	TESTQ    R14, R14
-	JZ       AdaptiveExponentialTraced2AVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  AdaptiveExponentialTraced2AVX512_far
+	MOVQ $0x00000000, blocks+304(FP)
+
+AdaptiveExponentialTraced2AVX512_far:
+	TESTQ R14, R14
+	JZ    AdaptiveExponentialTraced2AVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -43521,8 +44250,17 @@ TEXT ·adaptiveExponentialTraced2AVX2(SB), $608-312
 	MOVQ         res+72(FP), R12
 	MOVQ         spikes+296(FP), R13
 	MOVQ         blocks+304(FP), R14
-	TESTQ        R14, R14
-	JZ           AdaptiveExponentialTraced2AVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  AdaptiveExponentialTraced2AVX2_far
+	MOVQ $0x00000000, blocks+304(FP)
+
+AdaptiveExponentialTraced2AVX2_far:
+	TESTQ R14, R14
+	JZ    AdaptiveExponentialTraced2AVX2_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -45300,8 +46038,17 @@ TEXT ·adaptiveExponentialTraced2UniformAVX512(SB), NOSPLIT, $320-128
 	MOVQ     x2+40(FP), R8
 	MOVQ     spikes+112(FP), R9
 	MOVQ     blocks+120(FP), R10
-	TESTQ    R10, R10
-	JZ       AdaptiveExponentialTraced2UniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  AdaptiveExponentialTraced2UniformAVX512_far
+	MOVQ $0x00000000, blocks+120(FP)
+
+AdaptiveExponentialTraced2UniformAVX512_far:
+	TESTQ R10, R10
+	JZ    AdaptiveExponentialTraced2UniformAVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -46059,8 +46806,17 @@ TEXT ·adaptiveExponentialTraced2UniformAVX2(SB), $1088-128
 	MOVQ         spikes+112(FP), R9
 	MOVQ         blocks+120(FP), R10
 	SHLQ         $0x03, R10
-	TESTQ        R10, R10
-	JZ           AdaptiveExponentialTraced2UniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  AdaptiveExponentialTraced2UniformAVX2_far
+	MOVQ $0x00000000, blocks+120(FP)
+
+AdaptiveExponentialTraced2UniformAVX2_far:
+	TESTQ R10, R10
+	JZ    AdaptiveExponentialTraced2UniformAVX2_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -46875,8 +47631,17 @@ TEXT ·simplifiedAdaptiveExponentialTraced2AVX512(SB), NOSPLIT, $320-320
 	MOVQ     delta+72(FP), R12
 	MOVQ     spikes+304(FP), R13
 	MOVQ     blocks+312(FP), R14
-	TESTQ    R14, R14
-	JZ       SimplifiedAdaptiveExponentialTraced2AVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  SimplifiedAdaptiveExponentialTraced2AVX512_far
+	MOVQ $0x00000000, blocks+312(FP)
+
+SimplifiedAdaptiveExponentialTraced2AVX512_far:
+	TESTQ R14, R14
+	JZ    SimplifiedAdaptiveExponentialTraced2AVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -47779,8 +48544,17 @@ TEXT ·simplifiedAdaptiveExponentialTraced2AVX2(SB), $352-320
 	MOVQ         delta+72(FP), R12
 	MOVQ         spikes+304(FP), R13
 	MOVQ         blocks+312(FP), R14
-	TESTQ        R14, R14
-	JZ           SimplifiedAdaptiveExponentialTraced2AVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  SimplifiedAdaptiveExponentialTraced2AVX2_far
+	MOVQ $0x00000000, blocks+312(FP)
+
+SimplifiedAdaptiveExponentialTraced2AVX2_far:
+	TESTQ R14, R14
+	JZ    SimplifiedAdaptiveExponentialTraced2AVX2_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -49679,8 +50453,17 @@ TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX512(SB), NOSPLIT, $320-136
 	MOVQ     x2+48(FP), R9
 	MOVQ     spikes+120(FP), R10
 	MOVQ     blocks+128(FP), R11
-	TESTQ    R11, R11
-	JZ       SimplifiedAdaptiveExponentialTraced2UniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  SimplifiedAdaptiveExponentialTraced2UniformAVX512_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+SimplifiedAdaptiveExponentialTraced2UniformAVX512_far:
+	TESTQ R11, R11
+	JZ    SimplifiedAdaptiveExponentialTraced2UniformAVX512_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -50477,8 +51260,17 @@ TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX2(SB), $832-136
 	MOVQ         x2+48(FP), R9
 	MOVQ         spikes+120(FP), R10
 	MOVQ         blocks+128(FP), R11
-	TESTQ        R11, R11
-	JZ           SimplifiedAdaptiveExponentialTraced2UniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  SimplifiedAdaptiveExponentialTraced2UniformAVX2_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+SimplifiedAdaptiveExponentialTraced2UniformAVX2_far:
+	TESTQ R11, R11
+	JZ    SimplifiedAdaptiveExponentialTraced2UniformAVX2_done
 
 	// Which loop: the second if the checked function passed every
 	// divisor's reciprocal (not 0), by which it multiplies.
@@ -52006,8 +52798,17 @@ TEXT ·izhikevichTraced2AVX512(SB), NOSPLIT, $320-280
 	MOVQ     b+72(FP), R12
 	MOVQ     spikes+264(FP), R13
 	MOVQ     blocks+272(FP), R14
-	TESTQ    R14, R14
-	JZ       IzhikevichTraced2AVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  IzhikevichTraced2AVX512_far
+	MOVQ $0x00000000, blocks+272(FP)
+
+IzhikevichTraced2AVX512_far:
+	TESTQ R14, R14
+	JZ    IzhikevichTraced2AVX512_done
 
 IzhikevichTraced2AVX512_block:
 	CMPQ       blocks+272(FP), $0x00000556
@@ -52349,8 +53150,17 @@ TEXT ·izhikevichTraced2AVX2(SB), $352-280
 	MOVQ         b+72(FP), R12
 	MOVQ         spikes+264(FP), R13
 	MOVQ         blocks+272(FP), R14
-	TESTQ        R14, R14
-	JZ           IzhikevichTraced2AVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  IzhikevichTraced2AVX2_far
+	MOVQ $0x00000000, blocks+272(FP)
+
+IzhikevichTraced2AVX2_far:
+	TESTQ R14, R14
+	JZ    IzhikevichTraced2AVX2_done
 
 IzhikevichTraced2AVX2_block:
 	CMPQ       blocks+272(FP), $0x00000556
@@ -52963,8 +53773,17 @@ TEXT ·izhikevichTraced2UniformAVX512(SB), NOSPLIT, $320-120
 	MOVQ     x2+40(FP), R8
 	MOVQ     spikes+104(FP), R9
 	MOVQ     blocks+112(FP), R10
-	TESTQ    R10, R10
-	JZ       IzhikevichTraced2UniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  IzhikevichTraced2UniformAVX512_far
+	MOVQ $0x00000000, blocks+112(FP)
+
+IzhikevichTraced2UniformAVX512_far:
+	TESTQ R10, R10
+	JZ    IzhikevichTraced2UniformAVX512_done
 
 IzhikevichTraced2UniformAVX512_block:
 	CMPQ       blocks+112(FP), $0x00000556
@@ -53278,8 +54097,17 @@ TEXT ·izhikevichTraced2UniformAVX2(SB), $768-120
 	MOVQ         x2+40(FP), R8
 	MOVQ         spikes+104(FP), R9
 	MOVQ         blocks+112(FP), R10
-	TESTQ        R10, R10
-	JZ           IzhikevichTraced2UniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  IzhikevichTraced2UniformAVX2_far
+	MOVQ $0x00000000, blocks+112(FP)
+
+IzhikevichTraced2UniformAVX2_far:
+	TESTQ R10, R10
+	JZ    IzhikevichTraced2UniformAVX2_done
 
 IzhikevichTraced2UniformAVX2_block:
 	CMPQ       blocks+112(FP), $0x00000556
@@ -53762,8 +54590,17 @@ TEXT ·tracerAVX512(SB), NOSPLIT, $0-80
 	MOVQ     c+32(FP), SI
 	MOVQ     b+40(FP), DI
 	MOVQ     blocks+72(FP), R8
-	TESTQ    R8, R8
-	JZ       TracerAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  TracerAVX512_far
+	MOVQ $0x00000000, blocks+72(FP)
+
+TracerAVX512_far:
+	TESTQ R8, R8
+	JZ    TracerAVX512_done
 
 TracerAVX512_block:
 	CMPQ       blocks+72(FP), $0x00000aab
@@ -53848,8 +54685,17 @@ TEXT ·tracerAVX2(SB), NOSPLIT, $0-80
 	MOVQ     c+32(FP), SI
 	MOVQ     b+40(FP), DI
 	MOVQ     blocks+72(FP), R8
-	TESTQ    R8, R8
-	JZ       TracerAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  TracerAVX2_far
+	MOVQ $0x00000000, blocks+72(FP)
+
+TracerAVX2_far:
+	TESTQ R8, R8
+	JZ    TracerAVX2_done
 
 TracerAVX2_block:
 	CMPQ       blocks+72(FP), $0x00000aab
@@ -53975,10 +54821,19 @@ TEXT ·tracerUniformAVX512(SB), NOSPLIT, $0-48
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
 	MOVQ         blocks+40(FP), BX
-	TESTQ        BX, BX
-	JZ           TracerUniformAVX512_done
-	SUBQ         $0x02, BX
-	JCS          TracerUniformAVX512_block_last
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  TracerUniformAVX512_far
+	MOVQ $0x00000000, blocks+40(FP)
+
+TracerUniformAVX512_far:
+	TESTQ BX, BX
+	JZ    TracerUniformAVX512_done
+	SUBQ  $0x02, BX
+	JCS   TracerUniformAVX512_block_last
 
 TracerUniformAVX512_block_pair:
 	CMPQ       blocks+40(FP), $0x00000aab
@@ -54164,8 +55019,17 @@ TEXT ·tracerUniformAVX2(SB), NOSPLIT, $0-48
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
 	MOVQ         blocks+40(FP), BX
-	TESTQ        BX, BX
-	JZ           TracerUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  TracerUniformAVX2_far
+	MOVQ $0x00000000, blocks+40(FP)
+
+TracerUniformAVX2_far:
+	TESTQ BX, BX
+	JZ    TracerUniformAVX2_done
 
 TracerUniformAVX2_block:
 	CMPQ       blocks+40(FP), $0x00000aab
@@ -54280,8 +55144,17 @@ TEXT ·tracerAddAVX512(SB), NOSPLIT, $0-80
 	MOVQ     c+32(FP), SI
 	MOVQ     b+40(FP), DI
 	MOVQ     blocks+72(FP), R8
-	TESTQ    R8, R8
-	JZ       TracerAddAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  TracerAddAVX512_far
+	MOVQ $0x00000000, blocks+72(FP)
+
+TracerAddAVX512_far:
+	TESTQ R8, R8
+	JZ    TracerAddAVX512_done
 
 TracerAddAVX512_block:
 	CMPQ       blocks+72(FP), $0x00000aab
@@ -54374,8 +55247,17 @@ TEXT ·tracerAddAVX2(SB), NOSPLIT, $0-80
 	MOVQ     c+32(FP), SI
 	MOVQ     b+40(FP), DI
 	MOVQ     blocks+72(FP), R8
-	TESTQ    R8, R8
-	JZ       TracerAddAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  TracerAddAVX2_far
+	MOVQ $0x00000000, blocks+72(FP)
+
+TracerAddAVX2_far:
+	TESTQ R8, R8
+	JZ    TracerAddAVX2_done
 
 TracerAddAVX2_block:
 	CMPQ       blocks+72(FP), $0x00000aab
@@ -54517,10 +55399,19 @@ TEXT ·tracerAddUniformAVX512(SB), NOSPLIT, $0-48
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
 	MOVQ         blocks+40(FP), BX
-	TESTQ        BX, BX
-	JZ           TracerAddUniformAVX512_done
-	SUBQ         $0x02, BX
-	JCS          TracerAddUniformAVX512_block_last
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  TracerAddUniformAVX512_far
+	MOVQ $0x00000000, blocks+40(FP)
+
+TracerAddUniformAVX512_far:
+	TESTQ BX, BX
+	JZ    TracerAddUniformAVX512_done
+	SUBQ  $0x02, BX
+	JCS   TracerAddUniformAVX512_block_last
 
 TracerAddUniformAVX512_block_pair:
 	CMPQ       blocks+40(FP), $0x00000aab
@@ -54730,8 +55621,17 @@ TEXT ·tracerAddUniformAVX2(SB), NOSPLIT, $0-48
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
 	MOVQ         blocks+40(FP), BX
-	TESTQ        BX, BX
-	JZ           TracerAddUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  TracerAddUniformAVX2_far
+	MOVQ $0x00000000, blocks+40(FP)
+
+TracerAddUniformAVX2_far:
+	TESTQ BX, BX
+	JZ    TracerAddUniformAVX2_done
 
 TracerAddUniformAVX2_block:
 	CMPQ       blocks+40(FP), $0x00000aab
@@ -54862,8 +55762,17 @@ TEXT ·tracerDrainAVX512(SB), NOSPLIT, $0-80
 	MOVQ     c+32(FP), SI
 	MOVQ     b+40(FP), DI
 	MOVQ     blocks+72(FP), R8
-	TESTQ    R8, R8
-	JZ       TracerDrainAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  TracerDrainAVX512_far
+	MOVQ $0x00000000, blocks+72(FP)
+
+TracerDrainAVX512_far:
+	TESTQ R8, R8
+	JZ    TracerDrainAVX512_done
 
 TracerDrainAVX512_block:
 	CMPQ       blocks+72(FP), $0x00000aab
@@ -54956,8 +55865,17 @@ TEXT ·tracerDrainAVX2(SB), NOSPLIT, $0-80
 	MOVQ     c+32(FP), SI
 	MOVQ     b+40(FP), DI
 	MOVQ     blocks+72(FP), R8
-	TESTQ    R8, R8
-	JZ       TracerDrainAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  TracerDrainAVX2_far
+	MOVQ $0x00000000, blocks+72(FP)
+
+TracerDrainAVX2_far:
+	TESTQ R8, R8
+	JZ    TracerDrainAVX2_done
 
 TracerDrainAVX2_block:
 	CMPQ       blocks+72(FP), $0x00000aab
@@ -55099,10 +56017,19 @@ TEXT ·tracerDrainUniformAVX512(SB), NOSPLIT, $0-48
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
 	MOVQ         blocks+40(FP), BX
-	TESTQ        BX, BX
-	JZ           TracerDrainUniformAVX512_done
-	SUBQ         $0x02, BX
-	JCS          TracerDrainUniformAVX512_block_last
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  TracerDrainUniformAVX512_far
+	MOVQ $0x00000000, blocks+40(FP)
+
+TracerDrainUniformAVX512_far:
+	TESTQ BX, BX
+	JZ    TracerDrainUniformAVX512_done
+	SUBQ  $0x02, BX
+	JCS   TracerDrainUniformAVX512_block_last
 
 TracerDrainUniformAVX512_block_pair:
 	CMPQ       blocks+40(FP), $0x00000aab
@@ -55312,8 +56239,17 @@ TEXT ·tracerDrainUniformAVX2(SB), NOSPLIT, $0-48
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
 	MOVQ         blocks+40(FP), BX
-	TESTQ        BX, BX
-	JZ           TracerDrainUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  TracerDrainUniformAVX2_far
+	MOVQ $0x00000000, blocks+40(FP)
+
+TracerDrainUniformAVX2_far:
+	TESTQ BX, BX
+	JZ    TracerDrainUniformAVX2_done
 
 TracerDrainUniformAVX2_block:
 	CMPQ       blocks+40(FP), $0x00000aab
@@ -55444,8 +56380,17 @@ TEXT ·tracerDrainAddAVX512(SB), NOSPLIT, $0-80
 	MOVQ     c+32(FP), SI
 	MOVQ     b+40(FP), DI
 	MOVQ     blocks+72(FP), R8
-	TESTQ    R8, R8
-	JZ       TracerDrainAddAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  TracerDrainAddAVX512_far
+	MOVQ $0x00000000, blocks+72(FP)
+
+TracerDrainAddAVX512_far:
+	TESTQ R8, R8
+	JZ    TracerDrainAddAVX512_done
 
 TracerDrainAddAVX512_block:
 	CMPQ       blocks+72(FP), $0x00000aab
@@ -55546,8 +56491,17 @@ TEXT ·tracerDrainAddAVX2(SB), NOSPLIT, $0-80
 	MOVQ     c+32(FP), SI
 	MOVQ     b+40(FP), DI
 	MOVQ     blocks+72(FP), R8
-	TESTQ    R8, R8
-	JZ       TracerDrainAddAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  TracerDrainAddAVX2_far
+	MOVQ $0x00000000, blocks+72(FP)
+
+TracerDrainAddAVX2_far:
+	TESTQ R8, R8
+	JZ    TracerDrainAddAVX2_done
 
 TracerDrainAddAVX2_block:
 	CMPQ       blocks+72(FP), $0x00000aab
@@ -55705,10 +56659,19 @@ TEXT ·tracerDrainAddUniformAVX512(SB), NOSPLIT, $0-48
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
 	MOVQ         blocks+40(FP), BX
-	TESTQ        BX, BX
-	JZ           TracerDrainAddUniformAVX512_done
-	SUBQ         $0x02, BX
-	JCS          TracerDrainAddUniformAVX512_block_last
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  TracerDrainAddUniformAVX512_far
+	MOVQ $0x00000000, blocks+40(FP)
+
+TracerDrainAddUniformAVX512_far:
+	TESTQ BX, BX
+	JZ    TracerDrainAddUniformAVX512_done
+	SUBQ  $0x02, BX
+	JCS   TracerDrainAddUniformAVX512_block_last
 
 TracerDrainAddUniformAVX512_block_pair:
 	CMPQ       blocks+40(FP), $0x00000aab
@@ -55942,8 +56905,17 @@ TEXT ·tracerDrainAddUniformAVX2(SB), NOSPLIT, $0-48
 	MOVQ         x+8(FP), CX
 	MOVQ         out+16(FP), DX
 	MOVQ         blocks+40(FP), BX
-	TESTQ        BX, BX
-	JZ           TracerDrainAddUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  TracerDrainAddUniformAVX2_far
+	MOVQ $0x00000000, blocks+40(FP)
+
+TracerDrainAddUniformAVX2_far:
+	TESTQ BX, BX
+	JZ    TracerDrainAddUniformAVX2_done
 
 TracerDrainAddUniformAVX2_block:
 	CMPQ       blocks+40(FP), $0x00000aab
@@ -56094,8 +57066,17 @@ TEXT ·rDTracerAVX512(SB), NOSPLIT, $0-136
 	MOVQ     cDecay+64(FP), R10
 	MOVQ     bDecay+72(FP), R11
 	MOVQ     blocks+128(FP), R12
-	TESTQ    R12, R12
-	JZ       RDTracerAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RDTracerAVX512_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+RDTracerAVX512_far:
+	TESTQ R12, R12
+	JZ    RDTracerAVX512_done
 
 RDTracerAVX512_block:
 	CMPQ       blocks+128(FP), $0x00000800
@@ -56228,8 +57209,17 @@ TEXT ·rDTracerAVX2(SB), NOSPLIT, $0-136
 	MOVQ     cDecay+64(FP), R10
 	MOVQ     bDecay+72(FP), R11
 	MOVQ     blocks+128(FP), R12
-	TESTQ    R12, R12
-	JZ       RDTracerAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RDTracerAVX2_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+RDTracerAVX2_far:
+	TESTQ R12, R12
+	JZ    RDTracerAVX2_done
 
 RDTracerAVX2_block:
 	CMPQ       blocks+128(FP), $0x00000800
@@ -56439,8 +57429,17 @@ TEXT ·rDTracerUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         x+16(FP), DX
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           RDTracerUniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RDTracerUniformAVX512_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+RDTracerUniformAVX512_far:
+	TESTQ SI, SI
+	JZ    RDTracerUniformAVX512_done
 
 RDTracerUniformAVX512_block:
 	CMPQ       blocks+56(FP), $0x00000800
@@ -56559,8 +57558,17 @@ TEXT ·rDTracerUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         x+16(FP), DX
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           RDTracerUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RDTracerUniformAVX2_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+RDTracerUniformAVX2_far:
+	TESTQ SI, SI
+	JZ    RDTracerUniformAVX2_done
 
 RDTracerUniformAVX2_block:
 	CMPQ       blocks+56(FP), $0x00000800
@@ -56748,8 +57756,17 @@ TEXT ·rDTracerAddAVX512(SB), NOSPLIT, $0-136
 	MOVQ     cDecay+64(FP), R10
 	MOVQ     bDecay+72(FP), R11
 	MOVQ     blocks+128(FP), R12
-	TESTQ    R12, R12
-	JZ       RDTracerAddAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RDTracerAddAVX512_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+RDTracerAddAVX512_far:
+	TESTQ R12, R12
+	JZ    RDTracerAddAVX512_done
 
 RDTracerAddAVX512_block:
 	CMPQ       blocks+128(FP), $0x00000800
@@ -56890,8 +57907,17 @@ TEXT ·rDTracerAddAVX2(SB), NOSPLIT, $0-136
 	MOVQ     cDecay+64(FP), R10
 	MOVQ     bDecay+72(FP), R11
 	MOVQ     blocks+128(FP), R12
-	TESTQ    R12, R12
-	JZ       RDTracerAddAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RDTracerAddAVX2_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+RDTracerAddAVX2_far:
+	TESTQ R12, R12
+	JZ    RDTracerAddAVX2_done
 
 RDTracerAddAVX2_block:
 	CMPQ       blocks+128(FP), $0x00000800
@@ -57117,8 +58143,17 @@ TEXT ·rDTracerAddUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         x+16(FP), DX
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           RDTracerAddUniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RDTracerAddUniformAVX512_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+RDTracerAddUniformAVX512_far:
+	TESTQ SI, SI
+	JZ    RDTracerAddUniformAVX512_done
 
 RDTracerAddUniformAVX512_block:
 	CMPQ       blocks+56(FP), $0x00000800
@@ -57245,8 +58280,17 @@ TEXT ·rDTracerAddUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         x+16(FP), DX
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           RDTracerAddUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RDTracerAddUniformAVX2_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+RDTracerAddUniformAVX2_far:
+	TESTQ SI, SI
+	JZ    RDTracerAddUniformAVX2_done
 
 RDTracerAddUniformAVX2_block:
 	CMPQ       blocks+56(FP), $0x00000800
@@ -57450,8 +58494,17 @@ TEXT ·rDTracerDrainAVX512(SB), NOSPLIT, $0-136
 	MOVQ     cDecay+64(FP), R10
 	MOVQ     bDecay+72(FP), R11
 	MOVQ     blocks+128(FP), R12
-	TESTQ    R12, R12
-	JZ       RDTracerDrainAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RDTracerDrainAVX512_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+RDTracerDrainAVX512_far:
+	TESTQ R12, R12
+	JZ    RDTracerDrainAVX512_done
 
 RDTracerDrainAVX512_block:
 	CMPQ       blocks+128(FP), $0x00000800
@@ -57592,8 +58645,17 @@ TEXT ·rDTracerDrainAVX2(SB), NOSPLIT, $0-136
 	MOVQ     cDecay+64(FP), R10
 	MOVQ     bDecay+72(FP), R11
 	MOVQ     blocks+128(FP), R12
-	TESTQ    R12, R12
-	JZ       RDTracerDrainAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RDTracerDrainAVX2_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+RDTracerDrainAVX2_far:
+	TESTQ R12, R12
+	JZ    RDTracerDrainAVX2_done
 
 RDTracerDrainAVX2_block:
 	CMPQ       blocks+128(FP), $0x00000800
@@ -57819,8 +58881,17 @@ TEXT ·rDTracerDrainUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         x+16(FP), DX
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           RDTracerDrainUniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RDTracerDrainUniformAVX512_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+RDTracerDrainUniformAVX512_far:
+	TESTQ SI, SI
+	JZ    RDTracerDrainUniformAVX512_done
 
 RDTracerDrainUniformAVX512_block:
 	CMPQ       blocks+56(FP), $0x00000800
@@ -57947,8 +59018,17 @@ TEXT ·rDTracerDrainUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         x+16(FP), DX
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           RDTracerDrainUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RDTracerDrainUniformAVX2_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+RDTracerDrainUniformAVX2_far:
+	TESTQ SI, SI
+	JZ    RDTracerDrainUniformAVX2_done
 
 RDTracerDrainUniformAVX2_block:
 	CMPQ       blocks+56(FP), $0x00000800
@@ -58152,8 +59232,17 @@ TEXT ·rDTracerDrainAddAVX512(SB), NOSPLIT, $0-136
 	MOVQ     cDecay+64(FP), R10
 	MOVQ     bDecay+72(FP), R11
 	MOVQ     blocks+128(FP), R12
-	TESTQ    R12, R12
-	JZ       RDTracerDrainAddAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RDTracerDrainAddAVX512_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+RDTracerDrainAddAVX512_far:
+	TESTQ R12, R12
+	JZ    RDTracerDrainAddAVX512_done
 
 RDTracerDrainAddAVX512_block:
 	CMPQ       blocks+128(FP), $0x00000800
@@ -58302,8 +59391,17 @@ TEXT ·rDTracerDrainAddAVX2(SB), NOSPLIT, $0-136
 	MOVQ     cDecay+64(FP), R10
 	MOVQ     bDecay+72(FP), R11
 	MOVQ     blocks+128(FP), R12
-	TESTQ    R12, R12
-	JZ       RDTracerDrainAddAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RDTracerDrainAddAVX2_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+RDTracerDrainAddAVX2_far:
+	TESTQ R12, R12
+	JZ    RDTracerDrainAddAVX2_done
 
 RDTracerDrainAddAVX2_block:
 	CMPQ       blocks+128(FP), $0x00000800
@@ -58545,8 +59643,17 @@ TEXT ·rDTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         x+16(FP), DX
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           RDTracerDrainAddUniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RDTracerDrainAddUniformAVX512_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+RDTracerDrainAddUniformAVX512_far:
+	TESTQ SI, SI
+	JZ    RDTracerDrainAddUniformAVX512_done
 
 RDTracerDrainAddUniformAVX512_block:
 	CMPQ       blocks+56(FP), $0x00000800
@@ -58681,8 +59788,17 @@ TEXT ·rDTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         x+16(FP), DX
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           RDTracerDrainAddUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RDTracerDrainAddUniformAVX2_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+RDTracerDrainAddUniformAVX2_far:
+	TESTQ SI, SI
+	JZ    RDTracerDrainAddUniformAVX2_done
 
 RDTracerDrainAddUniformAVX2_block:
 	CMPQ       blocks+56(FP), $0x00000800
@@ -58903,8 +60019,17 @@ TEXT ·rFSTracerAVX512(SB), NOSPLIT, $0-280
 	MOVQ     lFastDecay+72(FP), R11
 	MOVQ     cFastDecay+80(FP), R12
 	MOVQ     blocks+272(FP), R13
-	TESTQ    R13, R13
-	JZ       RFSTracerAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RFSTracerAVX512_far
+	MOVQ $0x00000000, blocks+272(FP)
+
+RFSTracerAVX512_far:
+	TESTQ R13, R13
+	JZ    RFSTracerAVX512_done
 
 RFSTracerAVX512_block:
 	CMPQ       blocks+272(FP), $0x00000556
@@ -59183,8 +60308,17 @@ TEXT ·rFSTracerAVX2(SB), $576-280
 	MOVQ     bFastRise+64(FP), R11
 	MOVQ     lFastDecay+72(FP), R12
 	MOVQ     blocks+272(FP), R13
-	TESTQ    R13, R13
-	JZ       RFSTracerAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RFSTracerAVX2_far
+	MOVQ $0x00000000, blocks+272(FP)
+
+RFSTracerAVX2_far:
+	TESTQ R13, R13
+	JZ    RFSTracerAVX2_done
 
 RFSTracerAVX2_block:
 	CMPQ       blocks+272(FP), $0x00000556
@@ -59762,10 +60896,19 @@ TEXT ·rFSTracerUniformAVX512(SB), $1088-112
 	MOVQ         x+32(FP), DI
 	MOVQ         out+40(FP), R8
 	MOVQ         blocks+104(FP), R9
-	TESTQ        R9, R9
-	JZ           RFSTracerUniformAVX512_done
-	SUBQ         $0x02, R9
-	JCS          RFSTracerUniformAVX512_block_last
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RFSTracerUniformAVX512_far
+	MOVQ $0x00000000, blocks+104(FP)
+
+RFSTracerUniformAVX512_far:
+	TESTQ R9, R9
+	JZ    RFSTracerUniformAVX512_done
+	SUBQ  $0x02, R9
+	JCS   RFSTracerUniformAVX512_block_last
 
 RFSTracerUniformAVX512_block_pair:
 	CMPQ       blocks+104(FP), $0x00000556
@@ -60420,8 +61563,17 @@ TEXT ·rFSTracerUniformAVX2(SB), $1024-112
 	MOVQ         x+32(FP), DI
 	MOVQ         out+40(FP), R8
 	MOVQ         blocks+104(FP), R9
-	TESTQ        R9, R9
-	JZ           RFSTracerUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RFSTracerUniformAVX2_far
+	MOVQ $0x00000000, blocks+104(FP)
+
+RFSTracerUniformAVX2_far:
+	TESTQ R9, R9
+	JZ    RFSTracerUniformAVX2_done
 
 RFSTracerUniformAVX2_block:
 	CMPQ       blocks+104(FP), $0x00000556
@@ -60836,8 +61988,17 @@ TEXT ·rFSTracerAddAVX512(SB), NOSPLIT, $0-280
 	MOVQ     lFastDecay+72(FP), R11
 	MOVQ     cFastDecay+80(FP), R12
 	MOVQ     blocks+272(FP), R13
-	TESTQ    R13, R13
-	JZ       RFSTracerAddAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RFSTracerAddAVX512_far
+	MOVQ $0x00000000, blocks+272(FP)
+
+RFSTracerAddAVX512_far:
+	TESTQ R13, R13
+	JZ    RFSTracerAddAVX512_done
 
 RFSTracerAddAVX512_block:
 	CMPQ       blocks+272(FP), $0x00000556
@@ -61124,8 +62285,17 @@ TEXT ·rFSTracerAddAVX2(SB), $576-280
 	MOVQ     bFastRise+64(FP), R11
 	MOVQ     lFastDecay+72(FP), R12
 	MOVQ     blocks+272(FP), R13
-	TESTQ    R13, R13
-	JZ       RFSTracerAddAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RFSTracerAddAVX2_far
+	MOVQ $0x00000000, blocks+272(FP)
+
+RFSTracerAddAVX2_far:
+	TESTQ R13, R13
+	JZ    RFSTracerAddAVX2_done
 
 RFSTracerAddAVX2_block:
 	CMPQ       blocks+272(FP), $0x00000556
@@ -61719,10 +62889,19 @@ TEXT ·rFSTracerAddUniformAVX512(SB), $1088-112
 	MOVQ         x+32(FP), DI
 	MOVQ         out+40(FP), R8
 	MOVQ         blocks+104(FP), R9
-	TESTQ        R9, R9
-	JZ           RFSTracerAddUniformAVX512_done
-	SUBQ         $0x02, R9
-	JCS          RFSTracerAddUniformAVX512_block_last
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RFSTracerAddUniformAVX512_far
+	MOVQ $0x00000000, blocks+104(FP)
+
+RFSTracerAddUniformAVX512_far:
+	TESTQ R9, R9
+	JZ    RFSTracerAddUniformAVX512_done
+	SUBQ  $0x02, R9
+	JCS   RFSTracerAddUniformAVX512_block_last
 
 RFSTracerAddUniformAVX512_block_pair:
 	CMPQ       blocks+104(FP), $0x00000556
@@ -62401,8 +63580,17 @@ TEXT ·rFSTracerAddUniformAVX2(SB), $1024-112
 	MOVQ         x+32(FP), DI
 	MOVQ         out+40(FP), R8
 	MOVQ         blocks+104(FP), R9
-	TESTQ        R9, R9
-	JZ           RFSTracerAddUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RFSTracerAddUniformAVX2_far
+	MOVQ $0x00000000, blocks+104(FP)
+
+RFSTracerAddUniformAVX2_far:
+	TESTQ R9, R9
+	JZ    RFSTracerAddUniformAVX2_done
 
 RFSTracerAddUniformAVX2_block:
 	CMPQ       blocks+104(FP), $0x00000556
@@ -62833,8 +64021,17 @@ TEXT ·rFSTracerDrainAVX512(SB), NOSPLIT, $0-280
 	MOVQ     lFastDecay+72(FP), R11
 	MOVQ     cFastDecay+80(FP), R12
 	MOVQ     blocks+272(FP), R13
-	TESTQ    R13, R13
-	JZ       RFSTracerDrainAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RFSTracerDrainAVX512_far
+	MOVQ $0x00000000, blocks+272(FP)
+
+RFSTracerDrainAVX512_far:
+	TESTQ R13, R13
+	JZ    RFSTracerDrainAVX512_done
 
 RFSTracerDrainAVX512_block:
 	CMPQ       blocks+272(FP), $0x00000556
@@ -63121,8 +64318,17 @@ TEXT ·rFSTracerDrainAVX2(SB), $832-280
 	MOVQ     bFastRise+64(FP), R11
 	MOVQ     lFastDecay+72(FP), R12
 	MOVQ     blocks+272(FP), R13
-	TESTQ    R13, R13
-	JZ       RFSTracerDrainAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RFSTracerDrainAVX2_far
+	MOVQ $0x00000000, blocks+272(FP)
+
+RFSTracerDrainAVX2_far:
+	TESTQ R13, R13
+	JZ    RFSTracerDrainAVX2_done
 
 RFSTracerDrainAVX2_block:
 	CMPQ       blocks+272(FP), $0x00000556
@@ -63708,10 +64914,19 @@ TEXT ·rFSTracerDrainUniformAVX512(SB), $1600-112
 	MOVQ         x+32(FP), DI
 	MOVQ         out+40(FP), R8
 	MOVQ         blocks+104(FP), R9
-	TESTQ        R9, R9
-	JZ           RFSTracerDrainUniformAVX512_done
-	SUBQ         $0x02, R9
-	JCS          RFSTracerDrainUniformAVX512_block_last
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RFSTracerDrainUniformAVX512_far
+	MOVQ $0x00000000, blocks+104(FP)
+
+RFSTracerDrainUniformAVX512_far:
+	TESTQ R9, R9
+	JZ    RFSTracerDrainUniformAVX512_done
+	SUBQ  $0x02, R9
+	JCS   RFSTracerDrainUniformAVX512_block_last
 
 RFSTracerDrainUniformAVX512_block_pair:
 	CMPQ       blocks+104(FP), $0x00000556
@@ -64378,8 +65593,17 @@ TEXT ·rFSTracerDrainUniformAVX2(SB), $1280-112
 	MOVQ         x+32(FP), DI
 	MOVQ         out+40(FP), R8
 	MOVQ         blocks+104(FP), R9
-	TESTQ        R9, R9
-	JZ           RFSTracerDrainUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RFSTracerDrainUniformAVX2_far
+	MOVQ $0x00000000, blocks+104(FP)
+
+RFSTracerDrainUniformAVX2_far:
+	TESTQ R9, R9
+	JZ    RFSTracerDrainUniformAVX2_done
 
 RFSTracerDrainUniformAVX2_block:
 	CMPQ       blocks+104(FP), $0x00000556
@@ -64802,8 +66026,17 @@ TEXT ·rFSTracerDrainAddAVX512(SB), NOSPLIT, $0-280
 	MOVQ     lFastDecay+72(FP), R11
 	MOVQ     cFastDecay+80(FP), R12
 	MOVQ     blocks+272(FP), R13
-	TESTQ    R13, R13
-	JZ       RFSTracerDrainAddAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RFSTracerDrainAddAVX512_far
+	MOVQ $0x00000000, blocks+272(FP)
+
+RFSTracerDrainAddAVX512_far:
+	TESTQ R13, R13
+	JZ    RFSTracerDrainAddAVX512_done
 
 RFSTracerDrainAddAVX512_block:
 	CMPQ       blocks+272(FP), $0x00000556
@@ -65098,8 +66331,17 @@ TEXT ·rFSTracerDrainAddAVX2(SB), $832-280
 	MOVQ     bFastRise+64(FP), R11
 	MOVQ     lFastDecay+72(FP), R12
 	MOVQ     blocks+272(FP), R13
-	TESTQ    R13, R13
-	JZ       RFSTracerDrainAddAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RFSTracerDrainAddAVX2_far
+	MOVQ $0x00000000, blocks+272(FP)
+
+RFSTracerDrainAddAVX2_far:
+	TESTQ R13, R13
+	JZ    RFSTracerDrainAddAVX2_done
 
 RFSTracerDrainAddAVX2_block:
 	CMPQ       blocks+272(FP), $0x00000556
@@ -65701,10 +66943,19 @@ TEXT ·rFSTracerDrainAddUniformAVX512(SB), $1600-112
 	MOVQ         x+32(FP), DI
 	MOVQ         out+40(FP), R8
 	MOVQ         blocks+104(FP), R9
-	TESTQ        R9, R9
-	JZ           RFSTracerDrainAddUniformAVX512_done
-	SUBQ         $0x02, R9
-	JCS          RFSTracerDrainAddUniformAVX512_block_last
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  RFSTracerDrainAddUniformAVX512_far
+	MOVQ $0x00000000, blocks+104(FP)
+
+RFSTracerDrainAddUniformAVX512_far:
+	TESTQ R9, R9
+	JZ    RFSTracerDrainAddUniformAVX512_done
+	SUBQ  $0x02, R9
+	JCS   RFSTracerDrainAddUniformAVX512_block_last
 
 RFSTracerDrainAddUniformAVX512_block_pair:
 	CMPQ       blocks+104(FP), $0x00000556
@@ -66395,8 +67646,17 @@ TEXT ·rFSTracerDrainAddUniformAVX2(SB), $1280-112
 	MOVQ         x+32(FP), DI
 	MOVQ         out+40(FP), R8
 	MOVQ         blocks+104(FP), R9
-	TESTQ        R9, R9
-	JZ           RFSTracerDrainAddUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  RFSTracerDrainAddUniformAVX2_far
+	MOVQ $0x00000000, blocks+104(FP)
+
+RFSTracerDrainAddUniformAVX2_far:
+	TESTQ R9, R9
+	JZ    RFSTracerDrainAddUniformAVX2_done
 
 RFSTracerDrainAddUniformAVX2_block:
 	CMPQ       blocks+104(FP), $0x00000556
@@ -66834,8 +68094,17 @@ TEXT ·doubleTracerAVX512(SB), NOSPLIT, $0-136
 	MOVQ     cT2+64(FP), R10
 	MOVQ     bT2+72(FP), R11
 	MOVQ     blocks+128(FP), R12
-	TESTQ    R12, R12
-	JZ       DoubleTracerAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  DoubleTracerAVX512_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+DoubleTracerAVX512_far:
+	TESTQ R12, R12
+	JZ    DoubleTracerAVX512_done
 
 DoubleTracerAVX512_block:
 	CMPQ       blocks+128(FP), $0x00000800
@@ -66964,8 +68233,17 @@ TEXT ·doubleTracerAVX2(SB), NOSPLIT, $0-136
 	MOVQ     cT2+64(FP), R10
 	MOVQ     bT2+72(FP), R11
 	MOVQ     blocks+128(FP), R12
-	TESTQ    R12, R12
-	JZ       DoubleTracerAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  DoubleTracerAVX2_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+DoubleTracerAVX2_far:
+	TESTQ R12, R12
+	JZ    DoubleTracerAVX2_done
 
 DoubleTracerAVX2_block:
 	CMPQ       blocks+128(FP), $0x00000800
@@ -67166,10 +68444,19 @@ TEXT ·doubleTracerUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         x+16(FP), DX
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           DoubleTracerUniformAVX512_done
-	SUBQ         $0x02, SI
-	JCS          DoubleTracerUniformAVX512_block_last
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  DoubleTracerUniformAVX512_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+DoubleTracerUniformAVX512_far:
+	TESTQ SI, SI
+	JZ    DoubleTracerUniformAVX512_done
+	SUBQ  $0x02, SI
+	JCS   DoubleTracerUniformAVX512_block_last
 
 DoubleTracerUniformAVX512_block_pair:
 	CMPQ       blocks+56(FP), $0x00000800
@@ -67457,8 +68744,17 @@ TEXT ·doubleTracerUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         x+16(FP), DX
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           DoubleTracerUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  DoubleTracerUniformAVX2_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+DoubleTracerUniformAVX2_far:
+	TESTQ SI, SI
+	JZ    DoubleTracerUniformAVX2_done
 
 DoubleTracerUniformAVX2_block:
 	CMPQ       blocks+56(FP), $0x00000800
@@ -67638,8 +68934,17 @@ TEXT ·doubleTracerAddAVX512(SB), NOSPLIT, $0-136
 	MOVQ     cT2+64(FP), R10
 	MOVQ     bT2+72(FP), R11
 	MOVQ     blocks+128(FP), R12
-	TESTQ    R12, R12
-	JZ       DoubleTracerAddAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  DoubleTracerAddAVX512_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+DoubleTracerAddAVX512_far:
+	TESTQ R12, R12
+	JZ    DoubleTracerAddAVX512_done
 
 DoubleTracerAddAVX512_block:
 	CMPQ       blocks+128(FP), $0x00000800
@@ -67776,8 +69081,17 @@ TEXT ·doubleTracerAddAVX2(SB), NOSPLIT, $0-136
 	MOVQ     cT2+64(FP), R10
 	MOVQ     bT2+72(FP), R11
 	MOVQ     blocks+128(FP), R12
-	TESTQ    R12, R12
-	JZ       DoubleTracerAddAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  DoubleTracerAddAVX2_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+DoubleTracerAddAVX2_far:
+	TESTQ R12, R12
+	JZ    DoubleTracerAddAVX2_done
 
 DoubleTracerAddAVX2_block:
 	CMPQ       blocks+128(FP), $0x00000800
@@ -67994,10 +69308,19 @@ TEXT ·doubleTracerAddUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         x+16(FP), DX
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           DoubleTracerAddUniformAVX512_done
-	SUBQ         $0x02, SI
-	JCS          DoubleTracerAddUniformAVX512_block_last
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  DoubleTracerAddUniformAVX512_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+DoubleTracerAddUniformAVX512_far:
+	TESTQ SI, SI
+	JZ    DoubleTracerAddUniformAVX512_done
+	SUBQ  $0x02, SI
+	JCS   DoubleTracerAddUniformAVX512_block_last
 
 DoubleTracerAddUniformAVX512_block_pair:
 	CMPQ       blocks+56(FP), $0x00000800
@@ -68309,8 +69632,17 @@ TEXT ·doubleTracerAddUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         x+16(FP), DX
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           DoubleTracerAddUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  DoubleTracerAddUniformAVX2_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+DoubleTracerAddUniformAVX2_far:
+	TESTQ SI, SI
+	JZ    DoubleTracerAddUniformAVX2_done
 
 DoubleTracerAddUniformAVX2_block:
 	CMPQ       blocks+56(FP), $0x00000800
@@ -68506,8 +69838,17 @@ TEXT ·doubleTracerDrainAVX512(SB), NOSPLIT, $0-136
 	MOVQ     cT2+64(FP), R10
 	MOVQ     bT2+72(FP), R11
 	MOVQ     blocks+128(FP), R12
-	TESTQ    R12, R12
-	JZ       DoubleTracerDrainAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  DoubleTracerDrainAVX512_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+DoubleTracerDrainAVX512_far:
+	TESTQ R12, R12
+	JZ    DoubleTracerDrainAVX512_done
 
 DoubleTracerDrainAVX512_block:
 	CMPQ       blocks+128(FP), $0x00000800
@@ -68644,8 +69985,17 @@ TEXT ·doubleTracerDrainAVX2(SB), NOSPLIT, $0-136
 	MOVQ     cT2+64(FP), R10
 	MOVQ     bT2+72(FP), R11
 	MOVQ     blocks+128(FP), R12
-	TESTQ    R12, R12
-	JZ       DoubleTracerDrainAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  DoubleTracerDrainAVX2_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+DoubleTracerDrainAVX2_far:
+	TESTQ R12, R12
+	JZ    DoubleTracerDrainAVX2_done
 
 DoubleTracerDrainAVX2_block:
 	CMPQ       blocks+128(FP), $0x00000800
@@ -68863,8 +70213,17 @@ TEXT ·doubleTracerDrainUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         x+16(FP), DX
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           DoubleTracerDrainUniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  DoubleTracerDrainUniformAVX512_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+DoubleTracerDrainUniformAVX512_far:
+	TESTQ SI, SI
+	JZ    DoubleTracerDrainUniformAVX512_done
 
 DoubleTracerDrainUniformAVX512_block:
 	CMPQ       blocks+56(FP), $0x00000800
@@ -68987,8 +70346,17 @@ TEXT ·doubleTracerDrainUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         x+16(FP), DX
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           DoubleTracerDrainUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  DoubleTracerDrainUniformAVX2_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+DoubleTracerDrainUniformAVX2_far:
+	TESTQ SI, SI
+	JZ    DoubleTracerDrainUniformAVX2_done
 
 DoubleTracerDrainUniformAVX2_block:
 	CMPQ       blocks+56(FP), $0x00000800
@@ -69184,8 +70552,17 @@ TEXT ·doubleTracerDrainAddAVX512(SB), NOSPLIT, $0-136
 	MOVQ     cT2+64(FP), R10
 	MOVQ     bT2+72(FP), R11
 	MOVQ     blocks+128(FP), R12
-	TESTQ    R12, R12
-	JZ       DoubleTracerDrainAddAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  DoubleTracerDrainAddAVX512_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+DoubleTracerDrainAddAVX512_far:
+	TESTQ R12, R12
+	JZ    DoubleTracerDrainAddAVX512_done
 
 DoubleTracerDrainAddAVX512_block:
 	CMPQ       blocks+128(FP), $0x00000800
@@ -69330,8 +70707,17 @@ TEXT ·doubleTracerDrainAddAVX2(SB), NOSPLIT, $0-136
 	MOVQ     cT2+64(FP), R10
 	MOVQ     bT2+72(FP), R11
 	MOVQ     blocks+128(FP), R12
-	TESTQ    R12, R12
-	JZ       DoubleTracerDrainAddAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  DoubleTracerDrainAddAVX2_far
+	MOVQ $0x00000000, blocks+128(FP)
+
+DoubleTracerDrainAddAVX2_far:
+	TESTQ R12, R12
+	JZ    DoubleTracerDrainAddAVX2_done
 
 DoubleTracerDrainAddAVX2_block:
 	CMPQ       blocks+128(FP), $0x00000800
@@ -69565,8 +70951,17 @@ TEXT ·doubleTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         x+16(FP), DX
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           DoubleTracerDrainAddUniformAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  DoubleTracerDrainAddUniformAVX512_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+DoubleTracerDrainAddUniformAVX512_far:
+	TESTQ SI, SI
+	JZ    DoubleTracerDrainAddUniformAVX512_done
 
 DoubleTracerDrainAddUniformAVX512_block:
 	CMPQ       blocks+56(FP), $0x00000800
@@ -69697,8 +71092,17 @@ TEXT ·doubleTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         x+16(FP), DX
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
-	TESTQ        SI, SI
-	JZ           DoubleTracerDrainAddUniformAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  DoubleTracerDrainAddUniformAVX2_far
+	MOVQ $0x00000000, blocks+56(FP)
+
+DoubleTracerDrainAddUniformAVX2_far:
+	TESTQ SI, SI
+	JZ    DoubleTracerDrainAddUniformAVX2_done
 
 DoubleTracerDrainAddUniformAVX2_block:
 	CMPQ       blocks+56(FP), $0x00000800
@@ -69910,8 +71314,17 @@ TEXT ·expAVX512(SB), NOSPLIT, $0-24
 	MOVQ         x+0(FP), AX
 	MOVQ         out+8(FP), CX
 	MOVQ         blocks+16(FP), DX
-	TESTQ        DX, DX
-	JZ           ExpAVX512_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX512+0(SB), $0x00
+	JNE  ExpAVX512_far
+	MOVQ $0x00000000, blocks+16(FP)
+
+ExpAVX512_far:
+	TESTQ DX, DX
+	JZ    ExpAVX512_done
 
 ExpAVX512_block:
 	CMPQ       blocks+16(FP), $0x00001000
@@ -70054,8 +71467,17 @@ TEXT ·expAVX2(SB), NOSPLIT, $0-24
 	MOVQ         x+0(FP), AX
 	MOVQ         out+8(FP), CX
 	MOVQ         blocks+16(FP), DX
-	TESTQ        DX, DX
-	JZ           ExpAVX2_done
+
+	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
+	// start-up): if not, the kernel zeroes its copy of blocks, which the far
+	// test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetchAVX2+0(SB), $0x00
+	JNE  ExpAVX2_far
+	MOVQ $0x00000000, blocks+16(FP)
+
+ExpAVX2_far:
+	TESTQ DX, DX
+	JZ    ExpAVX2_done
 
 ExpAVX2_block:
 	CMPQ       blocks+16(FP), $0x00001000

@@ -76,16 +76,19 @@ import (
 
 // KernelReport is the kernel section's figures.
 type KernelReport struct {
-	Path    string       `json:"path"`  // the path the peers' library side ran on
-	Paths   []string     `json:"paths"` // every path timed
-	L1      int          `json:"l1_units"`
-	DRAM    int          `json:"dram_units"`
-	Memory  MemoryReport `json:"memory"`
-	RoofGBs float64      `json:"roof_gb_per_s"` // the DRAM read-modify-write roof (memory.roof_gb_per_s)
-	Roofs   []Roof       `json:"roofs"`         // pct_of_roof's denominators: each level's roof, L1, L2, L3, DRAM
-	Rows    []KernelRow  `json:"rows"`
-	Sweep   []KernelRow  `json:"sweep,omitempty"` // the chart's kernels at more sizes
-	Peers   []PeerRow    `json:"peers"`
+	Path  string   `json:"path"`  // the path the peers' library side ran on
+	Paths []string `json:"paths"` // every path timed
+	// Prefetch lists the paths whose soma and trace kernels ask for their
+	// lines ahead past L2 (cpu.SoftwarePrefetch; SPARK_PREFETCH).
+	Prefetch []string     `json:"prefetch"`
+	L1       int          `json:"l1_units"`
+	DRAM     int          `json:"dram_units"`
+	Memory   MemoryReport `json:"memory"`
+	RoofGBs  float64      `json:"roof_gb_per_s"` // the DRAM read-modify-write roof (memory.roof_gb_per_s)
+	Roofs    []Roof       `json:"roofs"`         // pct_of_roof's denominators: each level's roof, L1, L2, L3, DRAM
+	Rows     []KernelRow  `json:"rows"`
+	Sweep    []KernelRow  `json:"sweep,omitempty"` // the chart's kernels at more sizes
+	Peers    []PeerRow    `json:"peers"`
 	// PortableCode lists the cases whose rows of some paths were left out
 	// because those paths run the portable code for them.
 	PortableCode []PortableCase `json:"portable_code,omitempty"`
@@ -769,9 +772,19 @@ func runKernels(o options) *KernelReport {
 		TargetMs: float64(cfg.target) / 1e6}
 	for _, p := range paths {
 		r.Paths = append(r.Paths, p.String())
+		if (p == cpu.AVX2 || p == cpu.AVX512) && cpu.SoftwarePrefetch(p) {
+			r.Prefetch = append(r.Prefetch, p.String())
+		}
 	}
 	fmt.Printf("\nkernels: every path (%s) forced in turn, and the scalar reference; L1 size %s units, DRAM size %s; one thread\n",
 		strings.Join(r.Paths, ", "), count(cfg.l1), count(cfg.dram))
+	if runtime.GOARCH == "amd64" {
+		asks := strings.Join(r.Prefetch, ", ")
+		if asks == "" {
+			asks = "none"
+		}
+		fmt.Printf("  soma and trace kernels past L2 ask for their lines ahead on: %s (SPARK_PREFETCH=on|off decides for every path)\n", asks)
+	}
 
 	cases := kernelCases()
 	total := 2*(3+3+2+2) + vecPeerContenders(false) + vecPeerContenders(true) // the peers' contenders

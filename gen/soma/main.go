@@ -410,8 +410,11 @@ func (p ptrs) advance(name string, n Op) {
 // Exponential; 4 KiB: 11.2); 1M units (8–40 MB) 5–32% faster. In L2 the
 // prefetches cost 5–8% (RFSTracer and StrictRefractoryLeakyTraced2 on
 // 64K units, 1.4–1.5 MB), hence the threshold, L2's size; below it a step
-// costs a compare and a jump. The NEON kernels, not measured on arm64
-// hardware, do without.
+// costs a compare and a jump. Whether a path's kernels ask at all is the
+// CPU's (cpu.SoftwarePrefetch: not Zen 5's AVX-512 kernels, which run
+// faster on its own prefetchers), read at entry from asm's
+// prefetch<path> flag. The NEON kernels, not measured on arm64 hardware,
+// do without.
 const (
 	prefetchMin   = 2 << 20
 	prefetchAhead = 2048
@@ -578,6 +581,15 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 	minBlocks := (prefetchMin + blockUnits*unitBytes - 1) / (blockUnits * unitBytes)
 	if minBlocks > prefetchTested {
 		panic(fmt.Sprintf("%s: prefetches from %d blocks, past the %d that asm's TestPrefetchingLoop runs", name, minBlocks, prefetchTested))
+	}
+	if len(streamed) > 0 {
+		Comment("Whether to ask for lines ahead is the CPU's (asm's prefetch"+b.name()+", set at",
+			"start-up): if not, the kernel zeroes its copy of blocks, which the far",
+			"test of each step reads (an ABI0 argument is the callee's to write).")
+		CMPB(NewDataAddr(Symbol{Name: "·prefetch" + b.name()}, 0), U8(0))
+		JNE(LabelRef(name + "_far"))
+		MOVQ(U32(0), arg("blocks"))
+		Label(name + "_far")
 	}
 	aheads := 0
 	ahead := func(units int) {

@@ -95,6 +95,38 @@ func DenseMaskedSums() bool {
 	return Supported(AVX512) && cpuid.CPU.VendorID == cpuid.AMD && cpuid.CPU.Family >= 26
 }
 
+// SoftwarePrefetch reports whether path p's soma and trace kernels (package
+// asm, amd64) ask for their streams' cache lines 2 KiB ahead of each step
+// over a population past L2's size, or leave it to the CPU's own
+// prefetchers. SPARK_PREFETCH=on or off decides for every path; by default
+// they ask, as measured on an Intel Xeon (AVX-512, 16M units: Exponential
+// 14.8 → 10.7 ms a step, Tracer 15.6 → 12.6, Leaky 9.7 → 8.6), except the
+// AVX-512 kernels on AMD's Zen 5 (family 26), which run faster without:
+// on a Zen 5 VM (go test ./soma -bench Step at 16M units, ./trace at 4M;
+// four interleaved rounds of SPARK_PREFETCH=on and off) 10 of the 13
+// kernels ran faster without, AdaptiveExponential 6.4 against 8.5 ms,
+// Exponential 4.8 against 5.1, DoubleTracer 1.41 against 1.67; Izhikevich
+// slower (6.3 against 5.3), RDTracer the same. Its AVX2 kernels gain by
+// asking (the refractory leaky somas 5.1 against 5.6–5.8 ms). Prefetches
+// change no result.
+func SoftwarePrefetch(p Path) bool {
+	return softwarePrefetch(p, os.Getenv("SPARK_PREFETCH"))
+}
+
+func softwarePrefetch(p Path, env string) bool {
+	switch strings.ToLower(env) {
+	case "":
+	case "on":
+		return true
+	case "off":
+		return false
+	default:
+		panic(fmt.Sprintf("spark: SPARK_PREFETCH=%s: want on or off", env))
+	}
+	zen5 := cpuid.CPU.VendorID == cpuid.AMD && cpuid.CPU.Family >= 26
+	return !(p == AVX512 && zen5)
+}
+
 // HasFeatures reports whether the CPU has the features path p needs,
 // whatever this build (purego included): what CI checks every path it
 // tests against. A path of another architecture than this program's
