@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sparkgo/spark"
+	"github.com/sparkgo/spark/internal/mem"
 )
 
 // BenchmarkStep times one Step of every tracer at its default parameters on
@@ -29,7 +30,14 @@ func BenchmarkStep(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				x, out := make([]float32, n), make([]float32, n)
+				// The caller's arrays staggered, as a population's are:
+				// two plain allocations of this size start at the same
+				// offset within a page, and their streams would alias.
+				var blk mem.Block
+				var x, out []float32
+				mem.Array(&blk, &x, n)
+				mem.Array(&blk, &out, n)
+				blk.Alloc()
 				for i := range x {
 					x[i] = float32(i % 7)
 				}
