@@ -91,9 +91,10 @@ func SerialScatter() bool { return Supported(AVX512) && cpuid.CPU.VendorID == cp
 // rows of 16384 in cache at 0.2% (374 ns against 333, less than their
 // count costs); binary16 rows from DRAM 1.9–2.9 µs against 3.4–7.3 for
 // the sparse form.
-func DenseMaskedSums() bool {
-	return Supported(AVX512) && cpuid.CPU.VendorID == cpuid.AMD && cpuid.CPU.Family >= 26
-}
+func DenseMaskedSums() bool { return Supported(AVX512) && zen5() }
+
+// zen5 reports whether the CPU is AMD's, family 26 (Zen 5) or later.
+func zen5() bool { return cpuid.CPU.VendorID == cpuid.AMD && cpuid.CPU.Family >= 26 }
 
 // SoftwarePrefetch reports whether path p's soma and trace kernels (package
 // asm, amd64) ask for their streams' cache lines 2 KiB ahead of each step
@@ -105,7 +106,7 @@ func DenseMaskedSums() bool {
 // on a Zen 5 VM (go test ./soma -bench Step at 16M units, ./trace at 4M;
 // four interleaved rounds of SPARK_PREFETCH=on and off) 10 of the 13
 // kernels ran faster without, AdaptiveExponential 6.4 against 8.5 ms,
-// Exponential 4.8 against 5.1, DoubleTracer 1.41 against 1.67; Izhikevich
+// Exponential 4.8 against 5.1, DoubleTracer 1.43 against 1.60; Izhikevich
 // slower (6.3 against 5.3), RDTracer the same. Its AVX2 kernels gain by
 // asking (the refractory leaky somas 5.1 against 5.6–5.8 ms). Prefetches
 // change no result.
@@ -123,8 +124,7 @@ func softwarePrefetch(p Path, env string) bool {
 	default:
 		panic(fmt.Sprintf("spark: SPARK_PREFETCH=%s: want on or off", env))
 	}
-	zen5 := cpuid.CPU.VendorID == cpuid.AMD && cpuid.CPU.Family >= 26
-	return !(p == AVX512 && zen5)
+	return !(p == AVX512 && zen5())
 }
 
 // HasFeatures reports whether the CPU has the features path p needs,

@@ -183,12 +183,11 @@ func TestDispatch(t *testing.T) {
 // every path; unset, the AVX-512 kernels leave prefetching to Zen 5 and
 // every other path and CPU asks; any other value is refused at start-up.
 func TestSoftwarePrefetch(t *testing.T) {
-	zen5 := cpuid.CPU.VendorID == cpuid.AMD && cpuid.CPU.Family >= 26
 	for p := Generic; p < numPaths; p++ {
 		if !softwarePrefetch(p, "on") || !softwarePrefetch(p, "ON") || softwarePrefetch(p, "off") || softwarePrefetch(p, "Off") {
 			t.Errorf("%v: SPARK_PREFETCH=on/off not obeyed", p)
 		}
-		if want := !(p == AVX512 && zen5); softwarePrefetch(p, "") != want {
+		if want := !(p == AVX512 && zen5()); softwarePrefetch(p, "") != want {
 			t.Errorf("%v on %s family %d: prefetch %v by default, want %v", p, cpuid.CPU.VendorString, cpuid.CPU.Family, !want, want)
 		}
 	}
