@@ -25,6 +25,11 @@ type avx2 struct {
 	ones16 reg.VecVirtual         // 16 × uint16 1
 	spikes map[int]reg.VecVirtual // each vector's spike mask
 	vmems  map[string]vmem        // the scalars not held
+	shared struct {               // the scalar an operation's vectors share (see avx512's)
+		on, set bool
+		v       vmem
+		r       reg.VecVirtual
+	}
 }
 
 // A notMask is a mask held as its complement: UGE's, which takes one
@@ -70,7 +75,10 @@ func (b *avx2) lanes() int   { return 8 }
 // vectors than 3.)
 func (b *avx2) budget(p pressure, n int) (held, group int) {
 	const vecs = 16
-	reserve := 1
+	reserve := 1 // the momentary
+	if p.long {
+		reserve++ // the scalar an operation's vectors share
+	}
 	if p.counters {
 		reserve++ // ones16
 	}
@@ -89,6 +97,23 @@ func (b *avx2) budget(p pressure, n int) (held, group int) {
 // pairs: 16 registers hold no two blocks' vectors.
 func (b *avx2) pairs(pressure, pressure, int, int) (int, bool) { return 0, false }
 
+func (b *avx2) operation(on bool) {
+	b.shared.on, b.shared.set = on, false
+}
+
+// share returns the register of the scalar x that the operation's
+// vectors share, loading it on the first use, if x may be shared.
+func (b *avx2) share(x interface{}) (reg.VecVirtual, bool) {
+	v, ok := x.(vmem)
+	switch sh := &b.shared; {
+	case !ok || !sh.on || sh.set && sh.v != v:
+		return nil, false
+	case !sh.set:
+		sh.v, sh.r, sh.set = v, YMM(), true
+		VMOVUPS(v.m, sh.r)
+	}
+	return b.shared.r, true
+}
 func (b *avx2) emitter() emitter { return b }
 func (b *avx2) end()             { VZEROUPPER() }
 
@@ -180,6 +205,9 @@ func (b *avx2) Const(x float32) vec { return b.value(b.sc.constant(math.Float32b
 // reg returns x in a register, loading it from memory, blending a
 // selection.
 func (b *avx2) reg(x interface{}) reg.VecVirtual {
+	if r, ok := b.share(x); ok {
+		return r
+	}
 	if m, ok := b.memory(x); ok {
 		z := YMM()
 		VMOVUPS(m, z)
@@ -204,6 +232,9 @@ func (b *avx2) memory(x interface{}) (Mem, bool) {
 
 // rm returns x as an instruction's register-or-memory operand.
 func (b *avx2) rm(x interface{}) Op {
+	if r, ok := b.share(x); ok {
+		return r
+	}
 	if m, ok := b.memory(x); ok {
 		return m
 	}
@@ -242,6 +273,10 @@ func (b *avx2) loads(x interface{}) bool {
 
 // fill puts x in z: loaded where it is in memory, else copied.
 func (b *avx2) fill(z reg.VecVirtual, x interface{}) {
+	if r, ok := b.share(x); ok {
+		VMOVAPS(r, z)
+		return
+	}
 	if m, ok := b.memory(x); ok {
 		VMOVUPS(m, z)
 		return

@@ -18,6 +18,34 @@ type avx512 struct {
 	ones   reg.VecVirtual       // 16 × uint16 1, for the counters
 	zero   reg.VecVirtual       // +0 in every lane
 	spikes map[int]reg.Register // each vector's spike mask
+	shared shared               // the scalar an operation's vectors share
+}
+
+// shared is the scalar that the vectors of one operation of an interleaved
+// group read from one register, broadcast there by the first of them: the
+// others would each read it from memory (an embedded broadcast), and a
+// core takes only so many vector memory operands a cycle (Zen 5 about
+// two, which bound the exponential somas there). One scalar an operation,
+// in the register the plan reserves for a momentary broadcast.
+type shared struct {
+	on  bool // within an operation
+	set bool // s is broadcast into r
+	s   scalar
+	r   reg.VecVirtual
+}
+
+func (b *avx512) operation(on bool) { b.shared = shared{on: on} }
+
+// share returns the register of scalar s that the operation's vectors
+// share, broadcasting it on the first use, if s may be shared.
+func (b *avx512) share(s scalar) (reg.VecVirtual, bool) {
+	switch sh := &b.shared; {
+	case !sh.on || s.u16 || sh.set && sh.s != s:
+		return nil, false
+	case !sh.set:
+		sh.s, sh.r, sh.set = s, b.broadcast(s), true
+	}
+	return b.shared.r, true
 }
 
 func newAVX512() *avx512 { return &avx512{} }
@@ -95,6 +123,9 @@ func (b *avx512) value(key string) interface{} {
 func (b *avx512) reg(x interface{}) reg.VecVirtual {
 	switch x := x.(type) {
 	case scalar:
+		if r, ok := b.share(x); ok {
+			return r
+		}
 		return b.broadcast(x)
 	case memvec:
 		z := ZMM()
@@ -129,7 +160,11 @@ func (b *avx512) binary(op, bcst func(...Op), x, y interface{}, commutes bool) r
 		x, y = y, x
 	}
 	if s, ok := y.(scalar); ok {
-		bcst(s.m(), b.reg(x), z)
+		if r, ok := b.share(s); ok {
+			op(r, b.reg(x), z)
+		} else {
+			bcst(s.m(), b.reg(x), z)
+		}
 		return z
 	}
 	op(b.rm(y), b.reg(x), z)
@@ -165,7 +200,11 @@ func (b *avx512) loads(x interface{}) bool { return inMemory(x) }
 func (b *avx512) fill(z reg.VecVirtual, x interface{}) {
 	switch m := x.(type) {
 	case scalar:
-		VBROADCASTSS(m.m(), z)
+		if r, ok := b.share(m); ok {
+			VMOVAPS(r, z) // a copy, which the core drops at renaming
+		} else {
+			VBROADCASTSS(m.m(), z)
+		}
 	case memvec:
 		VMOVUPS(b.mem(m), z)
 	default:

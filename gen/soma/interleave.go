@@ -79,6 +79,8 @@ func (g interleaved) each(id interface{}, f func(e emitter, i int) interface{}) 
 	}()
 	s, slot := g.p.spills[out.id]
 	slot = slot && s.stream == "" && !g.stored[out.id]
+	g.b.operation(true)
+	defer g.b.operation(false)
 	for i, v := range g.vs {
 		g.b.vector(v)
 		out.xs[i] = f(g.b.emitter(), i)

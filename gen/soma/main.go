@@ -150,6 +150,11 @@ type lowering interface {
 	pairs(pre, post pressure, across, n int) (held int, ok bool)
 	vector(v int)     // lower vector v of the block from here on
 	emitter() emitter // the current vector's
+	// operation says that one operation of an interleaved group starts
+	// (on) or ends: between the two, every call is the same operation on
+	// another vector of the group, and a backend may read a scalar once
+	// for all of them.
+	operation(on bool)
 }
 
 // backend lowers the operations to one amd64 ISA, with avo.

@@ -97,6 +97,7 @@ func (b *neon) vector(v int) {
 	b.v = v
 }
 
+func (b *neon) operation(bool)   {}
 func (b *neon) emitter() emitter { return b }
 
 // ins emits one instruction of Go assembly.
