@@ -64,7 +64,8 @@ func (b *avx2) name() string { return "AVX2" }
 func (b *avx2) lanes() int   { return 8 }
 
 // budget interleaves as many of a block's 8 vectors as the 16 vector
-// registers hold, masks included, after one for the momentary, one for the
+// registers hold, masks included, after one for the momentary, one in a
+// long body for the scalar an operation's vectors share, one for the
 // counters' 16-bit ones where the body has counters and, in a short body,
 // up to 6 for held scalars; it holds as many scalars as remain. A long body interleaves first: its
 // dependency chain is what bounds it, and a scalar not held costs only a
