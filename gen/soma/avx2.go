@@ -25,11 +25,7 @@ type avx2 struct {
 	ones16 reg.VecVirtual         // 16 × uint16 1
 	spikes map[int]reg.VecVirtual // each vector's spike mask
 	vmems  map[string]vmem        // the scalars not held
-	shared struct {               // the scalar an operation's vectors share (see avx512's)
-		on, set bool
-		v       vmem
-		r       reg.VecVirtual
-	}
+	shared shared[vmem]           // the scalar an operation's vectors share
 }
 
 // A notMask is a mask held as its complement: UGE's, which takes one
@@ -98,23 +94,22 @@ func (b *avx2) budget(p pressure, n int) (held, group int) {
 // pairs: 16 registers hold no two blocks' vectors.
 func (b *avx2) pairs(pressure, pressure, int, int) (int, bool) { return 0, false }
 
-func (b *avx2) operation(on bool) {
-	b.shared.on, b.shared.set = on, false
-}
+func (b *avx2) operation(on bool) { b.shared.operation(on) }
 
-// share returns the register of the scalar x that the operation's
-// vectors share, loading it on the first use, if x may be shared.
+// share returns the register of the scalar x that the operation's vectors
+// share, loaded by the first, if x is one in memory that may be shared.
 func (b *avx2) share(x interface{}) (reg.VecVirtual, bool) {
 	v, ok := x.(vmem)
-	switch sh := &b.shared; {
-	case !ok || !sh.on || sh.set && sh.v != v:
+	if !ok {
 		return nil, false
-	case !sh.set:
-		sh.v, sh.r, sh.set = v, YMM(), true
-		VMOVUPS(v.m, sh.r)
 	}
-	return b.shared.r, true
+	return b.shared.get(v, func() reg.VecVirtual {
+		r := YMM()
+		VMOVUPS(v.m, r)
+		return r
+	})
 }
+
 func (b *avx2) emitter() emitter { return b }
 func (b *avx2) end()             { VZEROUPPER() }
 

@@ -18,34 +18,18 @@ type avx512 struct {
 	ones   reg.VecVirtual       // 16 × uint16 1, for the counters
 	zero   reg.VecVirtual       // +0 in every lane
 	spikes map[int]reg.Register // each vector's spike mask
-	shared shared               // the scalar an operation's vectors share
+	shared shared[scalar]       // the scalar an operation's vectors share
 }
 
-// shared is the scalar that the vectors of one operation of an interleaved
-// group read from one register, broadcast there by the first of them: the
-// others would each read it from memory (an embedded broadcast), and a
-// core takes only so many vector memory operands a cycle (Zen 5 about
-// two, which bound the exponential somas there). One scalar an operation,
-// in the register the plan reserves for a momentary broadcast.
-type shared struct {
-	on  bool // within an operation
-	set bool // s is broadcast into r
-	s   scalar
-	r   reg.VecVirtual
-}
-
-func (b *avx512) operation(on bool) { b.shared = shared{on: on} }
+func (b *avx512) operation(on bool) { b.shared.operation(on) }
 
 // share returns the register of scalar s that the operation's vectors
-// share, broadcasting it on the first use, if s may be shared.
+// share, broadcast by the first, if s may be shared (not a uint16).
 func (b *avx512) share(s scalar) (reg.VecVirtual, bool) {
-	switch sh := &b.shared; {
-	case !sh.on || s.u16 || sh.set && sh.s != s:
+	if s.u16 {
 		return nil, false
-	case !sh.set:
-		sh.s, sh.r, sh.set = s, b.broadcast(s), true
 	}
-	return b.shared.r, true
+	return b.shared.get(s, func() reg.VecVirtual { return b.broadcast(s) })
 }
 
 func newAVX512() *avx512 { return &avx512{} }

@@ -157,6 +157,32 @@ type lowering interface {
 	operation(on bool)
 }
 
+// shared is the scalar that the vectors of one operation of an interleaved
+// group read from one register, loaded there by the first of them, rather
+// than from memory by each (an embedded broadcast on AVX-512, a 32-byte
+// operand on AVX2): one scalar an operation, in the register the budget
+// keeps for a momentary value. K is the backend's key of a scalar.
+type shared[K comparable] struct {
+	on, set bool // within an operation; key is loaded into r
+	key     K
+	r       reg.VecVirtual
+}
+
+func (s *shared[K]) operation(on bool) { *s = shared[K]{on: on} }
+
+// get returns the register of key that the operation's vectors share,
+// loaded by load on the first use; not within an operation, or for a
+// second scalar of one, it returns false.
+func (s *shared[K]) get(key K, load func() reg.VecVirtual) (reg.VecVirtual, bool) {
+	switch {
+	case !s.on || s.set && s.key != key:
+		return nil, false
+	case !s.set:
+		s.key, s.r, s.set = key, load(), true
+	}
+	return s.r, true
+}
+
 // backend lowers the operations to one amd64 ISA, with avo.
 type backend interface {
 	lowering
