@@ -441,11 +441,9 @@ func (p ptrs) advance(name string, n Op) {
 // Exponential; 4 KiB: 11.2); 1M units (8–40 MB) 5–32% faster. In L2 the
 // prefetches cost 5–8% (RFSTracer and StrictRefractoryLeakyTraced2 on
 // 64K units, 1.4–1.5 MB), hence the threshold, L2's size; below it a step
-// costs a compare and a jump. Whether a path's kernels ask at all is the
-// CPU's (cpu.SoftwarePrefetch: not Zen 5's AVX-512 kernels, which run
-// faster on its own prefetchers), read at entry from asm's
-// prefetch<path> flag. The NEON kernels, not measured on arm64 hardware,
-// do without.
+// costs a compare and a jump. SPARK_PREFETCH=off turns them off
+// (cpu.SoftwarePrefetch), read at entry from asm's prefetch<path> flag.
+// The NEON kernels, not measured on arm64 hardware, do without.
 const (
 	prefetchMin   = 2 << 20
 	prefetchAhead = 2048

@@ -100,31 +100,27 @@ func zen5() bool { return cpuid.CPU.VendorID == cpuid.AMD && cpuid.CPU.Family >=
 // asm, amd64) ask for their streams' cache lines 2 KiB ahead of each step
 // over a population past L2's size, or leave it to the CPU's own
 // prefetchers. SPARK_PREFETCH=on or off decides for every path; by default
-// they ask, as measured on an Intel Xeon (AVX-512, 16M units: Exponential
-// 14.8 → 10.7 ms a step, Tracer 15.6 → 12.6, Leaky 9.7 → 8.6), except the
-// AVX-512 kernels on AMD's Zen 5 (family 26), which run faster without:
-// on a Zen 5 VM (go test ./soma -bench Step at 16M units, ./trace at 4M;
-// four interleaved rounds of SPARK_PREFETCH=on and off) 10 of the 13
-// kernels ran faster without, AdaptiveExponential 6.4 against 8.5 ms,
-// Exponential 4.8 against 5.1, DoubleTracer 1.43 against 1.60; Izhikevich
-// slower (6.3 against 5.3), RDTracer the same. Its AVX2 kernels gain by
-// asking (the refractory leaky somas 5.1 against 5.6–5.8 ms). Prefetches
-// change no result.
+// they ask. Measured on an Intel Xeon (AVX-512, 16M units: Exponential
+// 14.8 → 10.7 ms a step, Tracer 15.6 → 12.6, Leaky 9.7 → 8.6), and on a
+// Zen 5 VM both ways: on a quiet host its own prefetchers alone ran 10 of
+// the 13 AVX-512 kernels faster (AdaptiveExponential 6.4 against 8.5 ms,
+// Exponential 4.8 against 5.1; Izhikevich 6.3 against 5.3), and two hours
+// later, the same binaries interleaved in the same way, 1.1–1.8× slower
+// (Exponential 8.5–10.8 against 4.6–6.4 ms): the CPU's prefetchers back
+// off when memory is busy, the kernels' requests do not. Prefetches change
+// no result.
 func SoftwarePrefetch(p Path) bool {
 	return softwarePrefetch(p, os.Getenv("SPARK_PREFETCH"))
 }
 
-func softwarePrefetch(p Path, env string) bool {
+func softwarePrefetch(_ Path, env string) bool {
 	switch strings.ToLower(env) {
-	case "":
-	case "on":
+	case "", "on":
 		return true
 	case "off":
 		return false
-	default:
-		panic(fmt.Sprintf("spark: SPARK_PREFETCH=%s: want on or off", env))
 	}
-	return !(p == AVX512 && zen5())
+	panic(fmt.Sprintf("spark: SPARK_PREFETCH=%s: want on or off", env))
 }
 
 // HasFeatures reports whether the CPU has the features path p needs,
