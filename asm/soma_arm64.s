@@ -24488,8 +24488,8 @@ SimplifiedAdaptiveExponentialUniformNEON_done:
 	RET
 
 // func izhikevichNEON(v *float32, u *float32, cur *float32, rest *float32, res *float32, a *float32, b *float32, d *float32, thr *float32, reset *float32, dt float32, restStride, resStride, aStride, bStride, dStride, thrStride, resetStride int, spikes *uint64, blocks int)
-TEXT ·izhikevichNEON(SB), NOSPLIT, $64-160
-	// 1 scalars held in registers, 3 loaded from the stack where used; vectors interleaved 8 at a time; between distant reads, 1 values reloaded from their streams, 0 kept on the stack.
+TEXT ·izhikevichNEON(SB), NOSPLIT, $0-160
+	// 4 scalars held in registers, 0 loaded from the stack where used; vectors interleaved 4 at a time.
 	VMOVI $0, V0.B16
 	MOVD $0x8040201008040201, R0
 	VDUP R0, V0.D2
@@ -24497,13 +24497,10 @@ TEXT ·izhikevichNEON(SB), NOSPLIT, $64-160
 	VDUP R0, V1.S4
 	MOVW $0x3d23d70a, R0
 	VDUP R0, V2.S4
-	FMOVQ F2, 16(RSP)
 	MOVW $0x40a00000, R0
-	VDUP R0, V2.S4
-	FMOVQ F2, 32(RSP)
+	VDUP R0, V3.S4
 	MOVW $0x430c0000, R0
-	VDUP R0, V2.S4
-	FMOVQ F2, 48(RSP)
+	VDUP R0, V4.S4
 	MOVD v+0(FP), R0
 	MOVD u+8(FP), R1
 	MOVD cur+16(FP), R2
@@ -24519,679 +24516,615 @@ TEXT ·izhikevichNEON(SB), NOSPLIT, $64-160
 	CBZ R11, IzhikevichNEON_done
 
 IzhikevichNEON_block:
-	FMOVQ 0(R0), F2
-	FMOVQ 16(R0), F3
-	FMOVQ 32(R0), F4
-	FMOVQ 48(R0), F5
+	FMOVQ 0(R0), F5
+	FMOVQ 16(R0), F6
+	FMOVQ 32(R0), F7
+	FMOVQ 48(R0), F8
+	FMOVQ 0(R1), F9
+	FMOVQ 16(R1), F10
+	FMOVQ 32(R1), F11
+	FMOVQ 48(R1), F12
+	FMOVQ 0(R3), F13
+	WORD $0x4e2dd4ad // fadd v13.4s, v5.4s, v13.4s
+	FMOVQ 16(R3), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 32(R3), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 48(R3), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	WORD $0x6e2ddc51 // fmul v17.4s, v2.4s, v13.4s
+	WORD $0x6e2edc52 // fmul v18.4s, v2.4s, v14.4s
+	WORD $0x6e2fdc53 // fmul v19.4s, v2.4s, v15.4s
+	WORD $0x6e30dc54 // fmul v20.4s, v2.4s, v16.4s
+	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	WORD $0x6e2ddc6d // fmul v13.4s, v3.4s, v13.4s
+	WORD $0x6e2edc6e // fmul v14.4s, v3.4s, v14.4s
+	WORD $0x6e2fdc6f // fmul v15.4s, v3.4s, v15.4s
+	WORD $0x6e30dc70 // fmul v16.4s, v3.4s, v16.4s
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	WORD $0x4e30d690 // fadd v16.4s, v20.4s, v16.4s
+	WORD $0x4e24d5ad // fadd v13.4s, v13.4s, v4.4s
+	WORD $0x4e24d5ce // fadd v14.4s, v14.4s, v4.4s
+	WORD $0x4e24d5ef // fadd v15.4s, v15.4s, v4.4s
+	WORD $0x4e24d610 // fadd v16.4s, v16.4s, v4.4s
+	FMOVQ 0(R4), F17
+	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
+	FMOVQ 16(R4), F18
+	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
+	FMOVQ 32(R4), F19
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 48(R4), F20
+	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
+	WORD $0x4eb1d5ad // fsub v13.4s, v13.4s, v17.4s
+	WORD $0x4eb2d5ce // fsub v14.4s, v14.4s, v18.4s
+	WORD $0x4eb3d5ef // fsub v15.4s, v15.4s, v19.4s
+	WORD $0x4eb4d610 // fsub v16.4s, v16.4s, v20.4s
+	FMOVQ 0(R2), F17
+	FMOVQ 16(R2), F18
+	FMOVQ 32(R2), F19
+	FMOVQ 48(R2), F20
+	FMOVQ 0(R4), F21
+	WORD $0x6e31deb1 // fmul v17.4s, v21.4s, v17.4s
+	FMOVQ 16(R4), F21
+	WORD $0x6e32deb2 // fmul v18.4s, v21.4s, v18.4s
+	FMOVQ 32(R4), F21
+	WORD $0x6e33deb3 // fmul v19.4s, v21.4s, v19.4s
+	FMOVQ 48(R4), F21
+	WORD $0x6e34deb4 // fmul v20.4s, v21.4s, v20.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x6e2ddc2d // fmul v13.4s, v1.4s, v13.4s
+	WORD $0x6e2edc2e // fmul v14.4s, v1.4s, v14.4s
+	WORD $0x6e2fdc2f // fmul v15.4s, v1.4s, v15.4s
+	WORD $0x6e30dc30 // fmul v16.4s, v1.4s, v16.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	FMOVQ 0(R3), F13
+	WORD $0x4e2dd4ad // fadd v13.4s, v5.4s, v13.4s
+	FMOVQ 16(R3), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 32(R3), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 48(R3), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 0(R6), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 16(R6), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 32(R6), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 48(R6), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x4ea9d5ad // fsub v13.4s, v13.4s, v9.4s
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	FMOVQ 0(R5), F17
+	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
+	FMOVQ 16(R5), F17
+	WORD $0x6e2ede2e // fmul v14.4s, v17.4s, v14.4s
+	FMOVQ 32(R5), F17
+	WORD $0x6e2fde2f // fmul v15.4s, v17.4s, v15.4s
+	FMOVQ 48(R5), F17
+	WORD $0x6e30de30 // fmul v16.4s, v17.4s, v16.4s
+	WORD $0x6e2ddc2d // fmul v13.4s, v1.4s, v13.4s
+	WORD $0x6e2edc2e // fmul v14.4s, v1.4s, v14.4s
+	WORD $0x6e2fdc2f // fmul v15.4s, v1.4s, v15.4s
+	WORD $0x6e30dc30 // fmul v16.4s, v1.4s, v16.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	FMOVQ 0(R8), F13
+	WORD $0x6eade4ad // fcmgt v13.4s, v5.4s, v13.4s
+	FMOVQ 16(R8), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 32(R8), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 48(R8), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 0(R9), F17
+	WORD $0x6ead1e25 // bit v5.16b, v17.16b, v13.16b
+	FMOVQ 16(R9), F17
+	WORD $0x6eae1e26 // bit v6.16b, v17.16b, v14.16b
+	FMOVQ 32(R9), F17
+	WORD $0x6eaf1e27 // bit v7.16b, v17.16b, v15.16b
+	FMOVQ 48(R9), F17
+	WORD $0x6eb01e28 // bit v8.16b, v17.16b, v16.16b
+	FMOVQ F5, 0(R0)
+	FMOVQ F6, 16(R0)
+	FMOVQ F7, 32(R0)
+	FMOVQ F8, 48(R0)
+	FMOVQ 0(R7), F5
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	FMOVQ 16(R7), F6
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	FMOVQ 32(R7), F7
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ 48(R7), F8
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	WORD $0x6ead1ca9 // bit v9.16b, v5.16b, v13.16b
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	WORD $0x6eaf1ceb // bit v11.16b, v7.16b, v15.16b
+	WORD $0x6eb01d0c // bit v12.16b, v8.16b, v16.16b
+	FMOVQ F9, 0(R1)
+	FMOVQ F10, 16(R1)
+	FMOVQ F11, 32(R1)
+	FMOVQ F12, 48(R1)
+	WORD $0x0e6129a5 // xtn v5.4h, v13.4s
+	WORD $0x4e6129c5 // xtn2 v5.8h, v14.4s
+	WORD $0x0e6129e6 // xtn v6.4h, v15.4s
+	WORD $0x4e612a06 // xtn2 v6.8h, v16.4s
+	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
+	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
 	FMOVQ 64(R0), F6
 	FMOVQ 80(R0), F7
 	FMOVQ 96(R0), F8
 	FMOVQ 112(R0), F9
-	FMOVQ 0(R1), F10
-	FMOVQ 16(R1), F11
-	FMOVQ 32(R1), F12
-	FMOVQ 48(R1), F13
-	FMOVQ 64(R1), F14
-	FMOVQ 80(R1), F15
-	FMOVQ 96(R1), F16
-	FMOVQ 112(R1), F17
-	FMOVQ 0(R3), F18
-	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
-	FMOVQ 16(R3), F18
-	WORD $0x4e32d463 // fadd v3.4s, v3.4s, v18.4s
-	FMOVQ 32(R3), F18
-	WORD $0x4e32d484 // fadd v4.4s, v4.4s, v18.4s
-	FMOVQ 48(R3), F18
-	WORD $0x4e32d4a5 // fadd v5.4s, v5.4s, v18.4s
-	FMOVQ 64(R3), F18
-	WORD $0x4e32d4c6 // fadd v6.4s, v6.4s, v18.4s
-	FMOVQ 80(R3), F18
-	WORD $0x4e32d4e7 // fadd v7.4s, v7.4s, v18.4s
-	FMOVQ 96(R3), F18
-	WORD $0x4e32d508 // fadd v8.4s, v8.4s, v18.4s
-	FMOVQ 112(R3), F18
-	WORD $0x4e32d529 // fadd v9.4s, v9.4s, v18.4s
-	FMOVQ 16(RSP), F18
-	WORD $0x6e22de52 // fmul v18.4s, v18.4s, v2.4s
-	FMOVQ 16(RSP), F19
-	WORD $0x6e23de73 // fmul v19.4s, v19.4s, v3.4s
-	FMOVQ 16(RSP), F20
-	WORD $0x6e24de94 // fmul v20.4s, v20.4s, v4.4s
-	FMOVQ 16(RSP), F21
-	WORD $0x6e25deb5 // fmul v21.4s, v21.4s, v5.4s
-	FMOVQ 16(RSP), F22
-	WORD $0x6e26ded6 // fmul v22.4s, v22.4s, v6.4s
-	FMOVQ 16(RSP), F23
-	WORD $0x6e27def7 // fmul v23.4s, v23.4s, v7.4s
-	FMOVQ 16(RSP), F24
-	WORD $0x6e28df18 // fmul v24.4s, v24.4s, v8.4s
-	FMOVQ 16(RSP), F25
-	WORD $0x6e29df39 // fmul v25.4s, v25.4s, v9.4s
-	WORD $0x6e22de52 // fmul v18.4s, v18.4s, v2.4s
-	WORD $0x6e23de73 // fmul v19.4s, v19.4s, v3.4s
-	WORD $0x6e24de94 // fmul v20.4s, v20.4s, v4.4s
-	WORD $0x6e25deb5 // fmul v21.4s, v21.4s, v5.4s
-	WORD $0x6e26ded6 // fmul v22.4s, v22.4s, v6.4s
-	WORD $0x6e27def7 // fmul v23.4s, v23.4s, v7.4s
-	WORD $0x6e28df18 // fmul v24.4s, v24.4s, v8.4s
-	WORD $0x6e29df39 // fmul v25.4s, v25.4s, v9.4s
-	FMOVQ 32(RSP), F26
-	WORD $0x6e22df42 // fmul v2.4s, v26.4s, v2.4s
-	FMOVQ 32(RSP), F26
-	WORD $0x6e23df43 // fmul v3.4s, v26.4s, v3.4s
-	FMOVQ 32(RSP), F26
-	WORD $0x6e24df44 // fmul v4.4s, v26.4s, v4.4s
-	FMOVQ 32(RSP), F26
-	WORD $0x6e25df45 // fmul v5.4s, v26.4s, v5.4s
-	FMOVQ 32(RSP), F26
-	WORD $0x6e26df46 // fmul v6.4s, v26.4s, v6.4s
-	FMOVQ 32(RSP), F26
-	WORD $0x6e27df47 // fmul v7.4s, v26.4s, v7.4s
-	FMOVQ 32(RSP), F26
-	WORD $0x6e28df48 // fmul v8.4s, v26.4s, v8.4s
-	FMOVQ 32(RSP), F26
-	WORD $0x6e29df49 // fmul v9.4s, v26.4s, v9.4s
-	WORD $0x4e22d642 // fadd v2.4s, v18.4s, v2.4s
-	WORD $0x4e23d663 // fadd v3.4s, v19.4s, v3.4s
-	WORD $0x4e24d684 // fadd v4.4s, v20.4s, v4.4s
-	WORD $0x4e25d6a5 // fadd v5.4s, v21.4s, v5.4s
-	WORD $0x4e26d6c6 // fadd v6.4s, v22.4s, v6.4s
-	WORD $0x4e27d6e7 // fadd v7.4s, v23.4s, v7.4s
-	WORD $0x4e28d708 // fadd v8.4s, v24.4s, v8.4s
-	WORD $0x4e29d729 // fadd v9.4s, v25.4s, v9.4s
-	FMOVQ 48(RSP), F18
-	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
-	FMOVQ 48(RSP), F18
-	WORD $0x4e32d463 // fadd v3.4s, v3.4s, v18.4s
-	FMOVQ 48(RSP), F18
-	WORD $0x4e32d484 // fadd v4.4s, v4.4s, v18.4s
-	FMOVQ 48(RSP), F18
-	WORD $0x4e32d4a5 // fadd v5.4s, v5.4s, v18.4s
-	FMOVQ 48(RSP), F18
-	WORD $0x4e32d4c6 // fadd v6.4s, v6.4s, v18.4s
-	FMOVQ 48(RSP), F18
-	WORD $0x4e32d4e7 // fadd v7.4s, v7.4s, v18.4s
-	FMOVQ 48(RSP), F18
-	WORD $0x4e32d508 // fadd v8.4s, v8.4s, v18.4s
-	FMOVQ 48(RSP), F18
-	WORD $0x4e32d529 // fadd v9.4s, v9.4s, v18.4s
-	FMOVQ 0(R4), F18
+	FMOVQ 64(R1), F10
+	FMOVQ 80(R1), F11
+	FMOVQ 96(R1), F12
+	FMOVQ 112(R1), F13
+	FMOVQ 64(R3), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 80(R3), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 96(R3), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 112(R3), F17
+	WORD $0x4e31d531 // fadd v17.4s, v9.4s, v17.4s
+	WORD $0x6e2edc52 // fmul v18.4s, v2.4s, v14.4s
+	WORD $0x6e2fdc53 // fmul v19.4s, v2.4s, v15.4s
+	WORD $0x6e30dc54 // fmul v20.4s, v2.4s, v16.4s
+	WORD $0x6e31dc55 // fmul v21.4s, v2.4s, v17.4s
+	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	WORD $0x6e2edc6e // fmul v14.4s, v3.4s, v14.4s
+	WORD $0x6e2fdc6f // fmul v15.4s, v3.4s, v15.4s
+	WORD $0x6e30dc70 // fmul v16.4s, v3.4s, v16.4s
+	WORD $0x6e31dc71 // fmul v17.4s, v3.4s, v17.4s
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	WORD $0x4e30d690 // fadd v16.4s, v20.4s, v16.4s
+	WORD $0x4e31d6b1 // fadd v17.4s, v21.4s, v17.4s
+	WORD $0x4e24d5ce // fadd v14.4s, v14.4s, v4.4s
+	WORD $0x4e24d5ef // fadd v15.4s, v15.4s, v4.4s
+	WORD $0x4e24d610 // fadd v16.4s, v16.4s, v4.4s
+	WORD $0x4e24d631 // fadd v17.4s, v17.4s, v4.4s
+	FMOVQ 64(R4), F18
 	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
-	FMOVQ 16(R4), F19
+	FMOVQ 80(R4), F19
 	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
-	FMOVQ 32(R4), F20
+	FMOVQ 96(R4), F20
 	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
-	FMOVQ 48(R4), F21
+	FMOVQ 112(R4), F21
 	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
+	WORD $0x4eb2d5ce // fsub v14.4s, v14.4s, v18.4s
+	WORD $0x4eb3d5ef // fsub v15.4s, v15.4s, v19.4s
+	WORD $0x4eb4d610 // fsub v16.4s, v16.4s, v20.4s
+	WORD $0x4eb5d631 // fsub v17.4s, v17.4s, v21.4s
+	FMOVQ 64(R2), F18
+	FMOVQ 80(R2), F19
+	FMOVQ 96(R2), F20
+	FMOVQ 112(R2), F21
 	FMOVQ 64(R4), F22
-	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
-	FMOVQ 80(R4), F23
-	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
-	FMOVQ 96(R4), F24
-	WORD $0x6e30df18 // fmul v24.4s, v24.4s, v16.4s
-	FMOVQ 112(R4), F25
-	WORD $0x6e31df39 // fmul v25.4s, v25.4s, v17.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	FMOVQ 0(R2), F18
-	FMOVQ 16(R2), F19
-	FMOVQ 32(R2), F20
-	FMOVQ 48(R2), F21
-	FMOVQ 64(R2), F22
-	FMOVQ 80(R2), F23
-	FMOVQ 96(R2), F24
-	FMOVQ 112(R2), F25
-	FMOVQ 0(R4), F26
-	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
-	FMOVQ 16(R4), F26
-	WORD $0x6e33df53 // fmul v19.4s, v26.4s, v19.4s
-	FMOVQ 32(R4), F26
-	WORD $0x6e34df54 // fmul v20.4s, v26.4s, v20.4s
-	FMOVQ 48(R4), F26
-	WORD $0x6e35df55 // fmul v21.4s, v26.4s, v21.4s
-	FMOVQ 64(R4), F26
-	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
-	FMOVQ 80(R4), F26
-	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
-	FMOVQ 96(R4), F26
-	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
-	FMOVQ 112(R4), F26
-	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
-	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
-	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
-	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
-	WORD $0x4e35d4a5 // fadd v5.4s, v5.4s, v21.4s
-	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
-	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
-	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
-	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
-	WORD $0x6e22dc22 // fmul v2.4s, v1.4s, v2.4s
-	WORD $0x6e23dc23 // fmul v3.4s, v1.4s, v3.4s
-	WORD $0x6e24dc24 // fmul v4.4s, v1.4s, v4.4s
-	WORD $0x6e25dc25 // fmul v5.4s, v1.4s, v5.4s
-	WORD $0x6e26dc26 // fmul v6.4s, v1.4s, v6.4s
-	WORD $0x6e27dc27 // fmul v7.4s, v1.4s, v7.4s
-	WORD $0x6e28dc28 // fmul v8.4s, v1.4s, v8.4s
-	WORD $0x6e29dc29 // fmul v9.4s, v1.4s, v9.4s
-	FMOVQ 0(R0), F18
-	WORD $0x4e22d642 // fadd v2.4s, v18.4s, v2.4s
-	FMOVQ 16(R0), F18
-	WORD $0x4e23d643 // fadd v3.4s, v18.4s, v3.4s
-	FMOVQ 32(R0), F18
-	WORD $0x4e24d644 // fadd v4.4s, v18.4s, v4.4s
-	FMOVQ 48(R0), F18
-	WORD $0x4e25d645 // fadd v5.4s, v18.4s, v5.4s
-	FMOVQ 64(R0), F18
-	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
-	FMOVQ 80(R0), F18
-	WORD $0x4e27d647 // fadd v7.4s, v18.4s, v7.4s
-	FMOVQ 96(R0), F18
-	WORD $0x4e28d648 // fadd v8.4s, v18.4s, v8.4s
-	FMOVQ 112(R0), F18
-	WORD $0x4e29d649 // fadd v9.4s, v18.4s, v9.4s
-	FMOVQ 0(R3), F18
-	WORD $0x4e32d452 // fadd v18.4s, v2.4s, v18.4s
-	FMOVQ 16(R3), F19
-	WORD $0x4e33d473 // fadd v19.4s, v3.4s, v19.4s
-	FMOVQ 32(R3), F20
-	WORD $0x4e34d494 // fadd v20.4s, v4.4s, v20.4s
-	FMOVQ 48(R3), F21
-	WORD $0x4e35d4b5 // fadd v21.4s, v5.4s, v21.4s
-	FMOVQ 64(R3), F22
-	WORD $0x4e36d4d6 // fadd v22.4s, v6.4s, v22.4s
-	FMOVQ 80(R3), F23
-	WORD $0x4e37d4f7 // fadd v23.4s, v7.4s, v23.4s
-	FMOVQ 96(R3), F24
-	WORD $0x4e38d518 // fadd v24.4s, v8.4s, v24.4s
-	FMOVQ 112(R3), F25
-	WORD $0x4e39d539 // fadd v25.4s, v9.4s, v25.4s
-	FMOVQ 0(R6), F26
-	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
-	FMOVQ 16(R6), F26
-	WORD $0x6e33df53 // fmul v19.4s, v26.4s, v19.4s
-	FMOVQ 32(R6), F26
-	WORD $0x6e34df54 // fmul v20.4s, v26.4s, v20.4s
-	FMOVQ 48(R6), F26
-	WORD $0x6e35df55 // fmul v21.4s, v26.4s, v21.4s
-	FMOVQ 64(R6), F26
-	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
-	FMOVQ 80(R6), F26
-	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
-	FMOVQ 96(R6), F26
-	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
-	FMOVQ 112(R6), F26
-	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
-	WORD $0x4eaad652 // fsub v18.4s, v18.4s, v10.4s
-	WORD $0x4eabd673 // fsub v19.4s, v19.4s, v11.4s
-	WORD $0x4eacd694 // fsub v20.4s, v20.4s, v12.4s
-	WORD $0x4eadd6b5 // fsub v21.4s, v21.4s, v13.4s
-	WORD $0x4eaed6d6 // fsub v22.4s, v22.4s, v14.4s
-	WORD $0x4eafd6f7 // fsub v23.4s, v23.4s, v15.4s
-	WORD $0x4eb0d718 // fsub v24.4s, v24.4s, v16.4s
-	WORD $0x4eb1d739 // fsub v25.4s, v25.4s, v17.4s
-	FMOVQ 0(R5), F26
-	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
-	FMOVQ 16(R5), F26
-	WORD $0x6e33df53 // fmul v19.4s, v26.4s, v19.4s
-	FMOVQ 32(R5), F26
-	WORD $0x6e34df54 // fmul v20.4s, v26.4s, v20.4s
-	FMOVQ 48(R5), F26
-	WORD $0x6e35df55 // fmul v21.4s, v26.4s, v21.4s
-	FMOVQ 64(R5), F26
-	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
-	FMOVQ 80(R5), F26
-	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
-	FMOVQ 96(R5), F26
-	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
-	FMOVQ 112(R5), F26
-	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
-	WORD $0x6e32dc32 // fmul v18.4s, v1.4s, v18.4s
-	WORD $0x6e33dc33 // fmul v19.4s, v1.4s, v19.4s
-	WORD $0x6e34dc34 // fmul v20.4s, v1.4s, v20.4s
-	WORD $0x6e35dc35 // fmul v21.4s, v1.4s, v21.4s
-	WORD $0x6e36dc36 // fmul v22.4s, v1.4s, v22.4s
-	WORD $0x6e37dc37 // fmul v23.4s, v1.4s, v23.4s
-	WORD $0x6e38dc38 // fmul v24.4s, v1.4s, v24.4s
-	WORD $0x6e39dc39 // fmul v25.4s, v1.4s, v25.4s
-	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
-	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
-	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
-	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
-	WORD $0x4e36d5ce // fadd v14.4s, v14.4s, v22.4s
-	WORD $0x4e37d5ef // fadd v15.4s, v15.4s, v23.4s
-	WORD $0x4e38d610 // fadd v16.4s, v16.4s, v24.4s
-	WORD $0x4e39d631 // fadd v17.4s, v17.4s, v25.4s
-	FMOVQ 0(R8), F18
-	WORD $0x6eb2e452 // fcmgt v18.4s, v2.4s, v18.4s
-	FMOVQ 16(R8), F19
-	WORD $0x6eb3e473 // fcmgt v19.4s, v3.4s, v19.4s
-	FMOVQ 32(R8), F20
-	WORD $0x6eb4e494 // fcmgt v20.4s, v4.4s, v20.4s
-	FMOVQ 48(R8), F21
-	WORD $0x6eb5e4b5 // fcmgt v21.4s, v5.4s, v21.4s
-	FMOVQ 64(R8), F22
-	WORD $0x6eb6e4d6 // fcmgt v22.4s, v6.4s, v22.4s
-	FMOVQ 80(R8), F23
-	WORD $0x6eb7e4f7 // fcmgt v23.4s, v7.4s, v23.4s
-	FMOVQ 96(R8), F24
-	WORD $0x6eb8e518 // fcmgt v24.4s, v8.4s, v24.4s
-	FMOVQ 112(R8), F25
-	WORD $0x6eb9e539 // fcmgt v25.4s, v9.4s, v25.4s
-	FMOVQ 0(R9), F26
-	WORD $0x6eb21f42 // bit v2.16b, v26.16b, v18.16b
-	FMOVQ 16(R9), F26
-	WORD $0x6eb31f43 // bit v3.16b, v26.16b, v19.16b
-	FMOVQ 32(R9), F26
-	WORD $0x6eb41f44 // bit v4.16b, v26.16b, v20.16b
-	FMOVQ 48(R9), F26
-	WORD $0x6eb51f45 // bit v5.16b, v26.16b, v21.16b
-	FMOVQ 64(R9), F26
-	WORD $0x6eb61f46 // bit v6.16b, v26.16b, v22.16b
-	FMOVQ 80(R9), F26
-	WORD $0x6eb71f47 // bit v7.16b, v26.16b, v23.16b
-	FMOVQ 96(R9), F26
-	WORD $0x6eb81f48 // bit v8.16b, v26.16b, v24.16b
-	FMOVQ 112(R9), F26
-	WORD $0x6eb91f49 // bit v9.16b, v26.16b, v25.16b
-	FMOVQ F2, 0(R0)
-	FMOVQ F3, 16(R0)
-	FMOVQ F4, 32(R0)
-	FMOVQ F5, 48(R0)
+	WORD $0x6e32ded2 // fmul v18.4s, v22.4s, v18.4s
+	FMOVQ 80(R4), F22
+	WORD $0x6e33ded3 // fmul v19.4s, v22.4s, v19.4s
+	FMOVQ 96(R4), F22
+	WORD $0x6e34ded4 // fmul v20.4s, v22.4s, v20.4s
+	FMOVQ 112(R4), F22
+	WORD $0x6e35ded5 // fmul v21.4s, v22.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x6e2edc2e // fmul v14.4s, v1.4s, v14.4s
+	WORD $0x6e2fdc2f // fmul v15.4s, v1.4s, v15.4s
+	WORD $0x6e30dc30 // fmul v16.4s, v1.4s, v16.4s
+	WORD $0x6e31dc31 // fmul v17.4s, v1.4s, v17.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	FMOVQ 64(R3), F14
+	WORD $0x4e2ed4ce // fadd v14.4s, v6.4s, v14.4s
+	FMOVQ 80(R3), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 96(R3), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 112(R3), F17
+	WORD $0x4e31d531 // fadd v17.4s, v9.4s, v17.4s
+	FMOVQ 64(R6), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 80(R6), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 96(R6), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 112(R6), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x4eaad5ce // fsub v14.4s, v14.4s, v10.4s
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	FMOVQ 64(R5), F18
+	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
+	FMOVQ 80(R5), F18
+	WORD $0x6e2fde4f // fmul v15.4s, v18.4s, v15.4s
+	FMOVQ 96(R5), F18
+	WORD $0x6e30de50 // fmul v16.4s, v18.4s, v16.4s
+	FMOVQ 112(R5), F18
+	WORD $0x6e31de51 // fmul v17.4s, v18.4s, v17.4s
+	WORD $0x6e2edc2e // fmul v14.4s, v1.4s, v14.4s
+	WORD $0x6e2fdc2f // fmul v15.4s, v1.4s, v15.4s
+	WORD $0x6e30dc30 // fmul v16.4s, v1.4s, v16.4s
+	WORD $0x6e31dc31 // fmul v17.4s, v1.4s, v17.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	FMOVQ 64(R8), F14
+	WORD $0x6eaee4ce // fcmgt v14.4s, v6.4s, v14.4s
+	FMOVQ 80(R8), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 96(R8), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 112(R8), F17
+	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
+	FMOVQ 64(R9), F18
+	WORD $0x6eae1e46 // bit v6.16b, v18.16b, v14.16b
+	FMOVQ 80(R9), F18
+	WORD $0x6eaf1e47 // bit v7.16b, v18.16b, v15.16b
+	FMOVQ 96(R9), F18
+	WORD $0x6eb01e48 // bit v8.16b, v18.16b, v16.16b
+	FMOVQ 112(R9), F18
+	WORD $0x6eb11e49 // bit v9.16b, v18.16b, v17.16b
 	FMOVQ F6, 64(R0)
 	FMOVQ F7, 80(R0)
 	FMOVQ F8, 96(R0)
 	FMOVQ F9, 112(R0)
-	FMOVQ 0(R7), F2
-	WORD $0x4e22d542 // fadd v2.4s, v10.4s, v2.4s
-	FMOVQ 16(R7), F3
-	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
-	FMOVQ 32(R7), F4
-	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
-	FMOVQ 48(R7), F5
-	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
 	FMOVQ 64(R7), F6
-	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
 	FMOVQ 80(R7), F7
-	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
 	FMOVQ 96(R7), F8
-	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
 	FMOVQ 112(R7), F9
-	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
-	WORD $0x6eb21c4a // bit v10.16b, v2.16b, v18.16b
-	WORD $0x6eb31c6b // bit v11.16b, v3.16b, v19.16b
-	WORD $0x6eb41c8c // bit v12.16b, v4.16b, v20.16b
-	WORD $0x6eb51cad // bit v13.16b, v5.16b, v21.16b
-	WORD $0x6eb61cce // bit v14.16b, v6.16b, v22.16b
-	WORD $0x6eb71cef // bit v15.16b, v7.16b, v23.16b
-	WORD $0x6eb81d10 // bit v16.16b, v8.16b, v24.16b
-	WORD $0x6eb91d31 // bit v17.16b, v9.16b, v25.16b
-	FMOVQ F10, 0(R1)
-	FMOVQ F11, 16(R1)
-	FMOVQ F12, 32(R1)
-	FMOVQ F13, 48(R1)
-	FMOVQ F14, 64(R1)
-	FMOVQ F15, 80(R1)
-	FMOVQ F16, 96(R1)
-	FMOVQ F17, 112(R1)
-	WORD $0x0e612a42 // xtn v2.4h, v18.4s
-	WORD $0x4e612a62 // xtn2 v2.8h, v19.4s
-	WORD $0x0e612a83 // xtn v3.4h, v20.4s
-	WORD $0x4e612aa3 // xtn2 v3.8h, v21.4s
-	WORD $0x0e212842 // xtn v2.8b, v2.8h
-	WORD $0x4e212862 // xtn2 v2.16b, v3.8h
-	WORD $0x0e612ac3 // xtn v3.4h, v22.4s
-	WORD $0x4e612ae3 // xtn2 v3.8h, v23.4s
-	WORD $0x0e612b04 // xtn v4.4h, v24.4s
-	WORD $0x4e612b24 // xtn2 v4.8h, v25.4s
-	WORD $0x0e212863 // xtn v3.8b, v3.8h
-	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
-	FMOVQ 128(R0), F4
-	FMOVQ 144(R0), F5
-	FMOVQ 160(R0), F6
-	FMOVQ 176(R0), F7
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	WORD $0x6eae1cca // bit v10.16b, v6.16b, v14.16b
+	WORD $0x6eaf1ceb // bit v11.16b, v7.16b, v15.16b
+	WORD $0x6eb01d0c // bit v12.16b, v8.16b, v16.16b
+	WORD $0x6eb11d2d // bit v13.16b, v9.16b, v17.16b
+	FMOVQ F10, 64(R1)
+	FMOVQ F11, 80(R1)
+	FMOVQ F12, 96(R1)
+	FMOVQ F13, 112(R1)
+	WORD $0x0e6129c6 // xtn v6.4h, v14.4s
+	WORD $0x4e6129e6 // xtn2 v6.8h, v15.4s
+	WORD $0x0e612a07 // xtn v7.4h, v16.4s
+	WORD $0x4e612a27 // xtn2 v7.8h, v17.4s
+	WORD $0x0e2128c6 // xtn v6.8b, v6.8h
+	WORD $0x4e2128e6 // xtn2 v6.16b, v7.8h
+	FMOVQ 128(R0), F7
+	FMOVQ 144(R0), F8
+	FMOVQ 160(R0), F9
+	FMOVQ 176(R0), F10
+	FMOVQ 128(R1), F11
+	FMOVQ 144(R1), F12
+	FMOVQ 160(R1), F13
+	FMOVQ 176(R1), F14
+	FMOVQ 128(R3), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 144(R3), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 160(R3), F17
+	WORD $0x4e31d531 // fadd v17.4s, v9.4s, v17.4s
+	FMOVQ 176(R3), F18
+	WORD $0x4e32d552 // fadd v18.4s, v10.4s, v18.4s
+	WORD $0x6e2fdc53 // fmul v19.4s, v2.4s, v15.4s
+	WORD $0x6e30dc54 // fmul v20.4s, v2.4s, v16.4s
+	WORD $0x6e31dc55 // fmul v21.4s, v2.4s, v17.4s
+	WORD $0x6e32dc56 // fmul v22.4s, v2.4s, v18.4s
+	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	WORD $0x6e2fdc6f // fmul v15.4s, v3.4s, v15.4s
+	WORD $0x6e30dc70 // fmul v16.4s, v3.4s, v16.4s
+	WORD $0x6e31dc71 // fmul v17.4s, v3.4s, v17.4s
+	WORD $0x6e32dc72 // fmul v18.4s, v3.4s, v18.4s
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	WORD $0x4e30d690 // fadd v16.4s, v20.4s, v16.4s
+	WORD $0x4e31d6b1 // fadd v17.4s, v21.4s, v17.4s
+	WORD $0x4e32d6d2 // fadd v18.4s, v22.4s, v18.4s
+	WORD $0x4e24d5ef // fadd v15.4s, v15.4s, v4.4s
+	WORD $0x4e24d610 // fadd v16.4s, v16.4s, v4.4s
+	WORD $0x4e24d631 // fadd v17.4s, v17.4s, v4.4s
+	WORD $0x4e24d652 // fadd v18.4s, v18.4s, v4.4s
+	FMOVQ 128(R4), F19
+	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
+	FMOVQ 144(R4), F20
+	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
+	FMOVQ 160(R4), F21
+	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
+	FMOVQ 176(R4), F22
+	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
+	WORD $0x4eb3d5ef // fsub v15.4s, v15.4s, v19.4s
+	WORD $0x4eb4d610 // fsub v16.4s, v16.4s, v20.4s
+	WORD $0x4eb5d631 // fsub v17.4s, v17.4s, v21.4s
+	WORD $0x4eb6d652 // fsub v18.4s, v18.4s, v22.4s
+	FMOVQ 128(R2), F19
+	FMOVQ 144(R2), F20
+	FMOVQ 160(R2), F21
+	FMOVQ 176(R2), F22
+	FMOVQ 128(R4), F23
+	WORD $0x6e33def3 // fmul v19.4s, v23.4s, v19.4s
+	FMOVQ 144(R4), F23
+	WORD $0x6e34def4 // fmul v20.4s, v23.4s, v20.4s
+	FMOVQ 160(R4), F23
+	WORD $0x6e35def5 // fmul v21.4s, v23.4s, v21.4s
+	FMOVQ 176(R4), F23
+	WORD $0x6e36def6 // fmul v22.4s, v23.4s, v22.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	WORD $0x6e2fdc2f // fmul v15.4s, v1.4s, v15.4s
+	WORD $0x6e30dc30 // fmul v16.4s, v1.4s, v16.4s
+	WORD $0x6e31dc31 // fmul v17.4s, v1.4s, v17.4s
+	WORD $0x6e32dc32 // fmul v18.4s, v1.4s, v18.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	FMOVQ 128(R3), F15
+	WORD $0x4e2fd4ef // fadd v15.4s, v7.4s, v15.4s
+	FMOVQ 144(R3), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 160(R3), F17
+	WORD $0x4e31d531 // fadd v17.4s, v9.4s, v17.4s
+	FMOVQ 176(R3), F18
+	WORD $0x4e32d552 // fadd v18.4s, v10.4s, v18.4s
+	FMOVQ 128(R6), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 144(R6), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 160(R6), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 176(R6), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x4eabd5ef // fsub v15.4s, v15.4s, v11.4s
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	FMOVQ 128(R5), F19
+	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
+	FMOVQ 144(R5), F19
+	WORD $0x6e30de70 // fmul v16.4s, v19.4s, v16.4s
+	FMOVQ 160(R5), F19
+	WORD $0x6e31de71 // fmul v17.4s, v19.4s, v17.4s
+	FMOVQ 176(R5), F19
+	WORD $0x6e32de72 // fmul v18.4s, v19.4s, v18.4s
+	WORD $0x6e2fdc2f // fmul v15.4s, v1.4s, v15.4s
+	WORD $0x6e30dc30 // fmul v16.4s, v1.4s, v16.4s
+	WORD $0x6e31dc31 // fmul v17.4s, v1.4s, v17.4s
+	WORD $0x6e32dc32 // fmul v18.4s, v1.4s, v18.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	FMOVQ 128(R8), F15
+	WORD $0x6eafe4ef // fcmgt v15.4s, v7.4s, v15.4s
+	FMOVQ 144(R8), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 160(R8), F17
+	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
+	FMOVQ 176(R8), F18
+	WORD $0x6eb2e552 // fcmgt v18.4s, v10.4s, v18.4s
+	FMOVQ 128(R9), F19
+	WORD $0x6eaf1e67 // bit v7.16b, v19.16b, v15.16b
+	FMOVQ 144(R9), F19
+	WORD $0x6eb01e68 // bit v8.16b, v19.16b, v16.16b
+	FMOVQ 160(R9), F19
+	WORD $0x6eb11e69 // bit v9.16b, v19.16b, v17.16b
+	FMOVQ 176(R9), F19
+	WORD $0x6eb21e6a // bit v10.16b, v19.16b, v18.16b
+	FMOVQ F7, 128(R0)
+	FMOVQ F8, 144(R0)
+	FMOVQ F9, 160(R0)
+	FMOVQ F10, 176(R0)
+	FMOVQ 128(R7), F7
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	FMOVQ 144(R7), F8
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
+	FMOVQ 160(R7), F9
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
+	FMOVQ 176(R7), F10
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	WORD $0x6eaf1ceb // bit v11.16b, v7.16b, v15.16b
+	WORD $0x6eb01d0c // bit v12.16b, v8.16b, v16.16b
+	WORD $0x6eb11d2d // bit v13.16b, v9.16b, v17.16b
+	WORD $0x6eb21d4e // bit v14.16b, v10.16b, v18.16b
+	FMOVQ F11, 128(R1)
+	FMOVQ F12, 144(R1)
+	FMOVQ F13, 160(R1)
+	FMOVQ F14, 176(R1)
+	WORD $0x0e6129e7 // xtn v7.4h, v15.4s
+	WORD $0x4e612a07 // xtn2 v7.8h, v16.4s
+	WORD $0x0e612a28 // xtn v8.4h, v17.4s
+	WORD $0x4e612a48 // xtn2 v8.8h, v18.4s
+	WORD $0x0e2128e7 // xtn v7.8b, v7.8h
+	WORD $0x4e212907 // xtn2 v7.16b, v8.8h
 	FMOVQ 192(R0), F8
 	FMOVQ 208(R0), F9
 	FMOVQ 224(R0), F10
 	FMOVQ 240(R0), F11
-	FMOVQ 128(R1), F12
-	FMOVQ 144(R1), F13
-	FMOVQ 160(R1), F14
-	FMOVQ 176(R1), F15
-	FMOVQ 192(R1), F16
-	FMOVQ 208(R1), F17
-	FMOVQ 224(R1), F18
-	FMOVQ 240(R1), F19
-	FMOVQ 128(R3), F20
-	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
-	FMOVQ 144(R3), F20
-	WORD $0x4e34d4a5 // fadd v5.4s, v5.4s, v20.4s
-	FMOVQ 160(R3), F20
-	WORD $0x4e34d4c6 // fadd v6.4s, v6.4s, v20.4s
-	FMOVQ 176(R3), F20
-	WORD $0x4e34d4e7 // fadd v7.4s, v7.4s, v20.4s
-	FMOVQ 192(R3), F20
-	WORD $0x4e34d508 // fadd v8.4s, v8.4s, v20.4s
-	FMOVQ 208(R3), F20
-	WORD $0x4e34d529 // fadd v9.4s, v9.4s, v20.4s
-	FMOVQ 224(R3), F20
-	WORD $0x4e34d54a // fadd v10.4s, v10.4s, v20.4s
-	FMOVQ 240(R3), F20
-	WORD $0x4e34d56b // fadd v11.4s, v11.4s, v20.4s
-	FMOVQ 16(RSP), F20
-	WORD $0x6e24de94 // fmul v20.4s, v20.4s, v4.4s
-	FMOVQ 16(RSP), F21
-	WORD $0x6e25deb5 // fmul v21.4s, v21.4s, v5.4s
-	FMOVQ 16(RSP), F22
-	WORD $0x6e26ded6 // fmul v22.4s, v22.4s, v6.4s
-	FMOVQ 16(RSP), F23
-	WORD $0x6e27def7 // fmul v23.4s, v23.4s, v7.4s
-	FMOVQ 16(RSP), F24
-	WORD $0x6e28df18 // fmul v24.4s, v24.4s, v8.4s
-	FMOVQ 16(RSP), F25
-	WORD $0x6e29df39 // fmul v25.4s, v25.4s, v9.4s
-	FMOVQ 16(RSP), F26
-	WORD $0x6e2adf5a // fmul v26.4s, v26.4s, v10.4s
-	FMOVQ 16(RSP), F27
-	WORD $0x6e2bdf7b // fmul v27.4s, v27.4s, v11.4s
-	WORD $0x6e24de94 // fmul v20.4s, v20.4s, v4.4s
-	WORD $0x6e25deb5 // fmul v21.4s, v21.4s, v5.4s
-	WORD $0x6e26ded6 // fmul v22.4s, v22.4s, v6.4s
-	WORD $0x6e27def7 // fmul v23.4s, v23.4s, v7.4s
-	WORD $0x6e28df18 // fmul v24.4s, v24.4s, v8.4s
-	WORD $0x6e29df39 // fmul v25.4s, v25.4s, v9.4s
-	WORD $0x6e2adf5a // fmul v26.4s, v26.4s, v10.4s
-	WORD $0x6e2bdf7b // fmul v27.4s, v27.4s, v11.4s
-	FMOVQ 32(RSP), F28
-	WORD $0x6e24df84 // fmul v4.4s, v28.4s, v4.4s
-	FMOVQ 32(RSP), F28
-	WORD $0x6e25df85 // fmul v5.4s, v28.4s, v5.4s
-	FMOVQ 32(RSP), F28
-	WORD $0x6e26df86 // fmul v6.4s, v28.4s, v6.4s
-	FMOVQ 32(RSP), F28
-	WORD $0x6e27df87 // fmul v7.4s, v28.4s, v7.4s
-	FMOVQ 32(RSP), F28
-	WORD $0x6e28df88 // fmul v8.4s, v28.4s, v8.4s
-	FMOVQ 32(RSP), F28
-	WORD $0x6e29df89 // fmul v9.4s, v28.4s, v9.4s
-	FMOVQ 32(RSP), F28
-	WORD $0x6e2adf8a // fmul v10.4s, v28.4s, v10.4s
-	FMOVQ 32(RSP), F28
-	WORD $0x6e2bdf8b // fmul v11.4s, v28.4s, v11.4s
-	WORD $0x4e24d684 // fadd v4.4s, v20.4s, v4.4s
-	WORD $0x4e25d6a5 // fadd v5.4s, v21.4s, v5.4s
-	WORD $0x4e26d6c6 // fadd v6.4s, v22.4s, v6.4s
-	WORD $0x4e27d6e7 // fadd v7.4s, v23.4s, v7.4s
-	WORD $0x4e28d708 // fadd v8.4s, v24.4s, v8.4s
-	WORD $0x4e29d729 // fadd v9.4s, v25.4s, v9.4s
-	WORD $0x4e2ad74a // fadd v10.4s, v26.4s, v10.4s
-	WORD $0x4e2bd76b // fadd v11.4s, v27.4s, v11.4s
-	FMOVQ 48(RSP), F20
-	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
-	FMOVQ 48(RSP), F20
-	WORD $0x4e34d4a5 // fadd v5.4s, v5.4s, v20.4s
-	FMOVQ 48(RSP), F20
-	WORD $0x4e34d4c6 // fadd v6.4s, v6.4s, v20.4s
-	FMOVQ 48(RSP), F20
-	WORD $0x4e34d4e7 // fadd v7.4s, v7.4s, v20.4s
-	FMOVQ 48(RSP), F20
-	WORD $0x4e34d508 // fadd v8.4s, v8.4s, v20.4s
-	FMOVQ 48(RSP), F20
-	WORD $0x4e34d529 // fadd v9.4s, v9.4s, v20.4s
-	FMOVQ 48(RSP), F20
-	WORD $0x4e34d54a // fadd v10.4s, v10.4s, v20.4s
-	FMOVQ 48(RSP), F20
-	WORD $0x4e34d56b // fadd v11.4s, v11.4s, v20.4s
-	FMOVQ 128(R4), F20
+	FMOVQ 192(R1), F12
+	FMOVQ 208(R1), F13
+	FMOVQ 224(R1), F14
+	FMOVQ 240(R1), F15
+	FMOVQ 192(R3), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 208(R3), F17
+	WORD $0x4e31d531 // fadd v17.4s, v9.4s, v17.4s
+	FMOVQ 224(R3), F18
+	WORD $0x4e32d552 // fadd v18.4s, v10.4s, v18.4s
+	FMOVQ 240(R3), F19
+	WORD $0x4e33d573 // fadd v19.4s, v11.4s, v19.4s
+	WORD $0x6e30dc54 // fmul v20.4s, v2.4s, v16.4s
+	WORD $0x6e31dc55 // fmul v21.4s, v2.4s, v17.4s
+	WORD $0x6e32dc56 // fmul v22.4s, v2.4s, v18.4s
+	WORD $0x6e33dc57 // fmul v23.4s, v2.4s, v19.4s
+	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
+	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	WORD $0x6e33def7 // fmul v23.4s, v23.4s, v19.4s
+	WORD $0x6e30dc70 // fmul v16.4s, v3.4s, v16.4s
+	WORD $0x6e31dc71 // fmul v17.4s, v3.4s, v17.4s
+	WORD $0x6e32dc72 // fmul v18.4s, v3.4s, v18.4s
+	WORD $0x6e33dc73 // fmul v19.4s, v3.4s, v19.4s
+	WORD $0x4e30d690 // fadd v16.4s, v20.4s, v16.4s
+	WORD $0x4e31d6b1 // fadd v17.4s, v21.4s, v17.4s
+	WORD $0x4e32d6d2 // fadd v18.4s, v22.4s, v18.4s
+	WORD $0x4e33d6f3 // fadd v19.4s, v23.4s, v19.4s
+	WORD $0x4e24d610 // fadd v16.4s, v16.4s, v4.4s
+	WORD $0x4e24d631 // fadd v17.4s, v17.4s, v4.4s
+	WORD $0x4e24d652 // fadd v18.4s, v18.4s, v4.4s
+	WORD $0x4e24d673 // fadd v19.4s, v19.4s, v4.4s
+	FMOVQ 192(R4), F20
 	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
-	FMOVQ 144(R4), F21
+	FMOVQ 208(R4), F21
 	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
-	FMOVQ 160(R4), F22
+	FMOVQ 224(R4), F22
 	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
-	FMOVQ 176(R4), F23
+	FMOVQ 240(R4), F23
 	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
+	WORD $0x4eb4d610 // fsub v16.4s, v16.4s, v20.4s
+	WORD $0x4eb5d631 // fsub v17.4s, v17.4s, v21.4s
+	WORD $0x4eb6d652 // fsub v18.4s, v18.4s, v22.4s
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	FMOVQ 192(R2), F20
+	FMOVQ 208(R2), F21
+	FMOVQ 224(R2), F22
+	FMOVQ 240(R2), F23
 	FMOVQ 192(R4), F24
-	WORD $0x6e30df18 // fmul v24.4s, v24.4s, v16.4s
-	FMOVQ 208(R4), F25
-	WORD $0x6e31df39 // fmul v25.4s, v25.4s, v17.4s
-	FMOVQ 224(R4), F26
-	WORD $0x6e32df5a // fmul v26.4s, v26.4s, v18.4s
-	FMOVQ 240(R4), F27
-	WORD $0x6e33df7b // fmul v27.4s, v27.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
-	WORD $0x4ebbd56b // fsub v11.4s, v11.4s, v27.4s
-	FMOVQ 128(R2), F20
-	FMOVQ 144(R2), F21
-	FMOVQ 160(R2), F22
-	FMOVQ 176(R2), F23
-	FMOVQ 192(R2), F24
-	FMOVQ 208(R2), F25
-	FMOVQ 224(R2), F26
-	FMOVQ 240(R2), F27
-	FMOVQ 128(R4), F28
-	WORD $0x6e34df94 // fmul v20.4s, v28.4s, v20.4s
-	FMOVQ 144(R4), F28
-	WORD $0x6e35df95 // fmul v21.4s, v28.4s, v21.4s
-	FMOVQ 160(R4), F28
-	WORD $0x6e36df96 // fmul v22.4s, v28.4s, v22.4s
-	FMOVQ 176(R4), F28
-	WORD $0x6e37df97 // fmul v23.4s, v28.4s, v23.4s
-	FMOVQ 192(R4), F28
-	WORD $0x6e38df98 // fmul v24.4s, v28.4s, v24.4s
-	FMOVQ 208(R4), F28
-	WORD $0x6e39df99 // fmul v25.4s, v28.4s, v25.4s
-	FMOVQ 224(R4), F28
-	WORD $0x6e3adf9a // fmul v26.4s, v28.4s, v26.4s
-	FMOVQ 240(R4), F28
-	WORD $0x6e3bdf9b // fmul v27.4s, v28.4s, v27.4s
-	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
-	WORD $0x4e35d4a5 // fadd v5.4s, v5.4s, v21.4s
-	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
-	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
-	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
-	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
-	WORD $0x4e3ad54a // fadd v10.4s, v10.4s, v26.4s
-	WORD $0x4e3bd56b // fadd v11.4s, v11.4s, v27.4s
-	WORD $0x6e24dc24 // fmul v4.4s, v1.4s, v4.4s
-	WORD $0x6e25dc25 // fmul v5.4s, v1.4s, v5.4s
-	WORD $0x6e26dc26 // fmul v6.4s, v1.4s, v6.4s
-	WORD $0x6e27dc27 // fmul v7.4s, v1.4s, v7.4s
-	WORD $0x6e28dc28 // fmul v8.4s, v1.4s, v8.4s
-	WORD $0x6e29dc29 // fmul v9.4s, v1.4s, v9.4s
-	WORD $0x6e2adc2a // fmul v10.4s, v1.4s, v10.4s
-	WORD $0x6e2bdc2b // fmul v11.4s, v1.4s, v11.4s
-	FMOVQ 128(R0), F20
-	WORD $0x4e24d684 // fadd v4.4s, v20.4s, v4.4s
-	FMOVQ 144(R0), F20
-	WORD $0x4e25d685 // fadd v5.4s, v20.4s, v5.4s
-	FMOVQ 160(R0), F20
-	WORD $0x4e26d686 // fadd v6.4s, v20.4s, v6.4s
-	FMOVQ 176(R0), F20
-	WORD $0x4e27d687 // fadd v7.4s, v20.4s, v7.4s
-	FMOVQ 192(R0), F20
-	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
-	FMOVQ 208(R0), F20
-	WORD $0x4e29d689 // fadd v9.4s, v20.4s, v9.4s
-	FMOVQ 224(R0), F20
-	WORD $0x4e2ad68a // fadd v10.4s, v20.4s, v10.4s
-	FMOVQ 240(R0), F20
-	WORD $0x4e2bd68b // fadd v11.4s, v20.4s, v11.4s
-	FMOVQ 128(R3), F20
-	WORD $0x4e34d494 // fadd v20.4s, v4.4s, v20.4s
-	FMOVQ 144(R3), F21
-	WORD $0x4e35d4b5 // fadd v21.4s, v5.4s, v21.4s
-	FMOVQ 160(R3), F22
-	WORD $0x4e36d4d6 // fadd v22.4s, v6.4s, v22.4s
-	FMOVQ 176(R3), F23
-	WORD $0x4e37d4f7 // fadd v23.4s, v7.4s, v23.4s
-	FMOVQ 192(R3), F24
-	WORD $0x4e38d518 // fadd v24.4s, v8.4s, v24.4s
-	FMOVQ 208(R3), F25
-	WORD $0x4e39d539 // fadd v25.4s, v9.4s, v25.4s
-	FMOVQ 224(R3), F26
-	WORD $0x4e3ad55a // fadd v26.4s, v10.4s, v26.4s
-	FMOVQ 240(R3), F27
-	WORD $0x4e3bd57b // fadd v27.4s, v11.4s, v27.4s
-	FMOVQ 128(R6), F28
-	WORD $0x6e34df94 // fmul v20.4s, v28.4s, v20.4s
-	FMOVQ 144(R6), F28
-	WORD $0x6e35df95 // fmul v21.4s, v28.4s, v21.4s
-	FMOVQ 160(R6), F28
-	WORD $0x6e36df96 // fmul v22.4s, v28.4s, v22.4s
-	FMOVQ 176(R6), F28
-	WORD $0x6e37df97 // fmul v23.4s, v28.4s, v23.4s
-	FMOVQ 192(R6), F28
-	WORD $0x6e38df98 // fmul v24.4s, v28.4s, v24.4s
-	FMOVQ 208(R6), F28
-	WORD $0x6e39df99 // fmul v25.4s, v28.4s, v25.4s
-	FMOVQ 224(R6), F28
-	WORD $0x6e3adf9a // fmul v26.4s, v28.4s, v26.4s
-	FMOVQ 240(R6), F28
-	WORD $0x6e3bdf9b // fmul v27.4s, v28.4s, v27.4s
-	WORD $0x4eacd694 // fsub v20.4s, v20.4s, v12.4s
-	WORD $0x4eadd6b5 // fsub v21.4s, v21.4s, v13.4s
-	WORD $0x4eaed6d6 // fsub v22.4s, v22.4s, v14.4s
-	WORD $0x4eafd6f7 // fsub v23.4s, v23.4s, v15.4s
-	WORD $0x4eb0d718 // fsub v24.4s, v24.4s, v16.4s
-	WORD $0x4eb1d739 // fsub v25.4s, v25.4s, v17.4s
-	WORD $0x4eb2d75a // fsub v26.4s, v26.4s, v18.4s
-	WORD $0x4eb3d77b // fsub v27.4s, v27.4s, v19.4s
-	FMOVQ 128(R5), F28
-	WORD $0x6e34df94 // fmul v20.4s, v28.4s, v20.4s
-	FMOVQ 144(R5), F28
-	WORD $0x6e35df95 // fmul v21.4s, v28.4s, v21.4s
-	FMOVQ 160(R5), F28
-	WORD $0x6e36df96 // fmul v22.4s, v28.4s, v22.4s
-	FMOVQ 176(R5), F28
-	WORD $0x6e37df97 // fmul v23.4s, v28.4s, v23.4s
-	FMOVQ 192(R5), F28
-	WORD $0x6e38df98 // fmul v24.4s, v28.4s, v24.4s
-	FMOVQ 208(R5), F28
-	WORD $0x6e39df99 // fmul v25.4s, v28.4s, v25.4s
-	FMOVQ 224(R5), F28
-	WORD $0x6e3adf9a // fmul v26.4s, v28.4s, v26.4s
-	FMOVQ 240(R5), F28
-	WORD $0x6e3bdf9b // fmul v27.4s, v28.4s, v27.4s
-	WORD $0x6e34dc34 // fmul v20.4s, v1.4s, v20.4s
-	WORD $0x6e35dc35 // fmul v21.4s, v1.4s, v21.4s
-	WORD $0x6e36dc36 // fmul v22.4s, v1.4s, v22.4s
-	WORD $0x6e37dc37 // fmul v23.4s, v1.4s, v23.4s
-	WORD $0x6e38dc38 // fmul v24.4s, v1.4s, v24.4s
-	WORD $0x6e39dc39 // fmul v25.4s, v1.4s, v25.4s
-	WORD $0x6e3adc3a // fmul v26.4s, v1.4s, v26.4s
-	WORD $0x6e3bdc3b // fmul v27.4s, v1.4s, v27.4s
-	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
-	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
-	WORD $0x4e36d5ce // fadd v14.4s, v14.4s, v22.4s
-	WORD $0x4e37d5ef // fadd v15.4s, v15.4s, v23.4s
-	WORD $0x4e38d610 // fadd v16.4s, v16.4s, v24.4s
-	WORD $0x4e39d631 // fadd v17.4s, v17.4s, v25.4s
-	WORD $0x4e3ad652 // fadd v18.4s, v18.4s, v26.4s
-	WORD $0x4e3bd673 // fadd v19.4s, v19.4s, v27.4s
-	FMOVQ 128(R8), F20
-	WORD $0x6eb4e494 // fcmgt v20.4s, v4.4s, v20.4s
-	FMOVQ 144(R8), F21
-	WORD $0x6eb5e4b5 // fcmgt v21.4s, v5.4s, v21.4s
-	FMOVQ 160(R8), F22
-	WORD $0x6eb6e4d6 // fcmgt v22.4s, v6.4s, v22.4s
-	FMOVQ 176(R8), F23
-	WORD $0x6eb7e4f7 // fcmgt v23.4s, v7.4s, v23.4s
-	FMOVQ 192(R8), F24
-	WORD $0x6eb8e518 // fcmgt v24.4s, v8.4s, v24.4s
-	FMOVQ 208(R8), F25
-	WORD $0x6eb9e539 // fcmgt v25.4s, v9.4s, v25.4s
-	FMOVQ 224(R8), F26
-	WORD $0x6ebae55a // fcmgt v26.4s, v10.4s, v26.4s
-	FMOVQ 240(R8), F27
-	WORD $0x6ebbe57b // fcmgt v27.4s, v11.4s, v27.4s
-	FMOVQ 128(R9), F28
-	WORD $0x6eb41f84 // bit v4.16b, v28.16b, v20.16b
-	FMOVQ 144(R9), F28
-	WORD $0x6eb51f85 // bit v5.16b, v28.16b, v21.16b
-	FMOVQ 160(R9), F28
-	WORD $0x6eb61f86 // bit v6.16b, v28.16b, v22.16b
-	FMOVQ 176(R9), F28
-	WORD $0x6eb71f87 // bit v7.16b, v28.16b, v23.16b
-	FMOVQ 192(R9), F28
-	WORD $0x6eb81f88 // bit v8.16b, v28.16b, v24.16b
-	FMOVQ 208(R9), F28
-	WORD $0x6eb91f89 // bit v9.16b, v28.16b, v25.16b
-	FMOVQ 224(R9), F28
-	WORD $0x6eba1f8a // bit v10.16b, v28.16b, v26.16b
-	FMOVQ 240(R9), F28
-	WORD $0x6ebb1f8b // bit v11.16b, v28.16b, v27.16b
-	FMOVQ F4, 128(R0)
-	FMOVQ F5, 144(R0)
-	FMOVQ F6, 160(R0)
-	FMOVQ F7, 176(R0)
+	WORD $0x6e34df14 // fmul v20.4s, v24.4s, v20.4s
+	FMOVQ 208(R4), F24
+	WORD $0x6e35df15 // fmul v21.4s, v24.4s, v21.4s
+	FMOVQ 224(R4), F24
+	WORD $0x6e36df16 // fmul v22.4s, v24.4s, v22.4s
+	FMOVQ 240(R4), F24
+	WORD $0x6e37df17 // fmul v23.4s, v24.4s, v23.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	WORD $0x4e37d673 // fadd v19.4s, v19.4s, v23.4s
+	WORD $0x6e30dc30 // fmul v16.4s, v1.4s, v16.4s
+	WORD $0x6e31dc31 // fmul v17.4s, v1.4s, v17.4s
+	WORD $0x6e32dc32 // fmul v18.4s, v1.4s, v18.4s
+	WORD $0x6e33dc33 // fmul v19.4s, v1.4s, v19.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	FMOVQ 192(R3), F16
+	WORD $0x4e30d510 // fadd v16.4s, v8.4s, v16.4s
+	FMOVQ 208(R3), F17
+	WORD $0x4e31d531 // fadd v17.4s, v9.4s, v17.4s
+	FMOVQ 224(R3), F18
+	WORD $0x4e32d552 // fadd v18.4s, v10.4s, v18.4s
+	FMOVQ 240(R3), F19
+	WORD $0x4e33d573 // fadd v19.4s, v11.4s, v19.4s
+	FMOVQ 192(R6), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 208(R6), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 224(R6), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 240(R6), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	WORD $0x4eacd610 // fsub v16.4s, v16.4s, v12.4s
+	WORD $0x4eadd631 // fsub v17.4s, v17.4s, v13.4s
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	FMOVQ 192(R5), F20
+	WORD $0x6e30de90 // fmul v16.4s, v20.4s, v16.4s
+	FMOVQ 208(R5), F20
+	WORD $0x6e31de91 // fmul v17.4s, v20.4s, v17.4s
+	FMOVQ 224(R5), F20
+	WORD $0x6e32de92 // fmul v18.4s, v20.4s, v18.4s
+	FMOVQ 240(R5), F20
+	WORD $0x6e33de93 // fmul v19.4s, v20.4s, v19.4s
+	WORD $0x6e30dc30 // fmul v16.4s, v1.4s, v16.4s
+	WORD $0x6e31dc31 // fmul v17.4s, v1.4s, v17.4s
+	WORD $0x6e32dc32 // fmul v18.4s, v1.4s, v18.4s
+	WORD $0x6e33dc33 // fmul v19.4s, v1.4s, v19.4s
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	WORD $0x4e31d5ad // fadd v13.4s, v13.4s, v17.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	FMOVQ 192(R8), F16
+	WORD $0x6eb0e510 // fcmgt v16.4s, v8.4s, v16.4s
+	FMOVQ 208(R8), F17
+	WORD $0x6eb1e531 // fcmgt v17.4s, v9.4s, v17.4s
+	FMOVQ 224(R8), F18
+	WORD $0x6eb2e552 // fcmgt v18.4s, v10.4s, v18.4s
+	FMOVQ 240(R8), F19
+	WORD $0x6eb3e573 // fcmgt v19.4s, v11.4s, v19.4s
+	FMOVQ 192(R9), F20
+	WORD $0x6eb01e88 // bit v8.16b, v20.16b, v16.16b
+	FMOVQ 208(R9), F20
+	WORD $0x6eb11e89 // bit v9.16b, v20.16b, v17.16b
+	FMOVQ 224(R9), F20
+	WORD $0x6eb21e8a // bit v10.16b, v20.16b, v18.16b
+	FMOVQ 240(R9), F20
+	WORD $0x6eb31e8b // bit v11.16b, v20.16b, v19.16b
 	FMOVQ F8, 192(R0)
 	FMOVQ F9, 208(R0)
 	FMOVQ F10, 224(R0)
 	FMOVQ F11, 240(R0)
-	FMOVQ 128(R7), F4
-	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
-	FMOVQ 144(R7), F5
-	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
-	FMOVQ 160(R7), F6
-	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
-	FMOVQ 176(R7), F7
-	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
 	FMOVQ 192(R7), F8
-	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
+	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
 	FMOVQ 208(R7), F9
-	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
+	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
 	FMOVQ 224(R7), F10
-	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
 	FMOVQ 240(R7), F11
-	WORD $0x4e2bd66b // fadd v11.4s, v19.4s, v11.4s
-	WORD $0x6eb41c8c // bit v12.16b, v4.16b, v20.16b
-	WORD $0x6eb51cad // bit v13.16b, v5.16b, v21.16b
-	WORD $0x6eb61cce // bit v14.16b, v6.16b, v22.16b
-	WORD $0x6eb71cef // bit v15.16b, v7.16b, v23.16b
-	WORD $0x6eb81d10 // bit v16.16b, v8.16b, v24.16b
-	WORD $0x6eb91d31 // bit v17.16b, v9.16b, v25.16b
-	WORD $0x6eba1d52 // bit v18.16b, v10.16b, v26.16b
-	WORD $0x6ebb1d73 // bit v19.16b, v11.16b, v27.16b
-	FMOVQ F12, 128(R1)
-	FMOVQ F13, 144(R1)
-	FMOVQ F14, 160(R1)
-	FMOVQ F15, 176(R1)
-	FMOVQ F16, 192(R1)
-	FMOVQ F17, 208(R1)
-	FMOVQ F18, 224(R1)
-	FMOVQ F19, 240(R1)
-	WORD $0x0e612a84 // xtn v4.4h, v20.4s
-	WORD $0x4e612aa4 // xtn2 v4.8h, v21.4s
-	WORD $0x0e612ac5 // xtn v5.4h, v22.4s
-	WORD $0x4e612ae5 // xtn2 v5.8h, v23.4s
-	WORD $0x0e212884 // xtn v4.8b, v4.8h
-	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
-	WORD $0x0e612b05 // xtn v5.4h, v24.4s
-	WORD $0x4e612b25 // xtn2 v5.8h, v25.4s
-	WORD $0x0e612b46 // xtn v6.4h, v26.4s
-	WORD $0x4e612b66 // xtn2 v6.8h, v27.4s
-	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
-	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
-	WORD $0x4e201c42 // and v2.16b, v2.16b, v0.16b
-	WORD $0x4e201c63 // and v3.16b, v3.16b, v0.16b
-	WORD $0x4e201c84 // and v4.16b, v4.16b, v0.16b
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	WORD $0x6eb01d0c // bit v12.16b, v8.16b, v16.16b
+	WORD $0x6eb11d2d // bit v13.16b, v9.16b, v17.16b
+	WORD $0x6eb21d4e // bit v14.16b, v10.16b, v18.16b
+	WORD $0x6eb31d6f // bit v15.16b, v11.16b, v19.16b
+	FMOVQ F12, 192(R1)
+	FMOVQ F13, 208(R1)
+	FMOVQ F14, 224(R1)
+	FMOVQ F15, 240(R1)
+	WORD $0x0e612a08 // xtn v8.4h, v16.4s
+	WORD $0x4e612a28 // xtn2 v8.8h, v17.4s
+	WORD $0x0e612a49 // xtn v9.4h, v18.4s
+	WORD $0x4e612a69 // xtn2 v9.8h, v19.4s
+	WORD $0x0e212908 // xtn v8.8b, v8.8h
+	WORD $0x4e212928 // xtn2 v8.16b, v9.8h
 	WORD $0x4e201ca5 // and v5.16b, v5.16b, v0.16b
-	WORD $0x4e23bc42 // addp v2.16b, v2.16b, v3.16b
-	WORD $0x4e25bc83 // addp v3.16b, v4.16b, v5.16b
-	WORD $0x4e23bc42 // addp v2.16b, v2.16b, v3.16b
-	WORD $0x4e22bc42 // addp v2.16b, v2.16b, v2.16b
-	FMOVD F2, R12
+	WORD $0x4e201cc6 // and v6.16b, v6.16b, v0.16b
+	WORD $0x4e201ce7 // and v7.16b, v7.16b, v0.16b
+	WORD $0x4e201d08 // and v8.16b, v8.16b, v0.16b
+	WORD $0x4e26bca5 // addp v5.16b, v5.16b, v6.16b
+	WORD $0x4e28bce6 // addp v6.16b, v7.16b, v8.16b
+	WORD $0x4e26bca5 // addp v5.16b, v5.16b, v6.16b
+	WORD $0x4e25bca5 // addp v5.16b, v5.16b, v5.16b
+	FMOVD F5, R12
 	MOVD.P R12, 8(R10)
 	ADD $256, R0
 	ADD $256, R1
@@ -25217,43 +25150,35 @@ IzhikevichNEON_done:
 	RET
 
 // func izhikevichUniformNEON(v *float32, u *float32, cur *float32, rest float32, res float32, a float32, b float32, d float32, thr float32, reset float32, dt float32, spikes *uint64, blocks int)
-TEXT ·izhikevichUniformNEON(SB), NOSPLIT, $176-72
-	// 1 scalars held in registers, 10 loaded from the stack where used; vectors interleaved 8 at a time; between distant reads, 1 values reloaded from their streams, 0 kept on the stack.
+TEXT ·izhikevichUniformNEON(SB), NOSPLIT, $48-72
+	// 9 scalars held in registers, 2 loaded from the stack where used; vectors interleaved 4 at a time.
 	VMOVI $0, V0.B16
 	MOVD $0x8040201008040201, R0
 	VDUP R0, V0.D2
 	MOVWU rest+24(FP), R0
 	VDUP R0, V1.S4
-	MOVW $0x3d23d70a, R0
-	VDUP R0, V2.S4
-	FMOVQ F2, 16(RSP)
-	MOVW $0x40a00000, R0
-	VDUP R0, V2.S4
-	FMOVQ F2, 32(RSP)
-	MOVW $0x430c0000, R0
-	VDUP R0, V2.S4
-	FMOVQ F2, 48(RSP)
-	MOVWU a+32(FP), R0
-	VDUP R0, V2.S4
-	FMOVQ F2, 64(RSP)
-	MOVWU b+36(FP), R0
-	VDUP R0, V2.S4
-	FMOVQ F2, 80(RSP)
-	MOVWU d+40(FP), R0
-	VDUP R0, V2.S4
-	FMOVQ F2, 96(RSP)
-	MOVWU dt+52(FP), R0
-	VDUP R0, V2.S4
-	FMOVQ F2, 112(RSP)
 	MOVWU res+28(FP), R0
 	VDUP R0, V2.S4
-	FMOVQ F2, 128(RSP)
-	MOVWU reset+48(FP), R0
-	VDUP R0, V2.S4
-	FMOVQ F2, 144(RSP)
+	MOVWU dt+52(FP), R0
+	VDUP R0, V3.S4
+	MOVW $0x3d23d70a, R0
+	VDUP R0, V4.S4
+	MOVW $0x40a00000, R0
+	VDUP R0, V5.S4
+	MOVW $0x430c0000, R0
+	VDUP R0, V6.S4
+	MOVWU a+32(FP), R0
+	VDUP R0, V7.S4
+	MOVWU b+36(FP), R0
+	VDUP R0, V8.S4
 	MOVWU thr+44(FP), R0
-	VDUP R0, V2.S4
-	FMOVQ F2, 160(RSP)
+	VDUP R0, V9.S4
+	MOVWU d+40(FP), R0
+	VDUP R0, V10.S4
+	FMOVQ F10, 16(RSP)
+	MOVWU reset+48(FP), R0
+	VDUP R0, V10.S4
+	FMOVQ F10, 32(RSP)
 	MOVD v+0(FP), R0
 	MOVD u+8(FP), R1
 	MOVD cur+16(FP), R2
@@ -25262,679 +25187,503 @@ TEXT ·izhikevichUniformNEON(SB), NOSPLIT, $176-72
 	CBZ R4, IzhikevichUniformNEON_done
 
 IzhikevichUniformNEON_block:
-	FMOVQ 0(R0), F2
-	FMOVQ 16(R0), F3
-	FMOVQ 32(R0), F4
-	FMOVQ 48(R0), F5
-	FMOVQ 64(R0), F6
-	FMOVQ 80(R0), F7
-	FMOVQ 96(R0), F8
-	FMOVQ 112(R0), F9
-	FMOVQ 0(R1), F10
-	FMOVQ 16(R1), F11
-	FMOVQ 32(R1), F12
-	FMOVQ 48(R1), F13
-	FMOVQ 64(R1), F14
-	FMOVQ 80(R1), F15
-	FMOVQ 96(R1), F16
-	FMOVQ 112(R1), F17
-	WORD $0x4e21d442 // fadd v2.4s, v2.4s, v1.4s
-	WORD $0x4e21d463 // fadd v3.4s, v3.4s, v1.4s
-	WORD $0x4e21d484 // fadd v4.4s, v4.4s, v1.4s
-	WORD $0x4e21d4a5 // fadd v5.4s, v5.4s, v1.4s
-	WORD $0x4e21d4c6 // fadd v6.4s, v6.4s, v1.4s
-	WORD $0x4e21d4e7 // fadd v7.4s, v7.4s, v1.4s
-	WORD $0x4e21d508 // fadd v8.4s, v8.4s, v1.4s
-	WORD $0x4e21d529 // fadd v9.4s, v9.4s, v1.4s
-	FMOVQ 16(RSP), F18
-	WORD $0x6e22de52 // fmul v18.4s, v18.4s, v2.4s
-	FMOVQ 16(RSP), F19
-	WORD $0x6e23de73 // fmul v19.4s, v19.4s, v3.4s
-	FMOVQ 16(RSP), F20
-	WORD $0x6e24de94 // fmul v20.4s, v20.4s, v4.4s
-	FMOVQ 16(RSP), F21
-	WORD $0x6e25deb5 // fmul v21.4s, v21.4s, v5.4s
-	FMOVQ 16(RSP), F22
-	WORD $0x6e26ded6 // fmul v22.4s, v22.4s, v6.4s
-	FMOVQ 16(RSP), F23
-	WORD $0x6e27def7 // fmul v23.4s, v23.4s, v7.4s
-	FMOVQ 16(RSP), F24
-	WORD $0x6e28df18 // fmul v24.4s, v24.4s, v8.4s
-	FMOVQ 16(RSP), F25
-	WORD $0x6e29df39 // fmul v25.4s, v25.4s, v9.4s
-	WORD $0x6e22de52 // fmul v18.4s, v18.4s, v2.4s
-	WORD $0x6e23de73 // fmul v19.4s, v19.4s, v3.4s
-	WORD $0x6e24de94 // fmul v20.4s, v20.4s, v4.4s
-	WORD $0x6e25deb5 // fmul v21.4s, v21.4s, v5.4s
-	WORD $0x6e26ded6 // fmul v22.4s, v22.4s, v6.4s
-	WORD $0x6e27def7 // fmul v23.4s, v23.4s, v7.4s
-	WORD $0x6e28df18 // fmul v24.4s, v24.4s, v8.4s
-	WORD $0x6e29df39 // fmul v25.4s, v25.4s, v9.4s
-	FMOVQ 32(RSP), F26
-	WORD $0x6e22df42 // fmul v2.4s, v26.4s, v2.4s
-	FMOVQ 32(RSP), F26
-	WORD $0x6e23df43 // fmul v3.4s, v26.4s, v3.4s
-	FMOVQ 32(RSP), F26
-	WORD $0x6e24df44 // fmul v4.4s, v26.4s, v4.4s
-	FMOVQ 32(RSP), F26
-	WORD $0x6e25df45 // fmul v5.4s, v26.4s, v5.4s
-	FMOVQ 32(RSP), F26
-	WORD $0x6e26df46 // fmul v6.4s, v26.4s, v6.4s
-	FMOVQ 32(RSP), F26
-	WORD $0x6e27df47 // fmul v7.4s, v26.4s, v7.4s
-	FMOVQ 32(RSP), F26
-	WORD $0x6e28df48 // fmul v8.4s, v26.4s, v8.4s
-	FMOVQ 32(RSP), F26
-	WORD $0x6e29df49 // fmul v9.4s, v26.4s, v9.4s
-	WORD $0x4e22d642 // fadd v2.4s, v18.4s, v2.4s
-	WORD $0x4e23d663 // fadd v3.4s, v19.4s, v3.4s
-	WORD $0x4e24d684 // fadd v4.4s, v20.4s, v4.4s
-	WORD $0x4e25d6a5 // fadd v5.4s, v21.4s, v5.4s
-	WORD $0x4e26d6c6 // fadd v6.4s, v22.4s, v6.4s
-	WORD $0x4e27d6e7 // fadd v7.4s, v23.4s, v7.4s
-	WORD $0x4e28d708 // fadd v8.4s, v24.4s, v8.4s
-	WORD $0x4e29d729 // fadd v9.4s, v25.4s, v9.4s
-	FMOVQ 48(RSP), F18
-	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
-	FMOVQ 48(RSP), F18
-	WORD $0x4e32d463 // fadd v3.4s, v3.4s, v18.4s
-	FMOVQ 48(RSP), F18
-	WORD $0x4e32d484 // fadd v4.4s, v4.4s, v18.4s
-	FMOVQ 48(RSP), F18
-	WORD $0x4e32d4a5 // fadd v5.4s, v5.4s, v18.4s
-	FMOVQ 48(RSP), F18
-	WORD $0x4e32d4c6 // fadd v6.4s, v6.4s, v18.4s
-	FMOVQ 48(RSP), F18
-	WORD $0x4e32d4e7 // fadd v7.4s, v7.4s, v18.4s
-	FMOVQ 48(RSP), F18
-	WORD $0x4e32d508 // fadd v8.4s, v8.4s, v18.4s
-	FMOVQ 48(RSP), F18
-	WORD $0x4e32d529 // fadd v9.4s, v9.4s, v18.4s
-	FMOVQ 128(RSP), F18
-	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
-	FMOVQ 128(RSP), F19
-	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
-	FMOVQ 128(RSP), F20
-	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e30df18 // fmul v24.4s, v24.4s, v16.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e31df39 // fmul v25.4s, v25.4s, v17.4s
-	WORD $0x4eb2d442 // fsub v2.4s, v2.4s, v18.4s
-	WORD $0x4eb3d463 // fsub v3.4s, v3.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	FMOVQ 0(R2), F18
-	FMOVQ 16(R2), F19
-	FMOVQ 32(R2), F20
-	FMOVQ 48(R2), F21
-	FMOVQ 64(R2), F22
-	FMOVQ 80(R2), F23
-	FMOVQ 96(R2), F24
-	FMOVQ 112(R2), F25
-	FMOVQ 128(RSP), F26
-	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
-	FMOVQ 128(RSP), F26
-	WORD $0x6e33df53 // fmul v19.4s, v26.4s, v19.4s
-	FMOVQ 128(RSP), F26
-	WORD $0x6e34df54 // fmul v20.4s, v26.4s, v20.4s
-	FMOVQ 128(RSP), F26
-	WORD $0x6e35df55 // fmul v21.4s, v26.4s, v21.4s
-	FMOVQ 128(RSP), F26
-	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
-	FMOVQ 128(RSP), F26
-	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
-	FMOVQ 128(RSP), F26
-	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
-	FMOVQ 128(RSP), F26
-	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
-	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
-	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
-	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
-	WORD $0x4e35d4a5 // fadd v5.4s, v5.4s, v21.4s
-	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
-	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
-	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
-	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
-	FMOVQ 112(RSP), F18
-	WORD $0x6e22de42 // fmul v2.4s, v18.4s, v2.4s
-	FMOVQ 112(RSP), F18
-	WORD $0x6e23de43 // fmul v3.4s, v18.4s, v3.4s
-	FMOVQ 112(RSP), F18
-	WORD $0x6e24de44 // fmul v4.4s, v18.4s, v4.4s
-	FMOVQ 112(RSP), F18
-	WORD $0x6e25de45 // fmul v5.4s, v18.4s, v5.4s
-	FMOVQ 112(RSP), F18
-	WORD $0x6e26de46 // fmul v6.4s, v18.4s, v6.4s
-	FMOVQ 112(RSP), F18
-	WORD $0x6e27de47 // fmul v7.4s, v18.4s, v7.4s
-	FMOVQ 112(RSP), F18
-	WORD $0x6e28de48 // fmul v8.4s, v18.4s, v8.4s
-	FMOVQ 112(RSP), F18
-	WORD $0x6e29de49 // fmul v9.4s, v18.4s, v9.4s
-	FMOVQ 0(R0), F18
-	WORD $0x4e22d642 // fadd v2.4s, v18.4s, v2.4s
-	FMOVQ 16(R0), F18
-	WORD $0x4e23d643 // fadd v3.4s, v18.4s, v3.4s
-	FMOVQ 32(R0), F18
-	WORD $0x4e24d644 // fadd v4.4s, v18.4s, v4.4s
-	FMOVQ 48(R0), F18
-	WORD $0x4e25d645 // fadd v5.4s, v18.4s, v5.4s
-	FMOVQ 64(R0), F18
-	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
-	FMOVQ 80(R0), F18
-	WORD $0x4e27d647 // fadd v7.4s, v18.4s, v7.4s
-	FMOVQ 96(R0), F18
-	WORD $0x4e28d648 // fadd v8.4s, v18.4s, v8.4s
-	FMOVQ 112(R0), F18
-	WORD $0x4e29d649 // fadd v9.4s, v18.4s, v9.4s
-	WORD $0x4e21d452 // fadd v18.4s, v2.4s, v1.4s
-	WORD $0x4e21d473 // fadd v19.4s, v3.4s, v1.4s
-	WORD $0x4e21d494 // fadd v20.4s, v4.4s, v1.4s
-	WORD $0x4e21d4b5 // fadd v21.4s, v5.4s, v1.4s
-	WORD $0x4e21d4d6 // fadd v22.4s, v6.4s, v1.4s
-	WORD $0x4e21d4f7 // fadd v23.4s, v7.4s, v1.4s
-	WORD $0x4e21d518 // fadd v24.4s, v8.4s, v1.4s
-	WORD $0x4e21d539 // fadd v25.4s, v9.4s, v1.4s
-	FMOVQ 80(RSP), F26
-	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
-	FMOVQ 80(RSP), F26
-	WORD $0x6e33df53 // fmul v19.4s, v26.4s, v19.4s
-	FMOVQ 80(RSP), F26
-	WORD $0x6e34df54 // fmul v20.4s, v26.4s, v20.4s
-	FMOVQ 80(RSP), F26
-	WORD $0x6e35df55 // fmul v21.4s, v26.4s, v21.4s
-	FMOVQ 80(RSP), F26
-	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
-	FMOVQ 80(RSP), F26
-	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
-	FMOVQ 80(RSP), F26
-	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
-	FMOVQ 80(RSP), F26
-	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
-	WORD $0x4eaad652 // fsub v18.4s, v18.4s, v10.4s
-	WORD $0x4eabd673 // fsub v19.4s, v19.4s, v11.4s
-	WORD $0x4eacd694 // fsub v20.4s, v20.4s, v12.4s
-	WORD $0x4eadd6b5 // fsub v21.4s, v21.4s, v13.4s
-	WORD $0x4eaed6d6 // fsub v22.4s, v22.4s, v14.4s
-	WORD $0x4eafd6f7 // fsub v23.4s, v23.4s, v15.4s
-	WORD $0x4eb0d718 // fsub v24.4s, v24.4s, v16.4s
-	WORD $0x4eb1d739 // fsub v25.4s, v25.4s, v17.4s
-	FMOVQ 64(RSP), F26
-	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
-	FMOVQ 64(RSP), F26
-	WORD $0x6e33df53 // fmul v19.4s, v26.4s, v19.4s
-	FMOVQ 64(RSP), F26
-	WORD $0x6e34df54 // fmul v20.4s, v26.4s, v20.4s
-	FMOVQ 64(RSP), F26
-	WORD $0x6e35df55 // fmul v21.4s, v26.4s, v21.4s
-	FMOVQ 64(RSP), F26
-	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
-	FMOVQ 64(RSP), F26
-	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
-	FMOVQ 64(RSP), F26
-	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
-	FMOVQ 64(RSP), F26
-	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
-	FMOVQ 112(RSP), F26
-	WORD $0x6e32df52 // fmul v18.4s, v26.4s, v18.4s
-	FMOVQ 112(RSP), F26
-	WORD $0x6e33df53 // fmul v19.4s, v26.4s, v19.4s
-	FMOVQ 112(RSP), F26
-	WORD $0x6e34df54 // fmul v20.4s, v26.4s, v20.4s
-	FMOVQ 112(RSP), F26
-	WORD $0x6e35df55 // fmul v21.4s, v26.4s, v21.4s
-	FMOVQ 112(RSP), F26
-	WORD $0x6e36df56 // fmul v22.4s, v26.4s, v22.4s
-	FMOVQ 112(RSP), F26
-	WORD $0x6e37df57 // fmul v23.4s, v26.4s, v23.4s
-	FMOVQ 112(RSP), F26
-	WORD $0x6e38df58 // fmul v24.4s, v26.4s, v24.4s
-	FMOVQ 112(RSP), F26
-	WORD $0x6e39df59 // fmul v25.4s, v26.4s, v25.4s
+	FMOVQ 0(R0), F10
+	FMOVQ 16(R0), F11
+	FMOVQ 32(R0), F12
+	FMOVQ 48(R0), F13
+	FMOVQ 0(R1), F14
+	FMOVQ 16(R1), F15
+	FMOVQ 32(R1), F16
+	FMOVQ 48(R1), F17
+	WORD $0x4e21d552 // fadd v18.4s, v10.4s, v1.4s
+	WORD $0x4e21d573 // fadd v19.4s, v11.4s, v1.4s
+	WORD $0x4e21d594 // fadd v20.4s, v12.4s, v1.4s
+	WORD $0x4e21d5b5 // fadd v21.4s, v13.4s, v1.4s
+	WORD $0x6e32dc96 // fmul v22.4s, v4.4s, v18.4s
+	WORD $0x6e33dc97 // fmul v23.4s, v4.4s, v19.4s
+	WORD $0x6e34dc98 // fmul v24.4s, v4.4s, v20.4s
+	WORD $0x6e35dc99 // fmul v25.4s, v4.4s, v21.4s
+	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
+	WORD $0x6e33def7 // fmul v23.4s, v23.4s, v19.4s
+	WORD $0x6e34df18 // fmul v24.4s, v24.4s, v20.4s
+	WORD $0x6e35df39 // fmul v25.4s, v25.4s, v21.4s
+	WORD $0x6e32dcb2 // fmul v18.4s, v5.4s, v18.4s
+	WORD $0x6e33dcb3 // fmul v19.4s, v5.4s, v19.4s
+	WORD $0x6e34dcb4 // fmul v20.4s, v5.4s, v20.4s
+	WORD $0x6e35dcb5 // fmul v21.4s, v5.4s, v21.4s
+	WORD $0x4e32d6d2 // fadd v18.4s, v22.4s, v18.4s
+	WORD $0x4e33d6f3 // fadd v19.4s, v23.4s, v19.4s
+	WORD $0x4e34d714 // fadd v20.4s, v24.4s, v20.4s
+	WORD $0x4e35d735 // fadd v21.4s, v25.4s, v21.4s
+	WORD $0x4e26d652 // fadd v18.4s, v18.4s, v6.4s
+	WORD $0x4e26d673 // fadd v19.4s, v19.4s, v6.4s
+	WORD $0x4e26d694 // fadd v20.4s, v20.4s, v6.4s
+	WORD $0x4e26d6b5 // fadd v21.4s, v21.4s, v6.4s
+	WORD $0x6e2edc56 // fmul v22.4s, v2.4s, v14.4s
+	WORD $0x6e2fdc57 // fmul v23.4s, v2.4s, v15.4s
+	WORD $0x6e30dc58 // fmul v24.4s, v2.4s, v16.4s
+	WORD $0x6e31dc59 // fmul v25.4s, v2.4s, v17.4s
+	WORD $0x4eb6d652 // fsub v18.4s, v18.4s, v22.4s
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	WORD $0x4eb8d694 // fsub v20.4s, v20.4s, v24.4s
+	WORD $0x4eb9d6b5 // fsub v21.4s, v21.4s, v25.4s
+	FMOVQ 0(R2), F22
+	FMOVQ 16(R2), F23
+	FMOVQ 32(R2), F24
+	FMOVQ 48(R2), F25
+	WORD $0x6e36dc56 // fmul v22.4s, v2.4s, v22.4s
+	WORD $0x6e37dc57 // fmul v23.4s, v2.4s, v23.4s
+	WORD $0x6e38dc58 // fmul v24.4s, v2.4s, v24.4s
+	WORD $0x6e39dc59 // fmul v25.4s, v2.4s, v25.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	WORD $0x4e37d673 // fadd v19.4s, v19.4s, v23.4s
+	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
+	WORD $0x4e39d6b5 // fadd v21.4s, v21.4s, v25.4s
+	WORD $0x6e32dc72 // fmul v18.4s, v3.4s, v18.4s
+	WORD $0x6e33dc73 // fmul v19.4s, v3.4s, v19.4s
+	WORD $0x6e34dc74 // fmul v20.4s, v3.4s, v20.4s
+	WORD $0x6e35dc75 // fmul v21.4s, v3.4s, v21.4s
 	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
 	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
 	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
 	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
+	WORD $0x4e21d552 // fadd v18.4s, v10.4s, v1.4s
+	WORD $0x4e21d573 // fadd v19.4s, v11.4s, v1.4s
+	WORD $0x4e21d594 // fadd v20.4s, v12.4s, v1.4s
+	WORD $0x4e21d5b5 // fadd v21.4s, v13.4s, v1.4s
+	WORD $0x6e32dd12 // fmul v18.4s, v8.4s, v18.4s
+	WORD $0x6e33dd13 // fmul v19.4s, v8.4s, v19.4s
+	WORD $0x6e34dd14 // fmul v20.4s, v8.4s, v20.4s
+	WORD $0x6e35dd15 // fmul v21.4s, v8.4s, v21.4s
+	WORD $0x4eaed652 // fsub v18.4s, v18.4s, v14.4s
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	WORD $0x6e32dcf2 // fmul v18.4s, v7.4s, v18.4s
+	WORD $0x6e33dcf3 // fmul v19.4s, v7.4s, v19.4s
+	WORD $0x6e34dcf4 // fmul v20.4s, v7.4s, v20.4s
+	WORD $0x6e35dcf5 // fmul v21.4s, v7.4s, v21.4s
+	WORD $0x6e32dc72 // fmul v18.4s, v3.4s, v18.4s
+	WORD $0x6e33dc73 // fmul v19.4s, v3.4s, v19.4s
+	WORD $0x6e34dc74 // fmul v20.4s, v3.4s, v20.4s
+	WORD $0x6e35dc75 // fmul v21.4s, v3.4s, v21.4s
+	WORD $0x4e32d5ce // fadd v14.4s, v14.4s, v18.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x6ea9e552 // fcmgt v18.4s, v10.4s, v9.4s
+	WORD $0x6ea9e573 // fcmgt v19.4s, v11.4s, v9.4s
+	WORD $0x6ea9e594 // fcmgt v20.4s, v12.4s, v9.4s
+	WORD $0x6ea9e5b5 // fcmgt v21.4s, v13.4s, v9.4s
+	FMOVQ 32(RSP), F22
+	WORD $0x6eb21eca // bit v10.16b, v22.16b, v18.16b
+	FMOVQ 32(RSP), F22
+	WORD $0x6eb31ecb // bit v11.16b, v22.16b, v19.16b
+	FMOVQ 32(RSP), F22
+	WORD $0x6eb41ecc // bit v12.16b, v22.16b, v20.16b
+	FMOVQ 32(RSP), F22
+	WORD $0x6eb51ecd // bit v13.16b, v22.16b, v21.16b
+	FMOVQ F10, 0(R0)
+	FMOVQ F11, 16(R0)
+	FMOVQ F12, 32(R0)
+	FMOVQ F13, 48(R0)
+	FMOVQ 16(RSP), F10
+	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
+	FMOVQ 16(RSP), F11
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ 16(RSP), F12
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	WORD $0x6eb21d4e // bit v14.16b, v10.16b, v18.16b
+	WORD $0x6eb31d6f // bit v15.16b, v11.16b, v19.16b
+	WORD $0x6eb41d90 // bit v16.16b, v12.16b, v20.16b
+	WORD $0x6eb51db1 // bit v17.16b, v13.16b, v21.16b
+	FMOVQ F14, 0(R1)
+	FMOVQ F15, 16(R1)
+	FMOVQ F16, 32(R1)
+	FMOVQ F17, 48(R1)
+	WORD $0x0e612a4a // xtn v10.4h, v18.4s
+	WORD $0x4e612a6a // xtn2 v10.8h, v19.4s
+	WORD $0x0e612a8b // xtn v11.4h, v20.4s
+	WORD $0x4e612aab // xtn2 v11.8h, v21.4s
+	WORD $0x0e21294a // xtn v10.8b, v10.8h
+	WORD $0x4e21296a // xtn2 v10.16b, v11.8h
+	FMOVQ 64(R0), F11
+	FMOVQ 80(R0), F12
+	FMOVQ 96(R0), F13
+	FMOVQ 112(R0), F14
+	FMOVQ 64(R1), F15
+	FMOVQ 80(R1), F16
+	FMOVQ 96(R1), F17
+	FMOVQ 112(R1), F18
+	WORD $0x4e21d573 // fadd v19.4s, v11.4s, v1.4s
+	WORD $0x4e21d594 // fadd v20.4s, v12.4s, v1.4s
+	WORD $0x4e21d5b5 // fadd v21.4s, v13.4s, v1.4s
+	WORD $0x4e21d5d6 // fadd v22.4s, v14.4s, v1.4s
+	WORD $0x6e33dc97 // fmul v23.4s, v4.4s, v19.4s
+	WORD $0x6e34dc98 // fmul v24.4s, v4.4s, v20.4s
+	WORD $0x6e35dc99 // fmul v25.4s, v4.4s, v21.4s
+	WORD $0x6e36dc9a // fmul v26.4s, v4.4s, v22.4s
+	WORD $0x6e33def7 // fmul v23.4s, v23.4s, v19.4s
+	WORD $0x6e34df18 // fmul v24.4s, v24.4s, v20.4s
+	WORD $0x6e35df39 // fmul v25.4s, v25.4s, v21.4s
+	WORD $0x6e36df5a // fmul v26.4s, v26.4s, v22.4s
+	WORD $0x6e33dcb3 // fmul v19.4s, v5.4s, v19.4s
+	WORD $0x6e34dcb4 // fmul v20.4s, v5.4s, v20.4s
+	WORD $0x6e35dcb5 // fmul v21.4s, v5.4s, v21.4s
+	WORD $0x6e36dcb6 // fmul v22.4s, v5.4s, v22.4s
+	WORD $0x4e33d6f3 // fadd v19.4s, v23.4s, v19.4s
+	WORD $0x4e34d714 // fadd v20.4s, v24.4s, v20.4s
+	WORD $0x4e35d735 // fadd v21.4s, v25.4s, v21.4s
+	WORD $0x4e36d756 // fadd v22.4s, v26.4s, v22.4s
+	WORD $0x4e26d673 // fadd v19.4s, v19.4s, v6.4s
+	WORD $0x4e26d694 // fadd v20.4s, v20.4s, v6.4s
+	WORD $0x4e26d6b5 // fadd v21.4s, v21.4s, v6.4s
+	WORD $0x4e26d6d6 // fadd v22.4s, v22.4s, v6.4s
+	WORD $0x6e2fdc57 // fmul v23.4s, v2.4s, v15.4s
+	WORD $0x6e30dc58 // fmul v24.4s, v2.4s, v16.4s
+	WORD $0x6e31dc59 // fmul v25.4s, v2.4s, v17.4s
+	WORD $0x6e32dc5a // fmul v26.4s, v2.4s, v18.4s
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	WORD $0x4eb8d694 // fsub v20.4s, v20.4s, v24.4s
+	WORD $0x4eb9d6b5 // fsub v21.4s, v21.4s, v25.4s
+	WORD $0x4ebad6d6 // fsub v22.4s, v22.4s, v26.4s
+	FMOVQ 64(R2), F23
+	FMOVQ 80(R2), F24
+	FMOVQ 96(R2), F25
+	FMOVQ 112(R2), F26
+	WORD $0x6e37dc57 // fmul v23.4s, v2.4s, v23.4s
+	WORD $0x6e38dc58 // fmul v24.4s, v2.4s, v24.4s
+	WORD $0x6e39dc59 // fmul v25.4s, v2.4s, v25.4s
+	WORD $0x6e3adc5a // fmul v26.4s, v2.4s, v26.4s
+	WORD $0x4e37d673 // fadd v19.4s, v19.4s, v23.4s
+	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
+	WORD $0x4e39d6b5 // fadd v21.4s, v21.4s, v25.4s
+	WORD $0x4e3ad6d6 // fadd v22.4s, v22.4s, v26.4s
+	WORD $0x6e33dc73 // fmul v19.4s, v3.4s, v19.4s
+	WORD $0x6e34dc74 // fmul v20.4s, v3.4s, v20.4s
+	WORD $0x6e35dc75 // fmul v21.4s, v3.4s, v21.4s
+	WORD $0x6e36dc76 // fmul v22.4s, v3.4s, v22.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
 	WORD $0x4e36d5ce // fadd v14.4s, v14.4s, v22.4s
-	WORD $0x4e37d5ef // fadd v15.4s, v15.4s, v23.4s
-	WORD $0x4e38d610 // fadd v16.4s, v16.4s, v24.4s
-	WORD $0x4e39d631 // fadd v17.4s, v17.4s, v25.4s
-	FMOVQ 160(RSP), F18
-	WORD $0x6eb2e452 // fcmgt v18.4s, v2.4s, v18.4s
-	FMOVQ 160(RSP), F19
-	WORD $0x6eb3e473 // fcmgt v19.4s, v3.4s, v19.4s
-	FMOVQ 160(RSP), F20
-	WORD $0x6eb4e494 // fcmgt v20.4s, v4.4s, v20.4s
-	FMOVQ 160(RSP), F21
-	WORD $0x6eb5e4b5 // fcmgt v21.4s, v5.4s, v21.4s
-	FMOVQ 160(RSP), F22
-	WORD $0x6eb6e4d6 // fcmgt v22.4s, v6.4s, v22.4s
-	FMOVQ 160(RSP), F23
-	WORD $0x6eb7e4f7 // fcmgt v23.4s, v7.4s, v23.4s
-	FMOVQ 160(RSP), F24
-	WORD $0x6eb8e518 // fcmgt v24.4s, v8.4s, v24.4s
-	FMOVQ 160(RSP), F25
-	WORD $0x6eb9e539 // fcmgt v25.4s, v9.4s, v25.4s
-	FMOVQ 144(RSP), F26
-	WORD $0x6eb21f42 // bit v2.16b, v26.16b, v18.16b
-	FMOVQ 144(RSP), F26
-	WORD $0x6eb31f43 // bit v3.16b, v26.16b, v19.16b
-	FMOVQ 144(RSP), F26
-	WORD $0x6eb41f44 // bit v4.16b, v26.16b, v20.16b
-	FMOVQ 144(RSP), F26
-	WORD $0x6eb51f45 // bit v5.16b, v26.16b, v21.16b
-	FMOVQ 144(RSP), F26
-	WORD $0x6eb61f46 // bit v6.16b, v26.16b, v22.16b
-	FMOVQ 144(RSP), F26
-	WORD $0x6eb71f47 // bit v7.16b, v26.16b, v23.16b
-	FMOVQ 144(RSP), F26
-	WORD $0x6eb81f48 // bit v8.16b, v26.16b, v24.16b
-	FMOVQ 144(RSP), F26
-	WORD $0x6eb91f49 // bit v9.16b, v26.16b, v25.16b
-	FMOVQ F2, 0(R0)
-	FMOVQ F3, 16(R0)
-	FMOVQ F4, 32(R0)
-	FMOVQ F5, 48(R0)
-	FMOVQ F6, 64(R0)
-	FMOVQ F7, 80(R0)
-	FMOVQ F8, 96(R0)
-	FMOVQ F9, 112(R0)
-	FMOVQ 96(RSP), F2
-	WORD $0x4e22d542 // fadd v2.4s, v10.4s, v2.4s
-	FMOVQ 96(RSP), F3
-	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
-	FMOVQ 96(RSP), F4
-	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
-	FMOVQ 96(RSP), F5
-	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
-	FMOVQ 96(RSP), F6
-	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
-	FMOVQ 96(RSP), F7
-	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
-	FMOVQ 96(RSP), F8
-	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
-	FMOVQ 96(RSP), F9
-	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
-	WORD $0x6eb21c4a // bit v10.16b, v2.16b, v18.16b
-	WORD $0x6eb31c6b // bit v11.16b, v3.16b, v19.16b
-	WORD $0x6eb41c8c // bit v12.16b, v4.16b, v20.16b
-	WORD $0x6eb51cad // bit v13.16b, v5.16b, v21.16b
-	WORD $0x6eb61cce // bit v14.16b, v6.16b, v22.16b
-	WORD $0x6eb71cef // bit v15.16b, v7.16b, v23.16b
-	WORD $0x6eb81d10 // bit v16.16b, v8.16b, v24.16b
-	WORD $0x6eb91d31 // bit v17.16b, v9.16b, v25.16b
-	FMOVQ F10, 0(R1)
-	FMOVQ F11, 16(R1)
-	FMOVQ F12, 32(R1)
-	FMOVQ F13, 48(R1)
-	FMOVQ F14, 64(R1)
-	FMOVQ F15, 80(R1)
-	FMOVQ F16, 96(R1)
-	FMOVQ F17, 112(R1)
-	WORD $0x0e612a42 // xtn v2.4h, v18.4s
-	WORD $0x4e612a62 // xtn2 v2.8h, v19.4s
-	WORD $0x0e612a83 // xtn v3.4h, v20.4s
-	WORD $0x4e612aa3 // xtn2 v3.8h, v21.4s
-	WORD $0x0e212842 // xtn v2.8b, v2.8h
-	WORD $0x4e212862 // xtn2 v2.16b, v3.8h
-	WORD $0x0e612ac3 // xtn v3.4h, v22.4s
-	WORD $0x4e612ae3 // xtn2 v3.8h, v23.4s
-	WORD $0x0e612b04 // xtn v4.4h, v24.4s
-	WORD $0x4e612b24 // xtn2 v4.8h, v25.4s
-	WORD $0x0e212863 // xtn v3.8b, v3.8h
-	WORD $0x4e212883 // xtn2 v3.16b, v4.8h
-	FMOVQ 128(R0), F4
-	FMOVQ 144(R0), F5
-	FMOVQ 160(R0), F6
-	FMOVQ 176(R0), F7
-	FMOVQ 192(R0), F8
-	FMOVQ 208(R0), F9
-	FMOVQ 224(R0), F10
-	FMOVQ 240(R0), F11
-	FMOVQ 128(R1), F12
-	FMOVQ 144(R1), F13
-	FMOVQ 160(R1), F14
-	FMOVQ 176(R1), F15
-	FMOVQ 192(R1), F16
-	FMOVQ 208(R1), F17
-	FMOVQ 224(R1), F18
-	FMOVQ 240(R1), F19
-	WORD $0x4e21d484 // fadd v4.4s, v4.4s, v1.4s
-	WORD $0x4e21d4a5 // fadd v5.4s, v5.4s, v1.4s
-	WORD $0x4e21d4c6 // fadd v6.4s, v6.4s, v1.4s
-	WORD $0x4e21d4e7 // fadd v7.4s, v7.4s, v1.4s
-	WORD $0x4e21d508 // fadd v8.4s, v8.4s, v1.4s
-	WORD $0x4e21d529 // fadd v9.4s, v9.4s, v1.4s
-	WORD $0x4e21d54a // fadd v10.4s, v10.4s, v1.4s
-	WORD $0x4e21d56b // fadd v11.4s, v11.4s, v1.4s
-	FMOVQ 16(RSP), F20
-	WORD $0x6e24de94 // fmul v20.4s, v20.4s, v4.4s
-	FMOVQ 16(RSP), F21
-	WORD $0x6e25deb5 // fmul v21.4s, v21.4s, v5.4s
-	FMOVQ 16(RSP), F22
-	WORD $0x6e26ded6 // fmul v22.4s, v22.4s, v6.4s
-	FMOVQ 16(RSP), F23
-	WORD $0x6e27def7 // fmul v23.4s, v23.4s, v7.4s
-	FMOVQ 16(RSP), F24
-	WORD $0x6e28df18 // fmul v24.4s, v24.4s, v8.4s
-	FMOVQ 16(RSP), F25
-	WORD $0x6e29df39 // fmul v25.4s, v25.4s, v9.4s
-	FMOVQ 16(RSP), F26
-	WORD $0x6e2adf5a // fmul v26.4s, v26.4s, v10.4s
-	FMOVQ 16(RSP), F27
-	WORD $0x6e2bdf7b // fmul v27.4s, v27.4s, v11.4s
-	WORD $0x6e24de94 // fmul v20.4s, v20.4s, v4.4s
-	WORD $0x6e25deb5 // fmul v21.4s, v21.4s, v5.4s
-	WORD $0x6e26ded6 // fmul v22.4s, v22.4s, v6.4s
-	WORD $0x6e27def7 // fmul v23.4s, v23.4s, v7.4s
-	WORD $0x6e28df18 // fmul v24.4s, v24.4s, v8.4s
-	WORD $0x6e29df39 // fmul v25.4s, v25.4s, v9.4s
-	WORD $0x6e2adf5a // fmul v26.4s, v26.4s, v10.4s
-	WORD $0x6e2bdf7b // fmul v27.4s, v27.4s, v11.4s
-	FMOVQ 32(RSP), F28
-	WORD $0x6e24df84 // fmul v4.4s, v28.4s, v4.4s
-	FMOVQ 32(RSP), F28
-	WORD $0x6e25df85 // fmul v5.4s, v28.4s, v5.4s
-	FMOVQ 32(RSP), F28
-	WORD $0x6e26df86 // fmul v6.4s, v28.4s, v6.4s
-	FMOVQ 32(RSP), F28
-	WORD $0x6e27df87 // fmul v7.4s, v28.4s, v7.4s
-	FMOVQ 32(RSP), F28
-	WORD $0x6e28df88 // fmul v8.4s, v28.4s, v8.4s
-	FMOVQ 32(RSP), F28
-	WORD $0x6e29df89 // fmul v9.4s, v28.4s, v9.4s
-	FMOVQ 32(RSP), F28
-	WORD $0x6e2adf8a // fmul v10.4s, v28.4s, v10.4s
-	FMOVQ 32(RSP), F28
-	WORD $0x6e2bdf8b // fmul v11.4s, v28.4s, v11.4s
-	WORD $0x4e24d684 // fadd v4.4s, v20.4s, v4.4s
-	WORD $0x4e25d6a5 // fadd v5.4s, v21.4s, v5.4s
-	WORD $0x4e26d6c6 // fadd v6.4s, v22.4s, v6.4s
-	WORD $0x4e27d6e7 // fadd v7.4s, v23.4s, v7.4s
-	WORD $0x4e28d708 // fadd v8.4s, v24.4s, v8.4s
-	WORD $0x4e29d729 // fadd v9.4s, v25.4s, v9.4s
-	WORD $0x4e2ad74a // fadd v10.4s, v26.4s, v10.4s
-	WORD $0x4e2bd76b // fadd v11.4s, v27.4s, v11.4s
-	FMOVQ 48(RSP), F20
-	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
-	FMOVQ 48(RSP), F20
-	WORD $0x4e34d4a5 // fadd v5.4s, v5.4s, v20.4s
-	FMOVQ 48(RSP), F20
-	WORD $0x4e34d4c6 // fadd v6.4s, v6.4s, v20.4s
-	FMOVQ 48(RSP), F20
-	WORD $0x4e34d4e7 // fadd v7.4s, v7.4s, v20.4s
-	FMOVQ 48(RSP), F20
-	WORD $0x4e34d508 // fadd v8.4s, v8.4s, v20.4s
-	FMOVQ 48(RSP), F20
-	WORD $0x4e34d529 // fadd v9.4s, v9.4s, v20.4s
-	FMOVQ 48(RSP), F20
-	WORD $0x4e34d54a // fadd v10.4s, v10.4s, v20.4s
-	FMOVQ 48(RSP), F20
-	WORD $0x4e34d56b // fadd v11.4s, v11.4s, v20.4s
-	FMOVQ 128(RSP), F20
-	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
-	FMOVQ 128(RSP), F21
-	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
-	FMOVQ 128(RSP), F22
-	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
-	FMOVQ 128(RSP), F23
-	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
-	FMOVQ 128(RSP), F24
-	WORD $0x6e30df18 // fmul v24.4s, v24.4s, v16.4s
-	FMOVQ 128(RSP), F25
-	WORD $0x6e31df39 // fmul v25.4s, v25.4s, v17.4s
-	FMOVQ 128(RSP), F26
-	WORD $0x6e32df5a // fmul v26.4s, v26.4s, v18.4s
-	FMOVQ 128(RSP), F27
-	WORD $0x6e33df7b // fmul v27.4s, v27.4s, v19.4s
-	WORD $0x4eb4d484 // fsub v4.4s, v4.4s, v20.4s
-	WORD $0x4eb5d4a5 // fsub v5.4s, v5.4s, v21.4s
-	WORD $0x4eb6d4c6 // fsub v6.4s, v6.4s, v22.4s
-	WORD $0x4eb7d4e7 // fsub v7.4s, v7.4s, v23.4s
-	WORD $0x4eb8d508 // fsub v8.4s, v8.4s, v24.4s
-	WORD $0x4eb9d529 // fsub v9.4s, v9.4s, v25.4s
-	WORD $0x4ebad54a // fsub v10.4s, v10.4s, v26.4s
-	WORD $0x4ebbd56b // fsub v11.4s, v11.4s, v27.4s
-	FMOVQ 128(R2), F20
-	FMOVQ 144(R2), F21
-	FMOVQ 160(R2), F22
-	FMOVQ 176(R2), F23
-	FMOVQ 192(R2), F24
-	FMOVQ 208(R2), F25
-	FMOVQ 224(R2), F26
-	FMOVQ 240(R2), F27
-	FMOVQ 128(RSP), F28
-	WORD $0x6e34df94 // fmul v20.4s, v28.4s, v20.4s
-	FMOVQ 128(RSP), F28
-	WORD $0x6e35df95 // fmul v21.4s, v28.4s, v21.4s
-	FMOVQ 128(RSP), F28
-	WORD $0x6e36df96 // fmul v22.4s, v28.4s, v22.4s
-	FMOVQ 128(RSP), F28
-	WORD $0x6e37df97 // fmul v23.4s, v28.4s, v23.4s
-	FMOVQ 128(RSP), F28
-	WORD $0x6e38df98 // fmul v24.4s, v28.4s, v24.4s
-	FMOVQ 128(RSP), F28
-	WORD $0x6e39df99 // fmul v25.4s, v28.4s, v25.4s
-	FMOVQ 128(RSP), F28
-	WORD $0x6e3adf9a // fmul v26.4s, v28.4s, v26.4s
-	FMOVQ 128(RSP), F28
-	WORD $0x6e3bdf9b // fmul v27.4s, v28.4s, v27.4s
-	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
-	WORD $0x4e35d4a5 // fadd v5.4s, v5.4s, v21.4s
-	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
-	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
-	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
-	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
-	WORD $0x4e3ad54a // fadd v10.4s, v10.4s, v26.4s
-	WORD $0x4e3bd56b // fadd v11.4s, v11.4s, v27.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e24de84 // fmul v4.4s, v20.4s, v4.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e25de85 // fmul v5.4s, v20.4s, v5.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e26de86 // fmul v6.4s, v20.4s, v6.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e27de87 // fmul v7.4s, v20.4s, v7.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e28de88 // fmul v8.4s, v20.4s, v8.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e29de89 // fmul v9.4s, v20.4s, v9.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e2ade8a // fmul v10.4s, v20.4s, v10.4s
-	FMOVQ 112(RSP), F20
-	WORD $0x6e2bde8b // fmul v11.4s, v20.4s, v11.4s
-	FMOVQ 128(R0), F20
-	WORD $0x4e24d684 // fadd v4.4s, v20.4s, v4.4s
-	FMOVQ 144(R0), F20
-	WORD $0x4e25d685 // fadd v5.4s, v20.4s, v5.4s
-	FMOVQ 160(R0), F20
-	WORD $0x4e26d686 // fadd v6.4s, v20.4s, v6.4s
-	FMOVQ 176(R0), F20
-	WORD $0x4e27d687 // fadd v7.4s, v20.4s, v7.4s
-	FMOVQ 192(R0), F20
-	WORD $0x4e28d688 // fadd v8.4s, v20.4s, v8.4s
-	FMOVQ 208(R0), F20
-	WORD $0x4e29d689 // fadd v9.4s, v20.4s, v9.4s
-	FMOVQ 224(R0), F20
-	WORD $0x4e2ad68a // fadd v10.4s, v20.4s, v10.4s
-	FMOVQ 240(R0), F20
-	WORD $0x4e2bd68b // fadd v11.4s, v20.4s, v11.4s
-	WORD $0x4e21d494 // fadd v20.4s, v4.4s, v1.4s
-	WORD $0x4e21d4b5 // fadd v21.4s, v5.4s, v1.4s
-	WORD $0x4e21d4d6 // fadd v22.4s, v6.4s, v1.4s
-	WORD $0x4e21d4f7 // fadd v23.4s, v7.4s, v1.4s
-	WORD $0x4e21d518 // fadd v24.4s, v8.4s, v1.4s
-	WORD $0x4e21d539 // fadd v25.4s, v9.4s, v1.4s
-	WORD $0x4e21d55a // fadd v26.4s, v10.4s, v1.4s
-	WORD $0x4e21d57b // fadd v27.4s, v11.4s, v1.4s
-	FMOVQ 80(RSP), F28
-	WORD $0x6e34df94 // fmul v20.4s, v28.4s, v20.4s
-	FMOVQ 80(RSP), F28
-	WORD $0x6e35df95 // fmul v21.4s, v28.4s, v21.4s
-	FMOVQ 80(RSP), F28
-	WORD $0x6e36df96 // fmul v22.4s, v28.4s, v22.4s
-	FMOVQ 80(RSP), F28
-	WORD $0x6e37df97 // fmul v23.4s, v28.4s, v23.4s
-	FMOVQ 80(RSP), F28
-	WORD $0x6e38df98 // fmul v24.4s, v28.4s, v24.4s
-	FMOVQ 80(RSP), F28
-	WORD $0x6e39df99 // fmul v25.4s, v28.4s, v25.4s
-	FMOVQ 80(RSP), F28
-	WORD $0x6e3adf9a // fmul v26.4s, v28.4s, v26.4s
-	FMOVQ 80(RSP), F28
-	WORD $0x6e3bdf9b // fmul v27.4s, v28.4s, v27.4s
-	WORD $0x4eacd694 // fsub v20.4s, v20.4s, v12.4s
-	WORD $0x4eadd6b5 // fsub v21.4s, v21.4s, v13.4s
-	WORD $0x4eaed6d6 // fsub v22.4s, v22.4s, v14.4s
-	WORD $0x4eafd6f7 // fsub v23.4s, v23.4s, v15.4s
-	WORD $0x4eb0d718 // fsub v24.4s, v24.4s, v16.4s
-	WORD $0x4eb1d739 // fsub v25.4s, v25.4s, v17.4s
-	WORD $0x4eb2d75a // fsub v26.4s, v26.4s, v18.4s
-	WORD $0x4eb3d77b // fsub v27.4s, v27.4s, v19.4s
-	FMOVQ 64(RSP), F28
-	WORD $0x6e34df94 // fmul v20.4s, v28.4s, v20.4s
-	FMOVQ 64(RSP), F28
-	WORD $0x6e35df95 // fmul v21.4s, v28.4s, v21.4s
-	FMOVQ 64(RSP), F28
-	WORD $0x6e36df96 // fmul v22.4s, v28.4s, v22.4s
-	FMOVQ 64(RSP), F28
-	WORD $0x6e37df97 // fmul v23.4s, v28.4s, v23.4s
-	FMOVQ 64(RSP), F28
-	WORD $0x6e38df98 // fmul v24.4s, v28.4s, v24.4s
-	FMOVQ 64(RSP), F28
-	WORD $0x6e39df99 // fmul v25.4s, v28.4s, v25.4s
-	FMOVQ 64(RSP), F28
-	WORD $0x6e3adf9a // fmul v26.4s, v28.4s, v26.4s
-	FMOVQ 64(RSP), F28
-	WORD $0x6e3bdf9b // fmul v27.4s, v28.4s, v27.4s
-	FMOVQ 112(RSP), F28
-	WORD $0x6e34df94 // fmul v20.4s, v28.4s, v20.4s
-	FMOVQ 112(RSP), F28
-	WORD $0x6e35df95 // fmul v21.4s, v28.4s, v21.4s
-	FMOVQ 112(RSP), F28
-	WORD $0x6e36df96 // fmul v22.4s, v28.4s, v22.4s
-	FMOVQ 112(RSP), F28
-	WORD $0x6e37df97 // fmul v23.4s, v28.4s, v23.4s
-	FMOVQ 112(RSP), F28
-	WORD $0x6e38df98 // fmul v24.4s, v28.4s, v24.4s
-	FMOVQ 112(RSP), F28
-	WORD $0x6e39df99 // fmul v25.4s, v28.4s, v25.4s
-	FMOVQ 112(RSP), F28
-	WORD $0x6e3adf9a // fmul v26.4s, v28.4s, v26.4s
-	FMOVQ 112(RSP), F28
-	WORD $0x6e3bdf9b // fmul v27.4s, v28.4s, v27.4s
+	WORD $0x4e21d573 // fadd v19.4s, v11.4s, v1.4s
+	WORD $0x4e21d594 // fadd v20.4s, v12.4s, v1.4s
+	WORD $0x4e21d5b5 // fadd v21.4s, v13.4s, v1.4s
+	WORD $0x4e21d5d6 // fadd v22.4s, v14.4s, v1.4s
+	WORD $0x6e33dd13 // fmul v19.4s, v8.4s, v19.4s
+	WORD $0x6e34dd14 // fmul v20.4s, v8.4s, v20.4s
+	WORD $0x6e35dd15 // fmul v21.4s, v8.4s, v21.4s
+	WORD $0x6e36dd16 // fmul v22.4s, v8.4s, v22.4s
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	WORD $0x4eb2d6d6 // fsub v22.4s, v22.4s, v18.4s
+	WORD $0x6e33dcf3 // fmul v19.4s, v7.4s, v19.4s
+	WORD $0x6e34dcf4 // fmul v20.4s, v7.4s, v20.4s
+	WORD $0x6e35dcf5 // fmul v21.4s, v7.4s, v21.4s
+	WORD $0x6e36dcf6 // fmul v22.4s, v7.4s, v22.4s
+	WORD $0x6e33dc73 // fmul v19.4s, v3.4s, v19.4s
+	WORD $0x6e34dc74 // fmul v20.4s, v3.4s, v20.4s
+	WORD $0x6e35dc75 // fmul v21.4s, v3.4s, v21.4s
+	WORD $0x6e36dc76 // fmul v22.4s, v3.4s, v22.4s
+	WORD $0x4e33d5ef // fadd v15.4s, v15.4s, v19.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	WORD $0x6ea9e573 // fcmgt v19.4s, v11.4s, v9.4s
+	WORD $0x6ea9e594 // fcmgt v20.4s, v12.4s, v9.4s
+	WORD $0x6ea9e5b5 // fcmgt v21.4s, v13.4s, v9.4s
+	WORD $0x6ea9e5d6 // fcmgt v22.4s, v14.4s, v9.4s
+	FMOVQ 32(RSP), F23
+	WORD $0x6eb31eeb // bit v11.16b, v23.16b, v19.16b
+	FMOVQ 32(RSP), F23
+	WORD $0x6eb41eec // bit v12.16b, v23.16b, v20.16b
+	FMOVQ 32(RSP), F23
+	WORD $0x6eb51eed // bit v13.16b, v23.16b, v21.16b
+	FMOVQ 32(RSP), F23
+	WORD $0x6eb61eee // bit v14.16b, v23.16b, v22.16b
+	FMOVQ F11, 64(R0)
+	FMOVQ F12, 80(R0)
+	FMOVQ F13, 96(R0)
+	FMOVQ F14, 112(R0)
+	FMOVQ 16(RSP), F11
+	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
+	FMOVQ 16(RSP), F12
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	WORD $0x6eb31d6f // bit v15.16b, v11.16b, v19.16b
+	WORD $0x6eb41d90 // bit v16.16b, v12.16b, v20.16b
+	WORD $0x6eb51db1 // bit v17.16b, v13.16b, v21.16b
+	WORD $0x6eb61dd2 // bit v18.16b, v14.16b, v22.16b
+	FMOVQ F15, 64(R1)
+	FMOVQ F16, 80(R1)
+	FMOVQ F17, 96(R1)
+	FMOVQ F18, 112(R1)
+	WORD $0x0e612a6b // xtn v11.4h, v19.4s
+	WORD $0x4e612a8b // xtn2 v11.8h, v20.4s
+	WORD $0x0e612aac // xtn v12.4h, v21.4s
+	WORD $0x4e612acc // xtn2 v12.8h, v22.4s
+	WORD $0x0e21296b // xtn v11.8b, v11.8h
+	WORD $0x4e21298b // xtn2 v11.16b, v12.8h
+	FMOVQ 128(R0), F12
+	FMOVQ 144(R0), F13
+	FMOVQ 160(R0), F14
+	FMOVQ 176(R0), F15
+	FMOVQ 128(R1), F16
+	FMOVQ 144(R1), F17
+	FMOVQ 160(R1), F18
+	FMOVQ 176(R1), F19
+	WORD $0x4e21d594 // fadd v20.4s, v12.4s, v1.4s
+	WORD $0x4e21d5b5 // fadd v21.4s, v13.4s, v1.4s
+	WORD $0x4e21d5d6 // fadd v22.4s, v14.4s, v1.4s
+	WORD $0x4e21d5f7 // fadd v23.4s, v15.4s, v1.4s
+	WORD $0x6e34dc98 // fmul v24.4s, v4.4s, v20.4s
+	WORD $0x6e35dc99 // fmul v25.4s, v4.4s, v21.4s
+	WORD $0x6e36dc9a // fmul v26.4s, v4.4s, v22.4s
+	WORD $0x6e37dc9b // fmul v27.4s, v4.4s, v23.4s
+	WORD $0x6e34df18 // fmul v24.4s, v24.4s, v20.4s
+	WORD $0x6e35df39 // fmul v25.4s, v25.4s, v21.4s
+	WORD $0x6e36df5a // fmul v26.4s, v26.4s, v22.4s
+	WORD $0x6e37df7b // fmul v27.4s, v27.4s, v23.4s
+	WORD $0x6e34dcb4 // fmul v20.4s, v5.4s, v20.4s
+	WORD $0x6e35dcb5 // fmul v21.4s, v5.4s, v21.4s
+	WORD $0x6e36dcb6 // fmul v22.4s, v5.4s, v22.4s
+	WORD $0x6e37dcb7 // fmul v23.4s, v5.4s, v23.4s
+	WORD $0x4e34d714 // fadd v20.4s, v24.4s, v20.4s
+	WORD $0x4e35d735 // fadd v21.4s, v25.4s, v21.4s
+	WORD $0x4e36d756 // fadd v22.4s, v26.4s, v22.4s
+	WORD $0x4e37d777 // fadd v23.4s, v27.4s, v23.4s
+	WORD $0x4e26d694 // fadd v20.4s, v20.4s, v6.4s
+	WORD $0x4e26d6b5 // fadd v21.4s, v21.4s, v6.4s
+	WORD $0x4e26d6d6 // fadd v22.4s, v22.4s, v6.4s
+	WORD $0x4e26d6f7 // fadd v23.4s, v23.4s, v6.4s
+	WORD $0x6e30dc58 // fmul v24.4s, v2.4s, v16.4s
+	WORD $0x6e31dc59 // fmul v25.4s, v2.4s, v17.4s
+	WORD $0x6e32dc5a // fmul v26.4s, v2.4s, v18.4s
+	WORD $0x6e33dc5b // fmul v27.4s, v2.4s, v19.4s
+	WORD $0x4eb8d694 // fsub v20.4s, v20.4s, v24.4s
+	WORD $0x4eb9d6b5 // fsub v21.4s, v21.4s, v25.4s
+	WORD $0x4ebad6d6 // fsub v22.4s, v22.4s, v26.4s
+	WORD $0x4ebbd6f7 // fsub v23.4s, v23.4s, v27.4s
+	FMOVQ 128(R2), F24
+	FMOVQ 144(R2), F25
+	FMOVQ 160(R2), F26
+	FMOVQ 176(R2), F27
+	WORD $0x6e38dc58 // fmul v24.4s, v2.4s, v24.4s
+	WORD $0x6e39dc59 // fmul v25.4s, v2.4s, v25.4s
+	WORD $0x6e3adc5a // fmul v26.4s, v2.4s, v26.4s
+	WORD $0x6e3bdc5b // fmul v27.4s, v2.4s, v27.4s
+	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
+	WORD $0x4e39d6b5 // fadd v21.4s, v21.4s, v25.4s
+	WORD $0x4e3ad6d6 // fadd v22.4s, v22.4s, v26.4s
+	WORD $0x4e3bd6f7 // fadd v23.4s, v23.4s, v27.4s
+	WORD $0x6e34dc74 // fmul v20.4s, v3.4s, v20.4s
+	WORD $0x6e35dc75 // fmul v21.4s, v3.4s, v21.4s
+	WORD $0x6e36dc76 // fmul v22.4s, v3.4s, v22.4s
+	WORD $0x6e37dc77 // fmul v23.4s, v3.4s, v23.4s
 	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
 	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
 	WORD $0x4e36d5ce // fadd v14.4s, v14.4s, v22.4s
 	WORD $0x4e37d5ef // fadd v15.4s, v15.4s, v23.4s
+	WORD $0x4e21d594 // fadd v20.4s, v12.4s, v1.4s
+	WORD $0x4e21d5b5 // fadd v21.4s, v13.4s, v1.4s
+	WORD $0x4e21d5d6 // fadd v22.4s, v14.4s, v1.4s
+	WORD $0x4e21d5f7 // fadd v23.4s, v15.4s, v1.4s
+	WORD $0x6e34dd14 // fmul v20.4s, v8.4s, v20.4s
+	WORD $0x6e35dd15 // fmul v21.4s, v8.4s, v21.4s
+	WORD $0x6e36dd16 // fmul v22.4s, v8.4s, v22.4s
+	WORD $0x6e37dd17 // fmul v23.4s, v8.4s, v23.4s
+	WORD $0x4eb0d694 // fsub v20.4s, v20.4s, v16.4s
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	WORD $0x4eb2d6d6 // fsub v22.4s, v22.4s, v18.4s
+	WORD $0x4eb3d6f7 // fsub v23.4s, v23.4s, v19.4s
+	WORD $0x6e34dcf4 // fmul v20.4s, v7.4s, v20.4s
+	WORD $0x6e35dcf5 // fmul v21.4s, v7.4s, v21.4s
+	WORD $0x6e36dcf6 // fmul v22.4s, v7.4s, v22.4s
+	WORD $0x6e37dcf7 // fmul v23.4s, v7.4s, v23.4s
+	WORD $0x6e34dc74 // fmul v20.4s, v3.4s, v20.4s
+	WORD $0x6e35dc75 // fmul v21.4s, v3.4s, v21.4s
+	WORD $0x6e36dc76 // fmul v22.4s, v3.4s, v22.4s
+	WORD $0x6e37dc77 // fmul v23.4s, v3.4s, v23.4s
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	WORD $0x4e37d673 // fadd v19.4s, v19.4s, v23.4s
+	WORD $0x6ea9e594 // fcmgt v20.4s, v12.4s, v9.4s
+	WORD $0x6ea9e5b5 // fcmgt v21.4s, v13.4s, v9.4s
+	WORD $0x6ea9e5d6 // fcmgt v22.4s, v14.4s, v9.4s
+	WORD $0x6ea9e5f7 // fcmgt v23.4s, v15.4s, v9.4s
+	FMOVQ 32(RSP), F24
+	WORD $0x6eb41f0c // bit v12.16b, v24.16b, v20.16b
+	FMOVQ 32(RSP), F24
+	WORD $0x6eb51f0d // bit v13.16b, v24.16b, v21.16b
+	FMOVQ 32(RSP), F24
+	WORD $0x6eb61f0e // bit v14.16b, v24.16b, v22.16b
+	FMOVQ 32(RSP), F24
+	WORD $0x6eb71f0f // bit v15.16b, v24.16b, v23.16b
+	FMOVQ F12, 128(R0)
+	FMOVQ F13, 144(R0)
+	FMOVQ F14, 160(R0)
+	FMOVQ F15, 176(R0)
+	FMOVQ 16(RSP), F12
+	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
+	FMOVQ 16(RSP), F13
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	WORD $0x6eb41d90 // bit v16.16b, v12.16b, v20.16b
+	WORD $0x6eb51db1 // bit v17.16b, v13.16b, v21.16b
+	WORD $0x6eb61dd2 // bit v18.16b, v14.16b, v22.16b
+	WORD $0x6eb71df3 // bit v19.16b, v15.16b, v23.16b
+	FMOVQ F16, 128(R1)
+	FMOVQ F17, 144(R1)
+	FMOVQ F18, 160(R1)
+	FMOVQ F19, 176(R1)
+	WORD $0x0e612a8c // xtn v12.4h, v20.4s
+	WORD $0x4e612aac // xtn2 v12.8h, v21.4s
+	WORD $0x0e612acd // xtn v13.4h, v22.4s
+	WORD $0x4e612aed // xtn2 v13.8h, v23.4s
+	WORD $0x0e21298c // xtn v12.8b, v12.8h
+	WORD $0x4e2129ac // xtn2 v12.16b, v13.8h
+	FMOVQ 192(R0), F13
+	FMOVQ 208(R0), F14
+	FMOVQ 224(R0), F15
+	FMOVQ 240(R0), F16
+	FMOVQ 192(R1), F17
+	FMOVQ 208(R1), F18
+	FMOVQ 224(R1), F19
+	FMOVQ 240(R1), F20
+	WORD $0x4e21d5b5 // fadd v21.4s, v13.4s, v1.4s
+	WORD $0x4e21d5d6 // fadd v22.4s, v14.4s, v1.4s
+	WORD $0x4e21d5f7 // fadd v23.4s, v15.4s, v1.4s
+	WORD $0x4e21d618 // fadd v24.4s, v16.4s, v1.4s
+	WORD $0x6e35dc99 // fmul v25.4s, v4.4s, v21.4s
+	WORD $0x6e36dc9a // fmul v26.4s, v4.4s, v22.4s
+	WORD $0x6e37dc9b // fmul v27.4s, v4.4s, v23.4s
+	WORD $0x6e38dc9c // fmul v28.4s, v4.4s, v24.4s
+	WORD $0x6e35df39 // fmul v25.4s, v25.4s, v21.4s
+	WORD $0x6e36df5a // fmul v26.4s, v26.4s, v22.4s
+	WORD $0x6e37df7b // fmul v27.4s, v27.4s, v23.4s
+	WORD $0x6e38df9c // fmul v28.4s, v28.4s, v24.4s
+	WORD $0x6e35dcb5 // fmul v21.4s, v5.4s, v21.4s
+	WORD $0x6e36dcb6 // fmul v22.4s, v5.4s, v22.4s
+	WORD $0x6e37dcb7 // fmul v23.4s, v5.4s, v23.4s
+	WORD $0x6e38dcb8 // fmul v24.4s, v5.4s, v24.4s
+	WORD $0x4e35d735 // fadd v21.4s, v25.4s, v21.4s
+	WORD $0x4e36d756 // fadd v22.4s, v26.4s, v22.4s
+	WORD $0x4e37d777 // fadd v23.4s, v27.4s, v23.4s
+	WORD $0x4e38d798 // fadd v24.4s, v28.4s, v24.4s
+	WORD $0x4e26d6b5 // fadd v21.4s, v21.4s, v6.4s
+	WORD $0x4e26d6d6 // fadd v22.4s, v22.4s, v6.4s
+	WORD $0x4e26d6f7 // fadd v23.4s, v23.4s, v6.4s
+	WORD $0x4e26d718 // fadd v24.4s, v24.4s, v6.4s
+	WORD $0x6e31dc59 // fmul v25.4s, v2.4s, v17.4s
+	WORD $0x6e32dc5a // fmul v26.4s, v2.4s, v18.4s
+	WORD $0x6e33dc5b // fmul v27.4s, v2.4s, v19.4s
+	WORD $0x6e34dc5c // fmul v28.4s, v2.4s, v20.4s
+	WORD $0x4eb9d6b5 // fsub v21.4s, v21.4s, v25.4s
+	WORD $0x4ebad6d6 // fsub v22.4s, v22.4s, v26.4s
+	WORD $0x4ebbd6f7 // fsub v23.4s, v23.4s, v27.4s
+	WORD $0x4ebcd718 // fsub v24.4s, v24.4s, v28.4s
+	FMOVQ 192(R2), F25
+	FMOVQ 208(R2), F26
+	FMOVQ 224(R2), F27
+	FMOVQ 240(R2), F28
+	WORD $0x6e39dc59 // fmul v25.4s, v2.4s, v25.4s
+	WORD $0x6e3adc5a // fmul v26.4s, v2.4s, v26.4s
+	WORD $0x6e3bdc5b // fmul v27.4s, v2.4s, v27.4s
+	WORD $0x6e3cdc5c // fmul v28.4s, v2.4s, v28.4s
+	WORD $0x4e39d6b5 // fadd v21.4s, v21.4s, v25.4s
+	WORD $0x4e3ad6d6 // fadd v22.4s, v22.4s, v26.4s
+	WORD $0x4e3bd6f7 // fadd v23.4s, v23.4s, v27.4s
+	WORD $0x4e3cd718 // fadd v24.4s, v24.4s, v28.4s
+	WORD $0x6e35dc75 // fmul v21.4s, v3.4s, v21.4s
+	WORD $0x6e36dc76 // fmul v22.4s, v3.4s, v22.4s
+	WORD $0x6e37dc77 // fmul v23.4s, v3.4s, v23.4s
+	WORD $0x6e38dc78 // fmul v24.4s, v3.4s, v24.4s
+	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
+	WORD $0x4e36d5ce // fadd v14.4s, v14.4s, v22.4s
+	WORD $0x4e37d5ef // fadd v15.4s, v15.4s, v23.4s
 	WORD $0x4e38d610 // fadd v16.4s, v16.4s, v24.4s
-	WORD $0x4e39d631 // fadd v17.4s, v17.4s, v25.4s
-	WORD $0x4e3ad652 // fadd v18.4s, v18.4s, v26.4s
-	WORD $0x4e3bd673 // fadd v19.4s, v19.4s, v27.4s
-	FMOVQ 160(RSP), F20
-	WORD $0x6eb4e494 // fcmgt v20.4s, v4.4s, v20.4s
-	FMOVQ 160(RSP), F21
-	WORD $0x6eb5e4b5 // fcmgt v21.4s, v5.4s, v21.4s
-	FMOVQ 160(RSP), F22
-	WORD $0x6eb6e4d6 // fcmgt v22.4s, v6.4s, v22.4s
-	FMOVQ 160(RSP), F23
-	WORD $0x6eb7e4f7 // fcmgt v23.4s, v7.4s, v23.4s
-	FMOVQ 160(RSP), F24
-	WORD $0x6eb8e518 // fcmgt v24.4s, v8.4s, v24.4s
-	FMOVQ 160(RSP), F25
-	WORD $0x6eb9e539 // fcmgt v25.4s, v9.4s, v25.4s
-	FMOVQ 160(RSP), F26
-	WORD $0x6ebae55a // fcmgt v26.4s, v10.4s, v26.4s
-	FMOVQ 160(RSP), F27
-	WORD $0x6ebbe57b // fcmgt v27.4s, v11.4s, v27.4s
-	FMOVQ 144(RSP), F28
-	WORD $0x6eb41f84 // bit v4.16b, v28.16b, v20.16b
-	FMOVQ 144(RSP), F28
-	WORD $0x6eb51f85 // bit v5.16b, v28.16b, v21.16b
-	FMOVQ 144(RSP), F28
-	WORD $0x6eb61f86 // bit v6.16b, v28.16b, v22.16b
-	FMOVQ 144(RSP), F28
-	WORD $0x6eb71f87 // bit v7.16b, v28.16b, v23.16b
-	FMOVQ 144(RSP), F28
-	WORD $0x6eb81f88 // bit v8.16b, v28.16b, v24.16b
-	FMOVQ 144(RSP), F28
-	WORD $0x6eb91f89 // bit v9.16b, v28.16b, v25.16b
-	FMOVQ 144(RSP), F28
-	WORD $0x6eba1f8a // bit v10.16b, v28.16b, v26.16b
-	FMOVQ 144(RSP), F28
-	WORD $0x6ebb1f8b // bit v11.16b, v28.16b, v27.16b
-	FMOVQ F4, 128(R0)
-	FMOVQ F5, 144(R0)
-	FMOVQ F6, 160(R0)
-	FMOVQ F7, 176(R0)
-	FMOVQ F8, 192(R0)
-	FMOVQ F9, 208(R0)
-	FMOVQ F10, 224(R0)
-	FMOVQ F11, 240(R0)
-	FMOVQ 96(RSP), F4
-	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
-	FMOVQ 96(RSP), F5
-	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
-	FMOVQ 96(RSP), F6
-	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
-	FMOVQ 96(RSP), F7
-	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
-	FMOVQ 96(RSP), F8
-	WORD $0x4e28d608 // fadd v8.4s, v16.4s, v8.4s
-	FMOVQ 96(RSP), F9
-	WORD $0x4e29d629 // fadd v9.4s, v17.4s, v9.4s
-	FMOVQ 96(RSP), F10
-	WORD $0x4e2ad64a // fadd v10.4s, v18.4s, v10.4s
-	FMOVQ 96(RSP), F11
-	WORD $0x4e2bd66b // fadd v11.4s, v19.4s, v11.4s
-	WORD $0x6eb41c8c // bit v12.16b, v4.16b, v20.16b
-	WORD $0x6eb51cad // bit v13.16b, v5.16b, v21.16b
-	WORD $0x6eb61cce // bit v14.16b, v6.16b, v22.16b
-	WORD $0x6eb71cef // bit v15.16b, v7.16b, v23.16b
-	WORD $0x6eb81d10 // bit v16.16b, v8.16b, v24.16b
-	WORD $0x6eb91d31 // bit v17.16b, v9.16b, v25.16b
-	WORD $0x6eba1d52 // bit v18.16b, v10.16b, v26.16b
-	WORD $0x6ebb1d73 // bit v19.16b, v11.16b, v27.16b
-	FMOVQ F12, 128(R1)
-	FMOVQ F13, 144(R1)
-	FMOVQ F14, 160(R1)
-	FMOVQ F15, 176(R1)
-	FMOVQ F16, 192(R1)
-	FMOVQ F17, 208(R1)
-	FMOVQ F18, 224(R1)
-	FMOVQ F19, 240(R1)
-	WORD $0x0e612a84 // xtn v4.4h, v20.4s
-	WORD $0x4e612aa4 // xtn2 v4.8h, v21.4s
-	WORD $0x0e612ac5 // xtn v5.4h, v22.4s
-	WORD $0x4e612ae5 // xtn2 v5.8h, v23.4s
-	WORD $0x0e212884 // xtn v4.8b, v4.8h
-	WORD $0x4e2128a4 // xtn2 v4.16b, v5.8h
-	WORD $0x0e612b05 // xtn v5.4h, v24.4s
-	WORD $0x4e612b25 // xtn2 v5.8h, v25.4s
-	WORD $0x0e612b46 // xtn v6.4h, v26.4s
-	WORD $0x4e612b66 // xtn2 v6.8h, v27.4s
-	WORD $0x0e2128a5 // xtn v5.8b, v5.8h
-	WORD $0x4e2128c5 // xtn2 v5.16b, v6.8h
-	WORD $0x4e201c42 // and v2.16b, v2.16b, v0.16b
-	WORD $0x4e201c63 // and v3.16b, v3.16b, v0.16b
-	WORD $0x4e201c84 // and v4.16b, v4.16b, v0.16b
-	WORD $0x4e201ca5 // and v5.16b, v5.16b, v0.16b
-	WORD $0x4e23bc42 // addp v2.16b, v2.16b, v3.16b
-	WORD $0x4e25bc83 // addp v3.16b, v4.16b, v5.16b
-	WORD $0x4e23bc42 // addp v2.16b, v2.16b, v3.16b
-	WORD $0x4e22bc42 // addp v2.16b, v2.16b, v2.16b
-	FMOVD F2, R5
+	WORD $0x4e21d5b5 // fadd v21.4s, v13.4s, v1.4s
+	WORD $0x4e21d5d6 // fadd v22.4s, v14.4s, v1.4s
+	WORD $0x4e21d5f7 // fadd v23.4s, v15.4s, v1.4s
+	WORD $0x4e21d618 // fadd v24.4s, v16.4s, v1.4s
+	WORD $0x6e35dd15 // fmul v21.4s, v8.4s, v21.4s
+	WORD $0x6e36dd16 // fmul v22.4s, v8.4s, v22.4s
+	WORD $0x6e37dd17 // fmul v23.4s, v8.4s, v23.4s
+	WORD $0x6e38dd18 // fmul v24.4s, v8.4s, v24.4s
+	WORD $0x4eb1d6b5 // fsub v21.4s, v21.4s, v17.4s
+	WORD $0x4eb2d6d6 // fsub v22.4s, v22.4s, v18.4s
+	WORD $0x4eb3d6f7 // fsub v23.4s, v23.4s, v19.4s
+	WORD $0x4eb4d718 // fsub v24.4s, v24.4s, v20.4s
+	WORD $0x6e35dcf5 // fmul v21.4s, v7.4s, v21.4s
+	WORD $0x6e36dcf6 // fmul v22.4s, v7.4s, v22.4s
+	WORD $0x6e37dcf7 // fmul v23.4s, v7.4s, v23.4s
+	WORD $0x6e38dcf8 // fmul v24.4s, v7.4s, v24.4s
+	WORD $0x6e35dc75 // fmul v21.4s, v3.4s, v21.4s
+	WORD $0x6e36dc76 // fmul v22.4s, v3.4s, v22.4s
+	WORD $0x6e37dc77 // fmul v23.4s, v3.4s, v23.4s
+	WORD $0x6e38dc78 // fmul v24.4s, v3.4s, v24.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	WORD $0x4e37d673 // fadd v19.4s, v19.4s, v23.4s
+	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
+	WORD $0x6ea9e5b5 // fcmgt v21.4s, v13.4s, v9.4s
+	WORD $0x6ea9e5d6 // fcmgt v22.4s, v14.4s, v9.4s
+	WORD $0x6ea9e5f7 // fcmgt v23.4s, v15.4s, v9.4s
+	WORD $0x6ea9e618 // fcmgt v24.4s, v16.4s, v9.4s
+	FMOVQ 32(RSP), F25
+	WORD $0x6eb51f2d // bit v13.16b, v25.16b, v21.16b
+	FMOVQ 32(RSP), F25
+	WORD $0x6eb61f2e // bit v14.16b, v25.16b, v22.16b
+	FMOVQ 32(RSP), F25
+	WORD $0x6eb71f2f // bit v15.16b, v25.16b, v23.16b
+	FMOVQ 32(RSP), F25
+	WORD $0x6eb81f30 // bit v16.16b, v25.16b, v24.16b
+	FMOVQ F13, 192(R0)
+	FMOVQ F14, 208(R0)
+	FMOVQ F15, 224(R0)
+	FMOVQ F16, 240(R0)
+	FMOVQ 16(RSP), F13
+	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
+	FMOVQ 16(RSP), F14
+	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
+	FMOVQ 16(RSP), F15
+	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
+	FMOVQ 16(RSP), F16
+	WORD $0x4e30d690 // fadd v16.4s, v20.4s, v16.4s
+	WORD $0x6eb51db1 // bit v17.16b, v13.16b, v21.16b
+	WORD $0x6eb61dd2 // bit v18.16b, v14.16b, v22.16b
+	WORD $0x6eb71df3 // bit v19.16b, v15.16b, v23.16b
+	WORD $0x6eb81e14 // bit v20.16b, v16.16b, v24.16b
+	FMOVQ F17, 192(R1)
+	FMOVQ F18, 208(R1)
+	FMOVQ F19, 224(R1)
+	FMOVQ F20, 240(R1)
+	WORD $0x0e612aad // xtn v13.4h, v21.4s
+	WORD $0x4e612acd // xtn2 v13.8h, v22.4s
+	WORD $0x0e612aee // xtn v14.4h, v23.4s
+	WORD $0x4e612b0e // xtn2 v14.8h, v24.4s
+	WORD $0x0e2129ad // xtn v13.8b, v13.8h
+	WORD $0x4e2129cd // xtn2 v13.16b, v14.8h
+	WORD $0x4e201d4a // and v10.16b, v10.16b, v0.16b
+	WORD $0x4e201d6b // and v11.16b, v11.16b, v0.16b
+	WORD $0x4e201d8c // and v12.16b, v12.16b, v0.16b
+	WORD $0x4e201dad // and v13.16b, v13.16b, v0.16b
+	WORD $0x4e2bbd4a // addp v10.16b, v10.16b, v11.16b
+	WORD $0x4e2dbd8b // addp v11.16b, v12.16b, v13.16b
+	WORD $0x4e2bbd4a // addp v10.16b, v10.16b, v11.16b
+	WORD $0x4e2abd4a // addp v10.16b, v10.16b, v10.16b
+	FMOVD F10, R5
 	MOVD.P R5, 8(R3)
 	ADD $256, R0
 	ADD $256, R1

@@ -73,16 +73,9 @@ func (s spill) name() string {
 // longBody is the fewest operations of a body whose values are worth
 // spilling: a shorter one's dependency chain is short enough for the
 // out-of-order core to overlap the next block's, however many vectors the
-// kernel interleaves (measured on an Intel Xeon: the leaky family runs no
-// faster interleaved further, and slower with its counters reloaded).
-// Izhikevich's body, 28 operations, is long enough: on a Zen 5, whose
-// 512-bit pipes leave its chain the bound, reading the potential again
-// from its array lets AVX-512 pair blocks (8 vectors rather than 4) and
-// AVX2 interleave 4 vectors rather than 1: 640–701 ns at 4096 units
-// against 737–864, and 1223–1265 against 1351–1590 (four rounds). The
-// other bodies of 24–31 operations, the leaky somas' fused steps with two
-// traces, change on AVX2 only, the same within the rounds.
-const longBody = 24
+// kernel interleaves (measured: the leaky family and Izhikevich run no
+// faster interleaved further, and slower with their counters reloaded).
+const longBody = 32
 
 // minGap is the fewest operations between two reads of a value for which
 // spilling it is worth a store and a load.
