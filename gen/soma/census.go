@@ -75,6 +75,10 @@ func (s spill) name() string {
 // out-of-order core to overlap the next block's, however many vectors the
 // kernel interleaves (measured: the leaky family and Izhikevich run no
 // faster interleaved further, and slower with their counters reloaded).
+// On a Zen 5, 24 would let Izhikevich (28 operations) read its potential
+// again and pair blocks with AVX-512: 1.15× faster at 4096 units (AVX2,
+// interleaving 4 vectors rather than 1, 1.10×), but 1.2–1.3× slower at
+// 16M units (6.4–7.6 ms a step against 5.6–5.8), so it stays 32.
 const longBody = 32
 
 // minGap is the fewest operations between two reads of a value for which
