@@ -893,12 +893,12 @@ func isNumber(s string) bool {
 // it computes over a small one: each such kernel on 4096 blocks (the
 // random arguments of 16 blocks, tiled) against the same call cut into
 // 16-block calls, uniform and per unit; the big call with the kernels
-// asking for lines ahead and leaving it to the CPU (prefetchAVX2 and
-// prefetchAVX512), whatever this CPU's choice.
+// asking for lines ahead and leaving it to the CPU (prefetching), whatever
+// the default.
 func TestPrefetchingLoop(t *testing.T) {
 	const small, big = 16, 4096 // blocks; big is gen/soma's prefetchTested, which it checks
-	was2, was512 := prefetchAVX2, prefetchAVX512
-	defer func() { prefetchAVX2, prefetchAVX512 = was2, was512 }()
+	was := prefetching
+	defer func() { prefetching = was }()
 	for _, k := range kernels() {
 		if !k.blocks || !k.runs() || k.isa != "avx2" && k.isa != "avx512" {
 			continue
@@ -938,12 +938,12 @@ func TestPrefetchingLoop(t *testing.T) {
 				whole.args = append(whole.args, tile(i))
 				parts.args = append(parts.args, tile(i))
 			}
-			prefetchAVX2, prefetchAVX512 = c.prefetch, c.prefetch
+			prefetching = c.prefetch
 			k.call(whole.values())
 			// The short calls, below the threshold, never prefetch; with
 			// the flags set they do not zero their count either, so that
 			// a kernel that zeroed it before reading it differs from them.
-			prefetchAVX2, prefetchAVX512 = 1, 1
+			prefetching = 1
 			for lo := 0; lo < big; lo += small {
 				c := &call{k: k}
 				for i, v := range parts.args {

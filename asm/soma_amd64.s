@@ -20,10 +20,10 @@ TEXT ·leakyAVX512(SB), NOSPLIT, $0-96
 	MOVQ     spikes+80(FP), R8
 	MOVQ     blocks+88(FP), R9
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  LeakyAVX512_far
 	MOVQ $0x00000000, blocks+88(FP)
 
@@ -113,10 +113,10 @@ TEXT ·leakyAVX2(SB), NOSPLIT, $0-96
 	MOVQ     spikes+80(FP), R8
 	MOVQ     blocks+88(FP), R9
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  LeakyAVX2_far
 	MOVQ $0x00000000, blocks+88(FP)
 
@@ -247,10 +247,10 @@ TEXT ·leakyUniformAVX512(SB), NOSPLIT, $0-48
 	MOVQ         spikes+32(FP), DX
 	MOVQ         blocks+40(FP), BX
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  LeakyUniformAVX512_far
 	MOVQ $0x00000000, blocks+40(FP)
 
@@ -446,10 +446,10 @@ TEXT ·leakyUniformAVX2(SB), NOSPLIT, $0-48
 	MOVQ         spikes+32(FP), DX
 	MOVQ         blocks+40(FP), BX
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  LeakyUniformAVX2_far
 	MOVQ $0x00000000, blocks+40(FP)
 
@@ -578,10 +578,10 @@ TEXT ·refractoryLeakyAVX512(SB), NOSPLIT, $0-120
 	MOVQ     spikes+104(FP), R10
 	MOVQ     blocks+112(FP), R11
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryLeakyAVX512_far
 	MOVQ $0x00000000, blocks+112(FP)
 
@@ -705,10 +705,10 @@ TEXT ·refractoryLeakyAVX2(SB), NOSPLIT, $0-120
 	MOVQ     spikes+104(FP), R10
 	MOVQ     blocks+112(FP), R11
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryLeakyAVX2_far
 	MOVQ $0x00000000, blocks+112(FP)
 
@@ -925,10 +925,10 @@ TEXT ·refractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         spikes+48(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryLeakyUniformAVX512_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -1044,10 +1044,10 @@ TEXT ·refractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         spikes+48(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryLeakyUniformAVX2_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -1251,10 +1251,10 @@ TEXT ·strictRefractoryLeakyAVX512(SB), NOSPLIT, $0-120
 	MOVQ     spikes+104(FP), R10
 	MOVQ     blocks+112(FP), R11
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  StrictRefractoryLeakyAVX512_far
 	MOVQ $0x00000000, blocks+112(FP)
 
@@ -1386,10 +1386,10 @@ TEXT ·strictRefractoryLeakyAVX2(SB), NOSPLIT, $0-120
 	MOVQ     spikes+104(FP), R10
 	MOVQ     blocks+112(FP), R11
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  StrictRefractoryLeakyAVX2_far
 	MOVQ $0x00000000, blocks+112(FP)
 
@@ -1606,10 +1606,10 @@ TEXT ·strictRefractoryLeakyUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         spikes+48(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  StrictRefractoryLeakyUniformAVX512_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -1729,10 +1729,10 @@ TEXT ·strictRefractoryLeakyUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         spikes+48(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  StrictRefractoryLeakyUniformAVX2_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -1939,10 +1939,10 @@ TEXT ·adaptiveLeakyAVX512(SB), NOSPLIT, $0-160
 	MOVQ     spikes+144(FP), R13
 	MOVQ     blocks+152(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveLeakyAVX512_far
 	MOVQ $0x00000000, blocks+152(FP)
 
@@ -2108,10 +2108,10 @@ TEXT ·adaptiveLeakyAVX2(SB), NOSPLIT, $0-160
 	MOVQ     spikes+144(FP), R13
 	MOVQ     blocks+152(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveLeakyAVX2_far
 	MOVQ $0x00000000, blocks+152(FP)
 
@@ -2402,10 +2402,10 @@ TEXT ·adaptiveLeakyUniformAVX512(SB), NOSPLIT, $0-80
 	MOVQ         spikes+64(FP), SI
 	MOVQ         blocks+72(FP), DI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveLeakyUniformAVX512_far
 	MOVQ $0x00000000, blocks+72(FP)
 
@@ -2557,10 +2557,10 @@ TEXT ·adaptiveLeakyUniformAVX2(SB), NOSPLIT, $0-80
 	MOVQ         spikes+64(FP), SI
 	MOVQ         blocks+72(FP), DI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveLeakyUniformAVX2_far
 	MOVQ $0x00000000, blocks+72(FP)
 
@@ -2833,10 +2833,10 @@ TEXT ·exponentialAVX512(SB), $576-136
 	MOVQ         spikes+120(FP), R11
 	MOVQ         blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  ExponentialAVX512_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -4073,10 +4073,10 @@ TEXT ·exponentialAVX2(SB), $352-136
 	MOVQ         spikes+120(FP), R11
 	MOVQ         blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  ExponentialAVX2_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -5072,10 +5072,10 @@ TEXT ·exponentialUniformAVX512(SB), $576-64
 	MOVQ         spikes+48(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  ExponentialUniformAVX512_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -6221,10 +6221,10 @@ TEXT ·exponentialUniformAVX2(SB), $800-64
 	MOVQ         blocks+56(FP), SI
 	SHLQ         $0x03, SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  ExponentialUniformAVX2_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -7223,10 +7223,10 @@ TEXT ·refractoryExponentialAVX512(SB), $576-160
 	MOVQ         spikes+144(FP), R13
 	MOVQ         blocks+152(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryExponentialAVX512_far
 	MOVQ $0x00000000, blocks+152(FP)
 
@@ -8626,10 +8626,10 @@ TEXT ·refractoryExponentialAVX2(SB), $352-160
 	MOVQ         spikes+144(FP), R13
 	MOVQ         blocks+152(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryExponentialAVX2_far
 	MOVQ $0x00000000, blocks+152(FP)
 
@@ -9694,10 +9694,10 @@ TEXT ·refractoryExponentialUniformAVX512(SB), $576-72
 	MOVQ         spikes+56(FP), SI
 	MOVQ         blocks+64(FP), DI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryExponentialUniformAVX512_far
 	MOVQ $0x00000000, blocks+64(FP)
 
@@ -11034,10 +11034,10 @@ TEXT ·refractoryExponentialUniformAVX2(SB), $1056-72
 	MOVQ         blocks+64(FP), DI
 	SHLQ         $0x03, DI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryExponentialUniformAVX2_far
 	MOVQ $0x00000000, blocks+64(FP)
 
@@ -12078,10 +12078,10 @@ TEXT ·adaptiveExponentialAVX512(SB), $576-192
 	MOVQ         spikes+176(FP), R13
 	MOVQ         blocks+184(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveExponentialAVX512_far
 	MOVQ $0x00000000, blocks+184(FP)
 
@@ -13662,10 +13662,10 @@ TEXT ·adaptiveExponentialAVX2(SB), $352-192
 	MOVQ         spikes+176(FP), R13
 	MOVQ         blocks+184(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveExponentialAVX2_far
 	MOVQ $0x00000000, blocks+184(FP)
 
@@ -14786,10 +14786,10 @@ TEXT ·adaptiveExponentialUniformAVX512(SB), $576-80
 	MOVQ         spikes+64(FP), SI
 	MOVQ         blocks+72(FP), DI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveExponentialUniformAVX512_far
 	MOVQ $0x00000000, blocks+72(FP)
 
@@ -16228,10 +16228,10 @@ TEXT ·adaptiveExponentialUniformAVX2(SB), $1152-80
 	MOVQ         blocks+72(FP), DI
 	SHLQ         $0x03, DI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveExponentialUniformAVX2_far
 	MOVQ $0x00000000, blocks+72(FP)
 
@@ -17416,10 +17416,10 @@ TEXT ·simplifiedAdaptiveExponentialAVX512(SB), $576-200
 	MOVQ         spikes+184(FP), R13
 	MOVQ         blocks+192(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  SimplifiedAdaptiveExponentialAVX512_far
 	MOVQ $0x00000000, blocks+192(FP)
 
@@ -19157,10 +19157,10 @@ TEXT ·simplifiedAdaptiveExponentialAVX2(SB), $352-200
 	MOVQ         spikes+184(FP), R13
 	MOVQ         blocks+192(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  SimplifiedAdaptiveExponentialAVX2_far
 	MOVQ $0x00000000, blocks+192(FP)
 
@@ -20454,10 +20454,10 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX512(SB), $576-88
 	MOVQ         spikes+72(FP), DI
 	MOVQ         blocks+80(FP), R8
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  SimplifiedAdaptiveExponentialUniformAVX512_far
 	MOVQ $0x00000000, blocks+80(FP)
 
@@ -22007,10 +22007,10 @@ TEXT ·simplifiedAdaptiveExponentialUniformAVX2(SB), $1632-88
 	MOVQ         blocks+80(FP), R8
 	SHLQ         $0x03, R8
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  SimplifiedAdaptiveExponentialUniformAVX2_far
 	MOVQ $0x00000000, blocks+80(FP)
 
@@ -23221,10 +23221,10 @@ TEXT ·izhikevichAVX512(SB), NOSPLIT, $0-160
 	MOVQ         spikes+144(FP), R12
 	MOVQ         blocks+152(FP), R13
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  IzhikevichAVX512_far
 	MOVQ $0x00000000, blocks+152(FP)
 
@@ -23419,10 +23419,10 @@ TEXT ·izhikevichAVX2(SB), NOSPLIT, $0-160
 	MOVQ         spikes+144(FP), R12
 	MOVQ         blocks+152(FP), R13
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  IzhikevichAVX2_far
 	MOVQ $0x00000000, blocks+152(FP)
 
@@ -23718,10 +23718,10 @@ TEXT ·izhikevichUniformAVX512(SB), NOSPLIT, $0-72
 	MOVQ         spikes+56(FP), BX
 	MOVQ         blocks+64(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  IzhikevichUniformAVX512_far
 	MOVQ $0x00000000, blocks+64(FP)
 
@@ -23907,10 +23907,10 @@ TEXT ·izhikevichUniformAVX2(SB), NOSPLIT, $96-72
 	MOVQ         spikes+56(FP), SI
 	MOVQ         blocks+64(FP), DI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  IzhikevichUniformAVX2_far
 	MOVQ $0x00000000, blocks+64(FP)
 
@@ -24206,10 +24206,10 @@ TEXT ·leakyTraced1AVX512(SB), NOSPLIT, $0-152
 	MOVQ     spikes+136(FP), R12
 	MOVQ     blocks+144(FP), R13
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  LeakyTraced1AVX512_far
 	MOVQ $0x00000000, blocks+144(FP)
 
@@ -24351,10 +24351,10 @@ TEXT ·leakyTraced1AVX2(SB), NOSPLIT, $0-152
 	MOVQ     spikes+136(FP), R12
 	MOVQ     blocks+144(FP), R13
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  LeakyTraced1AVX2_far
 	MOVQ $0x00000000, blocks+144(FP)
 
@@ -24575,10 +24575,10 @@ TEXT ·leakyTraced1UniformAVX512(SB), NOSPLIT, $0-72
 	MOVQ         spikes+56(FP), BX
 	MOVQ         blocks+64(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  LeakyTraced1UniformAVX512_far
 	MOVQ $0x00000000, blocks+64(FP)
 
@@ -24906,10 +24906,10 @@ TEXT ·leakyTraced1UniformAVX2(SB), NOSPLIT, $0-72
 	MOVQ         spikes+56(FP), BX
 	MOVQ         blocks+64(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  LeakyTraced1UniformAVX2_far
 	MOVQ $0x00000000, blocks+64(FP)
 
@@ -25118,10 +25118,10 @@ TEXT ·refractoryLeakyTraced1AVX512(SB), NOSPLIT, $0-176
 	MOVQ     spikes+160(FP), R13
 	MOVQ     blocks+168(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryLeakyTraced1AVX512_far
 	MOVQ $0x00000000, blocks+168(FP)
 
@@ -25301,10 +25301,10 @@ TEXT ·refractoryLeakyTraced1AVX2(SB), NOSPLIT, $0-176
 	MOVQ     spikes+160(FP), R13
 	MOVQ     blocks+168(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryLeakyTraced1AVX2_far
 	MOVQ $0x00000000, blocks+168(FP)
 
@@ -25622,10 +25622,10 @@ TEXT ·refractoryLeakyTraced1UniformAVX512(SB), NOSPLIT, $0-80
 	MOVQ         spikes+64(FP), SI
 	MOVQ         blocks+72(FP), DI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryLeakyTraced1UniformAVX512_far
 	MOVQ $0x00000000, blocks+72(FP)
 
@@ -25786,10 +25786,10 @@ TEXT ·refractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $0-80
 	MOVQ         spikes+64(FP), SI
 	MOVQ         blocks+72(FP), DI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryLeakyTraced1UniformAVX2_far
 	MOVQ $0x00000000, blocks+72(FP)
 
@@ -26073,10 +26073,10 @@ TEXT ·strictRefractoryLeakyTraced1AVX512(SB), NOSPLIT, $0-176
 	MOVQ     spikes+160(FP), R13
 	MOVQ     blocks+168(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  StrictRefractoryLeakyTraced1AVX512_far
 	MOVQ $0x00000000, blocks+168(FP)
 
@@ -26264,10 +26264,10 @@ TEXT ·strictRefractoryLeakyTraced1AVX2(SB), NOSPLIT, $0-176
 	MOVQ     spikes+160(FP), R13
 	MOVQ     blocks+168(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  StrictRefractoryLeakyTraced1AVX2_far
 	MOVQ $0x00000000, blocks+168(FP)
 
@@ -26585,10 +26585,10 @@ TEXT ·strictRefractoryLeakyTraced1UniformAVX512(SB), NOSPLIT, $0-80
 	MOVQ         spikes+64(FP), SI
 	MOVQ         blocks+72(FP), DI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  StrictRefractoryLeakyTraced1UniformAVX512_far
 	MOVQ $0x00000000, blocks+72(FP)
 
@@ -26753,10 +26753,10 @@ TEXT ·strictRefractoryLeakyTraced1UniformAVX2(SB), NOSPLIT, $0-80
 	MOVQ         spikes+64(FP), SI
 	MOVQ         blocks+72(FP), DI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  StrictRefractoryLeakyTraced1UniformAVX2_far
 	MOVQ $0x00000000, blocks+72(FP)
 
@@ -27040,10 +27040,10 @@ TEXT ·adaptiveLeakyTraced1AVX512(SB), NOSPLIT, $0-216
 	MOVQ     spikes+200(FP), R13
 	MOVQ     blocks+208(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveLeakyTraced1AVX512_far
 	MOVQ $0x00000000, blocks+208(FP)
 
@@ -27277,10 +27277,10 @@ TEXT ·adaptiveLeakyTraced1AVX2(SB), NOSPLIT, $0-216
 	MOVQ     spikes+200(FP), R13
 	MOVQ     blocks+208(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveLeakyTraced1AVX2_far
 	MOVQ $0x00000000, blocks+208(FP)
 
@@ -27721,10 +27721,10 @@ TEXT ·adaptiveLeakyTraced1UniformAVX512(SB), NOSPLIT, $0-96
 	MOVQ         spikes+80(FP), DI
 	MOVQ         blocks+88(FP), R8
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveLeakyTraced1UniformAVX512_far
 	MOVQ $0x00000000, blocks+88(FP)
 
@@ -27928,10 +27928,10 @@ TEXT ·adaptiveLeakyTraced1UniformAVX2(SB), NOSPLIT, $128-96
 	MOVQ         spikes+80(FP), R8
 	MOVQ         blocks+88(FP), R9
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveLeakyTraced1UniformAVX2_far
 	MOVQ $0x00000000, blocks+88(FP)
 
@@ -28292,10 +28292,10 @@ TEXT ·izhikevichTraced1AVX512(SB), NOSPLIT, $0-216
 	MOVQ     spikes+200(FP), R13
 	MOVQ     blocks+208(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  IzhikevichTraced1AVX512_far
 	MOVQ $0x00000000, blocks+208(FP)
 
@@ -28550,10 +28550,10 @@ TEXT ·izhikevichTraced1AVX2(SB), NOSPLIT, $320-216
 	MOVQ         spikes+200(FP), R13
 	MOVQ         blocks+208(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  IzhikevichTraced1AVX2_far
 	MOVQ $0x00000000, blocks+208(FP)
 
@@ -29024,10 +29024,10 @@ TEXT ·izhikevichTraced1UniformAVX512(SB), NOSPLIT, $0-96
 	MOVQ     spikes+80(FP), SI
 	MOVQ     blocks+88(FP), DI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  IzhikevichTraced1UniformAVX512_far
 	MOVQ $0x00000000, blocks+88(FP)
 
@@ -29277,10 +29277,10 @@ TEXT ·izhikevichTraced1UniformAVX2(SB), $608-96
 	MOVQ         spikes+80(FP), DI
 	MOVQ         blocks+88(FP), R8
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  IzhikevichTraced1UniformAVX2_far
 	MOVQ $0x00000000, blocks+88(FP)
 
@@ -29717,10 +29717,10 @@ TEXT ·leakyTraced2AVX512(SB), NOSPLIT, $0-216
 	MOVQ     spikes+200(FP), R13
 	MOVQ     blocks+208(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  LeakyTraced2AVX512_far
 	MOVQ $0x00000000, blocks+208(FP)
 
@@ -29944,10 +29944,10 @@ TEXT ·leakyTraced2AVX2(SB), NOSPLIT, $0-216
 	MOVQ     spikes+200(FP), R13
 	MOVQ     blocks+208(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  LeakyTraced2AVX2_far
 	MOVQ $0x00000000, blocks+208(FP)
 
@@ -30330,10 +30330,10 @@ TEXT ·leakyTraced2UniformAVX512(SB), NOSPLIT, $0-96
 	MOVQ         spikes+80(FP), DI
 	MOVQ         blocks+88(FP), R8
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  LeakyTraced2UniformAVX512_far
 	MOVQ $0x00000000, blocks+88(FP)
 
@@ -30533,10 +30533,10 @@ TEXT ·leakyTraced2UniformAVX2(SB), NOSPLIT, $96-96
 	MOVQ         spikes+80(FP), R8
 	MOVQ         blocks+88(FP), R9
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  LeakyTraced2UniformAVX2_far
 	MOVQ $0x00000000, blocks+88(FP)
 
@@ -30851,10 +30851,10 @@ TEXT ·refractoryLeakyTraced2AVX512(SB), NOSPLIT, $0-240
 	MOVQ     spikes+224(FP), R13
 	MOVQ     blocks+232(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryLeakyTraced2AVX512_far
 	MOVQ $0x00000000, blocks+232(FP)
 
@@ -31120,10 +31120,10 @@ TEXT ·refractoryLeakyTraced2AVX2(SB), NOSPLIT, $0-240
 	MOVQ     spikes+224(FP), R13
 	MOVQ     blocks+232(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryLeakyTraced2AVX2_far
 	MOVQ $0x00000000, blocks+232(FP)
 
@@ -31625,10 +31625,10 @@ TEXT ·refractoryLeakyTraced2UniformAVX512(SB), NOSPLIT, $0-112
 	MOVQ         spikes+96(FP), R8
 	MOVQ         blocks+104(FP), R9
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryLeakyTraced2UniformAVX512_far
 	MOVQ $0x00000000, blocks+104(FP)
 
@@ -31865,10 +31865,10 @@ TEXT ·refractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $192-112
 	MOVQ         spikes+96(FP), R9
 	MOVQ         blocks+104(FP), R10
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryLeakyTraced2UniformAVX2_far
 	MOVQ $0x00000000, blocks+104(FP)
 
@@ -32282,10 +32282,10 @@ TEXT ·strictRefractoryLeakyTraced2AVX512(SB), NOSPLIT, $0-240
 	MOVQ     spikes+224(FP), R13
 	MOVQ     blocks+232(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  StrictRefractoryLeakyTraced2AVX512_far
 	MOVQ $0x00000000, blocks+232(FP)
 
@@ -32559,10 +32559,10 @@ TEXT ·strictRefractoryLeakyTraced2AVX2(SB), NOSPLIT, $0-240
 	MOVQ     spikes+224(FP), R13
 	MOVQ     blocks+232(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  StrictRefractoryLeakyTraced2AVX2_far
 	MOVQ $0x00000000, blocks+232(FP)
 
@@ -33070,10 +33070,10 @@ TEXT ·strictRefractoryLeakyTraced2UniformAVX512(SB), NOSPLIT, $0-112
 	MOVQ         spikes+96(FP), R8
 	MOVQ         blocks+104(FP), R9
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  StrictRefractoryLeakyTraced2UniformAVX512_far
 	MOVQ $0x00000000, blocks+104(FP)
 
@@ -33308,10 +33308,10 @@ TEXT ·strictRefractoryLeakyTraced2UniformAVX2(SB), NOSPLIT, $192-112
 	MOVQ         spikes+96(FP), R9
 	MOVQ         blocks+104(FP), R10
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  StrictRefractoryLeakyTraced2UniformAVX2_far
 	MOVQ $0x00000000, blocks+104(FP)
 
@@ -33725,10 +33725,10 @@ TEXT ·adaptiveLeakyTraced2AVX512(SB), NOSPLIT, $0-280
 	MOVQ     spikes+264(FP), R13
 	MOVQ     blocks+272(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveLeakyTraced2AVX512_far
 	MOVQ $0x00000000, blocks+272(FP)
 
@@ -34048,10 +34048,10 @@ TEXT ·adaptiveLeakyTraced2AVX2(SB), NOSPLIT, $0-280
 	MOVQ     spikes+264(FP), R13
 	MOVQ     blocks+272(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveLeakyTraced2AVX2_far
 	MOVQ $0x00000000, blocks+272(FP)
 
@@ -34668,10 +34668,10 @@ TEXT ·adaptiveLeakyTraced2UniformAVX512(SB), NOSPLIT, $0-128
 	MOVQ         spikes+112(FP), R9
 	MOVQ         blocks+120(FP), R10
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveLeakyTraced2UniformAVX512_far
 	MOVQ $0x00000000, blocks+120(FP)
 
@@ -34954,10 +34954,10 @@ TEXT ·adaptiveLeakyTraced2UniformAVX2(SB), $448-128
 	MOVQ         spikes+112(FP), R10
 	MOVQ         blocks+120(FP), R11
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveLeakyTraced2UniformAVX2_far
 	MOVQ $0x00000000, blocks+120(FP)
 
@@ -35450,10 +35450,10 @@ TEXT ·exponentialTraced2AVX512(SB), NOSPLIT, $320-256
 	MOVQ     spikes+240(FP), R13
 	MOVQ     blocks+248(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  ExponentialTraced2AVX512_far
 	MOVQ $0x00000000, blocks+248(FP)
 
@@ -36186,10 +36186,10 @@ TEXT ·exponentialTraced2AVX2(SB), $352-256
 	MOVQ         spikes+240(FP), R13
 	MOVQ         blocks+248(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  ExponentialTraced2AVX2_far
 	MOVQ $0x00000000, blocks+248(FP)
 
@@ -37737,10 +37737,10 @@ TEXT ·exponentialTraced2UniformAVX512(SB), NOSPLIT, $320-112
 	MOVQ     spikes+96(FP), R8
 	MOVQ     blocks+104(FP), R9
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  ExponentialTraced2UniformAVX512_far
 	MOVQ $0x00000000, blocks+104(FP)
 
@@ -38399,10 +38399,10 @@ TEXT ·exponentialTraced2UniformAVX2(SB), $736-112
 	MOVQ         spikes+96(FP), R8
 	MOVQ         blocks+104(FP), R9
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  ExponentialTraced2UniformAVX2_far
 	MOVQ $0x00000000, blocks+104(FP)
 
@@ -39809,10 +39809,10 @@ TEXT ·refractoryExponentialTraced2AVX512(SB), NOSPLIT, $320-280
 	MOVQ     spikes+264(FP), R13
 	MOVQ     blocks+272(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryExponentialTraced2AVX512_far
 	MOVQ $0x00000000, blocks+272(FP)
 
@@ -40630,10 +40630,10 @@ TEXT ·refractoryExponentialTraced2AVX2(SB), $352-280
 	MOVQ         spikes+264(FP), R13
 	MOVQ         blocks+272(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryExponentialTraced2AVX2_far
 	MOVQ $0x00000000, blocks+272(FP)
 
@@ -42386,10 +42386,10 @@ TEXT ·refractoryExponentialTraced2UniformAVX512(SB), NOSPLIT, $320-120
 	MOVQ     spikes+104(FP), R9
 	MOVQ     blocks+112(FP), R10
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryExponentialTraced2UniformAVX512_far
 	MOVQ $0x00000000, blocks+112(FP)
 
@@ -43113,10 +43113,10 @@ TEXT ·refractoryExponentialTraced2UniformAVX2(SB), $736-120
 	MOVQ         spikes+104(FP), R9
 	MOVQ         blocks+112(FP), R10
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RefractoryExponentialTraced2UniformAVX2_far
 	MOVQ $0x00000000, blocks+112(FP)
 
@@ -44669,10 +44669,10 @@ TEXT ·adaptiveExponentialTraced2AVX512(SB), NOSPLIT, $320-312
 	MOVQ     spikes+296(FP), R13
 	MOVQ     blocks+304(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveExponentialTraced2AVX512_far
 	MOVQ $0x00000000, blocks+304(FP)
 
@@ -45541,10 +45541,10 @@ TEXT ·adaptiveExponentialTraced2AVX2(SB), $352-312
 	MOVQ         spikes+296(FP), R13
 	MOVQ         blocks+304(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveExponentialTraced2AVX2_far
 	MOVQ $0x00000000, blocks+304(FP)
 
@@ -47389,10 +47389,10 @@ TEXT ·adaptiveExponentialTraced2UniformAVX512(SB), NOSPLIT, $320-128
 	MOVQ     spikes+112(FP), R9
 	MOVQ     blocks+120(FP), R10
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveExponentialTraced2UniformAVX512_far
 	MOVQ $0x00000000, blocks+120(FP)
 
@@ -48156,10 +48156,10 @@ TEXT ·adaptiveExponentialTraced2UniformAVX2(SB), $832-128
 	MOVQ         spikes+112(FP), R9
 	MOVQ         blocks+120(FP), R10
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  AdaptiveExponentialTraced2UniformAVX2_far
 	MOVQ $0x00000000, blocks+120(FP)
 
@@ -49768,10 +49768,10 @@ TEXT ·simplifiedAdaptiveExponentialTraced2AVX512(SB), NOSPLIT, $320-320
 	MOVQ     spikes+304(FP), R13
 	MOVQ     blocks+312(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  SimplifiedAdaptiveExponentialTraced2AVX512_far
 	MOVQ $0x00000000, blocks+312(FP)
 
@@ -50697,10 +50697,10 @@ TEXT ·simplifiedAdaptiveExponentialTraced2AVX2(SB), $352-320
 	MOVQ         spikes+304(FP), R13
 	MOVQ         blocks+312(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  SimplifiedAdaptiveExponentialTraced2AVX2_far
 	MOVQ $0x00000000, blocks+312(FP)
 
@@ -52682,10 +52682,10 @@ TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX512(SB), NOSPLIT, $320-136
 	MOVQ     spikes+120(FP), R10
 	MOVQ     blocks+128(FP), R11
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  SimplifiedAdaptiveExponentialTraced2UniformAVX512_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -53484,10 +53484,10 @@ TEXT ·simplifiedAdaptiveExponentialTraced2UniformAVX2(SB), $800-136
 	MOVQ         spikes+120(FP), R10
 	MOVQ         blocks+128(FP), R11
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  SimplifiedAdaptiveExponentialTraced2UniformAVX2_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -55178,10 +55178,10 @@ TEXT ·izhikevichTraced2AVX512(SB), NOSPLIT, $320-280
 	MOVQ     spikes+264(FP), R13
 	MOVQ     blocks+272(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  IzhikevichTraced2AVX512_far
 	MOVQ $0x00000000, blocks+272(FP)
 
@@ -55535,10 +55535,10 @@ TEXT ·izhikevichTraced2AVX2(SB), NOSPLIT, $96-280
 	MOVQ         spikes+264(FP), R13
 	MOVQ         blocks+272(FP), R14
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  IzhikevichTraced2AVX2_far
 	MOVQ $0x00000000, blocks+272(FP)
 
@@ -56162,10 +56162,10 @@ TEXT ·izhikevichTraced2UniformAVX512(SB), NOSPLIT, $320-120
 	MOVQ     spikes+104(FP), R9
 	MOVQ     blocks+112(FP), R10
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  IzhikevichTraced2UniformAVX512_far
 	MOVQ $0x00000000, blocks+112(FP)
 
@@ -56486,10 +56486,10 @@ TEXT ·izhikevichTraced2UniformAVX2(SB), $512-120
 	MOVQ         spikes+104(FP), R9
 	MOVQ         blocks+112(FP), R10
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  IzhikevichTraced2UniformAVX2_far
 	MOVQ $0x00000000, blocks+112(FP)
 
@@ -57027,10 +57027,10 @@ TEXT ·tracerAVX512(SB), NOSPLIT, $0-80
 	MOVQ     b+40(FP), DI
 	MOVQ     blocks+72(FP), R8
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  TracerAVX512_far
 	MOVQ $0x00000000, blocks+72(FP)
 
@@ -57122,10 +57122,10 @@ TEXT ·tracerAVX2(SB), NOSPLIT, $0-80
 	MOVQ     b+40(FP), DI
 	MOVQ     blocks+72(FP), R8
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  TracerAVX2_far
 	MOVQ $0x00000000, blocks+72(FP)
 
@@ -57258,10 +57258,10 @@ TEXT ·tracerUniformAVX512(SB), NOSPLIT, $0-48
 	MOVQ         out+16(FP), DX
 	MOVQ         blocks+40(FP), BX
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  TracerUniformAVX512_far
 	MOVQ $0x00000000, blocks+40(FP)
 
@@ -57456,10 +57456,10 @@ TEXT ·tracerUniformAVX2(SB), NOSPLIT, $0-48
 	MOVQ         out+16(FP), DX
 	MOVQ         blocks+40(FP), BX
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  TracerUniformAVX2_far
 	MOVQ $0x00000000, blocks+40(FP)
 
@@ -57581,10 +57581,10 @@ TEXT ·tracerAddAVX512(SB), NOSPLIT, $0-80
 	MOVQ     b+40(FP), DI
 	MOVQ     blocks+72(FP), R8
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  TracerAddAVX512_far
 	MOVQ $0x00000000, blocks+72(FP)
 
@@ -57684,10 +57684,10 @@ TEXT ·tracerAddAVX2(SB), NOSPLIT, $0-80
 	MOVQ     b+40(FP), DI
 	MOVQ     blocks+72(FP), R8
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  TracerAddAVX2_far
 	MOVQ $0x00000000, blocks+72(FP)
 
@@ -57836,10 +57836,10 @@ TEXT ·tracerAddUniformAVX512(SB), NOSPLIT, $0-48
 	MOVQ         out+16(FP), DX
 	MOVQ         blocks+40(FP), BX
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  TracerAddUniformAVX512_far
 	MOVQ $0x00000000, blocks+40(FP)
 
@@ -58058,10 +58058,10 @@ TEXT ·tracerAddUniformAVX2(SB), NOSPLIT, $0-48
 	MOVQ         out+16(FP), DX
 	MOVQ         blocks+40(FP), BX
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  TracerAddUniformAVX2_far
 	MOVQ $0x00000000, blocks+40(FP)
 
@@ -58199,10 +58199,10 @@ TEXT ·tracerDrainAVX512(SB), NOSPLIT, $0-80
 	MOVQ     b+40(FP), DI
 	MOVQ     blocks+72(FP), R8
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  TracerDrainAVX512_far
 	MOVQ $0x00000000, blocks+72(FP)
 
@@ -58302,10 +58302,10 @@ TEXT ·tracerDrainAVX2(SB), NOSPLIT, $0-80
 	MOVQ     b+40(FP), DI
 	MOVQ     blocks+72(FP), R8
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  TracerDrainAVX2_far
 	MOVQ $0x00000000, blocks+72(FP)
 
@@ -58454,10 +58454,10 @@ TEXT ·tracerDrainUniformAVX512(SB), NOSPLIT, $0-48
 	MOVQ         out+16(FP), DX
 	MOVQ         blocks+40(FP), BX
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  TracerDrainUniformAVX512_far
 	MOVQ $0x00000000, blocks+40(FP)
 
@@ -58676,10 +58676,10 @@ TEXT ·tracerDrainUniformAVX2(SB), NOSPLIT, $0-48
 	MOVQ         out+16(FP), DX
 	MOVQ         blocks+40(FP), BX
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  TracerDrainUniformAVX2_far
 	MOVQ $0x00000000, blocks+40(FP)
 
@@ -58817,10 +58817,10 @@ TEXT ·tracerDrainAddAVX512(SB), NOSPLIT, $0-80
 	MOVQ     b+40(FP), DI
 	MOVQ     blocks+72(FP), R8
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  TracerDrainAddAVX512_far
 	MOVQ $0x00000000, blocks+72(FP)
 
@@ -58928,10 +58928,10 @@ TEXT ·tracerDrainAddAVX2(SB), NOSPLIT, $0-80
 	MOVQ     b+40(FP), DI
 	MOVQ     blocks+72(FP), R8
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  TracerDrainAddAVX2_far
 	MOVQ $0x00000000, blocks+72(FP)
 
@@ -59096,10 +59096,10 @@ TEXT ·tracerDrainAddUniformAVX512(SB), NOSPLIT, $0-48
 	MOVQ         out+16(FP), DX
 	MOVQ         blocks+40(FP), BX
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  TracerDrainAddUniformAVX512_far
 	MOVQ $0x00000000, blocks+40(FP)
 
@@ -59342,10 +59342,10 @@ TEXT ·tracerDrainAddUniformAVX2(SB), NOSPLIT, $0-48
 	MOVQ         out+16(FP), DX
 	MOVQ         blocks+40(FP), BX
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  TracerDrainAddUniformAVX2_far
 	MOVQ $0x00000000, blocks+40(FP)
 
@@ -59503,10 +59503,10 @@ TEXT ·rDTracerAVX512(SB), NOSPLIT, $0-136
 	MOVQ     bDecay+72(FP), R11
 	MOVQ     blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RDTracerAVX512_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -59646,10 +59646,10 @@ TEXT ·rDTracerAVX2(SB), NOSPLIT, $0-136
 	MOVQ     bDecay+72(FP), R11
 	MOVQ     blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RDTracerAVX2_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -59866,10 +59866,10 @@ TEXT ·rDTracerUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RDTracerUniformAVX512_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -59995,10 +59995,10 @@ TEXT ·rDTracerUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RDTracerUniformAVX2_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -60193,10 +60193,10 @@ TEXT ·rDTracerAddAVX512(SB), NOSPLIT, $0-136
 	MOVQ     bDecay+72(FP), R11
 	MOVQ     blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RDTracerAddAVX512_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -60344,10 +60344,10 @@ TEXT ·rDTracerAddAVX2(SB), NOSPLIT, $0-136
 	MOVQ     bDecay+72(FP), R11
 	MOVQ     blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RDTracerAddAVX2_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -60580,10 +60580,10 @@ TEXT ·rDTracerAddUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RDTracerAddUniformAVX512_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -60717,10 +60717,10 @@ TEXT ·rDTracerAddUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RDTracerAddUniformAVX2_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -60931,10 +60931,10 @@ TEXT ·rDTracerDrainAVX512(SB), NOSPLIT, $0-136
 	MOVQ     bDecay+72(FP), R11
 	MOVQ     blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RDTracerDrainAVX512_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -61082,10 +61082,10 @@ TEXT ·rDTracerDrainAVX2(SB), NOSPLIT, $0-136
 	MOVQ     bDecay+72(FP), R11
 	MOVQ     blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RDTracerDrainAVX2_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -61318,10 +61318,10 @@ TEXT ·rDTracerDrainUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RDTracerDrainUniformAVX512_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -61455,10 +61455,10 @@ TEXT ·rDTracerDrainUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RDTracerDrainUniformAVX2_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -61669,10 +61669,10 @@ TEXT ·rDTracerDrainAddAVX512(SB), NOSPLIT, $0-136
 	MOVQ     bDecay+72(FP), R11
 	MOVQ     blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RDTracerDrainAddAVX512_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -61828,10 +61828,10 @@ TEXT ·rDTracerDrainAddAVX2(SB), NOSPLIT, $0-136
 	MOVQ     bDecay+72(FP), R11
 	MOVQ     blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RDTracerDrainAddAVX2_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -62080,10 +62080,10 @@ TEXT ·rDTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RDTracerDrainAddUniformAVX512_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -62225,10 +62225,10 @@ TEXT ·rDTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RDTracerDrainAddUniformAVX2_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -62456,10 +62456,10 @@ TEXT ·rFSTracerAVX512(SB), NOSPLIT, $0-280
 	MOVQ     cFastDecay+80(FP), R12
 	MOVQ     blocks+272(FP), R13
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RFSTracerAVX512_far
 	MOVQ $0x00000000, blocks+272(FP)
 
@@ -62745,10 +62745,10 @@ TEXT ·rFSTracerAVX2(SB), $576-280
 	MOVQ     lFastDecay+72(FP), R12
 	MOVQ     blocks+272(FP), R13
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RFSTracerAVX2_far
 	MOVQ $0x00000000, blocks+272(FP)
 
@@ -63333,10 +63333,10 @@ TEXT ·rFSTracerUniformAVX512(SB), $1088-112
 	MOVQ         out+40(FP), R8
 	MOVQ         blocks+104(FP), R9
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RFSTracerUniformAVX512_far
 	MOVQ $0x00000000, blocks+104(FP)
 
@@ -63956,10 +63956,10 @@ TEXT ·rFSTracerUniformAVX2(SB), $960-112
 	MOVQ         out+40(FP), R8
 	MOVQ         blocks+104(FP), R9
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RFSTracerUniformAVX2_far
 	MOVQ $0x00000000, blocks+104(FP)
 
@@ -64373,10 +64373,10 @@ TEXT ·rFSTracerAddAVX512(SB), NOSPLIT, $0-280
 	MOVQ     cFastDecay+80(FP), R12
 	MOVQ     blocks+272(FP), R13
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RFSTracerAddAVX512_far
 	MOVQ $0x00000000, blocks+272(FP)
 
@@ -64670,10 +64670,10 @@ TEXT ·rFSTracerAddAVX2(SB), $576-280
 	MOVQ     lFastDecay+72(FP), R12
 	MOVQ     blocks+272(FP), R13
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RFSTracerAddAVX2_far
 	MOVQ $0x00000000, blocks+272(FP)
 
@@ -65274,10 +65274,10 @@ TEXT ·rFSTracerAddUniformAVX512(SB), $1088-112
 	MOVQ         out+40(FP), R8
 	MOVQ         blocks+104(FP), R9
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RFSTracerAddUniformAVX512_far
 	MOVQ $0x00000000, blocks+104(FP)
 
@@ -65921,10 +65921,10 @@ TEXT ·rFSTracerAddUniformAVX2(SB), $960-112
 	MOVQ         out+40(FP), R8
 	MOVQ         blocks+104(FP), R9
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RFSTracerAddUniformAVX2_far
 	MOVQ $0x00000000, blocks+104(FP)
 
@@ -66354,10 +66354,10 @@ TEXT ·rFSTracerDrainAVX512(SB), NOSPLIT, $0-280
 	MOVQ     cFastDecay+80(FP), R12
 	MOVQ     blocks+272(FP), R13
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RFSTracerDrainAVX512_far
 	MOVQ $0x00000000, blocks+272(FP)
 
@@ -66651,10 +66651,10 @@ TEXT ·rFSTracerDrainAVX2(SB), $832-280
 	MOVQ     lFastDecay+72(FP), R12
 	MOVQ     blocks+272(FP), R13
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RFSTracerDrainAVX2_far
 	MOVQ $0x00000000, blocks+272(FP)
 
@@ -67247,10 +67247,10 @@ TEXT ·rFSTracerDrainUniformAVX512(SB), $1600-112
 	MOVQ         out+40(FP), R8
 	MOVQ         blocks+104(FP), R9
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RFSTracerDrainUniformAVX512_far
 	MOVQ $0x00000000, blocks+104(FP)
 
@@ -67906,10 +67906,10 @@ TEXT ·rFSTracerDrainUniformAVX2(SB), $1216-112
 	MOVQ         out+40(FP), R8
 	MOVQ         blocks+104(FP), R9
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RFSTracerDrainUniformAVX2_far
 	MOVQ $0x00000000, blocks+104(FP)
 
@@ -68331,10 +68331,10 @@ TEXT ·rFSTracerDrainAddAVX512(SB), NOSPLIT, $0-280
 	MOVQ     cFastDecay+80(FP), R12
 	MOVQ     blocks+272(FP), R13
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RFSTracerDrainAddAVX512_far
 	MOVQ $0x00000000, blocks+272(FP)
 
@@ -68636,10 +68636,10 @@ TEXT ·rFSTracerDrainAddAVX2(SB), $832-280
 	MOVQ     lFastDecay+72(FP), R12
 	MOVQ     blocks+272(FP), R13
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RFSTracerDrainAddAVX2_far
 	MOVQ $0x00000000, blocks+272(FP)
 
@@ -69248,10 +69248,10 @@ TEXT ·rFSTracerDrainAddUniformAVX512(SB), $1600-112
 	MOVQ         out+40(FP), R8
 	MOVQ         blocks+104(FP), R9
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RFSTracerDrainAddUniformAVX512_far
 	MOVQ $0x00000000, blocks+104(FP)
 
@@ -69931,10 +69931,10 @@ TEXT ·rFSTracerDrainAddUniformAVX2(SB), $1216-112
 	MOVQ         out+40(FP), R8
 	MOVQ         blocks+104(FP), R9
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  RFSTracerDrainAddUniformAVX2_far
 	MOVQ $0x00000000, blocks+104(FP)
 
@@ -70371,10 +70371,10 @@ TEXT ·doubleTracerAVX512(SB), NOSPLIT, $0-136
 	MOVQ     bT2+72(FP), R11
 	MOVQ     blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  DoubleTracerAVX512_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -70510,10 +70510,10 @@ TEXT ·doubleTracerAVX2(SB), NOSPLIT, $0-136
 	MOVQ     bT2+72(FP), R11
 	MOVQ     blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  DoubleTracerAVX2_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -70721,10 +70721,10 @@ TEXT ·doubleTracerUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  DoubleTracerUniformAVX512_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -71023,10 +71023,10 @@ TEXT ·doubleTracerUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  DoubleTracerUniformAVX2_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -71213,10 +71213,10 @@ TEXT ·doubleTracerAddAVX512(SB), NOSPLIT, $0-136
 	MOVQ     bT2+72(FP), R11
 	MOVQ     blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  DoubleTracerAddAVX512_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -71360,10 +71360,10 @@ TEXT ·doubleTracerAddAVX2(SB), NOSPLIT, $0-136
 	MOVQ     bT2+72(FP), R11
 	MOVQ     blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  DoubleTracerAddAVX2_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -71587,10 +71587,10 @@ TEXT ·doubleTracerAddUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  DoubleTracerAddUniformAVX512_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -71913,10 +71913,10 @@ TEXT ·doubleTracerAddUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  DoubleTracerAddUniformAVX2_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -72119,10 +72119,10 @@ TEXT ·doubleTracerDrainAVX512(SB), NOSPLIT, $0-136
 	MOVQ     bT2+72(FP), R11
 	MOVQ     blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  DoubleTracerDrainAVX512_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -72266,10 +72266,10 @@ TEXT ·doubleTracerDrainAVX2(SB), NOSPLIT, $0-136
 	MOVQ     bT2+72(FP), R11
 	MOVQ     blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  DoubleTracerDrainAVX2_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -72494,10 +72494,10 @@ TEXT ·doubleTracerDrainUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  DoubleTracerDrainUniformAVX512_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -72627,10 +72627,10 @@ TEXT ·doubleTracerDrainUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  DoubleTracerDrainUniformAVX2_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -72833,10 +72833,10 @@ TEXT ·doubleTracerDrainAddAVX512(SB), NOSPLIT, $0-136
 	MOVQ     bT2+72(FP), R11
 	MOVQ     blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  DoubleTracerDrainAddAVX512_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -72988,10 +72988,10 @@ TEXT ·doubleTracerDrainAddAVX2(SB), NOSPLIT, $0-136
 	MOVQ     bT2+72(FP), R11
 	MOVQ     blocks+128(FP), R12
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  DoubleTracerDrainAddAVX2_far
 	MOVQ $0x00000000, blocks+128(FP)
 
@@ -73232,10 +73232,10 @@ TEXT ·doubleTracerDrainAddUniformAVX512(SB), NOSPLIT, $0-64
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  DoubleTracerDrainAddUniformAVX512_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -73373,10 +73373,10 @@ TEXT ·doubleTracerDrainAddUniformAVX2(SB), NOSPLIT, $0-64
 	MOVQ         out+24(FP), BX
 	MOVQ         blocks+56(FP), SI
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  DoubleTracerDrainAddUniformAVX2_far
 	MOVQ $0x00000000, blocks+56(FP)
 
@@ -73595,10 +73595,10 @@ TEXT ·expAVX512(SB), NOSPLIT, $0-24
 	MOVQ         out+8(FP), CX
 	MOVQ         blocks+16(FP), DX
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX512, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX512+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  ExpAVX512_far
 	MOVQ $0x00000000, blocks+16(FP)
 
@@ -73752,10 +73752,10 @@ TEXT ·expAVX2(SB), NOSPLIT, $0-24
 	MOVQ         out+8(FP), CX
 	MOVQ         blocks+16(FP), DX
 
-	// Whether to ask for lines ahead is the CPU's (asm's prefetchAVX2, set at
-	// start-up): if not, the kernel zeroes its copy of blocks, which the far
-	// test of each step reads (an ABI0 argument is the callee's to write).
-	CMPB ·prefetchAVX2+0(SB), $0x00
+	// Whether to ask for lines ahead is set at start-up (asm's prefetching,
+	// SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the
+	// far test of each step reads (an ABI0 argument is the callee's to write).
+	CMPB ·prefetching+0(SB), $0x00
 	JNE  ExpAVX2_far
 	MOVQ $0x00000000, blocks+16(FP)
 

@@ -78,9 +78,9 @@ import (
 type KernelReport struct {
 	Path  string   `json:"path"`  // the path the peers' library side ran on
 	Paths []string `json:"paths"` // every path timed
-	// Prefetch lists the paths whose soma and trace kernels ask for their
-	// lines ahead past L2 (cpu.SoftwarePrefetch; SPARK_PREFETCH).
-	Prefetch []string     `json:"prefetch"`
+	// Prefetch says whether the soma and trace kernels ask for their lines
+	// ahead past L2 (cpu.SoftwarePrefetch; SPARK_PREFETCH).
+	Prefetch bool         `json:"prefetch"`
 	L1       int          `json:"l1_units"`
 	DRAM     int          `json:"dram_units"`
 	Memory   MemoryReport `json:"memory"`
@@ -772,18 +772,12 @@ func runKernels(o options) *KernelReport {
 		TargetMs: float64(cfg.target) / 1e6}
 	for _, p := range paths {
 		r.Paths = append(r.Paths, p.String())
-		if (p == cpu.AVX2 || p == cpu.AVX512) && cpu.SoftwarePrefetch(p) {
-			r.Prefetch = append(r.Prefetch, p.String())
-		}
 	}
 	fmt.Printf("\nkernels: every path (%s) forced in turn, and the scalar reference; L1 size %s units, DRAM size %s; one thread\n",
 		strings.Join(r.Paths, ", "), count(cfg.l1), count(cfg.dram))
+	r.Prefetch = cpu.SoftwarePrefetch()
 	if runtime.GOARCH == "amd64" {
-		asks := strings.Join(r.Prefetch, ", ")
-		if asks == "" {
-			asks = "none"
-		}
-		fmt.Printf("  soma and trace kernels past L2 ask for their lines ahead on: %s (SPARK_PREFETCH=on|off decides for every path)\n", asks)
+		fmt.Printf("  soma and trace kernels past L2 ask for their lines ahead: %v (SPARK_PREFETCH=on|off)\n", r.Prefetch)
 	}
 
 	cases := kernelCases()

@@ -442,7 +442,7 @@ func (p ptrs) advance(name string, n Op) {
 // prefetches cost 5–8% (RFSTracer and StrictRefractoryLeakyTraced2 on
 // 64K units, 1.4–1.5 MB), hence the threshold, L2's size; below it a step
 // costs a compare and a jump. SPARK_PREFETCH=off turns them off
-// (cpu.SoftwarePrefetch), read at entry from asm's prefetch<path> flag.
+// (cpu.SoftwarePrefetch), read at entry from asm's prefetching flag.
 // The NEON kernels, not measured on arm64 hardware, do without.
 const (
 	prefetchMin   = 2 << 20
@@ -612,10 +612,10 @@ func generate(m model, b backend, uniform bool) gowrap.Func {
 		panic(fmt.Sprintf("%s: prefetches from %d blocks, past the %d that asm's TestPrefetchingLoop runs", name, minBlocks, prefetchTested))
 	}
 	if len(streamed) > 0 {
-		Comment("Whether to ask for lines ahead is the CPU's (asm's prefetch"+b.name()+", set at",
-			"start-up): if not, the kernel zeroes its copy of blocks, which the far",
-			"test of each step reads (an ABI0 argument is the callee's to write).")
-		CMPB(NewDataAddr(Symbol{Name: "·prefetch" + b.name()}, 0), U8(0))
+		Comment("Whether to ask for lines ahead is set at start-up (asm's prefetching,",
+			"SPARK_PREFETCH): if not, the kernel zeroes its copy of blocks, which the",
+			"far test of each step reads (an ABI0 argument is the callee's to write).")
+		CMPB(NewDataAddr(Symbol{Name: "·prefetching"}, 0), U8(0))
 		JNE(LabelRef(name + "_far"))
 		MOVQ(U32(0), arg("blocks"))
 		Label(name + "_far")

@@ -96,11 +96,10 @@ func DenseMaskedSums() bool { return Supported(AVX512) && zen5() }
 // zen5 reports whether the CPU is AMD's, family 26 (Zen 5) or later.
 func zen5() bool { return cpuid.CPU.VendorID == cpuid.AMD && cpuid.CPU.Family >= 26 }
 
-// SoftwarePrefetch reports whether path p's soma and trace kernels (package
-// asm, amd64) ask for their streams' cache lines 2 KiB ahead of each step
+// SoftwarePrefetch reports whether the soma and trace kernels (package asm,
+// amd64) ask for their streams' cache lines 2 KiB ahead of each step
 // over a population past L2's size, or leave it to the CPU's own
-// prefetchers. SPARK_PREFETCH=on or off decides for every path; by default
-// they ask. Measured on an Intel Xeon (AVX-512, 16M units: Exponential
+// prefetchers. SPARK_PREFETCH=on or off decides; by default they ask. Measured on an Intel Xeon (AVX-512, 16M units: Exponential
 // 14.8 → 10.7 ms a step, Tracer 15.6 → 12.6, Leaky 9.7 → 8.6), and on a
 // Zen 5 VM both ways: on a quiet host its own prefetchers alone ran 10 of
 // the 13 AVX-512 kernels faster (AdaptiveExponential 6.4 against 8.5 ms,
@@ -109,11 +108,9 @@ func zen5() bool { return cpuid.CPU.VendorID == cpuid.AMD && cpuid.CPU.Family >=
 // (Exponential 8.5–10.8 against 4.6–6.4 ms): the CPU's prefetchers back
 // off when memory is busy, the kernels' requests do not. Prefetches change
 // no result.
-func SoftwarePrefetch(p Path) bool {
-	return softwarePrefetch(p, os.Getenv("SPARK_PREFETCH"))
-}
+func SoftwarePrefetch() bool { return softwarePrefetch(os.Getenv("SPARK_PREFETCH")) }
 
-func softwarePrefetch(_ Path, env string) bool {
+func softwarePrefetch(env string) bool {
 	switch strings.ToLower(env) {
 	case "", "on":
 		return true

@@ -179,22 +179,19 @@ func TestDispatch(t *testing.T) {
 	}
 }
 
-// TestSoftwarePrefetch: SPARK_PREFETCH=on or off (any case) decides for
-// every path; unset, every path asks; any other value is refused at
-// start-up.
+// TestSoftwarePrefetch: SPARK_PREFETCH=on or off (any case) decides;
+// unset, the kernels ask; any other value is refused at start-up.
 func TestSoftwarePrefetch(t *testing.T) {
-	for p := Generic; p < numPaths; p++ {
-		if !softwarePrefetch(p, "on") || !softwarePrefetch(p, "ON") || softwarePrefetch(p, "off") || softwarePrefetch(p, "Off") {
-			t.Errorf("%v: SPARK_PREFETCH=on/off not obeyed", p)
-		}
-		if !softwarePrefetch(p, "") {
-			t.Errorf("%v: no prefetching by default", p)
-		}
+	if !softwarePrefetch("on") || !softwarePrefetch("ON") || softwarePrefetch("off") || softwarePrefetch("Off") {
+		t.Errorf("SPARK_PREFETCH=on/off not obeyed")
+	}
+	if !softwarePrefetch("") {
+		t.Errorf("no prefetching by default")
 	}
 	defer func() {
 		if r, _ := recover().(string); !strings.Contains(r, "SPARK_PREFETCH=1: want on or off") {
 			t.Errorf("SPARK_PREFETCH=1: panic %q", r)
 		}
 	}()
-	softwarePrefetch(AVX2, "1")
+	softwarePrefetch("1")
 }
