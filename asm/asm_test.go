@@ -903,10 +903,7 @@ func TestPrefetchingLoop(t *testing.T) {
 		if !k.blocks || !k.runs() || k.isa != "avx2" && k.isa != "avx512" {
 			continue
 		}
-		for _, c := range []struct {
-			perUnit  bool
-			prefetch uint8
-		}{{false, 1}, {true, 1}, {false, 0}, {true, 0}} {
+		for _, c := range []struct{ perUnit, prefetch bool }{{false, true}, {true, true}, {false, false}, {true, false}} {
 			perUnit := c.perUnit
 			r := rng(7)
 			seed := newCall(k, small*64, perUnit, nil, plain, &r)
@@ -943,7 +940,7 @@ func TestPrefetchingLoop(t *testing.T) {
 			// The short calls, below the threshold, never prefetch; with
 			// the flags set they do not zero their count either, so that
 			// a kernel that zeroed it before reading it differs from them.
-			prefetching = 1
+			prefetching = true
 			for lo := 0; lo < big; lo += small {
 				c := &call{k: k}
 				for i, v := range parts.args {
@@ -953,7 +950,7 @@ func TestPrefetchingLoop(t *testing.T) {
 			}
 			for i, a := range k.args {
 				if a.out && !sameBits(whole.args[i], parts.args[i]) {
-					t.Fatalf("%s perUnit=%v prefetch=%d: %s differs between one call over %d blocks and calls of %d", k.name, perUnit, c.prefetch, a.name, big, small)
+					t.Fatalf("%s perUnit=%v prefetch=%v: %s differs between one call over %d blocks and calls of %d", k.name, perUnit, c.prefetch, a.name, big, small)
 				}
 			}
 		}

@@ -91,17 +91,16 @@ func SerialScatter() bool { return Supported(AVX512) && cpuid.CPU.VendorID == cp
 // rows of 16384 in cache at 0.2% (374 ns against 333, less than their
 // count costs); binary16 rows from DRAM 1.9–2.9 µs against 3.4–7.3 for
 // the sparse form.
-func DenseMaskedSums() bool { return Supported(AVX512) && zen5() }
-
-// zen5 reports whether the CPU is AMD's, family 26 (Zen 5) or later.
-func zen5() bool { return cpuid.CPU.VendorID == cpuid.AMD && cpuid.CPU.Family >= 26 }
+func DenseMaskedSums() bool {
+	return Supported(AVX512) && cpuid.CPU.VendorID == cpuid.AMD && cpuid.CPU.Family >= 26
+}
 
 // SoftwarePrefetch reports whether the soma and trace kernels (package asm,
-// amd64) ask for their streams' cache lines 2 KiB ahead of each step
-// over a population past L2's size, or leave it to the CPU's own
-// prefetchers. SPARK_PREFETCH=on or off decides; by default they ask. Measured on an Intel Xeon (AVX-512, 16M units: Exponential
-// 14.8 → 10.7 ms a step, Tracer 15.6 → 12.6, Leaky 9.7 → 8.6), and on a
-// Zen 5 VM both ways: on a quiet host its own prefetchers alone ran 10 of
+// amd64) ask for their streams' cache lines 2 KiB ahead of each step over
+// a population past L2's size, or leave it to the CPU's own prefetchers.
+// SPARK_PREFETCH=on or off decides; by default they ask. Measured on an
+// Intel Xeon (AVX-512, 16M units: Exponential 14.8 → 10.7 ms a step, Tracer
+// 15.6 → 12.6, Leaky 9.7 → 8.6), and on a Zen 5 VM both ways: on a quiet host its own prefetchers alone ran 10 of
 // the 13 AVX-512 kernels faster (AdaptiveExponential 6.4 against 8.5 ms,
 // Exponential 4.8 against 5.1; Izhikevich 6.3 against 5.3), and two hours
 // later, the same binaries interleaved in the same way, 1.1–1.8× slower
